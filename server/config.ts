@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import type { Site } from './sites.ts';
+
+/** Reads `{ "sites": [...] }` from a JSON file and validates it, with errors that name the bad field. */
+export function loadSites(file: string): Site[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`Cannot read Omnikit config ${file}: ${(error as Error).message}`);
+  }
+  let config: unknown;
+  try {
+    config = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`Omnikit config ${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  try {
+    return validateSites(config);
+  } catch (error) {
+    throw new Error(`Omnikit config ${file}: ${(error as Error).message}`);
+  }
+}
+
+/** Validates a parsed config object; throws on the first problem found. */
+export function validateSites(config: unknown): Site[] {
+  if (!isObject(config) || !Array.isArray(config.sites)) {
+    throw new Error(
+      'expected an object with a "sites" array, like { "sites": [{ "id", "writeKey", "origins" }] }',
+    );
+  }
+  if (config.sites.length === 0) throw new Error('"sites" is empty: configure at least one site');
+  const ids = new Set<string>();
+  const writeKeys = new Set<string>();
+  return config.sites.map((raw: unknown, index: number): Site => {
+    const where = `sites[${index}]`;
+    if (!isObject(raw)) throw new Error(`${where} must be an object`);
+    const { id, writeKey, origins } = raw;
+    if (typeof id !== 'string' || id.trim() === '') throw new Error(`${where}.id must be a non-empty string`);
+    if (ids.has(id)) throw new Error(`${where}.id "${id}" is used by another site`);
+    if (typeof writeKey !== 'string' || writeKey.trim() === '') {
+      throw new Error(`${where}.writeKey must be a non-empty string`);
+    }
+    // The write key alone picks the site, so two sites sharing one would be ambiguous.
+    if (writeKeys.has(writeKey)) throw new Error(`${where}.writeKey is used by another site`);
+    if (!Array.isArray(origins))
+      throw new Error(`${where}.origins must be an array (use ["*"] for any origin)`);
+    for (const [i, origin] of origins.entries()) checkOrigin(origin, `${where}.origins[${i}]`);
+    ids.add(id);
+    writeKeys.add(writeKey);
+    return { id, writeKey, origins: [...(origins as string[])] };
+  });
+}
+
+// Browsers send the Origin header as scheme://host[:port] with no path; anything else would never match.
+function checkOrigin(origin: unknown, where: string): void {
+  if (origin === '*') return;
+  if (typeof origin !== 'string') throw new Error(`${where} must be a string`);
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(origin);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || parsed.origin === 'null' || parsed.origin !== origin) {
+    throw new Error(
+      `${where} "${origin}" is not an exact origin like "http://localhost:8080" (no path, no trailing slash)`,
+    );
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

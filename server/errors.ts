@@ -1,0 +1,32 @@
+/** The one error body shape of the protocol: `{ error: { code, message } }`. */
+export interface ErrorBody {
+  error: { code: string; message: string };
+}
+
+/** A request-level failure that maps to one HTTP status and a machine-readable code. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+  }
+}
+
+/** A JSON error response; a plain Response so any status (even an odd injected one) is allowed. */
+export function errorResponse(
+  status: number,
+  code: string,
+  message: string,
+  headers?: Record<string, string>,
+) {
+  const noBody = status === 204 || status === 205 || status === 304;
+  const body: ErrorBody = { error: { code, message } };
+  return new Response(noBody ? null : JSON.stringify(body), {
+    status,
+    headers: { ...(noBody ? {} : { 'Content-Type': 'application/json; charset=UTF-8' }), ...headers },
+  });
+}

@@ -1,0 +1,74 @@
+/** Segment's HTTP API limit for one event, serialized. */
+export const MAX_EVENT_BYTES = 32 * 1024;
+
+/** Event types of the Segment spec, which Omnikit's envelope follows. */
+export const EVENT_TYPES = ['track', 'page', 'screen', 'identify', 'group', 'alias'] as const;
+
+const MAX_MESSAGE_ID_LENGTH = 100;
+
+/** Why one event of a batch was not stored; the rest of the batch is unaffected. */
+export interface RejectedEvent {
+  index: number;
+  messageId: string | null;
+  code: string;
+  message: string;
+}
+
+/** Outcome of checking one event: either the event, ready to store, or the reason it was refused. */
+export type EventCheck =
+  | { ok: true; event: Record<string, unknown> }
+  | { ok: false; code: string; message: string };
+
+/**
+ * Checks one event against the envelope rules. Rejection is per event on purpose: a client must
+ * never have to drop good events because a neighbour in the same batch was bad.
+ */
+export function checkEvent(raw: unknown): EventCheck {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return refuse('invalid_event', 'Event must be a JSON object');
+  }
+  const event = raw as Record<string, unknown>;
+  const size = Buffer.byteLength(JSON.stringify(event), 'utf8');
+  if (size > MAX_EVENT_BYTES) {
+    return refuse('event_too_large', `Event is ${size} bytes; the limit is ${MAX_EVENT_BYTES / 1024} KB`);
+  }
+  const { type, messageId, anonymousId, userId } = event;
+  if (typeof type !== 'string' || !(EVENT_TYPES as readonly string[]).includes(type)) {
+    return refuse('invalid_type', `"type" must be one of ${EVENT_TYPES.join(', ')}`);
+  }
+  if (typeof messageId !== 'string' || messageId === '' || messageId.length > MAX_MESSAGE_ID_LENGTH) {
+    return refuse(
+      'invalid_message_id',
+      `"messageId" must be a non-empty string of at most ${MAX_MESSAGE_ID_LENGTH} characters`,
+    );
+  }
+  if (!isIdentity(anonymousId) && !isIdentity(userId)) {
+    return refuse('missing_identity', 'Event needs a non-empty "anonymousId" or "userId" string');
+  }
+  if (type === 'track' && (typeof event.event !== 'string' || event.event === '')) {
+    return refuse('missing_event_name', 'A track event needs a non-empty "event" name');
+  }
+  if (event.timestamp !== undefined && !isTimestamp(event.timestamp)) {
+    return refuse('invalid_timestamp', '"timestamp" must be an ISO 8601 date string');
+  }
+  return { ok: true, event };
+}
+
+/** The messageId of a raw event as sent (null when not a non-empty string), so the client can match reports. */
+export function messageIdOf(raw: unknown): string | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const messageId = (raw as Record<string, unknown>).messageId;
+  return typeof messageId === 'string' && messageId !== '' ? messageId : null;
+}
+
+function refuse(code: string, message: string): EventCheck {
+  return { ok: false, code, message };
+}
+
+function isIdentity(value: unknown): boolean {
+  return typeof value === 'string' && value !== '';
+}
+
+function isTimestamp(value: unknown): boolean {
+  return typeof value === 'string' && !Number.isNaN(Date.parse(value));
+}

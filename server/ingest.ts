@@ -1,0 +1,75 @@
+import type { Handler } from 'hono';
+import { readJsonBody } from './body.ts';
+import { ApiError } from './errors.ts';
+import { checkEvent, messageIdOf, type RejectedEvent } from './events.ts';
+import { type SiteDirectory, siteAllowsOrigin } from './sites.ts';
+import type { StatsRecorder } from './stats.ts';
+import type { EventStore } from './store/types.ts';
+import { resolveSite } from './write-key.ts';
+
+/** Pulls the list of raw events out of a parsed request body; throws ApiError when the shape is wrong. */
+export type EventExtractor = (body: Record<string, unknown>) => unknown[];
+
+/** What every ingest route needs. */
+export interface IngestDeps {
+  store: EventStore;
+  sites: SiteDirectory;
+  stats: StatsRecorder;
+}
+
+/**
+ * The body of a 200 answer. accepted + duplicates + rejected.length = events in the request; a
+ * duplicate is as good as accepted for the client (it was stored before), a rejected one will never
+ * be accepted and must not be re-sent.
+ */
+export interface IngestResult {
+  ok: true;
+  accepted: number;
+  duplicates: number;
+  rejected: RejectedEvent[];
+}
+
+/** `{ batch: [...] }`: Omnikit's /v1/batch, Segment's /b, RudderStack's /v1/batch and beacon. */
+export const batchOf: EventExtractor = (body) => {
+  if (!Array.isArray(body.batch)) {
+    throw new ApiError(400, 'invalid_batch', 'Body must be { "batch": [ ...events ] } with "batch" an array');
+  }
+  return body.batch;
+};
+
+/** A body that is itself one event; its type comes from the route when the client left it out. */
+export function singleEventOf(type: string): EventExtractor {
+  return (body) => [body.type === undefined ? { ...body, type } : body];
+}
+
+/** A route handler that authenticates, validates each event and stores the valid ones. */
+export function ingestHandler(deps: IngestDeps, extract: EventExtractor): Handler {
+  return async (c) => {
+    const body = await readJsonBody(c.req.raw);
+    const site = resolveSite(c.req.raw, body, deps.sites);
+    const origin = c.req.header('origin');
+    if (origin !== undefined && !siteAllowsOrigin(site, origin)) {
+      // Still answered with Access-Control-Allow-Origin (by the CORS middleware) when another site
+      // allows the origin, so the browser client sees a permanent 4xx and stops retrying.
+      throw new ApiError(403, 'origin_not_allowed', `Origin ${origin} is not allowed for this write key`);
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new ApiError(400, 'invalid_body', 'Body must be a JSON object');
+    }
+    const raws = extract(body as Record<string, unknown>);
+
+    const valid: Record<string, unknown>[] = [];
+    const rejected: RejectedEvent[] = [];
+    raws.forEach((raw, index) => {
+      const check = checkEvent(raw);
+      if (check.ok) valid.push(check.event);
+      else rejected.push({ index, messageId: messageIdOf(raw), code: check.code, message: check.message });
+    });
+    const { inserted, duplicates } =
+      valid.length > 0 ? await deps.store.insertEvents(site.id, valid) : { inserted: 0, duplicates: 0 };
+    deps.stats.recordBatch(raws.length, inserted, duplicates);
+
+    const result: IngestResult = { ok: true, accepted: inserted, duplicates, rejected };
+    return c.json(result);
+  };
+}

@@ -1,0 +1,36 @@
+/** A customer's website (or app) allowed to send events, identified by its public write key. */
+export interface Site {
+  id: string;
+  writeKey: string;
+  /** Exact origins allowed to call from a browser, like 'http://localhost:8000', or '*' for any. */
+  origins: string[];
+}
+
+/** The configured sites, indexed the two ways a request needs them. */
+export class SiteDirectory {
+  readonly #byWriteKey = new Map<string, Site>();
+  readonly #sites: Site[];
+
+  constructor(sites: Site[]) {
+    this.#sites = sites;
+    for (const site of sites) this.#byWriteKey.set(site.writeKey, site);
+  }
+
+  /** The site owning this write key, if any. */
+  byWriteKey(writeKey: string): Site | undefined {
+    return this.#byWriteKey.get(writeKey);
+  }
+
+  /**
+   * Whether some site accepts this origin. A preflight carries no write key, so this is all we can
+   * check before the real request arrives.
+   */
+  anyAllows(origin: string): boolean {
+    return this.#sites.some((site) => siteAllowsOrigin(site, origin));
+  }
+}
+
+/** Whether a browser page on `origin` may send events for `site`. */
+export function siteAllowsOrigin(site: Site, origin: string): boolean {
+  return site.origins.includes('*') || site.origins.includes(origin);
+}

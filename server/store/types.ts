@@ -1,0 +1,50 @@
+/**
+ * The storage port for analytics events. SQLite implements it today; a PostgreSQL implementation
+ * will satisfy the same interface later, which is why every method is async even though SQLite is not.
+ */
+
+/** One event as stored: the columns we query on, plus the event JSON exactly as the client sent it. */
+export interface StoredEvent {
+  siteId: string;
+  messageId: string;
+  type: string;
+  anonymousId: string | null;
+  userId: string | null;
+  event: string | null;
+  /** When it happened per the client (`timestamp`, else `originalTimestamp`, else `receivedAt`), ISO 8601 UTC. */
+  timestamp: string;
+  /** When the server stored it (server clock, ISO 8601). */
+  receivedAt: string;
+  body: Record<string, unknown>;
+}
+
+/** Narrows `listEvents`; all given fields must match. */
+export interface EventFilter {
+  anonymousId?: string;
+  userId?: string;
+  type?: string;
+  messageId?: string;
+  /** Maximum number of events returned (default 1000). */
+  limit?: number;
+}
+
+/** Durable, deduplicating home of analytics events. */
+export interface EventStore {
+  /**
+   * Stores already-validated events of one site in one transaction. An event whose `messageId` the
+   * site already has is a duplicate (clients deliver at least once) and is left untouched.
+   */
+  insertEvents(
+    siteId: string,
+    events: Record<string, unknown>[],
+  ): Promise<{ inserted: number; duplicates: number }>;
+  /** Events of one site, oldest first. */
+  listEvents(siteId: string, filter?: EventFilter): Promise<StoredEvent[]>;
+  /** Deletes everything (tests). */
+  reset(): Promise<void>;
+  /** Releases the database; safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** Default page size of `listEvents`, so an unfiltered call on a large store stays cheap. */
+export const DEFAULT_LIST_LIMIT = 1000;

@@ -1,0 +1,253 @@
+import { nanoid } from 'nanoid';
+import { watchRoutes } from './auto-page.ts';
+import { settingsOf } from './config.ts';
+import { createArguments } from './core/arguments.ts';
+import { campaignOf, deviceContext, pageOf } from './core/context.ts';
+import { createEmitter } from './core/emitter.ts';
+import { inBrowser } from './core/env.ts';
+import { createReport } from './core/report.ts';
+import { jsonBytes } from './core/sanitize.ts';
+import { createDelivery } from './delivery/delivery.ts';
+import { createIdentity, type Person } from './identity/identity.ts';
+import { createSession } from './identity/session.ts';
+import { type Kv, openKv } from './storage/kv.ts';
+import type {
+  Envelope,
+  EventContext,
+  EventType,
+  Omnikit,
+  OmnikitConfig,
+  OmnikitEvents,
+  Properties,
+} from './types.ts';
+import { version } from './version.ts';
+
+/** Largest event accepted, as the server enforces it. */
+export const MAX_EVENT_BYTES = 32 * 1024;
+/** Room kept for the parts of the envelope filled in later (ids, session, device). */
+const ENVELOPE_OVERHEAD = 1024;
+/** Calls kept in memory while identity loads or consent is pending. */
+const MAX_WAITING = 1000;
+
+/** A call accepted from the page, turned into an event once identity and consent allow. */
+interface Draft {
+  type?: EventType;
+  at: number;
+  messageId: string;
+  page: EventContext['page'];
+  campaign?: Record<string, string>;
+  fields: (person: Person, page: EventContext['page']) => Partial<Envelope>;
+  /** An identity change (identify, reset) applied in call order, before this draft's event. */
+  change?: () => void;
+}
+
+/** Creates a client. Safe in any environment: it never throws, not even on a bad config. */
+export function createOmnikit(config: OmnikitConfig): Omnikit {
+  const bus = createEmitter<OmnikitEvents>();
+  const { settings: s, problems } = settingsOf(config);
+  const report = createReport(bus, s.debug);
+  const check = createArguments(report);
+  // Configuration mistakes are loud: they silently lose every event otherwise.
+  for (const problem of problems) report('invalid_config', `Invalid config: ${problem}`, undefined, true);
+
+  let consent: Omnikit['consent']['state'] = s.consent;
+  const stored = () => consent === 'granted';
+  const identity = createIdentity(s.cookieDomain);
+  const session = createSession(s.sessionTimeout, stored);
+  const delivery = createDelivery({ ...s, report, bus });
+  const device = deviceContext();
+  const library = { name: 'omnikit' as const, version };
+  const waiting: Draft[] = [];
+  let loaded = false;
+  let storageWarned = false;
+  let kv: Kv | undefined;
+  let spaReferrer: string | undefined;
+
+  const unavailable = (error: unknown) => {
+    if (storageWarned) return;
+    storageWarned = true;
+    report('storage_unavailable', 'IndexedDB unavailable: events kept in memory for this page', error, true);
+  };
+  /** Opens storage and starts delivery, once storage is allowed; never outside a browser (SSR). */
+  const start = (): Kv | undefined => {
+    if (!kv && inBrowser()) {
+      kv = openKv('omnikit', unavailable);
+      delivery.start((name) => openKv(name, unavailable));
+    }
+    return kv;
+  };
+
+  const loading = (stored() ? identity.load(start()) : identity.load())
+    .catch((error) => report('internal', `identity: ${error}`, error))
+    .then(() => {
+      loaded = true;
+      drain();
+    });
+
+  function drain(): void {
+    if (!loaded || !stored()) return;
+    for (const draft of waiting.splice(0)) {
+      try {
+        process(draft);
+      } catch (error) {
+        report('internal', `queue: ${error}`, error);
+      }
+    }
+  }
+
+  function process(draft: Draft): void {
+    if (draft.change) {
+      draft.change();
+      identity.save();
+    }
+    if (!draft.type) return;
+    const person = identity.get();
+    const envelope: Envelope = {
+      type: draft.type,
+      messageId: draft.messageId,
+      anonymousId: person.anonymousId,
+      userId: person.userId,
+      timestamp: new Date(draft.at).toISOString(),
+      ...draft.fields(person, draft.page),
+      context: {
+        page: draft.page,
+        ...(draft.campaign && { campaign: draft.campaign }),
+        channel: s.channel,
+        library,
+        ...device,
+        session: { id: session.touch(draft.at) },
+      },
+    };
+    delivery.enqueue(envelope);
+  }
+
+  /** Accepts a call: checked now, queued in call order, turned into an event when allowed. */
+  function accept(type: EventType | undefined, fields: Draft['fields'], change?: () => void): void {
+    if (consent === 'denied') return;
+    const page = pageOf(spaReferrer);
+    const draft: Draft = {
+      type,
+      at: Date.now(),
+      messageId: nanoid(),
+      page,
+      campaign: campaignOf(page.search),
+      fields,
+      change,
+    };
+    if (type) {
+      const bytes = jsonBytes(fields(identity.get(), page)) + jsonBytes(page) + ENVELOPE_OVERHEAD;
+      if (bytes > MAX_EVENT_BYTES) {
+        report('event_too_large', `${type}: ~${bytes} bytes > ${MAX_EVENT_BYTES}; dropped`, { bytes });
+        return;
+      }
+    }
+    waiting.push(draft);
+    if (waiting.length > MAX_WAITING) {
+      waiting.shift();
+      report('outbox_overflow', `${MAX_WAITING} calls waiting: dropped the oldest`);
+    }
+    drain();
+  }
+
+  /** Wraps a public method so that nothing it does can throw into the host page. */
+  const guard =
+    <A extends unknown[]>(method: (...args: A) => void) =>
+    (...args: A): void => {
+      try {
+        method(...args);
+      } catch (error) {
+        report('internal', `${error}`, error);
+      }
+    };
+
+  const client: Omnikit = {
+    track: guard((event: string, properties?: Properties) => {
+      const name = check.id(event, 'track event');
+      const props = check.record(properties, 'track properties');
+      if (name) accept('track', () => ({ event: name, properties: props }));
+    }),
+    page: guard((name?: string, properties?: Properties) => {
+      const title = name === undefined || check.id(name, 'page name');
+      const props = check.record(properties, 'page properties');
+      if (!title) return;
+      accept('page', (_, { path, referrer, search, title: pageTitle, url }) => ({
+        ...(name && { name }),
+        properties: { path, referrer, search, title: pageTitle, url, ...props },
+      }));
+    }),
+    identify: guard((userId: string, traits?: Properties) => {
+      const id = check.id(userId, 'identify user id');
+      const values = check.record(traits, 'identify traits');
+      if (!id) return;
+      accept(
+        'identify',
+        () => ({ traits: values }),
+        () => identity.update({ userId: id, traits: { ...identity.get().traits, ...values } }),
+      );
+    }),
+    group: guard((groupId: string, traits?: Properties) => {
+      const id = check.id(groupId, 'group id');
+      const values = check.record(traits, 'group traits');
+      if (id) accept('group', () => ({ groupId: id, traits: values }));
+    }),
+    alias: guard((userId: string, previousId?: string) => {
+      const id = check.id(userId, 'alias user id');
+      const previous = previousId === undefined || check.id(previousId, 'alias previous id');
+      if (id && previous) {
+        accept('alias', (person) => ({
+          userId: id,
+          previousId: previousId ?? person.userId ?? person.anonymousId,
+        }));
+      }
+    }),
+    reset: guard(() =>
+      accept(
+        undefined,
+        () => ({}),
+        () => {
+          identity.reset();
+          session.reset();
+        },
+      ),
+    ),
+    consent: {
+      grant: guard(() => {
+        if (consent === 'granted') return;
+        consent = 'granted';
+        const durable = start();
+        void loading.then(() => {
+          if (durable) identity.persistTo(durable);
+          drain();
+        });
+      }),
+      deny: guard(() => {
+        consent = 'denied';
+        waiting.length = 0;
+      }),
+      get state() {
+        return consent;
+      },
+    },
+    flush: async () => {
+      try {
+        await loading;
+        if (stored()) await delivery.flush();
+      } catch (error) {
+        report('internal', `flush: ${error}`, error);
+      }
+    },
+    ready: () => loading,
+    anonymousId: () => (loaded ? identity.get().anonymousId : undefined),
+    on: (type, listener) => bus.on(type, listener),
+  };
+
+  if (s.autoPage && inBrowser()) {
+    // After the script-tag stub's queued calls are replayed, so an early identify() tags this view.
+    queueMicrotask(() => client.page());
+    watchRoutes((previousUrl) => {
+      spaReferrer = previousUrl;
+      client.page();
+    });
+  }
+  return client;
+}

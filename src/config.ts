@@ -1,0 +1,60 @@
+import { httpDestination } from './destinations/collector.ts';
+import type { Destination, OmnikitConfig } from './types.ts';
+
+const NUMBERS = {
+  flushAt: 20,
+  flushInterval: 1000,
+  maxOutbox: 10_000,
+  retryBaseDelay: 1000,
+  retryMaxDelay: 60_000,
+  sessionTimeout: 30 * 60_000,
+};
+
+export type Settings = typeof NUMBERS & {
+  writeKey: string;
+  destinations: Destination[];
+  channel: string;
+  autoPage: boolean;
+  consent: 'granted' | 'pending';
+  cookieDomain?: string;
+  debug: boolean;
+};
+
+/** Fills in defaults and turns destination descriptions into destinations; lists what was wrong. */
+export function settingsOf(config: OmnikitConfig): { settings: Settings; problems: string[] } {
+  const problems: string[] = [];
+  const c: Partial<OmnikitConfig> = typeof config === 'object' && config ? config : {};
+  const writeKey = c.writeKey;
+  if (typeof writeKey !== 'string' || !writeKey) problems.push('writeKey: not a non-empty string');
+  const destinations: Destination[] = [];
+  const given = [
+    ...(c.endpoint ? [httpDestination(c.endpoint, `${writeKey}`)] : []),
+    ...(Array.isArray(c.destinations) ? c.destinations : []),
+  ];
+  for (const destination of given) {
+    const { name, send } = destination ?? {};
+    if (typeof send === 'function' && name && !destinations.some((other) => other.name === name)) {
+      destinations.push(destination);
+    } else problems.push(`destination ${name}: needs a unique name and send()`);
+  }
+  if (!destinations.length) problems.push('no destination: set endpoint or destinations');
+  const numbers = { ...NUMBERS };
+  for (const key of Object.keys(NUMBERS) as (keyof typeof NUMBERS)[]) {
+    // Numeric strings count too: script-tag data attributes are strings.
+    const value = Number(c[key]);
+    if (value > 0) numbers[key] = value;
+  }
+  return {
+    problems,
+    settings: {
+      ...numbers,
+      writeKey: `${writeKey}`,
+      destinations,
+      channel: c.channel || 'web',
+      autoPage: c.autoPage !== false,
+      consent: c.consent === 'pending' ? 'pending' : 'granted',
+      cookieDomain: c.cookieDomain,
+      debug: c.debug === true,
+    },
+  };
+}

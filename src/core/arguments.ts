@@ -1,0 +1,39 @@
+import type { JsonValue } from '../types.ts';
+import type { Report } from './report.ts';
+import { isRecord, toJson } from './sanitize.ts';
+
+const MAX_ID = 256;
+
+/** Checks the arguments of public calls: each problem is reported, never thrown. */
+export function createArguments(report: Report) {
+  return {
+    /** A required id or name; undefined means "drop the call". */
+    id(value: unknown, what: string): string | undefined {
+      if (typeof value === 'string' && value.trim() && value.length <= MAX_ID) return value;
+      report('invalid_argument', `${what}: not a string of 1-${MAX_ID} characters; call dropped`, {
+        value: typeof value === 'string' ? value.slice(0, 50) : typeof value,
+      });
+      return undefined;
+    },
+    /** Properties or traits: anything but a plain object is replaced by {}, values are repaired to JSON. */
+    record(value: unknown, what: string): Record<string, JsonValue> {
+      if (value === undefined || value === null) return {};
+      if (!isRecord(value)) {
+        report('invalid_argument', `${what}: not an object; sent as {}`, { value: typeof value });
+        return {};
+      }
+      let repaired: ReturnType<typeof toJson>;
+      try {
+        repaired = toJson(value);
+      } catch (error) {
+        report('invalid_value', `${what}: could not be serialised (${error}); sent as {}`);
+        return {};
+      }
+      const { value: json, problems } = repaired;
+      if (problems.length) {
+        report('invalid_value', `${what}: not JSON, repaired: ${problems.slice(0, 5).join('; ')}`, problems);
+      }
+      return json;
+    },
+  };
+}

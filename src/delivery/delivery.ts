@@ -1,0 +1,125 @@
+import type { Emitter } from '../core/emitter.ts';
+import { inBrowser } from '../core/env.ts';
+import type { Report } from '../core/report.ts';
+import type { Kv } from '../storage/kv.ts';
+import type { Destination, Envelope, OmnikitEvents } from '../types.ts';
+import { createFlusher, type Flusher } from './flusher.ts';
+import { electLeader } from './leader.ts';
+import { createOutbox, MAX_BATCH_BYTES, type Outbox } from './outbox.ts';
+import { onPageExit } from './page-exit.ts';
+
+export interface DeliveryOptions {
+  writeKey: string;
+  destinations: Destination[];
+  maxOutbox: number;
+  flushAt: number;
+  flushInterval: number;
+  retryBaseDelay: number;
+  retryMaxDelay: number;
+  report: Report;
+  bus: Emitter<OmnikitEvents>;
+}
+
+interface Route {
+  destination: Destination;
+  outbox: Outbox;
+  flusher: Flusher;
+  /** Events this tab queued that no tab has confirmed delivered yet: what to send on page exit. */
+  unconfirmed: Map<string, Envelope>;
+}
+type Message = { kick: number } | { sent: string; ids: string[] };
+
+const MAX_UNCONFIRMED = 500;
+const SWEEP_INTERVAL = 30_000;
+
+/**
+ * Event delivery for all destinations: a durable outbox and a flusher per destination, one flushing
+ * tab per browser, tabs told about new and delivered events over a BroadcastChannel, and a last
+ * keepalive send when the page goes away.
+ */
+export function createDelivery(o: DeliveryOptions) {
+  const routes: Route[] = [];
+  let channel: BroadcastChannel | undefined;
+  let kicks = 0;
+
+  const forget = (name: string, ids: string[]) => {
+    const route = routes.find((r) => r.destination.name === name);
+    for (const id of ids) route?.unconfirmed.delete(id);
+  };
+
+  const sendOnExit = () => {
+    for (const route of routes) {
+      // The newest that fit: the older ones are the likeliest to be stored safely already.
+      const events = [...route.unconfirmed.values()];
+      let room = MAX_BATCH_BYTES / routes.length;
+      let first = events.length;
+      for (; first > 0; first--) {
+        room -= JSON.stringify(events[first - 1]).length;
+        if (room < 0) break;
+      }
+      route.unconfirmed.clear();
+      if (first < events.length) void route.flusher.sendOnExit(events.slice(first));
+    }
+  };
+
+  return {
+    /** Starts delivering; `openKv` gives each destination's outbox its storage. */
+    start(openKv: (name: string) => Kv): void {
+      const isLeader = electLeader(`omnikit:flush:${o.writeKey}`, () => {
+        for (const route of routes) void route.flusher.run();
+      });
+      for (const destination of o.destinations) {
+        const outbox = createOutbox(openKv(`omnikit-outbox-${destination.name}`), o.maxOutbox, o.report);
+        const flusher = createFlusher({
+          ...o,
+          destination,
+          outbox,
+          mayFlush: () => !outbox.durable || isLeader(),
+          onSent: (events) => {
+            const ids = events.map((event) => event.messageId);
+            forget(destination.name, ids);
+            channel?.postMessage({ sent: destination.name, ids } satisfies Message);
+            o.bus.emit('sent', { destination: destination.name, count: events.length });
+          },
+        });
+        routes.push({ destination, outbox, flusher, unconfirmed: new Map() });
+      }
+      if (typeof BroadcastChannel === 'function') {
+        channel = new BroadcastChannel(`omnikit:${o.writeKey}`);
+        channel.onmessage = ({ data }: MessageEvent<Message>) => {
+          if ('sent' in data) forget(data.sent, data.ids);
+          else for (const route of routes) route.flusher.kick(data.kick);
+        };
+      }
+      if (inBrowser()) onPageExit(sendOnExit);
+      // A sweep for events whose tab closed before it could tell the leader about them.
+      setInterval(() => {
+        for (const route of routes) route.flusher.kick(0);
+      }, SWEEP_INTERVAL);
+    },
+    /** Queues an event for every destination. */
+    enqueue(event: Envelope): void {
+      for (const route of routes) {
+        route.unconfirmed.set(event.messageId, event);
+        if (route.unconfirmed.size > MAX_UNCONFIRMED)
+          route.unconfirmed.delete(route.unconfirmed.keys().next().value!);
+        route.outbox.push(event);
+        route.flusher.kick(1);
+      }
+      // Tell the flushing tab once this tick's events are stored, so it finds them when it looks.
+      if (!kicks++) {
+        void Promise.all(routes.map((route) => route.outbox.written())).then(() => {
+          channel?.postMessage({ kick: kicks } satisfies Message);
+          kicks = 0;
+        });
+      }
+    },
+    /** Stores what was queued, then lets this tab try to send it now. */
+    async flush(): Promise<void> {
+      await Promise.all(routes.map((route) => route.outbox.written()));
+      await Promise.all(routes.map((route) => route.flusher.run()));
+    },
+  };
+}
+
+export type Delivery = ReturnType<typeof createDelivery>;

@@ -1,0 +1,119 @@
+import type { Report } from '../core/report.ts';
+import type { Destination, Envelope } from '../types.ts';
+import type { Outbox } from './outbox.ts';
+
+export interface FlusherOptions {
+  destination: Destination;
+  outbox: Outbox;
+  /** Whether this tab may send (the leader, or any tab when the outbox is not shared). */
+  mayFlush: () => boolean;
+  flushAt: number;
+  flushInterval: number;
+  retryBaseDelay: number;
+  retryMaxDelay: number;
+  report: Report;
+  onSent: (events: Envelope[]) => void;
+}
+
+/**
+ * Sends one destination's outbox in batches: when `flushAt` events wait or `flushInterval` has
+ * passed, at once after a success, and after a failure with exponential backoff and jitter (or as
+ * long as `Retry-After` says). Destinations each have their own flusher, so one that fails never
+ * holds up or duplicates delivery to another.
+ */
+export function createFlusher(o: FlusherOptions) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let running: Promise<void> | undefined;
+  let failures = 0;
+  let retryAt = 0;
+  let waiting = 0;
+
+  const schedule = (delay: number) => {
+    clearTimeout(timer);
+    timer = setTimeout(
+      () => {
+        timer = undefined;
+        // The timer already waited for retryAt: don't re-check it, a timer may fire a hair early.
+        void run(true);
+      },
+      Math.max(delay, retryAt - Date.now()),
+    );
+  };
+
+  const online = () => typeof navigator === 'undefined' || navigator.onLine !== false;
+
+  async function cycle(): Promise<void> {
+    waiting = 0;
+    for (;;) {
+      if (!o.mayFlush() || !online()) return;
+      await o.outbox.written();
+      const { keys, events } = await o.outbox.peek();
+      if (!events.length) return;
+      const result = await o.destination.send(events, false).catch(
+        (error): Awaited<ReturnType<Destination['send']>> => ({
+          ok: false,
+          retry: true,
+          status: 0,
+          message: String(error),
+        }),
+      );
+      if (!result.ok && result.retry) {
+        failures++;
+        const backoff =
+          Math.min(o.retryMaxDelay, o.retryBaseDelay * 2 ** (failures - 1)) * (0.5 + Math.random() / 2);
+        retryAt = Date.now() + (result.retryAfter ?? backoff);
+        schedule(0);
+        return;
+      }
+      failures = 0;
+      retryAt = 0;
+      await o.outbox.remove(keys);
+      if (result.ok) o.onSent(events);
+      // Refused for good (a 4xx, or single events the server rejected): retrying cannot help, so say so.
+      const refused = result.ok ? (Array.isArray(result.rejected) ? result.rejected : []) : events;
+      if (refused.length) {
+        o.report(
+          'delivery_rejected',
+          `${o.destination.name} refused ${refused.length} events: ${result.ok ? JSON.stringify(refused) : result.message}`,
+          refused,
+        );
+      }
+    }
+  }
+
+  /** Runs one flush cycle now unless one is running or a retry is pending. */
+  function run(retryDue?: boolean): Promise<void> {
+    if (!running && (retryDue || Date.now() >= retryAt)) {
+      running = cycle()
+        .catch((error) => o.report('internal', `flush: ${error}`, error))
+        .finally(() => {
+          running = undefined;
+          // Kicks that arrived mid-cycle found it busy: give them their own turn.
+          if (waiting && !timer) schedule(waiting >= o.flushAt ? 0 : o.flushInterval);
+        });
+    }
+    return running ?? Promise.resolve();
+  }
+
+  if (typeof addEventListener === 'function') {
+    addEventListener('online', () => {
+      failures = 0;
+      retryAt = 0;
+      void run();
+    });
+  }
+
+  return {
+    /** `count` more events were queued (by this or another tab): send when enough wait or soon. */
+    kick(count: number): void {
+      waiting += count;
+      if (waiting >= o.flushAt) schedule(0);
+      else if (!timer) schedule(o.flushInterval);
+    },
+    run: () => run(),
+    /** Sends `events` with fetch keepalive while the page goes away; the outbox keeps its copy. */
+    sendOnExit: (events: Envelope[]) => o.destination.send(events, true),
+  };
+}
+
+export type Flusher = ReturnType<typeof createFlusher>;

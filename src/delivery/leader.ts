@@ -1,0 +1,23 @@
+/**
+ * Elects one tab of the browser as leader: the one that flushes the shared outbox. The Web Lock is
+ * held for the page's life and passes to a waiting tab when the holder goes away. Where Web Locks
+ * are missing (Safari before 15.4) or refused, every tab flushes: the server deduplicates on
+ * messageId, so nothing is stored twice; it only costs some repeated requests.
+ */
+export function electLeader(name: string, onLeader: () => void): () => boolean {
+  let leader = false;
+  const become = () => {
+    leader = true;
+    onLeader();
+  };
+  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+  if (locks) {
+    locks
+      .request(name, () => {
+        become();
+        return new Promise<never>(() => {});
+      })
+      .catch(become);
+  } else become();
+  return () => leader;
+}

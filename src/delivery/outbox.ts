@@ -1,0 +1,72 @@
+import type { Report } from '../core/report.ts';
+import type { Kv } from '../storage/kv.ts';
+import type { Envelope } from '../types.ts';
+
+/** Largest batch body: under the 64 KB keepalive limit, with room for the wrapper. */
+export const MAX_BATCH_BYTES = 60_000;
+const MAX_BATCH_COUNT = 100;
+const encoder = new TextEncoder();
+
+interface Entry {
+  event: Envelope;
+  bytes: number;
+}
+
+let sequence = 0;
+/** Keys sort by enqueue time, then by this tab's order; the messageId keeps tabs apart. */
+const keyOf = (event: Envelope) =>
+  `${Date.now().toString(36).padStart(9, '0')}${(sequence++).toString(36).padStart(6, '0')}:${event.messageId}`;
+
+/**
+ * The durable queue of one destination. Events are written before anything is sent, removed only
+ * once the destination accepted them (or refused them for good). Writes made in the same tick share
+ * one IndexedDB transaction, so a burst of calls does not open a transaction per event.
+ */
+export function createOutbox(kv: Kv, max: number, report: Report) {
+  let buffer: [string, Entry][] = [];
+  let writing: Promise<void> = Promise.resolve();
+
+  return {
+    /** True when the queue lives in IndexedDB, i.e. is shared with the other tabs and survives reloads. */
+    get durable() {
+      return kv.durable;
+    },
+    push(event: Envelope): void {
+      if (!buffer.length)
+        queueMicrotask(() => {
+          const items = buffer;
+          buffer = [];
+          writing = writing.then(() => kv.setMany(items));
+        });
+      buffer.push([keyOf(event), { event, bytes: encoder.encode(JSON.stringify(event)).length }]);
+    },
+    /** Resolves once everything pushed so far is stored. */
+    written: () => new Promise<void>((resolve) => queueMicrotask(() => resolve(writing))),
+    /** The oldest events that fit in one batch; trims the queue to `max` first (oldest dropped). */
+    async peek(): Promise<{ keys: string[]; events: Envelope[] }> {
+      let all = await kv.entries<Entry>();
+      if (all.length > max) {
+        const dropped = all.slice(0, all.length - max);
+        all = all.slice(dropped.length);
+        await kv.delMany(dropped.map(([key]) => key));
+        report('outbox_overflow', `outbox full: dropped ${dropped.length} oldest events`, {
+          dropped: dropped.length,
+        });
+      }
+      const keys: string[] = [];
+      const events: Envelope[] = [];
+      let bytes = 0;
+      for (const [key, entry] of all) {
+        if (events.length === MAX_BATCH_COUNT || (events.length && bytes + entry.bytes > MAX_BATCH_BYTES))
+          break;
+        bytes += entry.bytes + 1;
+        keys.push(key);
+        events.push(entry.event);
+      }
+      return { keys, events };
+    },
+    remove: (keys: string[]) => kv.delMany(keys),
+  };
+}
+
+export type Outbox = ReturnType<typeof createOutbox>;

@@ -1,0 +1,107 @@
+import { createStore, promisifyRequest, type UseStore } from 'idb-keyval';
+
+/** A small async key-value store: IndexedDB when it works, memory when it does not. */
+export interface Kv {
+  get<T>(key: string): Promise<T | undefined>;
+  setMany(items: [string, unknown][]): Promise<void>;
+  delMany(keys: string[]): Promise<void>;
+  /** All entries, ordered by key. */
+  entries<T>(): Promise<[string, T][]>;
+  /** False once it fell back to memory: then nothing outlives the page or is shared with other tabs. */
+  readonly durable: boolean;
+}
+
+const PROBE_TIMEOUT = 2000;
+
+// idb-keyval's primitives only (its recipe for custom operations): its ready-made helpers would bring
+// a default store and a cursor fallback for browsers without getAll() along.
+const get = (key: string, store: UseStore) => store('readonly', (s) => promisifyRequest(s.get(key)));
+const write = (store: UseStore, change: (s: IDBObjectStore) => void) =>
+  store('readwrite', (s) => {
+    change(s);
+    return promisifyRequest(s.transaction);
+  });
+
+/**
+ * Opens IndexedDB database `name`. If IndexedDB is missing, blocked, hangs or fails (private modes,
+ * disabled storage, quota), the store switches to memory for the rest of the page's life and calls
+ * `onUnavailable` once, so tracking keeps working.
+ */
+export function openKv(name: string, onUnavailable: (error: unknown) => void): Kv {
+  const memory = new Map<string, unknown>();
+  let idb: UseStore | undefined;
+  const fallBack = (error: unknown) => {
+    if (!idb) return;
+    idb = undefined;
+    onUnavailable(error);
+  };
+  let opened = Promise.resolve();
+  try {
+    const store = createStore(name, 'kv');
+    idb = store;
+    opened = Promise.race([
+      get('', store),
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error('IndexedDB open timed out')), PROBE_TIMEOUT),
+      ),
+    ]).then(() => undefined, fallBack);
+  } catch (error) {
+    // No IndexedDB at all (it throws synchronously when missing or disabled).
+    onUnavailable(error);
+  }
+
+  const run = async <T>(onIdb: (store: UseStore) => Promise<T>, onMemory: () => T): Promise<T> => {
+    await opened;
+    if (idb) {
+      try {
+        return await onIdb(idb);
+      } catch (error) {
+        fallBack(error);
+      }
+    }
+    return onMemory();
+  };
+
+  return {
+    get: <T>(key: string) =>
+      run(
+        (store) => get(key, store),
+        () => memory.get(key) as T | undefined,
+      ),
+    setMany: (items) =>
+      run(
+        (store) =>
+          write(store, (s) => {
+            for (const [key, value] of items) s.put(value, key);
+          }),
+        () => {
+          for (const [key, value] of items) memory.set(key, value);
+        },
+      ),
+    delMany: (keys) =>
+      run(
+        (store) =>
+          write(store, (s) => {
+            for (const key of keys) s.delete(key);
+          }),
+        () => {
+          for (const key of keys) memory.delete(key);
+        },
+      ),
+    entries: <T>() =>
+      run(
+        (store) =>
+          store('readonly', async (s) => {
+            const [keys, values] = await Promise.all([
+              promisifyRequest(s.getAllKeys()),
+              promisifyRequest(s.getAll()),
+            ]);
+            return keys.map((key, i) => [key as string, values[i] as T]);
+          }),
+        () => [...memory.entries()].sort(([a], [b]) => (a < b ? -1 : 1)) as [string, T][],
+      ),
+    get durable() {
+      return !!idb;
+    },
+  };
+}

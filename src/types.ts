@@ -1,0 +1,132 @@
+/** JSON-compatible value, as it travels in an event. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+/** Free-form properties or traits; values are repaired to JSON before they are queued. */
+export type Properties = Record<string, unknown>;
+
+/** The kinds of event in the Segment spec that Omnikit sends. */
+export type EventType = 'track' | 'page' | 'identify' | 'group' | 'alias';
+
+/** The one envelope every event travels in (Segment-compatible). */
+export interface Envelope {
+  type: EventType;
+  messageId: string;
+  anonymousId: string;
+  userId: string | null;
+  timestamp: string;
+  sentAt?: string;
+  event?: string;
+  name?: string;
+  properties?: Record<string, JsonValue>;
+  traits?: Record<string, JsonValue>;
+  groupId?: string;
+  previousId?: string;
+  context: EventContext;
+}
+
+/** Context shared by every event of a page, so all touchpoints tag alike. */
+export interface EventContext {
+  page: { path: string; referrer: string; search: string; title: string; url: string };
+  campaign?: Record<string, string>;
+  channel: string;
+  library: { name: 'omnikit'; version: string };
+  locale: string;
+  timezone: string;
+  userAgent: string;
+  session: { id: number };
+}
+
+/** What a destination answers for one batch. */
+export type Delivery =
+  | { ok: true; rejected?: { messageId: string; message: string }[] }
+  | { ok: false; retry: boolean; status: number; retryAfter?: number; message: string };
+
+/** A place events are delivered to: the Omnikit protocol, a Segment-compatible collector, or your own. */
+export interface Destination {
+  /** Unique among the configured destinations; names its outbox. */
+  name: string;
+  /** Sends one batch; `keepalive` is set when the page is going away. Must not throw. */
+  send(batch: Envelope[], keepalive: boolean): Promise<Delivery>;
+}
+
+/** Configuration for {@link createOmnikit}. */
+export interface OmnikitConfig {
+  /** The site's public write key. */
+  writeKey: string;
+  /** Base URL of an Omnikit backend; shorthand for an `http` destination. */
+  endpoint?: string;
+  /** More destinations, e.g. `segmentDestination(key)`; events fan out to each, independently. */
+  destinations?: Destination[];
+  /** `context.channel` of every event. Default `web`. */
+  channel?: string;
+  /** Track a page view on load and on SPA route changes. Default true. */
+  autoPage?: boolean;
+  /** `pending`: nothing is stored or sent until `consent.grant()`. Default `granted`. */
+  consent?: 'granted' | 'pending';
+  /** Cookie domain for the anonymous id, e.g. `example.com` to share it across subdomains. */
+  cookieDomain?: string;
+  /** Log problems to the console. */
+  debug?: boolean;
+  /** Send once this many events wait. Default 20. */
+  flushAt?: number;
+  /** Longest wait (ms) before a batch is sent. Default 1000. */
+  flushInterval?: number;
+  /** Most events kept per destination; the oldest are dropped beyond it. Default 10000. */
+  maxOutbox?: number;
+  /** First retry delay (ms), doubled per failure with jitter. Default 1000. */
+  retryBaseDelay?: number;
+  /** Longest retry delay (ms). Default 60000. */
+  retryMaxDelay?: number;
+  /** Idle time (ms) after which a new session starts. Default 30 minutes. */
+  sessionTimeout?: number;
+}
+
+/** Codes of the `error` event. */
+export type ErrorCode =
+  | 'invalid_config'
+  | 'invalid_argument'
+  | 'invalid_value'
+  | 'event_too_large'
+  | 'storage_unavailable'
+  | 'outbox_overflow'
+  | 'delivery_rejected'
+  | 'consent_denied'
+  | 'internal';
+
+/** A problem reported through `on('error')`; the SDK never throws into the page. */
+export interface OmnikitError {
+  code: ErrorCode;
+  message: string;
+  detail?: unknown;
+}
+
+/** Events a page can listen to with `on()`. */
+export interface OmnikitEvents {
+  error: OmnikitError;
+  sent: { destination: string; count: number };
+}
+
+/** The client: every method is safe to call from a host page and never throws. */
+export interface Omnikit {
+  /** Records that the customer did something. */
+  track(event: string, properties?: Properties): void;
+  /** Records a page view; called automatically unless `autoPage: false`. */
+  page(name?: string, properties?: Properties): void;
+  /** Tags this device's events with a user id and traits. */
+  identify(userId: string, traits?: Properties): void;
+  /** Associates the user with a group (company, household). */
+  group(groupId: string, traits?: Properties): void;
+  /** Tells the backend that `previousId` and `userId` are the same person. */
+  alias(userId: string, previousId?: string): void;
+  /** Forgets the user on this device (log out): new anonymous id and session. */
+  reset(): void;
+  /** Consent seam: while pending, events wait in memory and nothing is stored. */
+  consent: { grant(): void; deny(): void; readonly state: 'pending' | 'granted' | 'denied' };
+  /** Sends what waits now; resolves when this tab has tried. */
+  flush(): Promise<void>;
+  /** Resolves once identity is loaded and earlier calls are queued. */
+  ready(): Promise<void>;
+  /** The device's anonymous id, once known. */
+  anonymousId(): string | undefined;
+  /** Listens to `error` or `sent`; returns the function that stops listening. */
+  on<K extends keyof OmnikitEvents>(type: K, listener: (value: OmnikitEvents[K]) => void): () => void;
+}

@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { loadSites } from '../../server/index.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'omnikit-config-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+let n = 0;
+function configFile(content: unknown): string {
+  n += 1;
+  const file = join(dir, `config-${n}.json`);
+  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
+  return file;
+}
+
+const site = (overrides: Record<string, unknown> = {}) => ({
+  id: 'shop',
+  writeKey: 'shop-key',
+  origins: ['http://localhost:8000'],
+  ...overrides,
+});
+
+describe('loadSites', () => {
+  it('loads the shipped demo config', () => {
+    assert.deepEqual(loadSites('server/omnikit.config.json'), [
+      { id: 'demo', writeKey: 'demo-write-key', origins: ['http://localhost:8080', 'http://127.0.0.1:8080'] },
+    ]);
+  });
+
+  it("loads several sites, '*' included", () => {
+    const sites = [
+      site(),
+      site({ id: 'blog', writeKey: 'blog-key', origins: ['*', 'https://blog.example:8443'] }),
+    ];
+    assert.deepEqual(loadSites(configFile({ sites })), sites);
+  });
+
+  const failures: [string, unknown, RegExp][] = [
+    ['invalid JSON', '{ "sites": [', /is not valid JSON/],
+    ['no sites array', { site: [] }, /"sites" array/],
+    ['empty sites', { sites: [] }, /at least one site/],
+    ['a site that is not an object', { sites: ['shop'] }, /sites\[0\] must be an object/],
+    ['a missing id', { sites: [site({ id: '' })] }, /sites\[0\]\.id must be a non-empty string/],
+    [
+      'a duplicate id',
+      { sites: [site(), site({ writeKey: 'other' })] },
+      /sites\[1\]\.id "shop" is used by another site/,
+    ],
+    [
+      'a missing writeKey',
+      { sites: [site({ writeKey: undefined })] },
+      /sites\[0\]\.writeKey must be a non-empty string/,
+    ],
+    [
+      'a shared writeKey',
+      { sites: [site(), site({ id: 'blog' })] },
+      /sites\[1\]\.writeKey is used by another site/,
+    ],
+    ['origins not an array', { sites: [site({ origins: '*' })] }, /sites\[0\]\.origins must be an array/],
+    [
+      'an origin with a path',
+      { sites: [site({ origins: ['http://localhost:8000/shop'] })] },
+      /origins\[0\].*not an exact origin/,
+    ],
+    [
+      'an origin with a trailing slash',
+      { sites: [site({ origins: ['http://a.example', 'http://b.example/'] })] },
+      /origins\[1\]/,
+    ],
+    [
+      'an origin that is not a URL',
+      { sites: [site({ origins: ['localhost:8000'] })] },
+      /not an exact origin/,
+    ],
+  ];
+  for (const [what, content, message] of failures) {
+    it(`rejects ${what} with a clear error naming the file`, () => {
+      const file = configFile(content);
+      assert.throws(
+        () => loadSites(file),
+        (error: Error) => {
+          assert.match(error.message, message);
+          assert.ok(error.message.includes(file), error.message);
+          return true;
+        },
+      );
+    });
+  }
+
+  it('reports a missing file', () => {
+    assert.throws(() => loadSites(join(dir, 'nope.json')), /Cannot read Omnikit config .*nope\.json/);
+  });
+});

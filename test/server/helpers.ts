@@ -1,0 +1,101 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  createServer,
+  type EventStore,
+  type OmnikitServer,
+  openSqliteStore,
+  type Site,
+} from '../../server/index.ts';
+
+/** Origins and keys used across the server tests. */
+export const SHOP_ORIGIN = 'http://localhost:8000';
+export const BLOG_ORIGIN = 'http://blog.example';
+export const STRANGER_ORIGIN = 'http://evil.example';
+
+/** Two sites, so per-site origin checks can be told apart from "any site" preflight checks. */
+export const SITES: Site[] = [
+  { id: 'shop', writeKey: 'shop-key', origins: [SHOP_ORIGIN] },
+  { id: 'blog', writeKey: 'blog-key', origins: [BLOG_ORIGIN] },
+];
+
+/** A real server on a loopback port with a real SQLite file in a temp dir. */
+export interface Harness {
+  url: string;
+  server: OmnikitServer;
+  store: EventStore;
+  dir: string;
+  close(): Promise<void>;
+}
+
+/** Starts a server for one test file; call `close()` in `after`. */
+export async function startServer(options: { sites?: Site[]; faults?: boolean } = {}): Promise<Harness> {
+  const dir = mkdtempSync(join(tmpdir(), 'omnikit-server-'));
+  const store = openSqliteStore(join(dir, 'data', 'events.db'));
+  const server = createServer({ store, sites: options.sites ?? SITES, faults: options.faults ?? true });
+  const listening = await server.listen(0);
+  return {
+    url: listening.url,
+    server,
+    store,
+    dir,
+    async close() {
+      await listening.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+let counter = 0;
+
+/** A valid track event with a fresh messageId; override any field. */
+export function trackEvent(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  counter += 1;
+  return {
+    type: 'track',
+    event: 'Product Added',
+    messageId: `msg-${process.pid}-${Date.now()}-${counter}`,
+    anonymousId: 'anon-1',
+    timestamp: '2026-01-02T03:04:05.000Z',
+    properties: { sku: 'SKU-1', quantity: 1 },
+    ...overrides,
+  };
+}
+
+/** `Authorization: Basic base64(writeKey:)`, as Segment and RudderStack send it. */
+export function basicAuth(writeKey: string): string {
+  return `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
+}
+
+/** POSTs JSON as text/plain (what browser SDKs do) with Basic auth for the shop unless told otherwise. */
+export function postJson(
+  url: string,
+  body: unknown,
+  options: { writeKey?: string | null; headers?: Record<string, string> } = {},
+): Promise<Response> {
+  const writeKey = options.writeKey === undefined ? 'shop-key' : options.writeKey;
+  return fetch(url, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'text/plain',
+      ...(writeKey ? { Authorization: basicAuth(writeKey) } : {}),
+      ...options.headers,
+    },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+/** Body of a 200 ingest answer. */
+export interface IngestBody {
+  ok: boolean;
+  accepted: number;
+  duplicates: number;
+  rejected: { index: number; messageId: string | null; code: string; message: string }[];
+}
+
+/** Body of an error answer. */
+export interface ErrorBody {
+  error: { code: string; message: string };
+}
