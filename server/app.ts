@@ -44,6 +44,15 @@ export function createServer(options: ServerOptions): OmnikitServer {
   const deps = { store: options.store, sites, stats };
 
   const app = new Hono();
+  if (plan) {
+    // Under fault injection every request gets a fresh connection: Chromium silently re-sends a
+    // request whose reused keep-alive connection died, which would hide a dropped connection from
+    // the client under test.
+    app.use('*', async (c, next) => {
+      await next();
+      c.header('Connection', 'close');
+    });
+  }
   app.use('*', cors(sites));
   app.get('/health', (c) => c.json({ ok: true }));
 

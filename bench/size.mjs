@@ -1,0 +1,53 @@
+// Size budgets of what users download, gzip -9 (node zlib level 9). Run after `npm run build`.
+// Exits 1 when an artifact with a budget is over it, or missing.
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+
+/** One row per shipped artifact; `budget` is in gzipped bytes (null = measured, not enforced). */
+const ARTIFACTS = [
+  { file: 'dist/omnikit.js', label: 'script tag (IIFE)', budget: 6 * 1024 },
+  { file: 'dist/omnikit.mjs', label: 'npm (ESM)', budget: null },
+];
+
+const kb = (n) => `${(n / 1024).toFixed(2)} KB`;
+const rows = [];
+const failures = [];
+
+for (const { file, label, budget } of ARTIFACTS) {
+  let raw;
+  try {
+    raw = readFileSync(new URL(`../${file}`, import.meta.url));
+  } catch {
+    failures.push(`${file} is missing: run \`npm run build\` first.`);
+    rows.push({ file, label, raw: '-', gzip: '-', budget: budget ? kb(budget) : '-', status: 'MISSING' });
+    continue;
+  }
+  const gz = gzipSync(raw, { level: 9 }).length;
+  const over = budget !== null && gz > budget;
+  if (over)
+    failures.push(`${file} is ${gz} bytes gzipped, over its budget of ${budget} bytes by ${gz - budget}.`);
+  rows.push({
+    file,
+    label,
+    raw: kb(raw.length),
+    gzip: `${kb(gz)} (${gz} B)`,
+    budget: budget === null ? '-' : kb(budget),
+    status: budget === null ? '' : over ? 'OVER' : 'ok',
+  });
+}
+
+const cols = ['file', 'label', 'raw', 'gzip', 'budget', 'status'];
+const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
+const line = (cells) =>
+  cells
+    .map((cell, i) => String(cell).padEnd(widths[i]))
+    .join('  ')
+    .trimEnd();
+console.log(line(cols));
+console.log(line(widths.map((w) => '-'.repeat(w))));
+for (const r of rows) console.log(line(cols.map((c) => r[c])));
+
+if (failures.length) {
+  console.error(`\nSize check failed:\n  ${failures.join('\n  ')}`);
+  process.exit(1);
+}

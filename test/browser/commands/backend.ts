@@ -1,0 +1,102 @@
+// Runs the REAL reference server (server/index.ts) inside the test runner's Node process, on its own
+// port so that every request from the test page is cross-origin, like a shop posting to its backend.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestRunnerPlugin } from '@web/test-runner';
+import { createServer, type EventStore, openSqliteStore } from '../../../server/index.ts';
+import type { CommandPayloads, FaultPayload } from './protocol.ts';
+
+export interface BackendPlugin extends TestRunnerPlugin {
+  /** Base URL of the running backend; only valid after the dev server has started. */
+  url(): string;
+}
+
+type Server = ReturnType<typeof createServer>;
+
+export function backendPlugin(): BackendPlugin {
+  let store: EventStore | undefined;
+  let server: Server | undefined;
+  let listener: { url: string; close(): Promise<void> } | undefined;
+  let dir: string | undefined;
+
+  const running = () => {
+    if (!store || !server) throw new Error('The test backend is not running.');
+    return { store, server };
+  };
+
+  return {
+    name: 'omnikit-backend',
+
+    url() {
+      if (!listener) throw new Error('The test backend is not running yet.');
+      return listener.url;
+    },
+
+    async serverStart({ config }) {
+      // A fresh database file per run: no state survives from an earlier run.
+      dir = await mkdtemp(join(tmpdir(), 'omnikit-wtr-'));
+      store = openSqliteStore(join(dir, 'events.sqlite'));
+      const devOrigins = [`http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`];
+      server = createServer({
+        store,
+        faults: true,
+        sites: [
+          { id: 'test', writeKey: 'test-key', origins: devOrigins },
+          // For CORS-refusal tests: this site accepts no origin the test pages can have.
+          { id: 'locked', writeKey: 'locked-key', origins: ['https://elsewhere.example'] },
+        ],
+      });
+      listener = await server.listen(0, '127.0.0.1');
+    },
+
+    async serverStop() {
+      await listener?.close();
+      await store?.close();
+      if (dir) await rm(dir, { recursive: true, force: true });
+      listener = server = store = dir = undefined;
+    },
+
+    async executeCommand({ command, payload }) {
+      switch (command) {
+        case 'backend-reset': {
+          const { store, server } = running();
+          server.faults.clear();
+          await store.reset();
+          server.resetStats();
+          return true;
+        }
+        case 'backend-fault':
+          applyFault(running().server, payload as FaultPayload);
+          return true;
+        case 'backend-events': {
+          const p = (payload ?? {}) as CommandPayloads['backend-events'];
+          return running().store.listEvents(p.siteId ?? 'test', p.filter);
+        }
+        case 'backend-stats':
+          return running().server.stats();
+        default:
+          return undefined; // not ours: let the next plugin answer
+      }
+    },
+  };
+}
+
+function applyFault(server: Server, fault: FaultPayload): void {
+  switch (fault.kind) {
+    case 'fail':
+      server.faults.fail(fault.count, fault.status, fault.headers);
+      return;
+    case 'delay':
+      server.faults.delay(fault.ms, fault.count);
+      return;
+    case 'drop':
+      server.faults.drop(fault.count, { after: fault.after });
+      return;
+    case 'clear':
+      server.faults.clear();
+      return;
+    default:
+      throw new Error(`Unknown fault kind: ${JSON.stringify(fault)}`);
+  }
+}

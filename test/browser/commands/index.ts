@@ -1,0 +1,5 @@
+// Server-side plugins of the browser test runner (loaded from web-test-runner.config.mjs via tsx).
+export { type BackendPlugin, backendPlugin } from './backend.ts';
+export { networkPlugin } from './network.ts';
+export { tabsPlugin } from './tabs.ts';
+export { tracePlugin } from './trace.ts';

@@ -1,0 +1,73 @@
+// Names and payloads of the wtr server commands, shared by the Node plugins (commands/*.ts) and the
+// browser helpers (helpers.ts). Types only: nothing here runs.
+
+export type FaultPayload =
+  | { kind: 'fail'; count: number; status: number; headers?: Record<string, string> }
+  | { kind: 'delay'; ms: number; count?: number }
+  | { kind: 'drop'; count: number; after?: boolean }
+  | { kind: 'clear' };
+
+/** Mirrors server/index.ts `EventFilter` (kept here so browser code need not import server code). */
+export interface EventFilterPayload {
+  anonymousId?: string;
+  userId?: string;
+  type?: string;
+  messageId?: string;
+  limit?: number;
+}
+
+export interface CommandPayloads {
+  'backend-reset': undefined;
+  'backend-fault': FaultPayload;
+  'backend-events': { siteId?: string; filter?: EventFilterPayload };
+  'backend-stats': undefined;
+  'tab-open': { url: string };
+  'device-open': { url: string };
+  'tab-eval': { id: string; expression: string };
+  'tab-reload': { id: string };
+  'tab-close': { id: string; runBeforeUnload?: boolean };
+  'tab-hide': { id: string };
+  'tab-show': { id: string };
+  'context-offline': { offline: boolean };
+}
+
+/** Mirrors server/index.ts `StoredEvent`. */
+export interface StoredEvent {
+  siteId: string;
+  messageId: string;
+  type: string;
+  anonymousId: string | null;
+  userId: string | null;
+  event: string | null;
+  timestamp: string;
+  receivedAt: string;
+  body: Record<string, unknown>;
+}
+
+/** Mirrors server/index.ts `ServerStats`. */
+export interface ServerStats {
+  requests: number;
+  received: number;
+  inserted: number;
+  duplicates: number;
+  byStatus: Record<string, number>;
+}
+
+/** What each command answers (never null or undefined: wtr reads that as "no plugin handled it"). */
+export interface CommandResults {
+  'backend-reset': true;
+  'backend-fault': true;
+  'backend-events': StoredEvent[];
+  'backend-stats': ServerStats;
+  'tab-open': string;
+  'device-open': string;
+  /** Wrapped so that an `undefined` value survives; a page error comes back as `error`. */
+  'tab-eval': { value?: unknown; error?: string };
+  'tab-reload': true;
+  'tab-close': true;
+  'tab-hide': true;
+  'tab-show': true;
+  'context-offline': true;
+}
+
+export type CommandName = keyof CommandPayloads;

@@ -1,0 +1,133 @@
+// Extra Playwright pages driven from a test: "tabs" share the calling test's browser context (same
+// storage, like another tab of the same site); "devices" get a new context (empty storage).
+import type { TestRunnerPlugin } from '@web/test-runner';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { CommandPayloads } from './protocol.ts';
+import { sessionPage } from './session-page.ts';
+
+type Visibility = 'hidden' | 'visible';
+
+interface Tab {
+  page: Page;
+  /** The test page that opened it. */
+  owner: Page;
+  /** Set for devices: the context is theirs alone and closes with them. */
+  ownContext?: BrowserContext;
+}
+
+const CLOSE_TIMEOUT_MS = 10_000;
+
+export function tabsPlugin(): TestRunnerPlugin {
+  const tabs = new Map<string, Tab>();
+  const watched = new WeakSet<Page>();
+  let nextId = 1;
+
+  const get = (id: string): Tab => {
+    const tab = tabs.get(id);
+    if (!tab || tab.page.isClosed()) throw new Error(`No open tab "${id}".`);
+    return tab;
+  };
+
+  const closeTab = async (id: string, runBeforeUnload = false) => {
+    const tab = tabs.get(id);
+    tabs.delete(id);
+    if (!tab) return;
+    if (!tab.page.isClosed()) {
+      if (runBeforeUnload) {
+        // A beforeunload prompt would keep the tab open: answer it like a user who confirms leaving.
+        tab.page.on('dialog', (d) => void (d.type() === 'beforeunload' ? d.accept() : d.dismiss()));
+        // close({runBeforeUnload}) returns before the page is gone; wait for the real close.
+        await Promise.all([
+          tab.page.waitForEvent('close', { timeout: CLOSE_TIMEOUT_MS }),
+          tab.page.close({ runBeforeUnload: true }),
+        ]);
+      } else {
+        await tab.page.close();
+      }
+    }
+    await tab.ownContext?.close();
+  };
+
+  const open = async (owner: Page, url: string, newDevice: boolean): Promise<string> => {
+    // Nothing outlives its test: close what a test opened when its own page goes away.
+    if (!watched.has(owner)) {
+      watched.add(owner);
+      owner.once('close', () => {
+        for (const [id, tab] of tabs) if (tab.owner === owner) void closeTab(id).catch(() => {});
+      });
+    }
+    let ownContext: BrowserContext | undefined;
+    if (newDevice) {
+      const browser = owner.context().browser();
+      if (!browser) throw new Error('device-open: the test page has no browser.');
+      ownContext = await browser.newContext();
+    }
+    const page = await (ownContext ?? owner.context()).newPage();
+    const id = `${newDevice ? 'device' : 'tab'}-${nextId++}`;
+    tabs.set(id, { page, ownContext, owner });
+    try {
+      await page.goto(url, { waitUntil: 'load' });
+    } catch (error) {
+      await closeTab(id);
+      throw error;
+    }
+    return id;
+  };
+
+  return {
+    name: 'omnikit-tabs',
+    async executeCommand({ command, payload, session }) {
+      switch (command) {
+        case 'tab-open':
+        case 'device-open': {
+          const { url } = payload as CommandPayloads['tab-open'];
+          return open(sessionPage(session), url, command === 'device-open');
+        }
+        case 'tab-eval': {
+          const { id, expression } = payload as CommandPayloads['tab-eval'];
+          // Wrapped so that `undefined` survives (wtr treats a null result as "command not handled"),
+          // and page errors come back as data instead of a stack trace in the runner's log.
+          try {
+            return { value: await get(id).page.evaluate(expression) };
+          } catch (error) {
+            return { error: error instanceof Error ? error.message : String(error) };
+          }
+        }
+        case 'tab-reload': {
+          const { id } = payload as CommandPayloads['tab-reload'];
+          await get(id).page.reload({ waitUntil: 'load' });
+          return true;
+        }
+        case 'tab-close': {
+          const { id, runBeforeUnload } = payload as CommandPayloads['tab-close'];
+          await closeTab(id, runBeforeUnload);
+          return true;
+        }
+        case 'tab-hide':
+        case 'tab-show': {
+          const { id } = payload as CommandPayloads['tab-hide'];
+          const state: Visibility = command === 'tab-hide' ? 'hidden' : 'visible';
+          await get(id).page.evaluate(emulateVisibility(state));
+          return true;
+        }
+        default:
+          return undefined;
+      }
+    },
+  };
+}
+
+/**
+ * Headless Chromium keeps every page 'visible' whatever we do (bringToFront, a tab in the same window,
+ * minimising the window, Page.setWebLifecycleState, focus emulation: all measured, no change), so
+ * visibility is emulated: the document reports the state and gets a real `visibilitychange`. Lasts
+ * until the page navigates or reloads. A string, not a function: tsx's keepNames would inject __name().
+ */
+function emulateVisibility(state: Visibility): string {
+  return `(() => {
+    const state = ${JSON.stringify(state)};
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => state });
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => state === 'hidden' });
+    document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
+  })()`;
+}

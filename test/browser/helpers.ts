@@ -1,0 +1,156 @@
+// Typed access, from a browser test, to the server commands in ./commands/ (run in the test runner's
+// Node process) and to the fixture pages.
+import { executeServerCommand } from '@web/test-runner-commands';
+import type {
+  CommandName,
+  CommandPayloads,
+  CommandResults,
+  EventFilterPayload,
+  ServerStats,
+  StoredEvent,
+} from './commands/protocol.ts';
+
+declare global {
+  interface Window {
+    /** Set by web-test-runner.config.mjs (`testRunnerHtml`). */
+    __OMNIKIT_BACKEND__?: string;
+  }
+}
+
+export type { ServerStats, StoredEvent };
+
+type Args<N extends CommandName> = CommandPayloads[N] extends undefined ? [] : [CommandPayloads[N]];
+
+function command<N extends CommandName>(name: N, ...[payload]: Args<N>): Promise<CommandResults[N]> {
+  return executeServerCommand<CommandResults[N], CommandPayloads[N] | undefined>(name, payload);
+}
+
+/** The write keys of the sites the test backend knows. */
+export const writeKeys = { test: 'test-key', locked: 'locked-key' } as const;
+
+export const backend = {
+  /** Base URL of the real reference backend (another origin than the test page). */
+  get url(): string {
+    const url = window.__OMNIKIT_BACKEND__;
+    if (!url) throw new Error('window.__OMNIKIT_BACKEND__ is not set: run the tests through wtr.');
+    return url;
+  },
+};
+
+/** Empties the store, clears faults and zeroes the stats. Call it in `beforeEach`. */
+export async function resetBackend(): Promise<void> {
+  await command('backend-reset');
+}
+
+/** Faults injected into the real server; each applies to the next `count` requests. */
+export const fault = {
+  fail: (count: number, status: number, headers?: Record<string, string>) =>
+    command('backend-fault', { kind: 'fail', count, status, headers }).then(() => {}),
+  delay: (ms: number, count?: number) =>
+    command('backend-fault', { kind: 'delay', ms, count }).then(() => {}),
+  /**
+   * Kills the connection of the next `count` requests; `after: true` stores the batch first (the response
+   * is lost). Beware: Chromium silently re-sends a request whose REUSED keep-alive connection dies before
+   * any response (once per idle pooled connection, up to 6, then on a fresh one), so `drop(1)` may never
+   * reach the page as an error; `drop(7)` (then `clear()`) always does.
+   */
+  drop: (count: number, opts: { after?: boolean } = {}) =>
+    command('backend-fault', { kind: 'drop', count, after: opts.after }).then(() => {}),
+  clear: () => command('backend-fault', { kind: 'clear' }).then(() => {}),
+};
+
+export function storedEvents(filter: EventFilterPayload = {}, siteId = 'test'): Promise<StoredEvent[]> {
+  return command('backend-events', { siteId, filter });
+}
+
+export function stats(): Promise<ServerStats> {
+  return command('backend-stats');
+}
+
+type Truthy<T> = Exclude<T, false | 0 | '' | null | undefined>;
+
+/**
+ * Polls `fn` until it returns a truthy value, and returns it (so `return events.length > 1 && events`
+ * yields the events), or throws when the timeout ends, with the last value or error.
+ */
+export async function waitFor<T>(
+  fn: () => T | Promise<T>,
+  { timeout = 5_000, interval = 50, message }: { timeout?: number; interval?: number; message?: string } = {},
+): Promise<Truthy<T>> {
+  const deadline = Date.now() + timeout;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await fn();
+      if (value) return value as Truthy<T>;
+      last = value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() >= deadline) {
+      const detail = last instanceof Error ? last.message : JSON.stringify(last);
+      throw new Error(`waitFor: ${message ?? fn.toString()} not true after ${timeout} ms (last: ${detail})`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, interval));
+  }
+}
+
+export interface Tab {
+  readonly id: string;
+  /** Evaluates a JS expression in the tab; promises are awaited; the result must be serialisable. */
+  eval<T = unknown>(expression: string): Promise<T>;
+  reload(): Promise<void>;
+  close(opts?: { runBeforeUnload?: boolean }): Promise<void>;
+  /** Emulated: headless Chromium never really hides a page (see commands/tabs.ts). */
+  hide(): Promise<void>;
+  show(): Promise<void>;
+}
+
+function tabHandle(id: string): Tab {
+  return {
+    id,
+    async eval<T>(expression: string) {
+      const r = await command('tab-eval', { id, expression });
+      if (r.error !== undefined) throw new Error(`${id}: ${r.error}`);
+      return r.value as T;
+    },
+    reload: () => command('tab-reload', { id }).then(() => {}),
+    close: (opts = {}) => command('tab-close', { id, ...opts }).then(() => {}),
+    hide: () => command('tab-hide', { id }).then(() => {}),
+    show: () => command('tab-show', { id }).then(() => {}),
+  };
+}
+
+const absolute = (url: string) => new URL(url, location.href).href;
+
+/** Another tab of the same site: same browser context, so it shares storage with the test page. */
+export async function openTab(url: string): Promise<Tab> {
+  return tabHandle(await command('tab-open', { url: absolute(url) }));
+}
+
+/** Another device: a page in a new browser context (empty storage). */
+export async function openDevice(url: string): Promise<Tab> {
+  return tabHandle(await command('device-open', { url: absolute(url) }));
+}
+
+/** Takes the test's browser context (its page and its tabs, not devices) off or back on the network. */
+export async function setOffline(offline: boolean): Promise<void> {
+  await command('context-offline', { offline });
+}
+
+export type FixtureParams = Record<string, string | number | boolean | undefined>;
+
+/**
+ * URL of a fixture page that loads Omnikit, pointed at the test backend with the test site's key.
+ * `script-tag`: query keys `endpoint`, `writeKey`, any `data-*` attribute, `src` (script URL) and
+ * `calls` (JSON array of `[method, ...args]` made through the stub before the script loads).
+ * `esm`: every other key becomes a `createOmnikit` option (values parsed as JSON when they can be).
+ */
+export function fixtureUrl(params: FixtureParams = {}, fixture: 'script-tag' | 'esm' = 'script-tag'): string {
+  const url = new URL(`/test/fixtures/${fixture}.html`, location.origin);
+  const all: FixtureParams = { endpoint: backend.url, writeKey: writeKeys.test, ...params };
+  for (const [key, value] of Object.entries(all)) {
+    if (value !== undefined) url.searchParams.set(key, String(value));
+  }
+  return url.href;
+}

@@ -1,0 +1,67 @@
+// Browser tests: real Chromium through Playwright (a fresh browser context, so empty storage, per test
+// file), talking cross-origin to the real reference backend started in this process.
+import { fileURLToPath } from 'node:url';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { playwrightLauncher } from '@web/test-runner-playwright';
+import { tsImport } from 'tsx/esm/api';
+import { findChrome, NO_CHROME_MESSAGE } from './test/browser/commands/find-chrome.mjs';
+
+const chrome = findChrome();
+if (!chrome) {
+  console.error(NO_CHROME_MESSAGE);
+  process.exit(1);
+}
+
+// The plugins and the server they start are TypeScript.
+const { backendPlugin, networkPlugin, tabsPlugin, tracePlugin } = await tsImport(
+  './test/browser/commands/index.ts',
+  import.meta.url,
+);
+
+const rootDir = fileURLToPath(new URL('.', import.meta.url));
+const backend = backendPlugin();
+const isRoot = process.getuid?.() === 0;
+
+export default {
+  rootDir,
+  files: ['test/browser/**/*.test.ts'],
+  // Pinned: the backend's CORS allow-list names this origin.
+  port: Number(process.env.OMNIKIT_WTR_PORT || 8765),
+  nodeResolve: { exportConditions: ['browser'] }, // nanoid would otherwise pull node:crypto
+  // One file at a time: all files share one backend and inject faults into it.
+  concurrency: 1,
+  testFramework: { config: { timeout: 20_000 } },
+  testsFinishTimeout: 300_000, // a whole file; the 120 s default is short for files of retry tests
+  browsers: [
+    playwrightLauncher({
+      product: 'chromium',
+      launchOptions: {
+        executablePath: chrome,
+        headless: true,
+        args: [
+          ...(isRoot ? ['--no-sandbox'] : []),
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--disable-dev-shm-usage',
+        ],
+      },
+    }),
+  ],
+  plugins: [
+    tracePlugin(), // OMNIKIT_WTR_TRACE=1 logs every server command
+    esbuildPlugin({ ts: true, tsx: true, target: 'es2020', tsconfig: `${rootDir}tsconfig.json` }),
+    backend,
+    tabsPlugin(),
+    networkPlugin(),
+  ],
+  // Hands the backend's (random-port) URL to the test page before the tests run.
+  testRunnerHtml: (testFramework) => `<!doctype html>
+<html>
+  <head><script>window.__OMNIKIT_BACKEND__ = ${JSON.stringify(backend.url())};</script></head>
+  <body><script type="module" src="${testFramework}"></script></body>
+</html>`,
+};
