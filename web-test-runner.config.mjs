@@ -47,6 +47,8 @@ export default {
           '--disable-component-update',
           '--disable-sync',
           '--disable-dev-shm-usage',
+          // Subdomains for cookie-domain tests (shop.omnikit.test, blog.omnikit.test…), on loopback only.
+          '--host-resolver-rules=MAP *.omnikit.test 127.0.0.1',
         ],
       },
     }),

@@ -50,7 +50,12 @@ describe('the outbox', () => {
 
   it('is bounded: the oldest are dropped, counted and reported, the newest delivered', async () => {
     await fault.fail(10_000, 503);
-    const client = await openClient({ maxOutbox: 10, flushInterval: 20, retryBaseDelay: 200, retryMaxDelay: 200 });
+    const client = await openClient({
+      maxOutbox: 10,
+      flushInterval: 20,
+      retryBaseDelay: 200,
+      retryMaxDelay: 200,
+    });
     const anonymousId = await client.anonymousId();
     await client.eval(`for (let n = 0; n < 25; n++) omnikit.track('Bounded', { n })`);
     const errors = await waitFor(async () => {
@@ -63,7 +68,9 @@ describe('the outbox', () => {
       const stored = await storedEvents({ anonymousId });
       return stored.length === 10 && stored;
     });
-    expect(events.map((e) => (e.body.properties as { n: number }).n)).to.deep.equal([...Array(10).keys()].map((i) => i + 15));
+    expect(events.map((e) => (e.body.properties as { n: number }).n)).to.deep.equal(
+      [...Array(10).keys()].map((i) => i + 15),
+    );
   });
 });
 

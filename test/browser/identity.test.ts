@@ -1,7 +1,7 @@
 // Issue 2, done-when 5: the anonymous id survives reloads, is the same in all three stores, and a
 // tampered or missing copy is repaired. Sessions roll after inactivity.
 import { expect } from '@open-wc/testing';
-import { resetBackend, storedEvents, waitFor } from './helpers.ts';
+import { fixtureUrl, openTab, resetBackend, storedEvents, waitFor } from './helpers.ts';
 import { type ClientPage, openClient, wrap } from './sdk.ts';
 
 const readStores = (client: ClientPage) =>
@@ -80,6 +80,26 @@ describe('the anonymous id', () => {
     });
     expect(event.body).to.include({ userId: null, event: 'After Reset' });
     expect((await readStores(client)).local).to.equal(after);
+  });
+});
+
+describe('the anonymous id across subdomains', () => {
+  it('is shared by the subdomains of the cookie domain', async () => {
+    // Plain-http *.omnikit.test is no secure context: no Web Locks there, so this also runs the fallback.
+    const on = (host: string) =>
+      fixtureUrl({ autoPage: false, cookieDomain: 'omnikit.test' }, 'esm').replace(
+        '//localhost:',
+        `//${host}:`,
+      );
+    const shop = await wrap(await openTab(on('shop.omnikit.test')));
+    const id = await shop.anonymousId();
+    const blog = await wrap(await openTab(on('blog.omnikit.test')));
+    expect(await blog.anonymousId()).to.equal(id);
+    // The blog's own localStorage and IndexedDB adopt it too.
+    await waitFor(async () => (await readStores(blog)).idb === id);
+    expect((await readStores(blog)).local).to.equal(id);
+    await shop.close();
+    await blog.close();
   });
 });
 

@@ -1,10 +1,15 @@
-// Issue 2, done-when 6: with IndexedDB unavailable, tracking works for the page's life, with one warning.
+// Issue 2, done-when 6: with IndexedDB unavailable (missing, failing, or full), tracking works for the
+// page's life, with one warning.
 import { expect } from '@open-wc/testing';
 import { backend, openDevice, resetBackend, storedEvents, waitFor, writeKeys } from './helpers.ts';
 
 // Run in the page before Omnikit loads, so the SDK meets the broken storage from the start.
 const BREAKERS = {
   missing: `Object.defineProperty(window, 'indexedDB', { value: undefined })`,
+  // Opens fine, but every write fails as it does when the disk quota is used up.
+  full: `IDBObjectStore.prototype.put = function () {
+    throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+  }`,
   failing: `IDBFactory.prototype.open = function () {
     const request = {};
     setTimeout(() => { request.error = new DOMException('denied', 'InvalidStateError'); request.onerror?.(); });
