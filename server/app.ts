@@ -4,12 +4,18 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { COMPAT_ROUTES, type IngestRoute } from './compat.ts';
 import { cors } from './cors.ts';
+import type { ProtocolDeps } from './deps.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import { FaultPlan, type Faults, NO_FAULTS } from './faults.ts';
+import { DEFAULT_HANDOFF_TTL_MS } from './handoff.ts';
 import { batchOf, ingestHandler } from './ingest.ts';
+import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limit.ts';
+import { mountProtocolRoutes } from './routes.ts';
 import { type Site, SiteDirectory } from './sites.ts';
 import { type ServerStats, StatsRecorder } from './stats.ts';
-import type { EventStore } from './store/types.ts';
+import type { Store } from './store/types.ts';
+import { DEFAULT_STREAM_PING_MS } from './stream.ts';
+import { StreamHub } from './stream-hub.ts';
 
 /** A running HTTP listener. */
 export interface Listening {
@@ -24,24 +30,49 @@ export interface OmnikitServer {
   faults: Faults;
   stats(): ServerStats;
   resetStats(): void;
-  /** Listens on `port` (default 0 = a random free port) and `hostname` (default 127.0.0.1). */
+  /** Forgets every rate-limit count (tests, between cases). */
+  resetRateLimits(): void;
+  /**
+   * Listens on `port` (default 0 = a random free port) and `hostname` (default 127.0.0.1). Its
+   * `close()` first ends every open event stream cleanly, so shutdown never waits on one.
+   */
   listen(port?: number, hostname?: string): Promise<Listening>;
 }
 
 /** Options of `createServer`. */
 export interface ServerOptions {
-  store: EventStore;
+  store: Store;
   sites: Site[];
   /** Enables fault injection (tests only); otherwise `faults` methods do nothing. */
   faults?: boolean;
+  /** Lifetime of handoff tokens (default 10 minutes). */
+  handoffTtlMs?: number;
+  /** Interval of `: ping` comments on event streams (default 15 s). */
+  streamPingMs?: number;
+  /** Overrides of the default rate limits (30 registrations/min per IP, 5 handoffs/min per device, ...). */
+  rateLimits?: Partial<RateLimits>;
 }
 
 /** Builds the backend; mount `app` anywhere (e.g. `getRequestListener(app.fetch)`) or call `listen()`. */
 export function createServer(options: ServerOptions): OmnikitServer {
   const sites = new SiteDirectory(options.sites);
-  const stats = new StatsRecorder();
-  const plan = options.faults === true ? new FaultPlan() : null;
+  const hub = new StreamHub();
+  const stats = new StatsRecorder(() => hub.size);
+  const plan = options.faults === true ? new FaultPlan(hub) : null;
   const deps = { store: options.store, sites, stats };
+  const limits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
+  const limiters = {
+    registrations: new RateLimiter(limits.registrations),
+    handoffs: new RateLimiter(limits.handoffs),
+    handoffClaims: new RateLimiter(limits.handoffClaims),
+  };
+  const protocolDeps: ProtocolDeps = {
+    ...deps,
+    hub,
+    limiters,
+    handoffTtlMs: positive(options.handoffTtlMs, DEFAULT_HANDOFF_TTL_MS, 'handoffTtlMs'),
+    streamPingMs: positive(options.streamPingMs, DEFAULT_STREAM_PING_MS, 'streamPingMs'),
+  };
 
   const app = new Hono();
   if (plan) {
@@ -55,6 +86,8 @@ export function createServer(options: ServerOptions): OmnikitServer {
   }
   app.use('*', cors(sites));
   app.get('/health', (c) => c.json({ ok: true }));
+  // Before the event routes: /v1/identify is both (see mountProtocolRoutes).
+  mountProtocolRoutes(app, protocolDeps, plan);
 
   const routes: IngestRoute[] = [{ path: '/v1/batch', extract: batchOf }, ...COMPAT_ROUTES];
   for (const route of routes) {
@@ -66,7 +99,9 @@ export function createServer(options: ServerOptions): OmnikitServer {
 
   app.notFound((c) => errorResponse(404, 'not_found', `No route for ${c.req.method} ${c.req.path}`));
   app.onError((error) => {
-    if (error instanceof ApiError) return errorResponse(error.status, error.code, error.message);
+    if (error instanceof ApiError) {
+      return errorResponse(error.status, error.code, error.message, error.headers);
+    }
     console.error('[omnikit] unexpected error', error);
     return errorResponse(500, 'internal_error', 'Internal server error');
   });
@@ -76,11 +111,20 @@ export function createServer(options: ServerOptions): OmnikitServer {
     faults: plan ?? NO_FAULTS,
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
-    listen: (port = 0, hostname = '127.0.0.1') => listen(app, port, hostname),
+    resetRateLimits: () => {
+      for (const limiter of Object.values(limiters)) limiter.reset();
+    },
+    listen: (port = 0, hostname = '127.0.0.1') => listen(app, hub, port, hostname),
   };
 }
 
-function listen(app: Hono, port: number, hostname: string): Promise<Listening> {
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!(value > 0)) throw new RangeError(`createServer(): ${name} must be > 0, got ${value}`);
+  return value;
+}
+
+function listen(app: Hono, hub: StreamHub, port: number, hostname: string): Promise<Listening> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port, hostname }) as Server;
     server.once('error', reject);
@@ -88,7 +132,12 @@ function listen(app: Hono, port: number, hostname: string): Promise<Listening> {
       server.off('error', reject);
       const actualPort = (server.address() as AddressInfo).port;
       const host = hostname.includes(':') ? `[${hostname}]` : hostname;
-      resolve({ url: `http://${host}:${actualPort}`, port: actualPort, close: () => closeServer(server) });
+      const close = () => {
+        // An open stream is a request that never finishes: end them, or close() would wait on them.
+        hub.endAll();
+        return closeServer(server);
+      };
+      resolve({ url: `http://${host}:${actualPort}`, port: actualPort, close });
     });
   });
 }
@@ -97,9 +146,17 @@ function listen(app: Hono, port: number, hostname: string): Promise<Listening> {
 function closeServer(server: Server): Promise<void> {
   return new Promise((resolve, reject) => {
     if (!server.listening) return resolve();
-    server.close((error) => (error ? reject(error) : resolve()));
-    server.closeIdleConnections();
+    // Connections that finish their response during shutdown (ended streams) only become idle later:
+    // sweep them until the server has closed.
+    const sweep = setInterval(() => server.closeIdleConnections(), 20);
     // A stuck client must not hold shutdown hostage.
-    setTimeout(() => server.closeAllConnections(), 2000).unref();
+    const force = setTimeout(() => server.closeAllConnections(), 2000);
+    server.close((error) => {
+      clearInterval(sweep);
+      clearTimeout(force);
+      if (error) reject(error);
+      else resolve();
+    });
+    server.closeIdleConnections();
   });
 }

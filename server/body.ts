@@ -49,6 +49,18 @@ function tooLarge(maxBytes: number): ApiError {
   return new ApiError(
     413,
     'payload_too_large',
-    `Request body exceeds ${maxBytes / 1024} KB; send smaller batches`,
+    `Request body exceeds ${Math.round(maxBytes / 1024)} KB; send smaller batches`,
   );
+}
+
+/** Reads a JSON body that must be an object (every protocol request body is one). */
+export async function readJsonObject(
+  request: Request,
+  maxBytes = MAX_REQUEST_BYTES,
+): Promise<Record<string, unknown>> {
+  const body = await readJsonBody(request, maxBytes);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ApiError(400, 'invalid_body', 'Body must be a JSON object');
+  }
+  return body as Record<string, unknown>;
 }

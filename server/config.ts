@@ -26,7 +26,7 @@ export function loadSites(file: string): Site[] {
 export function validateSites(config: unknown): Site[] {
   if (!isObject(config) || !Array.isArray(config.sites)) {
     throw new Error(
-      'expected an object with a "sites" array, like { "sites": [{ "id", "writeKey", "origins" }] }',
+      'expected an object with a "sites" array, like { "sites": [{ "id", "writeKey", "origins", "secret" }] }',
     );
   }
   if (config.sites.length === 0) throw new Error('"sites" is empty: configure at least one site');
@@ -35,7 +35,7 @@ export function validateSites(config: unknown): Site[] {
   return config.sites.map((raw: unknown, index: number): Site => {
     const where = `sites[${index}]`;
     if (!isObject(raw)) throw new Error(`${where} must be an object`);
-    const { id, writeKey, origins } = raw;
+    const { id, writeKey, origins, secret } = raw;
     if (typeof id !== 'string' || id.trim() === '') throw new Error(`${where}.id must be a non-empty string`);
     if (ids.has(id)) throw new Error(`${where}.id "${id}" is used by another site`);
     if (typeof writeKey !== 'string' || writeKey.trim() === '') {
@@ -46,9 +46,15 @@ export function validateSites(config: unknown): Site[] {
     if (!Array.isArray(origins))
       throw new Error(`${where}.origins must be an array (use ["*"] for any origin)`);
     for (const [i, origin] of origins.entries()) checkOrigin(origin, `${where}.origins[${i}]`);
+    // Optional: a site without a secret still collects events, it just cannot link devices to users.
+    if (secret !== undefined && (typeof secret !== 'string' || secret.trim() === '')) {
+      throw new Error(`${where}.secret must be a non-empty string when present`);
+    }
     ids.add(id);
     writeKeys.add(writeKey);
-    return { id, writeKey, origins: [...(origins as string[])] };
+    const site: Site = { id, writeKey, origins: [...(origins as string[])] };
+    if (secret !== undefined) site.secret = secret as string;
+    return site;
   });
 }
 

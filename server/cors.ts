@@ -2,7 +2,8 @@ import type { MiddlewareHandler } from 'hono';
 import { errorResponse } from './errors.ts';
 import type { SiteDirectory } from './sites.ts';
 
-const ALLOWED_METHODS = 'POST, GET, OPTIONS';
+// DELETE: /v1/devices/current.
+const ALLOWED_METHODS = 'GET, POST, DELETE, OPTIONS';
 // Sent when a preflight names no headers; covers what Segment and RudderStack send.
 const DEFAULT_ALLOWED_HEADERS = 'Content-Type, Authorization';
 const PREFLIGHT_MAX_AGE_SECONDS = '86400';

@@ -7,12 +7,15 @@ export interface ErrorBody {
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
+  /** Extra response headers, e.g. Retry-After on a 429. */
+  readonly headers: Record<string, string>;
 
-  constructor(status: number, code: string, message: string) {
+  constructor(status: number, code: string, message: string, headers: Record<string, string> = {}) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
+    this.headers = headers;
   }
 }
 

@@ -4,50 +4,79 @@ import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Context, MiddlewareHandler } from 'hono';
 import { errorResponse } from './errors.ts';
 
+/** Limits a fault to some routes. */
+export interface FaultTarget {
+  /**
+   * Only requests to this exact path (or one of these), e.g. '/v1/sync' or '/v1/stream'. Default:
+   * every faultable route (events, devices, identify, sync, stream, handoff). Target faults whenever a
+   * client sends several kinds of requests at once, or the wrong one may take the fault.
+   */
+  path?: string | string[];
+}
+
 /**
- * Fault injection on the ingest routes, so client tests can meet real failures from the real server.
- * One-shot faults (`fail`, `drop`) queue up in call order and each consumes one request; `delay`
- * applies on top of them. Only active when the server is created with `faults: true`.
+ * Fault injection on the protocol routes, so client tests can meet real failures from the real server.
+ * One-shot faults (`fail`, `drop`) queue up in call order and each consumes one matching request;
+ * `delay` applies on top of them. Only active when the server is created with `faults: true`.
  */
 export interface Faults {
   /** Answers the next `count` requests with `status` (and `headers`, e.g. Retry-After) without processing them. */
-  fail(count: number, status: number, headers?: Record<string, string>): void;
+  fail(count: number, status: number, headers?: Record<string, string>, target?: FaultTarget): void;
   /** Delays the next `count` requests by `ms` (default: every request until `clear()`). */
-  delay(ms: number, count?: number): void;
+  delay(ms: number, count?: number, target?: FaultTarget): void;
   /**
    * Destroys the TCP connection of the next `count` requests without any response. By default the
-   * request is not processed (a request lost on the way); with `{ after: true }` it is stored first
-   * (a response lost on the way back), so the client re-sends and deduplication must hold.
+   * request is not processed (a request lost on the way); with `{ after: true }` it is processed first
+   * (a response lost on the way back), so the client re-sends and deduplication must hold. On
+   * /v1/stream, `after` lets the stream open, then cuts it.
    */
-  drop(count: number, options?: { after?: boolean }): void;
+  drop(count: number, options?: { after?: boolean } & FaultTarget): void;
+  /** Cuts every open /v1/stream connection now, as a proxy would; returns how many were cut. */
+  dropStreams(): number;
   /** Removes every pending fault. */
   clear(): void;
 }
 
-type OneShot =
+type OneShot = { paths: string[] | null } & (
   | { kind: 'fail'; status: number; headers: Record<string, string> }
-  | { kind: 'drop'; after: boolean };
+  | { kind: 'drop'; after: boolean }
+);
 
 /** The live fault queue behind `Faults`, plus the middleware that applies it. */
 export class FaultPlan implements Faults {
   #queue: OneShot[] = [];
-  #delay: { ms: number; remaining: number } | null = null;
+  #delay: { ms: number; remaining: number; paths: string[] | null } | null = null;
+  readonly #streams: { cutAll(): number };
 
-  fail(count: number, status: number, headers: Record<string, string> = {}): void {
+  /** `streams` is what `dropStreams()` cuts. */
+  constructor(streams: { cutAll(): number } = { cutAll: () => 0 }) {
+    this.#streams = streams;
+  }
+
+  fail(count: number, status: number, headers: Record<string, string> = {}, target: FaultTarget = {}): void {
     if (!Number.isInteger(status) || status < 200 || status > 599) {
       throw new RangeError(`fail(): status must be an HTTP status 200-599, got ${status}`);
     }
-    for (let i = 0; i < checkCount(count, 'fail'); i++) this.#queue.push({ kind: 'fail', status, headers });
+    const paths = pathsOf(target);
+    for (let i = 0; i < checkCount(count, 'fail'); i++) {
+      this.#queue.push({ kind: 'fail', status, headers, paths });
+    }
   }
 
-  delay(ms: number, count = Number.POSITIVE_INFINITY): void {
+  delay(ms: number, count = Number.POSITIVE_INFINITY, target: FaultTarget = {}): void {
     if (!(ms >= 0)) throw new RangeError(`delay(): ms must be >= 0, got ${ms}`);
-    this.#delay = { ms, remaining: count === Number.POSITIVE_INFINITY ? count : checkCount(count, 'delay') };
+    const remaining = count === Number.POSITIVE_INFINITY ? count : checkCount(count, 'delay');
+    this.#delay = { ms, remaining, paths: pathsOf(target) };
   }
 
-  drop(count: number, options: { after?: boolean } = {}): void {
+  drop(count: number, options: { after?: boolean } & FaultTarget = {}): void {
     const after = options.after === true;
-    for (let i = 0; i < checkCount(count, 'drop'); i++) this.#queue.push({ kind: 'drop', after });
+    const paths = pathsOf(options);
+    for (let i = 0; i < checkCount(count, 'drop'); i++) this.#queue.push({ kind: 'drop', after, paths });
+  }
+
+  dropStreams(): number {
+    return this.#streams.cutAll();
   }
 
   clear(): void {
@@ -55,11 +84,13 @@ export class FaultPlan implements Faults {
     this.#delay = null;
   }
 
-  /** Middleware for ingest routes. Faults are taken at arrival, so they hit requests in arrival order. */
+  /** Middleware for faultable routes. Faults are taken at arrival, so they hit requests in arrival order. */
   middleware(): MiddlewareHandler {
     return async (c, next) => {
-      const fault = this.#queue.shift();
-      const delayMs = this.#takeDelay();
+      const path = c.req.path;
+      const index = this.#queue.findIndex((fault) => matches(fault.paths, path));
+      const fault = index === -1 ? undefined : this.#queue.splice(index, 1)[0];
+      const delayMs = this.#takeDelay(path);
       if (delayMs > 0) await sleep(delayMs);
       if (!fault) return next();
       if (fault.kind === 'fail') {
@@ -75,8 +106,8 @@ export class FaultPlan implements Faults {
     };
   }
 
-  #takeDelay(): number {
-    if (!this.#delay) return 0;
+  #takeDelay(path: string): number {
+    if (!this.#delay || !matches(this.#delay.paths, path)) return 0;
     const { ms } = this.#delay;
     this.#delay.remaining -= 1;
     if (this.#delay.remaining <= 0) this.#delay = null;
@@ -85,7 +116,7 @@ export class FaultPlan implements Faults {
 }
 
 /** Faults that do nothing: what a production server gets. */
-export const NO_FAULTS: Faults = { fail() {}, delay() {}, drop() {}, clear() {} };
+export const NO_FAULTS: Faults = { fail() {}, delay() {}, drop() {}, dropStreams: () => 0, clear() {} };
 
 const dropped = new WeakSet<Request>();
 
@@ -106,6 +137,15 @@ function dropConnection(c: Context): Response {
   dropped.add(c.req.raw);
   // Tells @hono/node-server not to write anything to the (now destroyed) response.
   return RESPONSE_ALREADY_SENT;
+}
+
+function pathsOf(target: FaultTarget): string[] | null {
+  if (target.path === undefined) return null;
+  return Array.isArray(target.path) ? [...target.path] : [target.path];
+}
+
+function matches(paths: string[] | null, path: string): boolean {
+  return paths === null || paths.includes(path);
 }
 
 function checkCount(count: number, method: string): number {

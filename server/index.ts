@@ -2,8 +2,30 @@
 export type { Listening, OmnikitServer, ServerOptions } from './app.ts';
 export { createServer } from './app.ts';
 export { loadSites } from './config.ts';
-export type { Faults } from './faults.ts';
+export type { RegisterResult } from './devices.ts';
+export type { ErrorBody } from './errors.ts';
+export type { Faults, FaultTarget } from './faults.ts';
+export type { HandoffCreated, HandoffPeek } from './handoff.ts';
+export type { IdentifyResult } from './identify.ts';
+export { userHashOf } from './identify.ts';
+export type { RateLimit, RateLimits } from './rate-limit.ts';
+export { HLC_PATTERN, MAX_NAME_LENGTH, MAX_RECORDS_PER_PUSH, MAX_VALUE_BYTES } from './records.ts';
 export type { Site } from './sites.ts';
 export type { ServerStats } from './stats.ts';
 export { openSqliteStore } from './store/sqlite.ts';
-export type { EventFilter, EventStore, StoredEvent } from './store/types.ts';
+export type {
+  ClaimResult,
+  Device,
+  DeviceStore,
+  DocumentStore,
+  Handoff,
+  HandoffStore,
+  LinkResult,
+  MergeResult,
+  NewDevice,
+  RecordPage,
+  SyncRecord,
+} from './store/sync-types.ts';
+export type { EventFilter, EventLog, EventStore, Store, StoredEvent } from './store/types.ts';
+export type { StreamChanged } from './stream.ts';
+export type { SyncResult } from './sync.ts';

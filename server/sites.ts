@@ -4,16 +4,30 @@ export interface Site {
   writeKey: string;
   /** Exact origins allowed to call from a browser, like 'http://localhost:8000', or '*' for any. */
   origins: string[];
+  /**
+   * HMAC key proving identities (`userHash` of POST /v1/identify). Shared only with the site's own
+   * server; without it the site cannot link devices to users.
+   */
+  secret?: string;
 }
 
 /** The configured sites, indexed the two ways a request needs them. */
 export class SiteDirectory {
   readonly #byWriteKey = new Map<string, Site>();
+  readonly #byId = new Map<string, Site>();
   readonly #sites: Site[];
 
   constructor(sites: Site[]) {
     this.#sites = sites;
-    for (const site of sites) this.#byWriteKey.set(site.writeKey, site);
+    for (const site of sites) {
+      this.#byWriteKey.set(site.writeKey, site);
+      this.#byId.set(site.id, site);
+    }
+  }
+
+  /** The site with this id (devices remember their site by id). */
+  byId(id: string): Site | undefined {
+    return this.#byId.get(id);
   }
 
   /** The site owning this write key, if any. */

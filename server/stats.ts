@@ -1,7 +1,10 @@
 import type { MiddlewareHandler } from 'hono';
 import { wasDropped } from './faults.ts';
 
-/** Ingest counters since the last reset; tests use `duplicates` to prove a client never re-sent needlessly. */
+/**
+ * Counters since the last reset; tests use `duplicates` to prove a client never re-sent needlessly.
+ * `requests`, `received`, `inserted`, `duplicates` and `byStatus` are about the event ingest routes.
+ */
 export interface ServerStats {
   /** Requests that reached an ingest route (preflights excluded). */
   requests: number;
@@ -13,15 +16,29 @@ export interface ServerStats {
   duplicates: number;
   /** Responses by HTTP status; connections dropped by fault injection count under 'dropped'. */
   byStatus: Record<string, number>;
+  /** Requests that reached POST /v1/sync, faulted ones included. */
+  syncRequests: number;
+  /** Stream connections opened (GET /v1/stream answered with a stream). */
+  streamsOpened: number;
+  /** Stream connections open right now; not a counter, so `resetStats()` leaves it alone. */
+  streamsOpen: number;
 }
+
+type Counters = Omit<ServerStats, 'streamsOpen'>;
 
 /** Mutable counters behind `OmnikitServer.stats()`. */
 export class StatsRecorder {
-  #stats: ServerStats = emptyStats();
+  #stats: Counters = emptyStats();
+  readonly #streamsOpen: () => number;
+
+  /** `streamsOpen` reads the live number of open streams. */
+  constructor(streamsOpen: () => number = () => 0) {
+    this.#streamsOpen = streamsOpen;
+  }
 
   /** A copy, so callers can compare snapshots. */
   snapshot(): ServerStats {
-    return { ...this.#stats, byStatus: { ...this.#stats.byStatus } };
+    return { ...this.#stats, byStatus: { ...this.#stats.byStatus }, streamsOpen: this.#streamsOpen() };
   }
 
   /** Starts counting from zero. */
@@ -36,6 +53,19 @@ export class StatsRecorder {
     this.#stats.duplicates += duplicates;
   }
 
+  /** Counts a stream connection being opened. */
+  recordStreamOpened(): void {
+    this.#stats.streamsOpened += 1;
+  }
+
+  /** Middleware for POST /v1/sync: counts every request that reaches it, before faults apply. */
+  syncMiddleware(): MiddlewareHandler {
+    return async (_c, next) => {
+      this.#stats.syncRequests += 1;
+      await next();
+    };
+  }
+
   /** Middleware for ingest routes: counts the request and how it was answered. */
   middleware(): MiddlewareHandler {
     return async (c, next) => {
@@ -47,6 +77,14 @@ export class StatsRecorder {
   }
 }
 
-function emptyStats(): ServerStats {
-  return { requests: 0, received: 0, inserted: 0, duplicates: 0, byStatus: {} };
+function emptyStats(): Counters {
+  return {
+    requests: 0,
+    received: 0,
+    inserted: 0,
+    duplicates: 0,
+    byStatus: {},
+    syncRequests: 0,
+    streamsOpened: 0,
+  };
 }

@@ -1,78 +1,39 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { DEFAULT_LIST_LIMIT, type EventFilter, type EventStore, type StoredEvent } from './types.ts';
+import { DEVICES_SCHEMA, sqliteDeviceStore } from './sqlite-devices.ts';
+import { DOCUMENTS_SCHEMA, sqliteDocumentStore } from './sqlite-documents.ts';
+import { EVENTS_SCHEMA, sqliteEventLog } from './sqlite-events.ts';
+import { HANDOFFS_SCHEMA, sqliteHandoffStore } from './sqlite-handoffs.ts';
+import type { Store } from './types.ts';
 
-// One row per (site, messageId): the primary key is what makes at-least-once delivery safe.
-const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS events (
-    site_id      TEXT NOT NULL,
-    message_id   TEXT NOT NULL,
-    type         TEXT NOT NULL,
-    anonymous_id TEXT,
-    user_id      TEXT,
-    event        TEXT,
-    timestamp    TEXT NOT NULL,
-    received_at  TEXT NOT NULL,
-    body         TEXT NOT NULL,
-    PRIMARY KEY (site_id, message_id)
-  );
-  CREATE INDEX IF NOT EXISTS events_by_anonymous_id ON events (site_id, anonymous_id);
-  CREATE INDEX IF NOT EXISTS events_by_user_id ON events (site_id, user_id);
-`;
+export { normalizeTimestamp } from './sqlite-events.ts';
 
-interface EventRow {
-  site_id: string;
-  message_id: string;
-  type: string;
-  anonymous_id: string | null;
-  user_id: string | null;
-  event: string | null;
-  timestamp: string;
-  received_at: string;
-  body: string;
-}
+// Every table but `counters`: sequence numbers must keep growing across a reset (see Store.reset).
+const DATA_TABLES = ['events', 'devices', 'profiles', 'records', 'handoffs'];
 
-/** Opens (creating if needed) an SQLite event store; `':memory:'` gives a throwaway one. */
-export function openSqliteStore(file: string): EventStore {
+/** Opens (creating if needed) an SQLite store; `':memory:'` gives a throwaway one. */
+export function openSqliteStore(file: string): Store {
   if (file !== ':memory:' && !file.startsWith('file:')) mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   // WAL: readers (agent console) never block the ingest writer, and commits are cheaper.
   db.pragma('journal_mode = WAL');
   // Another process (e.g. a second dev server) may hold the write lock briefly.
   db.pragma('busy_timeout = 5000');
-  db.exec(SCHEMA);
-
-  const insert = db.prepare<[EventRow]>(
-    // Not `INSERT OR IGNORE`: that would also swallow NOT NULL violations and count them as duplicates.
-    `INSERT INTO events
-       (site_id, message_id, type, anonymous_id, user_id, event, timestamp, received_at, body)
-     VALUES (@site_id, @message_id, @type, @anonymous_id, @user_id, @event, @timestamp, @received_at, @body)
-     ON CONFLICT (site_id, message_id) DO NOTHING`,
-  );
-  const insertBatch = db.transaction((rows: EventRow[]) => {
-    let inserted = 0;
-    for (const row of rows) inserted += insert.run(row).changes;
-    return inserted;
-  });
+  // CREATE ... IF NOT EXISTS everywhere: opening a database of an older version adds the new tables.
+  db.exec(EVENTS_SCHEMA + DEVICES_SCHEMA + DOCUMENTS_SCHEMA + HANDOFFS_SCHEMA);
   let closed = false;
 
   return {
-    async insertEvents(siteId, events) {
-      const receivedAt = new Date().toISOString();
-      const rows = events.map((body) => toRow(siteId, body, receivedAt));
-      const inserted = insertBatch(rows);
-      return { inserted, duplicates: rows.length - inserted };
-    },
-
-    async listEvents(siteId, filter = {}) {
-      const { sql, params } = buildQuery(siteId, filter);
-      const rows = db.prepare<unknown[], EventRow>(sql).all(...params);
-      return rows.map(fromRow);
-    },
+    ...sqliteEventLog(db),
+    ...sqliteDeviceStore(db),
+    ...sqliteDocumentStore(db),
+    ...sqliteHandoffStore(db),
 
     async reset() {
-      db.exec('DELETE FROM events');
+      db.transaction(() => {
+        for (const table of DATA_TABLES) db.exec(`DELETE FROM ${table}`);
+      })();
     },
 
     async close() {
@@ -81,69 +42,4 @@ export function openSqliteStore(file: string): EventStore {
       db.close();
     },
   };
-}
-
-function toRow(siteId: string, body: Record<string, unknown>, receivedAt: string): EventRow {
-  const messageId = body.messageId;
-  const type = body.type;
-  // The server validates before storing; this guards the store against a caller that did not.
-  if (typeof messageId !== 'string' || messageId === '') throw new TypeError('event without a messageId');
-  if (typeof type !== 'string') throw new TypeError(`event ${messageId} without a type`);
-  return {
-    site_id: siteId,
-    message_id: messageId,
-    type,
-    anonymous_id: stringOrNull(body.anonymousId),
-    user_id: stringOrNull(body.userId),
-    event: stringOrNull(body.event),
-    // RudderStack sends the client clock as originalTimestamp only.
-    timestamp: normalizeTimestamp(body.timestamp) ?? normalizeTimestamp(body.originalTimestamp) ?? receivedAt,
-    received_at: receivedAt,
-    body: JSON.stringify(body),
-  };
-}
-
-function fromRow(row: EventRow): StoredEvent {
-  return {
-    siteId: row.site_id,
-    messageId: row.message_id,
-    type: row.type,
-    anonymousId: row.anonymous_id,
-    userId: row.user_id,
-    event: row.event,
-    timestamp: row.timestamp,
-    receivedAt: row.received_at,
-    body: JSON.parse(row.body) as Record<string, unknown>,
-  };
-}
-
-function buildQuery(siteId: string, filter: EventFilter): { sql: string; params: unknown[] } {
-  const where = ['site_id = ?'];
-  const params: unknown[] = [siteId];
-  const columns = [
-    ['anonymous_id', filter.anonymousId],
-    ['user_id', filter.userId],
-    ['type', filter.type],
-    ['message_id', filter.messageId],
-  ] as const;
-  for (const [column, value] of columns) {
-    if (value === undefined) continue;
-    where.push(`${column} = ?`);
-    params.push(value);
-  }
-  const limit = Number.isFinite(filter.limit) ? Math.max(0, Math.floor(filter.limit!)) : DEFAULT_LIST_LIMIT;
-  params.push(limit);
-  // rowid follows insertion order, which is "oldest first" from the server's point of view.
-  return { sql: `SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY rowid LIMIT ?`, params };
-}
-
-function stringOrNull(value: unknown): string | null {
-  return typeof value === 'string' && value !== '' ? value : null;
-}
-
-/** ISO 8601 in UTC, so the column sorts and compares as text; null when absent or unparseable. */
-export function normalizeTimestamp(value: unknown): string | null {
-  if (typeof value !== 'string' || value === '') return null;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }

@@ -1,7 +1,9 @@
 /**
- * The storage port for analytics events. SQLite implements it today; a PostgreSQL implementation
- * will satisfy the same interface later, which is why every method is async even though SQLite is not.
+ * The storage port of the reference backend: events here, devices, documents and handoffs in
+ * sync-types.ts. SQLite implements it today; a PostgreSQL implementation will satisfy the same
+ * interface later, which is why every method is async even though SQLite is not.
  */
+import type { DeviceStore, DocumentStore, HandoffStore } from './sync-types.ts';
 
 /** One event as stored: the columns we query on, plus the event JSON exactly as the client sent it. */
 export interface StoredEvent {
@@ -29,7 +31,7 @@ export interface EventFilter {
 }
 
 /** Durable, deduplicating home of analytics events. */
-export interface EventStore {
+export interface EventLog {
   /**
    * Stores already-validated events of one site in one transaction. An event whose `messageId` the
    * site already has is a duplicate (clients deliver at least once) and is left untouched.
@@ -40,11 +42,18 @@ export interface EventStore {
   ): Promise<{ inserted: number; duplicates: number }>;
   /** Events of one site, oldest first. */
   listEvents(siteId: string, filter?: EventFilter): Promise<StoredEvent[]>;
-  /** Deletes everything (tests). */
+}
+
+/** Everything the server keeps, behind one port. */
+export interface Store extends EventLog, DeviceStore, DocumentStore, HandoffStore {
+  /** Deletes everything (tests). Sequence numbers keep growing, so no old cursor can skip new records. */
   reset(): Promise<void>;
   /** Releases the database; safe to call twice. */
   close(): Promise<void>;
 }
+
+/** The name `Store` had when it only held events; kept so existing callers compile. */
+export type EventStore = Store;
 
 /** Default page size of `listEvents`, so an unfiltered call on a large store stays cheap. */
 export const DEFAULT_LIST_LIMIT = 1000;

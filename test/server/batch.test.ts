@@ -66,6 +66,9 @@ describe('POST /v1/batch', () => {
       inserted: 2,
       duplicates: 1,
       byStatus: { '200': 2 },
+      syncRequests: 0,
+      streamsOpened: 0,
+      streamsOpen: 0,
     });
   });
 

@@ -26,13 +26,18 @@ const site = (overrides: Record<string, unknown> = {}) => ({
 describe('loadSites', () => {
   it('loads the shipped demo config', () => {
     assert.deepEqual(loadSites('server/omnikit.config.json'), [
-      { id: 'demo', writeKey: 'demo-write-key', origins: ['http://localhost:8080', 'http://127.0.0.1:8080'] },
+      {
+        id: 'demo',
+        writeKey: 'demo-write-key',
+        origins: ['http://localhost:8080', 'http://127.0.0.1:8080'],
+        secret: 'demo-secret-change-me',
+      },
     ]);
   });
 
-  it("loads several sites, '*' included", () => {
+  it("loads several sites, '*' included, with or without a secret", () => {
     const sites = [
-      site(),
+      site({ secret: 'shop-secret' }),
       site({ id: 'blog', writeKey: 'blog-key', origins: ['*', 'https://blog.example:8443'] }),
     ];
     assert.deepEqual(loadSites(configFile({ sites })), sites);
@@ -59,6 +64,8 @@ describe('loadSites', () => {
       { sites: [site(), site({ id: 'blog' })] },
       /sites\[1\]\.writeKey is used by another site/,
     ],
+    ['an empty secret', { sites: [site({ secret: '' })] }, /sites\[0\]\.secret must be a non-empty string/],
+    ['a secret that is not a string', { sites: [site({ secret: 42 })] }, /sites\[0\]\.secret/],
     ['origins not an array', { sites: [site({ origins: '*' })] }, /sites\[0\]\.origins must be an array/],
     [
       'an origin with a path',

@@ -38,7 +38,7 @@ describe('CORS preflight', () => {
     assert.equal(res.status, 204);
     assert.equal(res.headers.get('access-control-allow-origin'), SHOP_ORIGIN);
     assert.equal(res.headers.get('vary'), 'Origin');
-    assert.equal(res.headers.get('access-control-allow-methods'), 'POST, GET, OPTIONS');
+    assert.equal(res.headers.get('access-control-allow-methods'), 'GET, POST, DELETE, OPTIONS');
     assert.equal(res.headers.get('access-control-allow-headers'), 'authorization,content-type,anonymousid');
     assert.equal(res.headers.get('access-control-max-age'), '86400');
   });

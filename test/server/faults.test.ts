@@ -120,7 +120,16 @@ describe('fault injection', () => {
     assert.deepEqual(await storedIds(), [event.messageId]);
     assert.deepEqual(
       { ...h.server.stats(), byStatus: undefined },
-      { requests: 2, received: 2, inserted: 1, duplicates: 1, byStatus: undefined },
+      {
+        requests: 2,
+        received: 2,
+        inserted: 1,
+        duplicates: 1,
+        byStatus: undefined,
+        syncRequests: 0,
+        streamsOpened: 0,
+        streamsOpen: 0,
+      },
     );
   });
 
@@ -136,6 +145,28 @@ describe('fault injection', () => {
     h.server.faults.fail(1, 500);
     assert.equal((await postJson(`${h.url}/t`, trackEvent())).status, 500);
     assert.equal((await postJson(`${h.url}/t`, trackEvent())).status, 200);
+  });
+
+  it('targets faults by path; untargeted faults hit the device routes too', async () => {
+    const devicesUrl = `${h.url}/v1/devices`;
+    h.server.faults.fail(1, 500, {}, { path: '/v1/devices' });
+    assert.equal((await postJson(batchUrl, { batch: [trackEvent()] })).status, 200, 'not its path');
+    assert.equal((await postJson(devicesUrl, { anonymousId: 'a' })).status, 500);
+    assert.equal((await postJson(devicesUrl, { anonymousId: 'a' })).status, 201, 'one-shot');
+
+    const device = (await (await postJson(devicesUrl, { anonymousId: 'b' })).json()) as { token: string };
+    h.server.faults.fail(1, 503);
+    const identify = await postJson(
+      `${h.url}/v1/identify`,
+      { userId: 'u', userHash: 'x' },
+      { writeKey: null, headers: { Authorization: `Bearer ${device.token}` } },
+    );
+    assert.equal(identify.status, 503);
+
+    h.server.faults.delay(250, 1, { path: ['/v1/sync'] });
+    const start = performance.now();
+    await postJson(batchUrl, { batch: [trackEvent()] });
+    assert.ok(performance.now() - start < 200, 'the delay waits for /v1/sync');
   });
 
   it('clear() removes pending failures and drops', async () => {
@@ -161,6 +192,7 @@ describe('fault injection when disabled', () => {
       plain.server.faults.fail(1, 500);
       plain.server.faults.drop(1);
       plain.server.faults.delay(1000);
+      assert.equal(plain.server.faults.dropStreams(), 0);
       const start = performance.now();
       const res = await postJson(`${plain.url}/v1/batch`, { batch: [trackEvent()] });
       assert.equal(res.status, 200);

@@ -3,10 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   createServer,
-  type EventStore,
+  type Listening,
   type OmnikitServer,
   openSqliteStore,
+  type ServerOptions,
   type Site,
+  type Store,
 } from '../../server/index.ts';
 
 /** Origins and keys used across the server tests. */
@@ -14,9 +16,12 @@ export const SHOP_ORIGIN = 'http://localhost:8000';
 export const BLOG_ORIGIN = 'http://blog.example';
 export const STRANGER_ORIGIN = 'http://evil.example';
 
+/** The shop's HMAC secret for identify (the blog has none). */
+export const SHOP_SECRET = 'shop-secret-for-tests';
+
 /** Two sites, so per-site origin checks can be told apart from "any site" preflight checks. */
 export const SITES: Site[] = [
-  { id: 'shop', writeKey: 'shop-key', origins: [SHOP_ORIGIN] },
+  { id: 'shop', writeKey: 'shop-key', origins: [SHOP_ORIGIN], secret: SHOP_SECRET },
   { id: 'blog', writeKey: 'blog-key', origins: [BLOG_ORIGIN] },
 ];
 
@@ -24,28 +29,55 @@ export const SITES: Site[] = [
 export interface Harness {
   url: string;
   server: OmnikitServer;
-  store: EventStore;
+  store: Store;
   dir: string;
+  /** The SQLite file. */
+  file: string;
+  /** Stops the server and the store, then starts new ones on the same port and file (a restart). */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
+/** Options of `startServer`: any `createServer` option but the store. */
+export type HarnessOptions = Partial<Omit<ServerOptions, 'store'>>;
+
 /** Starts a server for one test file; call `close()` in `after`. */
-export async function startServer(options: { sites?: Site[]; faults?: boolean } = {}): Promise<Harness> {
+export async function startServer(options: HarnessOptions = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'omnikit-server-'));
-  const store = openSqliteStore(join(dir, 'data', 'events.db'));
-  const server = createServer({ store, sites: options.sites ?? SITES, faults: options.faults ?? true });
-  const listening = await server.listen(0);
-  return {
-    url: listening.url,
-    server,
-    store,
+  const file = join(dir, 'data', 'events.db');
+  const start = async (port: number) => {
+    const store = openSqliteStore(file);
+    const server = createServer({
+      ...options,
+      store,
+      sites: options.sites ?? SITES,
+      faults: options.faults ?? true,
+    });
+    return { store, server, listening: await server.listen(port) };
+  };
+  let current: { store: Store; server: OmnikitServer; listening: Listening } = await start(0);
+  const stop = async () => {
+    await current.listening.close();
+    await current.store.close();
+  };
+  const harness: Harness = {
+    url: current.listening.url,
+    server: current.server,
+    store: current.store,
     dir,
+    file,
+    async restart() {
+      await stop();
+      current = await start(current.listening.port);
+      harness.server = current.server;
+      harness.store = current.store;
+    },
     async close() {
-      await listening.close();
-      await store.close();
+      await stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  return harness;
 }
 
 let counter = 0;

@@ -1,0 +1,41 @@
+import type { Context } from 'hono';
+import { ApiError } from './errors.ts';
+import { type Site, type SiteDirectory, siteAllowsOrigin } from './sites.ts';
+import type { Device } from './store/sync-types.ts';
+import type { Store } from './store/types.ts';
+import { hashToken } from './tokens.ts';
+
+/** The device a request acts for, and its site. */
+export interface Authenticated {
+  device: Device;
+  site: Site;
+}
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+/** Whether the request carries `Authorization: Bearer ...` (a device call, not a write-key call). */
+export function hasBearer(c: Context): boolean {
+  return /^Bearer\s/i.test(c.req.header('authorization') ?? '');
+}
+
+/**
+ * Resolves `Authorization: Bearer <device token>` to an active device, and checks the page's origin
+ * against the device's site like /v1/batch does with the write key's site.
+ */
+export async function authenticate(c: Context, deps: { store: Store; sites: SiteDirectory }) {
+  const match = BEARER.exec(c.req.header('authorization') ?? '');
+  if (!match) {
+    throw new ApiError(401, 'invalid_token', 'Missing device token: send "Authorization: Bearer <token>"');
+  }
+  const device = await deps.store.deviceByTokenHash(hashToken(match[1]));
+  // A device of a site that left the config is as good as revoked.
+  const site = device && deps.sites.byId(device.siteId);
+  if (!device || !site) {
+    throw new ApiError(401, 'invalid_token', 'Unknown or revoked device token; register the device again');
+  }
+  const origin = c.req.header('origin');
+  if (origin !== undefined && !siteAllowsOrigin(site, origin)) {
+    throw new ApiError(403, 'origin_not_allowed', `Origin ${origin} is not allowed for this device's site`);
+  }
+  return { device, site } satisfies Authenticated;
+}

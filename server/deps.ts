@@ -1,0 +1,16 @@
+import type { RateLimiter } from './rate-limit.ts';
+import type { SiteDirectory } from './sites.ts';
+import type { StatsRecorder } from './stats.ts';
+import type { Store } from './store/types.ts';
+import type { StreamHub } from './stream-hub.ts';
+
+/** What the protocol routes (§2–§4) share. */
+export interface ProtocolDeps {
+  store: Store;
+  sites: SiteDirectory;
+  stats: StatsRecorder;
+  hub: StreamHub;
+  limiters: { registrations: RateLimiter; handoffs: RateLimiter; handoffClaims: RateLimiter };
+  handoffTtlMs: number;
+  streamPingMs: number;
+}

@@ -1,0 +1,76 @@
+import type { HttpBindings } from '@hono/node-server';
+import type { Context, Handler } from 'hono';
+import { authenticate } from './auth.ts';
+import { readJsonObject } from './body.ts';
+import type { ProtocolDeps } from './deps.ts';
+import { ApiError } from './errors.ts';
+import { siteAllowsOrigin } from './sites.ts';
+import { hashToken, newToken } from './tokens.ts';
+import { resolveSite } from './write-key.ts';
+
+/** Bytes of a device token: 256 random bits, as the protocol requires. */
+export const DEVICE_TOKEN_BYTES = 32;
+const MAX_ANONYMOUS_ID_LENGTH = 256;
+
+/** Body of a 201 answer to POST /v1/devices. */
+export interface RegisterResult {
+  deviceId: string;
+  token: string;
+  profileId: string;
+}
+
+/** `POST /v1/devices`: registers a device (write key like /v1/batch) and hands out its token, once. */
+export function registerHandler(deps: ProtocolDeps): Handler {
+  return async (c) => {
+    // Before anything else: refused floods should cost as little as possible.
+    rateLimit(deps.limiters.registrations.take(clientAddress(c)), 'device registrations from this address');
+    const body = await readJsonObject(c.req.raw);
+    const site = resolveSite(c.req.raw, body, deps.sites);
+    const origin = c.req.header('origin');
+    if (origin !== undefined && !siteAllowsOrigin(site, origin)) {
+      throw new ApiError(403, 'origin_not_allowed', `Origin ${origin} is not allowed for this write key`);
+    }
+    const { anonymousId } = body;
+    if (
+      typeof anonymousId !== 'string' ||
+      anonymousId === '' ||
+      anonymousId.length > MAX_ANONYMOUS_ID_LENGTH
+    ) {
+      throw new ApiError(
+        400,
+        'invalid_anonymous_id',
+        `"anonymousId" must be a non-empty string of at most ${MAX_ANONYMOUS_ID_LENGTH} characters`,
+      );
+    }
+    const token = newToken(DEVICE_TOKEN_BYTES);
+    const { deviceId, profileId } = await deps.store.createDevice(site.id, anonymousId, hashToken(token));
+    const result: RegisterResult = { deviceId, token, profileId };
+    return c.json(result, 201);
+  };
+}
+
+/** `DELETE /v1/devices/current`: revokes the caller's token (log out, reset()). */
+export function revokeHandler(deps: ProtocolDeps): Handler {
+  return async (c) => {
+    const { device } = await authenticate(c, deps);
+    await deps.store.revokeDevice(device.id);
+    // A revoked token must not keep hearing about the profile.
+    deps.hub.endDevice(device.id);
+    return c.body(null, 204);
+  };
+}
+
+/** Throws the protocol's 429 when a limiter refused (`retryAfter` > 0 seconds). */
+export function rateLimit(retryAfter: number, what: string): void {
+  if (retryAfter === 0) return;
+  throw new ApiError(429, 'rate_limited', `Too many ${what}; retry in ${retryAfter} s`, {
+    'Retry-After': String(retryAfter),
+  });
+}
+
+// The socket's peer, not X-Forwarded-For: that header is the client's to forge unless a trusted
+// proxy sets it, and a forged one would let anyone dodge the limit.
+function clientAddress(c: Context): string {
+  const bindings = c.env as Partial<HttpBindings> | undefined;
+  return bindings?.incoming?.socket?.remoteAddress ?? 'unknown';
+}

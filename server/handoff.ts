@@ -1,0 +1,131 @@
+import type { Context, Handler } from 'hono';
+import { authenticate } from './auth.ts';
+import { readJsonObject } from './body.ts';
+import type { ProtocolDeps } from './deps.ts';
+import { rateLimit } from './devices.ts';
+import { ApiError } from './errors.ts';
+import type { Handoff, SyncRecord } from './store/sync-types.ts';
+import { hashToken, newToken } from './tokens.ts';
+
+/** Bytes of a handoff token: 128 random bits, the protocol's minimum, short enough for a QR code. */
+export const HANDOFF_TOKEN_BYTES = 16;
+/** Default lifetime of a handoff token. */
+export const DEFAULT_HANDOFF_TTL_MS = 10 * 60_000;
+const CART_DOC = 'cart';
+
+/** Body of a 201 answer to POST /v1/handoff. */
+export interface HandoffCreated {
+  token: string;
+  expiresAt: string;
+}
+
+/** Body of a 200 answer to POST /v1/handoff/peek. */
+export interface HandoffPeek {
+  summary: { cart: { lines: number; quantity: number } };
+  expiresAt: string;
+}
+
+/**
+ * `POST /v1/handoff` (Bearer): a one-time token for the device's anonymous profile. An identified
+ * profile is refused: its state moves only with the user's own proof (signing in on the other device).
+ */
+export function createHandoffHandler(deps: ProtocolDeps): Handler {
+  return async (c) => {
+    const { device } = await authenticate(c, deps);
+    if (device.userId !== null) {
+      throw new ApiError(
+        403,
+        'identified_profile',
+        'This profile belongs to a signed-in user: sign in on the other device instead',
+      );
+    }
+    rateLimit(deps.limiters.handoffs.take(device.id), 'handoffs from this device');
+    const token = newToken(HANDOFF_TOKEN_BYTES);
+    const expiresAt = new Date(Date.now() + deps.handoffTtlMs);
+    await deps.store.createHandoff({
+      tokenHash: hashToken(token),
+      siteId: device.siteId,
+      profileId: device.profileId,
+      createdBy: device.id,
+      expiresAt,
+    });
+    const result: HandoffCreated = { token, expiresAt: expiresAt.toISOString() };
+    return c.json(result, 201);
+  };
+}
+
+/** `POST /v1/handoff/peek` (Bearer): what a claim would resume; claims nothing. */
+export function peekHandoffHandler(deps: ProtocolDeps): Handler {
+  return async (c) => {
+    const { device, handoff } = await usableHandoff(c, deps);
+    const cart = await deps.store.liveRecords(device.siteId, handoff.profileId, CART_DOC);
+    const result: HandoffPeek = {
+      summary: { cart: cartSummary(cart) },
+      expiresAt: handoff.expiresAt.toISOString(),
+    };
+    return c.json(result);
+  };
+}
+
+/** `POST /v1/handoff/claim` (Bearer): links the device to the handoff's profile; the first claim only. */
+export function claimHandoffHandler(deps: ProtocolDeps): Handler {
+  return async (c) => {
+    const { device, tokenHash } = await handoffRequest(c, deps);
+    const claim = await deps.store.claimHandoff(device.siteId, tokenHash, device.id, new Date());
+    if (!claim.ok) throw handoffError(claim.reason);
+    if (claim.profileId !== claim.previousProfileId) {
+      deps.hub.moveDevice(device.id, claim.profileId);
+      // Everyone on the profile, the claimer's moved stream included, hears about the new device.
+      deps.hub.publish(claim.profileId, await deps.store.profileCursor(device.siteId, claim.profileId));
+    }
+    return c.json({ profileId: claim.profileId });
+  };
+}
+
+/** Lines with a numeric `qty`, and their total: what "resume your cart (3 items)" needs. */
+export function cartSummary(records: SyncRecord[]): { lines: number; quantity: number } {
+  let lines = 0;
+  let quantity = 0;
+  for (const record of records) {
+    const qty = (record.value as { qty?: unknown } | null)?.qty;
+    if (typeof qty !== 'number' || !Number.isFinite(qty)) continue;
+    lines += 1;
+    quantity += qty;
+  }
+  return { lines, quantity };
+}
+
+async function handoffRequest(c: Context, deps: ProtocolDeps) {
+  const { device } = await authenticate(c, deps);
+  // Peeks and claims share one budget: both answer "does this token exist?".
+  rateLimit(deps.limiters.handoffClaims.take(device.id), 'handoff attempts from this device');
+  const { token } = await readJsonObject(c.req.raw);
+  if (typeof token !== 'string' || token === '' || token.length > 256) {
+    throw new ApiError(
+      400,
+      'invalid_handoff_token',
+      '"token" must be the handoff token string from the link',
+    );
+  }
+  return { device, tokenHash: hashToken(token) };
+}
+
+async function usableHandoff(c: Context, deps: ProtocolDeps) {
+  const { device, tokenHash } = await handoffRequest(c, deps);
+  const handoff: Handoff | null = await deps.store.findHandoff(device.siteId, tokenHash);
+  if (!handoff) throw handoffError('not_found');
+  if (handoff.claimedAt) throw handoffError('used');
+  if (handoff.expiresAt.getTime() <= Date.now()) throw handoffError('expired');
+  return { device, handoff };
+}
+
+function handoffError(reason: 'not_found' | 'used' | 'expired'): ApiError {
+  switch (reason) {
+    case 'not_found':
+      return new ApiError(404, 'handoff_not_found', 'No such handoff: check the link');
+    case 'used':
+      return new ApiError(410, 'handoff_used', 'This handoff was already used');
+    case 'expired':
+      return new ApiError(410, 'handoff_expired', 'This handoff has expired: create a new one');
+  }
+}

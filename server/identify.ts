@@ -1,0 +1,72 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Handler } from 'hono';
+import { authenticate } from './auth.ts';
+import { readJsonObject } from './body.ts';
+import type { ProtocolDeps } from './deps.ts';
+import { ApiError } from './errors.ts';
+import type { LinkResult } from './store/sync-types.ts';
+
+const MAX_USER_ID_LENGTH = 256;
+
+/** Body of a 200 answer to POST /v1/identify. */
+export interface IdentifyResult extends LinkResult {
+  userId: string;
+}
+
+/** `hex(HMAC-SHA256(secret, userId))`: what the site's own server computes for `userHash`. */
+export function userHashOf(secret: string, userId: string): string {
+  return createHmac('sha256', secret).update(userId, 'utf8').digest('hex');
+}
+
+/** Whether `userHash` proves `userId`; constant-time, so timing reveals nothing about the right hash. */
+export function verifyUserHash(secret: string, userId: string, userHash: unknown): boolean {
+  if (typeof userHash !== 'string' || !/^[0-9a-f]{64}$/i.test(userHash)) return false;
+  const expected = Buffer.from(userHashOf(secret, userId), 'hex');
+  return timingSafeEqual(expected, Buffer.from(userHash, 'hex'));
+}
+
+/**
+ * `POST /v1/identify` (Bearer): links the device to a verified user's profile. A claim without the
+ * site's proof changes nothing, so a device that merely names a user id gets none of that user's state.
+ */
+export function identifyHandler(deps: ProtocolDeps): Handler {
+  return async (c) => {
+    const { device, site } = await authenticate(c, deps);
+    if (!site.secret) {
+      throw new ApiError(
+        403,
+        'identity_not_configured',
+        `Site "${site.id}" has no secret configured, so it cannot verify identities`,
+      );
+    }
+    const body = await readJsonObject(c.req.raw);
+    const { userId, userHash } = body;
+    if (typeof userId !== 'string' || userId === '' || userId.length > MAX_USER_ID_LENGTH) {
+      throw new ApiError(
+        400,
+        'invalid_user_id',
+        `"userId" must be a non-empty string of at most ${MAX_USER_ID_LENGTH} characters`,
+      );
+    }
+    if (!verifyUserHash(site.secret, userId, userHash)) {
+      throw new ApiError(
+        403,
+        'invalid_user_hash',
+        '"userHash" must be hex(HMAC-SHA256(site secret, userId)), computed by the site\'s own server',
+      );
+    }
+    const link = await deps.store.linkDeviceToUser(device.id, userId);
+    if (link.profileId !== link.previousProfileId) {
+      deps.hub.moveDevice(device.id, link.profileId);
+      // The device's own stream now hears the new profile: this tells it to pull from there.
+      deps.hub.publish(link.profileId, await deps.store.profileCursor(site.id, link.profileId));
+    }
+    const result: IdentifyResult = {
+      profileId: link.profileId,
+      userId,
+      previousProfileId: link.previousProfileId,
+      wasAnonymous: link.wasAnonymous,
+    };
+    return c.json(result);
+  };
+}

@@ -1,0 +1,43 @@
+import type { Handler, Hono, MiddlewareHandler } from 'hono';
+import { hasBearer } from './auth.ts';
+import type { ProtocolDeps } from './deps.ts';
+import { registerHandler, revokeHandler } from './devices.ts';
+import type { FaultPlan } from './faults.ts';
+import { claimHandoffHandler, createHandoffHandler, peekHandoffHandler } from './handoff.ts';
+import { identifyHandler } from './identify.ts';
+import { streamHandler } from './stream.ts';
+import { syncHandler } from './sync.ts';
+
+/**
+ * Mounts the device, sync, stream and handoff routes (protocol §2–§4). Must run before the event
+ * routes are mounted: `POST /v1/identify` is also RudderStack's identify event, so a Bearer request
+ * is ours and anything else falls through to the event route (RudderStack sends Basic auth).
+ */
+export function mountProtocolRoutes(app: Hono, deps: ProtocolDeps, plan: FaultPlan | null): void {
+  // One handler per registration: Hono chains handlers registered for the same method and path.
+  const mount = (
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    handler: Handler,
+    options: { before?: MiddlewareHandler[]; bearerOnly?: boolean } = {},
+  ) => {
+    const chain = [...(options.before ?? []), ...(plan ? [plan.middleware()] : []), handler];
+    for (const step of chain) app.on(method, path, options.bearerOnly ? onlyWithBearer(step) : step);
+  };
+
+  mount('POST', '/v1/devices', registerHandler(deps));
+  mount('DELETE', '/v1/devices/current', revokeHandler(deps));
+  mount('POST', '/v1/identify', identifyHandler(deps), { bearerOnly: true });
+  mount('POST', '/v1/sync', syncHandler(deps), { before: [deps.stats.syncMiddleware()] });
+  mount('GET', '/v1/stream', streamHandler(deps));
+  mount('POST', '/v1/handoff', createHandoffHandler(deps));
+  mount('POST', '/v1/handoff/peek', peekHandoffHandler(deps));
+  mount('POST', '/v1/handoff/claim', claimHandoffHandler(deps));
+}
+
+function onlyWithBearer(step: MiddlewareHandler | Handler): MiddlewareHandler {
+  return async (c, next) => {
+    if (!hasBearer(c)) return next();
+    return (step as MiddlewareHandler)(c, next);
+  };
+}

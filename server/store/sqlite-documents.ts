@@ -1,0 +1,115 @@
+import type Database from 'better-sqlite3';
+import type { DocumentStore, MergeResult, SyncRecord } from './sync-types.ts';
+
+/**
+ * Tables of state documents. `seq` orders changes for pulling: it comes from one global counter,
+ * bumped only for records that win a merge. SQLite has a single writer, so a reader can never see
+ * seq N committed before a smaller one (PostgreSQL will need care there).
+ */
+export const DOCUMENTS_SCHEMA = `
+  CREATE TABLE IF NOT EXISTS records (
+    site_id    TEXT NOT NULL,
+    profile_id TEXT NOT NULL,
+    doc        TEXT NOT NULL,
+    key        TEXT NOT NULL,
+    value      TEXT NOT NULL,
+    hlc        TEXT NOT NULL,
+    deleted    INTEGER NOT NULL,
+    seq        INTEGER NOT NULL,
+    PRIMARY KEY (site_id, profile_id, doc, key)
+  );
+  CREATE INDEX IF NOT EXISTS records_by_seq ON records (site_id, profile_id, seq);
+  CREATE TABLE IF NOT EXISTS counters (
+    name  TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+  );
+  INSERT OR IGNORE INTO counters (name, value) VALUES ('record_seq', 0);
+`;
+
+interface RecordRow {
+  doc: string;
+  key: string;
+  value: string;
+  hlc: string;
+  deleted: number;
+  seq: number;
+}
+
+/** State documents on an open SQLite database. */
+export function sqliteDocumentStore(db: Database.Database): DocumentStore {
+  const readSeq = db.prepare<[], { value: number }>("SELECT value FROM counters WHERE name = 'record_seq'");
+  const writeSeq = db.prepare<[number]>("UPDATE counters SET value = ? WHERE name = 'record_seq'");
+  // The WHERE of DO UPDATE is the merge rule: a stale or repeated record changes nothing (changes = 0).
+  // Binary text comparison orders HLCs exactly like JavaScript's string comparison.
+  const upsert = db.prepare<[string, string, string, string, string, string, number, number]>(
+    `INSERT INTO records (site_id, profile_id, doc, key, value, hlc, deleted, seq)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (site_id, profile_id, doc, key) DO UPDATE SET
+       value = excluded.value, hlc = excluded.hlc, deleted = excluded.deleted, seq = excluded.seq
+     WHERE excluded.hlc > records.hlc`,
+  );
+  const selectSince = db.prepare<[string, string, number, number], RecordRow>(
+    `SELECT doc, key, value, hlc, deleted, seq FROM records
+      WHERE site_id = ? AND profile_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+  );
+  const selectLive = db.prepare<[string, string, string], RecordRow>(
+    `SELECT doc, key, value, hlc, deleted, seq FROM records
+      WHERE site_id = ? AND profile_id = ? AND doc = ? AND deleted = 0 ORDER BY key`,
+  );
+  const selectLast = db.prepare<[string, string], { seq: number | null }>(
+    'SELECT MAX(seq) AS seq FROM records WHERE site_id = ? AND profile_id = ?',
+  );
+
+  const merge = db.transaction((siteId: string, profileId: string, records: SyncRecord[]): MergeResult => {
+    let next = (readSeq.get()?.value ?? 0) + 1;
+    let written = 0;
+    for (const r of records) {
+      // A tombstone keeps no value, whatever the client sent along.
+      const value = r.deleted ? 'null' : JSON.stringify(r.value ?? null);
+      const { changes } = upsert.run(siteId, profileId, r.doc, r.key, value, r.hlc, r.deleted ? 1 : 0, next);
+      if (changes > 0) {
+        written += 1;
+        next += 1;
+      }
+    }
+    if (written > 0) writeSeq.run(next - 1);
+    return { written, cursor: written > 0 ? next - 1 : 0 };
+  });
+
+  return {
+    async mergeRecords(siteId, profileId, records) {
+      // IMMEDIATE: the counter is read then written, so take the write lock first.
+      return merge.immediate(siteId, profileId, records);
+    },
+
+    async recordsSince(siteId, profileId, after, limit) {
+      // One extra row tells whether another page follows.
+      const rows = selectSince.all(siteId, profileId, after, limit + 1);
+      const more = rows.length > limit;
+      const page = more ? rows.slice(0, limit) : rows;
+      return {
+        records: page.map(toRecord),
+        cursor: page.length > 0 ? page[page.length - 1].seq : after,
+        more,
+      };
+    },
+
+    async liveRecords(siteId, profileId, doc) {
+      return selectLive.all(siteId, profileId, doc).map(toRecord);
+    },
+
+    async profileCursor(siteId, profileId) {
+      return selectLast.get(siteId, profileId)?.seq ?? 0;
+    },
+  };
+}
+
+function toRecord(row: RecordRow): SyncRecord {
+  return {
+    doc: row.doc,
+    key: row.key,
+    value: JSON.parse(row.value) as unknown,
+    hlc: row.hlc,
+    deleted: row.deleted === 1,
+  };
+}

@@ -1,0 +1,80 @@
+import type Database from 'better-sqlite3';
+import type { ClaimResult, HandoffStore } from './sync-types.ts';
+
+/** Table of handoffs; the token itself is never stored, only its SHA-256. Times in epoch ms. */
+export const HANDOFFS_SCHEMA = `
+  CREATE TABLE IF NOT EXISTS handoffs (
+    token_hash TEXT PRIMARY KEY,
+    site_id    TEXT NOT NULL,
+    profile_id TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    claimed_at INTEGER,
+    claimed_by TEXT
+  );
+`;
+
+interface HandoffRow {
+  site_id: string;
+  profile_id: string;
+  created_by: string;
+  expires_at: number;
+  claimed_at: number | null;
+}
+
+/** Handoffs on an open SQLite database. */
+export function sqliteHandoffStore(db: Database.Database): HandoffStore {
+  const insert = db.prepare<[string, string, string, string, number, number]>(
+    `INSERT INTO handoffs (token_hash, site_id, profile_id, created_by, created_at, expires_at)
+     VALUES (?, ?, ?, ?, ?, ?)`,
+  );
+  const select = db.prepare<[string, string], HandoffRow>(
+    `SELECT site_id, profile_id, created_by, expires_at, claimed_at FROM handoffs
+      WHERE site_id = ? AND token_hash = ?`,
+  );
+  // The `claimed_at IS NULL` guard makes the claim itself the lock: only one UPDATE can match.
+  const markClaimed = db.prepare<[number, string, string]>(
+    'UPDATE handoffs SET claimed_at = ?, claimed_by = ? WHERE token_hash = ? AND claimed_at IS NULL',
+  );
+  const selectDeviceProfile = db.prepare<[string], { profile_id: string }>(
+    'SELECT profile_id FROM devices WHERE id = ?',
+  );
+  const moveDevice = db.prepare<[string, string]>('UPDATE devices SET profile_id = ? WHERE id = ?');
+
+  const claim = db.transaction(
+    (siteId: string, tokenHash: string, deviceId: string, now: number): ClaimResult => {
+      const row = select.get(siteId, tokenHash);
+      if (!row) return { ok: false, reason: 'not_found' };
+      if (row.claimed_at !== null) return { ok: false, reason: 'used' };
+      if (row.expires_at <= now) return { ok: false, reason: 'expired' };
+      if (markClaimed.run(now, deviceId, tokenHash).changes === 0) return { ok: false, reason: 'used' };
+      const previous = selectDeviceProfile.get(deviceId);
+      if (!previous) throw new Error(`claimHandoff: no device ${deviceId}`);
+      moveDevice.run(row.profile_id, deviceId);
+      return { ok: true, profileId: row.profile_id, previousProfileId: previous.profile_id };
+    },
+  );
+
+  return {
+    async createHandoff(h) {
+      insert.run(h.tokenHash, h.siteId, h.profileId, h.createdBy, Date.now(), h.expiresAt.getTime());
+    },
+
+    async findHandoff(siteId, tokenHash) {
+      const row = select.get(siteId, tokenHash);
+      if (!row) return null;
+      return {
+        siteId: row.site_id,
+        profileId: row.profile_id,
+        createdBy: row.created_by,
+        expiresAt: new Date(row.expires_at),
+        claimedAt: row.claimed_at === null ? null : new Date(row.claimed_at),
+      };
+    },
+
+    async claimHandoff(siteId, tokenHash, deviceId, now) {
+      return claim.immediate(siteId, tokenHash, deviceId, now.getTime());
+    },
+  };
+}

@@ -1,0 +1,110 @@
+/** Storage ports for devices and profiles, state documents and handoffs (protocol §2–§4). */
+
+/** One key of one document, as the protocol carries it. A tombstone has `deleted: true`, `value: null`. */
+export interface SyncRecord {
+  doc: string;
+  key: string;
+  value: unknown;
+  hlc: string;
+  deleted: boolean;
+}
+
+/** An active (not revoked) device, with what a request acting for it needs. */
+export interface Device {
+  id: string;
+  siteId: string;
+  profileId: string;
+  anonymousId: string;
+  /** The user of the device's profile; null while the profile is anonymous. */
+  userId: string | null;
+}
+
+/** What registering a device created: the device and its fresh anonymous profile. */
+export interface NewDevice {
+  deviceId: string;
+  profileId: string;
+}
+
+/** The outcome of linking a device to a verified user. */
+export interface LinkResult {
+  profileId: string;
+  previousProfileId: string;
+  /** Whether the device came from an anonymous profile (so the client applies its merge policy once). */
+  wasAnonymous: boolean;
+}
+
+/** One page of a profile's records, oldest change first. */
+export interface RecordPage {
+  records: SyncRecord[];
+  /** The sequence number of the last record returned, or the requested one when the page is empty. */
+  cursor: number;
+  /** Whether more records follow. */
+  more: boolean;
+}
+
+/** The outcome of a merge. */
+export interface MergeResult {
+  /** Records that won against what was stored (new keys included). */
+  written: number;
+  /** The sequence number of the last record written; 0 when nothing was. */
+  cursor: number;
+}
+
+/** A handoff as stored (its token exists only on the devices). */
+export interface Handoff {
+  siteId: string;
+  profileId: string;
+  createdBy: string;
+  expiresAt: Date;
+  claimedAt: Date | null;
+}
+
+/** The outcome of claiming a handoff: only one claim ever gets `ok: true`. */
+export type ClaimResult =
+  | { ok: true; profileId: string; previousProfileId: string }
+  | { ok: false; reason: 'not_found' | 'used' | 'expired' };
+
+/** Devices, each linked to one profile; a profile is anonymous or belongs to one user of its site. */
+export interface DeviceStore {
+  /** Creates a device with a fresh anonymous profile of its own; only the token's hash is kept. */
+  createDevice(siteId: string, anonymousId: string, tokenHash: string): Promise<NewDevice>;
+  /** The device holding this token hash, or null when unknown or revoked. */
+  deviceByTokenHash(tokenHash: string): Promise<Device | null>;
+  /** Revokes a device's token for good. */
+  revokeDevice(deviceId: string): Promise<void>;
+  /** Links a device to the profile of `userId` on its site, creating that profile for the first device. */
+  linkDeviceToUser(deviceId: string, userId: string): Promise<LinkResult>;
+}
+
+/** Last-writer-wins documents of a profile, with a change sequence to pull from. */
+export interface DocumentStore {
+  /**
+   * Merges records into a profile in one transaction: each record replaces the stored one of its
+   * (doc, key) only when its hlc is larger, and gets a new sequence number when it does.
+   */
+  mergeRecords(siteId: string, profileId: string, records: SyncRecord[]): Promise<MergeResult>;
+  /** Records of a profile changed after sequence number `after`, at most `limit`. */
+  recordsSince(siteId: string, profileId: string, after: number, limit: number): Promise<RecordPage>;
+  /** The records of one document that are not tombstones. */
+  liveRecords(siteId: string, profileId: string, doc: string): Promise<SyncRecord[]>;
+  /** The sequence number of the profile's last change (0 when it has none). */
+  profileCursor(siteId: string, profileId: string): Promise<number>;
+}
+
+/** One-time "continue on another device" tokens, stored by hash. */
+export interface HandoffStore {
+  createHandoff(handoff: {
+    tokenHash: string;
+    siteId: string;
+    profileId: string;
+    createdBy: string;
+    expiresAt: Date;
+  }): Promise<void>;
+  /** The handoff of this site with this token hash, or null. */
+  findHandoff(siteId: string, tokenHash: string): Promise<Handoff | null>;
+  /**
+   * Marks the handoff claimed and links the claiming device to its profile, in one transaction, so
+   * two concurrent claims cannot both win.
+   */
+  claimHandoff(siteId: string, tokenHash: string, deviceId: string, now: Date): Promise<ClaimResult>;
+}

@@ -1,0 +1,259 @@
+// Conformance: every request this test sends and every answer the real server gives are checked
+// against docs/openapi.json, and every documented (operation, status) must be exercised once.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { BLOG_ORIGIN, basicAuth, type Harness, startServer, trackEvent } from './helpers.ts';
+import { hlc, type TestDevice, userHash } from './protocol/client.ts';
+import { resolveRef, validate } from './protocol/json-schema.ts';
+
+type Json = Record<string, unknown>;
+const spec = JSON.parse(readFileSync(new URL('../../docs/openapi.json', import.meta.url), 'utf8')) as Json;
+const paths = spec.paths as Record<string, Record<string, Json>>;
+
+let h: Harness;
+before(async () => {
+  h = await startServer({
+    rateLimits: {
+      registrations: { limit: 40, windowMs: 60_000 },
+      handoffs: { limit: 3, windowMs: 60_000 },
+      handoffClaims: { limit: 20, windowMs: 60_000 },
+    },
+  });
+});
+after(() => h.close());
+
+const seen = new Set<string>();
+const deref = <T>(node: unknown): T =>
+  (typeof (node as Json)?.$ref === 'string' ? resolveRef((node as Json).$ref as string, spec) : node) as T;
+
+interface Exchange {
+  token?: string;
+  body?: unknown;
+  /** Sent as is, not checked against the request schema (oversized bodies). */
+  raw?: string;
+  /** false: the request is invalid on purpose, and the schema must say so too. */
+  valid?: boolean;
+  headers?: Record<string, string>;
+  query?: string;
+}
+
+/** Sends a request, checks both sides against the spec, and returns the parsed JSON answer. */
+async function exchange(method: string, path: string, status: number, x: Exchange = {}): Promise<Json> {
+  const operation = paths[path]?.[method.toLowerCase()];
+  assert.ok(operation, `${method} ${path} is not in openapi.json`);
+  if (x.body !== undefined) {
+    const requestBody = operation.requestBody as { content: Record<string, { schema: unknown }> } | undefined;
+    assert.ok(requestBody, `${method} ${path} documents no request body`);
+    const problems = validate(x.body, requestBody.content['application/json'].schema, spec);
+    if (x.valid === false) assert.notDeepEqual(problems, [], 'the schema must reject this request too');
+    else assert.deepEqual(problems, [], `request of ${method} ${path}`);
+  }
+  const res = await fetch(`${h.url}${path}${x.query ?? ''}`, {
+    method,
+    headers: {
+      ...(x.body !== undefined || x.raw !== undefined ? { 'Content-Type': 'application/json' } : {}),
+      ...(x.token ? { Authorization: `Bearer ${x.token}` } : {}),
+      ...x.headers,
+    },
+    body: x.raw ?? (x.body === undefined ? undefined : JSON.stringify(x.body)),
+  });
+  assert.equal(
+    res.status,
+    status,
+    `${method} ${path}: ${res.status} ${res.status >= 400 ? await res.clone().text() : ''}`,
+  );
+  const responses = operation.responses as Record<string, unknown>;
+  const key = String(status) in responses ? String(status) : 'default';
+  const documented = deref<{ content?: Record<string, { schema: unknown }> }>(responses[key]);
+  assert.ok(documented, `${method} ${path} does not document ${status}`);
+  seen.add(`${method} ${path} ${key}`);
+
+  const type = (res.headers.get('content-type') ?? '').split(';')[0].trim();
+  if (!documented.content) {
+    assert.equal(await res.text(), '', `${method} ${path} ${status} documents no body`);
+    return {};
+  }
+  assert.ok(documented.content[type], `${method} ${path} ${status}: undocumented content type "${type}"`);
+  if (type !== 'application/json') return {};
+  const body = (await res.json()) as Json;
+  assert.deepEqual(
+    validate(body, documented.content[type].schema, spec),
+    [],
+    `answer of ${method} ${path} ${status}`,
+  );
+  return body;
+}
+
+const register = async (anonymousId: string, writeKey = 'shop-key') =>
+  (await exchange('POST', '/v1/devices', 201, { body: { writeKey, anonymousId } })) as unknown as TestDevice;
+const cut = { headers: { Origin: BLOG_ORIGIN } }; // an origin the shop does not allow
+
+describe('docs/openapi.json', () => {
+  it('is OpenAPI 3.1 and every $ref resolves', () => {
+    assert.equal(spec.openapi, '3.1.0');
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(walk);
+      else if (typeof node === 'object' && node !== null) {
+        for (const [k, v] of Object.entries(node)) {
+          if (k === '$ref') resolveRef(v as string, spec);
+          else walk(v);
+        }
+      }
+    };
+    walk(spec);
+  });
+
+  it('GET /health', async () => {
+    await exchange('GET', '/health', 200);
+  });
+
+  it('POST /v1/batch', async () => {
+    const auth = { Authorization: basicAuth('shop-key') };
+    await exchange('POST', '/v1/batch', 200, {
+      body: { batch: [trackEvent(), { type: 'nope' }] },
+      headers: auth,
+    });
+    await exchange('POST', '/v1/batch', 400, { body: { batch: 'x' }, valid: false, headers: auth });
+    await exchange('POST', '/v1/batch', 401, { body: { batch: [], writeKey: 'wrong' } });
+    await exchange('POST', '/v1/batch', 403, { body: { batch: [] }, headers: { ...auth, ...cut.headers } });
+    await exchange('POST', '/v1/batch', 413, { raw: 'x'.repeat(600 * 1024), headers: auth });
+  });
+
+  it('POST /v1/devices', async () => {
+    await register('anon-1');
+    await exchange('POST', '/v1/devices', 400, { body: { writeKey: 'shop-key' }, valid: false });
+    await exchange('POST', '/v1/devices', 401, { body: { anonymousId: 'x' } });
+    await exchange('POST', '/v1/devices', 403, { body: { writeKey: 'shop-key', anonymousId: 'x' }, ...cut });
+    await exchange('POST', '/v1/devices', 413, { raw: 'x'.repeat(600 * 1024) });
+    h.server.resetRateLimits();
+    let status = 0;
+    for (let i = 0; i < 41 && status !== 429; i++) {
+      status = (
+        await fetch(`${h.url}/v1/devices?writeKey=shop-key`, { method: 'POST', body: '{"anonymousId":"a"}' })
+      ).status;
+    }
+    await exchange('POST', '/v1/devices', 429, { body: { writeKey: 'shop-key', anonymousId: 'x' } });
+    h.server.resetRateLimits();
+  });
+
+  it('POST /v1/identify and DELETE /v1/devices/current', async () => {
+    const device = await register('anon-2');
+    const token = device.token;
+    const identified = await exchange('POST', '/v1/identify', 200, {
+      token,
+      body: { userId: 'frank', userHash: userHash('frank') },
+    });
+    assert.equal(identified.wasAnonymous, true);
+    await exchange('POST', '/v1/identify', 400, { token, body: { userHash: userHash('x') }, valid: false });
+    await exchange('POST', '/v1/identify', 401, {
+      token: 'nope',
+      body: { userId: 'a', userHash: userHash('a') },
+    });
+    await exchange('POST', '/v1/identify', 403, {
+      token,
+      body: { userId: 'gina', userHash: userHash('frank') },
+    });
+    await exchange('POST', '/v1/identify', 413, { token, raw: 'x'.repeat(600 * 1024) });
+
+    await exchange('DELETE', '/v1/devices/current', 403, { token, ...cut });
+    await exchange('DELETE', '/v1/devices/current', 204, { token });
+    await exchange('DELETE', '/v1/devices/current', 401, { token });
+  });
+
+  it('POST /v1/sync and GET /v1/stream', async () => {
+    const device = await register('anon-3');
+    const token = device.token;
+    const stream = await fetch(`${h.url}/v1/stream`, { headers: { Authorization: `Bearer ${token}` } });
+    const push = [
+      { doc: 'cart', key: 'sku-1', value: { qty: 1 }, hlc: hlc(1_700_000_000_000) },
+      { doc: 'cart', key: 'sku-2', value: null, hlc: hlc(1_700_000_000_000), deleted: true },
+    ];
+    const synced = await exchange('POST', '/v1/sync', 200, { token, body: { push, cursor: '' } });
+    assert.equal((synced.records as unknown[]).length, 2);
+    await exchange('POST', '/v1/sync', 200, { token, body: {} });
+    await exchange('POST', '/v1/sync', 400, { token, body: { push: [{ doc: 'cart' }] }, valid: false });
+    await exchange('POST', '/v1/sync', 400, { token, body: { cursor: 'abc' }, valid: false });
+    await exchange('POST', '/v1/sync', 401, { body: { push: [] } });
+    await exchange('POST', '/v1/sync', 403, { token, body: { push: [] }, ...cut });
+    await exchange('POST', '/v1/sync', 413, { token, raw: 'x'.repeat(10 * 1024 * 1024) });
+
+    // The stream: documented content type, and the data of `changed` matches StreamChanged.
+    const operation = paths['/v1/stream'].get;
+    const documented = (operation.responses as Json)['200'] as { content: Json };
+    const type = (stream.headers.get('content-type') ?? '').split(';')[0];
+    assert.ok(documented.content[type], `undocumented stream content type ${type}`);
+    seen.add('GET /v1/stream 200');
+    const reader = stream.body!.getReader();
+    let text = '';
+    while (!/event: changed\ndata: (.*)\n\n/.test(text)) {
+      const { value, done } = await reader.read();
+      assert.ok(!done, 'stream ended before a changed event');
+      text += new TextDecoder().decode(value);
+    }
+    const data = JSON.parse(/event: changed\ndata: (.*)\n\n/.exec(text)![1]);
+    assert.deepEqual(validate(data, { $ref: '#/components/schemas/StreamChanged' }, spec), []);
+    await reader.cancel();
+    await exchange('GET', '/v1/stream', 401, { token: 'nope' });
+    await exchange('GET', '/v1/stream', 403, { token, ...cut });
+  });
+
+  it('POST /v1/handoff, /peek and /claim', async () => {
+    const phone = await register('phone');
+    const laptop = await register('laptop');
+    const created = await exchange('POST', '/v1/handoff', 201, { token: phone.token });
+    const body = { token: created.token };
+    await exchange('POST', '/v1/handoff/peek', 200, { token: laptop.token, body });
+    await exchange('POST', '/v1/handoff/claim', 200, { token: laptop.token, body });
+    for (const path of ['/v1/handoff/peek', '/v1/handoff/claim']) {
+      await exchange('POST', path, 410, { token: laptop.token, body });
+      await exchange('POST', path, 404, { token: laptop.token, body: { token: 'guessed-token-value' } });
+      await exchange('POST', path, 400, { token: laptop.token, body: {}, valid: false });
+      await exchange('POST', path, 401, { body });
+      await exchange('POST', path, 403, { token: laptop.token, body, ...cut });
+    }
+    await exchange('POST', '/v1/handoff', 401, {});
+    const member = await register('member');
+    await exchange('POST', '/v1/identify', 200, {
+      token: member.token,
+      body: { userId: 'hana', userHash: userHash('hana') },
+    });
+    await exchange('POST', '/v1/handoff', 403, { token: member.token });
+    await exchange('POST', '/v1/handoff', 201, { token: phone.token });
+    await exchange('POST', '/v1/handoff', 201, { token: phone.token });
+    await exchange('POST', '/v1/handoff', 429, { token: phone.token });
+
+    const guesser = await register('guesser');
+    for (let i = 0; i < 20; i++) {
+      await fetch(`${h.url}/v1/handoff/peek`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${guesser.token}` },
+        body: JSON.stringify({ token: `guess-${i}` }),
+      });
+    }
+    await exchange('POST', '/v1/handoff/peek', 429, { token: guesser.token, body: { token: 'g' } });
+    await exchange('POST', '/v1/handoff/claim', 429, { token: guesser.token, body: { token: 'g' } });
+  });
+
+  it('every operation documents its 5xx answer (checked with injected failures)', async () => {
+    for (const [path, operations] of Object.entries(paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        if (!('default' in (operation.responses as Json))) continue;
+        h.server.faults.fail(1, 500, {}, { path });
+        await exchange(method.toUpperCase(), path, 500);
+      }
+    }
+  });
+
+  it('every documented (operation, status) was exercised against the real server', () => {
+    const documented = Object.entries(paths).flatMap(([path, operations]) =>
+      Object.entries(operations).flatMap(([method, operation]) =>
+        Object.keys(operation.responses as Json).map((status) => `${method.toUpperCase()} ${path} ${status}`),
+      ),
+    );
+    assert.deepEqual(
+      documented.filter((entry) => !seen.has(entry)),
+      [],
+    );
+  });
+});

@@ -1,0 +1,7 @@
+// The device protocol's tests (§2–§4), one concept per module under ./protocol/, run in one process:
+// every test file costs about a second of tsx start-up, and `node --test` runs files one at a time on
+// a two-core machine. Run one module alone with `node --import tsx --test test/server/protocol/sync.ts`.
+import './protocol/devices.ts';
+import './protocol/sync.ts';
+import './protocol/stream.ts';
+import './protocol/handoff.ts';
