@@ -27,6 +27,8 @@ function command<N extends CommandName>(name: N, ...[payload]: Args<N>): Promise
 
 /** The write keys of the sites the test backend knows. */
 export const writeKeys = { test: 'test-key', locked: 'locked-key' } as const;
+/** The `test` site's identify secret (commands/backend.ts): stands in for the site's own server. */
+export const TEST_SITE_SECRET = 'test-site-secret';
 
 export const backend = {
   /** Base URL of the real reference backend (another origin than the test page). */
@@ -44,18 +46,21 @@ export async function resetBackend(): Promise<void> {
 
 /** Faults injected into the real server; each applies to the next `count` requests. */
 export const fault = {
-  fail: (count: number, status: number, headers?: Record<string, string>) =>
-    command('backend-fault', { kind: 'fail', count, status, headers }).then(() => {}),
-  delay: (ms: number, count?: number) =>
-    command('backend-fault', { kind: 'delay', ms, count }).then(() => {}),
+  /** `path` limits the fault to some routes, e.g. '/v1/sync' (default: every faultable route). */
+  fail: (count: number, status: number, headers?: Record<string, string>, path?: string | string[]) =>
+    command('backend-fault', { kind: 'fail', count, status, headers, path }).then(() => {}),
+  delay: (ms: number, count?: number, path?: string | string[]) =>
+    command('backend-fault', { kind: 'delay', ms, count, path }).then(() => {}),
   /**
    * Kills the connection of the next `count` requests; `after: true` stores the batch first (the response
    * is lost). Beware: Chromium silently re-sends a request whose REUSED keep-alive connection dies before
    * any response (once per idle pooled connection, up to 6, then on a fresh one), so `drop(1)` may never
    * reach the page as an error; `drop(7)` (then `clear()`) always does.
    */
-  drop: (count: number, opts: { after?: boolean } = {}) =>
-    command('backend-fault', { kind: 'drop', count, after: opts.after }).then(() => {}),
+  drop: (count: number, opts: { after?: boolean; path?: string | string[] } = {}) =>
+    command('backend-fault', { kind: 'drop', count, after: opts.after, path: opts.path }).then(() => {}),
+  /** Cuts every open /v1/stream connection now, as a proxy would; answers how many. */
+  dropStreams: () => command('backend-drop-streams'),
   clear: () => command('backend-fault', { kind: 'clear' }).then(() => {}),
 };
 
@@ -65,6 +70,16 @@ export function storedEvents(filter: EventFilterPayload = {}, siteId = 'test'): 
 
 export function stats(): Promise<ServerStats> {
   return command('backend-stats');
+}
+
+/** Closes the backend and starts a new one on the same port and database, `downMs` later. */
+export async function restartBackend(downMs = 0): Promise<void> {
+  await command('backend-restart', { downMs });
+}
+
+/** Takes a device (see openDevice) whose page URL contains `match` off or back on the network. */
+export async function setDeviceOffline(match: string, offline: boolean): Promise<void> {
+  await command('device-offline', { match, offline });
 }
 
 type Truthy<T> = Exclude<T, false | 0 | '' | null | undefined>;
@@ -153,4 +168,75 @@ export function fixtureUrl(params: FixtureParams = {}, fixture: 'script-tag' | '
     if (value !== undefined) url.searchParams.set(key, String(value));
   }
   return url.href;
+}
+
+/** `hex(HMAC-SHA256(secret, userId))`: what the site's own server computes for identify. */
+export async function userHashOf(userId: string, secret = TEST_SITE_SECRET): Promise<string> {
+  const bytes = (text: string) => new TextEncoder().encode(text);
+  const key = await crypto.subtle.importKey('raw', bytes(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+    'sign',
+  ]);
+  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, bytes(userId)));
+  return [...mac].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** A page running the sync engine alone (`window.sync`), on a blank fixture. */
+export interface SyncPage extends Tab {
+  set(doc: string, key: string, value: unknown): Promise<void>;
+  remove(doc: string, key: string): Promise<void>;
+  /** Live entries of a document, sorted by key. */
+  entries(doc: string): Promise<[string, unknown][]>;
+  sync(): Promise<void>;
+  /** Identifies with a correct userHash, or with `hash` when given. */
+  identify(userId: string, hash?: string): Promise<{ profileId: string; wasAnonymous: boolean } | undefined>;
+  /** The `error` reports so far. */
+  errors(): Promise<{ code: string; message: string }[]>;
+  /** A device's own network (setDeviceOffline); for a tab, the whole test context's (setOffline). */
+  setOffline(offline: boolean): Promise<void>;
+}
+
+/**
+ * Opens a page with `createSync` from /src/sync/index.ts: a device (new context) by default, or with
+ * `tab: true` a tab of the test's own context. `name` goes in the URL (see setDeviceOffline).
+ */
+export async function openSyncPage(
+  name: string,
+  { tab = false, retryBaseDelay = 50, retryMaxDelay = 500 } = {},
+): Promise<SyncPage> {
+  const marker = `device=${encodeURIComponent(name)}-${Math.random().toString(36).slice(2)}`;
+  const url = absolute(`/test/fixtures/blank.html?${marker}`);
+  const page = await (tab ? openTab : openDevice)(url);
+  await page.eval(`(async () => {
+    const [{ createSync }, { openKv }, { createEmitter }, { createReport }] = await Promise.all([
+      import('/src/sync/index.ts'), import('/src/storage/kv.ts'),
+      import('/src/core/emitter.ts'), import('/src/core/report.ts'),
+    ]);
+    const bus = createEmitter();
+    window.errors = [];
+    bus.on('error', (e) => errors.push({ code: e.code, message: e.message }));
+    localStorage.aid ??= crypto.randomUUID();
+    window.sync = createSync({
+      writeKey: ${JSON.stringify(writeKeys.test)},
+      endpoint: ${JSON.stringify(backend.url)},
+      openKv: (name) => openKv(name, () => {}),
+      report: createReport(bus, false),
+      anonymousId: () => localStorage.aid,
+      retryBaseDelay: ${retryBaseDelay},
+      retryMaxDelay: ${retryMaxDelay},
+    });
+    sync.start();
+    await sync.ready();
+  })()`);
+  const js = JSON.stringify;
+  return {
+    ...page,
+    set: (doc, key, value) => page.eval(`sync.doc(${js(doc)}).set(${js(key)}, ${js(value)})`),
+    remove: (doc, key) => page.eval(`sync.doc(${js(doc)}).remove(${js(key)})`),
+    entries: (doc) => page.eval(`sync.doc(${js(doc)}).entries().sort(([a], [b]) => (a < b ? -1 : 1))`),
+    sync: () => page.eval('sync.sync()'),
+    identify: async (userId, hash) =>
+      page.eval(`sync.identify(${js(userId)}, ${js(hash ?? (await userHashOf(userId)))})`),
+    errors: () => page.eval('errors'),
+    setOffline: (offline) => (tab ? setOffline(offline) : setDeviceOffline(marker, offline)),
+  };
 }

@@ -6,6 +6,10 @@ import { join } from 'node:path';
 import type { TestRunnerPlugin } from '@web/test-runner';
 import { createServer, type EventStore, openSqliteStore } from '../../../server/index.ts';
 import type { CommandPayloads, FaultPayload } from './protocol.ts';
+import { sessionPage } from './session-page.ts';
+
+/** The HMAC secret of the `test` site, for identify (the browser tests compute userHash with it). */
+export const TEST_SITE_SECRET = 'test-site-secret';
 
 export interface BackendPlugin extends TestRunnerPlugin {
   /** Base URL of the running backend; only valid after the dev server has started. */
@@ -17,8 +21,9 @@ type Server = ReturnType<typeof createServer>;
 export function backendPlugin(): BackendPlugin {
   let store: EventStore | undefined;
   let server: Server | undefined;
-  let listener: { url: string; close(): Promise<void> } | undefined;
+  let listener: Awaited<ReturnType<Server['listen']>> | undefined;
   let dir: string | undefined;
+  let options: Parameters<typeof createServer>[0] | undefined;
 
   const running = () => {
     if (!store || !server) throw new Error('The test backend is not running.');
@@ -38,15 +43,16 @@ export function backendPlugin(): BackendPlugin {
       dir = await mkdtemp(join(tmpdir(), 'omnikit-wtr-'));
       store = openSqliteStore(join(dir, 'events.sqlite'));
       const devOrigins = [`http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`];
-      server = createServer({
+      options = {
         store,
         faults: true,
         sites: [
-          { id: 'test', writeKey: 'test-key', origins: devOrigins },
+          { id: 'test', writeKey: 'test-key', origins: devOrigins, secret: TEST_SITE_SECRET },
           // For CORS-refusal tests: this site accepts no origin the test pages can have.
           { id: 'locked', writeKey: 'locked-key', origins: ['https://elsewhere.example'] },
         ],
-      });
+      };
+      server = createServer(options);
       listener = await server.listen(0, '127.0.0.1');
     },
 
@@ -57,13 +63,43 @@ export function backendPlugin(): BackendPlugin {
       listener = server = store = dir = undefined;
     },
 
-    async executeCommand({ command, payload }) {
+    async executeCommand({ command, payload, session }) {
       switch (command) {
         case 'backend-reset': {
           const { store, server } = running();
           server.faults.clear();
           await store.reset();
           server.resetStats();
+          server.resetRateLimits();
+          return true;
+        }
+        case 'backend-restart': {
+          // A new server process, as after a deploy: same port, same SQLite file, no memory of the old.
+          if (!listener || !store || !dir || !options) throw new Error('The test backend is not running.');
+          const { port } = listener;
+          await listener.close();
+          await store.close();
+          store = openSqliteStore(join(dir, 'events.sqlite'));
+          options = { ...options, store };
+          server = createServer(options);
+          const downMs = (payload as CommandPayloads['backend-restart'])?.downMs ?? 0;
+          if (downMs) await new Promise((resolve) => setTimeout(resolve, downMs));
+          listener = await server.listen(port, '127.0.0.1');
+          return true;
+        }
+        case 'backend-drop-streams':
+          return running().server.faults.dropStreams();
+        case 'device-offline': {
+          // A device is a context of its own, so Playwright's context.setOffline() fits (unlike the test's
+          // own context, see network.ts): the context is found by a marker in its pages' URLs.
+          const { match, offline } = payload as CommandPayloads['device-offline'];
+          const own = sessionPage(session).context();
+          const contexts = (own.browser()?.contexts() ?? []).filter(
+            (context) => context !== own && context.pages().some((page) => page.url().includes(match)),
+          );
+          if (contexts.length !== 1)
+            throw new Error(`device-offline: ${contexts.length} devices match ${match}`);
+          await contexts[0].setOffline(offline);
           return true;
         }
         case 'backend-fault':
@@ -85,13 +121,13 @@ export function backendPlugin(): BackendPlugin {
 function applyFault(server: Server, fault: FaultPayload): void {
   switch (fault.kind) {
     case 'fail':
-      server.faults.fail(fault.count, fault.status, fault.headers);
+      server.faults.fail(fault.count, fault.status, fault.headers, { path: fault.path });
       return;
     case 'delay':
-      server.faults.delay(fault.ms, fault.count);
+      server.faults.delay(fault.ms, fault.count, { path: fault.path });
       return;
     case 'drop':
-      server.faults.drop(fault.count, { after: fault.after });
+      server.faults.drop(fault.count, { after: fault.after, path: fault.path });
       return;
     case 'clear':
       server.faults.clear();

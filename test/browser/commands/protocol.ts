@@ -2,9 +2,15 @@
 // browser helpers (helpers.ts). Types only: nothing here runs.
 
 export type FaultPayload =
-  | { kind: 'fail'; count: number; status: number; headers?: Record<string, string> }
-  | { kind: 'delay'; ms: number; count?: number }
-  | { kind: 'drop'; count: number; after?: boolean }
+  | {
+      kind: 'fail';
+      count: number;
+      status: number;
+      headers?: Record<string, string>;
+      path?: string | string[];
+    }
+  | { kind: 'delay'; ms: number; count?: number; path?: string | string[] }
+  | { kind: 'drop'; count: number; after?: boolean; path?: string | string[] }
   | { kind: 'clear' };
 
 /** Mirrors server/index.ts `EventFilter` (kept here so browser code need not import server code). */
@@ -21,6 +27,11 @@ export interface CommandPayloads {
   'backend-fault': FaultPayload;
   'backend-events': { siteId?: string; filter?: EventFilterPayload };
   'backend-stats': undefined;
+  /** Closes the server and starts a new one on the same port and SQLite file, `downMs` later. */
+  'backend-restart': { downMs?: number } | undefined;
+  'backend-drop-streams': undefined;
+  /** Takes the device (a context of its own) whose page URL contains `match` off or back on the network. */
+  'device-offline': { match: string; offline: boolean };
   'tab-open': { url: string };
   'device-open': { url: string };
   'tab-eval': { id: string; expression: string };
@@ -51,6 +62,11 @@ export interface ServerStats {
   inserted: number;
   duplicates: number;
   byStatus: Record<string, number>;
+  /** Requests that reached POST /v1/sync, faulted ones included. */
+  syncRequests: number;
+  streamsOpened: number;
+  /** Stream connections open right now. */
+  streamsOpen: number;
 }
 
 /** What each command answers (never null or undefined: wtr reads that as "no plugin handled it"). */
@@ -59,6 +75,10 @@ export interface CommandResults {
   'backend-fault': true;
   'backend-events': StoredEvent[];
   'backend-stats': ServerStats;
+  'backend-restart': true;
+  /** How many streams were cut. */
+  'backend-drop-streams': number;
+  'device-offline': true;
   'tab-open': string;
   'device-open': string;
   /** Wrapped so that an `undefined` value survives; a page error comes back as `error`. */

@@ -1,0 +1,279 @@
+import { createArguments } from '../core/arguments.ts';
+import { inBrowser } from '../core/env.ts';
+import { jsonBytes } from '../core/sanitize.ts';
+import { electLeader } from '../delivery/leader.ts';
+import type { Kv } from '../storage/kv.ts';
+import type { JsonValue } from '../types.ts';
+import { type Listeners, notify, takeOut, view } from './docs.ts';
+import { createClock } from './hlc.ts';
+import { createHttp, type HttpError, retryable } from './http.ts';
+import { type Docs, merge } from './merge.ts';
+import { drop, load, META, type Meta, put, stored } from './store.ts';
+import { createStream } from './stream.ts';
+import type { Sync, SyncOptions, SyncRecord, SyncSource } from './types.ts';
+
+export type { Sync, SyncDoc, SyncOptions, SyncRecord, SyncSource } from './types.ts';
+
+/** What tabs tell each other: records to merge, a forgotten document, a new token (`c`: and no documents). */
+type Message = { r: SyncRecord[] } | { f: string } | { c: boolean };
+interface Answer {
+  records: SyncRecord[];
+  cursor: string;
+  profileId: string;
+  more: boolean;
+}
+
+const MAX_PUSH = 500;
+const MAX_VALUE = 16 * 1024;
+
+/**
+ * Creates the sync engine (protocol §2–§4): documents that apply local writes at once, keep them in
+ * IndexedDB, replicate them through the backend, and show other tabs' and devices' changes live.
+ * Syncs run one tab at a time, under a Web Lock, re-reading the shared token, cursor and profile
+ * first, so tabs neither register twice nor race on the cursor. A record stays pending until a sync
+ * that pushed it succeeded, whichever tab wrote it.
+ */
+export function createSync(o: SyncOptions): Sync {
+  const { writeKey, report } = o;
+  const endpoint = o.endpoint.replace(/\/+$/, '');
+  const http = createHttp(endpoint);
+  const check = createArguments(report);
+  // A replica per page: tabs of one device have clocks of their own, so a shared id could repeat HLCs.
+  const clock = createClock(Math.random().toString(36).slice(2, 10));
+  const docs: Docs = new Map();
+  const listeners: Listeners = new Map();
+  const backoff = (n: number) =>
+    Math.min(o.retryMaxDelay ?? 60_000, (o.retryBaseDelay ?? 1000) * 2 ** (n - 1)) *
+    (0.5 + Math.random() / 2);
+  let kv: Kv;
+  let meta: Meta = {};
+  let started = false;
+  let rewind = false;
+  let channel: BroadcastChannel | undefined;
+  let failures = 0;
+  let retryAt = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let loaded!: () => void;
+  const ready = new Promise<void>((resolve) => (loaded = resolve));
+  let chain = ready;
+  let next: Promise<void> | undefined;
+  // Store writes run in order; those made before start() wait for the store.
+  let writing: Promise<unknown> = ready;
+  const queue = (job: () => Promise<unknown>) => (writing = writing.then(job));
+
+  /** Merges into the live documents; `p` stores the winners too (1: written here, not pushed yet). */
+  const apply = (records: SyncRecord[], source: SyncSource, p?: 0 | 1) => {
+    for (const r of records) clock.receive(r.hlc);
+    const [won, gone] = merge(docs, records);
+    if (p !== undefined)
+      queue(() =>
+        put(
+          kv,
+          won.map((r) => ({ ...r, p })),
+          gone,
+        ),
+      );
+    notify(listeners, won, source);
+    return won;
+  };
+  /** Forgets the live documents, or one. */
+  const clear = (only?: string) => notify(listeners, takeOut(docs, only), 'remote');
+  const post = (message: Message) => {
+    channel?.postMessage(message);
+    if ('c' in message) stream.restart();
+  };
+
+  // --- Replication: push and pull (§3), registration and profile switches (§2).
+
+  const locked = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = async () => {
+      await writing;
+      meta = (await kv.get<Meta>(META)) ?? {};
+      return fn();
+    };
+    const locks = navigator.locks;
+    return ready.then(() => (locks ? (locks.request(`omnikit:sync:${writeKey}`, run) as Promise<T>) : run()));
+  };
+  const save = () => kv.setMany([[META, meta]]);
+
+  /** Takes the profile the server puts this device on; after a switch, pulls from cursor "". */
+  const adopt = async (id: string, identified?: boolean, keep = !meta.u) => {
+    if (meta.i && meta.i !== id) {
+      meta.c = '';
+      // A guest's records go along to the new profile (§2); another user's must not leak into it.
+      if (keep)
+        await put(
+          kv,
+          (await stored(kv)).map((r) => ({ ...r, p: 1 })),
+        );
+      else {
+        clear();
+        await drop(kv);
+      }
+      post({ c: !keep });
+    }
+    meta.i = id;
+    meta.u = identified;
+    await save();
+  };
+
+  /** Calls with the device token: registers first when there is none, and once more after a 401. */
+  const authed = async <T>(fn: (token: string) => Promise<T>): Promise<T> => {
+    for (let again = true; ; again = false) {
+      if (!meta.t) {
+        const a = await http<{ token: string; profileId: string }>('devices', {
+          writeKey,
+          anonymousId: o.anonymousId(),
+        });
+        meta.t = a.token;
+        await adopt(a.profileId);
+        post({ c: false }); // the stream reconnects with the new token
+      }
+      try {
+        return await fn(meta.t!);
+      } catch (error) {
+        if ((error as HttpError).status !== 401 || !again) throw error;
+        meta.t = undefined;
+      }
+    }
+  };
+  /** A one-off call with the token (identify, handoff): a failure is reported and answers undefined. */
+  const call = <T>(path: string, body: unknown, then?: (answer: T) => Promise<unknown>) =>
+    locked(async () => {
+      const answer = await authed((token) => http<T>(path, body, token));
+      await then?.(answer);
+      return answer;
+    }).catch(fail);
+  const fail = (error: Error) => void report('delivery_rejected', error.message, error);
+
+  const cycle = () =>
+    locked(async () => {
+      if (rewind) meta.c = '';
+      rewind = false;
+      for (let more = true; more; ) {
+        const pending = (await stored(kv)).filter((r) => r.p);
+        const push = pending.slice(0, MAX_PUSH).map(({ p, ...r }) => r);
+        const a = await authed((token) => http<Answer>('sync', { push, cursor: meta.c ?? '' }, token));
+        if (a.profileId !== meta.i) {
+          await adopt(a.profileId);
+          continue;
+        }
+        const won = apply(a.records, 'remote', 0);
+        if (won.length) post({ r: won });
+        // Confirmed: stored again without `p` (one replaced meanwhile is dropped again on load).
+        queue(() => put(kv, push));
+        meta.c = a.cursor;
+        await save();
+        await writing;
+        more = a.more || pending.length > push.length;
+      }
+    });
+
+  /** Syncs once, after a sync already running; calls made meanwhile share the turn. Never rejects. */
+  const sync = (): Promise<void> =>
+    (next ??= chain =
+      chain.then(() => {
+        next = undefined;
+        return cycle().then(
+          () => {
+            failures = retryAt = 0;
+          },
+          (error: HttpError) => {
+            if (!retryable(error)) return fail(error);
+            retryAt = Date.now() + (error.retryAfter ?? backoff(++failures));
+            clearTimeout(timer);
+            timer = undefined;
+            kick();
+          },
+        );
+      }));
+  /** Syncs in `ms`, or when the backoff ends, unless a sync is planned already. */
+  const kick = (ms = 0) => {
+    timer ??= setTimeout(
+      () => {
+        timer = undefined;
+        void sync();
+      },
+      Math.max(ms, retryAt - Date.now()),
+    );
+  };
+  const stream = createStream(
+    `${endpoint}/v1/stream`,
+    async () => (await kv.get<Meta>(META))?.t,
+    kick,
+    backoff,
+  );
+
+  const write = (doc: string, key: string, value: JsonValue | null, deleted?: true) => {
+    if (!check.id(doc, 'doc') || !check.id(key, 'key')) return;
+    const v = check.record({ v: value }, key).v ?? null;
+    if (jsonBytes(v) > MAX_VALUE) return report('event_too_large', `${key}: value over 16 KB`);
+    post({ r: apply([{ doc, key, value: v, hlc: clock.now(), ...(deleted && { deleted }) }], 'local', 1) });
+    if (started) kick(50);
+  };
+  return {
+    start() {
+      if (started || !inBrowser()) return;
+      started = true;
+      kv = o.openKv(`omnikit-docs-${writeKey}`);
+      void load(kv, docs, clock).then((records) => {
+        notify(listeners, records, 'remote');
+        loaded();
+      });
+      if (typeof BroadcastChannel === 'function') {
+        channel = new BroadcastChannel(`omnikit-sync:${writeKey}`);
+        channel.onmessage = ({ data: m }: MessageEvent<Message>) => {
+          if ('r' in m) apply(m.r, 'remote');
+          else if ('f' in m) clear(m.f);
+          else {
+            if (m.c) clear();
+            stream.restart();
+          }
+        };
+      }
+      const first = sync();
+      // One stream per browser: the tab holding the lock streams; without Web Locks every tab does.
+      electLeader(`omnikit:stream:${writeKey}`, () => void first.then(stream.run));
+      addEventListener('online', () => {
+        failures = retryAt = 0;
+        void sync();
+        stream.restart();
+      });
+      for (const type of ['focus', 'visibilitychange'])
+        addEventListener(type, () => document.visibilityState === 'visible' && kick());
+    },
+    doc: (name) =>
+      view(name, docs, listeners, write, () => {
+        clear(name);
+        queue(() => drop(kv, name));
+        post({ f: name });
+        rewind = true;
+      }),
+    sync: () => (started ? sync() : Promise.resolve()),
+    identify: (userId, userHash) =>
+      call<{ profileId: string; wasAnonymous: boolean }>('identify', { userId, userHash }, async (a) => {
+        await adopt(a.profileId, true, a.wasAnonymous);
+        // Not synced at once: the caller may first forget() a document it merges by a policy (§5).
+        kick(50);
+      }),
+    reset: () =>
+      locked(async () => {
+        if (meta.t) await http('devices/current', undefined, meta.t, 'DELETE').catch(() => {});
+        meta = {};
+        clear();
+        await drop(kv);
+        await save();
+        post({ c: true });
+      })
+        .then(sync)
+        .catch(fail),
+    handoff: {
+      create: () => call<{ token: string; expiresAt: string }>('handoff', {}),
+      peek: (token) => call('handoff/peek', { token }),
+      claim: async (token) =>
+        !!(await call<{ profileId: string }>('handoff/claim', { token }, (a) => adopt(a.profileId))) &&
+        sync().then(() => true),
+    },
+    ready: () => ready,
+  };
+}

@@ -1,0 +1,55 @@
+// The device's copy of the documents in IndexedDB. Each record is stored under its own HLC, so tabs
+// writing at once never overwrite each other (no read-modify-write across tabs): a record replaced
+// by a newer one is deleted after, and on load the largest HLC per key wins again.
+import type { Kv } from '../storage/kv.ts';
+import { type Clock, msOf } from './hlc.ts';
+import { type Docs, merge } from './merge.ts';
+import type { SyncRecord } from './types.ts';
+
+const TOMBSTONE_MS = 30 * 86_400_000;
+
+/** A stored record; `p` is 1 while no sync has confirmed it pushed. */
+export type Stored = SyncRecord & { p?: 0 | 1 };
+
+/** Sync state beside the records: token (a secret: IndexedDB only), cursor, profile, identified. */
+export interface Meta {
+  t?: string;
+  c?: string;
+  i?: string;
+  u?: boolean;
+}
+
+/** The key of the meta entry; record keys are HLCs, which start with a digit. */
+export const META = 'm';
+
+/** Every stored record, oldest HLC first. */
+export const stored = (kv: Kv) =>
+  kv.entries<Stored>().then((entries) => entries.filter(([key]) => key !== META).map(([, r]) => r));
+
+/** Stores records, then deletes the ones they replaced. */
+export const put = (kv: Kv, records: Stored[], gone: string[] = []) =>
+  kv.setMany(records.map((r) => [r.hlc, r])).then(() => kv.delMany(gone));
+
+/** Deletes the stored records of one document, or of all. */
+export const drop = async (kv: Kv, doc?: string) =>
+  kv.delMany((await stored(kv)).filter((r) => !doc || r.doc === doc).map((r) => r.hlc));
+
+/**
+ * Loads the stored records into `docs` (the clock moves past them), and deletes the ones replaced
+ * and tombstones older than 30 days (by the HLC's time: by then every device has seen them, and the
+ * server drops them too). Returns the records loaded.
+ */
+export async function load(kv: Kv, docs: Docs, clock: Clock): Promise<SyncRecord[]> {
+  const records = await stored(kv);
+  for (const r of records) clock.receive(r.hlc);
+  // Stored in HLC order: every record a newer one replaced shows up in `gone`.
+  const [won, gone] = merge(docs, records);
+  for (const [, doc] of docs)
+    for (const [key, r] of doc)
+      if (r.deleted && !(r as Stored).p && msOf(r.hlc) < Date.now() - TOMBSTONE_MS) {
+        doc.delete(key);
+        gone.push(r.hlc);
+      }
+  await kv.delMany(gone);
+  return won;
+}

@@ -1,0 +1,79 @@
+import type { Report } from '../core/report.ts';
+import type { Kv } from '../storage/kv.ts';
+import type { JsonValue } from '../types.ts';
+
+/** One key of one document, as the protocol carries it (§3). */
+export interface SyncRecord {
+  doc: string;
+  key: string;
+  value: JsonValue | null;
+  hlc: string;
+  deleted?: boolean;
+}
+
+/** What `createSync` needs from the client. */
+export interface SyncOptions {
+  writeKey: string;
+  /** Base URL of an Omnikit backend. */
+  endpoint: string;
+  openKv: (name: string) => Kv;
+  report: Report;
+  /** The device's anonymous id, sent when it registers. */
+  anonymousId: () => string;
+  /** First retry delay (ms), doubled per failure with jitter. Default 1000. */
+  retryBaseDelay?: number;
+  /** Longest retry delay (ms). Default 60000. */
+  retryMaxDelay?: number;
+}
+
+/** Who changed a document: this tab, or the server / another tab. */
+export type SyncSource = 'local' | 'remote';
+
+/** A live last-writer-wins map; local writes apply at once and sync in the background. */
+export interface SyncDoc {
+  /** The value of a live key; undefined when absent or removed. */
+  get(key: string): JsonValue | undefined;
+  /** Live (non-deleted) keys and their values. */
+  entries(): [string, JsonValue][];
+  /** Writes a key: applied now, stored, pushed soon, shown to the other tabs. */
+  set(key: string, value: JsonValue): void;
+  /** Removes a key (a tombstone, so stale copies elsewhere cannot bring it back). */
+  remove(key: string): void;
+  /**
+   * Drops this device's copy (pending writes too: nothing is pushed, no tombstones) and pulls the
+   * document again on the next sync. For merging a guest's copy by a policy after identify (§5).
+   */
+  forget(): void;
+  /** Calls `listener` with the keys that changed; returns the function that stops listening. */
+  subscribe(listener: (keys: string[], source: SyncSource) => void): () => void;
+}
+
+/** The sync engine: documents kept locally and replicated through the backend (protocol §2–§4). */
+export interface Sync {
+  /** Loads local documents, registers the device if needed, syncs, opens the stream. */
+  start(): void;
+  /** The live document `name`. */
+  doc(name: string): SyncDoc;
+  /** Pushes pending writes and pulls what changed; never throws (problems are reported). */
+  sync(): Promise<void>;
+  /**
+   * Links this device to a verified user; undefined when refused (reported). On a switch from a guest
+   * profile, what the device holds is pushed to the account on the next sync (soon after, or at
+   * `sync()`): forget() right away the documents merged by a policy. From another user's profile, the
+   * local documents are dropped.
+   */
+  identify(
+    userId: string,
+    userHash: string,
+  ): Promise<{ profileId: string; wasAnonymous: boolean } | undefined>;
+  /** Revokes the token, forgets the local documents and registers as a new anonymous device. */
+  reset(): Promise<void>;
+  /** Device handoff (§4); failures are reported and answer undefined / false. */
+  handoff: {
+    create(): Promise<{ token: string; expiresAt: string } | undefined>;
+    peek(token: string): Promise<unknown>;
+    claim(token: string): Promise<boolean>;
+  };
+  /** Resolves once the local documents are loaded. */
+  ready(): Promise<void>;
+}
