@@ -3,10 +3,15 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
-/** One row per shipped artifact; `budget` is in gzipped bytes (null = measured, not enforced). */
+/**
+ * One row per shipped artifact; `budget` is in gzipped bytes (null = measured, not enforced).
+ * The full script-tag client's target is 9 KB (issue 3: tracker + sync + cart); until it is met, CI
+ * enforces an interim guard against growth, and the table prints the target beside it.
+ */
 const ARTIFACTS = [
-  { file: 'dist/omnikit.js', label: 'script tag (IIFE)', budget: 6 * 1024 },
-  { file: 'dist/omnikit.mjs', label: 'npm (ESM)', budget: null },
+  { file: 'dist/omnikit-tracker.js', label: 'script tag, tracker only', budget: 6 * 1024 },
+  { file: 'dist/omnikit.js', label: 'script tag, full (target 9 KB)', budget: 10 * 1024 },
+  { file: 'dist/omnikit.mjs', label: 'npm (ESM, deps external)', budget: null },
 ];
 
 const kb = (n) => `${(n / 1024).toFixed(2)} KB`;

@@ -1,6 +1,7 @@
 import { nanoid } from 'nanoid';
 import { watchRoutes } from './auto-page.ts';
 import { settingsOf } from './config.ts';
+import type { createContinuity } from './continuity.ts';
 import { createArguments } from './core/arguments.ts';
 import { campaignOf, deviceContext, pageOf } from './core/context.ts';
 import { createEmitter } from './core/emitter.ts';
@@ -20,7 +21,7 @@ import type {
   OmnikitEvents,
   Properties,
 } from './types.ts';
-import { version } from './version.ts';
+import { version, withContinuity } from './version.ts';
 
 /** Largest event accepted, as the server enforces it. */
 export const MAX_EVENT_BYTES = 32 * 1024;
@@ -41,8 +42,11 @@ interface Draft {
   change?: () => void;
 }
 
-/** Creates a client. Safe in any environment: it never throws, not even on a bad config. */
-export function createOmnikit(config: OmnikitConfig): Omnikit {
+/**
+ * Creates a client; with `continuity`, also the cart, sync and handoff (the tracker-only script-tag
+ * build leaves it out). Safe in any environment: it never throws, not even on a bad config.
+ */
+export function createClient(config: OmnikitConfig, continuityOf?: typeof createContinuity): Omnikit {
   const bus = createEmitter<OmnikitEvents>();
   const { settings: s, problems } = settingsOf(config);
   const report = createReport(bus, s.debug);
@@ -66,16 +70,25 @@ export function createOmnikit(config: OmnikitConfig): Omnikit {
   const unavailable = (error: unknown) => {
     if (storageWarned) return;
     storageWarned = true;
-    report('storage_unavailable', 'IndexedDB unavailable: events kept in memory for this page', error, true);
+    report('storage_unavailable', 'IndexedDB unavailable: events kept in memory', error, true);
   };
+  const openStore = (name: string) => openKv(name, unavailable);
   /** Opens storage and starts delivery, once storage is allowed; never outside a browser (SSR). */
   const start = (): Kv | undefined => {
     if (!kv && inBrowser()) {
-      kv = openKv('omnikit', unavailable);
-      delivery.start((name) => openKv(name, unavailable));
+      kv = openStore('omnikit');
+      delivery.start(openStore);
     }
     return kv;
   };
+  // The client is passed as a getter: continuity uses its public API (track, anonymousId) later.
+  const continuity = withContinuity
+    ? continuityOf?.(
+        s,
+        { openKv: openStore, report, bus, allowed: () => stored() && inBrowser() },
+        () => client,
+      )
+    : undefined;
 
   const loading = (stored() ? identity.load(start()) : identity.load())
     .catch((error) => report('internal', `identity: ${error}`, error))
@@ -164,7 +177,9 @@ export function createOmnikit(config: OmnikitConfig): Omnikit {
     track: guard((event: string, properties?: Properties) => {
       const name = check.id(event, 'track event');
       const props = check.record(properties, 'track properties');
-      if (name) accept('track', () => ({ event: name, properties: props }));
+      if (!name) return;
+      if (withContinuity) continuity?.tracked(name);
+      accept('track', () => ({ event: name, properties: props }));
     }),
     page: guard((name?: string, properties?: Properties) => {
       const title = name === undefined || check.id(name, 'page name');
@@ -175,14 +190,19 @@ export function createOmnikit(config: OmnikitConfig): Omnikit {
         properties: { path, referrer, search, title: pageTitle, url, ...props },
       }));
     }),
-    identify: guard((userId: string, traits?: Properties) => {
+    identify: guard((userId: string, traits?: Properties, options?: { userHash?: string }) => {
       const id = check.id(userId, 'identify user id');
       const values = check.record(traits, 'identify traits');
+      const userHash = withContinuity && options?.userHash;
       if (!id) return;
       accept(
         'identify',
         () => ({ traits: values }),
-        () => identity.update({ userId: id, traits: { ...identity.get().traits, ...values } }),
+        () => {
+          identity.update({ userId: id, traits: { ...identity.get().traits, ...values } });
+          // Only a hash signed by the site's server links devices; a bare claim just tags events.
+          if (withContinuity && typeof userHash === 'string') void continuity?.identify(id, userHash);
+        },
       );
     }),
     group: guard((groupId: string, traits?: Properties) => {
@@ -218,6 +238,7 @@ export function createOmnikit(config: OmnikitConfig): Omnikit {
         void loading.then(() => {
           if (durable) identity.persistTo(durable);
           drain();
+          if (withContinuity) continuity?.allow();
         });
       }),
       deny: guard(() => {
@@ -239,7 +260,14 @@ export function createOmnikit(config: OmnikitConfig): Omnikit {
     ready: () => loading,
     anonymousId: () => (loaded ? identity.get().anonymousId : undefined),
     on: (type, listener) => bus.on(type, listener),
-  };
+  } as Omnikit;
+  // Getters, so the cart starts (and syncs) only when the page first touches it.
+  if (withContinuity) {
+    Object.defineProperties(client, {
+      cart: { get: () => continuity?.cart },
+      handoff: { get: () => continuity?.handoff },
+    });
+  }
 
   if (s.autoPage && inBrowser()) {
     // After the script-tag stub's queued calls are replayed, so an early identify() tags this view.

@@ -1,3 +1,4 @@
+import type { MergePolicy } from './cart/merge.ts';
 import { httpDestination } from './destinations/collector.ts';
 import type { Destination, OmnikitConfig } from './types.ts';
 
@@ -12,6 +13,8 @@ const NUMBERS = {
 
 export type Settings = typeof NUMBERS & {
   writeKey: string;
+  endpoint?: string;
+  cartMerge: MergePolicy;
   destinations: Destination[];
   channel: string;
   autoPage: boolean;
@@ -49,6 +52,8 @@ export function settingsOf(config: OmnikitConfig): { settings: Settings; problem
     settings: {
       ...numbers,
       writeKey: `${writeKey}`,
+      endpoint: c.endpoint,
+      cartMerge: c.cartMerge ?? 'max',
       destinations,
       channel: c.channel || 'web',
       autoPage: c.autoPage !== false,

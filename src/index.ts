@@ -1,5 +1,12 @@
-export { createOmnikit } from './client.ts';
+import { createClient } from './client.ts';
+import { createContinuity } from './continuity.ts';
+import type { Omnikit, OmnikitConfig } from './types.ts';
+
+export type { Cart } from './cart/cart.ts';
+export type { CartLine, ProductInput } from './cart/line.ts';
+export type { MergeChange, MergePolicy } from './cart/merge.ts';
 export { httpDestination, segmentDestination } from './destinations/collector.ts';
+export type { Handoff, IncomingHandoff } from './handoff/handoff.ts';
 export type {
   Delivery,
   Destination,
@@ -14,3 +21,6 @@ export type {
   Properties,
 } from './types.ts';
 export { version } from './version.ts';
+
+/** Creates a client with tracking, identity, and the cart, sync and handoff that follow the customer. */
+export const createOmnikit = (config: OmnikitConfig): Omnikit => createClient(config, createContinuity);

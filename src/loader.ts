@@ -1,13 +1,9 @@
 /**
- * The script-tag entry (dist/omnikit.js, global `Omnikit`). When its <script> tag carries
- * `data-write-key`, it creates the page's client as `window.omnikit` from the tag's data attributes,
- * then replays the calls the stub snippet queued before the script arrived.
+ * What a script-tag build does when it runs: when its <script> tag carries `data-write-key`, it
+ * creates the page's client as `window.omnikit` from the tag's data attributes, then replays the
+ * calls the stub snippet queued before the script arrived.
  */
-import { createOmnikit } from './client.ts';
 import type { Omnikit, OmnikitConfig } from './types.ts';
-
-export { createOmnikit } from './client.ts';
-export { version } from './version.ts';
 
 type Queued = [keyof Omnikit, ...unknown[]];
 declare global {
@@ -23,10 +19,13 @@ const configOf = (data: DOMStringMap): OmnikitConfig => ({
   debug: data.debug !== undefined && data.debug !== 'false',
 });
 
-const script = typeof document !== 'undefined' ? (document.currentScript as HTMLScriptElement | null) : null;
-if (script?.dataset.writeKey) {
+/** Boots the page's client with `create`; must run while the script tag executes (currentScript). */
+export function boot(create: (config: OmnikitConfig) => Omnikit): void {
+  const script =
+    typeof document !== 'undefined' ? (document.currentScript as HTMLScriptElement | null) : null;
+  if (!script?.dataset.writeKey) return;
   const queued = window.omnikit;
-  const client = createOmnikit(configOf(script.dataset));
+  const client = create(configOf(script.dataset));
   window.omnikit = client;
   if (Array.isArray(queued)) {
     for (const [method, ...args] of queued) {

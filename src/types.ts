@@ -37,7 +37,7 @@ export interface EventContext {
 
 /** What a destination answers for one batch. */
 export type Delivery =
-  | { ok: true; rejected?: { messageId: string; message: string }[] }
+  | { ok: true }
   | { ok: false; retry: boolean; status: number; retryAfter?: number; message: string };
 
 /** A place events are delivered to: the Omnikit protocol, a Segment-compatible collector, or your own. */
@@ -47,6 +47,10 @@ export interface Destination {
   /** Sends one batch; `keepalive` is set when the page is going away. Must not throw. */
   send(batch: Envelope[], keepalive: boolean): Promise<Delivery>;
 }
+
+import type { Cart } from './cart/cart.ts';
+import type { MergeChange, MergePolicy } from './cart/merge.ts';
+import type { Handoff } from './handoff/handoff.ts';
 
 /** Configuration for {@link createOmnikit}. */
 export interface OmnikitConfig {
@@ -78,6 +82,8 @@ export interface OmnikitConfig {
   retryMaxDelay?: number;
   /** Idle time (ms) after which a new session starts. Default 30 minutes. */
   sessionTimeout?: number;
+  /** How a guest cart joins the account's on first verified identify. Default `max`. */
+  cartMerge?: MergePolicy;
 }
 
 /** Codes of the `error` event. */
@@ -103,6 +109,8 @@ export interface OmnikitError {
 export interface OmnikitEvents {
   error: OmnikitError;
   sent: { destination: string; count: number };
+  /** A guest cart was merged into the account's: what changed, to tell the customer. */
+  cartMerged: MergeChange[];
 }
 
 /** The client: every method is safe to call from a host page and never throws. */
@@ -111,14 +119,22 @@ export interface Omnikit {
   track(event: string, properties?: Properties): void;
   /** Records a page view; called automatically unless `autoPage: false`. */
   page(name?: string, properties?: Properties): void;
-  /** Tags this device's events with a user id and traits. */
-  identify(userId: string, traits?: Properties): void;
+  /**
+   * Tags this device's events with a user id and traits. With `userHash` (HMAC-SHA256 of the user id
+   * with the site's secret, computed by the site's server) it also links this device to the user's
+   * other devices: their cart follows. Without it, nothing of the user's state is shared.
+   */
+  identify(userId: string, traits?: Properties, options?: { userHash?: string }): void;
   /** Associates the user with a group (company, household). */
   group(groupId: string, traits?: Properties): void;
   /** Tells the backend that `previousId` and `userId` are the same person. */
   alias(userId: string, previousId?: string): void;
-  /** Forgets the user on this device (log out): new anonymous id and session. */
+  /** Forgets the user on this device (log out): new anonymous id and session; their cart leaves it. */
   reset(): void;
+  /** The customer's cart, synced across their linked devices. */
+  readonly cart: Cart;
+  /** "Continue on another device" without logging in. */
+  readonly handoff: Handoff;
   /** Consent seam: while pending, events wait in memory and nothing is stored. */
   consent: { grant(): void; deny(): void; readonly state: 'pending' | 'granted' | 'denied' };
   /** Sends what waits now; resolves when this tab has tried. */
@@ -127,6 +143,6 @@ export interface Omnikit {
   ready(): Promise<void>;
   /** The device's anonymous id, once known. */
   anonymousId(): string | undefined;
-  /** Listens to `error` or `sent`; returns the function that stops listening. */
+  /** Listens to `error`, `sent` or `cartMerged`; returns the function that stops listening. */
   on<K extends keyof OmnikitEvents>(type: K, listener: (value: OmnikitEvents[K]) => void): () => void;
 }

@@ -1,4 +1,5 @@
 import type { Report } from '../core/report.ts';
+import { backoff } from '../core/request.ts';
 import type { Destination, Envelope } from '../types.ts';
 import type { Outbox } from './outbox.ts';
 
@@ -59,9 +60,7 @@ export function createFlusher(o: FlusherOptions) {
       );
       if (!result.ok && result.retry) {
         failures++;
-        const backoff =
-          Math.min(o.retryMaxDelay, o.retryBaseDelay * 2 ** (failures - 1)) * (0.5 + Math.random() / 2);
-        retryAt = Date.now() + (result.retryAfter ?? backoff);
+        retryAt = Date.now() + (result.retryAfter ?? backoff(failures, o.retryBaseDelay, o.retryMaxDelay));
         schedule(0);
         return;
       }
@@ -69,15 +68,13 @@ export function createFlusher(o: FlusherOptions) {
       retryAt = 0;
       await o.outbox.remove(keys);
       if (result.ok) o.onSent(events);
-      // Refused for good (a 4xx, or single events the server rejected): retrying cannot help, so say so.
-      const refused = result.ok ? (Array.isArray(result.rejected) ? result.rejected : []) : events;
-      if (refused.length) {
+      // Refused for good (a 4xx): retrying cannot help, so say so, with what was lost.
+      else
         o.report(
           'delivery_rejected',
-          `${o.destination.name} refused ${refused.length} events: ${result.ok ? JSON.stringify(refused) : result.message}`,
-          refused,
+          `${o.destination.name} refused ${events.length} events: ${result.message}`,
+          events,
         );
-      }
     }
   }
 

@@ -1,5 +1,6 @@
 import { createArguments } from '../core/arguments.ts';
 import { inBrowser } from '../core/env.ts';
+import { backoff } from '../core/request.ts';
 import { jsonBytes } from '../core/sanitize.ts';
 import { electLeader } from '../delivery/leader.ts';
 import type { Kv } from '../storage/kv.ts';
@@ -42,9 +43,7 @@ export function createSync(o: SyncOptions): Sync {
   const clock = createClock(Math.random().toString(36).slice(2, 10));
   const docs: Docs = new Map();
   const listeners: Listeners = new Map();
-  const backoff = (n: number) =>
-    Math.min(o.retryMaxDelay ?? 60_000, (o.retryBaseDelay ?? 1000) * 2 ** (n - 1)) *
-    (0.5 + Math.random() / 2);
+  const delay = (failures: number) => backoff(failures, o.retryBaseDelay ?? 1000, o.retryMaxDelay ?? 60_000);
   let kv: Kv;
   let meta: Meta = {};
   let started = false;
@@ -180,7 +179,7 @@ export function createSync(o: SyncOptions): Sync {
           },
           (error: HttpError) => {
             if (!retryable(error)) return fail(error);
-            retryAt = Date.now() + (error.retryAfter ?? backoff(++failures));
+            retryAt = Date.now() + (error.retryAfter ?? delay(++failures));
             clearTimeout(timer);
             timer = undefined;
             kick();
@@ -201,7 +200,7 @@ export function createSync(o: SyncOptions): Sync {
     `${endpoint}/v1/stream`,
     async () => (await kv.get<Meta>(META))?.t,
     kick,
-    backoff,
+    delay,
   );
 
   const write = (doc: string, key: string, value: JsonValue | null, deleted?: true) => {

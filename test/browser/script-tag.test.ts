@@ -36,6 +36,18 @@ describe('the script tag', () => {
     );
   });
 
+  it('has a tracker-only build that delivers events and has no cart', async () => {
+    const client = await openClient(
+      { src: '/dist/omnikit-tracker.js', 'data-flush-interval': '20' },
+      { fixture: 'script-tag' },
+    );
+    await client.call('track', 'Tracker Only');
+    const anonymousId = await client.anonymousId();
+    await waitFor(async () => (await storedEvents({ anonymousId, type: 'track' })).length === 1);
+    expect(await client.eval('typeof omnikit.cart')).to.equal('undefined');
+    expect(await client.eval("'cart' in omnikit")).to.equal(false);
+  });
+
   it('loads without creating a client when the tag has no write key', async () => {
     const page = await openDevice(fixtureUrl({ writeKey: undefined, calls: '[["track", "Kept In Stub"]]' }));
     await page.eval('__omnikitReady');

@@ -75,20 +75,21 @@ describe('fault injection', () => {
   };
 
   it('delay(ms, count) slows down only the next count requests', async () => {
-    h.server.faults.delay(250, 1);
+    // Delays far above a loaded machine's noise (requests can take ~300 ms with 2 cores busy).
+    h.server.faults.delay(800, 1);
     const slow = await timed();
     const fast = await timed();
-    assert.ok(slow >= 240, `delayed request took ${slow} ms`);
-    assert.ok(fast < slow - 150, `next request took ${fast} ms (delayed one: ${slow} ms)`);
+    assert.ok(slow >= 790, `delayed request took ${slow} ms`);
+    assert.ok(fast < slow - 400, `next request took ${fast} ms (delayed one: ${slow} ms)`);
   });
 
   it('delay(ms) without a count lasts until clear()', async () => {
-    h.server.faults.delay(200);
+    h.server.faults.delay(800);
     const delayed = [await timed(), await timed()];
     h.server.faults.clear();
     const cleared = await timed();
-    for (const ms of delayed) assert.ok(ms >= 190, `a request took only ${ms} ms`);
-    assert.ok(cleared < Math.min(...delayed) - 120, `still delayed after clear(): ${cleared} ms`);
+    for (const ms of delayed) assert.ok(ms >= 790, `a request took only ${ms} ms`);
+    assert.ok(cleared < Math.min(...delayed) - 400, `still delayed after clear(): ${cleared} ms`);
   });
 
   it('drop(n) destroys the connection before processing: a fetch fails, nothing is stored', async () => {

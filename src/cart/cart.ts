@@ -1,0 +1,105 @@
+import type { Report } from '../core/report.ts';
+import type { SyncDoc } from '../sync/index.ts';
+import type { Properties } from '../types.ts';
+import { type CartLine, fromStored, lineId, type ProductInput, toStored } from './line.ts';
+import { type MergeChange, type MergePolicy, mergeCarts } from './merge.ts';
+
+/** The customer's cart: a synced document with one key per line, changed optimistically. */
+export interface Cart {
+  /** Adds a product (or more of it); returns the line id. */
+  add(product: ProductInput): string | undefined;
+  /** Sets a line's quantity; 0 removes it. */
+  update(lineId: string, quantity: number): void;
+  remove(lineId: string): void;
+  clear(): void;
+  items(): CartLine[];
+  total(): { quantity: number; amount: number; currency?: string };
+  /** Tracks `Cart Viewed` with the lines. */
+  view(): void;
+  /** Calls `listener` with the lines after every change, local or from another device. */
+  subscribe(listener: (lines: CartLine[]) => void): () => void;
+}
+
+type Track = (event: string, properties: Properties) => void;
+
+/** Segment e-commerce v2 product properties of a line. */
+const productOf = (line: CartLine, quantity = line.quantity) => ({
+  product_id: line.productId,
+  variant: line.variantId,
+  name: line.name,
+  price: line.price,
+  currency: line.currency,
+  quantity,
+});
+
+export function createCart(
+  doc: SyncDoc,
+  track: Track,
+  report: Report,
+  onMerge: (changes: MergeChange[]) => void,
+) {
+  const line = (id: string) => fromStored(id, doc.get(id));
+  const items = () => doc.entries().flatMap(([id, value]) => fromStored(id, value) ?? []);
+
+  /** Writes a line's quantity (0 removes it), tracking the difference as Product Added / Removed. */
+  const setQuantity = (current: CartLine | undefined, quantity: unknown) => {
+    if (!current || !Number.isInteger(quantity) || (quantity as number) < 0) {
+      report('invalid_argument', 'cart: unknown line, or quantity not a whole number >= 0');
+      return;
+    }
+    const delta = (quantity as number) - (line(current.id)?.quantity ?? 0);
+    if (quantity) doc.set(current.id, toStored({ ...current, quantity: quantity as number }));
+    else doc.remove(current.id);
+    if (delta) track(delta > 0 ? 'Product Added' : 'Product Removed', productOf(current, Math.abs(delta)));
+  };
+
+  const cart: Cart = {
+    add(product) {
+      const { productId, name, price, quantity = 1 } = product ?? ({} as ProductInput);
+      const valid = typeof productId === 'string' && typeof name === 'string' && typeof price === 'number';
+      const id = valid && price >= 0 && quantity > 0 && lineId(product);
+      setQuantity(
+        id ? { ...product, id, quantity: 0 } : undefined,
+        ((id && line(id)?.quantity) || 0) + quantity,
+      );
+      return id || undefined;
+    },
+    update: (id, quantity) => setQuantity(line(id), quantity),
+    remove: (id) => setQuantity(line(id), 0),
+    clear() {
+      for (const current of items()) setQuantity(current, 0);
+    },
+    items,
+    total() {
+      const lines = items();
+      const sum = (of: (l: CartLine) => number) => lines.reduce((total, l) => total + of(l), 0);
+      return {
+        quantity: sum((l) => l.quantity),
+        amount: Math.round(sum((l) => l.price * l.quantity) * 100) / 100,
+        currency: lines[0]?.currency,
+      };
+    },
+    view: () => track('Cart Viewed', { products: items().map((l) => productOf(l)) }),
+    subscribe: (listener) => doc.subscribe(() => listener(items())),
+  };
+
+  return {
+    cart,
+    /**
+     * Applies `policy` once, after linking: `guest` is what this device held as a guest, the document
+     * now holds the account's lines. Writes only what differs, then tells the page and the backend.
+     */
+    mergeGuest(guest: CartLine[], policy: MergePolicy): void {
+      const { lines, changes } = mergeCarts(guest, items(), policy);
+      for (const merged of lines) {
+        if (line(merged.id)?.quantity !== merged.quantity) doc.set(merged.id, toStored(merged));
+      }
+      if (!changes.length) return;
+      track('Cart Merged', {
+        policy,
+        changes: changes.map(({ id, from, to }) => ({ line_id: id, from, to })),
+      });
+      onMerge(changes);
+    },
+  };
+}

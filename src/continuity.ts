@@ -1,0 +1,95 @@
+import { type Cart, createCart } from './cart/cart.ts';
+import type { CartLine } from './cart/line.ts';
+import type { MergeChange, MergePolicy } from './cart/merge.ts';
+import type { Settings } from './config.ts';
+import type { Emitter } from './core/emitter.ts';
+import type { Report } from './core/report.ts';
+import { createHandoff, type Handoff } from './handoff/handoff.ts';
+import type { Kv } from './storage/kv.ts';
+import { createSync, type Sync } from './sync/index.ts';
+import type { Omnikit, OmnikitEvents, Properties } from './types.ts';
+
+/** What the client lends continuity beside its settings and public API. */
+export interface ContinuityInternals {
+  openKv: (name: string) => Kv;
+  report: Report;
+  bus: Emitter<OmnikitEvents>;
+  /** Whether storage and sync are allowed now (consent, and a browser to run in). */
+  allowed: () => boolean;
+}
+
+/**
+ * State that follows the customer (the cart, and the sync and handoff under it). Created on first
+ * use or on a verified identify, so a page that only tracks events never registers a device or opens
+ * a stream; until storage is allowed, documents live in memory and nothing is sent.
+ */
+export function createContinuity(s: Settings, o: ContinuityInternals, client: () => Omnikit) {
+  const track = (event: string, properties: Properties) => client().track(event, properties);
+  let parts: {
+    sync: Sync;
+    cart: Cart;
+    mergeGuest: (guest: CartLine[], policy: MergePolicy) => void;
+    handoff: Handoff;
+  };
+  let checkout = false;
+  let pendingGuest: CartLine[] | undefined;
+
+  const start = () => {
+    if (!parts) {
+      const anonymousId = () => client().anonymousId() ?? '';
+      const sync = createSync({ ...s, ...o, endpoint: s.endpoint ?? '', anonymousId });
+      const onMerge = (changes: MergeChange[]) => o.bus.emit('cartMerged', changes);
+      parts = {
+        sync,
+        ...createCart(sync.doc('cart'), track, o.report, onMerge),
+        handoff: createHandoff(sync),
+      };
+    }
+    if (s.endpoint && o.allowed()) parts.sync.start();
+    return parts;
+  };
+  const mergePending = () => {
+    if (!pendingGuest || checkout) return;
+    parts.mergeGuest(pendingGuest, s.cartMerge);
+    pendingGuest = undefined;
+  };
+
+  return {
+    get cart() {
+      return start().cart;
+    },
+    get handoff() {
+      return start().handoff;
+    },
+    /**
+     * Links this device to a verified user. A guest cart is merged into the account's once, by the
+     * policy — after the checkout, if one is in progress, so the customer never pays for lines they
+     * did not see.
+     */
+    async identify(userId: string, userHash: string): Promise<void> {
+      const { sync, cart } = start();
+      await sync.ready();
+      const guest = cart.items();
+      const linked = await sync.identify(userId, userHash);
+      if (!linked?.wasAnonymous || !guest.length) return;
+      sync.doc('cart').forget();
+      await sync.sync();
+      pendingGuest = guest;
+      mergePending();
+    },
+    /** Watches the e-commerce events that open and close a checkout. */
+    tracked(event: string): void {
+      if (event === 'Checkout Started') checkout = true;
+      if (event === 'Order Completed' || event === 'Checkout Cancelled') {
+        checkout = false;
+        if (parts) mergePending();
+      }
+    },
+    /** Storage became allowed: start syncing what the page already touched. */
+    allow(): void {
+      if (parts) start();
+    },
+    /** Log out: this customer's documents leave the device; a fresh anonymous device starts. */
+    reset: () => parts?.sync.reset(),
+  };
+}

@@ -1,0 +1,43 @@
+import { attempt } from './env.ts';
+
+const MAX_RETRY_AFTER = 3_600_000;
+
+/** What came back from a request: `status` 0 for a network error. */
+export interface Answer {
+  status: number;
+  body: string;
+  retryAfter?: number;
+}
+
+/** Milliseconds a `Retry-After` header asks for (seconds or an HTTP date); undefined when absent. */
+export function retryAfterMs(header: string | null): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - Date.now();
+  return Number.isNaN(ms) ? undefined : Math.min(Math.max(ms, 0), MAX_RETRY_AFTER);
+}
+
+/** Worth retrying later: network errors, 5xx, 408 and 429. Any other failure is permanent. */
+export const retryable = (status: number): boolean =>
+  !status || status >= 500 || status === 408 || status === 429;
+
+/** Exponential backoff with jitter: between half and all of `base · 2^(failures-1)`, capped at `max`. */
+export const backoff = (failures: number, base: number, max: number): number =>
+  Math.min(max, base * 2 ** (failures - 1)) * (0.5 + Math.random() / 2);
+
+/** One request to a backend: never throws, never sends cookies. */
+export async function request(url: string, init: RequestInit): Promise<Answer> {
+  try {
+    const response = await fetch(url, { credentials: 'omit', ...init });
+    return {
+      status: response.status,
+      body: await response.text().catch(() => ''),
+      retryAfter: retryAfterMs(response.headers.get('Retry-After')),
+    };
+  } catch (error) {
+    return { status: 0, body: `${error}` };
+  }
+}
+
+/** The JSON of a body, or `fallback` when it is not JSON. */
+export const json = <T>(body: string, fallback: T): T => attempt(() => JSON.parse(body), fallback);
