@@ -7,7 +7,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type ServerResponse } from 'node:http';
-import { createServer, loadSites, openSqliteStore, type StoredEvent } from '../server/index.ts';
+import { createServer, loadSites, openSqliteStore, type StoredEvent, userHashOf } from '../server/index.ts';
 
 const HOST = '127.0.0.1';
 const BACKEND_PORT = 8787; // the page's data-endpoint names it
@@ -19,6 +19,12 @@ mkdirSync(new URL('data/', root), { recursive: true });
 const store = openSqliteStore(new URL('data/demo.db', root).pathname);
 const sites = loadSites(new URL('server/omnikit.config.json', root).pathname);
 const backend = await createServer({ store, sites }).listen(BACKEND_PORT, HOST);
+const secret = sites.find((site) => site.id === SITE_ID)?.secret;
+
+/** The demo's "login": any name signs in. A real shop checks a password, then signs the same way. */
+const DEMO_USERS: Record<string, { name: string; email: string }> = {
+  'demo-user-ada': { name: 'Ada Lovelace', email: 'ada@example.com' },
+};
 
 // Read at each request so a rebuild (`npm run build`) shows up on reload.
 const file = (path: string) => readFileSync(new URL(path, root));
@@ -37,6 +43,19 @@ async function eventsOf(anonymousId: string): Promise<StoredEvent[]> {
 const shop = createHttpServer(async (req, res) => {
   const url = new URL(req.url ?? '/', `http://${HOST}:${SHOP_PORT}`);
   try {
+    if (req.method === 'POST' && url.pathname === '/api/login') {
+      // The shop's own server signs the user id with the site secret: the secret never reaches the
+      // page, and a page that merely claims a user id gets nothing of that user's cart.
+      const userId = url.searchParams.get('userId') ?? '';
+      const user = DEMO_USERS[userId];
+      if (!user || !secret) return send(res, 404, 'application/json', '{"error":"unknown user"}');
+      return send(
+        res,
+        200,
+        'application/json',
+        JSON.stringify({ userId, traits: user, userHash: userHashOf(secret, userId) }),
+      );
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return send(res, 405, 'text/plain', 'Method not allowed');
     if (url.pathname === '/omnikit.js') {

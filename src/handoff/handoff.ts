@@ -14,8 +14,13 @@ export interface Handoff {
   incoming(): Promise<IncomingHandoff | undefined>;
 }
 
+/** What a handoff would resume, as the server counts it. */
+export interface HandoffSummary {
+  cart: { lines: number; quantity: number };
+}
+
 export interface IncomingHandoff {
-  summary: unknown;
+  summary: HandoffSummary;
   claim(): Promise<boolean>;
   dismiss(): void;
 }
@@ -33,7 +38,7 @@ export function createHandoff(sync: Sync): Handoff {
     async incoming() {
       const token = new URLSearchParams(location.hash.slice(1)).get(PARAM);
       if (!token) return undefined;
-      const summary = await sync.handoff.peek(token);
+      const summary = ((await sync.handoff.peek(token)) as { summary?: HandoffSummary } | undefined)?.summary;
       if (!summary) {
         forget(); // used, expired or unknown: reported by the sync engine
         return undefined;
