@@ -1,3 +1,4 @@
+import type { ServerStats, StoredEvent } from '../../../server/index.ts';
 // Names and payloads of the wtr server commands, shared by the Node plugins (commands/*.ts) and the
 // browser helpers (helpers.ts). Types only: nothing here runs.
 
@@ -42,32 +43,8 @@ export interface CommandPayloads {
   'context-offline': { offline: boolean };
 }
 
-/** Mirrors server/index.ts `StoredEvent`. */
-export interface StoredEvent {
-  siteId: string;
-  messageId: string;
-  type: string;
-  anonymousId: string | null;
-  userId: string | null;
-  event: string | null;
-  timestamp: string;
-  receivedAt: string;
-  body: Record<string, unknown>;
-}
-
-/** Mirrors server/index.ts `ServerStats`. */
-export interface ServerStats {
-  requests: number;
-  received: number;
-  inserted: number;
-  duplicates: number;
-  byStatus: Record<string, number>;
-  /** Requests that reached POST /v1/sync, faulted ones included. */
-  syncRequests: number;
-  streamsOpened: number;
-  /** Stream connections open right now. */
-  streamsOpen: number;
-}
+// The server's own types: type-only, so nothing of the server reaches the browser bundle.
+export type { ServerStats, StoredEvent } from '../../../server/index.ts';
 
 /** What each command answers (never null or undefined: wtr reads that as "no plugin handled it"). */
 export interface CommandResults {
