@@ -227,6 +227,7 @@ export function createClient(config: OmnikitConfig, continuityOf?: typeof create
         () => {
           identity.reset();
           session.reset();
+          if (withContinuity) continuity?.reset();
         },
       ),
     ),

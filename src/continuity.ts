@@ -32,7 +32,6 @@ export function createContinuity(s: Settings, o: ContinuityInternals, client: ()
     handoff: Handoff;
   };
   let checkout = false;
-  let pendingGuest: CartLine[] | undefined;
 
   const start = () => {
     if (!parts) {
@@ -48,10 +47,20 @@ export function createContinuity(s: Settings, o: ContinuityInternals, client: ()
     if (s.endpoint && o.allowed()) parts.sync.start();
     return parts;
   };
-  const mergePending = () => {
-    if (!pendingGuest || checkout) return;
-    parts.mergeGuest(pendingGuest, s.cartMerge);
-    pendingGuest = undefined;
+  let pendingLink: [string, string] | undefined;
+  const identify = async (userId: string, userHash: string): Promise<void> => {
+    if (checkout) {
+      pendingLink = [userId, userHash];
+      return;
+    }
+    const { sync, cart } = start();
+    await sync.ready();
+    const linked = await sync.identify(userId, userHash);
+    const guest = cart.items();
+    if (!linked?.wasAnonymous || !guest.length) return;
+    sync.doc('cart').forget();
+    await sync.sync();
+    parts.mergeGuest(guest, s.cartMerge);
   };
 
   return {
@@ -66,23 +75,15 @@ export function createContinuity(s: Settings, o: ContinuityInternals, client: ()
      * policy — after the checkout, if one is in progress, so the customer never pays for lines they
      * did not see.
      */
-    async identify(userId: string, userHash: string): Promise<void> {
-      const { sync, cart } = start();
-      await sync.ready();
-      const guest = cart.items();
-      const linked = await sync.identify(userId, userHash);
-      if (!linked?.wasAnonymous || !guest.length) return;
-      sync.doc('cart').forget();
-      await sync.sync();
-      pendingGuest = guest;
-      mergePending();
-    },
+    identify,
     /** Watches the e-commerce events that open and close a checkout. */
     tracked(event: string): void {
       if (event === 'Checkout Started') checkout = true;
       if (event === 'Order Completed' || event === 'Checkout Cancelled') {
         checkout = false;
-        if (parts) mergePending();
+        const link = pendingLink;
+        pendingLink = undefined;
+        if (link) void identify(...link);
       }
     },
     /** Storage became allowed: start syncing what the page already touched. */
@@ -90,6 +91,8 @@ export function createContinuity(s: Settings, o: ContinuityInternals, client: ()
       if (parts) start();
     },
     /** Log out: this customer's documents leave the device; a fresh anonymous device starts. */
-    reset: () => parts?.sync.reset(),
+    reset: () => {
+      if (s.endpoint && o.allowed()) void start().sync.reset();
+    },
   };
 }

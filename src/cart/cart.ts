@@ -56,8 +56,12 @@ export function createCart(
   const cart: Cart = {
     add(product) {
       const { productId, name, price, quantity = 1 } = product ?? ({} as ProductInput);
-      const valid = typeof productId === 'string' && typeof name === 'string' && typeof price === 'number';
-      const id = valid && price >= 0 && quantity > 0 && lineId(product);
+      const valid =
+        typeof productId === 'string' &&
+        !!productId.trim() &&
+        typeof name === 'string' &&
+        Number.isFinite(price);
+      const id = valid && price >= 0 && Number.isInteger(quantity) && quantity > 0 && lineId(product);
       setQuantity(
         id ? { ...product, id, quantity: 0 } : undefined,
         ((id && line(id)?.quantity) || 0) + quantity,

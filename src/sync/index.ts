@@ -59,6 +59,21 @@ export function createSync(o: SyncOptions): Sync {
   // Store writes run in order; those made before start() wait for the store.
   let writing: Promise<unknown> = ready;
   const queue = (job: () => Promise<unknown>) => (writing = writing.then(job));
+  /**
+   * Local writes not in IndexedDB yet, kept in localStorage (synchronous), so that a navigation right
+   * after a change cannot lose it; folded into IndexedDB on the next start. `keep` filters it.
+   */
+  const JOURNAL = `omnikit-journal:${writeKey}`;
+  const journal = (keep?: (r: SyncRecord) => boolean, add: SyncRecord[] = []): SyncRecord[] => {
+    try {
+      const records: SyncRecord[] = JSON.parse(localStorage.getItem(JOURNAL) ?? '[]');
+      const next = [...(keep ? records.filter(keep) : records), ...add];
+      if (keep || add.length) localStorage.setItem(JOURNAL, JSON.stringify(next));
+      return records;
+    } catch {
+      return [];
+    }
+  };
 
   /** Merges into the live documents; `p` stores the winners too (1: written here, not pushed yet). */
   const apply = (records: SyncRecord[], source: SyncSource, p?: 0 | 1) => {
@@ -107,6 +122,7 @@ export function createSync(o: SyncOptions): Sync {
         );
       else {
         clear();
+        journal(() => false);
         await drop(kv);
       }
       post({ c: !keep });
@@ -207,7 +223,10 @@ export function createSync(o: SyncOptions): Sync {
     if (!check.id(doc, 'doc') || !check.id(key, 'key')) return;
     const v = check.record({ v: value }, key).v ?? null;
     if (jsonBytes(v) > MAX_VALUE) return report('event_too_large', `${key}: value over 16 KB`);
-    post({ r: apply([{ doc, key, value: v, hlc: clock.now(), ...(deleted && { deleted }) }], 'local', 1) });
+    const record: SyncRecord = { doc, key, value: v, hlc: clock.now(), ...(deleted && { deleted }) };
+    if (started) journal(undefined, [record]);
+    post({ r: apply([record], 'local', 1) });
+    if (started) queue(async () => journal((r) => r.hlc !== record.hlc));
     if (started) kick(50);
   };
   return {
@@ -215,10 +234,17 @@ export function createSync(o: SyncOptions): Sync {
       if (started || !inBrowser()) return;
       started = true;
       kv = o.openKv(`omnikit-docs-${writeKey}`);
-      void load(kv, docs, clock).then((records) => {
-        notify(listeners, records, 'remote');
-        loaded();
-      });
+      const early = journal();
+      void put(
+        kv,
+        early.map((r) => ({ ...r, p: 1 })),
+      )
+        .then(() => load(kv, docs, clock))
+        .then((records) => {
+          journal((r) => !early.some((e) => e.hlc === r.hlc));
+          notify(listeners, records, 'remote');
+          loaded();
+        });
       if (typeof BroadcastChannel === 'function') {
         channel = new BroadcastChannel(`omnikit-sync:${writeKey}`);
         channel.onmessage = ({ data: m }: MessageEvent<Message>) => {
@@ -244,6 +270,7 @@ export function createSync(o: SyncOptions): Sync {
     doc: (name) =>
       view(name, docs, listeners, write, () => {
         clear(name);
+        journal((r) => r.doc !== name);
         queue(() => drop(kv, name));
         post({ f: name });
         rewind = true;
@@ -260,6 +287,7 @@ export function createSync(o: SyncOptions): Sync {
         if (meta.t) await http('devices/current', undefined, meta.t, 'DELETE').catch(() => {});
         meta = {};
         clear();
+        journal(() => false);
         await drop(kv);
         await save();
         post({ c: true });

@@ -1,5 +1,5 @@
 // Drives an Omnikit client in a page of its own, as a site would load it.
-import { type FixtureParams, fixtureUrl, openDevice, openTab, type Tab } from './helpers.ts';
+import { type FixtureParams, fixtureUrl, openDevice, openTab, type Tab, userHashOf } from './helpers.ts';
 
 export interface ClientPage extends Tab {
   /** Calls a client method in the page, e.g. `call('track', 'Signed Up', { plan: 'pro' })`. */
@@ -41,4 +41,47 @@ export function countBy<T>(items: T[], key: (item: T) => unknown): Map<unknown, 
   const counts = new Map<unknown, number>();
   for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
   return counts;
+}
+
+/** A cart line as the tests compare carts: its id and quantity. */
+export type LineQuantity = [id: string, quantity: number];
+
+/** The page's cart, read through the public API (`omnikit.cart.items()`), as sorted [id, quantity]. */
+export function cartOf(page: Tab): Promise<LineQuantity[]> {
+  return page.eval(
+    `omnikit.cart.items().map((l) => [l.id, l.quantity]).sort(([a], [b]) => (a < b ? -1 : 1))`,
+  );
+}
+
+/**
+ * Calls `omnikit.identify(userId, traits, { userHash })` in the page, with the hash the site's server
+ * would compute (userHashOf), or `hash` when given; `hash: null` identifies without any proof.
+ */
+export async function identifyIn(
+  page: Tab,
+  userId: string,
+  { hash, traits = {} }: { hash?: string | null; traits?: Record<string, unknown> } = {},
+): Promise<void> {
+  const userHash = hash === undefined ? await userHashOf(userId) : hash;
+  const options = userHash === null ? [] : [{ userHash }];
+  await page.eval(`omnikit.identify(...${JSON.stringify([userId, traits, ...options])})`);
+}
+
+/**
+ * Pages opened through `open` (clients) or `keep` (any tab), closed by `closeAll()`: call it in
+ * `afterEach`, so one test's devices neither stream nor sync into the next one.
+ */
+export function pagePool() {
+  const pages: Tab[] = [];
+  return {
+    open: async (...args: Parameters<typeof openClient>) => keep(await openClient(...args)),
+    keep,
+    async closeAll() {
+      for (const page of pages.splice(0)) await page.close().catch(() => {});
+    },
+  };
+  function keep<T extends Tab>(page: T): T {
+    pages.push(page);
+    return page;
+  }
 }
