@@ -1,0 +1,19 @@
+/**
+ * The reference backend as a child process for server-ingest.ts (so the load generator does not
+ * share its event loop): `node --import tsx bench/reference-server.ts <db file>` prints
+ * `{"url": ...}` once listening on 127.0.0.1, with one site accepting any origin.
+ */
+import { createServer, openSqliteStore } from '../server/index.ts';
+
+const BENCH_SITE = { id: 'bench', writeKey: 'bench-write-key', origins: ['*'] };
+
+const file = process.argv[2];
+if (!file) throw new Error('usage: reference-server.ts <sqlite file>');
+const store = openSqliteStore(file);
+const listening = await createServer({ store, sites: [BENCH_SITE] }).listen(0, '127.0.0.1');
+console.log(JSON.stringify({ url: listening.url }));
+process.on('SIGTERM', async () => {
+  await listening.close();
+  await store.close();
+  process.exit(0);
+});

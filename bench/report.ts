@@ -1,0 +1,55 @@
+/** Small helpers for summarising runs and printing Markdown tables that also read well in a terminal. */
+
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+export function spread(values: number[]): Spread {
+  return { median: median(values), min: Math.min(...values), max: Math.max(...values) };
+}
+
+/** `value` as a multiple of Omnikit's, e.g. "3.2×" (or "-" when there is nothing to compare). */
+export function ratio(value: number, omnikit: number): string {
+  if (!Number.isFinite(value) || !Number.isFinite(omnikit)) return '-';
+  if (omnikit === 0) return value === 0 ? '1.0×' : '∞';
+  const r = value / omnikit;
+  return `${r >= 10 ? r.toFixed(0) : r.toFixed(1)}×`;
+}
+
+/** A number with `digits` decimals (none for big numbers), thin-spaced thousands. */
+export function num(value: number, digits = 1): string {
+  if (!Number.isFinite(value)) return '-';
+  const d = Math.abs(value) >= 1000 ? 0 : digits;
+  return value.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+}
+
+/** "median (min–max)" */
+export function range(s: Spread, digits = 1): string {
+  return `${num(s.median, digits)} (${num(s.min, digits)}–${num(s.max, digits)})`;
+}
+
+export function kb(bytes: number): string {
+  return `${(bytes / 1024).toFixed(1)} KB`;
+}
+
+/**
+ * A Markdown table with padded columns. `align` has one letter per column, l or r; by default the
+ * first column is left-aligned and the others (numbers) right-aligned.
+ */
+export function table(head: string[], rows: string[][], align = `l${'r'.repeat(head.length - 1)}`): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const left = (i: number) => align[i] !== 'r';
+  const line = (cells: string[]) =>
+    `| ${head.map((_, i) => (left(i) ? (cells[i] ?? '').padEnd(widths[i]) : (cells[i] ?? '').padStart(widths[i]))).join(' | ')} |`;
+  const rule = `|${widths.map((w, i) => (left(i) ? ` ${'-'.repeat(w)} ` : ` ${'-'.repeat(w - 1)}: `)).join('|')}|`;
+  return [line(head), rule, ...rows.map(line)].join('\n');
+}

@@ -1,0 +1,56 @@
+/** Size: gzipped bytes (gzip -9, as bench/size.mjs measures) of what a script-tag user loads. */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { Sdk } from './peers.ts';
+import { iife, installedVersion, ROOT } from './prepare.ts';
+import { kb, ratio, table } from './report.ts';
+
+export interface SizeRow {
+  label: string;
+  version: string;
+  raw: number;
+  gzip: number;
+  source: string;
+}
+
+const measure = (file: string) => {
+  const raw = readFileSync(file);
+  return { raw: raw.length, gzip: gzipSync(raw, { level: 9 }).length };
+};
+
+export async function sizes(sdks: Sdk[]): Promise<SizeRow[]> {
+  const rows: SizeRow[] = [];
+  for (const sdk of sdks) {
+    rows.push({ label: sdk.label, version: sdk.version, source: sdk.source, ...measure(await sdk.script()) });
+    // The analytics-only script-tag build, for pages without continuity features, when the build has one.
+    const tracker = join(ROOT, 'dist/omnikit-tracker.js');
+    if (sdk.id === 'omnikit' && existsSync(tracker)) {
+      const source = 'dist/omnikit-tracker.js (analytics only; not the file measured in the browser)';
+      rows.push({ label: 'Omnikit, tracker only', version: sdk.version, source, ...measure(tracker) });
+    }
+  }
+  // RudderStack's CDN build loads its plugins lazily; the bundled build measured above includes them.
+  const version = installedVersion('@rudderstack/analytics-js');
+  const core = await iife(
+    `rudderstack-core-${version}`,
+    `export { RudderAnalytics } from '@rudderstack/analytics-js';`,
+    'RudderStack',
+  );
+  rows.push({
+    label: 'RudderStack v3, core only',
+    version,
+    source: 'without plugins, which its CDN build fetches at run time (not measured in the browser)',
+    ...measure(core),
+  });
+  return rows;
+}
+
+export function sizeTable(rows: SizeRow[]): string {
+  const omnikit = rows[0].gzip;
+  return table(
+    ['SDK', 'version', 'minified', 'gzip -9', '× Omnikit', 'file'],
+    rows.map((r) => [r.label, r.version, kb(r.raw), kb(r.gzip), ratio(r.gzip, omnikit), r.source]),
+    'llrrrl',
+  );
+}
