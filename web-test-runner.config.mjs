@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { tsImport } from 'tsx/esm/api';
-import { findChrome, NO_CHROME_MESSAGE } from './test/browser/commands/find-chrome.mjs';
+import { CHROME_FLAGS, findChrome, NO_CHROME_MESSAGE } from './test/browser/commands/find-chrome.mjs';
 
 const chrome = findChrome();
 if (!chrome) {
@@ -20,7 +20,6 @@ const { backendPlugin, networkPlugin, tabsPlugin, tracePlugin } = await tsImport
 
 const rootDir = fileURLToPath(new URL('.', import.meta.url));
 const backend = backendPlugin();
-const isRoot = process.getuid?.() === 0;
 
 export default {
   rootDir,
@@ -39,14 +38,7 @@ export default {
         executablePath: chrome,
         headless: true,
         args: [
-          ...(isRoot ? ['--no-sandbox'] : []),
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--disable-dev-shm-usage',
+          ...CHROME_FLAGS,
           // Subdomains for cookie-domain tests (shop.omnikit.test, blog.omnikit.test…), on loopback only.
           '--host-resolver-rules=MAP *.omnikit.test 127.0.0.1',
         ],

@@ -11,6 +11,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, normalize } from 'node:path';
 import { type Browser, type BrowserContext, type CDPSession, chromium, type Page } from 'playwright-core';
+import { CHROME_FLAGS } from '../test/browser/commands/find-chrome.mjs';
 import { type Collector, startCollector } from './collector.ts';
 import type { Sdk } from './peers.ts';
 
@@ -19,14 +20,7 @@ export const WRITE_KEY = 'bench-write-key';
 export const QUIET_MS = 4000;
 
 export const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
+  ...CHROME_FLAGS,
   // navigator.webdriver stays false, as for a visitor (PostHog drops events from automated browsers).
   '--disable-blink-features=AutomationControlled',
   // Hosts other than loopback (vendor CDNs, telemetry) fail at once instead of waiting on DNS.

@@ -35,6 +35,21 @@ export function findChrome(env = process.env, platform = process.platform) {
   return chromeCandidates(env, platform).find((p) => existsSync(p));
 }
 
+/**
+ * Flags for a headless Chromium on a closed network (see shared/toolchain.md): no sandbox as root,
+ * and none of the background connections that would otherwise be refused one by one.
+ */
+export const CHROME_FLAGS = [
+  ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
 export const NO_CHROME_MESSAGE =
   'No Chrome or Chromium found for the browser tests. Set CHROME_PATH to your Chrome/Chromium binary, ' +
   'or on Debian/Ubuntu run: sudo apt-get install chromium';
