@@ -71,9 +71,9 @@ export function createContinuity(s: Settings, o: ContinuityInternals, client: ()
       return start().handoff;
     },
     /**
-     * Links this device to a verified user. A guest cart is merged into the account's once, by the
-     * policy — after the checkout, if one is in progress, so the customer never pays for lines they
-     * did not see.
+     * Links this device to a verified user; a guest cart is merged into the account's once, by the
+     * policy. During a checkout the link itself waits until it ends, so the device keeps showing the
+     * cart being paid for.
      */
     identify,
     /** Watches the e-commerce events that open and close a checkout. */
