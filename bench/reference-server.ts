@@ -10,7 +10,9 @@ const BENCH_SITE = { id: 'bench', writeKey: 'bench-write-key', origins: ['*'] };
 const file = process.argv[2];
 if (!file) throw new Error('usage: reference-server.ts <sqlite file>');
 const store = openSqliteStore(file);
-const listening = await createServer({ store, sites: [BENCH_SITE] }).listen(0, '127.0.0.1');
+// Every simulated device registers from the same loopback address: lift the per-IP registration limit.
+const rateLimits = { registrations: { limit: 100_000, windowMs: 60_000 } };
+const listening = await createServer({ store, sites: [BENCH_SITE], rateLimits }).listen(0, '127.0.0.1');
 console.log(JSON.stringify({ url: listening.url }));
 process.on('SIGTERM', async () => {
   await listening.close();
