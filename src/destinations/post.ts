@@ -5,6 +5,8 @@ import type { Delivery } from '../types.ts';
  * POSTs a batch and classifies the answer: 2xx delivered; 5xx, 408, 429 and network errors worth a
  * retry; any other status permanent, so the batch is dropped rather than retried forever. (Events the
  * server refuses one by one in a 2xx fail rules the client already enforces; the server keeps them.)
+ * It calls fetch itself rather than core/request.ts's request(): that one reads every answer whole,
+ * which the 6 KB tracker-only bundle has no bytes for (measured).
  */
 export async function post(
   url: string,
