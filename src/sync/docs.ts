@@ -1,23 +1,20 @@
+import type { Emitter } from '../core/emitter.ts';
 import type { JsonValue } from '../types.ts';
 import type { Docs } from './merge.ts';
 import type { SyncDoc, SyncRecord, SyncSource } from './types.ts';
 
-type Listener = (keys: string[], source: SyncSource) => void;
-/** Subscribers per document. */
-export type Listeners = Map<string, Set<Listener>>;
+/** Subscribers per document: an emitter keyed by document name. */
+export type Listeners = Emitter<Record<string, [keys: string[], source: SyncSource]>>;
 
 /** Tells each document's subscribers which of its keys these records changed. */
 export function notify(listeners: Listeners, records: SyncRecord[], source: SyncSource): void {
-  for (const [doc, set] of listeners) {
-    const keys = records.filter((r) => r.doc === doc).map((r) => r.key);
-    for (const listener of keys.length ? set : []) {
-      try {
-        listener(keys, source);
-      } catch {
-        // A subscriber's failure is its own business.
-      }
-    }
+  const byDoc = new Map<string, string[]>();
+  for (const r of records) {
+    const keys = byDoc.get(r.doc) ?? [];
+    keys.push(r.key);
+    byDoc.set(r.doc, keys);
   }
+  for (const [doc, keys] of byDoc) listeners.emit(doc, [keys, source]);
 }
 
 /** Takes the live documents (or only `only`) out of memory; returns their records. */
@@ -48,9 +45,5 @@ export const view = (
   set: (key, value) => write(name, key, value),
   remove: (key) => write(name, key, null, true),
   forget: () => forget(name),
-  subscribe(listener) {
-    const set = listeners.get(name) ?? new Set();
-    listeners.set(name, set.add(listener));
-    return () => set.delete(listener);
-  },
+  subscribe: (listener) => listeners.on(name, ([keys, source]) => listener(keys, source)),
 });

@@ -1,4 +1,5 @@
 import { createArguments } from '../core/arguments.ts';
+import { createEmitter } from '../core/emitter.ts';
 import { inBrowser } from '../core/env.ts';
 import { backoff } from '../core/request.ts';
 import { jsonBytes } from '../core/sanitize.ts';
@@ -42,7 +43,7 @@ export function createSync(o: SyncOptions): Sync {
   // A replica per page: tabs of one device have clocks of their own, so a shared id could repeat HLCs.
   const clock = createClock(Math.random().toString(36).slice(2, 10));
   const docs: Docs = new Map();
-  const listeners: Listeners = new Map();
+  const listeners: Listeners = createEmitter();
   const delay = (failures: number) => backoff(failures, o.retryBaseDelay ?? 1000, o.retryMaxDelay ?? 60_000);
   let kv: Kv;
   let meta: Meta = {};
