@@ -14,6 +14,8 @@ declare global {
   interface Window {
     /** Set by web-test-runner.config.mjs (`testRunnerHtml`). */
     __OMNIKIT_BACKEND__?: string;
+    /** Set by the test runner's `dist` group: ESM fixtures run the minified script-tag build. */
+    __OMNIKIT_DIST__?: boolean;
   }
 }
 
@@ -155,6 +157,9 @@ export async function setOffline(offline: boolean): Promise<void> {
 
 export type FixtureParams = Record<string, string | number | boolean | undefined>;
 
+/** `build=dist` for the ESM fixture when this file runs in the test runner's `dist` group. */
+const distBuild = typeof window !== 'undefined' && window.__OMNIKIT_DIST__ ? 'dist' : undefined;
+
 /**
  * URL of a fixture page that loads Omnikit, pointed at the test backend with the test site's key.
  * `script-tag`: query keys `endpoint`, `writeKey`, any `data-*` attribute, `src` (script URL) and
@@ -163,7 +168,7 @@ export type FixtureParams = Record<string, string | number | boolean | undefined
  */
 export function fixtureUrl(params: FixtureParams = {}, fixture: 'script-tag' | 'esm' = 'script-tag'): string {
   const url = new URL(`/test/fixtures/${fixture}.html`, location.origin);
-  const all: FixtureParams = { endpoint: backend.url, writeKey: writeKeys.test, ...params };
+  const all: FixtureParams = { endpoint: backend.url, writeKey: writeKeys.test, build: distBuild, ...params };
   for (const [key, value] of Object.entries(all)) {
     if (value !== undefined) url.searchParams.set(key, String(value));
   }
