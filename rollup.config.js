@@ -10,6 +10,43 @@ const define = { __OMNIKIT_VERSION__: JSON.stringify(pkg.version), __CONTINUITY_
 const resolve = () =>
   nodeResolve({ browser: true, exportConditions: ['browser'], extensions: ['.ts', '.js'] });
 
+/**
+ * Property names the minifier may shorten, as Preact does with its mangle.json: internal names only.
+ * Never a public API or config key, never a field sent over the wire or stored (IndexedDB,
+ * localStorage), never a message between tabs: two versions of the script may share those.
+ * The `dist` test group runs the main flows against the minified build.
+ */
+const INTERNAL_PROPERTIES = [
+  'allow',
+  'allowed',
+  'delMany',
+  'durable',
+  'enqueue',
+  'flusher',
+  'kick',
+  'load',
+  'mayFlush',
+  'mergeGuest',
+  'onSent',
+  'openKv',
+  'outbox',
+  'peek',
+  'persistTo',
+  'problems',
+  'receive',
+  'report',
+  'restart',
+  'run',
+  'save',
+  'sendOnExit',
+  'setMany',
+  'settings',
+  'touch',
+  'tracked',
+  'unconfirmed',
+  'written',
+];
+
 /** A script-tag build: everything inlined, minified, global `Omnikit`. */
 const scriptTag = (input, file, continuity = true) => ({
   input,
@@ -17,7 +54,12 @@ const scriptTag = (input, file, continuity = true) => ({
   plugins: [
     resolve(),
     esbuild({ target: 'es2020', define: { ...define, __CONTINUITY__: String(continuity) } }),
-    terser({ ecma: 2020, compress: { passes: 3, pure_getters: true }, format: { comments: false } }),
+    terser({
+      ecma: 2020,
+      compress: { passes: 3, pure_getters: true },
+      mangle: { properties: { regex: new RegExp(`^(${INTERNAL_PROPERTIES.join('|')})$`) } },
+      format: { comments: false },
+    }),
   ],
   // No "use strict" prologue: the code is ES module code, strict-clean already.
   output: { file, format: 'iife', name: 'Omnikit', sourcemap: true, strict: false },
