@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: Omnikit beside the SDKs people would otherwise pick, measured in one run on this
- * machine. Prints the tables and writes them to bench/RESULTS.md.
+ * machine. Prints the tables and writes them to bench/RESULTS.md (only after a full run: a run
+ * narrowed by BENCH_ONLY prints, and leaves the file as it was).
  *
  * Env: BENCH_RUNS (main-thread runs, default 3: about 80 s each here; 5 runs take ~11 min in all), BENCH_ONLY (comma list of size, main, burst,
  * server), BENCH_DEBUG=1 (page console, errors and failed requests), CHROME_PATH.
@@ -20,7 +21,13 @@ import { sizes, sizeTable } from './size-peers.ts';
 const started = Date.now();
 const loadAtStart = loadavg()[0];
 const runs = Number(process.env.BENCH_RUNS || 3);
-const only = (process.env.BENCH_ONLY || 'size,main,burst,server').split(',');
+const ALL = ['size', 'main', 'burst', 'server'];
+const only = (process.env.BENCH_ONLY || ALL.join(',')).split(',').map((s) => s.trim());
+const unknown = only.filter((s) => !ALL.includes(s));
+if (unknown.length)
+  throw new Error(`BENCH_ONLY: unknown section(s) ${unknown.join(', ')}; known: ${ALL.join(', ')}`);
+/** A partial run prints its tables only: bench/RESULTS.md keeps the last full run's. */
+const partial = !ALL.every((s) => only.includes(s));
 const sections: string[] = [];
 const section = (title: string, body: string) => {
   const text = `## ${title}\n\n${body}`;
@@ -105,5 +112,11 @@ How it measures (details at the top of each file in bench/):
 
 const notes = `## What each SDK does by default\n\n${SDKS.map((s) => `- **${s.label}** ${s.version}: ${s.note}`).join('\n')}`;
 console.log(`\n${notes}\n`);
-writeFileSync(join(BENCH, 'RESULTS.md'), `${header}\n\n${sections.join('\n\n')}\n\n${notes}\n`);
-console.log(`Wrote bench/RESULTS.md (total ${seconds} s)`);
+if (partial) {
+  console.log(
+    `Partial run (BENCH_ONLY=${only.join(',')}): bench/RESULTS.md left as it was (total ${seconds} s)`,
+  );
+} else {
+  writeFileSync(join(BENCH, 'RESULTS.md'), `${header}\n\n${sections.join('\n\n')}\n\n${notes}\n`);
+  console.log(`Wrote bench/RESULTS.md (total ${seconds} s)`);
+}
