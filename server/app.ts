@@ -51,6 +51,8 @@ export interface ServerOptions {
   streamPingMs?: number;
   /** Overrides of the default rate limits (30 registrations/min per IP, 5 handoffs/min per device, ...). */
   rateLimits?: Partial<RateLimits>;
+  /** The clock (ms) of the sync horizon (default `Date.now`; tests pin it). */
+  now?: () => number;
 }
 
 /** Builds the backend; mount `app` anywhere (e.g. `getRequestListener(app.fetch)`) or call `listen()`. */
@@ -72,6 +74,7 @@ export function createServer(options: ServerOptions): OmnikitServer {
     limiters,
     handoffTtlMs: positive(options.handoffTtlMs, DEFAULT_HANDOFF_TTL_MS, 'handoffTtlMs'),
     streamPingMs: positive(options.streamPingMs, DEFAULT_STREAM_PING_MS, 'streamPingMs'),
+    now: options.now ?? Date.now,
   };
 
   const app = new Hono();

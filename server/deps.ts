@@ -13,4 +13,6 @@ export interface ProtocolDeps {
   limiters: { registrations: RateLimiter; handoffs: RateLimiter; handoffClaims: RateLimiter };
   handoffTtlMs: number;
   streamPingMs: number;
+  /** The server's clock (ms): the sync horizon reads it. */
+  now: () => number;
 }

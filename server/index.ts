@@ -9,7 +9,15 @@ export type { HandoffCreated, HandoffPeek } from './handoff.ts';
 export type { IdentifyResult } from './identify.ts';
 export { userHashOf } from './identify.ts';
 export type { RateLimit, RateLimits } from './rate-limit.ts';
-export { HLC_PATTERN, MAX_NAME_LENGTH, MAX_RECORDS_PER_PUSH, MAX_VALUE_BYTES } from './records.ts';
+export type { RejectedRecord } from './records.ts';
+export {
+  HLC_PATTERN,
+  MAX_CLOCK_AHEAD_MS,
+  MAX_NAME_LENGTH,
+  MAX_RECORDS_PER_PUSH,
+  MAX_VALUE_BYTES,
+  TOMBSTONE_TTL_MS,
+} from './records.ts';
 export type { Site } from './sites.ts';
 export type { ServerStats } from './stats.ts';
 export { openSqliteStore } from './store/sqlite.ts';

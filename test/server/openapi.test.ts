@@ -172,7 +172,17 @@ describe('docs/openapi.json', () => {
     const synced = await exchange('POST', '/v1/sync', 200, { token, body: { push, cursor: '' } });
     assert.equal((synced.records as unknown[]).length, 2);
     await exchange('POST', '/v1/sync', 200, { token, body: {} });
-    await exchange('POST', '/v1/sync', 400, { token, body: { push: [{ doc: 'cart' }] }, valid: false });
+    // A bad record is skipped and listed; only a body of the wrong shape is refused whole.
+    const skipped = await exchange('POST', '/v1/sync', 200, {
+      token,
+      body: { push: [{ doc: 'cart' }, { ...push[0], hlc: hlc(1) }] },
+      valid: false,
+    });
+    assert.deepEqual(
+      (skipped.rejected as { code: string }[]).map((r) => r.code),
+      ['invalid_record', 'stale_record'],
+    );
+    await exchange('POST', '/v1/sync', 400, { token, body: { push: 'x' }, valid: false });
     await exchange('POST', '/v1/sync', 400, { token, body: { cursor: 'abc' }, valid: false });
     await exchange('POST', '/v1/sync', 401, { body: { push: [] } });
     await exchange('POST', '/v1/sync', 403, { token, body: { push: [] }, ...cut });
