@@ -13,6 +13,6 @@ export interface ProtocolDeps {
   limiters: { registrations: RateLimiter; handoffs: RateLimiter; handoffClaims: RateLimiter };
   handoffTtlMs: number;
   streamPingMs: number;
-  /** The server's clock (ms): the sync horizon reads it. */
+  /** The server's clock (ms): the sync horizon and tombstone compaction read it. */
   now: () => number;
 }

@@ -23,6 +23,7 @@ export type { ServerStats } from './stats.ts';
 export { openSqliteStore } from './store/sqlite.ts';
 export type {
   ClaimResult,
+  CompactionResult,
   Device,
   DeviceStore,
   DocumentStore,

@@ -16,6 +16,11 @@ export interface SyncResult {
   more: boolean;
   /** Records of the push that were not merged; the client stops pushing them. */
   rejected: RejectedRecord[];
+  /**
+   * The cursor was from before a compaction: `records` start from the beginning, and the client
+   * replaces what it got from the server earlier (keeping its own unpushed writes).
+   */
+  reset?: true;
 }
 
 /**
@@ -34,14 +39,20 @@ export function syncHandler(deps: ProtocolDeps): Handler {
       const merged = await deps.store.mergeRecords(siteId, profileId, push.records);
       if (merged.written > 0) deps.hub.publish(profileId, merged.cursor);
     }
-    const page = await deps.store.recordsSince(siteId, profileId, after, SYNC_PAGE_SIZE);
+    const watermark = await deps.store.compactionWatermark(siteId, profileId);
+    // A cursor below the watermark may predate a removal that is gone now: start that device over.
+    const reset = after > 0 && after < watermark;
+    const page = await deps.store.recordsSince(siteId, profileId, reset ? 0 : after, SYNC_PAGE_SIZE);
     const result: SyncResult = {
       records: page.records,
-      cursor: String(page.cursor),
+      // A last page holds everything up to now, so the cursor may skip to the watermark: an empty
+      // profile would otherwise hand out a cursor that looks older than its own compaction.
+      cursor: String(page.more ? page.cursor : Math.max(page.cursor, watermark)),
       profileId,
       more: page.more,
       rejected: push.rejected,
     };
+    if (reset) result.reset = true;
     return c.json(result);
   };
 }

@@ -19,6 +19,7 @@ export const DOCUMENTS_SCHEMA = `
     PRIMARY KEY (site_id, profile_id, doc, key)
   );
   CREATE INDEX IF NOT EXISTS records_by_seq ON records (site_id, profile_id, seq);
+  CREATE INDEX IF NOT EXISTS records_tombstones ON records (hlc) WHERE deleted = 1;
   CREATE TABLE IF NOT EXISTS counters (
     name  TEXT PRIMARY KEY,
     value INTEGER NOT NULL
@@ -35,10 +36,18 @@ interface RecordRow {
   seq: number;
 }
 
-/** State documents on an open SQLite database. */
-export function sqliteDocumentStore(db: Database.Database): DocumentStore {
-  const readSeq = db.prepare<[], { value: number }>("SELECT value FROM counters WHERE name = 'record_seq'");
-  const writeSeq = db.prepare<[number]>("UPDATE counters SET value = ? WHERE name = 'record_seq'");
+/** The global change counter: read it, then write the last number used (inside a write transaction). */
+export function recordSeq(db: Database.Database) {
+  const read = db.prepare<[], { value: number }>("SELECT value FROM counters WHERE name = 'record_seq'");
+  const write = db.prepare<[number]>("UPDATE counters SET value = ? WHERE name = 'record_seq'");
+  return { last: () => read.get()?.value ?? 0, set: (value: number) => void write.run(value) };
+}
+
+/** State documents on an open SQLite database (compaction is in sqlite-compaction.ts). */
+export function sqliteDocumentStore(
+  db: Database.Database,
+): Omit<DocumentStore, 'compactTombstones' | 'compactionWatermark'> {
+  const seq = recordSeq(db);
   // The WHERE of DO UPDATE is the merge rule: a stale or repeated record changes nothing (changes = 0).
   // Binary text comparison orders HLCs exactly like JavaScript's string comparison.
   const upsert = db.prepare<[string, string, string, string, string, string, number, number]>(
@@ -61,18 +70,25 @@ export function sqliteDocumentStore(db: Database.Database): DocumentStore {
   );
 
   const merge = db.transaction((siteId: string, profileId: string, records: SyncRecord[]): MergeResult => {
-    let next = (readSeq.get()?.value ?? 0) + 1;
+    let next = seq.last() + 1;
     let written = 0;
     for (const r of records) {
-      // A tombstone keeps no value, whatever the client sent along.
-      const value = r.deleted ? 'null' : JSON.stringify(r.value ?? null);
-      const { changes } = upsert.run(siteId, profileId, r.doc, r.key, value, r.hlc, r.deleted ? 1 : 0, next);
+      const { changes } = upsert.run(
+        siteId,
+        profileId,
+        r.doc,
+        r.key,
+        storedValue(r),
+        r.hlc,
+        r.deleted ? 1 : 0,
+        next,
+      );
       if (changes > 0) {
         written += 1;
         next += 1;
       }
     }
-    if (written > 0) writeSeq.run(next - 1);
+    if (written > 0) seq.set(next - 1);
     return { written, cursor: written > 0 ? next - 1 : 0 };
   });
 
@@ -102,6 +118,11 @@ export function sqliteDocumentStore(db: Database.Database): DocumentStore {
       return selectLast.get(siteId, profileId)?.seq ?? 0;
     },
   };
+}
+
+// A tombstone keeps no value, whatever the client sent along.
+function storedValue(record: SyncRecord): string {
+  return record.deleted ? 'null' : JSON.stringify(record.value ?? null);
 }
 
 function toRecord(row: RecordRow): SyncRecord {

@@ -9,6 +9,14 @@ export interface SyncRecord {
   deleted: boolean;
 }
 
+/** What compacting tombstones removed. */
+export interface CompactionResult {
+  /** Tombstones deleted. */
+  removed: number;
+  /** Profiles whose compaction watermark moved. */
+  profiles: number;
+}
+
 /** An active (not revoked) device, with what a request acting for it needs. */
 export interface Device {
   id: string;
@@ -89,6 +97,17 @@ export interface DocumentStore {
   liveRecords(siteId: string, profileId: string, doc: string): Promise<SyncRecord[]>;
   /** The sequence number of the profile's last change (0 when it has none). */
   profileCursor(siteId: string, profileId: string): Promise<number>;
+  /**
+   * Deletes the tombstones, of every profile, whose hlc time is before `beforeMs`, and raises each
+   * profile's compaction watermark to the largest sequence number deleted. The profile's remaining
+   * records at or below it get new numbers, so every cursor handed out afterwards is above it.
+   */
+  compactTombstones(beforeMs: number): Promise<CompactionResult>;
+  /**
+   * The largest sequence number of a record compacted away from the profile (0 if none): a pull from
+   * a cursor below it may have missed a removal.
+   */
+  compactionWatermark(siteId: string, profileId: string): Promise<number>;
 }
 
 /** One-time "continue on another device" tokens, stored by hash. */

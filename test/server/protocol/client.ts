@@ -26,6 +26,7 @@ export interface SyncBody {
   profileId: string;
   more: boolean;
   rejected: { hlc: string | null; code: string; message: string }[];
+  reset?: boolean;
 }
 
 /** Calls an endpoint with a JSON body and, when given, the device token. */
