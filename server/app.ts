@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
+import { type CatalogLookup, siteCatalog } from './catalog.ts';
 import { DEFAULT_COMPACTION_INTERVAL_MS, startCompaction } from './compaction.ts';
 import { COMPAT_ROUTES, type IngestRoute } from './compat.ts';
 import { cors } from './cors.ts';
@@ -57,6 +58,11 @@ export interface ServerOptions {
   now?: () => number;
   /** How often a listening server compacts tombstones (default 1 hour). */
   compactionIntervalMs?: number;
+  /**
+   * Current prices of cart lines, e.g. from the shop's own pricing API; replaces every site's
+   * `catalog` from the config (see CatalogLookup).
+   */
+  catalog?: CatalogLookup;
 }
 
 /** Builds the backend; mount `app` anywhere (e.g. `getRequestListener(app.fetch)`) or call `listen()`. */
@@ -79,6 +85,7 @@ export function createServer(options: ServerOptions): OmnikitServer {
     handoffTtlMs: positive(options.handoffTtlMs, DEFAULT_HANDOFF_TTL_MS, 'handoffTtlMs'),
     streamPingMs: positive(options.streamPingMs, DEFAULT_STREAM_PING_MS, 'streamPingMs'),
     now: options.now ?? Date.now,
+    catalog: options.catalog ?? siteCatalog,
   };
   const compactionIntervalMs = positive(
     options.compactionIntervalMs,

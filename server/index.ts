@@ -1,6 +1,7 @@
 /** Omnikit's reference backend: public API. */
 export type { Listening, OmnikitServer, ServerOptions } from './app.ts';
 export { createServer } from './app.ts';
+export type { Catalog, CatalogEntry, CatalogLookup } from './catalog.ts';
 export { loadSites } from './config.ts';
 export type { RegisterResult } from './devices.ts';
 export type { ErrorBody } from './errors.ts';
@@ -24,6 +25,7 @@ export { openSqliteStore } from './store/sqlite.ts';
 export type {
   ClaimResult,
   CompactionResult,
+  Correction,
   Device,
   DeviceStore,
   DocumentStore,

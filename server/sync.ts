@@ -1,9 +1,11 @@
 import type { Handler } from 'hono';
 import { authenticate } from './auth.ts';
 import { readJsonObject } from './body.ts';
+import { repriceCart } from './catalog.ts';
 import type { ProtocolDeps } from './deps.ts';
 import { checkPush, MAX_SYNC_BODY_BYTES, parseCursor, type RejectedRecord } from './records.ts';
-import type { SyncRecord } from './store/sync-types.ts';
+import type { Site } from './sites.ts';
+import type { Correction, SyncRecord } from './store/sync-types.ts';
 
 /** Records per pull page (protocol §3). */
 export const SYNC_PAGE_SIZE = 1000;
@@ -29,14 +31,15 @@ export interface SyncResult {
  */
 export function syncHandler(deps: ProtocolDeps): Handler {
   return async (c) => {
-    const { device } = await authenticate(c, deps);
+    const { device, site } = await authenticate(c, deps);
     const body = await readJsonObject(c.req.raw, MAX_SYNC_BODY_BYTES);
     const push = checkPush(body.push, deps.now());
     const after = parseCursor(body.cursor);
     const { siteId, profileId } = device;
 
     if (push.records.length > 0) {
-      const merged = await deps.store.mergeRecords(siteId, profileId, push.records);
+      const corrections = await correctionsOf(deps, site, push.records);
+      const merged = await deps.store.mergeRecords(siteId, profileId, push.records, corrections);
       if (merged.written > 0) deps.hub.publish(profileId, merged.cursor);
     }
     const watermark = await deps.store.compactionWatermark(siteId, profileId);
@@ -55,4 +58,15 @@ export function syncHandler(deps: ProtocolDeps): Handler {
     if (reset) result.reset = true;
     return c.json(result);
   };
+}
+
+// A pricing service that is down must not stop carts syncing: the lines merge unchecked, and are
+// checked the next time they are pushed.
+async function correctionsOf(deps: ProtocolDeps, site: Site, records: SyncRecord[]): Promise<Correction[]> {
+  try {
+    return await repriceCart(deps.catalog, site, records);
+  } catch (error) {
+    console.error('[omnikit] catalog lookup failed; cart lines merged without repricing', error);
+    return [];
+  }
 }

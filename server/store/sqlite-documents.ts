@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { DocumentStore, MergeResult, SyncRecord } from './sync-types.ts';
+import type { Correction, DocumentStore, MergeResult, SyncRecord } from './sync-types.ts';
 
 /**
  * Tables of state documents. `seq` orders changes for pulling: it comes from one global counter,
@@ -57,6 +57,11 @@ export function sqliteDocumentStore(
        value = excluded.value, hlc = excluded.hlc, deleted = excluded.deleted, seq = excluded.seq
      WHERE excluded.hlc > records.hlc`,
   );
+  // Compare-and-set: a correction lands only on the very record it was computed from.
+  const correct = db.prepare<[string, string, number, number, string, string, string, string, string]>(
+    `UPDATE records SET value = ?, hlc = ?, deleted = ?, seq = ?
+      WHERE site_id = ? AND profile_id = ? AND doc = ? AND key = ? AND hlc = ?`,
+  );
   const selectSince = db.prepare<[string, string, number, number], RecordRow>(
     `SELECT doc, key, value, hlc, deleted, seq FROM records
       WHERE site_id = ? AND profile_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
@@ -69,33 +74,52 @@ export function sqliteDocumentStore(
     'SELECT MAX(seq) AS seq FROM records WHERE site_id = ? AND profile_id = ?',
   );
 
-  const merge = db.transaction((siteId: string, profileId: string, records: SyncRecord[]): MergeResult => {
-    let next = seq.last() + 1;
-    let written = 0;
-    for (const r of records) {
-      const { changes } = upsert.run(
-        siteId,
-        profileId,
-        r.doc,
-        r.key,
-        storedValue(r),
-        r.hlc,
-        r.deleted ? 1 : 0,
-        next,
-      );
-      if (changes > 0) {
-        written += 1;
-        next += 1;
+  const merge = db.transaction(
+    (siteId: string, profileId: string, records: SyncRecord[], corrections: Correction[]): MergeResult => {
+      let next = seq.last() + 1;
+      let written = 0;
+      for (const r of records) {
+        const { changes } = upsert.run(
+          siteId,
+          profileId,
+          r.doc,
+          r.key,
+          storedValue(r),
+          r.hlc,
+          r.deleted ? 1 : 0,
+          next,
+        );
+        if (changes > 0) {
+          written += 1;
+          next += 1;
+        }
       }
-    }
-    if (written > 0) seq.set(next - 1);
-    return { written, cursor: written > 0 ? next - 1 : 0 };
-  });
+      for (const { record: r, replaces } of corrections) {
+        const { changes } = correct.run(
+          storedValue(r),
+          r.hlc,
+          r.deleted ? 1 : 0,
+          next,
+          siteId,
+          profileId,
+          r.doc,
+          r.key,
+          replaces,
+        );
+        if (changes > 0) {
+          written += 1;
+          next += 1;
+        }
+      }
+      if (written > 0) seq.set(next - 1);
+      return { written, cursor: written > 0 ? next - 1 : 0 };
+    },
+  );
 
   return {
-    async mergeRecords(siteId, profileId, records) {
+    async mergeRecords(siteId, profileId, records, corrections = []) {
       // IMMEDIATE: the counter is read then written, so take the write lock first.
-      return merge.immediate(siteId, profileId, records);
+      return merge.immediate(siteId, profileId, records, corrections);
     },
 
     async recordsSince(siteId, profileId, after, limit) {

@@ -9,6 +9,16 @@ export interface SyncRecord {
   deleted: boolean;
 }
 
+/**
+ * A record the server writes in place of another (a repriced cart line): it is stored only while the
+ * record it corrects is still the stored one, so it never overwrites a newer write from a device.
+ */
+export interface Correction {
+  record: SyncRecord;
+  /** The hlc of the record it corrects; `record.hlc` must sort after it. */
+  replaces: string;
+}
+
 /** What compacting tombstones removed. */
 export interface CompactionResult {
   /** Tombstones deleted. */
@@ -88,9 +98,15 @@ export interface DeviceStore {
 export interface DocumentStore {
   /**
    * Merges records into a profile in one transaction: each record replaces the stored one of its
-   * (doc, key) only when its hlc is larger, and gets a new sequence number when it does.
+   * (doc, key) only when its hlc is larger, and gets a new sequence number when it does. Then each
+   * correction replaces the record it names, if that one is still stored.
    */
-  mergeRecords(siteId: string, profileId: string, records: SyncRecord[]): Promise<MergeResult>;
+  mergeRecords(
+    siteId: string,
+    profileId: string,
+    records: SyncRecord[],
+    corrections?: Correction[],
+  ): Promise<MergeResult>;
   /** Records of a profile changed after sequence number `after`, at most `limit`. */
   recordsSince(siteId: string, profileId: string, after: number, limit: number): Promise<RecordPage>;
   /** The records of one document that are not tombstones. */

@@ -6,3 +6,4 @@ import './protocol/sync.ts';
 import './protocol/tombstones.ts';
 import './protocol/stream.ts';
 import './protocol/handoff.ts';
+import './protocol/reprice.ts';
