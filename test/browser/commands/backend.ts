@@ -50,6 +50,14 @@ export function backendPlugin(): BackendPlugin {
           { id: 'test', writeKey: 'test-key', origins: devOrigins, secret: TEST_SITE_SECRET },
           // For CORS-refusal tests: this site accepts no origin the test pages can have.
           { id: 'locked', writeKey: 'locked-key', origins: ['https://elsewhere.example'] },
+          // For cart-reprice.test.ts: its cart lines are checked against a catalog. A site of its own,
+          // as every other test's lines would be flagged unknown on the `test` site.
+          {
+            id: 'priced',
+            writeKey: 'priced-key',
+            origins: devOrigins,
+            catalog: { tee: { price: 19.9, currency: 'EUR' } },
+          },
         ],
       };
       server = createServer(options);
