@@ -63,6 +63,8 @@ export const fault = {
     command('backend-fault', { kind: 'drop', count, after: opts.after, path: opts.path }).then(() => {}),
   /** Cuts every open /v1/stream connection now, as a proxy would; answers how many. */
   dropStreams: () => command('backend-drop-streams'),
+  /** Compacts every tombstone now (the server's 30-day compaction, without the 30 days). */
+  compact: () => command('backend-compact').then(() => {}),
   clear: () => command('backend-fault', { kind: 'clear' }).then(() => {}),
 };
 
@@ -212,10 +214,11 @@ export async function openSyncPage(
   const url = absolute(`/test/fixtures/blank.html?${marker}`);
   const page = await (tab ? openTab : openDevice)(url);
   await page.eval(`(async () => {
-    const [{ createSync }, { openKv }, { createEmitter }, { createReport }] = await Promise.all([
+    const [{ createSync }, { openKv }, { createEmitter }, { createReport }, handoff] = await Promise.all([
       import('/src/sync/index.ts'), import('/src/storage/kv.ts'),
-      import('/src/core/emitter.ts'), import('/src/core/report.ts'),
+      import('/src/core/emitter.ts'), import('/src/core/report.ts'), import('/src/handoff/handoff.ts'),
     ]);
+    window.handoff = handoff; // handoff.token(sync), .preview(sync, token), .claim(sync, token)
     const bus = createEmitter();
     window.errors = [];
     bus.on('error', (e) => errors.push({ code: e.code, message: e.message }));

@@ -97,6 +97,10 @@ export function backendPlugin(): BackendPlugin {
         }
         case 'backend-drop-streams':
           return running().server.faults.dropStreams();
+        case 'backend-compact':
+          // Every tombstone is older than a horizon in the future: waiting 30 days is not a test.
+          await running().store.compactTombstones(Date.now() + 1);
+          return true;
         case 'device-offline': {
           // A device is a context of its own, so Playwright's context.setOffline() fits (unlike the test's
           // own context, see network.ts): the context is found by a marker in its pages' URLs.
