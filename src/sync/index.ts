@@ -157,9 +157,13 @@ export function createSync(o: SyncOptions): Sync {
       }
     }
   };
-  const call: Sync['call'] = (path, body, then) =>
+  const call: Sync['call'] = <T>(
+    path: string,
+    body: unknown,
+    then?: (answer: T, adopt: (profileId: string) => Promise<void>) => Promise<unknown>,
+  ) =>
     locked(async () => {
-      const answer = await authed((token) => http<never>(path, body, token));
+      const answer = await authed((token) => http<T>(path, body, token));
       await then?.(answer, adopt);
       return answer;
     }).catch(fail);
