@@ -12,7 +12,7 @@ export interface SizeRow {
   raw: number;
   gzip: number;
   source: string;
-  /** Not a file a user loads (a difference of two): no ratio to Omnikit's. */
+  /** No ratio to Omnikit's: a difference of two files, or a chunk only some pages load. */
   derived?: boolean;
 }
 
@@ -35,13 +35,25 @@ export async function sizes(sdks: Sdk[]): Promise<SizeRow[]> {
       // What continuity costs a page on top of analytics (issue 3): the two builds differ only by it.
       // Gzip of the difference is not the difference of gzips; this row is the latter, what a page pays.
       rows.push({
-        label: 'Omnikit: sync + cart + handoff added to the tracker',
+        label: 'Omnikit: sync + cart added to the tracker',
         version: sdk.version,
         source: `dist/omnikit.js − dist/omnikit-tracker.js, each gzipped on its own: ${full.gzip} − ${only.gzip} = ${full.gzip - only.gzip} B`,
         raw: full.raw - only.raw,
         gzip: full.gzip - only.gzip,
         derived: true,
       });
+      // Fetched by dist/omnikit.js only on the pages that use them (src/chunks/load.ts).
+      for (const chunk of ['handoff', 'merge']) {
+        const file = `dist/omnikit-${chunk}.js`;
+        const source = `${file} (loaded on demand: ${chunk === 'handoff' ? 'a handoff link made or opened' : 'a guest cart merged'})`;
+        rows.push({
+          label: `Omnikit, ${chunk} chunk`,
+          version: sdk.version,
+          source,
+          ...measure(join(ROOT, file)),
+          derived: true,
+        });
+      }
     }
   }
   // RudderStack's CDN build loads its plugins lazily; the bundled build measured above includes them.
