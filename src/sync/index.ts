@@ -48,7 +48,7 @@ export function createSync(o: SyncOptions): Sync {
   const clock = createClock(Math.random().toString(36).slice(2, 10));
   const docs: Docs = new Map();
   const listeners: Listeners = createEmitter();
-  const delay = (failures: number) => backoff(failures, o.retryBaseDelay ?? 1000, o.retryMaxDelay ?? 60_000);
+  const delay = (failures: number) => backoff(failures, o.retryBaseDelay, o.retryMaxDelay);
   let kv: Kv;
   let meta: Meta = {};
   let started = false;

@@ -20,10 +20,10 @@ export interface SyncOptions {
   report: Report;
   /** The device's anonymous id, sent when it registers. */
   anonymousId: () => string;
-  /** First retry delay (ms), doubled per failure with jitter. Default 1000. */
-  retryBaseDelay?: number;
-  /** Longest retry delay (ms). Default 60000. */
-  retryMaxDelay?: number;
+  /** First retry delay (ms), doubled per failure with jitter (the client passes its setting). */
+  retryBaseDelay: number;
+  /** Longest retry delay (ms). */
+  retryMaxDelay: number;
 }
 
 /** Who changed a document: this tab, or the server / another tab. */
