@@ -24,7 +24,7 @@ export function load<N extends keyof Chunks>(name: N): Promise<Chunks[N]> {
     script.onload = () => resolve(window.OmnikitChunks?.[name] as Chunks[N]);
     script.onerror = () => {
       delete loading[name];
-      reject(new Error(`could not load ${script.src}`));
+      reject(Error(`could not load ${script.src}`));
     };
     document.head.append(script);
   });

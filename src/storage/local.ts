@@ -6,12 +6,12 @@ export const local = {
     return attempt(() => {
       const raw = localStorage.getItem(key);
       return raw === null ? undefined : (JSON.parse(raw) as T);
-    }, undefined);
+    });
   },
   set(key: string, value: unknown): void {
-    attempt(() => localStorage.setItem(key, JSON.stringify(value)), undefined);
+    attempt(() => localStorage.setItem(key, JSON.stringify(value)));
   },
   remove(key: string): void {
-    attempt(() => localStorage.removeItem(key), undefined);
+    attempt(() => localStorage.removeItem(key));
   },
 };
