@@ -26,7 +26,7 @@ export default {
   files: ['test/browser/**/*.test.ts'],
   // Pinned: the backend's CORS allow-list names this origin.
   port: Number(process.env.OMNIKIT_WTR_PORT || 8765),
-  nodeResolve: { exportConditions: ['browser'] }, // nanoid would otherwise pull node:crypto
+  nodeResolve: { exportConditions: ['browser'] }, // dependencies' browser builds
   // One file at a time: all files share one backend and inject faults into it.
   concurrency: 1,
   testFramework: { config: { timeout: 20_000 } },

@@ -12,7 +12,7 @@ export function readCookie(name: string): string | undefined {
 
 /** Writes a first-party cookie, on `domain` when given so subdomains share it. */
 export function writeCookie(name: string, value: string, domain?: string): void {
-  const secure = location.protocol === 'https:' ? '; Secure' : '';
+  const secure = attempt(() => location.protocol === 'https:') ? '; Secure' : '';
   const scope = domain ? `; Domain=${domain}` : '';
   attempt(() => {
     // biome-ignore lint/suspicious/noDocumentCookie: the Cookie Store API is not in Safari or Firefox.
