@@ -3,7 +3,9 @@ import type { CartLine } from './cart/line.ts';
 import type { MergeChange, MergePolicy } from './cart/merge.ts';
 import type { Settings } from './config.ts';
 import type { Emitter } from './core/emitter.ts';
+import { inBrowser } from './core/env.ts';
 import type { Report } from './core/report.ts';
+import { createForms, type Forms, pickUp } from './forms/index.ts';
 import { createHandoff, type Handoff } from './handoff/handoff.ts';
 import type { Kv } from './storage/kv.ts';
 import { createSync, type Sync } from './sync/index.ts';
@@ -30,23 +32,33 @@ export function createContinuity(s: Settings, o: ContinuityInternals, client: ()
     cart: Cart;
     mergeGuest: (guest: CartLine[], policy: MergePolicy) => void;
     handoff: Handoff;
+    forms: Forms;
   };
   let checkout = false;
+  // Unless the site syncs them, form drafts stay on the device, and a page whose only part in
+  // continuity is a form registers no device and opens no stream (`local` until something else starts).
+  const localForms = !s.forms?.sync;
+  const keepLocal = (doc: string) => localForms && doc.startsWith('form:');
+  let local = true;
 
-  const start = () => {
+  const start = (onlyLocal = false) => {
     if (!parts) {
       const anonymousId = () => client().anonymousId() ?? '';
-      const sync = createSync({ ...s, ...o, endpoint: s.endpoint ?? '', anonymousId });
+      const sync = createSync({ ...s, ...o, endpoint: s.endpoint ?? '', anonymousId, local: keepLocal });
       const onMerge = (changes: MergeChange[]) => o.bus.emit('cartMerged', changes);
       parts = {
         sync,
         ...createCart(sync.doc('cart'), track, o.report, onMerge),
         handoff: createHandoff(sync),
+        forms: createForms(sync.doc, track, anonymousId, o.report, s.forms),
       };
     }
-    if (s.endpoint && o.allowed()) parts.sync.start();
+    local &&= onlyLocal;
+    if ((s.endpoint || local) && o.allowed()) parts.sync.start(local);
     return parts;
   };
+  const forms = () => start(localForms).forms;
+  if (inBrowser()) pickUp((form) => forms().watch(form));
   let pendingLink: [string, string] | undefined;
   const identify = async (userId: string, userHash: string): Promise<void> => {
     if (checkout) {
@@ -70,6 +82,9 @@ export function createContinuity(s: Settings, o: ContinuityInternals, client: ()
     get handoff() {
       return start().handoff;
     },
+    get forms() {
+      return forms();
+    },
     /**
      * Links this device to a verified user; a guest cart is merged into the account's once, by the
      * policy. During a checkout the link itself waits until it ends, so the device keeps showing the
@@ -88,7 +103,7 @@ export function createContinuity(s: Settings, o: ContinuityInternals, client: ()
     },
     /** Storage became allowed: start syncing what the page already touched. */
     allow(): void {
-      if (parts) start();
+      if (parts) start(local);
     },
     /** Log out: this customer's documents leave the device; a fresh anonymous device starts. */
     reset: () => {
