@@ -7,10 +7,13 @@ export interface FieldLists {
   deny?: string[];
 }
 
-// Enabled controls outside any [data-omnikit-ignore] (`:disabled` covers disabled fieldsets too).
-const CONTROL = ':is(input,select,textarea):enabled:not([data-omnikit-ignore],[data-omnikit-ignore] *)';
-/** Types and autocomplete tokens never kept, whatever the lists say (`password` covers both *-password tokens). */
-const NEVER = /password|hidden|file|submit|reset|button|image|cc-|one-time-code/;
+// Enabled controls outside any [data-omnikit-ignore] (`:enabled` is false in a disabled fieldset too).
+const CONTROL = ':enabled:not([data-omnikit-ignore],[data-omnikit-ignore] *)';
+/**
+ * Types and autocomplete tokens never kept, whatever the lists say: `password` covers both
+ * *-password tokens; buttons and fieldsets are enabled controls too, but hold nothing to keep.
+ */
+const NEVER = /password|hidden|file|submit|reset|button|image|fieldset|cc-|one-time-code/;
 /**
  * Names and ids that look like secrets, matched where a word starts (camelCase split first), so
  * `cardNumber`, `cvv2`, `g-recaptcha-response`, `authenticity_token` are left out while `shipping`,

@@ -9,7 +9,7 @@ export function confirm(submit: Event, until: number, done: () => void): void {
   const observer = new PerformanceObserver((list) => {
     for (const r of list.getEntries() as PerformanceResourceTiming[])
       if (
-        /^(fetch|xmlhttprequest)$/.test(r.initiatorType) &&
+        /^(fetch|xmlh)/.test(r.initiatorType) && // fetch, xmlhttprequest
         r.startTime >= submit.timeStamp &&
         r.startTime <= until
       ) {
