@@ -4,6 +4,7 @@
  * and its microtasks, up to `until`; Omnikit's own start from timers) answered 2xx. Read from Resource
  * Timing's `responseStatus`, so nothing of the page's is wrapped; anything else (a 4xx, no request,
  * a request started later, a browser without `responseStatus`) keeps the draft: call `complete()`.
+ * Chromium reports a fetch answered `Cache-Control: no-store` only once the page read its body.
  */
 export function confirm(submit: Event, until: number, done: () => void): void {
   const observer = new PerformanceObserver((list) => {
