@@ -114,14 +114,17 @@ export function createForms(
         await options.prepare?.(values);
         let filled = 0;
         restoring = true;
-        for (const [key, value] of Object.entries(values)) {
-          const group = fields(key);
-          if (group[0] && !touched.has(key) && `${read(group)}` !== `${value}`) {
-            write(group, value);
-            filled++;
+        try {
+          for (const [key, value] of Object.entries(values)) {
+            const group = fields(key);
+            if (group[0] && !touched.has(key) && `${read(group)}` !== `${value}`) {
+              write(group, value);
+              filled++;
+            }
           }
+        } finally {
+          restoring = false; // even when a page's own setter threw: keep saving what the customer types
         }
-        restoring = false;
         if (filled && !resumed) track('Form Resumed', { ...props, fields: filled, from_anonymous_id: from });
         resumed ||= !!filled;
       };
