@@ -1,5 +1,7 @@
 // The npm module (deps external, so bundlers dedupe them), two script-tag IIFEs (the full client, and
 // a tracker-only one for pages without a cart) and one bundled .d.ts.
+
+import { fileURLToPath } from 'node:url';
 import nodeResolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import { dts } from 'rollup-plugin-dts';
@@ -10,27 +12,126 @@ const define = { __OMNIKIT_VERSION__: JSON.stringify(pkg.version), __CONTINUITY_
 const resolve = () =>
   nodeResolve({ browser: true, exportConditions: ['browser'], extensions: ['.ts', '.js'] });
 
+/**
+ * Property names the minifier may shorten, as Preact does with its mangle.json: internal names only.
+ * Never a public API or config key, never a field sent over the wire or stored (IndexedDB,
+ * localStorage), never a message between tabs: two versions of the script may share those.
+ * (`kick`, say, is both a flusher method and a tab message's field, so it is not here.) The `dist`
+ * test group runs the main flows against the minified build.
+ */
+const INTERNAL_PROPERTIES = [
+  'allow',
+  'allowed',
+  'delMany',
+  'durable',
+  'enqueue',
+  'flusher',
+  'load',
+  'mayFlush',
+  'onSent',
+  'openKv',
+  'outbox',
+  'peek',
+  'persistTo',
+  'problems',
+  'receive',
+  'report',
+  'restart',
+  'run',
+  'save',
+  'sendOnExit',
+  'setMany',
+  'settings',
+  'touch',
+  'tracked',
+  'unconfirmed',
+  'written',
+];
+
+const minify = (mangleProperties) =>
+  terser({
+    ecma: 2020,
+    compress: { passes: 3, pure_getters: true },
+    ...(mangleProperties && {
+      mangle: { properties: { regex: new RegExp(`^(${INTERNAL_PROPERTIES.join('|')})$`) } },
+    }),
+    format: { comments: false },
+  });
+
+/** The script-tag builds fetch chunks as classic scripts beside the core (src/chunks/load-script.ts). */
+const scriptChunks = () => ({
+  name: 'omnikit-script-chunks',
+  resolveId: (source, importer) =>
+    importer && /chunks[\\/]load\.ts$/.test(source)
+      ? fileURLToPath(new URL('src/chunks/load-script.ts', import.meta.url))
+      : null,
+});
+
 /** A script-tag build: everything inlined, minified, global `Omnikit`. */
 const scriptTag = (input, file, continuity = true) => ({
   input,
   // esbuild compiles, terser minifies: ~5 % smaller than esbuild's minifier, and size is a feature.
   plugins: [
+    scriptChunks(),
     resolve(),
     esbuild({ target: 'es2020', define: { ...define, __CONTINUITY__: String(continuity) } }),
-    terser({ ecma: 2020, compress: { passes: 3, pure_getters: true }, format: { comments: false } }),
+    minify(true),
   ],
   // No "use strict" prologue: the code is ES module code, strict-clean already.
   output: { file, format: 'iife', name: 'Omnikit', sourcemap: true, strict: false },
+});
+
+/**
+ * A chunk for the script-tag builds: `dist/omnikit-<name>.js` defines `OmnikitChunks[name]`. Its
+ * property names are not shortened (terser would pick other short names than in the core's build),
+ * so it must not touch the core's internal ones: the build fails if it does.
+ */
+const scriptChunk = (name, input) => ({
+  input,
+  plugins: [
+    resolve(),
+    esbuild({ target: 'es2020', define }),
+    minify(false),
+    {
+      name: 'omnikit-chunk-guard',
+      generateBundle(_, bundle) {
+        for (const { code } of Object.values(bundle)) {
+          const used = INTERNAL_PROPERTIES.filter((p) => new RegExp(`\\.${p}\\b`).test(code ?? ''));
+          if (used.length) this.error(`chunk ${name} uses internal properties ${used.join(', ')}`);
+        }
+      },
+    },
+  ],
+  output: {
+    file: `dist/omnikit-${name}.js`,
+    format: 'iife',
+    name: `OmnikitChunks.${name}`,
+    extend: true,
+    sourcemap: true,
+    strict: false,
+  },
 });
 
 export default [
   {
     input: 'src/index.ts',
     external: Object.keys(pkg.dependencies),
+    // The chunks import what they share with the core from omnikit.mjs itself, not a third file.
+    preserveEntrySignatures: 'allow-extension',
     plugins: [resolve(), esbuild({ target: 'es2020', define })],
-    output: { file: 'dist/omnikit.mjs', format: 'es', sourcemap: true },
+    // Chunks (src/chunks/load.ts) become files of their own beside omnikit.mjs.
+    output: {
+      dir: 'dist',
+      entryFileNames: 'omnikit.mjs',
+      chunkFileNames: 'omnikit-[name].mjs',
+      hoistTransitiveImports: false,
+      format: 'es',
+      sourcemap: true,
+    },
   },
   scriptTag('src/script/omnikit.ts', 'dist/omnikit.js'),
+  scriptChunk('handoff', 'src/handoff/handoff.ts'),
+  scriptChunk('merge', 'src/cart/merge.ts'),
   scriptTag('src/script/tracker.ts', 'dist/omnikit-tracker.js', false),
   {
     input: 'src/index.ts',

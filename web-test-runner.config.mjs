@@ -71,9 +71,25 @@ export default {
     networkPlugin(),
   ],
   // Hands the backend's (random-port) URL to the test page before the tests run.
-  testRunnerHtml: (testFramework) => `<!doctype html>
-<html>
-  <head><script>window.__OMNIKIT_BACKEND__ = ${JSON.stringify(backend.url())};</script></head>
-  <body><script type="module" src="${testFramework}"></script></body>
-</html>`,
+  testRunnerHtml: runnerHtml(false),
+  // The flows a script-tag user relies on, once more against the minified build they load
+  // (dist/omnikit.js): minification, property mangling included, must not change behaviour.
+  groups: [
+    {
+      name: 'dist',
+      files: ['batching', 'envelope', 'consent', 'cart', 'linking', 'handoff', 'tabs'].map(
+        (name) => `test/browser/${name}.test.ts`,
+      ),
+      testRunnerHtml: runnerHtml(true),
+    },
+  ],
 };
+
+function runnerHtml(dist) {
+  return (testFramework) => `<!doctype html>
+<html>
+  <head><script>window.__OMNIKIT_BACKEND__ = ${JSON.stringify(backend.url())};
+  window.__OMNIKIT_DIST__ = ${dist};</script></head>
+  <body><script type="module" src="${testFramework}"></script></body>
+</html>`;
+}

@@ -1,11 +1,18 @@
 /**
- * The reference backend as a child process for server-ingest.ts (so the load generator does not
- * share its event loop): `node --import tsx bench/reference-server.ts <db file>` prints
- * `{"url": ...}` once listening on 127.0.0.1, with one site accepting any origin.
+ * The reference backend as a child process for server-ingest.ts and continuity.ts (so the load
+ * generator and the browser driver do not share its event loop): `node --import tsx
+ * bench/reference-server.ts <db file>` prints `{"url": ...}` once listening on 127.0.0.1, with one
+ * site accepting any origin. BENCH_SITE_SECRET, when set, is the site's secret (verified identify).
  */
-import { createServer, openSqliteStore } from '../server/index.ts';
+import { createServer, openSqliteStore, type Site } from '../server/index.ts';
 
-const BENCH_SITE = { id: 'bench', writeKey: 'bench-write-key', origins: ['*'] };
+const secret = process.env.BENCH_SITE_SECRET;
+const BENCH_SITE: Site = {
+  id: 'bench',
+  writeKey: 'bench-write-key',
+  origins: ['*'],
+  ...(secret && { secret }),
+};
 
 const file = process.argv[2];
 if (!file) throw new Error('usage: reference-server.ts <sqlite file>');

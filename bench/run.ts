@@ -1,9 +1,14 @@
 /**
  * `npm run bench`: Omnikit beside the SDKs people would otherwise pick, measured in one run on this
- * machine. Prints the tables and writes them to bench/RESULTS.md.
+ * machine. Prints the tables and writes them to bench/RESULTS.md (only after a full run: a run
+ * narrowed by BENCH_ONLY prints, and leaves the file as it was).
  *
  * Env: BENCH_RUNS (main-thread runs, default 3: about 80 s each here; 5 runs take ~11 min in all), BENCH_ONLY (comma list of size, main, burst,
- * server), BENCH_DEBUG=1 (page console, errors and failed requests), CHROME_PATH.
+ * server, continuity), BENCH_CHANGES (cart changes timed across devices, default 30), BENCH_DEBUG=1 (page
+ * console, errors and failed requests), CHROME_PATH.
+ *
+ * A correctness failure in a section (device B never shows a cart change) exits non-zero, after the
+ * other sections, and leaves bench/RESULTS.md as it was.
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -11,6 +16,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { openEnv } from './browser.ts';
 import { BURST, burst, burstTable } from './burst.ts';
+import { CHANGES, continuity, continuityTable } from './continuity.ts';
 import { EVENTS, mainThread, mainThreadTables } from './main-thread.ts';
 import { SDKS } from './peers.ts';
 import { BENCH, ROOT } from './prepare.ts';
@@ -20,8 +26,15 @@ import { sizes, sizeTable } from './size-peers.ts';
 const started = Date.now();
 const loadAtStart = loadavg()[0];
 const runs = Number(process.env.BENCH_RUNS || 3);
-const only = (process.env.BENCH_ONLY || 'size,main,burst,server').split(',');
+const ALL = ['size', 'main', 'burst', 'server', 'continuity'];
+const only = (process.env.BENCH_ONLY || ALL.join(',')).split(',').map((s) => s.trim());
+const unknown = only.filter((s) => !ALL.includes(s));
+if (unknown.length)
+  throw new Error(`BENCH_ONLY: unknown section(s) ${unknown.join(', ')}; known: ${ALL.join(', ')}`);
+/** A partial run prints its tables only: bench/RESULTS.md keeps the last full run's. */
+const partial = !ALL.every((s) => only.includes(s));
 const sections: string[] = [];
+const failures: string[] = [];
 const section = (title: string, body: string) => {
   const text = `## ${title}\n\n${body}`;
   console.log(`\n${text}\n\n(${Math.round((Date.now() - started) / 1000)} s so far)\n`);
@@ -75,6 +88,21 @@ if (only.includes('server')) {
   section('Reference server on SQLite (loopback)', serverTables(await serverIngest()));
 }
 
+if (only.includes('continuity')) {
+  console.log(`Cross-device: ${CHANGES} cart changes on device A, seen on device B…`);
+  try {
+    const result = await continuity();
+    if (chromium === '-') chromium = result.chromiumVersion;
+    section(
+      `Cross-device: a cart change on device A until device B's cart.subscribe shows it (${CHANGES} changes)`,
+      continuityTable(result, SDKS),
+    );
+  } catch (error) {
+    failures.push(`cross-device: ${(error as Error).message}`);
+    section('Cross-device: FAILED', (error as Error).stack ?? String(error));
+  }
+}
+
 const seconds = Math.round((Date.now() - started) / 1000);
 const load = `${loadAtStart.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end`;
 const header = `# Benchmark results
@@ -101,9 +129,24 @@ How it measures (details at the top of each file in bench/):
   defers (storage, batching, sending) counts. Delivery ends when all events arrived, or when nothing
   arrived and the page was mostly idle for 4 s (10 s after the burst), or after 30 s (60 s).
   "sent" is request line + headers + body as sent.
-- Events are counted at the collector by a marker in their properties, so duplicates and losses show.`;
+- Events are counted at the collector by a marker in their properties, so duplicates and losses show.
+- Cross-device: the reference server on SQLite (a child process) and two browser contexts of one
+  Chromium as two devices, each loading dist/omnikit.js with its defaults and signed in as one user
+  (\`userHash\` signed with the site secret). A changes its cart one change at a time, 250 ms apart;
+  the time runs from A's cart call to B's \`cart.subscribe\` callback, both stamped with
+  \`performance.timeOrigin + performance.now()\` in the page (one machine, so one wall clock; the
+  skew between the two pages is measured and printed). Loopback: a real network adds its round trips.`;
 
 const notes = `## What each SDK does by default\n\n${SDKS.map((s) => `- **${s.label}** ${s.version}: ${s.note}`).join('\n')}`;
 console.log(`\n${notes}\n`);
-writeFileSync(join(BENCH, 'RESULTS.md'), `${header}\n\n${sections.join('\n\n')}\n\n${notes}\n`);
-console.log(`Wrote bench/RESULTS.md (total ${seconds} s)`);
+if (failures.length) {
+  console.error(`\nFAILED:\n  ${failures.join('\n  ')}\nbench/RESULTS.md left as it was.`);
+  process.exitCode = 1;
+} else if (partial) {
+  console.log(
+    `Partial run (BENCH_ONLY=${only.join(',')}): bench/RESULTS.md left as it was (total ${seconds} s)`,
+  );
+} else {
+  writeFileSync(join(BENCH, 'RESULTS.md'), `${header}\n\n${sections.join('\n\n')}\n\n${notes}\n`);
+  console.log(`Wrote bench/RESULTS.md (total ${seconds} s)`);
+}

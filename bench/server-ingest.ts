@@ -40,14 +40,16 @@ export interface ServerResults {
   sync: Latency & { syncs: number; failed: number };
 }
 
-interface Running {
+export interface Running {
   url: string;
   child: ChildProcess;
 }
 
-async function startServer(db: string): Promise<Running> {
+/** Starts bench/reference-server.ts on `db` in a child process; `env` adds to the child's environment. */
+export async function startServer(db: string, env: Record<string, string> = {}): Promise<Running> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/reference-server.ts'), db], {
     cwd: ROOT,
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout! });
@@ -58,7 +60,7 @@ async function startServer(db: string): Promise<Running> {
   return { url, child };
 }
 
-function stopServer({ child }: Running): Promise<void> {
+export function stopServer({ child }: Running): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null) return resolve();
     child.once('exit', () => resolve());

@@ -11,6 +11,9 @@ import { gzipSync } from 'node:zlib';
 const ARTIFACTS = [
   { file: 'dist/omnikit-tracker.js', label: 'script tag, tracker only', budget: 6 * 1024 },
   { file: 'dist/omnikit.js', label: 'script tag, full (target 9 KB)', budget: 10 * 1024 },
+  // Chunks the full script-tag client fetches on demand (src/chunks/load.ts), beside omnikit.js.
+  { file: 'dist/omnikit-handoff.js', label: 'chunk: handoff flow', budget: 1024 },
+  { file: 'dist/omnikit-merge.js', label: 'chunk: guest-cart merge', budget: 1024 },
   { file: 'dist/omnikit.mjs', label: 'npm (ESM, deps external)', budget: null },
 ];
 

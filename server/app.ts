@@ -2,6 +2,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
+import { type CatalogLookup, siteCatalog } from './catalog.ts';
+import { DEFAULT_COMPACTION_INTERVAL_MS, startCompaction } from './compaction.ts';
 import { COMPAT_ROUTES, type IngestRoute } from './compat.ts';
 import { cors } from './cors.ts';
 import type { ProtocolDeps } from './deps.ts';
@@ -33,8 +35,9 @@ export interface OmnikitServer {
   /** Forgets every rate-limit count (tests, between cases). */
   resetRateLimits(): void;
   /**
-   * Listens on `port` (default 0 = a random free port) and `hostname` (default 127.0.0.1). Its
-   * `close()` first ends every open event stream cleanly, so shutdown never waits on one.
+   * Compacts tombstones, then listens on `port` (default 0 = a random free port) and `hostname`
+   * (default 127.0.0.1), compacting again every `compactionIntervalMs`. Its `close()` stops that and
+   * first ends every open event stream cleanly, so shutdown never waits on one.
    */
   listen(port?: number, hostname?: string): Promise<Listening>;
 }
@@ -51,6 +54,15 @@ export interface ServerOptions {
   streamPingMs?: number;
   /** Overrides of the default rate limits (30 registrations/min per IP, 5 handoffs/min per device, ...). */
   rateLimits?: Partial<RateLimits>;
+  /** The clock (ms) of the sync horizon and tombstone compaction (default `Date.now`; tests pin it). */
+  now?: () => number;
+  /** How often a listening server compacts tombstones (default 1 hour). */
+  compactionIntervalMs?: number;
+  /**
+   * Current prices of cart lines, e.g. from the shop's own pricing API; replaces every site's
+   * `catalog` from the config (see CatalogLookup).
+   */
+  catalog?: CatalogLookup;
 }
 
 /** Builds the backend; mount `app` anywhere (e.g. `getRequestListener(app.fetch)`) or call `listen()`. */
@@ -72,7 +84,14 @@ export function createServer(options: ServerOptions): OmnikitServer {
     limiters,
     handoffTtlMs: positive(options.handoffTtlMs, DEFAULT_HANDOFF_TTL_MS, 'handoffTtlMs'),
     streamPingMs: positive(options.streamPingMs, DEFAULT_STREAM_PING_MS, 'streamPingMs'),
+    now: options.now ?? Date.now,
+    catalog: options.catalog ?? siteCatalog,
   };
+  const compactionIntervalMs = positive(
+    options.compactionIntervalMs,
+    DEFAULT_COMPACTION_INTERVAL_MS,
+    'compactionIntervalMs',
+  );
 
   const app = new Hono();
   if (plan) {
@@ -114,7 +133,20 @@ export function createServer(options: ServerOptions): OmnikitServer {
     resetRateLimits: () => {
       for (const limiter of Object.values(limiters)) limiter.reset();
     },
-    listen: (port = 0, hostname = '127.0.0.1') => listen(app, hub, port, hostname),
+    listen: async (port = 0, hostname = '127.0.0.1') => {
+      const compaction = await startCompaction(options.store, protocolDeps.now, compactionIntervalMs);
+      try {
+        const listening = await listen(app, hub, port, hostname);
+        const close = () => {
+          compaction.stop();
+          return listening.close();
+        };
+        return { ...listening, close };
+      } catch (error) {
+        compaction.stop();
+        throw error;
+      }
+    },
   };
 }
 

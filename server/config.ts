@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { checkCatalog } from './catalog.ts';
 import type { Site } from './sites.ts';
 
 /** Reads `{ "sites": [...] }` from a JSON file and validates it, with errors that name the bad field. */
@@ -35,7 +36,7 @@ export function validateSites(config: unknown): Site[] {
   return config.sites.map((raw: unknown, index: number): Site => {
     const where = `sites[${index}]`;
     if (!isObject(raw)) throw new Error(`${where} must be an object`);
-    const { id, writeKey, origins, secret } = raw;
+    const { id, writeKey, origins, secret, catalog } = raw;
     if (typeof id !== 'string' || id.trim() === '') throw new Error(`${where}.id must be a non-empty string`);
     if (ids.has(id)) throw new Error(`${where}.id "${id}" is used by another site`);
     if (typeof writeKey !== 'string' || writeKey.trim() === '') {
@@ -54,6 +55,7 @@ export function validateSites(config: unknown): Site[] {
     writeKeys.add(writeKey);
     const site: Site = { id, writeKey, origins: [...(origins as string[])] };
     if (secret !== undefined) site.secret = secret as string;
+    if (catalog !== undefined) site.catalog = checkCatalog(catalog, `${where}.catalog`);
     return site;
   });
 }

@@ -1,3 +1,4 @@
+import type { CatalogLookup } from './catalog.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import type { SiteDirectory } from './sites.ts';
 import type { StatsRecorder } from './stats.ts';
@@ -13,4 +14,8 @@ export interface ProtocolDeps {
   limiters: { registrations: RateLimiter; handoffs: RateLimiter; handoffClaims: RateLimiter };
   handoffTtlMs: number;
   streamPingMs: number;
+  /** The server's clock (ms): the sync horizon and tombstone compaction read it. */
+  now: () => number;
+  /** Prices of cart lines (protocol §3); the sites' `catalog` by default. */
+  catalog: CatalogLookup;
 }

@@ -1,6 +1,7 @@
 /** Omnikit's reference backend: public API. */
 export type { Listening, OmnikitServer, ServerOptions } from './app.ts';
 export { createServer } from './app.ts';
+export type { Catalog, CatalogEntry, CatalogLookup } from './catalog.ts';
 export { loadSites } from './config.ts';
 export type { RegisterResult } from './devices.ts';
 export type { ErrorBody } from './errors.ts';
@@ -9,12 +10,22 @@ export type { HandoffCreated, HandoffPeek } from './handoff.ts';
 export type { IdentifyResult } from './identify.ts';
 export { userHashOf } from './identify.ts';
 export type { RateLimit, RateLimits } from './rate-limit.ts';
-export { HLC_PATTERN, MAX_NAME_LENGTH, MAX_RECORDS_PER_PUSH, MAX_VALUE_BYTES } from './records.ts';
+export type { RejectedRecord } from './records.ts';
+export {
+  HLC_PATTERN,
+  MAX_CLOCK_AHEAD_MS,
+  MAX_NAME_LENGTH,
+  MAX_RECORDS_PER_PUSH,
+  MAX_VALUE_BYTES,
+  TOMBSTONE_TTL_MS,
+} from './records.ts';
 export type { Site } from './sites.ts';
 export type { ServerStats } from './stats.ts';
 export { openSqliteStore } from './store/sqlite.ts';
 export type {
   ClaimResult,
+  CompactionResult,
+  Correction,
   Device,
   DeviceStore,
   DocumentStore,

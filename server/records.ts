@@ -12,14 +12,38 @@ export const HLC_PATTERN = /^[0-9a-z]{9}-[0-9a-z]{3}-[\w-]{1,32}$/;
  * limit must not be what a client that follows them runs into.
  */
 export const MAX_SYNC_BODY_BYTES = 9 * 1024 * 1024;
+/** How long tombstones are kept; a record older than this could undo a removal already compacted. */
+export const TOMBSTONE_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+/** How far ahead of the server's clock a record may be; beyond, a wrong device clock would win forever. */
+export const MAX_CLOCK_AHEAD_MS = 24 * 60 * 60 * 1000;
+
+/** Why one record of a push was not merged; the rest of the push is unaffected. */
+export interface RejectedRecord {
+  /** The record's hlc, so the client can find it among its pending writes; null when unusable. */
+  hlc: string | null;
+  code: 'invalid_record' | 'stale_record' | 'future_record';
+  message: string;
+}
+
+/** A push split into the records to merge and the ones refused. */
+export interface CheckedPush {
+  records: SyncRecord[];
+  rejected: RejectedRecord[];
+}
+
+/** The wall-clock milliseconds of a valid HLC. */
+export const msOfHlc = (hlc: string): number => parseInt(hlc.slice(0, 9), 36);
 
 /**
- * Validates a push. The records of a push are one unit (a cart line and its removal, say), so one bad
- * record rejects the whole request with a message naming it, and nothing is merged.
+ * Validates a push. A body of the wrong shape is refused whole (400), but each bad record is only
+ * skipped and reported: a client re-pushes its pending records until they are accepted, so one bad
+ * record refused with the whole push would stop that device syncing for good.
  */
-export function checkPush(push: unknown): SyncRecord[] {
-  if (push === undefined) return [];
-  if (!Array.isArray(push)) throw invalid('"push" must be an array of records');
+export function checkPush(push: unknown, now: number): CheckedPush {
+  if (push === undefined) return { records: [], rejected: [] };
+  if (!Array.isArray(push)) {
+    throw new ApiError(400, 'invalid_record', '"push" must be an array of records');
+  }
   if (push.length > MAX_RECORDS_PER_PUSH) {
     throw new ApiError(
       400,
@@ -27,7 +51,13 @@ export function checkPush(push: unknown): SyncRecord[] {
       `"push" has ${push.length} records; send at most ${MAX_RECORDS_PER_PUSH} per request`,
     );
   }
-  return push.map((raw, index) => checkRecord(raw, `push[${index}]`));
+  const checked: CheckedPush = { records: [], rejected: [] };
+  push.forEach((raw, index) => {
+    const outcome = checkRecord(raw, `push[${index}]`, now);
+    if ('code' in outcome) checked.rejected.push(outcome);
+    else checked.records.push(outcome);
+  });
+  return checked;
 }
 
 /** Parses a cursor: `""` (or absent) is the beginning; otherwise a sequence number we handed out. */
@@ -39,32 +69,54 @@ export function parseCursor(cursor: unknown): number {
   return Number(cursor);
 }
 
-function checkRecord(raw: unknown, where: string): SyncRecord {
+function checkRecord(raw: unknown, where: string, now: number): SyncRecord | RejectedRecord {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw invalid(`${where} must be an object {doc, key, value, hlc, deleted?}`);
+    return invalid(null, `${where} must be an object {doc, key, value, hlc, deleted?}`);
   }
   const { doc, key, value, hlc, deleted } = raw as Record<string, unknown>;
+  if (typeof hlc !== 'string' || !HLC_PATTERN.test(hlc)) {
+    return invalid(null, `${where}.hlc must be an HLC like "0lq2v3k1a-000-3f9a1c" (${HLC_PATTERN.source})`);
+  }
   for (const [name, field] of [
     ['doc', doc],
     ['key', key],
   ] as const) {
     if (typeof field !== 'string' || field === '' || field.length > MAX_NAME_LENGTH) {
-      throw invalid(`${where}.${name} must be a non-empty string of at most ${MAX_NAME_LENGTH} characters`);
+      return invalid(
+        hlc,
+        `${where}.${name} must be a non-empty string of at most ${MAX_NAME_LENGTH} characters`,
+      );
     }
-  }
-  if (typeof hlc !== 'string' || !HLC_PATTERN.test(hlc)) {
-    throw invalid(`${where}.hlc must be an HLC like "0lq2v3k1a-000-3f9a1c" (${HLC_PATTERN.source})`);
   }
   if (deleted !== undefined && typeof deleted !== 'boolean') {
-    throw invalid(`${where}.deleted must be a boolean when present`);
+    return invalid(hlc, `${where}.deleted must be a boolean when present`);
   }
   if (deleted !== true) {
-    if (value === undefined)
-      throw invalid(`${where}.value is required (use "deleted": true to remove a key)`);
+    if (value === undefined) {
+      return invalid(hlc, `${where}.value is required (use "deleted": true to remove a key)`);
+    }
     const size = Buffer.byteLength(JSON.stringify(value), 'utf8');
     if (size > MAX_VALUE_BYTES) {
-      throw invalid(`${where}.value is ${size} bytes of JSON; the limit is ${MAX_VALUE_BYTES / 1024} KB`);
+      return invalid(
+        hlc,
+        `${where}.value is ${size} bytes of JSON; the limit is ${MAX_VALUE_BYTES / 1024} KB`,
+      );
     }
+  }
+  const at = msOfHlc(hlc);
+  if (at < now - TOMBSTONE_TTL_MS) {
+    return {
+      hlc,
+      code: 'stale_record',
+      message: `${where}.hlc is from ${iso(at)}, more than 30 days ago: it could undo a removal this server no longer remembers`,
+    };
+  }
+  if (at > now + MAX_CLOCK_AHEAD_MS) {
+    return {
+      hlc,
+      code: 'future_record',
+      message: `${where}.hlc is from ${iso(at)}, more than 24 hours ahead of the server's clock (${iso(now)}): check the device's clock`,
+    };
   }
   return {
     doc: doc as string,
@@ -75,6 +127,12 @@ function checkRecord(raw: unknown, where: string): SyncRecord {
   };
 }
 
-function invalid(message: string): ApiError {
-  return new ApiError(400, 'invalid_record', message);
+function invalid(hlc: string | null, message: string): RejectedRecord {
+  return { hlc, code: 'invalid_record', message };
+}
+
+// An HLC's ms can lie outside what Date can print; the message must not throw.
+function iso(ms: number): string {
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? `${ms} ms` : date.toISOString();
 }

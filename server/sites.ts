@@ -1,3 +1,5 @@
+import type { Catalog } from './catalog.ts';
+
 /** A customer's website (or app) allowed to send events, identified by its public write key. */
 export interface Site {
   id: string;
@@ -9,6 +11,8 @@ export interface Site {
    * server; without it the site cannot link devices to users.
    */
   secret?: string;
+  /** Current prices by variant or product id: cart lines pushed by devices are checked against it. */
+  catalog?: Catalog;
 }
 
 /** The configured sites, indexed the two ways a request needs them. */

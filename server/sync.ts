@@ -1,9 +1,11 @@
 import type { Handler } from 'hono';
 import { authenticate } from './auth.ts';
 import { readJsonObject } from './body.ts';
+import { repriceCart } from './catalog.ts';
 import type { ProtocolDeps } from './deps.ts';
-import { checkPush, MAX_SYNC_BODY_BYTES, parseCursor } from './records.ts';
-import type { SyncRecord } from './store/sync-types.ts';
+import { checkPush, MAX_SYNC_BODY_BYTES, parseCursor, type RejectedRecord } from './records.ts';
+import type { Site } from './sites.ts';
+import type { Correction, SyncRecord } from './store/sync-types.ts';
 
 /** Records per pull page (protocol §3). */
 export const SYNC_PAGE_SIZE = 1000;
@@ -14,6 +16,13 @@ export interface SyncResult {
   cursor: string;
   profileId: string;
   more: boolean;
+  /** Records of the push that were not merged; the client stops pushing them. */
+  rejected: RejectedRecord[];
+  /**
+   * The cursor was from before a compaction: `records` start from the beginning, and the client
+   * replaces what it got from the server earlier (keeping its own unpushed writes).
+   */
+  reset?: true;
 }
 
 /**
@@ -22,23 +31,42 @@ export interface SyncResult {
  */
 export function syncHandler(deps: ProtocolDeps): Handler {
   return async (c) => {
-    const { device } = await authenticate(c, deps);
+    const { device, site } = await authenticate(c, deps);
     const body = await readJsonObject(c.req.raw, MAX_SYNC_BODY_BYTES);
-    const push = checkPush(body.push);
+    const push = checkPush(body.push, deps.now());
     const after = parseCursor(body.cursor);
     const { siteId, profileId } = device;
 
-    if (push.length > 0) {
-      const merged = await deps.store.mergeRecords(siteId, profileId, push);
+    if (push.records.length > 0) {
+      const corrections = await correctionsOf(deps, site, push.records);
+      const merged = await deps.store.mergeRecords(siteId, profileId, push.records, corrections);
       if (merged.written > 0) deps.hub.publish(profileId, merged.cursor);
     }
-    const page = await deps.store.recordsSince(siteId, profileId, after, SYNC_PAGE_SIZE);
+    const watermark = await deps.store.compactionWatermark(siteId, profileId);
+    // A cursor below the watermark may predate a removal that is gone now: start that device over.
+    const reset = after > 0 && after < watermark;
+    const page = await deps.store.recordsSince(siteId, profileId, reset ? 0 : after, SYNC_PAGE_SIZE);
     const result: SyncResult = {
       records: page.records,
-      cursor: String(page.cursor),
+      // A last page holds everything up to now, so the cursor may skip to the watermark: an empty
+      // profile would otherwise hand out a cursor that looks older than its own compaction.
+      cursor: String(page.more ? page.cursor : Math.max(page.cursor, watermark)),
       profileId,
       more: page.more,
+      rejected: push.rejected,
     };
+    if (reset) result.reset = true;
     return c.json(result);
   };
+}
+
+// A pricing service that is down must not stop carts syncing: the lines merge unchecked, and are
+// checked the next time they are pushed.
+async function correctionsOf(deps: ProtocolDeps, site: Site, records: SyncRecord[]): Promise<Correction[]> {
+  try {
+    return await repriceCart(deps.catalog, site, records);
+  } catch (error) {
+    console.error('[omnikit] catalog lookup failed; cart lines merged without repricing', error);
+    return [];
+  }
 }

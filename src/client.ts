@@ -1,4 +1,3 @@
-import { nanoid } from 'nanoid';
 import { watchRoutes } from './auto-page.ts';
 import { settingsOf } from './config.ts';
 import type { createContinuity } from './continuity.ts';
@@ -6,6 +5,7 @@ import { createArguments } from './core/arguments.ts';
 import { campaignOf, deviceContext, pageOf } from './core/context.ts';
 import { createEmitter } from './core/emitter.ts';
 import { inBrowser } from './core/env.ts';
+import { randomId } from './core/id.ts';
 import { createReport } from './core/report.ts';
 import { jsonBytes } from './core/sanitize.ts';
 import { createDelivery } from './delivery/delivery.ts';
@@ -23,10 +23,8 @@ import type {
 } from './types.ts';
 import { version, withContinuity } from './version.ts';
 
-/** Largest event accepted, as the server enforces it. */
-export const MAX_EVENT_BYTES = 32 * 1024;
-/** Room kept for the parts of the envelope filled in later (ids, session, device). */
-const ENVELOPE_OVERHEAD = 1024;
+/** Largest event accepted, as the server enforces it, less room for the `sentAt` added when sent. */
+const MAX_EVENT_BYTES = 32 * 1024 - 64;
 /** Calls kept in memory while identity loads or consent is pending. */
 const MAX_WAITING = 1000;
 
@@ -60,6 +58,8 @@ export function createClient(config: OmnikitConfig, continuityOf?: typeof create
   const session = createSession(s.sessionTimeout, stored);
   const delivery = createDelivery({ ...s, report, bus });
   const device = deviceContext();
+  // Read in a task of its own, off the script's: the first event would otherwise pay for it.
+  if (inBrowser()) setTimeout(device);
   const library = { name: 'omnikit' as const, version };
   const waiting: Draft[] = [];
   let loaded = false;
@@ -127,34 +127,32 @@ export function createClient(config: OmnikitConfig, continuityOf?: typeof create
         ...(draft.campaign && { campaign: draft.campaign }),
         channel: s.channel,
         library,
-        ...device,
+        ...device(),
         session: { id: session.touch(draft.at) },
       },
     };
-    delivery.enqueue(envelope);
+    // Measured once, here: the outbox batches by it and the exit send budgets by it.
+    const bytes = jsonBytes(envelope);
+    if (bytes > MAX_EVENT_BYTES) {
+      report('event_too_large', `${draft.type}: ${bytes} bytes > ${MAX_EVENT_BYTES}; dropped`, { bytes });
+      return;
+    }
+    delivery.enqueue(envelope, bytes);
   }
 
   /** Accepts a call: checked now, queued in call order, turned into an event when allowed. */
   function accept(type: EventType | undefined, fields: Draft['fields'], change?: () => void): void {
     if (consent === 'denied') return;
     const page = pageOf(spaReferrer);
-    const draft: Draft = {
+    waiting.push({
       type,
       at: Date.now(),
-      messageId: nanoid(),
+      messageId: randomId(),
       page,
       campaign: campaignOf(page.search),
       fields,
       change,
-    };
-    if (type) {
-      const bytes = jsonBytes(fields(identity.get(), page)) + jsonBytes(page) + ENVELOPE_OVERHEAD;
-      if (bytes > MAX_EVENT_BYTES) {
-        report('event_too_large', `${type}: ~${bytes} bytes > ${MAX_EVENT_BYTES}; dropped`, { bytes });
-        return;
-      }
-    }
-    waiting.push(draft);
+    });
     if (waiting.length > MAX_WAITING) {
       waiting.shift();
       report('outbox_overflow', `${MAX_WAITING} calls waiting: dropped the oldest`);

@@ -1,12 +1,13 @@
 import { type Cart, createCart } from './cart/cart.ts';
-import type { CartLine } from './cart/line.ts';
-import type { MergeChange, MergePolicy } from './cart/merge.ts';
+import { toStored } from './cart/line.ts';
+import { load } from './chunks/load.ts';
 import type { Settings } from './config.ts';
 import type { Emitter } from './core/emitter.ts';
 import { inBrowser } from './core/env.ts';
 import type { Report } from './core/report.ts';
 import { createForms, type Forms, pickUp } from './forms/index.ts';
-import { createHandoff, type Handoff } from './handoff/handoff.ts';
+import type { Handoff } from './handoff/handoff.ts';
+import { HANDOFF_PARAM } from './handoff/param.ts';
 import type { Kv } from './storage/kv.ts';
 import { createSync, type Sync } from './sync/index.ts';
 import type { Omnikit, OmnikitEvents, Properties } from './types.ts';
@@ -27,13 +28,8 @@ export interface ContinuityInternals {
  */
 export function createContinuity(s: Settings, o: ContinuityInternals, client: () => Omnikit) {
   const track = (event: string, properties: Properties) => client().track(event, properties);
-  let parts: {
-    sync: Sync;
-    cart: Cart;
-    mergeGuest: (guest: CartLine[], policy: MergePolicy) => void;
-    handoff: Handoff;
-    forms: Forms;
-  };
+  const fail = (error: Error) => void o.report('internal', `${error.message}`, error);
+  let parts: { sync: Sync; cart: Cart; handoff: Handoff; forms: Forms };
   let checkout = false;
   // Unless the site syncs them, form drafts stay on the device, and a page whose only part in
   // continuity is a form registers no device and opens no stream (`local` until something else starts).
@@ -45,11 +41,17 @@ export function createContinuity(s: Settings, o: ContinuityInternals, client: ()
     if (!parts) {
       const anonymousId = () => client().anonymousId() ?? '';
       const sync = createSync({ ...s, ...o, endpoint: s.endpoint ?? '', anonymousId, local: keepLocal });
-      const onMerge = (changes: MergeChange[]) => o.bus.emit('cartMerged', changes);
       parts = {
         sync,
-        ...createCart(sync.doc('cart'), track, o.report, onMerge),
-        handoff: createHandoff(sync),
+        cart: createCart(sync.doc('cart'), track, o.report),
+        // The flow lives in a chunk; a page opened without a handoff link never fetches it.
+        handoff: {
+          create: () => load('handoff').then((h) => h.create(sync), fail),
+          incoming: async () =>
+            location.hash.includes(`${HANDOFF_PARAM}=`)
+              ? load('handoff').then((h) => h.incoming(sync), fail)
+              : undefined,
+        },
         forms: createForms(sync.doc, track, anonymousId, o.report, s.forms),
       };
     }
@@ -70,9 +72,14 @@ export function createContinuity(s: Settings, o: ContinuityInternals, client: ()
     const linked = await sync.identify(userId, userHash);
     const guest = cart.items();
     if (!linked?.wasAnonymous || !guest.length) return;
-    sync.doc('cart').forget();
-    await sync.sync();
-    parts.mergeGuest(guest, s.cartMerge);
+    // Set aside at once, before the next sync pushes the guest lines into the account as they are.
+    const doc = sync.doc('cart');
+    doc.forget();
+    const [merge] = await Promise.all([load('merge').catch(fail), sync.sync()]);
+    // Without the merge code (it could not be fetched), the guest lines go back as they were.
+    if (!merge) for (const line of guest) doc.set(line.id, toStored(line));
+    const changes = merge?.mergeGuest(doc, cart.items(), guest, s.cartMerge, track) ?? [];
+    if (changes.length) o.bus.emit('cartMerged', changes);
   };
 
   return {

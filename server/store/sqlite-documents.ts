@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { DocumentStore, MergeResult, SyncRecord } from './sync-types.ts';
+import type { Correction, DocumentStore, MergeResult, SyncRecord } from './sync-types.ts';
 
 /**
  * Tables of state documents. `seq` orders changes for pulling: it comes from one global counter,
@@ -19,6 +19,7 @@ export const DOCUMENTS_SCHEMA = `
     PRIMARY KEY (site_id, profile_id, doc, key)
   );
   CREATE INDEX IF NOT EXISTS records_by_seq ON records (site_id, profile_id, seq);
+  CREATE INDEX IF NOT EXISTS records_tombstones ON records (hlc) WHERE deleted = 1;
   CREATE TABLE IF NOT EXISTS counters (
     name  TEXT PRIMARY KEY,
     value INTEGER NOT NULL
@@ -35,10 +36,18 @@ interface RecordRow {
   seq: number;
 }
 
-/** State documents on an open SQLite database. */
-export function sqliteDocumentStore(db: Database.Database): DocumentStore {
-  const readSeq = db.prepare<[], { value: number }>("SELECT value FROM counters WHERE name = 'record_seq'");
-  const writeSeq = db.prepare<[number]>("UPDATE counters SET value = ? WHERE name = 'record_seq'");
+/** The global change counter: read it, then write the last number used (inside a write transaction). */
+export function recordSeq(db: Database.Database) {
+  const read = db.prepare<[], { value: number }>("SELECT value FROM counters WHERE name = 'record_seq'");
+  const write = db.prepare<[number]>("UPDATE counters SET value = ? WHERE name = 'record_seq'");
+  return { last: () => read.get()?.value ?? 0, set: (value: number) => void write.run(value) };
+}
+
+/** State documents on an open SQLite database (compaction is in sqlite-compaction.ts). */
+export function sqliteDocumentStore(
+  db: Database.Database,
+): Omit<DocumentStore, 'compactTombstones' | 'compactionWatermark'> {
+  const seq = recordSeq(db);
   // The WHERE of DO UPDATE is the merge rule: a stale or repeated record changes nothing (changes = 0).
   // Binary text comparison orders HLCs exactly like JavaScript's string comparison.
   const upsert = db.prepare<[string, string, string, string, string, string, number, number]>(
@@ -47,6 +56,11 @@ export function sqliteDocumentStore(db: Database.Database): DocumentStore {
      ON CONFLICT (site_id, profile_id, doc, key) DO UPDATE SET
        value = excluded.value, hlc = excluded.hlc, deleted = excluded.deleted, seq = excluded.seq
      WHERE excluded.hlc > records.hlc`,
+  );
+  // Compare-and-set: a correction lands only on the very record it was computed from.
+  const correct = db.prepare<[string, string, number, number, string, string, string, string, string]>(
+    `UPDATE records SET value = ?, hlc = ?, deleted = ?, seq = ?
+      WHERE site_id = ? AND profile_id = ? AND doc = ? AND key = ? AND hlc = ?`,
   );
   const selectSince = db.prepare<[string, string, number, number], RecordRow>(
     `SELECT doc, key, value, hlc, deleted, seq FROM records
@@ -60,26 +74,52 @@ export function sqliteDocumentStore(db: Database.Database): DocumentStore {
     'SELECT MAX(seq) AS seq FROM records WHERE site_id = ? AND profile_id = ?',
   );
 
-  const merge = db.transaction((siteId: string, profileId: string, records: SyncRecord[]): MergeResult => {
-    let next = (readSeq.get()?.value ?? 0) + 1;
-    let written = 0;
-    for (const r of records) {
-      // A tombstone keeps no value, whatever the client sent along.
-      const value = r.deleted ? 'null' : JSON.stringify(r.value ?? null);
-      const { changes } = upsert.run(siteId, profileId, r.doc, r.key, value, r.hlc, r.deleted ? 1 : 0, next);
-      if (changes > 0) {
-        written += 1;
-        next += 1;
+  const merge = db.transaction(
+    (siteId: string, profileId: string, records: SyncRecord[], corrections: Correction[]): MergeResult => {
+      let next = seq.last() + 1;
+      let written = 0;
+      for (const r of records) {
+        const { changes } = upsert.run(
+          siteId,
+          profileId,
+          r.doc,
+          r.key,
+          storedValue(r),
+          r.hlc,
+          r.deleted ? 1 : 0,
+          next,
+        );
+        if (changes > 0) {
+          written += 1;
+          next += 1;
+        }
       }
-    }
-    if (written > 0) writeSeq.run(next - 1);
-    return { written, cursor: written > 0 ? next - 1 : 0 };
-  });
+      for (const { record: r, replaces } of corrections) {
+        const { changes } = correct.run(
+          storedValue(r),
+          r.hlc,
+          r.deleted ? 1 : 0,
+          next,
+          siteId,
+          profileId,
+          r.doc,
+          r.key,
+          replaces,
+        );
+        if (changes > 0) {
+          written += 1;
+          next += 1;
+        }
+      }
+      if (written > 0) seq.set(next - 1);
+      return { written, cursor: written > 0 ? next - 1 : 0 };
+    },
+  );
 
   return {
-    async mergeRecords(siteId, profileId, records) {
+    async mergeRecords(siteId, profileId, records, corrections = []) {
       // IMMEDIATE: the counter is read then written, so take the write lock first.
-      return merge.immediate(siteId, profileId, records);
+      return merge.immediate(siteId, profileId, records, corrections);
     },
 
     async recordsSince(siteId, profileId, after, limit) {
@@ -102,6 +142,11 @@ export function sqliteDocumentStore(db: Database.Database): DocumentStore {
       return selectLast.get(siteId, profileId)?.seq ?? 0;
     },
   };
+}
+
+// A tombstone keeps no value, whatever the client sent along.
+function storedValue(record: SyncRecord): string {
+  return record.deleted ? 'null' : JSON.stringify(record.value ?? null);
 }
 
 function toRecord(row: RecordRow): SyncRecord {

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { COMPACTION_SCHEMA, sqliteCompaction } from './sqlite-compaction.ts';
 import { DEVICES_SCHEMA, sqliteDeviceStore } from './sqlite-devices.ts';
 import { DOCUMENTS_SCHEMA, sqliteDocumentStore } from './sqlite-documents.ts';
 import { EVENTS_SCHEMA, sqliteEventLog } from './sqlite-events.ts';
@@ -10,7 +11,7 @@ import type { Store } from './types.ts';
 export { normalizeTimestamp } from './sqlite-events.ts';
 
 // Every table but `counters`: sequence numbers must keep growing across a reset (see Store.reset).
-const DATA_TABLES = ['events', 'devices', 'profiles', 'records', 'handoffs'];
+const DATA_TABLES = ['events', 'devices', 'profiles', 'records', 'handoffs', 'compactions'];
 
 /** Opens (creating if needed) an SQLite store; `':memory:'` gives a throwaway one. */
 export function openSqliteStore(file: string): Store {
@@ -21,13 +22,14 @@ export function openSqliteStore(file: string): Store {
   // Another process (e.g. a second dev server) may hold the write lock briefly.
   db.pragma('busy_timeout = 5000');
   // CREATE ... IF NOT EXISTS everywhere: opening a database of an older version adds the new tables.
-  db.exec(EVENTS_SCHEMA + DEVICES_SCHEMA + DOCUMENTS_SCHEMA + HANDOFFS_SCHEMA);
+  db.exec(EVENTS_SCHEMA + DEVICES_SCHEMA + DOCUMENTS_SCHEMA + COMPACTION_SCHEMA + HANDOFFS_SCHEMA);
   let closed = false;
 
   return {
     ...sqliteEventLog(db),
     ...sqliteDeviceStore(db),
     ...sqliteDocumentStore(db),
+    ...sqliteCompaction(db),
     ...sqliteHandoffStore(db),
 
     async reset() {

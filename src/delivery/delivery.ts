@@ -24,8 +24,8 @@ interface Route {
   destination: Destination;
   outbox: Outbox;
   flusher: Flusher;
-  /** Events this tab queued that no tab has confirmed delivered yet: what to send on page exit. */
-  unconfirmed: Map<string, Envelope>;
+  /** Events (and their bytes) this tab queued that no tab has confirmed delivered yet: what to send on page exit. */
+  unconfirmed: Map<string, [Envelope, number]>;
 }
 type Message = { kick: number } | { sent: string; ids: string[] };
 
@@ -54,11 +54,11 @@ export function createDelivery(o: DeliveryOptions) {
       let room = MAX_BATCH_BYTES / routes.length;
       let first = events.length;
       for (; first > 0; first--) {
-        room -= JSON.stringify(events[first - 1]).length;
+        room -= events[first - 1][1];
         if (room < 0) break;
       }
       route.unconfirmed.clear();
-      if (first < events.length) void route.flusher.sendOnExit(events.slice(first));
+      if (first < events.length) void route.flusher.sendOnExit(events.slice(first).map(([event]) => event));
     }
   };
 
@@ -97,13 +97,13 @@ export function createDelivery(o: DeliveryOptions) {
         for (const route of routes) route.flusher.kick(0);
       }, SWEEP_INTERVAL);
     },
-    /** Queues an event for every destination. */
-    enqueue(event: Envelope): void {
+    /** Queues an event (of `bytes` bytes as JSON) for every destination. */
+    enqueue(event: Envelope, bytes: number): void {
       for (const route of routes) {
-        route.unconfirmed.set(event.messageId, event);
+        route.unconfirmed.set(event.messageId, [event, bytes]);
         if (route.unconfirmed.size > MAX_UNCONFIRMED)
           route.unconfirmed.delete(route.unconfirmed.keys().next().value!);
-        route.outbox.push(event);
+        route.outbox.push(event, bytes);
         route.flusher.kick(1);
       }
       // Tell the flushing tab once this tick's events are stored, so it finds them when it looks.

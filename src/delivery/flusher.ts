@@ -28,9 +28,12 @@ export function createFlusher(o: FlusherOptions) {
   let failures = 0;
   let retryAt = 0;
   let waiting = 0;
+  /** The planned timer is for "now" (or the end of the backoff): later kicks need not move it. */
+  let soon = false;
 
   const schedule = (delay: number) => {
     clearTimeout(timer);
+    soon = !delay;
     timer = setTimeout(
       () => {
         timer = undefined;
@@ -104,8 +107,8 @@ export function createFlusher(o: FlusherOptions) {
     /** `count` more events were queued (by this or another tab): send when enough wait or soon. */
     kick(count: number): void {
       waiting += count;
-      if (waiting >= o.flushAt) schedule(0);
-      else if (!timer) schedule(o.flushInterval);
+      if (!timer) schedule(waiting >= o.flushAt ? 0 : o.flushInterval);
+      else if (waiting >= o.flushAt && !soon) schedule(0);
     },
     run: () => run(),
     /** Sends `events` with fetch keepalive while the page goes away; the outbox keeps its copy. */

@@ -5,7 +5,6 @@ import type { Envelope } from '../types.ts';
 /** Largest batch body: under the 64 KB keepalive limit, with room for the wrapper. */
 export const MAX_BATCH_BYTES = 60_000;
 const MAX_BATCH_COUNT = 100;
-const encoder = new TextEncoder();
 
 interface Entry {
   event: Envelope;
@@ -31,14 +30,15 @@ export function createOutbox(kv: Kv, max: number, report: Report) {
     get durable() {
       return kv.durable;
     },
-    push(event: Envelope): void {
+    /** Queues `event`, of `bytes` bytes as JSON. */
+    push(event: Envelope, bytes: number): void {
       if (!buffer.length)
         queueMicrotask(() => {
           const items = buffer;
           buffer = [];
           writing = writing.then(() => kv.setMany(items));
         });
-      buffer.push([keyOf(event), { event, bytes: encoder.encode(JSON.stringify(event)).length }]);
+      buffer.push([keyOf(event), { event, bytes }]);
     },
     /** Resolves once everything pushed so far is stored. */
     written: () => new Promise<void>((resolve) => queueMicrotask(() => resolve(writing))),

@@ -1,7 +1,8 @@
+// A chunk (src/chunks/load.ts): loaded when a page makes or opens a handoff link. Only types and the
+// fragment's name come from the core; the calls go through the sync engine's `call`, which holds the
+// device token.
 import type { Sync } from '../sync/index.ts';
-
-/** The URL fragment that carries a handoff token: never sent to a server, never in a Referer. */
-const PARAM = 'omnikit-handoff';
+import { HANDOFF_PARAM } from './param.ts';
 
 /** "Continue on another device" without logging in. */
 export interface Handoff {
@@ -25,32 +26,43 @@ export interface IncomingHandoff {
   dismiss(): void;
 }
 
-export function createHandoff(sync: Sync): Handoff {
+/** Protocol §4: a one-time token for this device's profile; undefined when refused (reported). */
+export const token = (sync: Sync) => sync.call<{ token: string; expiresAt: string }>('handoff', {});
+
+/** What claiming `token` would resume, without claiming it; undefined when refused (reported). */
+export const preview = (sync: Sync, token: string) =>
+  sync.call<{ summary: HandoffSummary }>('handoff/peek', { token });
+
+/** Moves this device to the token's profile, then syncs; false when refused (reported). */
+export const claim = async (sync: Sync, token: string): Promise<boolean> =>
+  !!(await sync.call<{ profileId: string }>('handoff/claim', { token }, (a, adopt) => adopt(a.profileId))) &&
+  sync.sync().then(() => true);
+
+/** Handoff.create(): the link to open on the other device. */
+export async function create(sync: Sync): Promise<{ url: string; expiresAt: string } | undefined> {
+  const made = await token(sync);
+  if (!made) return undefined;
+  const url = new URL(location.href);
+  url.hash = `${HANDOFF_PARAM}=${made.token}`;
+  return { url: url.href, expiresAt: made.expiresAt };
+}
+
+/** Handoff.incoming(): the handoff this page was opened with. */
+export async function incoming(sync: Sync): Promise<IncomingHandoff | undefined> {
   const forget = () => history.replaceState(history.state, '', location.pathname + location.search);
+  const given = new URLSearchParams(location.hash.slice(1)).get(HANDOFF_PARAM);
+  if (!given) return undefined;
+  const summary = (await preview(sync, given))?.summary;
+  if (!summary) {
+    forget(); // used, expired or unknown: reported by the sync engine
+    return undefined;
+  }
   return {
-    async create() {
-      const made = await sync.handoff.create();
-      if (!made) return undefined;
-      const url = new URL(location.href);
-      url.hash = `${PARAM}=${made.token}`;
-      return { url: url.href, expiresAt: made.expiresAt };
+    summary,
+    async claim() {
+      forget();
+      return claim(sync, given);
     },
-    async incoming() {
-      const token = new URLSearchParams(location.hash.slice(1)).get(PARAM);
-      if (!token) return undefined;
-      const summary = ((await sync.handoff.peek(token)) as { summary?: HandoffSummary } | undefined)?.summary;
-      if (!summary) {
-        forget(); // used, expired or unknown: reported by the sync engine
-        return undefined;
-      }
-      return {
-        summary,
-        async claim() {
-          forget();
-          return sync.handoff.claim(token);
-        },
-        dismiss: forget,
-      };
-    },
+    dismiss: forget,
   };
 }

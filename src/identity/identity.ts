@@ -1,4 +1,4 @@
-import { nanoid } from 'nanoid';
+import { randomId } from '../core/id.ts';
 import type { Kv } from '../storage/kv.ts';
 import { local } from '../storage/local.ts';
 import type { JsonValue } from '../types.ts';
@@ -26,12 +26,15 @@ const isId = (value: unknown): value is string => typeof value === 'string' && I
 const isUser = (value: unknown): value is User =>
   typeof value === 'object' && value !== null && 'traits' in value && 'userId' in value;
 
-/** The first valid value in `places` order; a place that fails to read counts as empty. */
+/**
+ * The first valid value in `places` order; a place that fails to read counts as empty. Read one at a
+ * time, so a returning visitor (cookie and localStorage intact) never waits for IndexedDB to open.
+ */
 async function firstValid<T>(places: Place<T>[], valid: (v: unknown) => v is T): Promise<T | undefined> {
-  const values = await Promise.all(
-    places.map((place) => Promise.resolve(place.read()).catch(() => undefined)),
-  );
-  return values.find(valid);
+  for (const place of places) {
+    const value = await Promise.resolve(place.read()).catch(() => undefined);
+    if (valid(value)) return value;
+  }
 }
 
 /**
@@ -42,7 +45,7 @@ async function firstValid<T>(places: Place<T>[], valid: (v: unknown) => v is T):
  * localStorage → IndexedDB the same way.
  */
 export function createIdentity(cookieDomain?: string) {
-  let person: Person = { anonymousId: nanoid(), userId: null, traits: {} };
+  let person: Person = { anonymousId: randomId(), userId: null, traits: {} };
   let kv: Kv | undefined;
 
   const aidPlaces = (): Place<string>[] => [
@@ -86,7 +89,7 @@ export function createIdentity(cookieDomain?: string) {
     },
     /** A new anonymous person: the next customer at a shared computer starts clean. */
     reset(): void {
-      person = { anonymousId: nanoid(), userId: null, traits: {} };
+      person = { anonymousId: randomId(), userId: null, traits: {} };
     },
   };
 }

@@ -5,6 +5,8 @@ interface Session {
   last: number;
 }
 const KEY = 'omnikit:session';
+/** Storage is read and written at most this often; other tabs see activity to the second. */
+const SHARE_EVERY = 1000;
 
 /**
  * A session is a run of activity without an idle gap longer than `timeout`; its id is its start time
@@ -12,18 +14,24 @@ const KEY = 'omnikit:session';
  */
 export function createSession(timeout: number, stored: () => boolean) {
   let memory: Session | undefined;
+  let shared = 0;
   return {
     /** Marks activity at `now` and returns the current session id, starting a new one when idle too long. */
     touch(now: number): number {
-      const current = (stored() && local.get<Session>(KEY)) || memory;
-      const session =
+      // A burst of events costs one localStorage write (a synchronous call), not one each.
+      const share = stored() && now - shared >= SHARE_EVERY;
+      const current = (share && local.get<Session>(KEY)) || memory;
+      memory =
         current && now - current.last < timeout ? { id: current.id, last: now } : { id: now, last: now };
-      memory = session;
-      if (stored()) local.set(KEY, session);
-      return session.id;
+      if (share) {
+        local.set(KEY, memory);
+        shared = now;
+      }
+      return memory.id;
     },
     reset(): void {
       memory = undefined;
+      shared = 0;
       if (stored()) local.remove(KEY);
     },
   };

@@ -23,6 +23,10 @@ interface Answer {
   cursor: string;
   profileId: string;
   more: boolean;
+  /** Pushed records the server skipped (§3): done all the same, never pushed again. */
+  rejected?: { code: string; message: string }[];
+  /** The cursor predates a compaction: these records start over from the beginning (§3). */
+  reset?: boolean;
 }
 
 const MAX_PUSH = 500;
@@ -154,14 +158,25 @@ export function createSync(o: SyncOptions): Sync {
       }
     }
   };
-  /** A one-off call with the token (identify, handoff): a failure is reported and answers undefined. */
-  const call = <T>(path: string, body: unknown, then?: (answer: T) => Promise<unknown>) =>
+  const call: Sync['call'] = <T>(
+    path: string,
+    body: unknown,
+    then?: (answer: T, adopt: (profileId: string) => Promise<void>) => Promise<unknown>,
+  ) =>
     locked(async () => {
       const answer = await authed((token) => http<T>(path, body, token));
-      await then?.(answer);
+      await then?.(answer, adopt);
       return answer;
     }).catch(fail);
   const fail = (error: Error) => void report('delivery_rejected', error.message, error);
+
+  /** Drops the records this device got from the server, keeping its writes not pushed yet. */
+  const forgetPulled = async () => {
+    const pulled = (await stored(kv)).filter((r) => !r.p);
+    for (const r of pulled) if (docs.get(r.doc)?.get(r.key)?.hlc === r.hlc) docs.get(r.doc)?.delete(r.key);
+    await kv.delMany(pulled.map((r) => r.hlc));
+    notify(listeners, pulled, 'remote');
+  };
 
   const cycle = () =>
     locked(async () => {
@@ -175,6 +190,8 @@ export function createSync(o: SyncOptions): Sync {
           await adopt(a.profileId);
           continue;
         }
+        for (const r of a.rejected ?? []) fail(new Error(`sync: ${r.code} ${r.message}`));
+        if (a.reset) await forgetPulled();
         const won = apply(a.records, 'remote', 0);
         if (won.length) post({ r: won });
         // Confirmed: stored again without `p` (one replaced meanwhile is dropped again on load).
@@ -283,6 +300,7 @@ export function createSync(o: SyncOptions): Sync {
         rewind = true;
       }),
     sync: () => (online ? sync() : Promise.resolve()),
+    call,
     identify: (userId, userHash) =>
       call<{ profileId: string; wasAnonymous: boolean }>('identify', { userId, userHash }, async (a) => {
         await adopt(a.profileId, true, a.wasAnonymous);
@@ -301,13 +319,6 @@ export function createSync(o: SyncOptions): Sync {
       })
         .then(sync)
         .catch(fail),
-    handoff: {
-      create: () => call<{ token: string; expiresAt: string }>('handoff', {}),
-      peek: (token) => call('handoff/peek', { token }),
-      claim: async (token) =>
-        !!(await call<{ profileId: string }>('handoff/claim', { token }, (a) => adopt(a.profileId))) &&
-        sync().then(() => true),
-    },
     ready: () => ready,
   };
 }

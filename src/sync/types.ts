@@ -74,14 +74,18 @@ export interface Sync {
     userId: string,
     userHash: string,
   ): Promise<{ profileId: string; wasAnonymous: boolean } | undefined>;
+  /**
+   * A one-off call to `path` with the device token, under the sync lock (handoff, identify). `then`
+   * runs inside the lock and may move the device to a profile with `adopt`. A failure is reported and
+   * answers undefined.
+   */
+  call<T>(
+    path: string,
+    body: unknown,
+    then?: (answer: T, adopt: (profileId: string) => Promise<void>) => Promise<unknown>,
+  ): Promise<T | undefined>;
   /** Revokes the token, forgets the local documents and registers as a new anonymous device. */
   reset(): Promise<void>;
-  /** Device handoff (§4); failures are reported and answer undefined / false. */
-  handoff: {
-    create(): Promise<{ token: string; expiresAt: string } | undefined>;
-    peek(token: string): Promise<unknown>;
-    claim(token: string): Promise<boolean>;
-  };
   /** Resolves once the local documents are loaded. */
   ready(): Promise<void>;
 }

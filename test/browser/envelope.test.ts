@@ -31,7 +31,10 @@ describe('the event envelope', () => {
     expect(Date.parse(track.sentAt as string)).to.be.at.least(Date.parse(track.timestamp as string));
     const context = track.context as Record<string, Record<string, unknown>>;
     expect(context.channel).to.equal('store');
-    expect(context.library).to.deep.equal({ name: 'omnikit', version: 'dev' });
+    // 'dev' from source; the package's version in the dist group.
+    const version = await client.eval('omnikitVersion');
+    expect(version).to.match(/^(dev|\d+\.\d+\.\d+)$/);
+    expect(context.library).to.deep.equal({ name: 'omnikit', version });
     expect(context.campaign).to.deep.equal({ source: 'newsletter', name: 'spring', gclid: 'abc' });
     expect(context.page.path).to.equal('/test/fixtures/esm.html');
     expect(context.page.url).to.match(/utm_source=newsletter/);

@@ -126,10 +126,15 @@ describe('handoff to another device', function () {
     expect(await cartOf(page)).to.deep.equal([]);
   });
 
-  it('offers nothing on a page opened without a token', async () => {
+  it('offers nothing on a page opened without a token, without fetching the handoff code', async () => {
     const page = await pool.open(FAST);
     expect(await incoming(page)).to.equal(null);
     expect(await page.errors()).to.deep.equal([]);
+    // The flow is a chunk (omnikit-handoff.js, or the module from source): only a handoff link loads it.
+    const fetched = await page.eval<string[]>(
+      `performance.getEntriesByType('resource').map((e) => e.name).filter((n) => /handoff\\.(ts|js)\\b/.test(n))`,
+    );
+    expect(fetched).to.deep.equal([]);
   });
 
   it('refuses to hand off a signed-in customer’s cart (403 identified_profile)', async () => {

@@ -16,6 +16,8 @@ declare global {
   interface Window {
     /** Set by web-test-runner.config.mjs (`testRunnerHtml`). */
     __OMNIKIT_BACKEND__?: string;
+    /** Set by the test runner's `dist` group: ESM fixtures run the minified script-tag build. */
+    __OMNIKIT_DIST__?: boolean;
   }
 }
 
@@ -63,6 +65,8 @@ export const fault = {
     command('backend-fault', { kind: 'drop', count, after: opts.after, path: opts.path }).then(() => {}),
   /** Cuts every open /v1/stream connection now, as a proxy would; answers how many. */
   dropStreams: () => command('backend-drop-streams'),
+  /** Compacts every tombstone now (the server's 30-day compaction, without the 30 days). */
+  compact: () => command('backend-compact').then(() => {}),
   clear: () => command('backend-fault', { kind: 'clear' }).then(() => {}),
 };
 
@@ -172,6 +176,9 @@ export async function setOffline(offline: boolean): Promise<void> {
 
 export type FixtureParams = Record<string, string | number | boolean | undefined>;
 
+/** `build=dist` for the ESM fixture when this file runs in the test runner's `dist` group. */
+const distBuild = typeof window !== 'undefined' && window.__OMNIKIT_DIST__ ? 'dist' : undefined;
+
 /**
  * URL of a fixture page that loads Omnikit, pointed at the test backend with the test site's key.
  * `script-tag`: query keys `endpoint`, `writeKey`, any `data-*` attribute, `src` (script URL) and
@@ -180,7 +187,7 @@ export type FixtureParams = Record<string, string | number | boolean | undefined
  */
 export function fixtureUrl(params: FixtureParams = {}, fixture: 'script-tag' | 'esm' = 'script-tag'): string {
   const url = new URL(`/test/fixtures/${fixture}.html`, location.origin);
-  const all: FixtureParams = { endpoint: backend.url, writeKey: writeKeys.test, ...params };
+  const all: FixtureParams = { endpoint: backend.url, writeKey: writeKeys.test, build: distBuild, ...params };
   for (const [key, value] of Object.entries(all)) {
     if (value !== undefined) url.searchParams.set(key, String(value));
   }
@@ -224,10 +231,11 @@ export async function openSyncPage(
   const url = absolute(`/test/fixtures/blank.html?${marker}`);
   const page = await (tab ? openTab : openDevice)(url);
   await page.eval(`(async () => {
-    const [{ createSync }, { openKv }, { createEmitter }, { createReport }] = await Promise.all([
+    const [{ createSync }, { openKv }, { createEmitter }, { createReport }, handoff] = await Promise.all([
       import('/src/sync/index.ts'), import('/src/storage/kv.ts'),
-      import('/src/core/emitter.ts'), import('/src/core/report.ts'),
+      import('/src/core/emitter.ts'), import('/src/core/report.ts'), import('/src/handoff/handoff.ts'),
     ]);
+    window.handoff = handoff; // handoff.token(sync), .preview(sync, token), .claim(sync, token)
     const bus = createEmitter();
     window.errors = [];
     bus.on('error', (e) => errors.push({ code: e.code, message: e.message }));

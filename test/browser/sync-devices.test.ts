@@ -54,21 +54,21 @@ describe('sync between devices', () => {
     const phone = await openSyncPage('phone');
     await phone.set('cart', 'sku-1', { qty: 1 });
     await phone.sync();
-    const handoff = await phone.eval<{ token: string }>('sync.handoff.create()');
+    const handoff = await phone.eval<{ token: string }>('handoff.token(sync)');
     expect(handoff.token).to.be.a('string');
     const laptop = await openSyncPage('laptop');
     await laptop.set('form', 'email', 'mei@example.com'); // the laptop's own guest state goes along
-    expect(await laptop.eval(`sync.handoff.peek(${JSON.stringify(handoff.token)})`)).to.have.property(
+    expect(await laptop.eval(`handoff.preview(sync, ${JSON.stringify(handoff.token)})`)).to.have.property(
       'summary',
     );
-    expect(await laptop.eval(`sync.handoff.claim(${JSON.stringify(handoff.token)})`)).to.equal(true);
+    expect(await laptop.eval(`handoff.claim(sync, ${JSON.stringify(handoff.token)})`)).to.equal(true);
     expect(await laptop.entries('cart')).to.deep.equal([['sku-1', { qty: 1 }]]);
     await waitFor(async () => (await phone.entries('form')).length === 1);
     await settle();
     expect(await latency(laptop, phone, 'sku-2', { qty: 1 })).to.be.below(1000);
     expect(await latency(phone, laptop, 'sku-3', { qty: 1 })).to.be.below(1000);
     // A token is good once.
-    expect(await laptop.eval(`sync.handoff.claim(${JSON.stringify(handoff.token)})`)).to.equal(false);
+    expect(await laptop.eval(`handoff.claim(sync, ${JSON.stringify(handoff.token)})`)).to.equal(false);
     expect((await laptop.errors()).map((e) => e.message).join()).to.match(/410 handoff_used/);
   });
 

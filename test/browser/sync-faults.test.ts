@@ -112,19 +112,19 @@ describe('sync when the backend fails', () => {
     const phone = await openSyncPage('phone');
     await phone.set('cart', 'a', 1);
     await phone.sync();
-    const old = await phone.eval<{ token: string }>('sync.handoff.create()');
+    const old = await phone.eval<{ token: string }>('handoff.token(sync)');
     await fault.fail(1, 401, {}, '/v1/sync');
     await phone.set('cart', 'b', 2);
     await phone.sync();
     expect(await phone.errors()).to.deep.equal([]);
     // The old profile never got `b`: the push after the 401 went to the new device's profile…
     const other = await openSyncPage('other');
-    expect(await other.eval(`sync.handoff.claim(${JSON.stringify(old.token)})`)).to.equal(true);
+    expect(await other.eval(`handoff.claim(sync, ${JSON.stringify(old.token)})`)).to.equal(true);
     expect(await other.entries('cart')).to.deep.equal([['a', 1]]);
     // …which holds everything the phone had.
-    const next = await phone.eval<{ token: string }>('sync.handoff.create()');
+    const next = await phone.eval<{ token: string }>('handoff.token(sync)');
     const laptop = await openSyncPage('laptop');
-    expect(await laptop.eval(`sync.handoff.claim(${JSON.stringify(next.token)})`)).to.equal(true);
+    expect(await laptop.eval(`handoff.claim(sync, ${JSON.stringify(next.token)})`)).to.equal(true);
     expect(await laptop.entries('cart')).to.deep.equal([
       ['a', 1],
       ['b', 2],

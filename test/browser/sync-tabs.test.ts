@@ -30,9 +30,9 @@ describe('sync across tabs', () => {
     await waitFor(async () => JSON.stringify(await first.entries('cart')) === '[["b",2]]');
 
     // Another device's change reaches both tabs through the one stream.
-    const handoff = await first.eval<{ token: string }>('sync.handoff.create()');
+    const handoff = await first.eval<{ token: string }>('handoff.token(sync)');
     const phone = await openSyncPage('phone');
-    expect(await phone.eval(`sync.handoff.claim(${JSON.stringify(handoff.token)})`)).to.equal(true);
+    expect(await phone.eval(`handoff.claim(sync, ${JSON.stringify(handoff.token)})`)).to.equal(true);
     expect(await phone.entries('cart')).to.deep.equal([['b', 2]]);
     await sleep(300);
     await phone.set('cart', 'c', 3);
@@ -64,8 +64,8 @@ describe('sync across tabs', () => {
     const second = await openSyncPage('second', { tab: true });
     await second.sync();
     const phone = await openSyncPage('phone');
-    const handoff = await second.eval<{ token: string }>('sync.handoff.create()');
-    expect(await phone.eval(`sync.handoff.claim(${JSON.stringify(handoff.token)})`)).to.equal(true);
+    const handoff = await second.eval<{ token: string }>('handoff.token(sync)');
+    expect(await phone.eval(`handoff.claim(sync, ${JSON.stringify(handoff.token)})`)).to.equal(true);
     expect(await phone.entries('cart')).to.deep.equal([['kept', { qty: 1 }]]);
     await second.close();
   });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -31,8 +31,27 @@ describe('loadSites', () => {
         writeKey: 'demo-write-key',
         origins: ['http://localhost:8080', 'http://127.0.0.1:8080'],
         secret: 'demo-secret-change-me',
+        // The demo shop's products (demo/index.html), so its cart lines are checked against them.
+        catalog: {
+          'sku-mug': { price: 14, currency: 'EUR', available: true },
+          'sku-tee': { price: 29, currency: 'EUR', available: true },
+          'sku-bag': { price: 19, currency: 'EUR', available: true },
+        },
       },
     ]);
+  });
+
+  it("prices every product of the demo shop as the shop's page shows it", () => {
+    const page = readFileSync('demo/index.html', 'utf8');
+    const shown = [...page.matchAll(/\{ id: '([\w-]+)', name: '[^']*', price: ([\d.]+) \}/g)];
+    assert.ok(shown.length > 0, 'the products of demo/index.html');
+    const { catalog } = loadSites('server/omnikit.config.json')[0];
+    for (const [, id, price] of shown) assert.equal(catalog?.[id]?.price, Number(price), id);
+  });
+
+  it('loads a catalog, with currency and availability optional', () => {
+    const catalog = { 'tee-m': { price: 19.9, currency: 'EUR' }, mug: { price: 0, available: false } };
+    assert.deepEqual(loadSites(configFile({ sites: [site({ catalog })] }))[0].catalog, catalog);
   });
 
   it("loads several sites, '*' included, with or without a secret", () => {
@@ -81,6 +100,31 @@ describe('loadSites', () => {
       'an origin that is not a URL',
       { sites: [site({ origins: ['localhost:8000'] })] },
       /not an exact origin/,
+    ],
+    [
+      'a catalog that is an array',
+      { sites: [site({ catalog: [] })] },
+      /sites\[0\]\.catalog must be an object/,
+    ],
+    [
+      'a catalog price that is not a number',
+      { sites: [site({ catalog: { tee: { price: '19.90' } } })] },
+      /sites\[0\]\.catalog\["tee"\]\.price must be a number >= 0/,
+    ],
+    [
+      'a negative catalog price',
+      { sites: [site({ catalog: { tee: { price: -1 } } })] },
+      /catalog\["tee"\]\.price/,
+    ],
+    [
+      'an empty catalog currency',
+      { sites: [site({ catalog: { tee: { price: 1, currency: '' } } })] },
+      /catalog\["tee"\]\.currency/,
+    ],
+    [
+      'a catalog availability that is not a boolean',
+      { sites: [site({ catalog: { tee: { price: 1, available: 'no' } } })] },
+      /catalog\["tee"\]\.available must be a boolean/,
     ],
   ];
   for (const [what, content, message] of failures) {

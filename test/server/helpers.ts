@@ -25,6 +25,12 @@ export const SITES: Site[] = [
   { id: 'blog', writeKey: 'blog-key', origins: [BLOG_ORIGIN] },
 ];
 
+/**
+ * What the test server's clock says unless a test moves it: the fixed HLCs of the tests are written
+ * at this time, so they are neither stale nor in the future for the sync horizon.
+ */
+export const TEST_NOW = 1_700_000_000_000;
+
 /** A real server on a loopback port with a real SQLite file in a temp dir. */
 export interface Harness {
   url: string;
@@ -33,6 +39,8 @@ export interface Harness {
   dir: string;
   /** The SQLite file. */
   file: string;
+  /** The server's clock (ms); starts at TEST_NOW and survives a restart. */
+  clock: { now: number };
   /** Stops the server and the store, then starts new ones on the same port and file (a restart). */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -45,9 +53,11 @@ export type HarnessOptions = Partial<Omit<ServerOptions, 'store'>>;
 export async function startServer(options: HarnessOptions = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'omnikit-server-'));
   const file = join(dir, 'data', 'events.db');
+  const clock = { now: TEST_NOW };
   const start = async (port: number) => {
     const store = openSqliteStore(file);
     const server = createServer({
+      now: () => clock.now,
       ...options,
       store,
       sites: options.sites ?? SITES,
@@ -66,6 +76,7 @@ export async function startServer(options: HarnessOptions = {}): Promise<Harness
     store: current.store,
     dir,
     file,
+    clock,
     async restart() {
       await stop();
       current = await start(current.listening.port);

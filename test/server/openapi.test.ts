@@ -172,8 +172,25 @@ describe('docs/openapi.json', () => {
     const synced = await exchange('POST', '/v1/sync', 200, { token, body: { push, cursor: '' } });
     assert.equal((synced.records as unknown[]).length, 2);
     await exchange('POST', '/v1/sync', 200, { token, body: {} });
-    await exchange('POST', '/v1/sync', 400, { token, body: { push: [{ doc: 'cart' }] }, valid: false });
+    // A bad record is skipped and listed; only a body of the wrong shape is refused whole.
+    const skipped = await exchange('POST', '/v1/sync', 200, {
+      token,
+      body: { push: [{ doc: 'cart' }, { ...push[0], hlc: hlc(1) }] },
+      valid: false,
+    });
+    assert.deepEqual(
+      (skipped.rejected as { code: string }[]).map((r) => r.code),
+      ['invalid_record', 'stale_record'],
+    );
+    await exchange('POST', '/v1/sync', 400, { token, body: { push: 'x' }, valid: false });
     await exchange('POST', '/v1/sync', 400, { token, body: { cursor: 'abc' }, valid: false });
+    // A cursor from before a compaction: the answer starts over and says so.
+    h.clock.now += 31 * 24 * 60 * 60 * 1000;
+    await h.store.compactTombstones(h.clock.now - 30 * 24 * 60 * 60 * 1000);
+    const beforeTombstone = String(Number(synced.cursor) - 1); // sku-1's, the tombstone came next
+    const reset = await exchange('POST', '/v1/sync', 200, { token, body: { cursor: beforeTombstone } });
+    assert.equal(reset.reset, true);
+    h.clock.now -= 31 * 24 * 60 * 60 * 1000;
     await exchange('POST', '/v1/sync', 401, { body: { push: [] } });
     await exchange('POST', '/v1/sync', 403, { token, body: { push: [] }, ...cut });
     await exchange('POST', '/v1/sync', 413, { token, raw: 'x'.repeat(10 * 1024 * 1024) });

@@ -3,5 +3,7 @@
 // a two-core machine. Run one module alone with `node --import tsx --test test/server/protocol/sync.ts`.
 import './protocol/devices.ts';
 import './protocol/sync.ts';
+import './protocol/tombstones.ts';
 import './protocol/stream.ts';
 import './protocol/handoff.ts';
+import './protocol/reprice.ts';

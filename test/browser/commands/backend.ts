@@ -51,6 +51,14 @@ export function backendPlugin(): BackendPlugin {
           { id: 'test', writeKey: 'test-key', origins: devOrigins, secret: TEST_SITE_SECRET },
           // For CORS-refusal tests: this site accepts no origin the test pages can have.
           { id: 'locked', writeKey: 'locked-key', origins: ['https://elsewhere.example'] },
+          // For cart-reprice.test.ts: its cart lines are checked against a catalog. A site of its own,
+          // as every other test's lines would be flagged unknown on the `test` site.
+          {
+            id: 'priced',
+            writeKey: 'priced-key',
+            origins: devOrigins,
+            catalog: { tee: { price: 19.9, currency: 'EUR' } },
+          },
         ],
       };
       server = createServer(options);
@@ -90,6 +98,10 @@ export function backendPlugin(): BackendPlugin {
         }
         case 'backend-drop-streams':
           return running().server.faults.dropStreams();
+        case 'backend-compact':
+          // Every tombstone is older than a horizon in the future: waiting 30 days is not a test.
+          await running().store.compactTombstones(Date.now() + 1);
+          return true;
         case 'device-offline': {
           // A device is a context of its own, so Playwright's context.setOffline() fits (unlike the test's
           // own context, see network.ts): the context is found by a marker in its pages' URLs.

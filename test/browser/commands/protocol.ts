@@ -33,6 +33,8 @@ export interface CommandPayloads {
   /** Closes the server and starts a new one on the same port and SQLite file, `downMs` later. */
   'backend-restart': { downMs?: number } | undefined;
   'backend-drop-streams': undefined;
+  /** Compacts every tombstone now, as the server does with those past the 30-day horizon. */
+  'backend-compact': undefined;
   /** Takes the device (a context of its own) whose page URL contains `match` off or back on the network. */
   'device-offline': { match: string; offline: boolean };
   'tab-open': { url: string };
@@ -67,6 +69,7 @@ export interface CommandResults {
   'backend-restart': true;
   /** How many streams were cut. */
   'backend-drop-streams': number;
+  'backend-compact': true;
   'device-offline': true;
   'tab-open': string;
   'device-open': string;

@@ -25,6 +25,8 @@ export interface SyncBody {
   cursor: string;
   profileId: string;
   more: boolean;
+  rejected: { hlc: string | null; code: string; message: string }[];
+  reset?: boolean;
 }
 
 /** Calls an endpoint with a JSON body and, when given, the device token. */

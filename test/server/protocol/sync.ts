@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { type ErrorBody, type Harness, SHOP_ORIGIN, startServer } from '../helpers.ts';
-import { api, hlc, line, register, sync, type TestDevice, type WireRecord } from './client.ts';
+import { api, hlc, line, register, type SyncBody, sync, type TestDevice, type WireRecord } from './client.ts';
 
 describe('document sync (§3)', () => {
   let h: Harness;
@@ -101,33 +101,52 @@ describe('document sync (§3)', () => {
   });
 
   describe('POST /v1/sync: validation', () => {
-    const bad: [string, unknown, RegExp][] = [
-      ['a non-array push', { doc: 'cart' }, /"push" must be an array/],
-      ['a record that is not an object', ['x'], /push\[0\] must be an object/],
-      ['an empty doc', [{ ...line('a', 1, T), doc: '' }], /push\[0\]\.doc must be a non-empty string/],
-      ['a key over 256 chars', [{ ...line('a', 1, T), key: 'k'.repeat(257) }], /push\[0\]\.key .*256/],
-      ['a malformed hlc', [line('a', 1, T), { ...line('b', 1, T), hlc: '2024-01-01' }], /push\[1\]\.hlc/],
-      ['an hlc with a long replica', [{ ...line('a', 1, T), hlc: hlc(T, 0, 'r'.repeat(33)) }], /hlc/],
-      ['a non-boolean deleted', [{ ...line('a', 1, T), deleted: 'yes' }], /deleted must be a boolean/],
-      ['a missing value', [{ doc: 'cart', key: 'a', hlc: hlc(T) }], /value is required/],
-      ['a value over 16 KB', [{ ...line('a', 1, T), value: 'x'.repeat(16 * 1024) }], /16 KB/],
+    const bad: [string, unknown, string | null, RegExp][] = [
+      ['a record that is not an object', 'x', null, /push\[1\] must be an object/],
+      ['an empty doc', { ...line('b', 1, T), doc: '' }, hlc(T), /push\[1\]\.doc must be a non-empty string/],
+      ['a key over 256 chars', { ...line('b', 1, T), key: 'k'.repeat(257) }, hlc(T), /push\[1\]\.key .*256/],
+      ['a malformed hlc', { ...line('b', 1, T), hlc: '2024-01-01' }, null, /push\[1\]\.hlc/],
+      ['an hlc with a long replica', { ...line('b', 1, T), hlc: hlc(T, 0, 'r'.repeat(33)) }, null, /hlc/],
+      ['a non-boolean deleted', { ...line('b', 1, T), deleted: 'yes' }, hlc(T), /deleted must be a boolean/],
+      ['a missing value', { doc: 'cart', key: 'b', hlc: hlc(T) }, hlc(T), /value is required/],
+      ['a value over 16 KB', { ...line('b', 1, T), value: 'x'.repeat(16 * 1024) }, hlc(T), /16 KB/],
     ];
-    for (const [what, push, message] of bad) {
-      it(`rejects ${what} with 400 and merges nothing`, async () => {
-        const res = await pushRaw(push);
-        assert.equal(res.status, 400);
-        const error = await errorOf(res);
-        assert.equal(error.code, 'invalid_record');
-        assert.match(error.message, message);
-        assert.deepEqual((await sync(h.url, device)).records, [], 'the push is one unit');
+    for (const [what, record, rejectedHlc, message] of bad) {
+      it(`skips ${what}, reports it by hlc, and merges the rest of the push`, async () => {
+        const res = await pushRaw([line('a', 1, T), record, line('c', 3, T)]);
+        assert.equal(res.status, 200);
+        const body = (await res.json()) as SyncBody;
+        assert.equal(body.rejected.length, 1);
+        const [rejected] = body.rejected;
+        assert.deepEqual([rejected.hlc, rejected.code], [rejectedHlc, 'invalid_record']);
+        assert.match(rejected.message, message);
+        assert.deepEqual(
+          body.records.map((r) => r.key),
+          ['a', 'c'],
+          'the valid records landed and came back in the same answer',
+        );
       });
     }
+
+    it('answers rejected: [] when every record is valid, or when nothing was pushed', async () => {
+      assert.deepEqual((await sync(h.url, device, [line('a', 1, T)])).rejected, []);
+      assert.deepEqual((await sync(h.url, device)).rejected, []);
+    });
+
+    it('still refuses a push that is not an array, whole', async () => {
+      const res = await pushRaw({ doc: 'cart' });
+      assert.equal(res.status, 400);
+      const error = await errorOf(res);
+      assert.equal(error.code, 'invalid_record');
+      assert.match(error.message, /"push" must be an array/);
+    });
 
     it('rejects more than 500 records and a cursor it never handed out', async () => {
       const many = await pushRaw(Array.from({ length: 501 }, (_, i) => line(`k${i}`, 1, T)));
       assert.deepEqual([many.status, (await errorOf(many)).code], [400, 'too_many_records']);
-      const cursor = await pushRaw([], 'abc');
+      const cursor = await pushRaw([line('a', 1, T)], 'abc');
       assert.deepEqual([cursor.status, (await errorOf(cursor)).code], [400, 'invalid_cursor']);
+      assert.deepEqual((await sync(h.url, device)).records, [], 'a refused body merges nothing');
     });
 
     it('accepts a value of exactly 16 KB of JSON', async () => {
