@@ -1,6 +1,6 @@
 import type { MergePolicy } from './cart/merge.ts';
 import { httpDestination } from './destinations/collector.ts';
-import type { FormsConfig } from './forms/index.ts';
+import type { FormsConfig } from './forms/types.ts';
 import type { Destination, OmnikitConfig } from './types.ts';
 
 const NUMBERS = {

@@ -50,7 +50,7 @@ export interface Destination {
 
 import type { Cart } from './cart/cart.ts';
 import type { MergeChange, MergePolicy } from './cart/merge.ts';
-import type { Forms, FormsConfig } from './forms/index.ts';
+import type { Forms, FormsConfig } from './forms/types.ts';
 import type { Handoff } from './handoff/handoff.ts';
 
 /** Configuration for {@link createOmnikit}. */

@@ -1,7 +1,7 @@
 /** Calls `found` with every `<form data-omnikit-form>` of the page, now and whenever the DOM changes. */
 export function pickUp(found: (form: HTMLFormElement) => void): void {
   const scan = () => {
-    for (const form of document.querySelectorAll<HTMLFormElement>('form[data-omnikit-form]')) found(form);
+    for (const form of document.forms) if (form.dataset.omnikitForm) found(form);
   };
   const start = () => {
     scan();
