@@ -77,7 +77,7 @@ export default {
   groups: [
     {
       name: 'dist',
-      files: ['batching', 'envelope', 'consent', 'cart', 'linking', 'handoff', 'tabs'].map(
+      files: ['batching', 'envelope', 'consent', 'cart', 'linking', 'handoff', 'tabs', 'forms'].map(
         (name) => `test/browser/${name}.test.ts`,
       ),
       testRunnerHtml: runnerHtml(true),

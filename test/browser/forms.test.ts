@@ -19,6 +19,12 @@ import { fixtureUrl, resetBackend, storedEvents, waitFor } from './helpers.ts';
 import { type ClientPage, pagePool, wrap } from './sdk.ts';
 
 const SAVED = 700; // the 300 ms debounce, IndexedDB, and room on a busy machine
+/** URLs of the drafts code: the chunk of the script-tag build, or its modules from source. */
+const DRAFTS_CODE = String.raw`omnikit-forms\.js|/src/forms/(index|fields|values|submit)\.ts`;
+const draftsCode = (page: ClientPage) =>
+  page.eval<string[]>(
+    `performance.getEntriesByType('resource').map((e) => e.name).filter((n) => new RegExp(${js(DRAFTS_CODE)}).test(n))`,
+  );
 
 /** The form events stored on the server for a device, as [event, properties]. */
 async function formEvents(page: ClientPage) {
@@ -104,6 +110,33 @@ describe('form drafts on one device', function () {
     ].map(String)`);
     expect(answers).to.deep.equal(['undefined', 'undefined', 'undefined', 'undefined']);
     expect((await shop.errors()).map((e) => e.code)).to.deep.equal(Array(4).fill('invalid_argument'));
+  });
+
+  it('fetches no drafts code until the page has a form to keep', async () => {
+    const shop = await openShop(pool, {}, '<form id="search"><input name="q"></form>');
+    expect(await shop.eval(`typeof omnikit.forms.watch`)).to.equal('function');
+    await shop.act('fill', '[name=q]', 'boots');
+    await sleep(300);
+    // The drafts code is a chunk (omnikit-forms.js, or the modules from source).
+    expect(await draftsCode(shop)).to.deep.equal([]);
+    await addForm(shop);
+    await waitFor(async () => (await draftsCode(shop)).length > 0, { message: 'loaded for a form' });
+  });
+
+  it('reports drafts code that cannot be loaded, and throws nothing into the page', async () => {
+    const shop = await pool.open({ flushInterval: 50 });
+    await shop.eval(`window.__thrown = [];
+      addEventListener('error', (e) => __thrown.push(String(e.message)));
+      addEventListener('unhandledrejection', (e) => __thrown.push(String(e.reason)))`);
+    await shop.block(DRAFTS_CODE);
+    await addForm(shop);
+    expect(await shop.eval(`omnikit.forms.watch('#shipping').restore().then(() => 'settled')`)).to.equal(
+      'settled',
+    );
+    await shop.eval(`omnikit.forms.watch('#shipping').complete()`);
+    await sleep(100);
+    expect((await shop.errors()).map((e) => e.code)).to.deep.equal(['internal']);
+    expect(await shop.eval('__thrown')).to.deep.equal([]);
   });
 
   it('fills another tab’s changes live, but never a field the customer typed on this page', async () => {

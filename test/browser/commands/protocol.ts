@@ -50,6 +50,8 @@ export interface CommandPayloads {
   /** What a tab or device sent so far. */
   'tab-requests': { id: string };
   'tab-reload': { id: string };
+  /** Fails every later request of the tab whose URL matches `pattern` (a RegExp source), as a network error. */
+  'tab-block': { id: string; pattern: string };
   'tab-close': { id: string; runBeforeUnload?: boolean };
   'tab-hide': { id: string };
   'tab-show': { id: string };
@@ -78,6 +80,7 @@ export interface CommandResults {
   'tab-act': true;
   'tab-requests': SentRequest[];
   'tab-reload': true;
+  'tab-block': true;
   'tab-close': true;
   'tab-hide': true;
   'tab-show': true;

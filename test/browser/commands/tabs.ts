@@ -108,6 +108,11 @@ export function tabsPlugin(): TestRunnerPlugin {
         }
         case 'tab-requests':
           return get((payload as CommandPayloads['tab-requests']).id).requests;
+        case 'tab-block': {
+          const { id, pattern } = payload as CommandPayloads['tab-block'];
+          await get(id).page.route(new RegExp(pattern), (route) => route.abort());
+          return true;
+        }
         case 'tab-reload': {
           const { id } = payload as CommandPayloads['tab-reload'];
           await get(id).page.reload({ waitUntil: 'load' });
