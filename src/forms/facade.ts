@@ -19,16 +19,16 @@ export function formsFacade(code: () => Promise<WatchForm | undefined>, report: 
       if (handle && !options) return handle;
       if (!handle && !(form?.tagName === 'FORM' && (options?.id || form.dataset.omnikitForm)))
         return void report('invalid_argument', 'forms.watch: not a form, or no id');
-      // What the customer types before the drafts code is here goes to it, so a restore spares it.
       let typed: Event[] | undefined = [];
-      if (!handle)
-        for (const type of ['input', 'change']) form.addEventListener(type, (e) => typed?.push(e), true);
       const watched = code().then((watch) => {
         const h = watch?.(form, options, typed);
         typed = undefined;
         return h;
       });
       if (!handle) {
+        // What the customer types before the drafts code is here goes to it, so a restore spares it
+        // (`input` is enough: checkboxes, radios and selects fire it too).
+        form.addEventListener('input', (e) => typed?.push(e), true);
         handle = {
           restore: () => watched.then((h) => h?.restore()),
           complete: () => watched.then((h) => h?.complete()),
