@@ -20,7 +20,6 @@ const resolve = () =>
  * test group runs the main flows against the minified build.
  */
 const INTERNAL_PROPERTIES = [
-  'allow',
   'allowed',
   'delMany',
   'durable',
@@ -132,6 +131,7 @@ export default [
   scriptTag('src/script/omnikit.ts', 'dist/omnikit.js'),
   scriptChunk('handoff', 'src/handoff/handoff.ts'),
   scriptChunk('merge', 'src/cart/merge.ts'),
+  scriptChunk('forms', 'src/forms/index.ts'),
   scriptTag('src/script/tracker.ts', 'dist/omnikit-tracker.js', false),
   {
     input: 'src/index.ts',

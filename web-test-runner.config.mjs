@@ -30,6 +30,24 @@ export default {
   // One file at a time: all files share one backend and inject faults into it.
   concurrency: 1,
   testFramework: { config: { timeout: 20_000 } },
+  // A shop's own form endpoint: `POST /test/echo?status=422` answers that status with the body it got;
+  // `?next=URL` answers 303 to it, as a shop's server does after a form post that navigated.
+  middleware: [
+    async (ctx, next) => {
+      if (ctx.path !== '/test/echo') return next();
+      if (ctx.query.next) {
+        ctx.status = 303;
+        return ctx.redirect(String(ctx.query.next));
+      }
+      ctx.status = Number(ctx.query.status) || 200;
+      ctx.type = 'text/plain';
+      ctx.body = await new Promise((resolve) => {
+        let body = '';
+        ctx.req.on('data', (chunk) => (body += chunk));
+        ctx.req.on('end', () => resolve(body || 'ok'));
+      });
+    },
+  ],
   testsFinishTimeout: 300_000, // a whole file; the 120 s default is short for files of retry tests
   browsers: [
     playwrightLauncher({
@@ -59,7 +77,7 @@ export default {
   groups: [
     {
       name: 'dist',
-      files: ['batching', 'envelope', 'consent', 'cart', 'linking', 'handoff', 'tabs'].map(
+      files: ['batching', 'envelope', 'consent', 'cart', 'linking', 'handoff', 'tabs', 'forms'].map(
         (name) => `test/browser/${name}.test.ts`,
       ),
       testRunnerHtml: runnerHtml(true),

@@ -14,6 +14,7 @@ const ARTIFACTS = [
   // Chunks the full script-tag client fetches on demand (src/chunks/load.ts), beside omnikit.js.
   { file: 'dist/omnikit-handoff.js', label: 'chunk: handoff flow', budget: 1024 },
   { file: 'dist/omnikit-merge.js', label: 'chunk: guest-cart merge', budget: 1024 },
+  { file: 'dist/omnikit-forms.js', label: 'chunk: form drafts', budget: 2 * 1024 },
   { file: 'dist/omnikit.mjs', label: 'npm (ESM, deps external)', budget: null },
 ];
 

@@ -56,6 +56,11 @@ const shop = createHttpServer(async (req, res) => {
         JSON.stringify({ userId, traits: user, userHash: userHashOf(secret, userId) }),
       );
     }
+    if (req.method === 'POST' && url.pathname === '/api/order') {
+      // The shop accepts any order; a real one would check the address and take the payment here.
+      req.resume();
+      return send(res, 201, 'application/json', JSON.stringify({ orderId: `o-${Date.now()}` }));
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return send(res, 405, 'text/plain', 'Method not allowed');
     if (url.pathname === '/omnikit.js') {

@@ -265,6 +265,7 @@ export function createClient(config: OmnikitConfig, continuityOf?: typeof create
     Object.defineProperties(client, {
       cart: { get: () => continuity?.cart },
       handoff: { get: () => continuity?.handoff },
+      forms: { get: () => continuity?.forms },
     });
   }
 

@@ -1,5 +1,6 @@
 import type { MergePolicy } from './cart/merge.ts';
 import { httpDestination } from './destinations/collector.ts';
+import type { FormsConfig } from './forms/types.ts';
 import type { Destination, OmnikitConfig } from './types.ts';
 
 const NUMBERS = {
@@ -21,6 +22,7 @@ export type Settings = typeof NUMBERS & {
   consent: 'granted' | 'pending';
   cookieDomain?: string;
   debug: boolean;
+  forms?: FormsConfig;
 };
 
 /** Fills in defaults and turns destination descriptions into destinations; lists what was wrong. */
@@ -60,6 +62,7 @@ export function settingsOf(config: OmnikitConfig): { settings: Settings; problem
       consent: c.consent === 'pending' ? 'pending' : 'granted',
       cookieDomain: c.cookieDomain,
       debug: c.debug === true,
+      forms: c.forms,
     },
   };
 }

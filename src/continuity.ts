@@ -3,7 +3,11 @@ import { toStored } from './cart/line.ts';
 import { load } from './chunks/load.ts';
 import type { Settings } from './config.ts';
 import type { Emitter } from './core/emitter.ts';
+import { inBrowser } from './core/env.ts';
 import type { Report } from './core/report.ts';
+import { formsFacade } from './forms/facade.ts';
+import { pickUp } from './forms/pick-up.ts';
+import type { WatchForm } from './forms/types.ts';
 import type { Handoff } from './handoff/handoff.ts';
 import { HANDOFF_PARAM } from './handoff/param.ts';
 import type { Kv } from './storage/kv.ts';
@@ -27,13 +31,18 @@ export interface ContinuityInternals {
 export function createContinuity(s: Settings, o: ContinuityInternals, client: () => Omnikit) {
   const track = (event: string, properties: Properties) => client().track(event, properties);
   const fail = (error: Error) => void o.report('internal', `${error.message}`, error);
+  const anonymousId = () => client().anonymousId() ?? '';
   let parts: { sync: Sync; cart: Cart; handoff: Handoff };
   let checkout = false;
+  // Unless the site syncs them, form drafts stay on the device, and a page whose only part in
+  // continuity is a form registers no device and opens no stream (`local` until something else starts).
+  const localForms = !s.forms?.sync;
+  const keepLocal = (doc: string) => localForms && doc.startsWith('form:');
+  let local = true;
 
-  const start = () => {
+  const start = (onlyLocal = false) => {
     if (!parts) {
-      const anonymousId = () => client().anonymousId() ?? '';
-      const sync = createSync({ ...s, ...o, endpoint: s.endpoint ?? '', anonymousId });
+      const sync = createSync({ ...s, ...o, endpoint: s.endpoint ?? '', anonymousId, local: keepLocal });
       parts = {
         sync,
         cart: createCart(sync.doc('cart'), track, o.report),
@@ -47,9 +56,18 @@ export function createContinuity(s: Settings, o: ContinuityInternals, client: ()
         },
       };
     }
-    if (s.endpoint && o.allowed()) parts.sync.start();
+    local &&= onlyLocal;
+    if ((s.endpoint || local) && o.allowed()) parts.sync.start(local);
     return parts;
   };
+  let formsCode: Promise<WatchForm | undefined> | undefined;
+  // The drafts code is a chunk: a page that watches no form never fetches it.
+  const forms = formsFacade(() => {
+    const { sync } = start(localForms); // the store loads meanwhile
+    formsCode ??= load('forms').then((f) => f.createForms(sync, client, o.report, s.forms), fail);
+    return formsCode;
+  }, o.report);
+  if (inBrowser()) pickUp((form) => forms.watch(form));
   let pendingLink: [string, string] | undefined;
   const identify = async (userId: string, userHash: string): Promise<void> => {
     if (checkout) {
@@ -78,6 +96,7 @@ export function createContinuity(s: Settings, o: ContinuityInternals, client: ()
     get handoff() {
       return start().handoff;
     },
+    forms,
     /**
      * Links this device to a verified user; a guest cart is merged into the account's once, by the
      * policy. During a checkout the link itself waits until it ends, so the device keeps showing the
@@ -96,7 +115,7 @@ export function createContinuity(s: Settings, o: ContinuityInternals, client: ()
     },
     /** Storage became allowed: start syncing what the page already touched. */
     allow(): void {
-      if (parts) start();
+      if (parts) start(local);
     },
     /** Log out: this customer's documents leave the device; a fresh anonymous device starts. */
     reset: () => {

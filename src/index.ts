@@ -6,6 +6,7 @@ export type { Cart } from './cart/cart.ts';
 export type { CartLine, ProductInput } from './cart/line.ts';
 export type { MergeChange, MergePolicy } from './cart/merge.ts';
 export { httpDestination, segmentDestination } from './destinations/collector.ts';
+export type { FormHandle, Forms, FormsConfig, WatchOptions } from './forms/types.ts';
 export type { Handoff, HandoffSummary, IncomingHandoff } from './handoff/handoff.ts';
 export type {
   Delivery,

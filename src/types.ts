@@ -50,6 +50,7 @@ export interface Destination {
 
 import type { Cart } from './cart/cart.ts';
 import type { MergeChange, MergePolicy } from './cart/merge.ts';
+import type { Forms, FormsConfig } from './forms/types.ts';
 import type { Handoff } from './handoff/handoff.ts';
 
 /** Configuration for {@link createOmnikit}. */
@@ -84,6 +85,8 @@ export interface OmnikitConfig {
   sessionTimeout?: number;
   /** How a guest cart joins the account's on first verified identify. Default `max`. */
   cartMerge?: MergePolicy;
+  /** Form drafts: `sync` them to linked devices (default: this device only), `maxAge`, `allow`/`deny` field names. */
+  forms?: FormsConfig;
 }
 
 /** Codes of the `error` event. */
@@ -135,6 +138,8 @@ export interface Omnikit {
   readonly cart: Cart;
   /** "Continue on another device" without logging in. */
   readonly handoff: Handoff;
+  /** Drafts of forms, restored on the customer's next visit (and other devices, with `forms.sync`). */
+  readonly forms: Forms;
   /** Consent seam: while pending, events wait in memory and nothing is stored. */
   consent: { grant(): void; deny(): void; readonly state: 'pending' | 'granted' | 'denied' };
   /** Sends what waits now; resolves when this tab has tried. */

@@ -52,6 +52,7 @@ export function createSync(o: SyncOptions): Sync {
   let kv: Kv;
   let meta: Meta = {};
   let started = false;
+  let online = false;
   let rewind = false;
   let channel: BroadcastChannel | undefined;
   let failures = 0;
@@ -182,7 +183,7 @@ export function createSync(o: SyncOptions): Sync {
       if (rewind) meta.c = '';
       rewind = false;
       for (let more = true; more; ) {
-        const pending = (await stored(kv)).filter((r) => r.p);
+        const pending = (await stored(kv)).filter((r) => r.p && !o.local?.(r.doc));
         const push = pending.slice(0, MAX_PUSH).map(({ p, ...r }) => r);
         const a = await authed((token) => http<Answer>('sync', { push, cursor: meta.c ?? '' }, token));
         if (a.profileId !== meta.i) {
@@ -245,35 +246,40 @@ export function createSync(o: SyncOptions): Sync {
     if (started) journal(undefined, [record]);
     post({ r: apply([record], 'local', 1) });
     if (started) queue(async () => journal((r) => r.hlc !== record.hlc));
-    if (started) kick(50);
+    if (started && !o.local?.(doc)) kick(50);
   };
   return {
-    start() {
-      if (started || !inBrowser()) return;
-      started = true;
-      kv = o.openKv(`omnikit-docs-${writeKey}`);
-      const early = journal();
-      void put(
-        kv,
-        early.map((r) => ({ ...r, p: 1 })),
-      )
-        .then(() => load(kv, docs, clock))
-        .then((records) => {
-          journal((r) => !early.some((e) => e.hlc === r.hlc));
-          notify(listeners, records, 'remote');
-          loaded();
-        });
-      if (typeof BroadcastChannel === 'function') {
-        channel = new BroadcastChannel(`omnikit-sync:${writeKey}`);
-        channel.onmessage = ({ data: m }: MessageEvent<Message>) => {
-          if ('r' in m) apply(m.r, 'remote');
-          else if ('f' in m) clear(m.f);
-          else {
-            if (m.c) clear();
-            stream.restart();
-          }
-        };
+    start(local) {
+      if (!inBrowser()) return;
+      if (!started) {
+        started = true;
+        kv = o.openKv(`omnikit-docs-${writeKey}`);
+        const early = journal();
+        void put(
+          kv,
+          early.map((r) => ({ ...r, p: 1 })),
+        )
+          .then(() => load(kv, docs, clock))
+          .then((records) => {
+            journal((r) => !early.some((e) => e.hlc === r.hlc));
+            notify(listeners, records, 'remote');
+            loaded();
+          });
+        if (typeof BroadcastChannel === 'function') {
+          channel = new BroadcastChannel(`omnikit-sync:${writeKey}`);
+          channel.onmessage = ({ data: m }: MessageEvent<Message>) => {
+            if ('r' in m) apply(m.r, 'remote');
+            else if ('f' in m) clear(m.f);
+            else {
+              if (m.c) clear();
+              stream.restart();
+            }
+          };
+        }
       }
+      // Local-only documents need the store and the tabs, not a device, a sync or a stream.
+      if (local || online) return;
+      online = true;
       const first = sync();
       // One stream per browser: the tab holding the lock streams; without Web Locks every tab does.
       electLeader(`omnikit:stream:${writeKey}`, () => void first.then(stream.run));
@@ -293,7 +299,7 @@ export function createSync(o: SyncOptions): Sync {
         post({ f: name });
         rewind = true;
       }),
-    sync: () => (started ? sync() : Promise.resolve()),
+    sync: () => (online ? sync() : Promise.resolve()),
     call,
     identify: (userId, userHash) =>
       call<{ profileId: string; wasAnonymous: boolean }>('identify', { userId, userHash }, async (a) => {

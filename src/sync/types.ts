@@ -20,6 +20,11 @@ export interface SyncOptions {
   report: Report;
   /** The device's anonymous id, sent when it registers. */
   anonymousId: () => string;
+  /**
+   * Documents kept on this device only: stored and shared with its tabs, never pushed (their
+   * records stay pending, so they would be pushed if a later page stops calling them local).
+   */
+  local?: (doc: string) => boolean;
   /** First retry delay (ms), doubled per failure with jitter (the client passes its setting). */
   retryBaseDelay: number;
   /** Longest retry delay (ms). */
@@ -50,8 +55,11 @@ export interface SyncDoc {
 
 /** The sync engine: documents kept locally and replicated through the backend (protocol §2–§4). */
 export interface Sync {
-  /** Loads local documents, registers the device if needed, syncs, opens the stream. */
-  start(): void;
+  /**
+   * Loads local documents, registers the device if needed, syncs, opens the stream. With `local`,
+   * only loads them (for local-only documents), until a start without it.
+   */
+  start(local?: boolean): void;
   /** The live document `name`. */
   doc(name: string): SyncDoc;
   /** Pushes pending writes and pulls what changed; never throws (problems are reported). */

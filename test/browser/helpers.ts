@@ -6,8 +6,10 @@ import type {
   CommandPayloads,
   CommandResults,
   EventFilterPayload,
+  SentRequest,
   ServerStats,
   StoredEvent,
+  StoredRecord,
 } from './commands/protocol.ts';
 
 declare global {
@@ -19,7 +21,7 @@ declare global {
   }
 }
 
-export type { ServerStats, StoredEvent };
+export type { SentRequest, ServerStats, StoredEvent, StoredRecord };
 
 type Args<N extends CommandName> = CommandPayloads[N] extends undefined ? [] : [CommandPayloads[N]];
 
@@ -76,6 +78,11 @@ export function stats(): Promise<ServerStats> {
   return command('backend-stats');
 }
 
+/** Every document record the server's database holds for a site, all profiles, tombstones included. */
+export function storedRecords(siteId = 'test'): Promise<StoredRecord[]> {
+  return command('backend-records', { siteId });
+}
+
 /** Closes the backend and starts a new one on the same port and database, `downMs` later. */
 export async function restartBackend(downMs = 0): Promise<void> {
   await command('backend-restart', { downMs });
@@ -116,9 +123,19 @@ export async function waitFor<T>(
 
 export interface Tab {
   readonly id: string;
+  /** Acts as a customer would, with trusted events: `act('fill', '[name=city]', 'Lyon')`. */
+  act(
+    action: 'fill' | 'check' | 'uncheck' | 'select' | 'click',
+    selector: string,
+    value?: string | string[],
+  ): Promise<void>;
+  /** Every request the tab sent so far, as the browser saw it leave (across reloads). */
+  requests(): Promise<SentRequest[]>;
   /** Evaluates a JS expression in the tab; promises are awaited; the result must be serialisable. */
   eval<T = unknown>(expression: string): Promise<T>;
   reload(): Promise<void>;
+  /** Fails the tab's later requests to URLs matching `pattern` (a RegExp source), as a network error. */
+  block(pattern: string): Promise<void>;
   close(opts?: { runBeforeUnload?: boolean }): Promise<void>;
   /** Emulated: headless Chromium never really hides a page (see commands/tabs.ts). */
   hide(): Promise<void>;
@@ -133,7 +150,10 @@ function tabHandle(id: string): Tab {
       if (r.error !== undefined) throw new Error(`${id}: ${r.error}`);
       return r.value as T;
     },
+    act: (action, selector, value) => command('tab-act', { id, action, selector, value }).then(() => {}),
+    requests: () => command('tab-requests', { id }),
     reload: () => command('tab-reload', { id }).then(() => {}),
+    block: (pattern) => command('tab-block', { id, pattern }).then(() => {}),
     close: (opts = {}) => command('tab-close', { id, ...opts }).then(() => {}),
     hide: () => command('tab-hide', { id }).then(() => {}),
     show: () => command('tab-show', { id }).then(() => {}),

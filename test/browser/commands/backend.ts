@@ -4,8 +4,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestRunnerPlugin } from '@web/test-runner';
+import Database from 'better-sqlite3';
 import { createServer, type EventStore, openSqliteStore } from '../../../server/index.ts';
-import type { CommandPayloads, FaultPayload } from './protocol.ts';
+import type { CommandPayloads, FaultPayload, StoredRecord } from './protocol.ts';
 import { sessionPage } from './session-page.ts';
 
 /** The HMAC secret of the `test` site, for identify (the browser tests compute userHash with it). */
@@ -123,6 +124,22 @@ export function backendPlugin(): BackendPlugin {
         }
         case 'backend-stats':
           return running().server.stats();
+        case 'backend-records': {
+          // The database file itself, not the store's API: what is there, whoever put it there.
+          if (!dir) throw new Error('The test backend is not running.');
+          const db = new Database(join(dir, 'events.sqlite'), { readonly: true });
+          try {
+            const siteId = (payload as CommandPayloads['backend-records'])?.siteId ?? 'test';
+            const rows = db
+              .prepare<[string], Omit<StoredRecord, 'deleted'> & { deleted: number }>(
+                'SELECT profile_id AS profileId, doc, key, value, deleted FROM records WHERE site_id = ?',
+              )
+              .all(siteId);
+            return rows.map((r): StoredRecord => ({ ...r, deleted: r.deleted === 1 }));
+          } finally {
+            db.close();
+          }
+        }
         default:
           return undefined; // not ours: let the next plugin answer
       }

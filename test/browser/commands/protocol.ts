@@ -28,6 +28,8 @@ export interface CommandPayloads {
   'backend-fault': FaultPayload;
   'backend-events': { siteId?: string; filter?: EventFilterPayload };
   'backend-stats': undefined;
+  /** Every document record of a site in the server's database, all profiles, tombstones included. */
+  'backend-records': { siteId?: string } | undefined;
   /** Closes the server and starts a new one on the same port and SQLite file, `downMs` later. */
   'backend-restart': { downMs?: number } | undefined;
   'backend-drop-streams': undefined;
@@ -38,7 +40,18 @@ export interface CommandPayloads {
   'tab-open': { url: string };
   'device-open': { url: string };
   'tab-eval': { id: string; expression: string };
+  /** Acts on the element `selector` matches as a customer would (Playwright: trusted events). */
+  'tab-act': {
+    id: string;
+    action: 'fill' | 'check' | 'uncheck' | 'select' | 'click';
+    selector: string;
+    value?: string | string[];
+  };
+  /** What a tab or device sent so far. */
+  'tab-requests': { id: string };
   'tab-reload': { id: string };
+  /** Fails every later request of the tab whose URL matches `pattern` (a RegExp source), as a network error. */
+  'tab-block': { id: string; pattern: string };
   'tab-close': { id: string; runBeforeUnload?: boolean };
   'tab-hide': { id: string };
   'tab-show': { id: string };
@@ -54,6 +67,7 @@ export interface CommandResults {
   'backend-fault': true;
   'backend-events': StoredEvent[];
   'backend-stats': ServerStats;
+  'backend-records': StoredRecord[];
   'backend-restart': true;
   /** How many streams were cut. */
   'backend-drop-streams': number;
@@ -63,7 +77,10 @@ export interface CommandResults {
   'device-open': string;
   /** Wrapped so that an `undefined` value survives; a page error comes back as `error`. */
   'tab-eval': { value?: unknown; error?: string };
+  'tab-act': true;
+  'tab-requests': SentRequest[];
   'tab-reload': true;
+  'tab-block': true;
   'tab-close': true;
   'tab-hide': true;
   'tab-show': true;
@@ -71,3 +88,20 @@ export interface CommandResults {
 }
 
 export type CommandName = keyof CommandPayloads;
+
+/** A request a page made, as Playwright saw it leave. */
+export interface SentRequest {
+  url: string;
+  method: string;
+  body: string | null;
+}
+
+/** A row of the server's `records` table (documents), read straight from SQLite. */
+export interface StoredRecord {
+  profileId: string;
+  doc: string;
+  key: string;
+  /** The value's JSON as stored. */
+  value: string;
+  deleted: boolean;
+}

@@ -2,13 +2,15 @@
 // storage, like another tab of the same site); "devices" get a new context (empty storage).
 import type { TestRunnerPlugin } from '@web/test-runner';
 import type { BrowserContext, Page } from 'playwright-core';
-import type { CommandPayloads } from './protocol.ts';
+import type { CommandPayloads, SentRequest } from './protocol.ts';
 import { sessionPage } from './session-page.ts';
 
 type Visibility = 'hidden' | 'visible';
 
 interface Tab {
   page: Page;
+  /** Every request the page made (across reloads and navigations), for asserting on what left it. */
+  requests: SentRequest[];
   /** The test page that opened it. */
   owner: Page;
   /** Set for devices: the context is theirs alone and closes with them. */
@@ -64,7 +66,9 @@ export function tabsPlugin(): TestRunnerPlugin {
     }
     const page = await (ownContext ?? owner.context()).newPage();
     const id = `${newDevice ? 'device' : 'tab'}-${nextId++}`;
-    tabs.set(id, { page, ownContext, owner });
+    const requests: SentRequest[] = [];
+    page.on('request', (r) => requests.push({ url: r.url(), method: r.method(), body: r.postData() }));
+    tabs.set(id, { page, ownContext, owner, requests });
     try {
       await page.goto(url, { waitUntil: 'load' });
     } catch (error) {
@@ -92,6 +96,22 @@ export function tabsPlugin(): TestRunnerPlugin {
           } catch (error) {
             return { error: error instanceof Error ? error.message : String(error) };
           }
+        }
+        case 'tab-act': {
+          // Real input, as a customer makes it: trusted events, focus, keystrokes.
+          const { id, action, selector, value } = payload as CommandPayloads['tab-act'];
+          const { page } = get(id);
+          if (action === 'fill') await page.fill(selector, `${value}`);
+          else if (action === 'select') await page.selectOption(selector, value ?? null);
+          else await page[action](selector);
+          return true;
+        }
+        case 'tab-requests':
+          return get((payload as CommandPayloads['tab-requests']).id).requests;
+        case 'tab-block': {
+          const { id, pattern } = payload as CommandPayloads['tab-block'];
+          await get(id).page.route(new RegExp(pattern), (route) => route.abort());
+          return true;
         }
         case 'tab-reload': {
           const { id } = payload as CommandPayloads['tab-reload'];
