@@ -35,7 +35,7 @@ export async function sizes(sdks: Sdk[]): Promise<SizeRow[]> {
       // What continuity costs a page on top of analytics (issue 3): the two builds differ only by it.
       // Gzip of the difference is not the difference of gzips; this row is the latter, what a page pays.
       rows.push({
-        label: 'Omnikit: sync + cart added to the tracker',
+        label: 'Omnikit: sync + cart + form pick-up added to the tracker',
         version: sdk.version,
         source: `dist/omnikit.js − dist/omnikit-tracker.js, each gzipped on its own: ${full.gzip} − ${only.gzip} = ${full.gzip - only.gzip} B`,
         raw: full.raw - only.raw,
@@ -43,9 +43,14 @@ export async function sizes(sdks: Sdk[]): Promise<SizeRow[]> {
         derived: true,
       });
       // Fetched by dist/omnikit.js only on the pages that use them (src/chunks/load.ts).
-      for (const chunk of ['handoff', 'merge']) {
+      const when = {
+        handoff: 'a handoff link made or opened',
+        merge: 'a guest cart merged',
+        forms: 'a form to keep a draft of',
+      };
+      for (const [chunk, use] of Object.entries(when)) {
         const file = `dist/omnikit-${chunk}.js`;
-        const source = `${file} (loaded on demand: ${chunk === 'handoff' ? 'a handoff link made or opened' : 'a guest cart merged'})`;
+        const source = `${file} (loaded on demand: ${use})`;
         rows.push({
           label: `Omnikit, ${chunk} chunk`,
           version: sdk.version,
