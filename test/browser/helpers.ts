@@ -268,3 +268,21 @@ export async function openSyncPage(
     setOffline: (offline) => (tab ? setOffline(offline) : setDeviceOffline(marker, offline)),
   };
 }
+
+/** Two devices (`phone`, `laptop`) identified as `user`, synced once, with their streams open. */
+export async function openLinkedSyncPair(user: string): Promise<[SyncPage, SyncPage]> {
+  const phone = await openSyncPage('phone');
+  const laptop = await openSyncPage('laptop');
+  await phone.identify(user);
+  await laptop.identify(user);
+  await Promise.all([phone.sync(), laptop.sync()]);
+  await new Promise((resolve) => setTimeout(resolve, 300)); // streams open
+  return [phone, laptop];
+}
+
+/** Waits until `page`'s `cart` document holds exactly `expected` (sorted by key). */
+export const seesCart = (page: SyncPage, expected: [string, unknown][], timeout = 5000) =>
+  waitFor(async () => JSON.stringify(await page.entries('cart')) === JSON.stringify(expected), {
+    timeout,
+    message: `${page.id} sees ${JSON.stringify(expected)}`,
+  });

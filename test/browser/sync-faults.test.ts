@@ -2,47 +2,32 @@
 import { expect } from '@open-wc/testing';
 import {
   fault,
+  openLinkedSyncPair,
   openSyncPage,
   resetBackend,
   restartBackend,
-  type SyncPage,
+  seesCart,
   stats,
   waitFor,
 } from './helpers.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function linkedPair(): Promise<[SyncPage, SyncPage]> {
-  const phone = await openSyncPage('phone');
-  const laptop = await openSyncPage('laptop');
-  await phone.identify('mei');
-  await laptop.identify('mei');
-  await Promise.all([phone.sync(), laptop.sync()]);
-  await sleep(300); // streams open
-  return [phone, laptop];
-}
-
-const sees = (page: SyncPage, expected: [string, unknown][], timeout = 5000) =>
-  waitFor(async () => JSON.stringify(await page.entries('cart')) === JSON.stringify(expected), {
-    timeout,
-    message: `${page.id} sees ${JSON.stringify(expected)}`,
-  });
-
 describe('sync when the backend fails', () => {
   beforeEach(resetBackend);
 
   it('retries 500s and a 429 (after Retry-After) until the write is through', async () => {
-    const [phone, laptop] = await linkedPair();
+    const [phone, laptop] = await openLinkedSyncPair('mei');
     const before = (await stats()).syncRequests;
     await fault.fail(3, 500, {}, '/v1/sync');
     await phone.set('cart', 'a', 1);
-    await sees(laptop, [['a', 1]]);
+    await seesCart(laptop, [['a', 1]]);
     expect((await stats()).syncRequests - before).to.be.at.least(4);
 
     await fault.fail(1, 429, { 'Retry-After': '1' }, '/v1/sync');
     const writtenAt = Date.now();
     await phone.set('cart', 'b', 2);
-    await sees(laptop, [
+    await seesCart(laptop, [
       ['a', 1],
       ['b', 2],
     ]);
@@ -52,16 +37,16 @@ describe('sync when the backend fails', () => {
   });
 
   it('catches up after the stream is cut, and after connections drop mid-sync', async () => {
-    const [phone, laptop] = await linkedPair();
+    const [phone, laptop] = await openLinkedSyncPair('mei');
     const opened = (await stats()).streamsOpened;
     // Cut every stream, then write at once: the change lands while the laptop is not listening.
     expect(await fault.dropStreams()).to.be.at.least(2);
     await phone.set('cart', 'a', 1);
-    await sees(laptop, [['a', 1]]);
+    await seesCart(laptop, [['a', 1]]);
     await waitFor(async () => (await stats()).streamsOpened >= opened + 2, { message: 'streams reopened' });
     await sleep(300);
     await phone.set('cart', 'b', 2); // live again, through the new streams
-    await sees(
+    await seesCart(
       laptop,
       [
         ['a', 1],
@@ -75,7 +60,7 @@ describe('sync when the backend fails', () => {
     await phone.set('cart', 'c', 3);
     await sleep(1000);
     await fault.clear();
-    await sees(laptop, [
+    await seesCart(laptop, [
       ['a', 1],
       ['b', 2],
       ['c', 3],
@@ -83,21 +68,21 @@ describe('sync when the backend fails', () => {
   });
 
   it('survives a server restart: writes made while it is down arrive once it is back', async () => {
-    const [phone, laptop] = await linkedPair();
+    const [phone, laptop] = await openLinkedSyncPair('mei');
     await phone.set('cart', 'a', 1);
-    await sees(laptop, [['a', 1]]);
+    await seesCart(laptop, [['a', 1]]);
     const restarting = restartBackend(800);
     await sleep(200); // down now: every request fails
     await phone.set('cart', 'b', 2);
     await laptop.remove('cart', 'a');
     await restarting;
     const expected: [string, unknown][] = [['b', 2]];
-    await sees(laptop, expected);
-    await sees(phone, expected);
+    await seesCart(laptop, expected);
+    await seesCart(phone, expected);
     // Same database, same tokens: still one profile, still live.
     await sleep(500);
     await laptop.set('cart', 'c', 3);
-    await sees(
+    await seesCart(
       phone,
       [
         ['b', 2],

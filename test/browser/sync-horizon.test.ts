@@ -2,35 +2,18 @@
 // compaction starts over instead of keeping what was removed, and a record the server refuses is
 // reported without holding back the device's other writes and pulls.
 import { expect } from '@open-wc/testing';
-import { fault, openSyncPage, resetBackend, type SyncPage, waitFor } from './helpers.ts';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function linkedPair(): Promise<[SyncPage, SyncPage]> {
-  const phone = await openSyncPage('phone');
-  const laptop = await openSyncPage('laptop');
-  await phone.identify('kai');
-  await laptop.identify('kai');
-  await Promise.all([phone.sync(), laptop.sync()]);
-  await sleep(300); // streams open
-  return [phone, laptop];
-}
-
-const sees = (page: SyncPage, expected: [string, unknown][]) =>
-  waitFor(async () => JSON.stringify(await page.entries('cart')) === JSON.stringify(expected), {
-    message: `${page.id} sees ${JSON.stringify(expected)}`,
-  });
+import { fault, openLinkedSyncPair, resetBackend, seesCart, waitFor } from './helpers.ts';
 
 describe('the sync horizon', function () {
   this.timeout(30_000);
   beforeEach(resetBackend);
 
   it('starts a device over when its cursor predates a compaction: a removal it missed does not come back', async () => {
-    const [phone, laptop] = await linkedPair();
+    const [phone, laptop] = await openLinkedSyncPair('kai');
     await phone.set('cart', 'shoe', { qty: 1 });
     await phone.set('cart', 'sock', { qty: 2 });
     await phone.sync();
-    await sees(laptop, [
+    await seesCart(laptop, [
       ['shoe', { qty: 1 }],
       ['sock', { qty: 2 }],
     ]);
@@ -45,18 +28,18 @@ describe('the sync horizon', function () {
 
     await laptop.setOffline(false);
     await laptop.sync();
-    await sees(laptop, [
+    await seesCart(laptop, [
       ['hat', { qty: 1 }],
       ['sock', { qty: 2 }],
     ]);
-    await sees(phone, [
+    await seesCart(phone, [
       ['hat', { qty: 1 }],
       ['sock', { qty: 2 }],
     ]);
   });
 
   it('reports a record the server refuses, and keeps syncing the rest', async () => {
-    const [phone, laptop] = await linkedPair();
+    const [phone, laptop] = await openLinkedSyncPair('kai');
     // A record two days ahead of the server's clock is refused (future_record); the page's clock
     // jumps for that one write only.
     await phone.eval(`(() => {
