@@ -66,14 +66,24 @@ const scriptChunks = () => ({
       : null,
 });
 
-/** A script-tag build: everything inlined, minified, global `Omnikit`. */
-const scriptTag = (input, file, continuity = true) => ({
+/**
+ * A script-tag build: everything inlined, minified, global `Omnikit`. `features` turns parts off:
+ * `continuity` (the tracker-only build), `forms` (only bench/size.mjs's core-only measurement).
+ */
+export const scriptTag = (input, file, features = {}) => ({
   input,
   // esbuild compiles, terser minifies: ~5 % smaller than esbuild's minifier, and size is a feature.
   plugins: [
     scriptChunks(),
     resolve(),
-    esbuild({ target: 'es2020', define: { ...define, __CONTINUITY__: String(continuity) } }),
+    esbuild({
+      target: 'es2020',
+      define: {
+        ...define,
+        __CONTINUITY__: String(features.continuity ?? true),
+        __FORMS__: String(features.forms ?? true),
+      },
+    }),
     minify(true),
   ],
   // No "use strict" prologue: the code is ES module code, strict-clean already.
@@ -132,7 +142,7 @@ export default [
   scriptChunk('handoff', 'src/handoff/handoff.ts'),
   scriptChunk('merge', 'src/cart/merge.ts'),
   scriptChunk('forms', 'src/forms/index.ts'),
-  scriptTag('src/script/tracker.ts', 'dist/omnikit-tracker.js', false),
+  scriptTag('src/script/tracker.ts', 'dist/omnikit-tracker.js', { continuity: false }),
   {
     input: 'src/index.ts',
     plugins: [dts()],

@@ -183,10 +183,8 @@ export function createClient(config: OmnikitConfig, continuityOf?: typeof create
       const title = name === undefined || check.id(name, 'page name');
       const props = check.record(properties, 'page properties');
       if (!title) return;
-      accept('page', (_, { path, referrer, search, title: pageTitle, url }) => ({
-        ...(name && { name }),
-        properties: { path, referrer, search, title: pageTitle, url, ...props },
-      }));
+      // The page context's fields are Segment's page properties.
+      accept('page', (_, page) => ({ ...(name && { name }), properties: { ...page, ...props } }));
     }),
     identify: guard((userId: string, traits?: Properties, options?: { userHash?: string }) => {
       const id = check.id(userId, 'identify user id');

@@ -13,6 +13,7 @@ import { HANDOFF_PARAM } from './handoff/param.ts';
 import type { Kv } from './storage/kv.ts';
 import { createSync, type Sync } from './sync/index.ts';
 import type { Omnikit, OmnikitEvents, Properties } from './types.ts';
+import { withForms } from './version.ts';
 
 /** What the client lends continuity beside its settings and public API. */
 export interface ContinuityInternals {
@@ -62,12 +63,14 @@ export function createContinuity(s: Settings, o: ContinuityInternals, client: ()
   };
   let formsCode: Promise<WatchForm | undefined> | undefined;
   // The drafts code is a chunk: a page that watches no form never fetches it.
-  const forms = formsFacade(() => {
-    const { sync } = start(localForms); // the store loads meanwhile
-    formsCode ??= load('forms').then((f) => f.createForms(sync, client, o.report, s.forms), fail);
-    return formsCode;
-  }, o.report);
-  if (inBrowser()) pickUp((form) => forms.watch(form));
+  const forms = withForms
+    ? formsFacade(() => {
+        const { sync } = start(localForms); // the store loads meanwhile
+        formsCode ??= load('forms').then((f) => f.createForms(sync, client, o.report, s.forms), fail);
+        return formsCode;
+      }, o.report)
+    : undefined;
+  if (forms && inBrowser()) pickUp((form) => forms.watch(form));
   let pendingLink: [string, string] | undefined;
   const identify = async (userId: string, userHash: string): Promise<void> => {
     if (checkout) {

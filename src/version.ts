@@ -10,3 +10,11 @@ declare const __CONTINUITY__: boolean;
  * every other build and when running from source.
  */
 export const withContinuity: boolean = typeof __CONTINUITY__ !== 'boolean' || __CONTINUITY__;
+
+declare const __FORMS__: boolean;
+
+/**
+ * False only in the bench's core-only build (tracker + sync + cart, bench/size.mjs), which measures
+ * issue 3's budget without the form pick-up; true in every shipped build and from source.
+ */
+export const withForms: boolean = typeof __FORMS__ !== 'boolean' || __FORMS__;

@@ -4,6 +4,8 @@ const MAX_RETRY_AFTER = 3_600_000;
 
 /** What came back from a request: `status` 0 for a network error. */
 export interface Answer {
+  /** A 2xx status. */
+  ok?: boolean;
   status: number;
   body: string;
   retryAfter?: number;
@@ -30,6 +32,7 @@ export async function request(url: string, init: RequestInit): Promise<Answer> {
   try {
     const response = await fetch(url, { credentials: 'omit', ...init });
     return {
+      ok: response.ok,
       status: response.status,
       body: await response.text().catch(() => ''),
       retryAfter: retryAfterMs(response.headers.get('Retry-After')),

@@ -25,7 +25,7 @@ export const createHttp =
       signal: AbortSignal.timeout?.(30_000),
     });
     const answer = json<{ error?: { code?: string } }>(r.body, {});
-    if (r.status < 200 || r.status > 299) {
+    if (!r.ok) {
       throw Object.assign(new Error(`${path}: ${r.status} ${answer.error?.code ?? r.body.slice(0, 100)}`), r);
     }
     return answer as T;

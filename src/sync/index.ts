@@ -1,6 +1,7 @@
 import { createArguments } from '../core/arguments.ts';
 import { createEmitter } from '../core/emitter.ts';
 import { inBrowser } from '../core/env.ts';
+import { randomId } from '../core/id.ts';
 import { backoff } from '../core/request.ts';
 import { jsonBytes } from '../core/sanitize.ts';
 import { electLeader } from '../delivery/leader.ts';
@@ -45,7 +46,7 @@ export function createSync(o: SyncOptions): Sync {
   const http = createHttp(endpoint);
   const check = createArguments(report);
   // A replica per page: tabs of one device have clocks of their own, so a shared id could repeat HLCs.
-  const clock = createClock(Math.random().toString(36).slice(2, 10));
+  const clock = createClock(randomId().slice(0, 8));
   const docs: Docs = new Map();
   const listeners: Listeners = createEmitter();
   const delay = (failures: number) => backoff(failures, o.retryBaseDelay, o.retryMaxDelay);
