@@ -51,18 +51,17 @@ export function settingsOf(config: OmnikitConfig): { settings: Settings; problem
   }
   return {
     problems,
+    // The rest of the config (endpoint, cookieDomain, forms) is taken as given.
     settings: {
+      ...c,
       ...numbers,
       writeKey: `${writeKey}`,
-      endpoint: c.endpoint,
       cartMerge: c.cartMerge ?? 'max',
       destinations,
       channel: c.channel || 'web',
       autoPage: c.autoPage !== false,
       consent: c.consent === 'pending' ? 'pending' : 'granted',
-      cookieDomain: c.cookieDomain,
       debug: c.debug === true,
-      forms: c.forms,
     },
   };
 }

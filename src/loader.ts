@@ -4,7 +4,7 @@
  * calls the stub snippet queued before the script arrived.
  */
 import type { Omnikit, OmnikitConfig } from './types.ts';
-import { withContinuity } from './version.ts';
+import { withContinuity, withForms } from './version.ts';
 
 type Queued = [keyof Omnikit, ...unknown[]];
 declare global {
@@ -18,7 +18,7 @@ const configOf = (data: DOMStringMap): OmnikitConfig => ({
   ...(data as unknown as OmnikitConfig),
   autoPage: data.autoPage !== 'false',
   debug: data.debug !== undefined && data.debug !== 'false',
-  ...(withContinuity && { forms: { sync: data.formsSync !== undefined && data.formsSync !== 'false' } }),
+  ...(withContinuity && withForms && { forms: { sync: data.formsSync !== undefined && data.formsSync !== 'false' } }),
 });
 
 /** Boots the page's client with `create`; must run while the script tag executes (currentScript). */
