@@ -21,11 +21,14 @@ const resolve = () =>
  */
 const INTERNAL_PROPERTIES = [
   'allowed',
+  'change',
   'delMany',
   'durable',
   'enqueue',
+  'fields',
   'flusher',
   'load',
+  'local',
   'mayFlush',
   'onSent',
   'openKv',
@@ -34,6 +37,7 @@ const INTERNAL_PROPERTIES = [
   'persistTo',
   'problems',
   'receive',
+  'record',
   'report',
   'restart',
   'run',

@@ -18,7 +18,8 @@ const configOf = (data: DOMStringMap): OmnikitConfig => ({
   ...(data as unknown as OmnikitConfig),
   autoPage: data.autoPage !== 'false',
   debug: data.debug !== undefined && data.debug !== 'false',
-  ...(withContinuity && withForms && { forms: { sync: data.formsSync !== undefined && data.formsSync !== 'false' } }),
+  ...(withContinuity &&
+    withForms && { forms: { sync: data.formsSync !== undefined && data.formsSync !== 'false' } }),
 });
 
 /** Boots the page's client with `create`; must run while the script tag executes (currentScript). */

@@ -1,13 +1,10 @@
-import { json, request, retryable as retryableStatus } from '../core/request.ts';
+import { json, request } from '../core/request.ts';
 
 /** A failed backend call: `status` 0 for a network error. */
 export interface HttpError extends Error {
   status: number;
   retryAfter?: number;
 }
-
-/** True when the failure is worth retrying later (network, 5xx, 408, 429). */
-export const retryable = ({ status }: HttpError): boolean => retryableStatus(status);
 
 /**
  * Calls the protocol's endpoints under `{endpoint}/v1/` (endpoint without a trailing slash): JSON in

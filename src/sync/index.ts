@@ -2,14 +2,14 @@ import { createArguments } from '../core/arguments.ts';
 import { createEmitter } from '../core/emitter.ts';
 import { inBrowser } from '../core/env.ts';
 import { randomId } from '../core/id.ts';
-import { backoff } from '../core/request.ts';
+import { backoff, retryable } from '../core/request.ts';
 import { jsonBytes } from '../core/sanitize.ts';
 import { electLeader } from '../delivery/leader.ts';
 import type { Kv } from '../storage/kv.ts';
 import type { JsonValue } from '../types.ts';
 import { type Listeners, notify, takeOut, view } from './docs.ts';
 import { createClock } from './hlc.ts';
-import { createHttp, type HttpError, retryable } from './http.ts';
+import { createHttp, type HttpError } from './http.ts';
 import { type Docs, merge } from './merge.ts';
 import { drop, load, META, type Meta, put, stored } from './store.ts';
 import { createStream } from './stream.ts';
@@ -214,7 +214,7 @@ export function createSync(o: SyncOptions): Sync {
             failures = retryAt = 0;
           },
           (error: HttpError) => {
-            if (!retryable(error)) return fail(error);
+            if (!retryable(error.status)) return fail(error);
             retryAt = Date.now() + (error.retryAfter ?? delay(++failures));
             clearTimeout(timer);
             timer = undefined;
@@ -244,10 +244,13 @@ export function createSync(o: SyncOptions): Sync {
     const v = check.record({ v: value }, key).v ?? null;
     if (jsonBytes(v) > MAX_VALUE) return report('event_too_large', `${key}: value over 16 KB`);
     const record: SyncRecord = { doc, key, value: v, hlc: clock.now(), ...(deleted && { deleted }) };
-    if (started) journal(undefined, [record]);
     post({ r: apply([record], 'local', 1) });
-    if (started) queue(async () => journal((r) => r.hlc !== record.hlc));
-    if (started && !o.local?.(doc)) kick(50);
+    if (started) {
+      // Journaled until the store has it (the store write queued by apply() comes first).
+      journal(undefined, [record]);
+      queue(async () => journal((r) => r.hlc !== record.hlc));
+      if (!o.local?.(doc)) kick(50);
+    }
   };
   return {
     start(local) {
