@@ -4,7 +4,7 @@ import { type Harness, postJson, startServer, TEST_NOW, trackEvent } from '../he
 import { conversations, customerMessage, openAgentStream, profile360, reply } from './agent-client.ts';
 import { hlc, identify, register, type SseReader, sync } from './client.ts';
 
-describe('agent API: one conversation per customer, and the 360° view (§6)', () => {
+describe('agent API: one conversation per customer, and the 360° view (§6–§7)', () => {
   let h: Harness;
   const open: SseReader[] = [];
   before(async () => {

@@ -11,7 +11,7 @@ import {
 } from './agent-client.ts';
 import { api, hlc, openStream, register, type SseReader, sync, type TestDevice } from './client.ts';
 
-describe('agent API and chat (§6)', () => {
+describe('agent API and chat (§6–§7)', () => {
   let h: Harness;
   let phone: TestDevice;
   const open: SseReader[] = [];
