@@ -253,6 +253,20 @@ describe('agent API and chat (§6–§7)', () => {
       assert.equal(anonymous.status, 401);
     });
 
+    it("drops a device's typing signals over its rate limit (30 a minute), still answering 204", async () => {
+      const agents = await listen(openAgentStream(h.url));
+      for (let i = 0; i < 35; i++) {
+        const res = await api(h.url, 'POST', '/v1/chat/typing', {
+          token: phone.token,
+          body: { typing: i % 2 === 0 },
+        });
+        assert.equal(res.status, 204);
+      }
+      await sync(h.url, phone, [customerMessage('c1', 'done', T)]);
+      await agents.next((m) => m.event === 'message'); // sent after every typing signal
+      assert.equal(agents.pending().filter((m) => m.event === 'typing').length, 30);
+    });
+
     it("the agent's typing reaches every stream of the profile as event: typing", async () => {
       const stream = await listen(openStream(h.url, phone));
       const stranger = await listen(openStream(h.url, await register(h.url, 'stranger')));
