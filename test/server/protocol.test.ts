@@ -7,3 +7,5 @@ import './protocol/tombstones.ts';
 import './protocol/stream.ts';
 import './protocol/handoff.ts';
 import './protocol/reprice.ts';
+import './protocol/agent.ts';
+import './protocol/agent-profile.ts';
