@@ -54,11 +54,13 @@ const INTERNAL_PROPERTIES = [
 const minify = (mangleProperties) =>
   terser({
     ecma: 2020,
-    compress: { passes: 3, pure_getters: true },
+    // ES module code: strict, its top level its own (each build wraps it in an IIFE).
+    module: true,
+    compress: { passes: 3, pure_getters: true, keep_fargs: false },
     ...(mangleProperties && {
       mangle: { properties: { regex: new RegExp(`^(${INTERNAL_PROPERTIES.join('|')})$`) } },
     }),
-    format: { comments: false },
+    format: { comments: false, wrap_func_args: false },
   });
 
 /** The script-tag builds fetch chunks as classic scripts beside the core (src/chunks/load-script.ts). */

@@ -43,7 +43,13 @@ export function createContinuity(s: Settings, o: ContinuityInternals, client: ()
 
   const start = (onlyLocal = false) => {
     if (!parts) {
-      const sync = createSync({ ...s, ...o, endpoint: s.endpoint ?? '', anonymousId, local: keepLocal });
+      const sync = createSync({
+        ...s,
+        ...o,
+        endpoint: s.endpoint ?? '',
+        anonymousId,
+        local: withForms ? keepLocal : undefined,
+      });
       parts = {
         sync,
         cart: createCart(sync.doc('cart'), track, o.report),
