@@ -48,8 +48,7 @@ export const toStored = ({ id: _id, quantity, ...line }: CartLine): StoredLine =
 });
 
 export function fromStored(id: string, value: JsonValue | undefined): CartLine | undefined {
-  const stored = value as StoredLine | undefined;
-  if (!stored || typeof stored !== 'object' || typeof stored.qty !== 'number') return undefined;
-  const { qty, ...line } = stored;
-  return { ...line, id, quantity: qty };
+  const { qty, ...line } = (value ?? {}) as StoredLine;
+  // Anything but an object with a numeric qty (a string, a tampered record) is no line.
+  return typeof qty === 'number' ? { ...line, id, quantity: qty } : undefined;
 }
