@@ -50,15 +50,16 @@ export function createDelivery(o: DeliveryOptions) {
   const sendOnExit = () => {
     for (const route of routes) {
       // The newest that fit: the older ones are the likeliest to be stored safely already.
-      const events = [...route.unconfirmed.values()];
+      const events: Envelope[] = [];
       let room = MAX_BATCH_BYTES / routes.length;
-      let first = events.length;
-      for (; first > 0; first--) {
-        room -= events[first - 1][1];
+      for (const [event, bytes] of [...route.unconfirmed.values()].reverse()) {
+        room -= bytes;
         if (room < 0) break;
+        events.unshift(event);
       }
       route.unconfirmed.clear();
-      if (first < events.length) void route.flusher.sendOnExit(events.slice(first).map(([event]) => event));
+      // fetch keepalive while the page goes away; the outbox keeps its copy.
+      if (events.length) void route.destination.send(events, true);
     }
   };
 

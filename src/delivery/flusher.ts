@@ -111,8 +111,6 @@ export function createFlusher(o: FlusherOptions) {
       else if (waiting >= o.flushAt && !soon) schedule(0);
     },
     run: () => run(),
-    /** Sends `events` with fetch keepalive while the page goes away; the outbox keeps its copy. */
-    sendOnExit: (events: Envelope[]) => o.destination.send(events, true),
   };
 }
 
