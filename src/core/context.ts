@@ -53,7 +53,7 @@ type Device = Pick<EventContext, 'locale' | 'timezone' | 'userAgent'>;
 export function deviceContext(): () => Device {
   let device: Device | undefined;
   return () => {
-    const nav = typeof navigator === 'undefined' ? undefined : navigator;
+    const nav = globalThis.navigator;
     device ??= {
       locale: nav?.language ?? '',
       timezone: attempt(() => Intl.DateTimeFormat().resolvedOptions().timeZone, ''),

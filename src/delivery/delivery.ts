@@ -1,5 +1,4 @@
 import type { Emitter } from '../core/emitter.ts';
-import { inBrowser } from '../core/env.ts';
 import type { Report } from '../core/report.ts';
 import type { Kv } from '../storage/kv.ts';
 import type { Destination, Envelope, OmnikitEvents } from '../types.ts';
@@ -64,7 +63,7 @@ export function createDelivery(o: DeliveryOptions) {
   };
 
   return {
-    /** Starts delivering; `openKv` gives each destination's outbox its storage. */
+    /** Starts delivering, in a browser page only; `openKv` gives each destination's outbox its storage. */
     start(openKv: (name: string) => Kv): void {
       const isLeader = electLeader(`omnikit:flush:${o.writeKey}`, () => {
         for (const route of routes) void route.flusher.run();
@@ -92,7 +91,7 @@ export function createDelivery(o: DeliveryOptions) {
           else for (const route of routes) route.flusher.kick(data.kick);
         };
       }
-      if (inBrowser()) onPageExit(sendOnExit);
+      onPageExit(sendOnExit);
       // A sweep for events whose tab closed before it could tell the leader about them.
       setInterval(() => {
         for (const route of routes) route.flusher.kick(0);
