@@ -37,9 +37,9 @@ export function pageOf(referrer?: string): EventContext['page'] {
   const title = document.title;
   referrer ??= document.referrer;
   if (href !== lastHref || lastPage?.title !== title || lastPage.referrer !== referrer) {
-    const { pathname, search, hash } = location;
+    const { pathname, search } = location;
     lastHref = href;
-    lastPage = { path: pathname, referrer, search, title, url: href.slice(0, href.length - hash.length) };
+    lastPage = { path: pathname, referrer, search, title, url: href.split('#')[0] };
   }
   return lastPage;
 }
