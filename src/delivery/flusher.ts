@@ -49,7 +49,7 @@ export function createFlusher(o: FlusherOptions) {
     for (;;) {
       if (!o.mayFlush() || !navigator.onLine) return;
       await o.outbox.written();
-      const { keys, events } = await o.outbox.peek();
+      const [keys, events] = await o.outbox.peek();
       if (!events.length) return;
       const result = await o.destination.send(events, false).catch(
         (error): Awaited<ReturnType<Destination['send']>> => ({
