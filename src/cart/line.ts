@@ -33,7 +33,7 @@ export interface CartLine {
  */
 export function lineId(input: Pick<ProductInput, 'productId' | 'variantId' | 'options'>): string {
   const options = Object.entries(input.options ?? {})
-    .map(([key, value]) => `${key.trim().toLowerCase()}=${String(value).trim().toLowerCase()}`)
+    .map((option) => option.map((part) => String(part).trim().toLowerCase()).join('='))
     .sort()
     .join(';');
   return `${input.variantId ?? input.productId}|${options}`;
