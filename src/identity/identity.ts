@@ -18,7 +18,6 @@ interface Place<T> {
   write(value: T): void;
 }
 
-const COOKIE = 'omnikit_aid';
 const LOCAL_AID = 'omnikit:aid';
 const LOCAL_USER = 'omnikit:user';
 const ID_PATTERN = /^[\w-]{8,64}$/;
@@ -50,7 +49,7 @@ export function createIdentity(cookieDomain?: string) {
   let kv: Kv | undefined;
 
   const aidPlaces = (): Place<string>[] => [
-    { read: () => readCookie(COOKIE), write: (id) => writeCookie(COOKIE, id, cookieDomain) },
+    { read: readCookie, write: (id) => writeCookie(id, cookieDomain) },
     localPlace(LOCAL_AID),
     ...(kv ? [kvPlace<string>(kv, 'aid')] : []),
   ];
