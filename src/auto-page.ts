@@ -4,15 +4,13 @@
  * replaceState that keeps the URL, or a `#section` jump, is not a page view.
  */
 export function watchRoutes(onRoute: (previousUrl: string) => void): void {
-  const routeOf = () => location.pathname + location.search;
-  let route = routeOf();
   let url = location.href;
   const check = () => {
-    if (routeOf() === route) return;
     const previous = url;
-    route = routeOf();
     url = location.href;
-    onRoute(previous);
+    // Only a new path or query string is a route; after a #fragment jump, the route keeps its URL.
+    if (url.split('#')[0] === previous.split('#')[0]) url = previous;
+    else onRoute(previous);
   };
   for (const method of ['pushState', 'replaceState'] as const) {
     const original = history[method];

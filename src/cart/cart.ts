@@ -71,12 +71,13 @@ export function createCart(doc: SyncDoc, track: Track, report: Report): Cart {
     items,
     total() {
       const lines = items();
-      const sum = (of: (l: CartLine) => number) => lines.reduce((total, l) => total + of(l), 0);
-      return {
-        quantity: sum((l) => l.quantity),
-        amount: Math.round(sum((l) => l.price * l.quantity) * 100) / 100,
-        currency: lines[0]?.currency,
-      };
+      let quantity = 0;
+      let amount = 0;
+      for (const l of lines) {
+        quantity += l.quantity;
+        amount += l.price * l.quantity;
+      }
+      return { quantity, amount: Math.round(amount * 100) / 100, currency: lines[0]?.currency };
     },
     view: () => track('Cart Viewed', { products: items().map((l) => productOf(l)) }),
     subscribe: (listener) => doc.subscribe(() => listener(items())),

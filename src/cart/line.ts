@@ -33,7 +33,7 @@ export interface CartLine {
  */
 export function lineId(input: Pick<ProductInput, 'productId' | 'variantId' | 'options'>): string {
   const options = Object.entries(input.options ?? {})
-    .map(([key, value]) => `${key.trim().toLowerCase()}=${String(value).trim().toLowerCase()}`)
+    .map((option) => option.map((part) => String(part).trim().toLowerCase()).join('='))
     .sort()
     .join(';');
   return `${input.variantId ?? input.productId}|${options}`;
@@ -48,8 +48,7 @@ export const toStored = ({ id: _id, quantity, ...line }: CartLine): StoredLine =
 });
 
 export function fromStored(id: string, value: JsonValue | undefined): CartLine | undefined {
-  const stored = value as StoredLine | undefined;
-  if (!stored || typeof stored !== 'object' || typeof stored.qty !== 'number') return undefined;
-  const { qty, ...line } = stored;
-  return { ...line, id, quantity: qty };
+  const { qty, ...line } = (value ?? {}) as StoredLine;
+  // Anything but an object with a numeric qty (a string, a tampered record) is no line.
+  return typeof qty === 'number' ? { ...line, id, quantity: qty } : undefined;
 }

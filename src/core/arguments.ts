@@ -22,18 +22,17 @@ export function createArguments(report: Report) {
         report('invalid_argument', `${what}: not an object; sent as {}`, { value: typeof value });
         return {};
       }
-      let repaired: ReturnType<typeof toJson>;
       try {
-        repaired = toJson(value);
+        const { value: json, problems } = toJson(value);
+        if (problems.length) {
+          report('invalid_value', `${what}: not JSON, repaired: ${problems.slice(0, 5).join('; ')}`, problems);
+        }
+        return json;
       } catch (error) {
+        // Only a toJSON() method can throw.
         report('invalid_value', `${what}: could not be serialised (${error}); sent as {}`);
         return {};
       }
-      const { value: json, problems } = repaired;
-      if (problems.length) {
-        report('invalid_value', `${what}: not JSON, repaired: ${problems.slice(0, 5).join('; ')}`, problems);
-      }
-      return json;
     },
   };
 }

@@ -37,9 +37,9 @@ export function pageOf(referrer?: string): EventContext['page'] {
   const title = document.title;
   referrer ??= document.referrer;
   if (href !== lastHref || lastPage?.title !== title || lastPage.referrer !== referrer) {
-    const { pathname, search, hash } = location;
+    const { pathname, search } = location;
     lastHref = href;
-    lastPage = { path: pathname, referrer, search, title, url: href.slice(0, href.length - hash.length) };
+    lastPage = { path: pathname, referrer, search, title, url: href.split('#')[0] };
   }
   return lastPage;
 }
@@ -53,7 +53,7 @@ type Device = Pick<EventContext, 'locale' | 'timezone' | 'userAgent'>;
 export function deviceContext(): () => Device {
   let device: Device | undefined;
   return () => {
-    const nav = typeof navigator === 'undefined' ? undefined : navigator;
+    const nav = globalThis.navigator;
     device ??= {
       locale: nav?.language ?? '',
       timezone: attempt(() => Intl.DateTimeFormat().resolvedOptions().timeZone, ''),

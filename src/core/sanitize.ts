@@ -19,7 +19,7 @@ export function toJson(input: Record<string, unknown>): {
   };
   const json = JSON.stringify(input, function (this: unknown, key, value: unknown) {
     const kind = typeof value;
-    if (kind === 'bigint') return repaired(key, kind, String(value));
+    if (kind === 'bigint') return repaired(key, kind, `${value}`);
     if (kind === 'function' || kind === 'symbol') return repaired(key, kind);
     if (kind === 'number' && !Number.isFinite(value)) return repaired(key, `${value}`, null);
     if (kind === 'object' && value) {

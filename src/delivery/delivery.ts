@@ -1,5 +1,4 @@
 import type { Emitter } from '../core/emitter.ts';
-import { inBrowser } from '../core/env.ts';
 import type { Report } from '../core/report.ts';
 import type { Kv } from '../storage/kv.ts';
 import type { Destination, Envelope, OmnikitEvents } from '../types.ts';
@@ -50,20 +49,21 @@ export function createDelivery(o: DeliveryOptions) {
   const sendOnExit = () => {
     for (const route of routes) {
       // The newest that fit: the older ones are the likeliest to be stored safely already.
-      const events = [...route.unconfirmed.values()];
+      const events: Envelope[] = [];
       let room = MAX_BATCH_BYTES / routes.length;
-      let first = events.length;
-      for (; first > 0; first--) {
-        room -= events[first - 1][1];
+      for (const [event, bytes] of [...route.unconfirmed.values()].reverse()) {
+        room -= bytes;
         if (room < 0) break;
+        events.unshift(event);
       }
       route.unconfirmed.clear();
-      if (first < events.length) void route.flusher.sendOnExit(events.slice(first).map(([event]) => event));
+      // fetch keepalive while the page goes away; the outbox keeps its copy.
+      if (events.length) void route.destination.send(events, true);
     }
   };
 
   return {
-    /** Starts delivering; `openKv` gives each destination's outbox its storage. */
+    /** Starts delivering, in a browser page only; `openKv` gives each destination's outbox its storage. */
     start(openKv: (name: string) => Kv): void {
       const isLeader = electLeader(`omnikit:flush:${o.writeKey}`, () => {
         for (const route of routes) void route.flusher.run();
@@ -91,7 +91,7 @@ export function createDelivery(o: DeliveryOptions) {
           else for (const route of routes) route.flusher.kick(data.kick);
         };
       }
-      if (inBrowser()) onPageExit(sendOnExit);
+      onPageExit(sendOnExit);
       // A sweep for events whose tab closed before it could tell the leader about them.
       setInterval(() => {
         for (const route of routes) route.flusher.kick(0);

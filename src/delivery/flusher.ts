@@ -20,7 +20,7 @@ export interface FlusherOptions {
  * Sends one destination's outbox in batches: when `flushAt` events wait or `flushInterval` has
  * passed, at once after a success, and after a failure with exponential backoff and jitter (or as
  * long as `Retry-After` says). Destinations each have their own flusher, so one that fails never
- * holds up or duplicates delivery to another.
+ * holds up or duplicates delivery to another. Created in a browser page only (delivery's start()).
  */
 export function createFlusher(o: FlusherOptions) {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -44,14 +44,12 @@ export function createFlusher(o: FlusherOptions) {
     );
   };
 
-  const online = () => typeof navigator === 'undefined' || navigator.onLine !== false;
-
   async function cycle(): Promise<void> {
     waiting = 0;
     for (;;) {
-      if (!o.mayFlush() || !online()) return;
+      if (!o.mayFlush() || !navigator.onLine) return;
       await o.outbox.written();
-      const { keys, events } = await o.outbox.peek();
+      const [keys, events] = await o.outbox.peek();
       if (!events.length) return;
       const result = await o.destination.send(events, false).catch(
         (error): Awaited<ReturnType<Destination['send']>> => ({
@@ -95,13 +93,11 @@ export function createFlusher(o: FlusherOptions) {
     return running ?? Promise.resolve();
   }
 
-  if (typeof addEventListener === 'function') {
-    addEventListener('online', () => {
-      failures = 0;
-      retryAt = 0;
-      void run();
-    });
-  }
+  addEventListener('online', () => {
+    failures = 0;
+    retryAt = 0;
+    void run();
+  });
 
   return {
     /** `count` more events were queued (by this or another tab): send when enough wait or soon. */
@@ -111,8 +107,6 @@ export function createFlusher(o: FlusherOptions) {
       else if (waiting >= o.flushAt && !soon) schedule(0);
     },
     run: () => run(),
-    /** Sends `events` with fetch keepalive while the page goes away; the outbox keeps its copy. */
-    sendOnExit: (events: Envelope[]) => o.destination.send(events, true),
   };
 }
 

@@ -2,7 +2,7 @@
  * Elects one tab of the browser as leader: the one that flushes the shared outbox. The Web Lock is
  * held for the page's life and passes to a waiting tab when the holder goes away. Where Web Locks
  * are missing (Safari before 15.4) or refused, every tab flushes: the server deduplicates on
- * messageId, so nothing is stored twice; it only costs some repeated requests.
+ * messageId, so nothing is stored twice; it only costs some repeated requests. Browser pages only.
  */
 export function electLeader(name: string, onLeader: () => void): () => boolean {
   let leader = false;
@@ -10,7 +10,7 @@ export function electLeader(name: string, onLeader: () => void): () => boolean {
     leader = true;
     onLeader();
   };
-  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+  const locks = navigator.locks;
   if (locks) {
     locks
       .request(name, () => {

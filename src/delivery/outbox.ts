@@ -43,11 +43,10 @@ export function createOutbox(kv: Kv, max: number, report: Report) {
     /** Resolves once everything pushed so far is stored. */
     written: () => new Promise<void>((resolve) => queueMicrotask(() => resolve(writing))),
     /** The oldest events that fit in one batch; trims the queue to `max` first (oldest dropped). */
-    async peek(): Promise<{ keys: string[]; events: Envelope[] }> {
-      let all = await kv.entries<Entry>();
-      if (all.length > max) {
-        const dropped = all.slice(0, all.length - max);
-        all = all.slice(dropped.length);
+    async peek(): Promise<[keys: string[], events: Envelope[]]> {
+      const all = await kv.entries<Entry>();
+      const dropped = all.splice(0, all.length - max); // none while within max
+      if (dropped.length) {
         await kv.delMany(dropped.map(([key]) => key));
         report('outbox_overflow', `outbox full: dropped ${dropped.length} oldest events`, {
           dropped: dropped.length,
@@ -63,7 +62,7 @@ export function createOutbox(kv: Kv, max: number, report: Report) {
         keys.push(key);
         events.push(entry.event);
       }
-      return { keys, events };
+      return [keys, events];
     },
     remove: (keys: string[]) => kv.delMany(keys),
   };

@@ -1,18 +1,32 @@
+import { request, retryable } from '../core/request.ts';
 import type { Destination } from '../types.ts';
-import { post } from './post.ts';
 
-const batchUrl = (url: string) => `${url.replace(/\/+$/, '')}/v1/batch`;
+/**
+ * POSTs a batch to `{url}/v1/batch` and classifies the answer: 2xx delivered; 5xx, 408, 429 and
+ * network errors worth a retry; any other status permanent, so the batch is dropped rather than
+ * retried forever. (Events the server refuses one by one in a 2xx fail rules the client already
+ * enforces; the server keeps them.)
+ */
 const send =
   (url: string, writeKey: string, headers: Record<string, string>): Destination['send'] =>
-  (batch, keepalive) => {
+  async (batch, keepalive) => {
     // sentAt on each event too: collectors correct device clock skew with it (timestamp vs sentAt).
     const sentAt = new Date().toISOString();
-    return post(
-      url,
-      JSON.stringify({ batch: batch.map((event) => ({ ...event, sentAt })), writeKey, sentAt }),
+    const { ok, status, body, retryAfter } = await request(`${url.replace(/\/+$/, '')}/v1/batch`, {
+      method: 'POST',
+      body: JSON.stringify({ batch: batch.map((event) => ({ ...event, sentAt })), writeKey, sentAt }),
       headers,
       keepalive,
-    );
+    });
+    return ok
+      ? { ok: true }
+      : {
+          ok: false,
+          retry: retryable(status),
+          status,
+          retryAfter,
+          message: `HTTP ${status} ${body.slice(0, 200)}`,
+        };
   };
 
 /**
@@ -21,7 +35,7 @@ const send =
  */
 export const httpDestination = (url: string, writeKey: string, name = 'http'): Destination => ({
   name,
-  send: send(batchUrl(url), writeKey, {}),
+  send: send(url, writeKey, {}),
 });
 
 /** Any Segment-compatible collector (Segment, RudderStack, Jitsu…): `POST {url}/v1/batch` with Basic auth. */
@@ -31,7 +45,7 @@ export const segmentDestination = (
   name = 'segment',
 ): Destination => ({
   name,
-  send: send(batchUrl(url), writeKey, {
+  send: send(url, writeKey, {
     'Content-Type': 'application/json',
     Authorization: `Basic ${btoa(`${writeKey}:`)}`,
   }),

@@ -18,7 +18,6 @@ interface Place<T> {
   write(value: T): void;
 }
 
-const COOKIE = 'omnikit_aid';
 const LOCAL_AID = 'omnikit:aid';
 const LOCAL_USER = 'omnikit:user';
 const ID_PATTERN = /^[\w-]{8,64}$/;
@@ -45,16 +44,17 @@ async function firstValid<T>(places: Place<T>[], valid: (v: unknown) => v is T):
  * localStorage → IndexedDB the same way.
  */
 export function createIdentity(cookieDomain?: string) {
-  let person: Person = { anonymousId: randomId(), userId: null, traits: {} };
+  const anonymous = (): Person => ({ anonymousId: randomId(), userId: null, traits: {} });
+  let person = anonymous();
   let kv: Kv | undefined;
 
   const aidPlaces = (): Place<string>[] => [
-    { read: () => readCookie(COOKIE), write: (id) => writeCookie(COOKIE, id, cookieDomain) },
-    { read: () => local.get(LOCAL_AID), write: (id) => local.set(LOCAL_AID, id) },
+    { read: readCookie, write: (id) => writeCookie(id, cookieDomain) },
+    localPlace(LOCAL_AID),
     ...(kv ? [kvPlace<string>(kv, 'aid')] : []),
   ];
   const userPlaces = (): Place<User>[] => [
-    { read: () => local.get(LOCAL_USER), write: (user) => local.set(LOCAL_USER, user) },
+    localPlace(LOCAL_USER),
     ...(kv ? [kvPlace<User>(kv, 'user')] : []),
   ];
 
@@ -71,7 +71,7 @@ export function createIdentity(cookieDomain?: string) {
         firstValid(userPlaces(), isUser),
       ]);
       if (anonymousId) person.anonymousId = anonymousId;
-      if (user) person = { anonymousId: person.anonymousId, userId: user.userId, traits: user.traits };
+      if (user) person = { ...person, userId: user.userId, traits: user.traits };
       if (kv) this.save();
     },
     /** Storage became allowed (consent granted): keep what this page knows, everywhere. */
@@ -89,9 +89,13 @@ export function createIdentity(cookieDomain?: string) {
     },
     /** A new anonymous person: the next customer at a shared computer starts clean. */
     reset(): void {
-      person = { anonymousId: randomId(), userId: null, traits: {} };
+      person = anonymous();
     },
   };
+}
+
+function localPlace<T>(key: string): Place<T> {
+  return { read: () => local.get<T>(key), write: (value) => local.set(key, value) };
 }
 
 function kvPlace<T>(kv: Kv, key: string): Place<T> {

@@ -21,8 +21,7 @@ export function createSession(timeout: number, stored: () => boolean) {
       // A burst of events costs one localStorage write (a synchronous call), not one each.
       const share = stored() && now - shared >= SHARE_EVERY;
       const current = (share && local.get<Session>(KEY)) || memory;
-      memory =
-        current && now - current.last < timeout ? { id: current.id, last: now } : { id: now, last: now };
+      memory = { id: current && now - current.last < timeout ? current.id : now, last: now };
       if (share) {
         local.set(KEY, memory);
         shared = now;

@@ -29,26 +29,22 @@ const write = (store: UseStore, change: (s: IDBObjectStore) => void) =>
  */
 export function openKv(name: string, onUnavailable: (error: unknown) => void): Kv {
   const memory = new Map<string, unknown>();
-  let idb: UseStore | undefined;
+  const store = createStore(name, 'kv'); // opens the database on first use
+  let idb: UseStore | undefined = store;
   const fallBack = (error: unknown) => {
     if (!idb) return;
     idb = undefined;
     onUnavailable(error);
   };
-  let opened = Promise.resolve();
-  try {
-    const store = createStore(name, 'kv');
-    idb = store;
-    opened = Promise.race([
+  // The first use: it throws when IndexedDB is missing or disabled, fails or hangs when it is broken.
+  const opened = (async () => {
+    await Promise.race([
       get('', store),
       new Promise((_, reject) =>
         setTimeout(() => reject(new Error('IndexedDB open timed out')), PROBE_TIMEOUT),
       ),
-    ]).then(() => undefined, fallBack);
-  } catch (error) {
-    // No IndexedDB at all (it throws synchronously when missing or disabled).
-    onUnavailable(error);
-  }
+    ]);
+  })().catch(fallBack);
 
   const run = async <T>(onIdb: (store: UseStore) => Promise<T>, onMemory: () => T): Promise<T> => {
     await opened;
