@@ -42,7 +42,6 @@ const INTERNAL_PROPERTIES = [
   'restart',
   'run',
   'save',
-  'sendOnExit',
   'setMany',
   'settings',
   'touch',
