@@ -148,4 +148,17 @@ export default [
     plugins: [dts()],
     output: { file: 'dist/omnikit.d.ts', format: 'es' },
   },
+  // Not for browsers: `omnikit/server` (server-side channels, holds a secret key) and `omnikit/plan`
+  // (plan tools for sites and build scripts). Plain ES modules, not minified.
+  ...[
+    ['src/server-events.ts', 'server'],
+    ['src/plan/package.ts', 'plan'],
+  ].flatMap(([input, name]) => [
+    {
+      input,
+      plugins: [resolve(), esbuild({ target: 'es2022', define })],
+      output: { file: `dist/omnikit-${name}.mjs`, format: 'es', sourcemap: true },
+    },
+    { input, plugins: [dts()], output: { file: `dist/omnikit-${name}.d.ts`, format: 'es' } },
+  ]),
 ];

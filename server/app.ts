@@ -108,6 +108,7 @@ export function createServer(options: ServerOptions): OmnikitServer {
   app.get('/health', (c) => c.json({ ok: true }));
   // Before the event routes: /v1/identify is both (see mountProtocolRoutes).
   mountProtocolRoutes(app, protocolDeps, plan);
+  if (plan) app.get('/v1/plan/report', plan.middleware());
   app.get('/v1/plan/report', planReportHandler(deps));
 
   const routes: IngestRoute[] = [{ path: '/v1/batch', extract: batchOf }, ...COMPAT_ROUTES];

@@ -19,9 +19,18 @@ export const STRANGER_ORIGIN = 'http://evil.example';
 /** The shop's HMAC secret for identify (the blog has none). */
 export const SHOP_SECRET = 'shop-secret-for-tests';
 
+/** The shop's secret server key (server-side channels, the plan report); the blog has none. */
+export const SHOP_SERVER_KEY = 'shop-server-key-0123456789';
+
 /** Two sites, so per-site origin checks can be told apart from "any site" preflight checks. */
 export const SITES: Site[] = [
-  { id: 'shop', writeKey: 'shop-key', origins: [SHOP_ORIGIN], secret: SHOP_SECRET },
+  {
+    id: 'shop',
+    writeKey: 'shop-key',
+    origins: [SHOP_ORIGIN],
+    secret: SHOP_SECRET,
+    serverKey: SHOP_SERVER_KEY,
+  },
   { id: 'blog', writeKey: 'blog-key', origins: [BLOG_ORIGIN] },
 ];
 

@@ -9,6 +9,9 @@ import { createServer, type EventStore, openSqliteStore } from '../../../server/
 import type { CommandPayloads, FaultPayload, StoredRecord } from './protocol.ts';
 import { sessionPage } from './session-page.ts';
 
+/** The `test` site's secret server key (server-events.test.ts plays the site's own server with it). */
+export const TEST_SERVER_KEY = 'test-server-key-0123456789';
+
 /** The HMAC secret of the `test` site, for identify (the browser tests compute userHash with it). */
 export const TEST_SITE_SECRET = 'test-site-secret';
 
@@ -48,7 +51,13 @@ export function backendPlugin(): BackendPlugin {
         store,
         faults: true,
         sites: [
-          { id: 'test', writeKey: 'test-key', origins: devOrigins, secret: TEST_SITE_SECRET },
+          {
+            id: 'test',
+            writeKey: 'test-key',
+            origins: devOrigins,
+            secret: TEST_SITE_SECRET,
+            serverKey: TEST_SERVER_KEY,
+          },
           // For CORS-refusal tests: this site accepts no origin the test pages can have.
           { id: 'locked', writeKey: 'locked-key', origins: ['https://elsewhere.example'] },
           // For cart-reprice.test.ts: its cart lines are checked against a catalog. A site of its own,
