@@ -142,6 +142,8 @@ export default [
   scriptChunk('handoff', 'src/handoff/handoff.ts'),
   scriptChunk('merge', 'src/cart/merge.ts'),
   scriptChunk('forms', 'src/forms/index.ts'),
+  // The tracking-plan check (issue 6): built now, fetched once the core wires it (see src/plan/README.md).
+  scriptChunk('plan', 'src/plan/index.ts'),
   scriptTag('src/script/tracker.ts', 'dist/omnikit-tracker.js', { continuity: false }),
   {
     input: 'src/index.ts',
@@ -152,7 +154,7 @@ export default [
   // (plan tools for sites and build scripts). Plain ES modules, not minified.
   ...[
     ['src/server-events.ts', 'server'],
-    ['src/plan/package.ts', 'plan'],
+    ['src/plan/package.ts', 'plan-tools'],
   ].flatMap(([input, name]) => [
     {
       input,

@@ -1,4 +1,4 @@
-// `omnikit/plan`: the tracking-plan tools for sites and build scripts (dist/omnikit-plan.mjs). The
+// `omnikit/plan`: the tracking-plan tools for sites and build scripts (dist/omnikit-plan-tools.mjs). The
 // browser core loads only src/plan/index.ts, as a chunk, when a plan is configured.
 export { checkEvent } from './check.ts';
 export { ecommerce } from './ecommerce.ts';
