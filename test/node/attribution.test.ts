@@ -3,7 +3,7 @@
 // core's own campaignOf, exactly as every event's context.campaign is.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { nextTouches, type Touch, type Touches, touchOf } from '../../src/attribution/touch.ts';
+import { nextTouches, type Touches, touchOf } from '../../src/attribution/touch.ts';
 import { campaignOf } from '../../src/core/context.ts';
 
 const SITE = 'shop.example';
