@@ -30,10 +30,10 @@ export const CLICK_IDS: Record<string, string> = {
   fbclid: 'facebook',
 };
 
-/** The referrer's host without `www.`, '' when it is none or on `site` (a host or cookie domain, no `www.`). */
+/** The referrer's host without `www.`, '' when it is none or on `site` (a host or cookie domain) or a subdomain. */
 export const externalHost = (referrer: string, site: string): string => {
   const host = /\/\/(?:www\.)?([^/:?#]+)/.exec(referrer)?.[1] || '';
-  return `.${host}`.endsWith(`.${site}`) ? '' : host;
+  return `.${host}`.endsWith(`.${site.replace(/^www\./, '')}`) ? '' : host;
 };
 
 /**

@@ -7,11 +7,11 @@ import { nextTouches, type Touches, touchOf } from '../../src/attribution/touch.
 import { campaignOf } from '../../src/core/context.ts';
 
 const SITE = 'shop.example';
-const touch = (url: string, referrer: string, at = 1) =>
-  touchOf(campaignOf(new URL(url, `https://${SITE}/`).search), referrer, SITE, at);
+const touch = (url: string, referrer: string, at = 1, site = SITE) =>
+  touchOf(campaignOf(new URL(url, `https://${SITE}/`).search), referrer, site, at);
 
-/** [what, landing URL (path + query), referrer, class, source, medium, campaign?, clickId?] */
-const TABLE: [string, string, string, string, string, string, string?, string?][] = [
+/** [what, landing URL (path + query), referrer, class, source, medium, campaign?, clickId?, site?] */
+const TABLE: [string, string, string, string, string, string, string?, string?, string?][] = [
   ['Google organic', '/', 'https://www.google.com/', 'search', 'google', 'organic'],
   ['Google Japan organic', '/p/1', 'https://www.google.co.jp/', 'search', 'google', 'organic'],
   ['Bing organic', '/', 'https://www.bing.com/', 'search', 'bing', 'organic'],
@@ -155,6 +155,17 @@ const TABLE: [string, string, string, string, string, string, string?, string?][
   ['same site, www', '/cart', `https://www.${SITE}/`, 'direct', '(direct)', '(none)'],
   ['subdomain of the site', '/', `https://blog.${SITE}/`, 'direct', '(direct)', '(none)'],
   [
+    'site given as www host, referrer without www',
+    '/',
+    `https://${SITE}/`,
+    'direct',
+    '(direct)',
+    '(none)',
+    undefined,
+    undefined,
+    `www.${SITE}`,
+  ],
+  [
     'a host that ends like the site',
     '/',
     'https://notshop.example/',
@@ -165,9 +176,9 @@ const TABLE: [string, string, string, string, string, string, string?, string?][
 ];
 
 describe('touchOf: referrer classes, UTM and click ids', () => {
-  for (const [what, url, referrer, cls, source, medium, campaign, clickId] of TABLE) {
+  for (const [what, url, referrer, cls, source, medium, campaign, clickId, site] of TABLE) {
     it(`${what}: ${cls} / ${source}`, () => {
-      const t = touch(url, referrer, 42);
+      const t = touch(url, referrer, 42, site);
       assert.deepEqual(
         { ...t },
         { source, medium, campaign, referrerClass: cls, clickId, at: 42 },
