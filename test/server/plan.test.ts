@@ -6,8 +6,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { planReportPage } from '../../demo/plan-report.ts';
 import { validateSites } from '../../server/config.ts';
 import type { PlanReport } from '../../server/index.ts';
+import { validatePlan } from '../../server/plan/validate.ts';
+import { ecommerce } from '../../src/plan/ecommerce.ts';
 import { type Harness, type IngestBody, postJson, SITES, startServer, trackEvent } from './helpers.ts';
 
 const SHOP_SERVER_KEY = 'shop-server-key-0123456789';
@@ -119,6 +122,22 @@ describe('plan checks at ingest', () => {
   });
 });
 
+describe('the demo page (/plan)', () => {
+  it('renders the counts, escaping what clients sent', async () => {
+    await postJson(`${h.url}/v1/batch`, {
+      batch: [trackEvent({ event: '<b>Evil</b> Event', properties: {} })],
+    });
+    const page = await planReportPage(h.url, SHOP_SERVER_KEY);
+    assert.match(
+      page,
+      /<td>&#60;b&#62;Evil&#60;\/b&#62; Event<\/td><td><code>—<\/code><\/td><td>unknown_event<\/td><td>1<\/td>/,
+    );
+    assert.doesNotMatch(page, /<b>Evil/);
+    assert.match(await planReportPage(h.url, BLOG_SERVER_KEY), /no tracking plan/);
+    assert.match(await planReportPage(h.url, undefined), /Add a <code>serverKey<\/code>/);
+  });
+});
+
 describe('GET /v1/plan/report authentication', () => {
   for (const [label, key, code] of [
     ['no key', null, 'missing_server_key'],
@@ -157,6 +176,9 @@ describe('site config: plan and serverKey', () => {
       assert.throws(() => validateSites({ sites: [{ ...site, plan }] }, tmpdir()), error);
     });
   }
+  it('accepts the built-in e-commerce plan as a plan file would hold it', () => {
+    assert.doesNotThrow(() => validatePlan(JSON.parse(JSON.stringify(ecommerce)), 'ecommerce'));
+  });
   it('refuses a short server key or one equal to the write key', () => {
     assert.throws(
       () => validateSites({ sites: [{ ...site, serverKey: 'short' }] }),
