@@ -1,3 +1,4 @@
+import { regExp } from './regexp.ts';
 import type { NamingStyle } from './types.ts';
 
 // Short words a Title Case name may keep lower case, as Segment's own names do ("Product Added to Wishlist").
@@ -11,14 +12,6 @@ const STYLES: Record<string, string> = {
   'kebab-case': '^[a-z][a-z0-9]*(-[a-z0-9]+)*$',
 };
 
-const compiled = new Map<string, RegExp>();
-
 /** Whether `name` follows `style`: a built-in case style, or else a regular expression. */
-export function follows(name: string, style: NamingStyle): boolean {
-  let re = compiled.get(style);
-  if (!re) {
-    re = new RegExp(STYLES[style] ?? style);
-    compiled.set(style, re);
-  }
-  return re.test(name);
-}
+export const follows = (name: string, style: NamingStyle): boolean =>
+  regExp(STYLES[style] ?? style).test(name);

@@ -1,3 +1,4 @@
+import { regExp } from './regexp.ts';
 import type { PropertySchema, SchemaType, Violation } from './types.ts';
 
 /** The JSON type of a value, as the plan names it (`integer` is reported as `number`'s special case). */
@@ -29,7 +30,7 @@ export function checkValue(value: unknown, schema: PropertySchema, path: string,
     add('bad_enum', `${show(value)} is not one of ${schema.enum.map(show).join(', ')}`);
   }
   if (typeof value === 'string') {
-    if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(value)) {
+    if (schema.pattern !== undefined && !regExp(schema.pattern).test(value)) {
       add('bad_pattern', `${show(value)} does not match /${schema.pattern}/`);
     }
     const length = [...value].length;
