@@ -147,10 +147,25 @@ export default [
   scriptChunk('handoff', 'src/handoff/handoff.ts'),
   scriptChunk('merge', 'src/cart/merge.ts'),
   scriptChunk('forms', 'src/forms/index.ts'),
+  // The tracking-plan check (issue 6): built now, fetched once the core wires it (see src/plan/README.md).
+  scriptChunk('plan', 'src/plan/index.ts'),
   scriptTag('src/script/tracker.ts', 'dist/omnikit-tracker.js', { continuity: false }),
   {
     input: 'src/index.ts',
     plugins: [dts()],
     output: { file: 'dist/omnikit.d.ts', format: 'es' },
   },
+  // Not for browsers: `omnikit/server` (server-side channels, holds a secret key) and `omnikit/plan`
+  // (plan tools for sites and build scripts). Plain ES modules, not minified.
+  ...[
+    ['src/server-events.ts', 'server'],
+    ['src/plan/package.ts', 'plan-tools'],
+  ].flatMap(([input, name]) => [
+    {
+      input,
+      plugins: [resolve(), esbuild({ target: 'es2022', define })],
+      output: { file: `dist/omnikit-${name}.mjs`, format: 'es', sourcemap: true },
+    },
+    { input, plugins: [dts()], output: { file: `dist/omnikit-${name}.d.ts`, format: 'es' } },
+  ]),
 ];

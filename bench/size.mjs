@@ -1,6 +1,7 @@
 // Size budgets of what users download, gzip -9 (node zlib level 9). Run after `npm run build`.
 // Exits 1 when an artifact with a budget is over it, or missing.
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { rollup } from 'rollup';
 import { scriptTag } from '../rollup.config.js';
@@ -17,6 +18,7 @@ const ARTIFACTS = [
   { file: 'dist/omnikit-handoff.js', label: 'chunk: handoff flow', budget: 1024 },
   { file: 'dist/omnikit-merge.js', label: 'chunk: guest-cart merge', budget: 1024 },
   { file: 'dist/omnikit-forms.js', label: 'chunk: form drafts', budget: 2 * 1024 },
+  { file: 'dist/omnikit-plan.js', label: 'chunk: tracking-plan check', budget: 1536 },
   { file: 'dist/omnikit.mjs', label: 'npm (ESM, deps external)', budget: null },
 ];
 
@@ -30,6 +32,29 @@ async function buildCore() {
   const bundle = await rollup({ ...options, onwarn: () => {} });
   const { output } = await bundle.generate({ ...options.output, sourcemap: false });
   return Buffer.from(output[0].code);
+}
+
+/**
+ * What a module would add to omnikit.js once wired into the core (issue 6), before it is: the full
+ * client built with the module's exports kept alive, minus the same build without it.
+ */
+const ADDED = [
+  { file: '+ attribution', label: 'referrer classes + first/last touch', module: 'src/attribution/touch.ts' },
+  { file: '+ plan check inlined', label: 'if not a chunk (it is one)', module: 'src/plan/index.ts' },
+];
+async function buildWith(module) {
+  const entry = '\0omnikit-with';
+  const options = scriptTag(entry, 'dist/with.js');
+  const path = (p) => JSON.stringify(fileURLToPath(new URL(`../${p}`, import.meta.url)));
+  const code = `import ${path('src/script/omnikit.ts')};${module ? `import * as m from ${path(module)}; globalThis.__m = m;` : ''}`;
+  const virtual = {
+    name: 'with',
+    resolveId: (id) => (id === entry ? id : null),
+    load: (id) => (id === entry ? code : null),
+  };
+  const bundle = await rollup({ ...options, plugins: [virtual, ...options.plugins], onwarn: () => {} });
+  const { output } = await bundle.generate({ ...options.output, sourcemap: false });
+  return gzipSync(Buffer.from(output[0].code), { level: 9 }).length;
 }
 
 const kb = (n) => `${(n / 1024).toFixed(2)} KB`;
@@ -56,6 +81,18 @@ for (const { file, label, budget } of [...ARTIFACTS, CORE]) {
     gzip: `${kb(gz)} (${gz} B)`,
     budget: budget === null ? '-' : kb(budget),
     status: budget === null ? '' : over ? 'OVER' : 'ok',
+  });
+}
+
+const base = await buildWith(null);
+for (const { file, label, module } of ADDED) {
+  rows.push({
+    file,
+    label,
+    raw: '-',
+    gzip: `+${(await buildWith(module)) - base} B`,
+    budget: '-',
+    status: '',
   });
 }
 

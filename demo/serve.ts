@@ -15,6 +15,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { createServer, loadSites, openSqliteStore, type StoredEvent, userHashOf } from '../server/index.ts';
+import { planReportPage } from './plan-report.ts';
 
 const HOST = '127.0.0.1';
 const BACKEND_PORT = 8787; // the page's data-endpoint names it
@@ -136,6 +137,10 @@ const shop = createHttpServer(async (req, res) => {
       const anonymousId = url.searchParams.get('anonymousId');
       if (!anonymousId) return send(res, 400, 'application/json', '{"error":"anonymousId is required"}');
       return send(res, 200, 'application/json', JSON.stringify(await eventsOf(anonymousId)));
+    }
+    if (url.pathname === '/plan') {
+      const site = sites.find((s) => s.id === SITE_ID);
+      return send(res, 200, 'text/html; charset=utf-8', await planReportPage(backend.url, site?.serverKey));
     }
     if (url.pathname === '/favicon.ico') return send(res, 204, 'text/plain', '');
     // Every other path is the single-page shop (the SPA "routes" reload to it too).

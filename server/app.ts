@@ -12,6 +12,7 @@ import { ApiError, errorResponse } from './errors.ts';
 import { FaultPlan, type Faults, NO_FAULTS } from './faults.ts';
 import { DEFAULT_HANDOFF_TTL_MS } from './handoff.ts';
 import { batchOf, ingestHandler } from './ingest.ts';
+import { planReportHandler } from './plan/report.ts';
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limit.ts';
 import { mountProtocolRoutes } from './routes.ts';
 import { type Site, SiteDirectory } from './sites.ts';
@@ -116,6 +117,8 @@ export function createServer(options: ServerOptions): OmnikitServer {
   app.get('/health', (c) => c.json({ ok: true }));
   // Before the event routes: /v1/identify is both (see mountProtocolRoutes).
   mountProtocolRoutes(app, protocolDeps, plan);
+  if (plan) app.get('/v1/plan/report', plan.middleware());
+  app.get('/v1/plan/report', planReportHandler(deps));
 
   const routes: IngestRoute[] = [{ path: '/v1/batch', extract: batchOf }, ...COMPAT_ROUTES];
   for (const route of routes) {

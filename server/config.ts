@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { checkCatalog } from './catalog.ts';
+import { loadSitePlan } from './plan/load.ts';
 import type { Site } from './sites.ts';
 
 /** Reads `{ "sites": [...] }` from a JSON file and validates it, with errors that name the bad field. */
@@ -17,14 +19,14 @@ export function loadSites(file: string): Site[] {
     throw new Error(`Omnikit config ${file} is not valid JSON: ${(error as Error).message}`);
   }
   try {
-    return validateSites(config);
+    return validateSites(config, dirname(file));
   } catch (error) {
     throw new Error(`Omnikit config ${file}: ${(error as Error).message}`);
   }
 }
 
-/** Validates a parsed config object; throws on the first problem found. */
-export function validateSites(config: unknown): Site[] {
+/** Validates a parsed config object; throws on the first problem found. A `plan` path is relative to `baseDir`. */
+export function validateSites(config: unknown, baseDir = process.cwd()): Site[] {
   if (!isObject(config) || !Array.isArray(config.sites)) {
     throw new Error(
       'expected an object with a "sites" array, like { "sites": [{ "id", "writeKey", "origins", "secret" }] }',
@@ -37,7 +39,7 @@ export function validateSites(config: unknown): Site[] {
   return config.sites.map((raw: unknown, index: number): Site => {
     const where = `sites[${index}]`;
     if (!isObject(raw)) throw new Error(`${where} must be an object`);
-    const { id, writeKey, origins, secret, catalog, agentKey } = raw;
+    const { id, writeKey, origins, secret, catalog, agentKey, plan, serverKey } = raw;
     if (typeof id !== 'string' || id.trim() === '') throw new Error(`${where}.id must be a non-empty string`);
     if (ids.has(id)) throw new Error(`${where}.id "${id}" is used by another site`);
     if (typeof writeKey !== 'string' || writeKey.trim() === '') {
@@ -59,6 +61,13 @@ export function validateSites(config: unknown): Site[] {
     if (secret !== undefined) site.secret = secret as string;
     if (catalog !== undefined) site.catalog = checkCatalog(catalog, `${where}.catalog`);
     if (agentKey !== undefined) site.agentKey = agentKey as string;
+    if (plan !== undefined) site.plan = loadSitePlan(plan, `${where}.plan`, baseDir);
+    if (serverKey !== undefined) {
+      if (typeof serverKey !== 'string' || serverKey.length < 16 || serverKey === writeKey) {
+        throw new Error(`${where}.serverKey must be a secret string of 16+ characters, not the write key`);
+      }
+      site.serverKey = serverKey;
+    }
     return site;
   });
 }

@@ -9,6 +9,7 @@ export type { Faults, FaultTarget } from './faults.ts';
 export type { HandoffCreated, HandoffPeek } from './handoff.ts';
 export type { IdentifyResult } from './identify.ts';
 export { userHashOf } from './identify.ts';
+export type { PlanReport } from './plan/report.ts';
 export type { RateLimit, RateLimits } from './rate-limit.ts';
 export type { RejectedRecord } from './records.ts';
 export {
@@ -37,6 +38,15 @@ export type {
   RecordPage,
   SyncRecord,
 } from './store/sync-types.ts';
-export type { EventFilter, EventLog, EventStore, Store, StoredEvent } from './store/types.ts';
+export type {
+  EventFilter,
+  EventLog,
+  EventStore,
+  PlanReportRow,
+  PlanViolation,
+  Store,
+  StoredEvent,
+  ViolationStore,
+} from './store/types.ts';
 export type { StreamChanged } from './stream.ts';
 export type { SyncResult } from './sync.ts';

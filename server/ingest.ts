@@ -2,6 +2,7 @@ import type { Handler } from 'hono';
 import { readJsonBody } from './body.ts';
 import { ApiError } from './errors.ts';
 import { checkEvent, messageIdOf, type RejectedEvent } from './events.ts';
+import { planViolations } from './plan/violations.ts';
 import { type SiteDirectory, siteAllowsOrigin } from './sites.ts';
 import type { StatsRecorder } from './stats.ts';
 import type { EventStore } from './store/types.ts';
@@ -68,6 +69,9 @@ export function ingestHandler(deps: IngestDeps, extract: EventExtractor): Handle
     const { inserted, duplicates } =
       valid.length > 0 ? await deps.store.insertEvents(site.id, valid) : { inserted: 0, duplicates: 0 };
     deps.stats.recordBatch(raws.length, inserted, duplicates);
+    // Recorded, never refused: a re-sent event's violations are counted once (see ViolationStore).
+    if (site.plan && valid.length)
+      await deps.store.insertViolations(site.id, planViolations(site.plan, valid));
 
     const result: IngestResult = { ok: true, accepted: inserted, duplicates, rejected };
     return c.json(result);

@@ -1,3 +1,4 @@
+import type { TrackingPlan } from '../src/plan/types.ts';
 import type { Catalog } from './catalog.ts';
 
 /** A customer's website (or app) allowed to send events, identified by its public write key. */
@@ -18,12 +19,17 @@ export interface Site {
    * profiles and answer chats with it. Kept on servers only; without it the site has no agent API.
    */
   agentKey?: string;
+  /** The site's tracking plan (`extends` resolved): track events are checked against it (server/plan/). */
+  plan?: TrackingPlan;
+  /** Secret key of the site's own servers: events from server-side channels, the plan report. */
+  serverKey?: string;
 }
 
 /** The configured sites, indexed the two ways a request needs them. */
 export class SiteDirectory {
   readonly #byWriteKey = new Map<string, Site>();
   readonly #byId = new Map<string, Site>();
+  readonly #byServerKey = new Map<string, Site>();
   readonly #sites: Site[];
 
   constructor(sites: Site[]) {
@@ -31,6 +37,7 @@ export class SiteDirectory {
     for (const site of sites) {
       this.#byWriteKey.set(site.writeKey, site);
       this.#byId.set(site.id, site);
+      if (site.serverKey) this.#byServerKey.set(site.serverKey, site);
     }
   }
 
@@ -47,6 +54,11 @@ export class SiteDirectory {
   /** The site owning this write key, if any. */
   byWriteKey(writeKey: string): Site | undefined {
     return this.#byWriteKey.get(writeKey);
+  }
+
+  /** The site owning this secret server key, if any. */
+  byServerKey(serverKey: string): Site | undefined {
+    return this.#byServerKey.get(serverKey);
   }
 
   /**

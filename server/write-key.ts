@@ -1,4 +1,5 @@
 import { ApiError } from './errors.ts';
+import { siteOfServerKey } from './server-key.ts';
 import type { Site, SiteDirectory } from './sites.ts';
 
 /**
@@ -8,6 +9,9 @@ import type { Site, SiteDirectory } from './sites.ts';
  * headers). The first one present wins.
  */
 export function resolveSite(request: Request, body: unknown, sites: SiteDirectory): Site {
+  // A site's own servers (server-side channels, src/server-events.ts) send its secret server key.
+  const server = siteOfServerKey(request, sites);
+  if (server) return server;
   const writeKey = writeKeyFromHeader(request) ?? writeKeyFromBody(body) ?? writeKeyFromQuery(request);
   if (writeKey === undefined) {
     throw new ApiError(

@@ -8,6 +8,15 @@ export type { MergeChange, MergePolicy } from './cart/merge.ts';
 export { httpDestination, segmentDestination } from './destinations/collector.ts';
 export type { FormHandle, Forms, FormsConfig, WatchOptions } from './forms/types.ts';
 export type { Handoff, HandoffSummary, IncomingHandoff } from './handoff/handoff.ts';
+export type { PlannedEvent, PlannedProperties, PlannedTrack } from './plan/typed.ts';
+export type {
+  EventSchema,
+  NamingStyle,
+  PropertySchema,
+  TrackingPlan,
+  Violation,
+  ViolationKind,
+} from './plan/types.ts';
 export type {
   Delivery,
   Destination,

@@ -7,12 +7,21 @@ import { DEVICES_SCHEMA, sqliteDeviceStore } from './sqlite-devices.ts';
 import { DOCUMENTS_SCHEMA, sqliteDocumentStore } from './sqlite-documents.ts';
 import { EVENTS_SCHEMA, sqliteEventLog } from './sqlite-events.ts';
 import { HANDOFFS_SCHEMA, sqliteHandoffStore } from './sqlite-handoffs.ts';
+import { sqliteViolationStore, VIOLATIONS_SCHEMA } from './sqlite-violations.ts';
 import type { Store } from './types.ts';
 
 export { normalizeTimestamp } from './sqlite-events.ts';
 
 // Every table but `counters`: sequence numbers must keep growing across a reset (see Store.reset).
-const DATA_TABLES = ['events', 'devices', 'profiles', 'records', 'handoffs', 'compactions'];
+const DATA_TABLES = [
+  'events',
+  'devices',
+  'profiles',
+  'records',
+  'handoffs',
+  'compactions',
+  'plan_violations',
+];
 
 /** Opens (creating if needed) an SQLite store; `':memory:'` gives a throwaway one. */
 export function openSqliteStore(file: string): Store {
@@ -24,7 +33,13 @@ export function openSqliteStore(file: string): Store {
   db.pragma('busy_timeout = 5000');
   // CREATE ... IF NOT EXISTS everywhere: opening a database of an older version adds the new tables.
   db.exec(
-    EVENTS_SCHEMA + DEVICES_SCHEMA + DOCUMENTS_SCHEMA + COMPACTION_SCHEMA + HANDOFFS_SCHEMA + AGENT_SCHEMA,
+    EVENTS_SCHEMA +
+      DEVICES_SCHEMA +
+      DOCUMENTS_SCHEMA +
+      COMPACTION_SCHEMA +
+      HANDOFFS_SCHEMA +
+      AGENT_SCHEMA +
+      VIOLATIONS_SCHEMA,
   );
   let closed = false;
 
@@ -35,6 +50,7 @@ export function openSqliteStore(file: string): Store {
     ...sqliteCompaction(db),
     ...sqliteHandoffStore(db),
     ...sqliteAgentStore(db),
+    ...sqliteViolationStore(db),
 
     async reset() {
       db.transaction(() => {

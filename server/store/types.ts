@@ -46,7 +46,13 @@ export interface EventLog {
 }
 
 /** Everything the server keeps, behind one port. */
-export interface Store extends EventLog, DeviceStore, DocumentStore, HandoffStore, AgentStore {
+export interface Store
+  extends EventLog,
+    DeviceStore,
+    DocumentStore,
+    HandoffStore,
+    AgentStore,
+    ViolationStore {
   /** Deletes everything (tests). Sequence numbers keep growing, so no old cursor can skip new records. */
   reset(): Promise<void>;
   /** Releases the database; safe to call twice. */
@@ -58,3 +64,31 @@ export type EventStore = Store;
 
 /** Default page size of `listEvents`, so an unfiltered call on a large store stays cheap. */
 export const DEFAULT_LIST_LIMIT = 1000;
+
+/** One tracking-plan violation of one stored event (server/plan/). */
+export interface PlanViolation {
+  messageId: string;
+  event: string;
+  /** Property path (`products[0].price`), '' for the event itself. */
+  path: string;
+  kind: string;
+  message: string;
+}
+
+/** One line of the plan report: how often `kind` happened at `path` of `event`, with a few examples. */
+export interface PlanReportRow {
+  event: string;
+  path: string;
+  kind: string;
+  count: number;
+  /** When the last one was recorded (server clock, ISO 8601). */
+  lastSeen: string;
+  examples: { messageId: string; message: string }[];
+}
+
+/** Where plan violations are kept, per event and property. Recording one twice (a re-sent event) counts it once. */
+export interface ViolationStore {
+  insertViolations(siteId: string, violations: PlanViolation[]): Promise<void>;
+  /** Counts of one site, most frequent first, each with up to `examples` (default 3) recent examples. */
+  planReport(siteId: string, options?: { examples?: number }): Promise<PlanReportRow[]>;
+}

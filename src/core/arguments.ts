@@ -25,7 +25,11 @@ export function createArguments(report: Report) {
       try {
         const { value: json, problems } = toJson(value);
         if (problems.length) {
-          report('invalid_value', `${what}: not JSON, repaired: ${problems.slice(0, 5).join('; ')}`, problems);
+          report(
+            'invalid_value',
+            `${what}: not JSON, repaired: ${problems.slice(0, 5).join('; ')}`,
+            problems,
+          );
         }
         return json;
       } catch (error) {

@@ -25,21 +25,28 @@ const site = (overrides: Record<string, unknown> = {}) => ({
 
 describe('loadSites', () => {
   it('loads the shipped demo config', () => {
-    assert.deepEqual(loadSites('server/omnikit.config.json'), [
-      {
-        id: 'demo',
-        writeKey: 'demo-write-key',
-        origins: ['http://localhost:8080', 'http://127.0.0.1:8080'],
-        secret: 'demo-secret-change-me',
-        agentKey: 'demo-agent-key-change-me',
-        // The demo shop's products (demo/index.html), so its cart lines are checked against them.
-        catalog: {
-          'sku-mug': { price: 14, currency: 'EUR', available: true },
-          'sku-tee': { price: 29, currency: 'EUR', available: true },
-          'sku-bag': { price: 19, currency: 'EUR', available: true },
+    // Its tracking plan (issue 6) extends the built-in e-commerce plan: checked apart, it is long.
+    const [{ plan, ...demo }] = loadSites('server/omnikit.config.json');
+    assert.ok(plan?.events['Order Completed'], 'the e-commerce plan, resolved');
+    assert.deepEqual(
+      [demo],
+      [
+        {
+          id: 'demo',
+          writeKey: 'demo-write-key',
+          origins: ['http://localhost:8080', 'http://127.0.0.1:8080'],
+          secret: 'demo-secret-change-me',
+          agentKey: 'demo-agent-key-change-me',
+          serverKey: 'demo-server-key-change-me',
+          // The demo shop's products (demo/index.html), so its cart lines are checked against them.
+          catalog: {
+            'sku-mug': { price: 14, currency: 'EUR', available: true },
+            'sku-tee': { price: 29, currency: 'EUR', available: true },
+            'sku-bag': { price: 19, currency: 'EUR', available: true },
+          },
         },
-      },
-    ]);
+      ],
+    );
   });
 
   it("prices every product of the demo shop as the shop's page shows it", () => {

@@ -22,10 +22,19 @@ export const SHOP_SECRET = 'shop-secret-for-tests';
 /** The agent keys of the shop and the blog (agent API, §7). */
 export const SHOP_AGENT_KEY = 'shop-agent-key-for-tests';
 export const BLOG_AGENT_KEY = 'blog-agent-key-for-tests';
+/** The shop's secret server key (server-side channels, the plan report); the blog has none. */
+export const SHOP_SERVER_KEY = 'shop-server-key-0123456789';
 
 /** Two sites, so per-site origin checks can be told apart from "any site" preflight checks. */
 export const SITES: Site[] = [
-  { id: 'shop', writeKey: 'shop-key', origins: [SHOP_ORIGIN], secret: SHOP_SECRET, agentKey: SHOP_AGENT_KEY },
+  {
+    id: 'shop',
+    writeKey: 'shop-key',
+    origins: [SHOP_ORIGIN],
+    secret: SHOP_SECRET,
+    agentKey: SHOP_AGENT_KEY,
+    serverKey: SHOP_SERVER_KEY,
+  },
   { id: 'blog', writeKey: 'blog-key', origins: [BLOG_ORIGIN], agentKey: BLOG_AGENT_KEY },
 ];
 

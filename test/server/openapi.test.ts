@@ -3,7 +3,15 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { BLOG_ORIGIN, basicAuth, type Harness, SHOP_AGENT_KEY, startServer, trackEvent } from './helpers.ts';
+import {
+  BLOG_ORIGIN,
+  basicAuth,
+  type Harness,
+  SHOP_AGENT_KEY,
+  SHOP_SERVER_KEY,
+  startServer,
+  trackEvent,
+} from './helpers.ts';
 import { hlc, type TestDevice, userHash } from './protocol/client.ts';
 import { resolveRef, validate } from './protocol/json-schema.ts';
 
@@ -121,6 +129,9 @@ describe('docs/openapi.json', () => {
     await exchange('POST', '/v1/batch', 401, { body: { batch: [], writeKey: 'wrong' } });
     await exchange('POST', '/v1/batch', 403, { body: { batch: [] }, headers: { ...auth, ...cut.headers } });
     await exchange('POST', '/v1/batch', 413, { raw: 'x'.repeat(600 * 1024), headers: auth });
+    // A site's own server: the secret server key instead of the write key (§7).
+    await exchange('POST', '/v1/batch', 200, { body: { batch: [trackEvent()] }, token: SHOP_SERVER_KEY });
+    await exchange('POST', '/v1/batch', 401, { body: { batch: [] }, token: 'not-a-server-key' });
   });
 
   it('POST /v1/devices', async () => {
@@ -326,6 +337,11 @@ describe('docs/openapi.json', () => {
     seen.add('GET /v1/agent/stream 200');
     await events(agentStream, { typing: 'AgentStreamTyping', message: 'AgentStreamMessage' });
     await events(deviceStream, { typing: 'DeviceTyping', changed: 'StreamChanged' });
+  });
+
+  it('GET /v1/plan/report', async () => {
+    await exchange('GET', '/v1/plan/report', 200, { token: SHOP_SERVER_KEY, query: '?examples=1' });
+    await exchange('GET', '/v1/plan/report', 401);
   });
 
   it('every operation documents its 5xx answer (checked with injected failures)', async () => {

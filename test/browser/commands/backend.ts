@@ -9,6 +9,9 @@ import { createServer, type EventStore, openSqliteStore } from '../../../server/
 import type { CommandPayloads, FaultPayload, StoredRecord } from './protocol.ts';
 import { sessionPage } from './session-page.ts';
 
+/** The `test` site's secret server key (server-events.test.ts plays the site's own server with it). */
+export const TEST_SERVER_KEY = 'test-server-key-0123456789';
+
 /** The HMAC secret of the `test` site, for identify (the browser tests compute userHash with it). */
 export const TEST_SITE_SECRET = 'test-site-secret';
 
@@ -64,6 +67,7 @@ export function backendPlugin(): BackendPlugin {
             origins: devOrigins,
             secret: TEST_SITE_SECRET,
             agentKey: TEST_AGENT_KEY,
+            serverKey: TEST_SERVER_KEY,
           },
           // For CORS-refusal tests: this site accepts no origin the test pages can have.
           { id: 'locked', writeKey: 'locked-key', origins: ['https://elsewhere.example'] },

@@ -1,0 +1,29 @@
+import { ApiError } from './errors.ts';
+import type { Site, SiteDirectory } from './sites.ts';
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+/**
+ * The site whose secret server key the request carries as `Authorization: Bearer <serverKey>`;
+ * undefined when it carries none; 401 for a key no site has. Only a site's own servers hold it.
+ */
+export function siteOfServerKey(request: Request, sites: SiteDirectory): Site | undefined {
+  const match = BEARER.exec(request.headers.get('authorization') ?? '');
+  if (!match) return undefined;
+  const site = sites.byServerKey(match[1]);
+  if (!site) throw new ApiError(401, 'invalid_server_key', 'Unknown server key');
+  return site;
+}
+
+/** Like siteOfServerKey, but the key is required. */
+export function requireServerKey(request: Request, sites: SiteDirectory): Site {
+  const site = siteOfServerKey(request, sites);
+  if (!site) {
+    throw new ApiError(
+      401,
+      'missing_server_key',
+      'Send the site\'s secret server key: "Authorization: Bearer <serverKey>"',
+    );
+  }
+  return site;
+}

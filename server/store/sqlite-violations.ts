@@ -1,0 +1,73 @@
+import type Database from 'better-sqlite3';
+import type { PlanReportRow, ViolationStore } from './types.ts';
+
+/**
+ * Plan violations, one row per (event, kind, property path). The key makes recording idempotent: a
+ * re-sent event (at-least-once delivery) is not counted twice.
+ */
+export const VIOLATIONS_SCHEMA = `
+  CREATE TABLE IF NOT EXISTS plan_violations (
+    site_id     TEXT NOT NULL,
+    message_id  TEXT NOT NULL,
+    event       TEXT NOT NULL,
+    path        TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    message     TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    PRIMARY KEY (site_id, message_id, kind, path)
+  );
+  CREATE INDEX IF NOT EXISTS plan_violations_by_site ON plan_violations (site_id, event, path, kind);
+`;
+
+interface GroupRow {
+  event: string;
+  path: string;
+  kind: string;
+  count: number;
+  last_seen: string;
+}
+
+/** The violation store on an open SQLite database. */
+export function sqliteViolationStore(db: Database.Database): ViolationStore {
+  const insert = db.prepare(
+    `INSERT INTO plan_violations (site_id, message_id, event, path, kind, message, received_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+  );
+  const insertAll = db.transaction((rows: unknown[][]) => {
+    for (const row of rows) insert.run(...row);
+  });
+  const groups = db.prepare<[string], GroupRow>(
+    `SELECT event, path, kind, COUNT(*) AS count, MAX(received_at) AS last_seen FROM plan_violations
+     WHERE site_id = ? GROUP BY event, path, kind ORDER BY count DESC, event, path, kind`,
+  );
+  const examples = db.prepare<
+    [string, string, string, string, number],
+    { message_id: string; message: string }
+  >(
+    `SELECT message_id, message FROM plan_violations WHERE site_id = ? AND event = ? AND path = ? AND kind = ?
+     ORDER BY received_at DESC, rowid DESC LIMIT ?`,
+  );
+
+  return {
+    async insertViolations(siteId, violations) {
+      const at = new Date().toISOString();
+      insertAll(violations.map((v) => [siteId, v.messageId, v.event, v.path, v.kind, v.message, at]));
+    },
+
+    async planReport(siteId, options = {}) {
+      const limit = options.examples ?? 3;
+      return groups.all(siteId).map(
+        (g): PlanReportRow => ({
+          event: g.event,
+          path: g.path,
+          kind: g.kind,
+          count: g.count,
+          lastSeen: g.last_seen,
+          examples: examples
+            .all(siteId, g.event, g.path, g.kind, limit)
+            .map((e) => ({ messageId: e.message_id, message: e.message })),
+        }),
+      );
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import { CLICK_IDS, classify, externalHost, type ReferrerClass } from './referrer.ts';
+
+/** One marketing touch: where a visit came from, and when (ms). */
+export interface Touch {
+  source: string;
+  medium: string;
+  campaign?: string;
+  referrerClass: ReferrerClass;
+  /** The click id as `name=value`, e.g. `gclid=Cj0K…`. */
+  clickId?: string;
+  at: number;
+}
+
+/** The first touch ever seen for this identity, and the last one that counts. */
+export interface Touches {
+  first: Touch;
+  last: Touch;
+}
+
+// The medium of a touch without utm_medium; the other classes are their own medium.
+const MEDIUM: Partial<Record<ReferrerClass, string>> = { paid: 'cpc', search: 'organic', direct: '(none)' };
+
+/**
+ * The touch of a page load: its `context.campaign`, its referrer, and this site's host or cookie
+ * domain without `www.` (a referrer there is internal navigation).
+ */
+export function touchOf(
+  campaign: Record<string, string> | undefined,
+  referrer: string,
+  site: string,
+  at: number,
+): Touch {
+  const c = campaign || {};
+  const id = Object.keys(CLICK_IDS).find((k) => c[k]);
+  const [referrerClass, source] = classify(c, externalHost(referrer, site), id);
+  return {
+    source,
+    medium: c.medium || MEDIUM[referrerClass] || referrerClass,
+    campaign: c.name,
+    referrerClass,
+    clickId: id && `${id}=${c[id]}`,
+    at,
+  };
+}
+
+const key = (t: Touch) => [t.source, t.medium, t.campaign, t.clickId].join();
+
+/**
+ * The touches after `touch`: the first one stays; the last one is replaced only by a touch from
+ * somewhere (a campaign, a click id, an external referrer) that differs from it. Direct visits,
+ * internal navigation and reloads of a landing page never replace it (last non-direct touch).
+ */
+export function nextTouches(prev: Touches | undefined, touch: Touch): Touches {
+  if (!prev) return { first: touch, last: touch };
+  return touch.referrerClass === 'direct' || key(prev.last) === key(touch)
+    ? prev
+    : { first: prev.first, last: touch };
+}

@@ -1,0 +1,135 @@
+// `omnikit/server`: events from channels without a browser (a store's POS, a call centre, a back
+// office), in the same envelope as the browser SDK's, sent with the site's secret server key.
+// Plain fetch and Web Crypto: runs on Node 20+, Deno, Bun and edge runtimes. Never ship it to a browser:
+// the server key is a secret.
+import { version } from './version.ts';
+
+/** Who an event is about: the signed-in customer's `userId`, and/or a device's `anonymousId`. */
+export type Who = { userId: string; anonymousId?: string } | { userId?: string; anonymousId: string };
+
+/** Per-call options. */
+export interface ServerEventOptions {
+  /** When it happened (default now). */
+  timestamp?: Date | string;
+  /** Idempotency key, e.g. `pos-<receipt id>`: the server stores one event per messageId (default random). */
+  messageId?: string;
+  /** Merged into `context`, e.g. `{ store: { id: 'paris-1' } }` or a `channel` of its own. */
+  context?: Record<string, unknown>;
+}
+
+/** Options of {@link createServerEvents}. */
+export interface ServerEventsConfig {
+  /** Base URL of the Omnikit backend. */
+  endpoint: string;
+  /** The site's secret `serverKey` (server config), sent as `Authorization: Bearer`. */
+  serverKey: string;
+  /** `context.channel` of every event, e.g. `store`, `call_center`, `email`. Default `server`. */
+  channel?: string;
+  /** Send once this many events wait. Default 20. */
+  flushAt?: number;
+  /** Longest wait (ms) before queued events are sent; 0: only on `flush()`. Default 1000. */
+  flushInterval?: number;
+  /** Retries of a batch after a network error, 5xx or 429 (with backoff, Retry-After honoured). Default 5. */
+  maxRetries?: number;
+  /** A batch that could not be delivered, or events the server rejected. Default: console.error. */
+  onError?: (error: Error, events: Record<string, unknown>[]) => void;
+  /** The fetch to use (default globalThis.fetch). */
+  fetch?: typeof fetch;
+}
+
+/** The helper's methods. */
+export interface ServerEvents {
+  /** Queues a track event; answers its messageId. */
+  track(who: Who, event: string, properties?: Record<string, unknown>, options?: ServerEventOptions): string;
+  /** Queues an identify event with traits; answers its messageId. */
+  identify(who: Who, traits?: Record<string, unknown>, options?: ServerEventOptions): string;
+  /** Sends everything queued; resolves once delivered or given up (reported through onError). */
+  flush(): Promise<void>;
+}
+
+/** Creates a sender of server-side events with the browser SDK's envelope. */
+export function createServerEvents(config: ServerEventsConfig): ServerEvents {
+  const { serverKey, channel = 'server', flushAt = 20, flushInterval = 1000, maxRetries = 5 } = config;
+  const url = `${config.endpoint.replace(/\/+$/, '')}/v1/batch`;
+  const doFetch = config.fetch ?? globalThis.fetch;
+  const onError = config.onError ?? ((error) => console.error(`[omnikit/server] ${error.message}`));
+  const library = { name: 'omnikit', version };
+  const queue: Record<string, unknown>[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let sending = Promise.resolve();
+
+  const enqueue = (
+    type: string,
+    who: Who,
+    fields: Record<string, unknown>,
+    options: ServerEventOptions = {},
+  ) => {
+    if (!who.userId && !who.anonymousId)
+      throw new TypeError('omnikit/server: a userId or an anonymousId is needed');
+    const messageId = options.messageId ?? crypto.randomUUID();
+    queue.push({
+      type,
+      messageId,
+      anonymousId: who.anonymousId ?? null,
+      userId: who.userId ?? null,
+      timestamp: new Date(options.timestamp ?? Date.now()).toISOString(),
+      ...fields,
+      context: { channel, library, ...options.context },
+    });
+    if (queue.length >= flushAt) void flush();
+    else if (flushInterval > 0 && !timer) {
+      timer = setTimeout(flush, flushInterval);
+      (timer as { unref?: () => void }).unref?.(); // never keeps a Node process alive
+    }
+    return messageId;
+  };
+
+  const send = async (events: Record<string, unknown>[]) => {
+    for (let attempt = 0; ; attempt++) {
+      let wait = Math.min(30_000, 500 * 2 ** attempt);
+      try {
+        const sentAt = new Date().toISOString();
+        const res = await doFetch(url, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${serverKey}` },
+          body: JSON.stringify({ batch: events.map((e) => ({ ...e, sentAt })), sentAt }),
+        });
+        if (res.ok) {
+          const body = (await res.json()) as {
+            rejected?: { index: number; code: string; message: string }[];
+          };
+          for (const r of body.rejected ?? [])
+            onError(new Error(`rejected ${r.code}: ${r.message}`), [events[r.index]]);
+          return;
+        }
+        const text = await res.text();
+        if (res.status !== 429 && res.status !== 408 && res.status < 500) {
+          return onError(new Error(`HTTP ${res.status}: ${text}`), events);
+        }
+        wait = Math.max(wait, Number(res.headers.get('retry-after')) * 1000 || 0);
+        if (attempt >= maxRetries)
+          return onError(new Error(`HTTP ${res.status} after ${attempt + 1} tries`), events);
+      } catch (error) {
+        if (attempt >= maxRetries) return onError(new Error(`${error} after ${attempt + 1} tries`), events);
+      }
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  };
+
+  function flush(): Promise<void> {
+    clearTimeout(timer);
+    timer = undefined;
+    // One batch at a time, in order: a batch waits for the one before it.
+    while (queue.length) {
+      const batch = queue.splice(0, flushAt);
+      sending = sending.then(() => send(batch));
+    }
+    return sending;
+  }
+
+  return {
+    track: (who, event, properties = {}, options) => enqueue('track', who, { event, properties }, options),
+    identify: (who, traits = {}, options) => enqueue('identify', who, { traits }, options),
+    flush,
+  };
+}
