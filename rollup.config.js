@@ -66,14 +66,20 @@ const scriptChunks = () => ({
       : null,
 });
 
-/** A script-tag build: everything inlined, minified, global `Omnikit`. */
-const scriptTag = (input, file, continuity = true) => ({
+/**
+ * A script-tag build: everything inlined, minified, global `Omnikit`. `widget: false` leaves out the
+ * launcher, only to measure what it adds (bench/size.mjs).
+ */
+export const scriptTag = (input, file, continuity = true, widget = true) => ({
   input,
   // esbuild compiles, terser minifies: ~5 % smaller than esbuild's minifier, and size is a feature.
   plugins: [
     scriptChunks(),
     resolve(),
-    esbuild({ target: 'es2020', define: { ...define, __CONTINUITY__: String(continuity) } }),
+    esbuild({
+      target: 'es2020',
+      define: { ...define, __CONTINUITY__: String(continuity), __WIDGET__: String(widget) },
+    }),
     minify(true),
   ],
   // No "use strict" prologue: the code is ES module code, strict-clean already.
@@ -122,7 +128,9 @@ export default [
     output: {
       dir: 'dist',
       entryFileNames: 'omnikit.mjs',
-      chunkFileNames: 'omnikit-[name].mjs',
+      // Named by their folder (forms, widget) where the entry file is an index.ts.
+      chunkFileNames: ({ name, facadeModuleId }) =>
+        `omnikit-${name === 'index' ? facadeModuleId?.match(/([^\\/]+)[\\/](panel[\\/])?index\.ts$/)?.[1] : name}.mjs`,
       hoistTransitiveImports: false,
       format: 'es',
       sourcemap: true,
@@ -132,6 +140,7 @@ export default [
   scriptChunk('handoff', 'src/handoff/handoff.ts'),
   scriptChunk('merge', 'src/cart/merge.ts'),
   scriptChunk('forms', 'src/forms/index.ts'),
+  scriptChunk('widget', 'src/widget/panel/index.ts'),
   scriptTag('src/script/tracker.ts', 'dist/omnikit-tracker.js', false),
   {
     input: 'src/index.ts',

@@ -2,6 +2,7 @@ import type { MergePolicy } from './cart/merge.ts';
 import { httpDestination } from './destinations/collector.ts';
 import type { FormsConfig } from './forms/types.ts';
 import type { Destination, OmnikitConfig } from './types.ts';
+import type { WidgetConfig } from './widget/types.ts';
 
 const NUMBERS = {
   flushAt: 20,
@@ -23,6 +24,7 @@ export type Settings = typeof NUMBERS & {
   cookieDomain?: string;
   debug: boolean;
   forms?: FormsConfig;
+  widget?: WidgetConfig;
 };
 
 /** Fills in defaults and turns destination descriptions into destinations; lists what was wrong. */
@@ -63,6 +65,8 @@ export function settingsOf(config: OmnikitConfig): { settings: Settings; problem
       cookieDomain: c.cookieDomain,
       debug: c.debug === true,
       forms: c.forms,
+      // A script tag's `data-widget` (an empty string): its other data attributes are the options.
+      widget: c.widget === '' || c.widget === true ? (c as WidgetConfig) : c.widget || undefined,
     },
   };
 }

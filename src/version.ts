@@ -10,3 +10,8 @@ declare const __CONTINUITY__: boolean;
  * every other build and when running from source.
  */
 export const withContinuity: boolean = typeof __CONTINUITY__ !== 'boolean' || __CONTINUITY__;
+
+declare const __WIDGET__: boolean;
+
+/** False only in a build made to measure what the widget's launcher adds to the core (bench/size.mjs). */
+export const withWidget: boolean = typeof __WIDGET__ !== 'boolean' || __WIDGET__;
