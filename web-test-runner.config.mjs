@@ -13,7 +13,7 @@ if (!chrome) {
 }
 
 // The plugins and the server they start are TypeScript.
-const { backendPlugin, networkPlugin, tabsPlugin, tracePlugin } = await tsImport(
+const { agentPlugin, backendPlugin, networkPlugin, tabsPlugin, tracePlugin } = await tsImport(
   './test/browser/commands/index.ts',
   import.meta.url,
 );
@@ -67,6 +67,7 @@ export default {
     tracePlugin(), // OMNIKIT_WTR_TRACE=1 logs every server command
     esbuildPlugin({ ts: true, tsx: true, target: 'es2020', tsconfig: `${rootDir}tsconfig.json` }),
     backend,
+    agentPlugin(backend),
     tabsPlugin(),
     networkPlugin(),
   ],

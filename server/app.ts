@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
+import { AgentHub } from './agent/hub.ts';
 import { type CatalogLookup, siteCatalog } from './catalog.ts';
 import { DEFAULT_COMPACTION_INTERVAL_MS, startCompaction } from './compaction.ts';
 import { COMPAT_ROUTES, type IngestRoute } from './compat.ts';
@@ -69,8 +70,14 @@ export interface ServerOptions {
 export function createServer(options: ServerOptions): OmnikitServer {
   const sites = new SiteDirectory(options.sites);
   const hub = new StreamHub();
+  const agents = new AgentHub();
+  // Both kinds of stream: shutdown ends them all, a fault cuts them all.
+  const streams = {
+    endAll: () => hub.endAll() + agents.endAll(),
+    cutAll: () => hub.cutAll() + agents.cutAll(),
+  };
   const stats = new StatsRecorder(() => hub.size);
-  const plan = options.faults === true ? new FaultPlan(hub) : null;
+  const plan = options.faults === true ? new FaultPlan(streams) : null;
   const deps = { store: options.store, sites, stats };
   const limits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
   const limiters = {
@@ -81,6 +88,7 @@ export function createServer(options: ServerOptions): OmnikitServer {
   const protocolDeps: ProtocolDeps = {
     ...deps,
     hub,
+    agents,
     limiters,
     handoffTtlMs: positive(options.handoffTtlMs, DEFAULT_HANDOFF_TTL_MS, 'handoffTtlMs'),
     streamPingMs: positive(options.streamPingMs, DEFAULT_STREAM_PING_MS, 'streamPingMs'),
@@ -136,7 +144,7 @@ export function createServer(options: ServerOptions): OmnikitServer {
     listen: async (port = 0, hostname = '127.0.0.1') => {
       const compaction = await startCompaction(options.store, protocolDeps.now, compactionIntervalMs);
       try {
-        const listening = await listen(app, hub, port, hostname);
+        const listening = await listen(app, streams, port, hostname);
         const close = () => {
           compaction.stop();
           return listening.close();
@@ -156,7 +164,7 @@ function positive(value: number | undefined, fallback: number, name: string): nu
   return value;
 }
 
-function listen(app: Hono, hub: StreamHub, port: number, hostname: string): Promise<Listening> {
+function listen(app: Hono, hub: { endAll(): number }, port: number, hostname: string): Promise<Listening> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port, hostname }) as Server;
     server.once('error', reject);

@@ -33,10 +33,11 @@ export function validateSites(config: unknown): Site[] {
   if (config.sites.length === 0) throw new Error('"sites" is empty: configure at least one site');
   const ids = new Set<string>();
   const writeKeys = new Set<string>();
+  const agentKeys = new Set<string>();
   return config.sites.map((raw: unknown, index: number): Site => {
     const where = `sites[${index}]`;
     if (!isObject(raw)) throw new Error(`${where} must be an object`);
-    const { id, writeKey, origins, secret, catalog } = raw;
+    const { id, writeKey, origins, secret, catalog, agentKey } = raw;
     if (typeof id !== 'string' || id.trim() === '') throw new Error(`${where}.id must be a non-empty string`);
     if (ids.has(id)) throw new Error(`${where}.id "${id}" is used by another site`);
     if (typeof writeKey !== 'string' || writeKey.trim() === '') {
@@ -51,13 +52,31 @@ export function validateSites(config: unknown): Site[] {
     if (secret !== undefined && (typeof secret !== 'string' || secret.trim() === '')) {
       throw new Error(`${where}.secret must be a non-empty string when present`);
     }
+    if (agentKey !== undefined) checkAgentKey(agentKey, where, raw, agentKeys);
     ids.add(id);
     writeKeys.add(writeKey);
     const site: Site = { id, writeKey, origins: [...(origins as string[])] };
     if (secret !== undefined) site.secret = secret as string;
     if (catalog !== undefined) site.catalog = checkCatalog(catalog, `${where}.catalog`);
+    if (agentKey !== undefined) site.agentKey = agentKey as string;
     return site;
   });
+}
+
+/** Shortest agent key accepted: it is a password to every customer's profile of the site. */
+export const MIN_AGENT_KEY_LENGTH = 16;
+
+// The agent key picks the site, so it must be unique, and it must not be the public write key or the
+// identity secret (a leak of one would then be a leak of the other).
+function checkAgentKey(agentKey: unknown, where: string, site: Record<string, unknown>, seen: Set<string>) {
+  if (typeof agentKey !== 'string' || agentKey.trim().length < MIN_AGENT_KEY_LENGTH) {
+    throw new Error(`${where}.agentKey must be a string of at least ${MIN_AGENT_KEY_LENGTH} characters`);
+  }
+  if (agentKey === site.writeKey || agentKey === site.secret) {
+    throw new Error(`${where}.agentKey must differ from the site's writeKey and secret`);
+  }
+  if (seen.has(agentKey)) throw new Error(`${where}.agentKey is used by another site`);
+  seen.add(agentKey);
 }
 
 // Browsers send the Origin header as scheme://host[:port] with no path; anything else would never match.

@@ -1,3 +1,4 @@
+import type { AgentHub } from './agent/hub.ts';
 import type { CatalogLookup } from './catalog.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import type { SiteDirectory } from './sites.ts';
@@ -11,6 +12,8 @@ export interface ProtocolDeps {
   sites: SiteDirectory;
   stats: StatsRecorder;
   hub: StreamHub;
+  /** The agents' streams (chat changes, customers typing). */
+  agents: AgentHub;
   limiters: { registrations: RateLimiter; handoffs: RateLimiter; handoffClaims: RateLimiter };
   handoffTtlMs: number;
   streamPingMs: number;

@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Handler } from 'hono';
 import { authenticate } from './auth.ts';
 import { readJsonObject } from './body.ts';
+import { moveConversation } from './chat/move.ts';
 import type { ProtocolDeps } from './deps.ts';
 import { ApiError } from './errors.ts';
 import type { LinkResult } from './store/sync-types.ts';
@@ -58,6 +59,7 @@ export function identifyHandler(deps: ProtocolDeps): Handler {
     const link = await deps.store.linkDeviceToUser(device.id, userId);
     if (link.profileId !== link.previousProfileId) {
       deps.hub.moveDevice(device.id, link.profileId);
+      if (link.wasAnonymous) await moveConversation(deps, site.id, link.previousProfileId, link.profileId);
       // The device's own stream now hears the new profile: this tells it to pull from there.
       deps.hub.publish(link.profileId, await deps.store.profileCursor(site.id, link.profileId));
     }

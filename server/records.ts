@@ -31,6 +31,12 @@ export interface CheckedPush {
   rejected: RejectedRecord[];
 }
 
+/**
+ * A rule of one document on top of the record rules (e.g. what a device may write in `chat`): the
+ * reason a well-formed record is refused as `invalid_record`, or null.
+ */
+export type RecordGuard = (record: SyncRecord, where: string) => string | null;
+
 /** The wall-clock milliseconds of a valid HLC. */
 export const msOfHlc = (hlc: string): number => parseInt(hlc.slice(0, 9), 36);
 
@@ -39,7 +45,7 @@ export const msOfHlc = (hlc: string): number => parseInt(hlc.slice(0, 9), 36);
  * skipped and reported: a client re-pushes its pending records until they are accepted, so one bad
  * record refused with the whole push would stop that device syncing for good.
  */
-export function checkPush(push: unknown, now: number): CheckedPush {
+export function checkPush(push: unknown, now: number, guard: RecordGuard = () => null): CheckedPush {
   if (push === undefined) return { records: [], rejected: [] };
   if (!Array.isArray(push)) {
     throw new ApiError(400, 'invalid_record', '"push" must be an array of records');
@@ -53,8 +59,11 @@ export function checkPush(push: unknown, now: number): CheckedPush {
   }
   const checked: CheckedPush = { records: [], rejected: [] };
   push.forEach((raw, index) => {
-    const outcome = checkRecord(raw, `push[${index}]`, now);
+    const where = `push[${index}]`;
+    const outcome = checkRecord(raw, where, now);
+    const problem = 'code' in outcome ? null : guard(outcome, where);
     if ('code' in outcome) checked.rejected.push(outcome);
+    else if (problem !== null) checked.rejected.push(invalid(outcome.hlc, problem));
     else checked.records.push(outcome);
   });
   return checked;

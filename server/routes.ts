@@ -1,5 +1,14 @@
 import type { Handler, Hono, MiddlewareHandler } from 'hono';
+import {
+  agentTypingHandler,
+  listConversationsHandler,
+  readHandler,
+  replyHandler,
+} from './agent/conversations.ts';
+import { profileHandler } from './agent/profile.ts';
+import { agentStreamHandler } from './agent/stream.ts';
 import { hasBearer } from './auth.ts';
+import { customerTypingHandler } from './chat/typing.ts';
 import type { ProtocolDeps } from './deps.ts';
 import { registerHandler, revokeHandler } from './devices.ts';
 import type { FaultPlan } from './faults.ts';
@@ -9,7 +18,7 @@ import { streamHandler } from './stream.ts';
 import { syncHandler } from './sync.ts';
 
 /**
- * Mounts the device, sync, stream and handoff routes (protocol §2–§4). Must run before the event
+ * Mounts the device, sync, stream, handoff, chat and agent routes (protocol §2–§4, §6). Must run before the event
  * routes are mounted: `POST /v1/identify` is also RudderStack's identify event, so a Bearer request
  * is ours and anything else falls through to the event route (RudderStack sends Basic auth).
  */
@@ -33,6 +42,16 @@ export function mountProtocolRoutes(app: Hono, deps: ProtocolDeps, plan: FaultPl
   mount('POST', '/v1/handoff', createHandoffHandler(deps));
   mount('POST', '/v1/handoff/peek', peekHandoffHandler(deps));
   mount('POST', '/v1/handoff/claim', claimHandoffHandler(deps));
+  mount('POST', '/v1/chat/typing', customerTypingHandler(deps));
+
+  // The agent API (secret agent key, §6).
+  const conversation = '/v1/agent/conversations/:profileId';
+  mount('GET', '/v1/agent/conversations', listConversationsHandler(deps));
+  mount('POST', `${conversation}/messages`, replyHandler(deps));
+  mount('POST', `${conversation}/read`, readHandler(deps));
+  mount('POST', `${conversation}/typing`, agentTypingHandler(deps));
+  mount('GET', '/v1/agent/profiles/:profileId', profileHandler(deps));
+  mount('GET', '/v1/agent/stream', agentStreamHandler(deps));
 }
 
 function onlyWithBearer(step: MiddlewareHandler | Handler): MiddlewareHandler {

@@ -13,6 +13,11 @@ export interface Site {
   secret?: string;
   /** Current prices by variant or product id: cart lines pushed by devices are checked against it. */
   catalog?: Catalog;
+  /**
+   * Secret of the agent API (`Authorization: Bearer <agentKey>` on /v1/agent/...): support agents read
+   * profiles and answer chats with it. Kept on servers only; without it the site has no agent API.
+   */
+  agentKey?: string;
 }
 
 /** The configured sites, indexed the two ways a request needs them. */
@@ -32,6 +37,11 @@ export class SiteDirectory {
   /** The site with this id (devices remember their site by id). */
   byId(id: string): Site | undefined {
     return this.#byId.get(id);
+  }
+
+  /** Every configured site (the agent key is looked up among them in constant time). */
+  all(): readonly Site[] {
+    return this.#sites;
   }
 
   /** The site owning this write key, if any. */

@@ -5,6 +5,8 @@ export interface StreamConnection {
   profileId: string;
   /** Tells the client to sync. */
   notify(cursor: string): void;
+  /** Sends an ephemeral event that is never stored (`typing`). */
+  signal(event: string, data: unknown): void;
   /** Ends the response cleanly (server shutdown, revoked device). */
   end(): void;
   /** Kills the TCP connection without a goodbye, as a proxy cutting it would. */
@@ -37,6 +39,11 @@ export class StreamHub {
   /** Tells every connection on the profile that its documents changed. */
   publish(profileId: string, cursor: number): void {
     for (const connection of this.#byProfile.get(profileId) ?? []) connection.notify(String(cursor));
+  }
+
+  /** Sends an ephemeral event (an agent typing) to every connection on the profile. */
+  signal(profileId: string, event: string, data: unknown): void {
+    for (const connection of this.#byProfile.get(profileId) ?? []) connection.signal(event, data);
   }
 
   /** Re-points a device's connections at its new profile (after identify or a handoff claim). */

@@ -40,6 +40,9 @@ export function streamHandler(deps: ProtocolDeps): Handler {
           const data: StreamChanged = { cursor };
           void stream.writeSSE({ event: 'changed', data: JSON.stringify(data) });
         },
+        signal(event, data) {
+          void stream.writeSSE({ event, data: JSON.stringify(data) });
+        },
         end: close,
         cut() {
           // Without Node's socket (another adapter) aborting the body is the closest thing.

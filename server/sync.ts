@@ -2,6 +2,7 @@ import type { Handler } from 'hono';
 import { authenticate } from './auth.ts';
 import { readJsonObject } from './body.ts';
 import { repriceCart } from './catalog.ts';
+import { chatGuard, touchesChat } from './chat/guard.ts';
 import type { ProtocolDeps } from './deps.ts';
 import { checkPush, MAX_SYNC_BODY_BYTES, parseCursor, type RejectedRecord } from './records.ts';
 import type { Site } from './sites.ts';
@@ -33,14 +34,17 @@ export function syncHandler(deps: ProtocolDeps): Handler {
   return async (c) => {
     const { device, site } = await authenticate(c, deps);
     const body = await readJsonObject(c.req.raw, MAX_SYNC_BODY_BYTES);
-    const push = checkPush(body.push, deps.now());
-    const after = parseCursor(body.cursor);
     const { siteId, profileId } = device;
+    const push = checkPush(body.push, deps.now(), await chatGuard(deps, siteId, profileId, body.push));
+    const after = parseCursor(body.cursor);
 
     if (push.records.length > 0) {
       const corrections = await correctionsOf(deps, site, push.records);
       const merged = await deps.store.mergeRecords(siteId, profileId, push.records, corrections);
-      if (merged.written > 0) deps.hub.publish(profileId, merged.cursor);
+      if (merged.written > 0) {
+        deps.hub.publish(profileId, merged.cursor);
+        if (touchesChat(push.records)) deps.agents.message(siteId, profileId);
+      }
     }
     const watermark = await deps.store.compactionWatermark(siteId, profileId);
     // A cursor below the watermark may predate a removal that is gone now: start that device over.

@@ -19,7 +19,7 @@ export const EVENTS_SCHEMA = `
   CREATE INDEX IF NOT EXISTS events_by_user_id ON events (site_id, user_id);
 `;
 
-interface EventRow {
+export interface EventRow {
   site_id: string;
   message_id: string;
   type: string;
@@ -82,7 +82,7 @@ function toRow(siteId: string, body: Record<string, unknown>, receivedAt: string
   };
 }
 
-function fromRow(row: EventRow): StoredEvent {
+export function fromRow(row: EventRow): StoredEvent {
   return {
     siteId: row.site_id,
     messageId: row.message_id,

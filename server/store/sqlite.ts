@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { AGENT_SCHEMA, sqliteAgentStore } from './sqlite-agent.ts';
 import { COMPACTION_SCHEMA, sqliteCompaction } from './sqlite-compaction.ts';
 import { DEVICES_SCHEMA, sqliteDeviceStore } from './sqlite-devices.ts';
 import { DOCUMENTS_SCHEMA, sqliteDocumentStore } from './sqlite-documents.ts';
@@ -22,7 +23,9 @@ export function openSqliteStore(file: string): Store {
   // Another process (e.g. a second dev server) may hold the write lock briefly.
   db.pragma('busy_timeout = 5000');
   // CREATE ... IF NOT EXISTS everywhere: opening a database of an older version adds the new tables.
-  db.exec(EVENTS_SCHEMA + DEVICES_SCHEMA + DOCUMENTS_SCHEMA + COMPACTION_SCHEMA + HANDOFFS_SCHEMA);
+  db.exec(
+    EVENTS_SCHEMA + DEVICES_SCHEMA + DOCUMENTS_SCHEMA + COMPACTION_SCHEMA + HANDOFFS_SCHEMA + AGENT_SCHEMA,
+  );
   let closed = false;
 
   return {
@@ -31,6 +34,7 @@ export function openSqliteStore(file: string): Store {
     ...sqliteDocumentStore(db),
     ...sqliteCompaction(db),
     ...sqliteHandoffStore(db),
+    ...sqliteAgentStore(db),
 
     async reset() {
       db.transaction(() => {

@@ -3,6 +3,7 @@
  * sync-types.ts. SQLite implements it today; a PostgreSQL implementation will satisfy the same
  * interface later, which is why every method is async even though SQLite is not.
  */
+import type { AgentStore } from './agent-types.ts';
 import type { DeviceStore, DocumentStore, HandoffStore } from './sync-types.ts';
 
 /** One event as stored: the columns we query on, plus the event JSON exactly as the client sent it. */
@@ -45,7 +46,7 @@ export interface EventLog {
 }
 
 /** Everything the server keeps, behind one port. */
-export interface Store extends EventLog, DeviceStore, DocumentStore, HandoffStore {
+export interface Store extends EventLog, DeviceStore, DocumentStore, HandoffStore, AgentStore {
   /** Deletes everything (tests). Sequence numbers keep growing, so no old cursor can skip new records. */
   reset(): Promise<void>;
   /** Releases the database; safe to call twice. */

@@ -19,10 +19,14 @@ export const STRANGER_ORIGIN = 'http://evil.example';
 /** The shop's HMAC secret for identify (the blog has none). */
 export const SHOP_SECRET = 'shop-secret-for-tests';
 
+/** The agent keys of the shop and the blog (agent API, §6). */
+export const SHOP_AGENT_KEY = 'shop-agent-key-for-tests';
+export const BLOG_AGENT_KEY = 'blog-agent-key-for-tests';
+
 /** Two sites, so per-site origin checks can be told apart from "any site" preflight checks. */
 export const SITES: Site[] = [
-  { id: 'shop', writeKey: 'shop-key', origins: [SHOP_ORIGIN], secret: SHOP_SECRET },
-  { id: 'blog', writeKey: 'blog-key', origins: [BLOG_ORIGIN] },
+  { id: 'shop', writeKey: 'shop-key', origins: [SHOP_ORIGIN], secret: SHOP_SECRET, agentKey: SHOP_AGENT_KEY },
+  { id: 'blog', writeKey: 'blog-key', origins: [BLOG_ORIGIN], agentKey: BLOG_AGENT_KEY },
 ];
 
 /**

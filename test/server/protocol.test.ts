@@ -7,3 +7,4 @@ import './protocol/tombstones.ts';
 import './protocol/stream.ts';
 import './protocol/handoff.ts';
 import './protocol/reprice.ts';
+import './protocol/agent.ts';

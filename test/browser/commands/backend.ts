@@ -12,9 +12,14 @@ import { sessionPage } from './session-page.ts';
 /** The HMAC secret of the `test` site, for identify (the browser tests compute userHash with it). */
 export const TEST_SITE_SECRET = 'test-site-secret';
 
+/** The agent key of the `test` site (commands/agent.ts calls the agent API with it). */
+export const TEST_AGENT_KEY = 'test-site-agent-key';
+
 export interface BackendPlugin extends TestRunnerPlugin {
   /** Base URL of the running backend; only valid after the dev server has started. */
   url(): string;
+  /** The backend's SQLite file; only valid while it runs. */
+  databaseFile(): string;
 }
 
 type Server = ReturnType<typeof createServer>;
@@ -39,6 +44,11 @@ export function backendPlugin(): BackendPlugin {
       return listener.url;
     },
 
+    databaseFile() {
+      if (!dir) throw new Error('The test backend is not running.');
+      return join(dir, 'events.sqlite');
+    },
+
     async serverStart({ config }) {
       // A fresh database file per run: no state survives from an earlier run.
       dir = await mkdtemp(join(tmpdir(), 'omnikit-wtr-'));
@@ -48,7 +58,13 @@ export function backendPlugin(): BackendPlugin {
         store,
         faults: true,
         sites: [
-          { id: 'test', writeKey: 'test-key', origins: devOrigins, secret: TEST_SITE_SECRET },
+          {
+            id: 'test',
+            writeKey: 'test-key',
+            origins: devOrigins,
+            secret: TEST_SITE_SECRET,
+            agentKey: TEST_AGENT_KEY,
+          },
           // For CORS-refusal tests: this site accepts no origin the test pages can have.
           { id: 'locked', writeKey: 'locked-key', origins: ['https://elsewhere.example'] },
           // For cart-reprice.test.ts: its cart lines are checked against a catalog. A site of its own,

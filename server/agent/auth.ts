@@ -1,0 +1,31 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Context } from 'hono';
+import { ApiError } from '../errors.ts';
+import type { Site, SiteDirectory } from '../sites.ts';
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+const digest = (key: string) => createHash('sha256').update(key, 'utf8').digest();
+
+/**
+ * Resolves `Authorization: Bearer <agentKey>` to its site. Every configured key is compared, each in
+ * constant time on fixed-length digests, so timing tells neither how much of a key matched nor which
+ * site's key was close. A device token is just a wrong key here: it never opens the agent API.
+ */
+export function authenticateAgent(c: Context, sites: SiteDirectory): Site {
+  const match = BEARER.exec(c.req.header('authorization') ?? '');
+  if (!match) {
+    throw new ApiError(
+      401,
+      'missing_agent_key',
+      'Missing agent key: send "Authorization: Bearer <agentKey>"',
+    );
+  }
+  const given = digest(match[1]);
+  let found: Site | undefined;
+  for (const site of sites.all()) {
+    if (site.agentKey !== undefined && timingSafeEqual(given, digest(site.agentKey))) found = site;
+  }
+  if (!found) throw new ApiError(401, 'invalid_agent_key', 'Unknown agent key');
+  return found;
+}

@@ -1,0 +1,115 @@
+import type { Handler } from 'hono';
+import { CART_DOC } from '../catalog.ts';
+import { CHAT_DOC, type ChatEntry, isObject, readChat } from '../chat/document.ts';
+import type { ProtocolDeps } from '../deps.ts';
+import type { DeviceSummary } from '../store/agent-types.ts';
+import type { SyncRecord } from '../store/sync-types.ts';
+import type { StoredEvent } from '../store/types.ts';
+import { conversationOf } from './conversations.ts';
+import { displayName, ownersOf, traitsOf } from './traits.ts';
+
+/** Events in the 360° view. */
+export const PROFILE_EVENTS = 20;
+/** Prefix of form draft documents (`form:<formId>`). */
+const FORM_PREFIX = 'form:';
+/**
+ * Field names that look like secrets (the SDK's own rule, src/forms/fields.ts, matched where a word
+ * starts, camelCase split first). The SDK never saves such fields; the server drops them again
+ * before an agent sees a draft, in case a client that does not follow the rule pushed one.
+ */
+const SECRET =
+  /(^|[^a-z])(card|credit|cc(num|exp|v)|cv[cv]|csc|iban|ssn|pin(?!_?code)|otp|token|secret|(re)?captcha|[cx]srf|security|passw|pwd)/;
+
+/** One event, as the 360° view shows it. */
+export interface ProfileEvent {
+  messageId: string;
+  type: string;
+  event: string | null;
+  /** Page views' name. */
+  name?: string;
+  timestamp: string;
+  properties?: unknown;
+  page?: unknown;
+}
+
+/** Body of GET /v1/agent/profiles/{profileId}. */
+export interface Profile360 {
+  profileId: string;
+  userId: string | null;
+  name?: string;
+  traits: Record<string, unknown>;
+  devices: DeviceSummary[];
+  cart: Record<string, unknown>[];
+  forms: Record<string, Record<string, unknown>>;
+  events: ProfileEvent[];
+  messages: ChatEntry[];
+  /** Customer messages the agents have not read. */
+  unread: number;
+}
+
+/** Whether a form field's name looks like a secret (and so is never shown). */
+export function looksSecret(field: string): boolean {
+  return SECRET.test(field.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase());
+}
+
+/** `GET /v1/agent/profiles/{profileId}`: who the customer is and what they were doing. */
+export function profileHandler(deps: ProtocolDeps): Handler {
+  return async (c) => {
+    const { site, profileId } = await conversationOf(c, deps);
+    const profile = (await deps.store.profileSummary(site.id, profileId))!;
+    const owners = ownersOf(profile);
+    const [traits, cartRecords, events, chatRecords, formRecords] = await Promise.all([
+      traitsOf(deps, site.id, owners),
+      deps.store.liveRecords(site.id, profileId, CART_DOC),
+      deps.store.eventsOf(site.id, owners, { limit: PROFILE_EVENTS }),
+      deps.store.liveRecords(site.id, profileId, CHAT_DOC),
+      deps.store.liveRecordsOfDocs(site.id, profileId, FORM_PREFIX),
+    ]);
+    const chat = readChat(chatRecords);
+    const view: Profile360 = {
+      profileId,
+      userId: profile.userId,
+      traits,
+      devices: profile.devices,
+      cart: cartRecords.map((r) => ({ ...(isObject(r.value) ? r.value : { value: r.value }), key: r.key })),
+      forms: formsOf(formRecords),
+      events: events.map(summarize),
+      messages: chat.messages,
+      unread: chat.unread,
+    };
+    const name = displayName(chat.messages, traits);
+    if (name !== undefined) view.name = name;
+    return c.json(view);
+  };
+}
+
+// Drafts are `[value, savedAt, anonymousId]` per field (src/forms); the value is what the agent needs.
+function formsOf(records: SyncRecord[]) {
+  const forms: Record<string, Record<string, unknown>> = {};
+  for (const r of records) {
+    if (looksSecret(r.key)) continue;
+    forms[r.doc] ??= {};
+    Object.defineProperty(forms[r.doc], r.key, {
+      value: Array.isArray(r.value) ? r.value[0] : r.value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return forms;
+}
+
+function summarize(event: StoredEvent): ProfileEvent {
+  const { body } = event;
+  const context = isObject(body.context) ? body.context : {};
+  const summary: ProfileEvent = {
+    messageId: event.messageId,
+    type: event.type,
+    event: event.event,
+    timestamp: event.timestamp,
+  };
+  if (typeof body.name === 'string') summary.name = body.name;
+  if (body.properties !== undefined) summary.properties = body.properties;
+  if (context.page !== undefined) summary.page = context.page;
+  return summary;
+}

@@ -1,0 +1,27 @@
+import type { ProtocolDeps } from '../deps.ts';
+import type { RecordGuard } from '../records.ts';
+import type { SyncRecord } from '../store/sync-types.ts';
+import { CHAT_DOC, isObject } from './document.ts';
+import { chatRecordProblem } from './trust.ts';
+
+/**
+ * The chat trust rule of a push (see trust.ts), ready for checkPush. The profile's agent messages are
+ * read only when the push holds a chat record, so other pushes cost nothing more.
+ */
+export async function chatGuard(
+  deps: ProtocolDeps,
+  siteId: string,
+  profileId: string,
+  push: unknown,
+): Promise<RecordGuard> {
+  const hasChat = Array.isArray(push) && push.some((r) => isObject(r) && r.doc === CHAT_DOC);
+  if (!hasChat) return () => null;
+  const stored = await deps.store.liveRecords(siteId, profileId, CHAT_DOC);
+  const agentKeys = new Set(
+    stored.filter((r) => isObject(r.value) && r.value.from === 'agent').map((r) => r.key),
+  );
+  return (record, where) => chatRecordProblem(record, where, agentKeys);
+}
+
+/** Whether a merged push touched the conversation (the agents then hear of it). */
+export const touchesChat = (records: SyncRecord[]) => records.some((r) => r.doc === CHAT_DOC);

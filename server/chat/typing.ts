@@ -1,0 +1,19 @@
+import type { Handler } from 'hono';
+import { authenticate } from '../auth.ts';
+import { readJsonObject } from '../body.ts';
+import type { ProtocolDeps } from '../deps.ts';
+import { ApiError } from '../errors.ts';
+
+/**
+ * `POST /v1/chat/typing` (device Bearer), body `{typing}`: tells the site's agents that the customer
+ * of this device's profile is (not) typing. Ephemeral: nothing is stored.
+ */
+export function customerTypingHandler(deps: ProtocolDeps): Handler {
+  return async (c) => {
+    const { device } = await authenticate(c, deps);
+    const { typing } = await readJsonObject(c.req.raw);
+    if (typeof typing !== 'boolean') throw new ApiError(400, 'invalid_typing', '"typing" must be a boolean');
+    deps.agents.typing(device.siteId, device.profileId, typing);
+    return c.body(null, 204);
+  };
+}
