@@ -18,9 +18,10 @@ export interface PanelHost {
   emit: <K extends keyof WidgetEvents>(type: K, value: WidgetEvents[K]) => void;
 }
 
-// Logical properties, so a right-to-left page gets the launcher on its end side too.
+// Logical properties, so a right-to-left page gets the launcher on its end side too. Scoped to the
+// launcher's class: the panel's elements share the shadow root.
 const CSS =
-  'button{all:initial;position:fixed;inset-block-end:20px;inset-inline-end:var(--omnikit-end,20px);inset-inline-start:var(--omnikit-start,auto);z-index:var(--omnikit-z,2147483000);width:56px;height:56px;border-radius:50%;background:var(--omnikit-brand,#2454d6);color:#fff;cursor:pointer;display:grid;place-items:center;box-shadow:0 4px 12px #0004}button:focus-visible{outline:3px solid var(--omnikit-brand,#2454d6);outline-offset:3px}svg{width:28px;fill:currentColor}';
+  '.l{all:initial;position:fixed;inset-block-end:20px;inset-inline-end:var(--omnikit-end,20px);inset-inline-start:var(--omnikit-start,auto);z-index:var(--omnikit-z,2147483000);width:56px;height:56px;border-radius:50%;background:var(--omnikit-brand,#2454d6);color:#fff;cursor:pointer;display:grid;place-items:center;box-shadow:0 4px 12px #0004}.l:focus-visible{outline:3px solid var(--omnikit-brand,#2454d6);outline-offset:3px}.l svg{width:28px;fill:currentColor}';
 
 /**
  * The launcher: a button in a shadow root, styled by a constructable stylesheet (no inline styles, so
@@ -44,6 +45,7 @@ export function createLauncher(
       root.adoptedStyleSheets = [sheet];
       const button = document.createElement('button');
       button.ariaLabel = 'Chat';
+      button.className = 'l';
       button.innerHTML =
         '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z"/></svg>';
       button.onclick = () => show();

@@ -31,8 +31,10 @@ async function forgetDevice() {
         r.onsuccess = r.onerror = r.onblocked = resolve;
       });
   localStorage.clear();
-  for (const c of document.cookie.split(';'))
+  for (const c of document.cookie.split(';')) {
+    // biome-ignore lint/suspicious/noDocumentCookie: the anonymous id's cookie, set the same way.
     document.cookie = `${c.split('=')[0].trim()}=; max-age=0; path=/`;
+  }
 }
 
 describe('chat', function () {

@@ -125,7 +125,7 @@ export interface Tab {
   readonly id: string;
   /** Acts as a customer would, with trusted events: `act('fill', '[name=city]', 'Lyon')`. */
   act(
-    action: 'fill' | 'check' | 'uncheck' | 'select' | 'click',
+    action: 'fill' | 'check' | 'uncheck' | 'select' | 'click' | 'press',
     selector: string,
     value?: string | string[],
   ): Promise<void>;

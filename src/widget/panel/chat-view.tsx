@@ -35,14 +35,16 @@ export function ChatView({ chat, o, w, away }: Props) {
           </p>
         )}
         {!messages.length && <p>{o.greeting ?? w.greeting}</p>}
-        <ol class="log" role="log" aria-live="polite" aria-label={w.chat}>
-          {messages.map((m) => (
-            <li key={m.id} class={m.from}>
-              <span class="who">{m.from === 'agent' ? m.name || w.agent : w.you}</span>
-              {m.text}
-            </li>
-          ))}
-        </ol>
+        <div role="log" aria-live="polite" aria-label={w.chat}>
+          <ol class="log">
+            {messages.map((m) => (
+              <li key={m.id} class={m.from}>
+                <span class="who">{m.from === 'agent' ? m.name || w.agent : w.you}</span>
+                {m.text}
+              </li>
+            ))}
+          </ol>
+        </div>
         <p class="typing" aria-live="polite">
           {typing ? w.typing(typing.name) : ''}
         </p>

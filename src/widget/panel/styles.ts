@@ -1,5 +1,6 @@
 // The panel's stylesheet, adopted by the shadow root (no <style>, no style attributes: a strict CSP
 // needs no 'unsafe-inline'). Themed by custom properties; logical properties, so RTL pages work.
+// Scoped to .panel: the launcher's button shares the shadow root.
 export const PANEL_CSS = `
 .panel{position:fixed;z-index:var(--omnikit-z,2147483000);inset-block-end:88px;inset-inline-end:var(--omnikit-end,20px);inset-inline-start:var(--omnikit-start,auto);
 width:min(370px,calc(100vw - 40px));height:min(600px,calc(var(--omnikit-vh,100dvh) - 120px));display:flex;flex-direction:column;
@@ -9,14 +10,14 @@ font:15px/1.4 var(--omnikit-font,system-ui,-apple-system,"Segoe UI",Roboto,"Ping
 @media (max-width:480px){.panel{inset:var(--omnikit-top,0) 0 auto 0;width:auto;height:var(--omnikit-vh,100dvh);border-radius:0}}
 header{display:flex;align-items:center;gap:8px;padding:12px 16px;background:var(--omnikit-brand,#2454d6);color:#fff}
 h2{flex:1;margin:0;font-size:17px}
-button,input,textarea{font:inherit;color:inherit}
-button{cursor:pointer;border:0;border-radius:8px;padding:8px 12px;background:#eef1f5}
-button:focus-visible,input:focus-visible,textarea:focus-visible,a:focus-visible{outline:3px solid var(--omnikit-brand,#2454d6);outline-offset:2px}
-header button{background:transparent;color:#fff;font-size:22px;line-height:1;padding:4px 10px}
-header button:focus-visible{outline-color:#fff}
+.panel :is(button,input,textarea){font:inherit;color:inherit}
+.panel button{cursor:pointer;border:0;border-radius:8px;padding:8px 12px;background:#eef1f5}
+.panel :is(button,input,textarea,a):focus-visible{outline:3px solid var(--omnikit-brand,#2454d6);outline-offset:2px}
+.panel header button{background:transparent;color:#fff;font-size:22px;line-height:1;padding:4px 10px}
+.panel header button:focus-visible{outline-color:#fff}
 nav{display:flex;gap:4px;padding:8px 12px;border-block-end:1px solid #e3e6ea}
-nav button{flex:1;background:transparent;color:#3d4550}
-nav button[aria-pressed=true]{background:#eef1f5;color:#1b1f24;font-weight:600}
+.panel nav button{flex:1;background:transparent;color:#3d4550}
+.panel nav button[aria-pressed=true]{background:#eef1f5;color:#1b1f24;font-weight:600}
 .body{flex:1;overflow:auto;padding:12px 16px}
 .log{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:8px}
 .log li{max-width:85%;padding:8px 12px;border-radius:12px;background:#eef1f5;white-space:pre-wrap;overflow-wrap:anywhere}
@@ -29,7 +30,7 @@ form{display:flex;flex-direction:column;gap:8px;padding:12px 16px;border-block-s
 textarea{flex:1;resize:none;min-height:40px;max-height:120px;padding:8px 10px;border:1px solid #8a929c;border-radius:8px}
 label{display:flex;flex-direction:column;font-size:13px;gap:2px}
 input{padding:6px 8px;border:1px solid #8a929c;border-radius:6px}
-.send{background:var(--omnikit-brand,#2454d6);color:#fff}
+.panel .send{background:var(--omnikit-brand,#2454d6);color:#fff}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 .lines{list-style:none;margin:0;padding:0}
 .lines li{display:flex;align-items:center;gap:8px;padding:8px 0;border-block-end:1px solid #e3e6ea}

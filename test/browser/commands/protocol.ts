@@ -43,7 +43,7 @@ export interface CommandPayloads {
   /** Acts on the element `selector` matches as a customer would (Playwright: trusted events). */
   'tab-act': {
     id: string;
-    action: 'fill' | 'check' | 'uncheck' | 'select' | 'click';
+    action: 'fill' | 'check' | 'uncheck' | 'select' | 'click' | 'press';
     selector: string;
     value?: string | string[];
   };

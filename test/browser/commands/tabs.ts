@@ -103,6 +103,7 @@ export function tabsPlugin(): TestRunnerPlugin {
           const { page } = get(id);
           if (action === 'fill') await page.fill(selector, `${value}`);
           else if (action === 'select') await page.selectOption(selector, value ?? null);
+          else if (action === 'press') await page.press(selector, `${value}`);
           else await page[action](selector);
           return true;
         }
