@@ -96,7 +96,7 @@ export default {
   groups: [
     {
       name: 'dist',
-      files: ['batching', 'envelope', 'consent', 'cart', 'linking', 'handoff', 'tabs', 'forms'].map(
+      files: ['batching', 'envelope', 'consent', 'cart', 'linking', 'handoff', 'tabs', 'forms', 'chat'].map(
         (name) => `test/browser/${name}.test.ts`,
       ),
       testRunnerHtml: runnerHtml(true),

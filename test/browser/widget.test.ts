@@ -3,7 +3,7 @@
 // stays text.
 import { expect } from '@open-wc/testing';
 import { resetBackend, storedRecords, waitFor } from './helpers.ts';
-import { openClient, pagePool } from './sdk.ts';
+import { identifyIn, openClient, pagePool } from './sdk.ts';
 import { FAST, openWidget, type WidgetPage, withWidget } from './widget-page.ts';
 
 type Message = { text: string; from: string };
@@ -82,5 +82,121 @@ describe('widget', function () {
         `document.querySelector('omnikit-widget').shadowRoot.activeElement?.getAttribute('aria-expanded')`,
       ),
     ).to.equal('false');
+  });
+
+  const rect = (page: WidgetPage, selector: string) =>
+    page.eval<{ left: number; top: number; right: number; bottom: number }>(
+      `(() => { const r = document.querySelector('omnikit-widget').shadowRoot.querySelector(${JSON.stringify(selector)}).getBoundingClientRect(); return { left: r.left, top: r.top, right: r.right, bottom: r.bottom }; })()`,
+    );
+
+  it('sits at the end side (left on a right-to-left page), and fills a phone screen', async () => {
+    const page = pool.keep(await openWidget());
+    await page.openPanel();
+    await page.screenshot('desktop');
+    const width = await page.eval<number>('innerWidth');
+    expect((await rect(page, '.l')).right).to.equal(width - 20);
+    expect((await rect(page, '.panel')).right).to.equal(width - 20);
+    await page.eval(`document.documentElement.dir = 'rtl'`);
+    await waitFor(async () => (await rect(page, '.l')).left === 20);
+    expect((await rect(page, '.panel')).left).to.equal(20);
+    await page.screenshot('rtl');
+    await page.eval(`document.documentElement.dir = 'ltr'`);
+    await page.viewport(375, 667);
+    await waitFor(
+      async () =>
+        JSON.stringify(await rect(page, '.panel')) ===
+        JSON.stringify({ left: 0, top: 0, right: 375, bottom: 667 }),
+      {
+        message: 'full screen on a phone',
+      },
+    );
+    await page.screenshot('phone');
+  });
+
+  it('asks the pre-chat fields before the first message, and sends them with it', async () => {
+    const fields = [
+      { name: 'email', label: 'E-mail', type: 'email', required: true },
+      { name: 'order', label: 'Order number' },
+    ];
+    const page = pool.keep(await openWidget({ widget: JSON.stringify({ fields }) }));
+    await page.openPanel();
+    await page.send('My parcel is late');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await page.shown(), 'the required e-mail is missing').to.deep.equal([]);
+    await page.act('fill', 'omnikit-widget >> input[name=email]', 'mei@example.com');
+    await page.act('fill', 'omnikit-widget >> input[name=order]', 'o-42');
+    await page.act('click', 'omnikit-widget >> button.send');
+    await waitFor(async () => (await page.shown()).length === 1);
+    expect(
+      await page.eval(
+        `!!document.querySelector('omnikit-widget').shadowRoot.querySelector('input[name=email]')`,
+      ),
+    ).to.equal(false);
+    const stored = await waitFor(async () => {
+      const r = (await storedRecords()).find((x) => x.doc === 'chat' && x.key.startsWith('m:'));
+      return r && (typeof r.value === 'string' ? JSON.parse(r.value) : r.value);
+    });
+    expect(stored.fields).to.deep.equal({ email: 'mei@example.com', order: 'o-42' });
+  });
+
+  it('shows the away message outside opening hours, and still takes messages', async () => {
+    const now = new Date();
+    const hh = (h: number) => `${String((h + 24) % 24).padStart(2, '0')}:00`;
+    // Open hours that end an hour ago, every day, in the customer's zone.
+    const closed = { days: [0, 1, 2, 3, 4, 5, 6], from: hh(now.getHours() - 3), to: hh(now.getHours() - 1) };
+    const page = pool.keep(
+      await openWidget({ widget: JSON.stringify({ hours: closed, away: 'Back at 9.' }) }),
+    );
+    await page.openPanel();
+    expect(
+      await page.eval(
+        `document.querySelector('omnikit-widget').shadowRoot.querySelector('.note')?.textContent`,
+      ),
+    ).to.equal('Back at 9.');
+    await page.send('Hello?');
+    await waitFor(async () => (await page.shown()).length === 1);
+    const open = { days: [0, 1, 2, 3, 4, 5, 6], from: hh(now.getHours() - 1), to: hh(now.getHours() + 2) };
+    const other = pool.keep(
+      await openWidget({ widget: JSON.stringify({ hours: open, away: 'Back at 9.' }) }),
+    );
+    await other.openPanel();
+    expect(
+      await other.eval(`document.querySelector('omnikit-widget').shadowRoot.querySelector('.note')`),
+    ).to.equal(null);
+  });
+
+  it('shows the synced cart: quantities change it, the total follows, the merge notice shows', async () => {
+    const page = pool.keep(await openWidget());
+    await page.eval(
+      `omnikit.cart.add({ productId: 'tee', name: 'Organic tee', price: 29, currency: 'EUR', quantity: 2 })`,
+    );
+    await page.eval(`omnikit.cart.add({ productId: 'cap', name: 'Cap', price: 12.5, currency: 'EUR' })`);
+    await page.openPanel();
+    await page.act('click', 'omnikit-widget >> nav button:nth-child(2)');
+    const total = () =>
+      page.eval<string>(
+        `document.querySelector('omnikit-widget').shadowRoot.querySelector('.total span:last-child').textContent`,
+      );
+    expect(await total()).to.equal('€70.50');
+    await page.act('fill', 'omnikit-widget >> input[aria-label="Quantity of Organic tee"]', '3');
+    await page.act('press', 'omnikit-widget >> input[aria-label="Quantity of Organic tee"]', 'Enter');
+    await waitFor(async () => (await total()) === '€99.50');
+    expect(await page.eval(`omnikit.cart.items().find((l) => l.productId === 'tee').quantity`)).to.equal(3);
+    await page.act('click', 'omnikit-widget >> button[aria-label="Remove Cap"]');
+    await waitFor(async () => (await total()) === '€87.00');
+    // Another device of the same customer had a cart: signing in merges it, and the panel says so.
+    const other = pool.keep(await openWidget());
+    await other.eval(`omnikit.cart.add({ productId: 'sock', name: 'Socks', price: 5, currency: 'EUR' })`);
+    await identifyIn(other, 'mei');
+    await waitFor(() => other.eval(`omnikit.cart.items().length === 1`));
+    await identifyIn(page, 'mei');
+    await waitFor(
+      () => page.eval(`!!document.querySelector('omnikit-widget').shadowRoot.querySelector('.body .note')`),
+      {
+        message: 'the merge notice',
+      },
+    );
+    await waitFor(async () => (await total()) === '€92.00');
+    await page.screenshot('cart');
   });
 });

@@ -67,7 +67,7 @@ export function App(p: AppProps) {
         <nav aria-label={w.tabs}>
           {sections.map((s) => (
             <button key={s} type="button" aria-pressed={p.section === s} onClick={() => p.go(s)}>
-              {w[s]}
+              {w[s === 'phone' ? 'phoneTab' : s]}
             </button>
           ))}
         </nav>

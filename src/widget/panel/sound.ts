@@ -4,6 +4,7 @@ let audio: AudioContext | undefined;
 
 const beep = () => {
   audio ??= new AudioContext();
+  void audio.resume().catch(() => {}); // allowed once the customer has clicked on the page
   const osc = audio.createOscillator();
   const gain = audio.createGain();
   gain.gain.value = 0.05;

@@ -55,6 +55,8 @@ export interface CommandPayloads {
   'tab-close': { id: string; runBeforeUnload?: boolean };
   'tab-hide': { id: string };
   'tab-show': { id: string };
+  'tab-viewport': { id: string; width: number; height: number };
+  'tab-screenshot': { id: string; name: string };
   'context-offline': { offline: boolean };
 }
 
@@ -84,6 +86,8 @@ export interface CommandResults {
   'tab-close': true;
   'tab-hide': true;
   'tab-show': true;
+  'tab-viewport': true;
+  'tab-screenshot': true;
   'context-offline': true;
 }
 
