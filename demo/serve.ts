@@ -63,11 +63,13 @@ const shop = createHttpServer(async (req, res) => {
     }
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return send(res, 405, 'text/plain', 'Method not allowed');
-    if (url.pathname === '/omnikit.js') {
+    // The script and the chunks it loads from beside itself (forms, handoff, merge, the widget's panel).
+    const script = /^\/(omnikit(-[a-z]+)?\.js)$/.exec(url.pathname)?.[1];
+    if (script) {
       try {
-        return send(res, 200, 'text/javascript; charset=utf-8', file('dist/omnikit.js'));
+        return send(res, 200, 'text/javascript; charset=utf-8', file(`dist/${script}`));
       } catch {
-        return send(res, 404, 'text/plain', 'dist/omnikit.js is missing: run `npm run build`.');
+        return send(res, 404, 'text/plain', `dist/${script} is missing: run \`npm run build\`.`);
       }
     }
     if (url.pathname === '/api/events') {

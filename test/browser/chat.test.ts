@@ -139,6 +139,10 @@ describe('chat', function () {
       await tab.eval(`window.__beeps = 0;
         const make = AudioContext.prototype.createOscillator;
         AudioContext.prototype.createOscillator = function () { __beeps++; return make.call(this); };`);
+    for (const tab of [a, b])
+      await tab.eval(
+        `window.__messages = []; omnikit.widget.on('message', (m) => __messages.push(m.from + ': ' + m.text))`,
+      );
     const anonymousId = await a.anonymousId();
     await agent.typing({ anonymousId }, true, 'Mia');
     for (const tab of [a, b])
@@ -155,6 +159,7 @@ describe('chat', function () {
     await sleep(500);
     const beeps = [await a.eval<number>('__beeps'), await b.eval<number>('__beeps')];
     expect(beeps[0] + beeps[1], `sounds per tab: ${beeps}`).to.equal(1);
+    for (const tab of [a, b]) expect(await tab.eval('__messages')).to.deep.equal(['agent: Hello! Mia here.']);
     expect((await stats()).streamsOpen).to.equal(1);
   });
 
