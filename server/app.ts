@@ -84,6 +84,7 @@ export function createServer(options: ServerOptions): OmnikitServer {
     registrations: new RateLimiter(limits.registrations),
     handoffs: new RateLimiter(limits.handoffs),
     handoffClaims: new RateLimiter(limits.handoffClaims),
+    typing: new RateLimiter(limits.typing),
   };
   const protocolDeps: ProtocolDeps = {
     ...deps,

@@ -14,7 +14,12 @@ export interface ProtocolDeps {
   hub: StreamHub;
   /** The agents' streams (chat changes, customers typing). */
   agents: AgentHub;
-  limiters: { registrations: RateLimiter; handoffs: RateLimiter; handoffClaims: RateLimiter };
+  limiters: {
+    registrations: RateLimiter;
+    handoffs: RateLimiter;
+    handoffClaims: RateLimiter;
+    typing: RateLimiter;
+  };
   handoffTtlMs: number;
   streamPingMs: number;
   /** The server's clock (ms): the sync horizon and tombstone compaction read it. */

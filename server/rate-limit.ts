@@ -12,6 +12,8 @@ export interface RateLimits {
   handoffs: RateLimit;
   /** Handoff peeks and claims per device, together: guessing tokens must stay slow. */
   handoffClaims: RateLimit;
+  /** Typing signals per device (POST /v1/chat/typing); the ones over the limit are dropped silently. */
+  typing: RateLimit;
 }
 
 /** Defaults of `RateLimits`. */
@@ -19,6 +21,8 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   registrations: { limit: 30, windowMs: 60_000 },
   handoffs: { limit: 5, windowMs: 60_000 },
   handoffClaims: { limit: 30, windowMs: 60_000 },
+  // A client renews "typing" every 3 s at most (20 a minute), plus its "stopped" signals.
+  typing: { limit: 30, windowMs: 60_000 },
 };
 
 // Forgetting expired windows past this many keys keeps memory bounded under a flood of addresses.

@@ -18,7 +18,7 @@ import { streamHandler } from './stream.ts';
 import { syncHandler } from './sync.ts';
 
 /**
- * Mounts the device, sync, stream, handoff, chat and agent routes (protocol §2–§4, §6). Must run before the event
+ * Mounts the device, sync, stream, handoff, chat and agent routes (protocol §2–§4, §6–§7). Must run before the event
  * routes are mounted: `POST /v1/identify` is also RudderStack's identify event, so a Bearer request
  * is ours and anything else falls through to the event route (RudderStack sends Basic auth).
  */
@@ -44,7 +44,7 @@ export function mountProtocolRoutes(app: Hono, deps: ProtocolDeps, plan: FaultPl
   mount('POST', '/v1/handoff/claim', claimHandoffHandler(deps));
   mount('POST', '/v1/chat/typing', customerTypingHandler(deps));
 
-  // The agent API (secret agent key, §6).
+  // The agent API (secret agent key, §7).
   const conversation = '/v1/agent/conversations/:profileId';
   mount('GET', '/v1/agent/conversations', listConversationsHandler(deps));
   mount('POST', `${conversation}/messages`, replyHandler(deps));

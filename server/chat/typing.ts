@@ -6,14 +6,17 @@ import { ApiError } from '../errors.ts';
 
 /**
  * `POST /v1/chat/typing` (device Bearer), body `{typing}`: tells the site's agents that the customer
- * of this device's profile is (not) typing. Ephemeral: nothing is stored.
+ * of this device's profile is (not) typing. Ephemeral: nothing is stored. Signals over the device's
+ * rate limit are dropped without an error: a lost "typing" costs nothing, and a 429 would only make a
+ * client retry what is already stale.
  */
 export function customerTypingHandler(deps: ProtocolDeps): Handler {
   return async (c) => {
     const { device } = await authenticate(c, deps);
     const { typing } = await readJsonObject(c.req.raw);
     if (typeof typing !== 'boolean') throw new ApiError(400, 'invalid_typing', '"typing" must be a boolean');
-    deps.agents.typing(device.siteId, device.profileId, typing);
+    if (deps.limiters.typing.take(device.id) === 0)
+      deps.agents.typing(device.siteId, device.profileId, typing);
     return c.body(null, 204);
   };
 }

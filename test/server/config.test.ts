@@ -31,6 +31,7 @@ describe('loadSites', () => {
         writeKey: 'demo-write-key',
         origins: ['http://localhost:8080', 'http://127.0.0.1:8080'],
         secret: 'demo-secret-change-me',
+        agentKey: 'demo-agent-key-change-me',
         // The demo shop's products (demo/index.html), so its cart lines are checked against them.
         catalog: {
           'sku-mug': { price: 14, currency: 'EUR', available: true },
@@ -56,7 +57,7 @@ describe('loadSites', () => {
 
   it("loads several sites, '*' included, with or without a secret", () => {
     const sites = [
-      site({ secret: 'shop-secret' }),
+      site({ secret: 'shop-secret', agentKey: 'shop-agent-key-0123' }),
       site({ id: 'blog', writeKey: 'blog-key', origins: ['*', 'https://blog.example:8443'] }),
     ];
     assert.deepEqual(loadSites(configFile({ sites })), sites);
@@ -85,6 +86,27 @@ describe('loadSites', () => {
     ],
     ['an empty secret', { sites: [site({ secret: '' })] }, /sites\[0\]\.secret must be a non-empty string/],
     ['a secret that is not a string', { sites: [site({ secret: 42 })] }, /sites\[0\]\.secret/],
+    [
+      'a short agentKey',
+      { sites: [site({ agentKey: 'short' })] },
+      /sites\[0\]\.agentKey must be a string of at least 16 characters/,
+    ],
+    ['an agentKey that is not a string', { sites: [site({ agentKey: 1234 })] }, /sites\[0\]\.agentKey/],
+    [
+      'an agentKey equal to the secret',
+      { sites: [site({ secret: 'same-value-0123456789', agentKey: 'same-value-0123456789' })] },
+      /sites\[0\]\.agentKey must differ from the site's writeKey and secret/,
+    ],
+    [
+      'a shared agentKey',
+      {
+        sites: [
+          site({ agentKey: 'agent-key-0123456789' }),
+          site({ id: 'blog', writeKey: 'blog-key', agentKey: 'agent-key-0123456789' }),
+        ],
+      },
+      /sites\[1\]\.agentKey is used by another site/,
+    ],
     ['origins not an array', { sites: [site({ origins: '*' })] }, /sites\[0\]\.origins must be an array/],
     [
       'an origin with a path',

@@ -19,7 +19,7 @@ export const STRANGER_ORIGIN = 'http://evil.example';
 /** The shop's HMAC secret for identify (the blog has none). */
 export const SHOP_SECRET = 'shop-secret-for-tests';
 
-/** The agent keys of the shop and the blog (agent API, §6). */
+/** The agent keys of the shop and the blog (agent API, §7). */
 export const SHOP_AGENT_KEY = 'shop-agent-key-for-tests';
 export const BLOG_AGENT_KEY = 'blog-agent-key-for-tests';
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { BLOG_ORIGIN, basicAuth, type Harness, startServer, trackEvent } from './helpers.ts';
+import { BLOG_ORIGIN, basicAuth, type Harness, SHOP_AGENT_KEY, startServer, trackEvent } from './helpers.ts';
 import { hlc, type TestDevice, userHash } from './protocol/client.ts';
 import { resolveRef, validate } from './protocol/json-schema.ts';
 
@@ -36,6 +36,8 @@ interface Exchange {
   valid?: boolean;
   headers?: Record<string, string>;
   query?: string;
+  /** Values of the path's `{name}` parameters. */
+  params?: Record<string, string>;
 }
 
 /** Sends a request, checks both sides against the spec, and returns the parsed JSON answer. */
@@ -49,7 +51,8 @@ async function exchange(method: string, path: string, status: number, x: Exchang
     if (x.valid === false) assert.notDeepEqual(problems, [], 'the schema must reject this request too');
     else assert.deepEqual(problems, [], `request of ${method} ${path}`);
   }
-  const res = await fetch(`${h.url}${path}${x.query ?? ''}`, {
+  const url = path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(x.params?.[name] ?? name));
+  const res = await fetch(`${h.url}${url}${x.query ?? ''}`, {
     method,
     headers: {
       ...(x.body !== undefined || x.raw !== undefined ? { 'Content-Type': 'application/json' } : {}),
@@ -252,11 +255,85 @@ describe('docs/openapi.json', () => {
     await exchange('POST', '/v1/handoff/claim', 429, { token: guesser.token, body: { token: 'g' } });
   });
 
+  it('POST /v1/chat/typing and the agent API, with both streams', async () => {
+    const phone = await register('chat-phone');
+    const token = phone.token;
+    const key = { headers: { Authorization: `Bearer ${SHOP_AGENT_KEY}` } };
+    const params = { profileId: phone.profileId };
+    const missing = { params: { profileId: 'nobody' }, ...key };
+    const agentStream = await fetch(`${h.url}/v1/agent/stream`, key);
+    const deviceStream = await fetch(`${h.url}/v1/stream`, { headers: { Authorization: `Bearer ${token}` } });
+
+    await exchange('POST', '/v1/chat/typing', 204, { token, body: { typing: true } });
+    await exchange('POST', '/v1/chat/typing', 400, { token, body: { typing: 'yes' }, valid: false });
+    await exchange('POST', '/v1/chat/typing', 401, { body: { typing: true } });
+    await exchange('POST', '/v1/chat/typing', 403, { token, body: { typing: true }, ...cut });
+
+    const message = {
+      doc: 'chat',
+      key: 'm:c1',
+      value: { text: 'Hi', from: 'customer', at: 1 },
+      hlc: hlc(1_700_000_000_000),
+    };
+    await exchange('POST', '/v1/sync', 200, { token, body: { push: [message] } });
+    const list = await exchange('GET', '/v1/agent/conversations', 200, { query: '?limit=10', ...key });
+    assert.equal((list.conversations as unknown[]).length, 1);
+    await exchange('GET', '/v1/agent/conversations', 400, { query: '?limit=0', ...key });
+    await exchange('GET', '/v1/agent/conversations', 401, { headers: { Authorization: `Bearer ${token}` } });
+
+    const messages = '/v1/agent/conversations/{profileId}/messages';
+    await exchange('POST', messages, 201, { params, body: { text: '<b>Hello</b>', name: 'Mia' }, ...key });
+    await exchange('POST', messages, 400, { params, body: { text: '' }, valid: false, ...key });
+    await exchange('POST', messages, 401, { params, body: { text: 'hi' } });
+    await exchange('POST', messages, 404, { body: { text: 'hi' }, ...missing });
+    const read = '/v1/agent/conversations/{profileId}/read';
+    await exchange('POST', read, 204, { params, ...key });
+    await exchange('POST', read, 401, { params });
+    await exchange('POST', read, 404, missing);
+    const typing = '/v1/agent/conversations/{profileId}/typing';
+    await exchange('POST', typing, 204, { params, body: { typing: true, name: 'Mia' }, ...key });
+    await exchange('POST', typing, 400, { params, body: { name: 'Mia' }, valid: false, ...key });
+    await exchange('POST', typing, 401, { params, body: { typing: true } });
+    await exchange('POST', typing, 404, { body: { typing: true }, ...missing });
+    const view = await exchange('GET', '/v1/agent/profiles/{profileId}', 200, { params, ...key });
+    assert.equal((view.messages as unknown[]).length, 2);
+    await exchange('GET', '/v1/agent/profiles/{profileId}', 401, { params });
+    await exchange('GET', '/v1/agent/profiles/{profileId}', 404, missing);
+    await exchange('GET', '/v1/agent/stream', 401, { headers: { Authorization: 'Bearer shop-key' } });
+
+    // The streams: documented content type, and each event's data matches its schema.
+    const events = async (res: Response, wanted: Record<string, string>) => {
+      const type = (res.headers.get('content-type') ?? '').split(';')[0];
+      assert.equal(type, 'text/event-stream');
+      const reader = res.body!.getReader();
+      const left = new Set(Object.keys(wanted));
+      let text = '';
+      while (left.size > 0) {
+        const { value, done } = await reader.read();
+        assert.ok(!done, `stream ended before ${[...left]}`);
+        text += new TextDecoder().decode(value);
+        for (const [, event, data] of text.matchAll(/event: (\w+)\ndata: (.*)\n\n/g)) {
+          if (!(event in wanted)) continue;
+          assert.deepEqual(
+            validate(JSON.parse(data), { $ref: `#/components/schemas/${wanted[event]}` }, spec),
+            [],
+          );
+          left.delete(event);
+        }
+      }
+      await reader.cancel();
+    };
+    seen.add('GET /v1/agent/stream 200');
+    await events(agentStream, { typing: 'AgentStreamTyping', message: 'AgentStreamMessage' });
+    await events(deviceStream, { typing: 'DeviceTyping', changed: 'StreamChanged' });
+  });
+
   it('every operation documents its 5xx answer (checked with injected failures)', async () => {
     for (const [path, operations] of Object.entries(paths)) {
       for (const [method, operation] of Object.entries(operations)) {
         if (!('default' in (operation.responses as Json))) continue;
-        h.server.faults.fail(1, 500, {}, { path });
+        // A path parameter is its own name: the fault fires before the handler looks at it.
+        h.server.faults.fail(1, 500, {}, { path: path.replace(/[{}]/g, '') });
         await exchange(method.toUpperCase(), path, 500);
       }
     }

@@ -8,3 +8,4 @@ import './protocol/stream.ts';
 import './protocol/handoff.ts';
 import './protocol/reprice.ts';
 import './protocol/agent.ts';
+import './protocol/agent-profile.ts';

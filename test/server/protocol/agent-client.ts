@@ -1,4 +1,4 @@
-// Test-side client of the chat and agent API (§6): plain HTTP, as a console or a widget would call it.
+// Test-side client of the chat and agent API (§6–§7): plain HTTP, as a console or a widget would call it.
 import { request } from 'node:http';
 import { SHOP_AGENT_KEY } from '../helpers.ts';
 import { api, hlc, SseReader, type WireRecord } from './client.ts';

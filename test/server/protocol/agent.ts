@@ -11,7 +11,7 @@ import {
 } from './agent-client.ts';
 import { api, hlc, openStream, register, type SseReader, sync, type TestDevice } from './client.ts';
 
-describe('agent API and chat (§6)', () => {
+describe('agent API and chat (§6–§7)', () => {
   let h: Harness;
   let phone: TestDevice;
   const open: SseReader[] = [];
@@ -251,6 +251,20 @@ describe('agent API and chat (§6)', () => {
       assert.equal(bad.status, 400);
       const anonymous = await api(h.url, 'POST', '/v1/chat/typing', { body: { typing: true } });
       assert.equal(anonymous.status, 401);
+    });
+
+    it("drops a device's typing signals over its rate limit (30 a minute), still answering 204", async () => {
+      const agents = await listen(openAgentStream(h.url));
+      for (let i = 0; i < 35; i++) {
+        const res = await api(h.url, 'POST', '/v1/chat/typing', {
+          token: phone.token,
+          body: { typing: i % 2 === 0 },
+        });
+        assert.equal(res.status, 204);
+      }
+      await sync(h.url, phone, [customerMessage('c1', 'done', T)]);
+      await agents.next((m) => m.event === 'message'); // sent after every typing signal
+      assert.equal(agents.pending().filter((m) => m.event === 'typing').length, 30);
     });
 
     it("the agent's typing reaches every stream of the profile as event: typing", async () => {
