@@ -2,8 +2,7 @@
 // Exits 1 when an artifact with a budget is over it, or missing.
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { rollup } from 'rollup';
-import { scriptTag } from '../rollup.config.js';
+import { launcherSize } from './launcher-size.mjs';
 
 /**
  * One row per shipped artifact; `budget` is in gzipped bytes (null = measured, not enforced).
@@ -53,11 +52,7 @@ for (const { file, label, budget } of ARTIFACTS) {
 // What the launcher adds to omnikit.js (issue 5: at most 1.5 KB): the same build without it.
 const LAUNCHER_BUDGET = 1536;
 try {
-  const bundle = await rollup(scriptTag('src/script/omnikit.ts', 'dist/omnikit.js', true, false));
-  const { output } = await bundle.generate({ format: 'iife', name: 'Omnikit', strict: false });
-  const without = gzipSync(output[0].code, { level: 9 }).length;
-  const full = gzipSync(readFileSync(new URL('../dist/omnikit.js', import.meta.url)), { level: 9 }).length;
-  const added = full - without;
+  const { without, added } = await launcherSize();
   if (added > LAUNCHER_BUDGET)
     failures.push(`the widget launcher adds ${added} bytes to omnikit.js, over its ${LAUNCHER_BUDGET}.`);
   rows.push({
