@@ -120,7 +120,8 @@ const scriptChunk = (name, input) => ({
 export default [
   {
     input: 'src/index.ts',
-    external: Object.keys(pkg.dependencies),
+    // Subpaths too (preact/hooks, preact/jsx-runtime): the page's bundler dedupes them with its own.
+    external: (id) => Object.keys(pkg.dependencies).some((d) => id === d || id.startsWith(`${d}/`)),
     // The chunks import what they share with the core from omnikit.mjs itself, not a third file.
     preserveEntrySignatures: 'allow-extension',
     plugins: [resolve(), esbuild({ target: 'es2020', define })],
