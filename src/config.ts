@@ -2,6 +2,7 @@ import type { MergePolicy } from './cart/merge.ts';
 import { httpDestination } from './destinations/collector.ts';
 import type { FormsConfig } from './forms/types.ts';
 import type { Destination, OmnikitConfig } from './types.ts';
+import { withContinuity } from './version.ts';
 import type { WidgetConfig } from './widget/types.ts';
 
 const NUMBERS = {
@@ -66,7 +67,11 @@ export function settingsOf(config: OmnikitConfig): { settings: Settings; problem
       debug: c.debug === true,
       forms: c.forms,
       // A script tag's `data-widget` (an empty string): its other data attributes are the options.
-      widget: c.widget === '' || c.widget === true ? (c as WidgetConfig) : c.widget || undefined,
+      widget: !withContinuity
+        ? undefined
+        : c.widget === '' || c.widget === true
+          ? (c as WidgetConfig)
+          : c.widget || undefined,
     },
   };
 }

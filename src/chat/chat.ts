@@ -77,7 +77,8 @@ export function createChat(sync: Sync, writeKey: string) {
   /** Tells the agents the customer is typing (at most every 3 s), or stopped. */
   const sendTyping = (on: boolean) => {
     const now = Date.now();
-    if (on ? now - sentTypingAt < TYPING_EVERY : !sentTypingAt) return;
+    // Offline, a typing signal would be stale on arrival (and its failure reported): none is sent.
+    if ((on ? now - sentTypingAt < TYPING_EVERY : !sentTypingAt) || !navigator.onLine) return;
     sentTypingAt = on ? now : 0;
     void sync.call('chat/typing', { typing: on });
   };

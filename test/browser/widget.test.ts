@@ -199,4 +199,19 @@ describe('widget', function () {
     await waitFor(async () => (await total()) === '€92.00');
     await page.screenshot('cart');
   });
+
+  it('sends with Enter, keeps Shift+Enter as a new line, from the keyboard alone', async () => {
+    const page = pool.keep(await openWidget());
+    await page.openPanel();
+    await page.act('press', 'omnikit-widget >> textarea', 'H');
+    await page.act('press', 'omnikit-widget >> textarea', 'i');
+    await page.act('press', 'omnikit-widget >> textarea', 'Shift+Enter');
+    await page.act('press', 'omnikit-widget >> textarea', 'x');
+    await page.act('press', 'omnikit-widget >> textarea', 'Enter');
+    await waitFor(async () => (await page.shown()).length === 1);
+    expect(await page.shown()).to.deep.equal([['You', 'Hi\nx']]);
+    expect(
+      await page.eval(`document.querySelector('omnikit-widget').shadowRoot.querySelector('textarea').value`),
+    ).to.equal('');
+  });
 });

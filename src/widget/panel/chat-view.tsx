@@ -74,7 +74,11 @@ export function ChatView({ chat, o, w, away }: Props) {
               chat.typing(!!e.currentTarget.value);
             }}
             onKeyDown={(e) => {
-              if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) send(e);
+              // Enter sends (through the form, so a required pre-chat field is asked for); Shift+Enter is a new line.
+              if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+                e.preventDefault();
+                e.currentTarget.form?.requestSubmit();
+              }
             }}
           />
           <button class="send" type="submit">
