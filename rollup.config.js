@@ -25,7 +25,6 @@ const INTERNAL_PROPERTIES = [
   'delMany',
   'durable',
   'enqueue',
-  'fields',
   'flusher',
   'load',
   'local',
@@ -73,7 +72,8 @@ const scriptChunks = () => ({
 
 /**
  * A script-tag build: everything inlined, minified, global `Omnikit`. `features` turns parts off:
- * `continuity` (the tracker-only build), `forms` (only bench/size.mjs's core-only measurement).
+ * `continuity` (the tracker-only build); `forms` and `widget` only in bench/size.mjs, to measure the
+ * core alone and what the launcher adds.
  */
 export const scriptTag = (input, file, features = {}) => ({
   input,
@@ -87,6 +87,7 @@ export const scriptTag = (input, file, features = {}) => ({
         ...define,
         __CONTINUITY__: String(features.continuity ?? true),
         __FORMS__: String(features.forms ?? true),
+        __WIDGET__: String(features.widget ?? true),
       },
     }),
     minify(true),
@@ -129,7 +130,8 @@ const scriptChunk = (name, input) => ({
 export default [
   {
     input: 'src/index.ts',
-    external: Object.keys(pkg.dependencies),
+    // Subpaths too (preact/hooks, preact/jsx-runtime): the page's bundler dedupes them with its own.
+    external: (id) => Object.keys(pkg.dependencies).some((d) => id === d || id.startsWith(`${d}/`)),
     // The chunks import what they share with the core from omnikit.mjs itself, not a third file.
     preserveEntrySignatures: 'allow-extension',
     plugins: [resolve(), esbuild({ target: 'es2020', define })],
@@ -137,7 +139,9 @@ export default [
     output: {
       dir: 'dist',
       entryFileNames: 'omnikit.mjs',
-      chunkFileNames: 'omnikit-[name].mjs',
+      // Named by their folder (forms, widget) where the entry file is an index.ts.
+      chunkFileNames: ({ name, facadeModuleId }) =>
+        `omnikit-${name === 'index' ? facadeModuleId?.match(/([^\\/]+)[\\/](panel[\\/])?index\.ts$/)?.[1] : name}.mjs`,
       hoistTransitiveImports: false,
       format: 'es',
       sourcemap: true,
@@ -147,6 +151,7 @@ export default [
   scriptChunk('handoff', 'src/handoff/handoff.ts'),
   scriptChunk('merge', 'src/cart/merge.ts'),
   scriptChunk('forms', 'src/forms/index.ts'),
+  scriptChunk('widget', 'src/widget/panel/index.ts'),
   // The tracking-plan check (issue 6): built now, fetched once the core wires it (see src/plan/README.md).
   scriptChunk('plan', 'src/plan/index.ts'),
   scriptTag('src/script/tracker.ts', 'dist/omnikit-tracker.js', { continuity: false }),

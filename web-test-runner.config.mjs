@@ -33,6 +33,24 @@ export default {
   // A shop's own form endpoint: `POST /test/echo?status=422` answers that status with the body it got;
   // `?next=URL` answers 303 to it, as a shop's server does after a form post that navigated.
   middleware: [
+    // A shop page under a strict Content-Security-Policy: scripts only with the nonce, no inline
+    // styles at all, requests only to itself and the backend. `?lang=` sets data-widget-lang.
+    async (ctx, next) => {
+      if (ctx.path !== '/test/csp') return next();
+      const nonce = Math.random().toString(36).slice(2);
+      const lang = String(ctx.query.lang || 'en');
+      ctx.set(
+        'Content-Security-Policy',
+        `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'self'; img-src 'self'; connect-src 'self' ${backend.url()}; base-uri 'none'; form-action 'self'`,
+      );
+      ctx.type = 'html';
+      ctx.body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Strict CSP shop</title>
+<script nonce="${nonce}" src="/test/fixtures/csp-watch.js"></script>
+<script nonce="${nonce}" src="/dist/omnikit.js" data-endpoint="${backend.url()}" data-write-key="test-key"
+  data-auto-page="false" data-flush-interval="50" data-retry-base-delay="50" data-retry-max-delay="500"
+  data-widget data-widget-color="#0a6b2e" data-widget-lang="${lang.replace(/[^A-Za-z-]/g, '')}"></script>
+</head><body><main><h1>Strict CSP shop</h1></main></body></html>`;
+    },
     async (ctx, next) => {
       if (ctx.path !== '/test/echo') return next();
       if (ctx.query.next) {
@@ -78,7 +96,7 @@ export default {
   groups: [
     {
       name: 'dist',
-      files: ['batching', 'envelope', 'consent', 'cart', 'linking', 'handoff', 'tabs', 'forms'].map(
+      files: ['batching', 'envelope', 'consent', 'cart', 'linking', 'handoff', 'tabs', 'forms', 'chat'].map(
         (name) => `test/browser/${name}.test.ts`,
       ),
       testRunnerHtml: runnerHtml(true),

@@ -126,11 +126,13 @@ const shop = createHttpServer(async (req, res) => {
       return send(res, 200, 'text/javascript; charset=utf-8', file('demo/agent.js'));
     if (url.pathname === '/agent.css')
       return send(res, 200, 'text/css; charset=utf-8', file('demo/agent.css'));
-    if (url.pathname === '/omnikit.js') {
+    // The script and the chunks it loads from beside itself (forms, handoff, merge, the widget's panel).
+    const script = /^\/(omnikit(-[a-z]+)?\.js)$/.exec(url.pathname)?.[1];
+    if (script) {
       try {
-        return send(res, 200, 'text/javascript; charset=utf-8', file('dist/omnikit.js'));
+        return send(res, 200, 'text/javascript; charset=utf-8', file(`dist/${script}`));
       } catch {
-        return send(res, 404, 'text/plain', 'dist/omnikit.js is missing: run `npm run build`.');
+        return send(res, 404, 'text/plain', `dist/${script} is missing: run \`npm run build\`.`);
       }
     }
     if (url.pathname === '/api/events') {

@@ -264,6 +264,7 @@ export function createClient(config: OmnikitConfig, continuityOf?: typeof create
       cart: { get: () => continuity?.cart },
       handoff: { get: () => continuity?.handoff },
       forms: { get: () => continuity?.forms },
+      widget: { get: () => continuity?.widget },
     });
   }
 

@@ -2,6 +2,8 @@ import type { MergePolicy } from './cart/merge.ts';
 import { httpDestination } from './destinations/collector.ts';
 import type { FormsConfig } from './forms/types.ts';
 import type { Destination, OmnikitConfig } from './types.ts';
+import { withContinuity, withWidget } from './version.ts';
+import type { WidgetConfig } from './widget/types.ts';
 
 const NUMBERS = {
   flushAt: 20,
@@ -23,6 +25,7 @@ export type Settings = typeof NUMBERS & {
   cookieDomain?: string;
   debug: boolean;
   forms?: FormsConfig;
+  widget?: WidgetConfig;
 };
 
 /** Fills in defaults and turns destination descriptions into destinations; lists what was wrong. */
@@ -62,6 +65,12 @@ export function settingsOf(config: OmnikitConfig): { settings: Settings; problem
       autoPage: c.autoPage !== false,
       consent: c.consent === 'pending' ? 'pending' : 'granted',
       debug: c.debug === true,
+      // A script tag's `data-widget` (an empty string): its other data attributes are the options.
+      widget: !(withContinuity && withWidget)
+        ? undefined
+        : c.widget === '' || c.widget === true
+          ? (c as WidgetConfig)
+          : c.widget || undefined,
     },
   };
 }

@@ -13,7 +13,8 @@ import { HANDOFF_PARAM } from './handoff/param.ts';
 import type { Kv } from './storage/kv.ts';
 import { createSync, type Sync } from './sync/index.ts';
 import type { Omnikit, OmnikitEvents, Properties } from './types.ts';
-import { withForms } from './version.ts';
+import { withForms, withWidget } from './version.ts';
+import { createLauncher } from './widget/launcher.ts';
 
 /** What the client lends continuity beside its settings and public API. */
 export interface ContinuityInternals {
@@ -98,7 +99,13 @@ export function createContinuity(s: Settings, o: ContinuityInternals, client: ()
     if (changes.length) o.bus.emit('cartMerged', changes);
   };
 
+  // The panel brings the chat; it syncs, so it starts continuity.
+  const widget = withWidget
+    ? createLauncher(s.widget, s.writeKey, () => start().sync, client, fail)
+    : undefined;
+
   return {
+    widget,
     get cart() {
       return start().cart;
     },

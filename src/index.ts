@@ -31,6 +31,14 @@ export type {
   Properties,
 } from './types.ts';
 export { version } from './version.ts';
+export type {
+  ChatMessage,
+  OpeningHours,
+  PreChatField,
+  Widget,
+  WidgetConfig,
+  WidgetEvents,
+} from './widget/types.ts';
 
 /** Creates a client with tracking, identity, and the cart, sync and handoff that follow the customer. */
 export const createOmnikit = (config: OmnikitConfig): Omnikit => createClient(config, createContinuity);

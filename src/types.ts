@@ -52,6 +52,7 @@ import type { Cart } from './cart/cart.ts';
 import type { MergeChange, MergePolicy } from './cart/merge.ts';
 import type { Forms, FormsConfig } from './forms/types.ts';
 import type { Handoff } from './handoff/handoff.ts';
+import type { Widget, WidgetConfig } from './widget/types.ts';
 
 /** Configuration for {@link createOmnikit}. */
 export interface OmnikitConfig {
@@ -87,6 +88,8 @@ export interface OmnikitConfig {
   cartMerge?: MergePolicy;
   /** Form drafts: `sync` them to linked devices (default: this device only), `maxAge`, `allow`/`deny` field names. */
   forms?: FormsConfig;
+  /** The chat-and-cart widget: shown only when set (`true` for the defaults). */
+  widget?: WidgetConfig | boolean | '';
 }
 
 /** Codes of the `error` event. */
@@ -140,6 +143,8 @@ export interface Omnikit {
   readonly handoff: Handoff;
   /** Drafts of forms, restored on the customer's next visit (and other devices, with `forms.sync`). */
   readonly forms: Forms;
+  /** The chat-and-cart widget (its launcher shows when the config has `widget`). */
+  readonly widget: Widget;
   /** Consent seam: while pending, events wait in memory and nothing is stored. */
   consent: { grant(): void; deny(): void; readonly state: 'pending' | 'granted' | 'denied' };
   /** Sends what waits now; resolves when this tab has tried. */

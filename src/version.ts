@@ -18,3 +18,8 @@ declare const __FORMS__: boolean;
  * issue 3's budget without the form pick-up; true in every shipped build and from source.
  */
 export const withForms: boolean = typeof __FORMS__ !== 'boolean' || __FORMS__;
+
+declare const __WIDGET__: boolean;
+
+/** False only in builds made to measure the core without the widget's launcher (bench/size.mjs). */
+export const withWidget: boolean = typeof __WIDGET__ !== 'boolean' || __WIDGET__;

@@ -237,6 +237,8 @@ export function createSync(o: SyncOptions): Sync {
     async () => (await kv.get<Meta>(META))?.t,
     kick,
     delay,
+    // Ephemeral events (chat typing) reach `doc('')`'s subscribers as keys [event, data].
+    (event, data) => listeners.emit('', [[event, data], 'remote']),
   );
 
   const write = (doc: string, key: string, value: JsonValue | null, deleted?: true) => {

@@ -1,6 +1,7 @@
 /**
  * The change stream (§3): `GET /v1/stream` read with fetch, so the token travels in a header, never a
- * URL. Calls `onChange` for each `changed` event and after each (re)connect, to catch up on the gap.
+ * URL. Calls `onChange` for each `changed` event and after each (re)connect, to catch up on the gap;
+ * `onEvent` with any other event's name and data (`typing`, for chat).
  * Reconnects forever with backoff; `restart()` reconnects now, e.g. when the token changed.
  */
 export function createStream(
@@ -8,6 +9,7 @@ export function createStream(
   token: () => Promise<string | undefined>,
   onChange: () => void,
   delay: (failures: number) => number,
+  onEvent: (event: string, data: string) => void,
 ) {
   let abort: AbortController | undefined;
   let wake = () => {};
@@ -34,14 +36,16 @@ export function createStream(
         onChange();
         const reader = r.body.getReader();
         const decoder = new TextDecoder();
-        // Only `changed` matters (pings are comments); the tail kept covers an event split across chunks.
+        // Messages end with a blank line (pings are comments); the tail is an unfinished one.
         for (let tail = ''; ; ) {
           const { done, value } = await reader.read();
           if (done) break;
-          tail = (tail + decoder.decode(value, { stream: true })).slice(-64);
-          if (/event: ?changed/.test(tail)) {
-            tail = '';
-            onChange();
+          const messages = (tail + decoder.decode(value, { stream: true })).split('\n\n');
+          tail = messages.pop()!.slice(-4096);
+          for (const m of messages) {
+            const [, event, data] = /event: ?(.+)\n(?:data: ?(.*))?/.exec(m) ?? [];
+            if (event === 'changed') onChange();
+            else if (event) onEvent(event, data);
           }
         }
       } catch {

@@ -60,7 +60,10 @@ export interface Sync {
    * only loads them (for local-only documents), until a start without it.
    */
   start(local?: boolean): void;
-  /** The live document `name`. */
+  /**
+   * The live document `name`. `doc('')` stores nothing: its subscribers hear the stream's ephemeral
+   * events (e.g. chat typing) as keys `[event, data]`, in the tab that holds the stream.
+   */
   doc(name: string): SyncDoc;
   /** Pushes pending writes and pulls what changed; never throws (problems are reported). */
   sync(): Promise<void>;

@@ -125,7 +125,7 @@ export interface Tab {
   readonly id: string;
   /** Acts as a customer would, with trusted events: `act('fill', '[name=city]', 'Lyon')`. */
   act(
-    action: 'fill' | 'check' | 'uncheck' | 'select' | 'click',
+    action: 'fill' | 'check' | 'uncheck' | 'select' | 'click' | 'press',
     selector: string,
     value?: string | string[],
   ): Promise<void>;
@@ -140,6 +140,10 @@ export interface Tab {
   /** Emulated: headless Chromium never really hides a page (see commands/tabs.ts). */
   hide(): Promise<void>;
   show(): Promise<void>;
+  /** Resizes the tab's window (CSS pixels). */
+  viewport(width: number, height: number): Promise<void>;
+  /** Saves a screenshot as `$OMNIKIT_WTR_SHOTS/<name>.png` when that variable is set; else does nothing. */
+  screenshot(name: string): Promise<void>;
 }
 
 function tabHandle(id: string): Tab {
@@ -157,6 +161,8 @@ function tabHandle(id: string): Tab {
     close: (opts = {}) => command('tab-close', { id, ...opts }).then(() => {}),
     hide: () => command('tab-hide', { id }).then(() => {}),
     show: () => command('tab-show', { id }).then(() => {}),
+    viewport: (width, height) => command('tab-viewport', { id, width, height }).then(() => {}),
+    screenshot: (name) => command('tab-screenshot', { id, name }).then(() => {}),
   };
 }
 

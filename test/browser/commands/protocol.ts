@@ -43,7 +43,7 @@ export interface CommandPayloads {
   /** Acts on the element `selector` matches as a customer would (Playwright: trusted events). */
   'tab-act': {
     id: string;
-    action: 'fill' | 'check' | 'uncheck' | 'select' | 'click';
+    action: 'fill' | 'check' | 'uncheck' | 'select' | 'click' | 'press';
     selector: string;
     value?: string | string[];
   };
@@ -55,6 +55,8 @@ export interface CommandPayloads {
   'tab-close': { id: string; runBeforeUnload?: boolean };
   'tab-hide': { id: string };
   'tab-show': { id: string };
+  'tab-viewport': { id: string; width: number; height: number };
+  'tab-screenshot': { id: string; name: string };
   'context-offline': { offline: boolean };
 }
 
@@ -84,6 +86,8 @@ export interface CommandResults {
   'tab-close': true;
   'tab-hide': true;
   'tab-show': true;
+  'tab-viewport': true;
+  'tab-screenshot': true;
   'context-offline': true;
 }
 

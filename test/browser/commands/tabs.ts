@@ -103,6 +103,7 @@ export function tabsPlugin(): TestRunnerPlugin {
           const { page } = get(id);
           if (action === 'fill') await page.fill(selector, `${value}`);
           else if (action === 'select') await page.selectOption(selector, value ?? null);
+          else if (action === 'press') await page.press(selector, `${value}`);
           else await page[action](selector);
           return true;
         }
@@ -128,6 +129,19 @@ export function tabsPlugin(): TestRunnerPlugin {
           const { id } = payload as CommandPayloads['tab-hide'];
           const state: Visibility = command === 'tab-hide' ? 'hidden' : 'visible';
           await get(id).page.evaluate(emulateVisibility(state));
+          return true;
+        }
+        case 'tab-viewport': {
+          // A phone-sized window, say, for layouts that change with the screen.
+          const { id, width, height } = payload as CommandPayloads['tab-viewport'];
+          await get(id).page.setViewportSize({ width, height });
+          return true;
+        }
+        case 'tab-screenshot': {
+          // For a person checking a layout: OMNIKIT_WTR_SHOTS=dir saves them there, else nothing.
+          const { id, name } = payload as CommandPayloads['tab-screenshot'];
+          const dir = process.env.OMNIKIT_WTR_SHOTS;
+          if (dir) await get(id).page.screenshot({ path: `${dir}/${name.replace(/[^\w-]/g, '_')}.png` });
           return true;
         }
         default:

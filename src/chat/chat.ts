@@ -1,0 +1,121 @@
+// Part of the widget chunk: the conversation over the `chat` document (docs/protocol.md, chat).
+// Only types come from the core; the sync engine holds the device token and the outbox.
+import { randomId } from '../core/id.ts';
+import type { Sync } from '../sync/index.ts';
+import type { JsonValue } from '../types.ts';
+
+/** One message of the conversation, as stored under `m:<id>`. */
+export interface ChatMessage {
+  id: string;
+  text: string;
+  from: 'customer' | 'agent';
+  /** ms since epoch. */
+  at: number;
+  /** The agent's display name. */
+  name?: string;
+  /** Pre-chat fields, on the first customer message. */
+  fields?: Record<string, string>;
+}
+
+/** Who is typing on the agents' side, or undefined. */
+export type AgentTyping = { name?: string } | undefined;
+
+const MAX_TEXT = 4000;
+/** The protocol: a client sends typing at most every 3 s; typing is over after 6 s without renewal. */
+const TYPING_EVERY = 3000;
+const TYPING_FOR = 6000;
+
+/** Parses a stored message; undefined when it is not one (a record from a newer version, say). */
+const messageOf = (key: string, v: JsonValue): ChatMessage | undefined => {
+  const m = v as Partial<ChatMessage> | null;
+  return key.startsWith('m:') && typeof m?.text === 'string' && typeof m.at === 'number'
+    ? { ...(m as ChatMessage), id: key.slice(2), from: m.from === 'agent' ? 'agent' : 'customer' }
+    : undefined;
+};
+
+/**
+ * The customer's conversation: messages kept in the synced `chat` document (so they follow linked
+ * devices, wait in the outbox while offline and are delivered once, by key), the read marker behind
+ * the unread count, and typing both ways. `channel` shares the agents' typing with this browser's
+ * other tabs (only the tab holding the stream hears it).
+ */
+export function createChat(sync: Sync, writeKey: string) {
+  const doc = sync.doc('chat');
+  const listeners = new Set<() => void>();
+  let typing: AgentTyping;
+  let typingTimer: ReturnType<typeof setTimeout> | undefined;
+  let sentTypingAt = 0;
+  const changed = () => {
+    for (const fn of listeners) fn();
+  };
+  const setTyping = (data: string) => {
+    let t: { typing?: boolean; name?: string } = {};
+    try {
+      t = JSON.parse(data);
+    } catch {}
+    clearTimeout(typingTimer);
+    typing = t.typing ? { name: typeof t.name === 'string' ? t.name : undefined } : undefined;
+    if (typing) typingTimer = setTimeout(() => setTyping('{}'), TYPING_FOR);
+    changed();
+  };
+  const channel =
+    typeof BroadcastChannel === 'function' ? new BroadcastChannel(`omnikit-chat:${writeKey}`) : null;
+  if (channel) channel.onmessage = ({ data }: MessageEvent<string>) => setTyping(data);
+  sync.doc('').subscribe(([event, data]) => {
+    if (event !== 'typing') return;
+    setTyping(data);
+    channel?.postMessage(data);
+  });
+  doc.subscribe(changed);
+
+  const messages = (): ChatMessage[] =>
+    doc
+      .entries()
+      .flatMap(([key, v]) => messageOf(key, v) ?? [])
+      .sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1));
+  const readAt = () => ((doc.get('read') as { at?: number } | undefined)?.at ?? 0) || 0;
+  /** Tells the agents the customer is typing (at most every 3 s), or stopped. */
+  const sendTyping = (on: boolean) => {
+    const now = Date.now();
+    // Offline, a typing signal would be stale on arrival (and its failure reported): none is sent.
+    if ((on ? now - sentTypingAt < TYPING_EVERY : !sentTypingAt) || !navigator.onLine) return;
+    sentTypingAt = on ? now : 0;
+    void sync.call('chat/typing', { typing: on });
+  };
+  const lastAgentAt = () => Math.max(0, ...messages().map((m) => (m.from === 'agent' ? m.at : 0)));
+
+  return {
+    messages,
+    /** Agent messages newer than the read marker (synced: reading on one device clears the others). */
+    unread: () => messages().filter((m) => m.from === 'agent' && m.at > readAt()).length,
+    /** Marks every agent message read. */
+    markRead() {
+      const at = lastAgentAt();
+      if (at > readAt()) doc.set('read', { at });
+    },
+    /** Sends a message (kept and retried while offline); false when the text is empty. */
+    send(text: string, fields?: Record<string, string>): boolean {
+      const t = `${text}`.trim().slice(0, MAX_TEXT);
+      if (!t) return false;
+      const first = !messages().some((m) => m.from === 'customer');
+      doc.set(`m:${randomId()}`, {
+        text: t,
+        from: 'customer',
+        at: Date.now(),
+        ...(first && fields && Object.keys(fields).length ? { fields } : {}),
+      });
+      sendTyping(false);
+      return true;
+    },
+    typing: sendTyping,
+    /** Whether (and who) of the agents is typing now. */
+    agentTyping: () => typing,
+    /** Calls `fn` after every change: messages, the read marker, typing. */
+    subscribe(fn: () => void): () => void {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+  };
+}
+
+export type Chat = ReturnType<typeof createChat>;

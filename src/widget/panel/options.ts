@@ -1,0 +1,54 @@
+import type { OpeningHours, PreChatField, WidgetConfig } from '../types.ts';
+import { languageOf } from './i18n.ts';
+
+/** The options with their defaults, whether given as `widget: {…}` or as `data-widget-*` attributes. */
+export function optionsOf(given: WidgetConfig & Record<string, unknown>) {
+  // A script tag's `data-widget-z-index` arrives as `widgetZIndex`, a string.
+  const raw = (key: keyof WidgetConfig): unknown =>
+    given[key] ?? given[`widget${key[0].toUpperCase()}${key.slice(1)}`];
+  const json = <T>(key: keyof WidgetConfig): T | undefined => {
+    const v = raw(key);
+    if (typeof v !== 'string') return v as T | undefined;
+    try {
+      return JSON.parse(v) as T;
+    } catch {
+      return undefined;
+    }
+  };
+  const text = (key: keyof WidgetConfig) => {
+    const v = raw(key);
+    return typeof v === 'string' && v ? v : undefined;
+  };
+  const on = (key: keyof WidgetConfig) => raw(key) !== false && raw(key) !== 'false';
+  const fields = json<PreChatField[]>('fields');
+  return {
+    color: text('color'),
+    radius: text('radius'),
+    font: text('font'),
+    start: raw('position') === 'start',
+    zIndex: Number(raw('zIndex')) || undefined,
+    lang: languageOf(text('lang') ?? (typeof navigator === 'object' ? navigator.language : '') ?? ''),
+    title: text('title'),
+    greeting: text('greeting'),
+    fields: Array.isArray(fields) ? fields.filter((f) => f && typeof f.name === 'string') : [],
+    hours: json<OpeningHours>('hours'),
+    away: text('away'),
+    sound: on('sound'),
+    cart: on('cart'),
+    handoff: on('handoff'),
+  };
+}
+
+export type Options = ReturnType<typeof optionsOf>;
+
+/** CSS custom properties on the host for the options that theme the widget (a stylesheet, not inline). */
+export const themeOf = (o: Options): string =>
+  `:host{${[
+    o.color && `--omnikit-brand:${o.color}`,
+    o.radius && `--omnikit-radius:${o.radius}`,
+    o.font && `--omnikit-font:${o.font}`,
+    o.zIndex && `--omnikit-z:${o.zIndex}`,
+    o.start && '--omnikit-start:20px;--omnikit-end:auto',
+  ]
+    .filter(Boolean)
+    .join(';')}}`;
