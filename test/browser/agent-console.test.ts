@@ -1,0 +1,60 @@
+// Issue 5, done-when 3 for the agent's side: hostile text from a customer (and a hostile name or reply)
+// renders inert in the demo's agent console (demo/agent.html), opened in a real tab that calls the
+// real agent API through the same /agent-api proxy the demo server has (web-test-runner.config.mjs).
+import { expect } from '@open-wc/testing';
+import { agent } from './agent.ts';
+import { openTab, resetBackend, type Tab, waitFor } from './helpers.ts';
+import { pagePool } from './sdk.ts';
+import { openWidget } from './widget-page.ts';
+
+const HOSTILE = `<img src=x onerror="window.top.pwned=1"><a href="javascript:window.top.pwned=2">click</a>`;
+
+/** Elements the hostile text would have made, had it been parsed as HTML. */
+const injected = (tab: Tab) =>
+  tab.eval<number>(
+    `document.querySelectorAll('main img, main a[href^="javascript"], main script, main iframe').length`,
+  );
+
+describe('agent console', function () {
+  this.timeout(60_000);
+  const pool = pagePool();
+  beforeEach(resetBackend);
+  afterEach(() => pool.closeAll());
+
+  it('shows hostile message text and names as text, in the list, the chat and the profile', async () => {
+    const customer = pool.keep(await openWidget());
+    await customer.openPanel();
+    await customer.send(HOSTILE);
+    const anonymousId = await customer.anonymousId();
+    await waitFor(async () => (await agent.conversations()).length === 1);
+    await agent.reply({ anonymousId }, `${HOSTILE} (agent)`, '<b onmouseover=alert(1)>Mia</b>');
+
+    const console_ = await openTab('/demo/agent.html');
+    try {
+      await waitFor(() => console_.eval<boolean>(`!!document.querySelector('#conversations button')`), {
+        message: 'the console lists the conversation',
+      });
+      await console_.act('click', '#conversations button');
+      await waitFor(() => console_.eval<boolean>(`document.querySelectorAll('#messages li').length === 2`), {
+        message: 'the console shows both messages',
+      });
+      const shown = await console_.eval<string[]>(
+        `[...document.querySelectorAll('#messages li')].map((li) => li.firstChild.textContent)`,
+      );
+      expect(shown).to.deep.equal([HOSTILE, `${HOSTILE} (agent)`]);
+      expect(
+        await console_.eval<string>(`document.querySelector('#messages .agent .meta').textContent`),
+      ).to.match(/^<b onmouseover=alert\(1\)>Mia<\/b> · /);
+      expect(
+        await console_.eval<string>(`document.querySelector('#conversations .last').textContent`),
+      ).to.equal(`You: ${HOSTILE} (agent)`);
+      expect(await injected(console_)).to.equal(0);
+      expect(await console_.eval(`window.pwned ?? null`)).to.equal(null);
+      // The page would have run an injected handler by now, or on a click of the link text.
+      await console_.act('click', '#messages li');
+      expect(await console_.eval(`window.pwned ?? null`)).to.equal(null);
+    } finally {
+      await console_.close();
+    }
+  });
+});
