@@ -16,6 +16,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { openEnv } from './browser.ts';
 import { BURST, burst, burstTable } from './burst.ts';
+import { chatWidgetSizes } from './chat-peers.ts';
 import { CHANGES, continuity, continuityTable } from './continuity.ts';
 import { EVENTS, mainThread, mainThreadTables } from './main-thread.ts';
 import { SDKS } from './peers.ts';
@@ -56,6 +57,7 @@ const commit = (() => {
 if (only.includes('size')) {
   console.log('Size…');
   section('Size: what a script-tag user loads', sizeTable(await sizes(SDKS)));
+  section('Size: chat widgets, loaded before anyone opens them', sizeTable(await chatWidgetSizes()));
 }
 
 let chromium = '-';
