@@ -52,8 +52,6 @@ const INTERNAL_PROPERTIES = [
 const minify = (mangleProperties) =>
   terser({
     ecma: 2020,
-    // ES module code: strict, its top level its own (each build wraps it in an IIFE).
-    module: true,
     compress: { passes: 3, pure_getters: true, keep_fargs: false },
     ...(mangleProperties && {
       mangle: { properties: { regex: new RegExp(`^(${INTERNAL_PROPERTIES.join('|')})$`) } },
