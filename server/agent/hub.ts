@@ -1,9 +1,8 @@
-/** One open `GET /v1/agent/stream` connection. */
-export interface AgentConnection {
+import type { OpenStream } from '../sse.ts';
+
+/** One open `GET /v1/agent/stream` connection: the agents of one site. */
+export interface AgentConnection extends OpenStream {
   readonly siteId: string;
-  send(event: string, data: unknown): void;
-  end(): void;
-  cut(): void;
 }
 
 /** Data of the agent stream's `event: message`: this profile's conversation changed. */
