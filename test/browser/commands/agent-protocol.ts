@@ -1,5 +1,6 @@
 // Names, payloads and answers of the agent wtr commands (commands/agent.ts), shared with the browser
 // helpers (test/browser/agent.ts). Types only.
+import type { ChatMessage } from '../../../src/chat/chat.ts';
 
 /** Which customer: a profile id, or the anonymous id of one of its devices (the newest active one). */
 export type Customer =
@@ -24,15 +25,8 @@ export interface AgentCommandPayloads {
   'agent-stream-close': undefined;
 }
 
-/** A message as the agent API returns it. */
-export interface AgentChatMessage {
-  id: string;
-  text: string;
-  from: 'customer' | 'agent';
-  at: number;
-  name?: string;
-  fields?: Record<string, string>;
-}
+/** A message as the agent API returns it: the chat document's message (docs/protocol.md §6). */
+export type AgentChatMessage = ChatMessage;
 
 export interface AgentConversation {
   profileId: string;
