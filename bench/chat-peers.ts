@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { minify } from 'terser';
-import { launcherSize } from './launcher-size.mjs';
+import { launcherSize } from './builds.mjs';
 import { installedVersion, PEERS_DIR, ROOT } from './prepare.ts';
 import type { SizeRow } from './size-peers.ts';
 

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { launcherSize } from './launcher-size.mjs';
+import { launcherSize } from './builds.mjs';
 import type { Sdk } from './peers.ts';
 import { iife, installedVersion, ROOT } from './prepare.ts';
 import { kb, ratio, table } from './report.ts';

@@ -2,7 +2,7 @@
 // Exits 1 when an artifact with a budget is over it, or missing.
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { buildCode, gzipped, launcherSize } from './launcher-size.mjs';
+import { buildCode, gzipped, launcherSize } from './builds.mjs';
 
 /** One row per shipped artifact; `budget` is in gzipped bytes (null = measured, not enforced). */
 const ARTIFACTS = [
