@@ -40,7 +40,7 @@ export function createContinuity(s: Settings, o: ContinuityInternals, client: ()
   // continuity is a form registers no device and opens no stream (`local` until something else starts).
   const localForms = !s.forms?.sync;
   const keepLocal = (doc: string) => localForms && doc.startsWith('form:');
-  let local = true;
+  let local = withForms;
 
   const start = (onlyLocal = false) => {
     if (!parts) {

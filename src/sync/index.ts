@@ -7,6 +7,7 @@ import { jsonBytes } from '../core/sanitize.ts';
 import { electLeader } from '../delivery/leader.ts';
 import type { Kv } from '../storage/kv.ts';
 import type { JsonValue } from '../types.ts';
+import { withForms } from '../version.ts';
 import { type Listeners, notify, takeOut, view } from './docs.ts';
 import { createClock } from './hlc.ts';
 import { createHttp, type HttpError } from './http.ts';
@@ -184,7 +185,7 @@ export function createSync(o: SyncOptions): Sync {
       if (rewind) meta.c = '';
       rewind = false;
       for (let more = true; more; ) {
-        const pending = (await stored(kv)).filter((r) => r.p && !o.local?.(r.doc));
+        const pending = (await stored(kv)).filter((r) => r.p && !(withForms && o.local?.(r.doc)));
         const push = pending.slice(0, MAX_PUSH).map(({ p, ...r }) => r);
         const a = await authed((token) => http<Answer>('sync', { push, cursor: meta.c ?? '' }, token));
         if (a.profileId !== meta.i) {
@@ -251,7 +252,7 @@ export function createSync(o: SyncOptions): Sync {
       // Journaled until the store has it (the store write queued by apply() comes first).
       journal(undefined, [record]);
       queue(async () => journal((r) => r.hlc !== record.hlc));
-      if (!o.local?.(doc)) kick(50);
+      if (!(withForms && o.local?.(doc))) kick(50);
     }
   };
   return {
@@ -284,7 +285,7 @@ export function createSync(o: SyncOptions): Sync {
         }
       }
       // Local-only documents need the store and the tabs, not a device, a sync or a stream.
-      if (local || online) return;
+      if ((withForms && local) || online) return;
       online = true;
       const first = sync();
       // One stream per browser: the tab holding the lock streams; without Web Locks every tab does.

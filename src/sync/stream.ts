@@ -1,3 +1,5 @@
+import { withWidget } from '../version.ts';
+
 /**
  * The change stream (§3): `GET /v1/stream` read with fetch, so the token travels in a header, never a
  * URL. Calls `onChange` for each `changed` event and after each (re)connect, to catch up on the gap;
@@ -45,7 +47,8 @@ export function createStream(
           for (const m of messages) {
             const [, event, data] = /event: ?(.+)\n(?:data: ?(.*))?/.exec(m) ?? [];
             if (event === 'changed') onChange();
-            else if (event) onEvent(event, data);
+            // Only the widget's chat listens to other events (typing).
+            else if (withWidget && event) onEvent(event, data);
           }
         }
       } catch {
