@@ -12,29 +12,12 @@ export interface Person {
 }
 type User = Pick<Person, 'userId' | 'traits'>;
 
-/** One place a value is kept; reads may be async (IndexedDB). */
-interface Place<T> {
-  read(): T | undefined | Promise<T | undefined>;
-  write(value: T): void;
-}
-
 const LOCAL_AID = 'omnikit:aid';
 const LOCAL_USER = 'omnikit:user';
 const ID_PATTERN = /^[\w-]{8,64}$/;
 const isId = (value: unknown): value is string => typeof value === 'string' && ID_PATTERN.test(value);
 const isUser = (value: unknown): value is User =>
   typeof value === 'object' && value !== null && 'traits' in value && 'userId' in value;
-
-/**
- * The first valid value in `places` order; a place that fails to read counts as empty. Read one at a
- * time, so a returning visitor (cookie and localStorage intact) never waits for IndexedDB to open.
- */
-async function firstValid<T>(places: Place<T>[], valid: (v: unknown) => v is T): Promise<T | undefined> {
-  for (const place of places) {
-    const value = await Promise.resolve(place.read()).catch(() => undefined);
-    if (valid(value)) return value;
-  }
-}
 
 /**
  * The anonymous id lives in a first-party cookie, localStorage and IndexedDB. Resolution order is
@@ -47,18 +30,14 @@ export function createIdentity(cookieDomain?: string) {
   const anonymous = (): Person => ({ anonymousId: randomId(), userId: null, traits: {} });
   let person = anonymous();
   let kv: Kv | undefined;
+  /**
+   * The first valid copy: the synchronous ones in order, then IndexedDB's `key`, read only when
+   * they have none, so a returning visitor (cookie and localStorage intact) never waits for it.
+   */
+  const first = async <T>(valid: (value: unknown) => value is T, key: string, ...copies: unknown[]) =>
+    copies.find(valid) ?? [await kv?.get(key)].find(valid);
 
-  const aidPlaces = (): Place<string>[] => [
-    { read: readCookie, write: (id) => writeCookie(id, cookieDomain) },
-    localPlace(LOCAL_AID),
-    ...(kv ? [kvPlace<string>(kv, 'aid')] : []),
-  ];
-  const userPlaces = (): Place<User>[] => [
-    localPlace(LOCAL_USER),
-    ...(kv ? [kvPlace<User>(kv, 'user')] : []),
-  ];
-
-  return {
+  const identity = {
     get: (): Person => person,
     /**
      * Loads the person. Without `durable` storage (consent pending) it only reads; with it, the
@@ -67,22 +46,28 @@ export function createIdentity(cookieDomain?: string) {
     async load(durable?: Kv): Promise<void> {
       kv = durable;
       const [anonymousId, user] = await Promise.all([
-        firstValid(aidPlaces(), isId),
-        firstValid(userPlaces(), isUser),
+        first(isId, 'aid', readCookie(), local.get(LOCAL_AID)),
+        first(isUser, 'user', local.get(LOCAL_USER)),
       ]);
       if (anonymousId) person.anonymousId = anonymousId;
       if (user) person = { ...person, userId: user.userId, traits: user.traits };
-      if (kv) this.save();
+      if (kv) identity.save();
     },
     /** Storage became allowed (consent granted): keep what this page knows, everywhere. */
     persistTo(durable: Kv): void {
       kv = durable;
-      this.save();
+      identity.save();
     },
     /** Writes the current person to every place (only called once storage is allowed). */
     save(): void {
-      for (const place of aidPlaces()) place.write(person.anonymousId);
-      for (const place of userPlaces()) place.write({ userId: person.userId, traits: person.traits });
+      const user: User = { userId: person.userId, traits: person.traits };
+      writeCookie(person.anonymousId, cookieDomain);
+      local.set(LOCAL_AID, person.anonymousId);
+      local.set(LOCAL_USER, user);
+      void kv?.setMany([
+        ['aid', person.anonymousId],
+        ['user', user],
+      ]);
     },
     update(change: Partial<Person>): void {
       person = { ...person, ...change };
@@ -92,14 +77,7 @@ export function createIdentity(cookieDomain?: string) {
       person = anonymous();
     },
   };
-}
-
-function localPlace<T>(key: string): Place<T> {
-  return { read: () => local.get<T>(key), write: (value) => local.set(key, value) };
-}
-
-function kvPlace<T>(kv: Kv, key: string): Place<T> {
-  return { read: () => kv.get<T>(key), write: (value) => void kv.setMany([[key, value]]) };
+  return identity;
 }
 
 export type Identity = ReturnType<typeof createIdentity>;
