@@ -24,7 +24,7 @@ const ARTIFACTS = [
  * omnikit.js (the form pick-up). Built here in memory, from the same config, with those turned off.
  * Its target is 9 KB (9,216 B); until it is met, CI guards against growth at the size reached.
  */
-const CORE = { file: 'core only', label: 'tracker + sync + cart (target 9 KB)', budget: 9216 + 360 };
+const CORE = { file: 'core only', label: 'tracker + sync + cart (target 9 KB)', budget: 9216 + 250 };
 const buildCore = () => buildCode({ forms: false, widget: false });
 
 /**
