@@ -181,7 +181,7 @@ describe('touchOf: referrer classes, UTM and click ids', () => {
       const t = touch(url, referrer, 42, site);
       assert.deepEqual(
         { ...t },
-        { source, medium, campaign, referrerClass: cls, clickId, at: 42 },
+        { class: cls, source, medium, campaign, clickId, at: 42 },
         `${url} from ${referrer || '(no referrer)'}`,
       );
     });
@@ -218,6 +218,6 @@ describe('nextTouches: first and last touch', () => {
   it('a first visit that is direct stays the first touch', () => {
     let s = step(undefined, '/', '', 1);
     s = step(s, '/', 'https://www.bing.com/', 2);
-    assert.deepEqual([s.first.referrerClass, s.last.referrerClass], ['direct', 'search']);
+    assert.deepEqual([s.first.class, s.last.class], ['direct', 'search']);
   });
 });
