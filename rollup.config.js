@@ -69,15 +69,26 @@ const scriptChunks = () => ({
 });
 
 /**
+ * Without attribution, the traffic glue is an empty module: imported by nothing else, it then leaves
+ * the other modules' order, and so the minified bytes, exactly as in a build that never had it.
+ */
+const withoutTraffic = () => ({
+  name: 'omnikit-without-traffic',
+  resolveId: (source) => (/attribution[\\/]traffic\.ts$/.test(source) ? '\0no-traffic' : null),
+  load: (id) => (id === '\0no-traffic' ? 'export const createTraffic = undefined;' : null),
+});
+
+/**
  * A script-tag build: everything inlined, minified, global `Omnikit`. `features` turns parts off:
- * `continuity` (the tracker-only build); `forms` and `widget` only in bench/size.mjs, to measure the
- * core alone and what the launcher adds.
+ * `continuity` and `attribution` (the tracker-only build); `forms` and `widget` only in
+ * bench/size.mjs, to measure the core alone and what the launcher adds.
  */
 export const scriptTag = (input, file, features = {}) => ({
   input,
   // esbuild compiles, terser minifies: ~5 % smaller than esbuild's minifier, and size is a feature.
   plugins: [
     scriptChunks(),
+    ...(features.attribution === false ? [withoutTraffic()] : []),
     resolve(),
     esbuild({
       target: 'es2020',
@@ -86,6 +97,7 @@ export const scriptTag = (input, file, features = {}) => ({
         __CONTINUITY__: String(features.continuity ?? true),
         __FORMS__: String(features.forms ?? true),
         __WIDGET__: String(features.widget ?? true),
+        __ATTRIBUTION__: String(features.attribution ?? true),
       },
     }),
     minify(true),
@@ -150,9 +162,11 @@ export default [
   scriptChunk('merge', 'src/cart/merge.ts'),
   scriptChunk('forms', 'src/forms/index.ts'),
   scriptChunk('widget', 'src/widget/panel/index.ts'),
+  scriptChunk('attribution', 'src/attribution/index.ts'),
   // The tracking-plan check (issue 6): built now, fetched once the core wires it (see src/plan/README.md).
   scriptChunk('plan', 'src/plan/index.ts'),
-  scriptTag('src/script/tracker.ts', 'dist/omnikit-tracker.js', { continuity: false }),
+  // Without attribution: it would cost ~680 B, over the tracker's 6 KB budget (bench/size.mjs).
+  scriptTag('src/script/tracker.ts', 'dist/omnikit-tracker.js', { continuity: false, attribution: false }),
   {
     input: 'src/index.ts',
     plugins: [dts()],

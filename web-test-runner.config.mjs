@@ -121,9 +121,18 @@ export default {
   groups: [
     {
       name: 'dist',
-      files: ['batching', 'envelope', 'consent', 'cart', 'linking', 'handoff', 'tabs', 'forms', 'chat'].map(
-        (name) => `test/browser/${name}.test.ts`,
-      ),
+      files: [
+        'batching',
+        'envelope',
+        'consent',
+        'cart',
+        'linking',
+        'handoff',
+        'tabs',
+        'forms',
+        'chat',
+        'attribution',
+      ].map((name) => `test/browser/${name}.test.ts`),
       testRunnerHtml: runnerHtml(true),
     },
   ],

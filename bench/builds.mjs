@@ -1,6 +1,6 @@
 // Sizes of script-tag builds made in memory from rollup.config.js with parts turned off or added:
-// what the widget's launcher adds to omnikit.js (issue 5), the core alone (issue 3), and what a
-// module would add once wired into the core (issue 6).
+// what the widget's launcher (issue 5) and the attribution glue (issue 6) add to omnikit.js, the core
+// alone (issue 3), and what a module would add if it were inlined rather than a chunk.
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { rollup } from 'rollup';
@@ -33,11 +33,11 @@ export async function buildCode(features = {}, module) {
 export const gzipped = (code) => gzipSync(code, { level: 9 }).length;
 
 /**
- * What the launcher adds: gzipped bytes of the full build, of the same build without it, and the
- * difference; `rawAdded`: the difference minified, before gzip.
+ * What `feature` (see scriptTag) adds: gzipped bytes of the full build, of the same build without it,
+ * and the difference; `rawAdded`: the difference minified, before gzip.
  */
-export async function launcherSize() {
-  const [full, without] = await Promise.all([buildCode(), buildCode({ widget: false })]);
+export async function featureSize(feature) {
+  const [full, without] = await Promise.all([buildCode(), buildCode({ [feature]: false })]);
   return {
     full: gzipped(full),
     without: gzipped(without),
@@ -45,3 +45,6 @@ export async function launcherSize() {
     rawAdded: full.length - without.length,
   };
 }
+
+/** What the widget's launcher adds to omnikit.js (issue 5). */
+export const launcherSize = () => featureSize('widget');

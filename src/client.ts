@@ -1,3 +1,4 @@
+import { createTraffic } from './attribution/traffic.ts';
 import { watchRoutes } from './auto-page.ts';
 import { settingsOf } from './config.ts';
 import type { createContinuity } from './continuity.ts';
@@ -21,7 +22,7 @@ import type {
   OmnikitEvents,
   Properties,
 } from './types.ts';
-import { version, withContinuity } from './version.ts';
+import { version, withAttribution, withContinuity } from './version.ts';
 
 /** Largest event accepted, as the server enforces it, less room for the `sentAt` added when sent. */
 const MAX_EVENT_BYTES = 32 * 1024 - 64;
@@ -90,7 +91,10 @@ export function createClient(config: OmnikitConfig, continuityOf?: typeof create
       )
     : undefined;
 
-  const loading = (stored() ? identity.load(start()) : identity.load())
+  // Events wait for the page's traffic source as for the identity (a chunk, on landings only).
+  const traffic = withAttribution ? createTraffic(s.cookieDomain, start, report) : undefined;
+  const person = stored() ? identity.load(start()) : identity.load();
+  const loading = (withAttribution ? Promise.all([person, traffic?.load(kv)]) : person)
     .catch((error) => report('internal', `identity: ${error}`, error))
     .then(() => {
       loaded = true;
@@ -131,6 +135,7 @@ export function createClient(config: OmnikitConfig, continuityOf?: typeof create
         session: { id: session.touch(draft.at) },
       },
     };
+    if (withAttribution) traffic?.tag(envelope);
     // Measured once, here: the outbox batches by it and the exit send budgets by it.
     const bytes = jsonBytes(envelope);
     if (bytes > MAX_EVENT_BYTES) {
@@ -223,6 +228,7 @@ export function createClient(config: OmnikitConfig, continuityOf?: typeof create
         () => {
           identity.reset();
           session.reset();
+          if (withAttribution) traffic?.reset();
           if (withContinuity) continuity?.reset();
         },
       ),

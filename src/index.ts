@@ -2,6 +2,8 @@ import { createClient } from './client.ts';
 import { createContinuity } from './continuity.ts';
 import type { Omnikit, OmnikitConfig } from './types.ts';
 
+export type { ReferrerClass } from './attribution/referrer.ts';
+export type { Touch, Touches } from './attribution/touch.ts';
 export type { Cart } from './cart/cart.ts';
 export type { CartLine, ProductInput } from './cart/line.ts';
 export type { MergeChange, MergePolicy } from './cart/merge.ts';
@@ -29,6 +31,7 @@ export type {
   OmnikitError,
   OmnikitEvents,
   Properties,
+  Traffic,
 } from './types.ts';
 export { version } from './version.ts';
 export type {

@@ -33,6 +33,24 @@ export interface EventContext {
   timezone: string;
   userAgent: string;
   session: { id: number };
+  /** Where the session came from (its landing's campaign or referrer); `direct` when from nowhere. */
+  traffic?: Traffic;
+  /** First and last non-direct touch of this person, on conversions (`Order Completed`, …). */
+  attribution?: Touches;
+}
+
+/** The traffic source of a session, as analytics tools group it. */
+export interface Traffic {
+  /** `search`, `social`, `email`, `paid`, `referral` or `direct`. */
+  class: ReferrerClass;
+  /** utm_source, else the ad network, search engine, social network or referring host. */
+  source: string;
+  /** utm_medium, else `cpc`, `organic`, `(none)` or the class. */
+  medium: string;
+  /** utm_campaign. */
+  campaign?: string;
+  /** The ad click id as `name=value`, e.g. `gclid=Cj0K…`. */
+  clickId?: string;
 }
 
 /** What a destination answers for one batch. */
@@ -48,6 +66,8 @@ export interface Destination {
   send(batch: Envelope[], keepalive: boolean): Promise<Delivery>;
 }
 
+import type { ReferrerClass } from './attribution/referrer.ts';
+import type { Touches } from './attribution/touch.ts';
 import type { Cart } from './cart/cart.ts';
 import type { MergeChange, MergePolicy } from './cart/merge.ts';
 import type { Forms, FormsConfig } from './forms/types.ts';

@@ -23,3 +23,11 @@ declare const __WIDGET__: boolean;
 
 /** False only in builds made to measure the core without the widget's launcher (bench/size.mjs). */
 export const withWidget: boolean = typeof __WIDGET__ !== 'boolean' || __WIDGET__;
+
+declare const __ATTRIBUTION__: boolean;
+
+/**
+ * False only in the bench's core-only build (issue 3's scope, bench/size.mjs), which measures the
+ * core without the traffic glue; true in every shipped build and from source.
+ */
+export const withAttribution: boolean = typeof __ATTRIBUTION__ !== 'boolean' || __ATTRIBUTION__;

@@ -1,13 +1,8 @@
+import type { Traffic } from '../types.ts';
 import { CLICK_IDS, classify, externalHost, type ReferrerClass } from './referrer.ts';
 
-/** One marketing touch: where a visit came from, and when (ms). */
-export interface Touch {
-  source: string;
-  medium: string;
-  campaign?: string;
-  referrerClass: ReferrerClass;
-  /** The click id as `name=value`, e.g. `gclid=Cj0K…`. */
-  clickId?: string;
+/** One marketing touch: where a visit came from (as `context.traffic` has it), and when (ms). */
+export interface Touch extends Traffic {
   at: number;
 }
 
@@ -15,6 +10,14 @@ export interface Touch {
 export interface Touches {
   first: Touch;
   last: Touch;
+}
+
+/**
+ * The touches kept with the identity, and the touch of the current session: `id` is the session's
+ * (src/identity/session.ts), 0 until the landing page's first event gives it one.
+ */
+export interface Kept extends Touches {
+  session?: Touch & { id: number };
 }
 
 // The medium of a touch without utm_medium; the other classes are their own medium.
@@ -32,12 +35,12 @@ export function touchOf(
 ): Touch {
   const c = campaign || {};
   const id = Object.keys(CLICK_IDS).find((k) => c[k]);
-  const [referrerClass, source] = classify(c, externalHost(referrer, site), id);
+  const [cls, source] = classify(c, externalHost(referrer, site), id);
   return {
+    class: cls,
     source,
-    medium: c.medium || MEDIUM[referrerClass] || referrerClass,
+    medium: c.medium || MEDIUM[cls] || cls,
     campaign: c.name,
-    referrerClass,
     clickId: id && `${id}=${c[id]}`,
     at,
   };
@@ -52,7 +55,7 @@ const key = (t: Touch) => [t.source, t.medium, t.campaign, t.clickId].join();
  */
 export function nextTouches(prev: Touches | undefined, touch: Touch): Touches {
   if (!prev) return { first: touch, last: touch };
-  return touch.referrerClass === 'direct' || key(prev.last) === key(touch)
+  return touch.class === 'direct' || key(prev.last) === key(touch)
     ? prev
     : { first: prev.first, last: touch };
 }

@@ -134,8 +134,11 @@ export interface Tab {
   /** Evaluates a JS expression in the tab; promises are awaited; the result must be serialisable. */
   eval<T = unknown>(expression: string): Promise<T>;
   reload(): Promise<void>;
-  /** Fails the tab's later requests to URLs matching `pattern` (a RegExp source), as a network error. */
-  block(pattern: string): Promise<void>;
+  /**
+   * Fails the tab's later requests to URLs matching `pattern` (a RegExp source), as a network error;
+   * with `hold`, leaves them hanging instead.
+   */
+  block(pattern: string, options?: { hold?: boolean }): Promise<void>;
   close(opts?: { runBeforeUnload?: boolean }): Promise<void>;
   /** Emulated: headless Chromium never really hides a page (see commands/tabs.ts). */
   hide(): Promise<void>;
@@ -157,7 +160,7 @@ function tabHandle(id: string): Tab {
     act: (action, selector, value) => command('tab-act', { id, action, selector, value }).then(() => {}),
     requests: () => command('tab-requests', { id }),
     reload: () => command('tab-reload', { id }).then(() => {}),
-    block: (pattern) => command('tab-block', { id, pattern }).then(() => {}),
+    block: (pattern, options) => command('tab-block', { id, pattern, ...options }).then(() => {}),
     close: (opts = {}) => command('tab-close', { id, ...opts }).then(() => {}),
     hide: () => command('tab-hide', { id }).then(() => {}),
     show: () => command('tab-show', { id }).then(() => {}),

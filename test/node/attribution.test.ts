@@ -17,6 +17,16 @@ const TABLE: [string, string, string, string, string, string, string?, string?, 
   ['Bing organic', '/', 'https://www.bing.com/', 'search', 'bing', 'organic'],
   ['Bing China', '/', 'https://cn.bing.com/', 'search', 'bing', 'organic'],
   ['Baidu', '/', 'https://www.baidu.com/link?url=a1B2&wd=&eqid=9f2c', 'search', 'baidu', 'organic'],
+  ['Baidu mobile', '/', 'https://m.baidu.com/from=844b/s?word=tee', 'search', 'baidu', 'organic'],
+  [
+    'Baidu paid (Baidu Tuiguang, utm)',
+    '/?utm_source=baidu&utm_medium=cpc&utm_campaign=brand-cn',
+    'https://www.baidu.com/baidu.php?url=a1',
+    'paid',
+    'baidu',
+    'cpc',
+    'brand-cn',
+  ],
   ['Yahoo Japan', '/', 'https://search.yahoo.co.jp/', 'search', 'yahoo', 'organic'],
   ['Naver', '/', 'https://search.naver.com/search.naver?query=tee', 'search', 'naver', 'organic'],
   ['Naver mobile', '/', 'https://m.search.naver.com/', 'search', 'naver', 'organic'],
@@ -55,6 +65,14 @@ const TABLE: [string, string, string, string, string, string, string?, string?, 
   ['Instagram', '/', 'https://l.instagram.com/', 'social', 'instagram', 'social'],
   ['LINE', '/', 'https://line.me/R/ti/p/@shop', 'social', 'line', 'social'],
   [
+    'Instagram in-app browser, utm',
+    '/?utm_source=instagram&utm_medium=social',
+    '',
+    'social',
+    'instagram',
+    'social',
+  ],
+  [
     'LINE message, utm only',
     '/?utm_source=line&utm_medium=message&utm_campaign=oa',
     '',
@@ -66,6 +84,7 @@ const TABLE: [string, string, string, string, string, string, string?, string?, 
   ['LINE, utm social', '/?utm_source=line&utm_medium=social', '', 'social', 'line', 'social'],
   ['WeChat article', '/', 'https://mp.weixin.qq.com/', 'social', 'wechat', 'social'],
   ['WeChat, utm_source', '/?utm_source=wechat', '', 'social', 'wechat', 'social'],
+  ['WeChat Moments share', '/?from=timeline&isappinstalled=0', '', 'direct', '(direct)', '(none)'],
   ['X via t.co', '/', 'https://t.co/AbC123xyz', 'social', 'x', 'social'],
   ['X', '/', 'https://x.com/', 'social', 'x', 'social'],
   ['Twitter', '/', 'https://twitter.com/', 'social', 'x', 'social'],
@@ -125,6 +144,16 @@ const TABLE: [string, string, string, string, string, string, string?, string?, 
     undefined,
     'msclkid=9f8e',
   ],
+  [
+    'Microsoft Ads with utm',
+    '/?utm_source=bing&utm_medium=cpc&utm_campaign=shoes&msclkid=77aa',
+    'https://www.bing.com/',
+    'paid',
+    'bing',
+    'cpc',
+    'shoes',
+    'msclkid=77aa',
+  ],
   ['TikTok Ads', '/?ttclid=E.C.P', '', 'paid', 'tiktok', 'cpc', undefined, 'ttclid=E.C.P'],
   ['LinkedIn Ads', '/?li_fat_id=abc-1', '', 'paid', 'linkedin', 'cpc', undefined, 'li_fat_id=abc-1'],
   ['X Ads', '/?twclid=2abc', 'https://t.co/x', 'paid', 'x', 'cpc', undefined, 'twclid=2abc'],
@@ -181,7 +210,7 @@ describe('touchOf: referrer classes, UTM and click ids', () => {
       const t = touch(url, referrer, 42, site);
       assert.deepEqual(
         { ...t },
-        { source, medium, campaign, referrerClass: cls, clickId, at: 42 },
+        { class: cls, source, medium, campaign, clickId, at: 42 },
         `${url} from ${referrer || '(no referrer)'}`,
       );
     });
@@ -218,6 +247,6 @@ describe('nextTouches: first and last touch', () => {
   it('a first visit that is direct stays the first touch', () => {
     let s = step(undefined, '/', '', 1);
     s = step(s, '/', 'https://www.bing.com/', 2);
-    assert.deepEqual([s.first.referrerClass, s.last.referrerClass], ['direct', 'search']);
+    assert.deepEqual([s.first.class, s.last.class], ['direct', 'search']);
   });
 });

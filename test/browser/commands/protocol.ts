@@ -50,8 +50,11 @@ export interface CommandPayloads {
   /** What a tab or device sent so far. */
   'tab-requests': { id: string };
   'tab-reload': { id: string };
-  /** Fails every later request of the tab whose URL matches `pattern` (a RegExp source), as a network error. */
-  'tab-block': { id: string; pattern: string };
+  /**
+   * Fails every later request of the tab whose URL matches `pattern` (a RegExp source), as a network
+   * error; with `hold`, never answers them instead (a request that hangs).
+   */
+  'tab-block': { id: string; pattern: string; hold?: boolean };
   'tab-close': { id: string; runBeforeUnload?: boolean };
   'tab-hide': { id: string };
   'tab-show': { id: string };

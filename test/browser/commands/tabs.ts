@@ -110,8 +110,9 @@ export function tabsPlugin(): TestRunnerPlugin {
         case 'tab-requests':
           return get((payload as CommandPayloads['tab-requests']).id).requests;
         case 'tab-block': {
-          const { id, pattern } = payload as CommandPayloads['tab-block'];
-          await get(id).page.route(new RegExp(pattern), (route) => route.abort());
+          const { id, pattern, hold } = payload as CommandPayloads['tab-block'];
+          // A held route is never continued, fulfilled or aborted: the request hangs.
+          await get(id).page.route(new RegExp(pattern), (route) => (hold ? undefined : route.abort()));
           return true;
         }
         case 'tab-reload': {
