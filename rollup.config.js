@@ -70,8 +70,8 @@ const scriptChunks = () => ({
 
 /**
  * A script-tag build: everything inlined, minified, global `Omnikit`. `features` turns parts off:
- * `continuity` (the tracker-only build); `forms` and `widget` only in bench/size.mjs, to measure the
- * core alone and what the launcher adds.
+ * `continuity` and `plan` (the tracker-only build); `forms` and `widget` only in bench/size.mjs, to
+ * measure the core alone and what the launcher adds.
  */
 export const scriptTag = (input, file, features = {}) => ({
   input,
@@ -86,6 +86,7 @@ export const scriptTag = (input, file, features = {}) => ({
         __CONTINUITY__: String(features.continuity ?? true),
         __FORMS__: String(features.forms ?? true),
         __WIDGET__: String(features.widget ?? true),
+        __PLAN__: String(features.plan ?? true),
       },
     }),
     minify(true),
@@ -99,7 +100,7 @@ export const scriptTag = (input, file, features = {}) => ({
  * property names are not shortened (terser would pick other short names than in the core's build),
  * so it must not touch the core's internal ones: the build fails if it does.
  */
-const scriptChunk = (name, input) => ({
+export const scriptChunk = (name, input) => ({
   input,
   plugins: [
     resolve(),
@@ -150,9 +151,10 @@ export default [
   scriptChunk('merge', 'src/cart/merge.ts'),
   scriptChunk('forms', 'src/forms/index.ts'),
   scriptChunk('widget', 'src/widget/panel/index.ts'),
-  // The tracking-plan check (issue 6): built now, fetched once the core wires it (see src/plan/README.md).
+  // The tracking-plan check (issue 6), fetched before the first event by a site with a plan.
   scriptChunk('plan', 'src/plan/index.ts'),
-  scriptTag('src/script/tracker.ts', 'dist/omnikit-tracker.js', { continuity: false }),
+  // No tracking plan in the tracker-only build: its glue would take it over its 6 KB budget.
+  scriptTag('src/script/tracker.ts', 'dist/omnikit-tracker.js', { continuity: false, plan: false }),
   {
     input: 'src/index.ts',
     plugins: [dts()],

@@ -11,6 +11,7 @@ import { jsonBytes } from './core/sanitize.ts';
 import { createDelivery } from './delivery/delivery.ts';
 import { createIdentity, type Person } from './identity/identity.ts';
 import { createSession } from './identity/session.ts';
+import type { createPlanGlue } from './plan/glue.ts';
 import { type Kv, openKv } from './storage/kv.ts';
 import type {
   Envelope,
@@ -21,7 +22,7 @@ import type {
   OmnikitEvents,
   Properties,
 } from './types.ts';
-import { version, withContinuity } from './version.ts';
+import { version, withContinuity, withPlan } from './version.ts';
 
 /** Largest event accepted, as the server enforces it, less room for the `sentAt` added when sent. */
 const MAX_EVENT_BYTES = 32 * 1024 - 64;
@@ -42,9 +43,14 @@ interface Draft {
 
 /**
  * Creates a client; with `continuity`, also the cart, sync and handoff (the tracker-only script-tag
- * build leaves it out). Safe in any environment: it never throws, not even on a bad config.
+ * build leaves it out), and with `planOf`, the tracking-plan check. Safe in any environment: it never
+ * throws, not even on a bad config.
  */
-export function createClient(config: OmnikitConfig, continuityOf?: typeof createContinuity): Omnikit {
+export function createClient(
+  config: OmnikitConfig,
+  continuityOf?: typeof createContinuity,
+  planOf?: typeof createPlanGlue,
+): Omnikit {
   const bus = createEmitter<OmnikitEvents>();
   const { settings: s, problems } = settingsOf(config);
   const report = createReport(bus, s.debug);
@@ -90,7 +96,10 @@ export function createClient(config: OmnikitConfig, continuityOf?: typeof create
       )
     : undefined;
 
-  const loading = (stored() ? identity.load(start()) : identity.load())
+  // A plan's check loads with identity: no event is built before it can be checked.
+  const plan = withPlan ? planOf?.(s, report) : undefined;
+  const identityLoaded = stored() ? identity.load(start()) : identity.load();
+  const loading = (withPlan ? Promise.all([identityLoaded, plan?.ready]) : identityLoaded)
     .catch((error) => report('internal', `identity: ${error}`, error))
     .then(() => {
       loaded = true;
@@ -131,6 +140,7 @@ export function createClient(config: OmnikitConfig, continuityOf?: typeof create
         session: { id: session.touch(draft.at) },
       },
     };
+    if (withPlan && plan?.keep(envelope) === false) return;
     // Measured once, here: the outbox batches by it and the exit send budgets by it.
     const bytes = jsonBytes(envelope);
     if (bytes > MAX_EVENT_BYTES) {

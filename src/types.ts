@@ -33,6 +33,8 @@ export interface EventContext {
   timezone: string;
   userAgent: string;
   session: { id: number };
+  /** What the tracking plan found wrong with this `track` event (`planMode: 'flag'` only). */
+  violations?: Violation[];
 }
 
 /** What a destination answers for one batch. */
@@ -52,6 +54,8 @@ import type { Cart } from './cart/cart.ts';
 import type { MergeChange, MergePolicy } from './cart/merge.ts';
 import type { Forms, FormsConfig } from './forms/types.ts';
 import type { Handoff } from './handoff/handoff.ts';
+import type { PlanMode } from './plan/index.ts';
+import type { TrackingPlan, Violation } from './plan/types.ts';
 import type { Widget, WidgetConfig } from './widget/types.ts';
 
 /** Configuration for {@link createOmnikit}. */
@@ -90,6 +94,10 @@ export interface OmnikitConfig {
   forms?: FormsConfig;
   /** The chat-and-cart widget: shown only when set (`true` for the defaults). */
   widget?: WidgetConfig | boolean | '';
+  /** A tracking plan every `track` event is checked against, in a chunk loaded only then (script tag: `data-plan`, a URL). */
+  plan?: TrackingPlan;
+  /** What a plan violation does: `warn` (report only), `flag` (send with `context.violations`), `drop`. Default `warn`. */
+  planMode?: PlanMode;
 }
 
 /** Codes of the `error` event. */
@@ -102,6 +110,8 @@ export type ErrorCode =
   | 'outbox_overflow'
   | 'delivery_rejected'
   | 'consent_denied'
+  | 'plan_violation'
+  | 'plan_unavailable'
   | 'internal';
 
 /** A problem reported through `on('error')`; the SDK never throws into the page. */

@@ -23,3 +23,8 @@ declare const __WIDGET__: boolean;
 
 /** False only in builds made to measure the core without the widget's launcher (bench/size.mjs). */
 export const withWidget: boolean = typeof __WIDGET__ !== 'boolean' || __WIDGET__;
+
+declare const __PLAN__: boolean;
+
+/** False in the tracker-only build and in builds made to measure the core without it (bench/size.mjs). */
+export const withPlan: boolean = typeof __PLAN__ !== 'boolean' || __PLAN__;

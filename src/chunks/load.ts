@@ -1,7 +1,8 @@
 /**
  * Parts of the SDK that only some pages need, loaded on first use: the handoff flow (a page that
- * makes or opens a "continue on another device" link), the guest-cart merge (once per customer) and
- * form drafts (a page with a form to keep), and the widget's panel (when idle, or at the first open).
+ * makes or opens a "continue on another device" link), the guest-cart merge (once per customer),
+ * form drafts (a page with a form to keep), the widget's panel (when idle, or at the first open) and
+ * the tracking-plan check (a site with a plan, before its first event).
  * Here by dynamic import, for bundlers and the npm build; the script-tag builds swap this file for
  * load-script.ts (rollup.config.js), which fetches `omnikit-<name>.js` beside the core script.
  * A chunk imports only types from the core, so it never carries a second copy of it.
@@ -11,6 +12,7 @@ const chunks = {
   merge: () => import('../cart/merge.ts'),
   forms: () => import('../forms/index.ts'),
   widget: () => import('../widget/panel/index.ts'),
+  plan: () => import('../plan/index.ts'),
 };
 
 export type Chunks = { [N in keyof typeof chunks]: Awaited<ReturnType<(typeof chunks)[N]>> };
