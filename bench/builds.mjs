@@ -1,10 +1,10 @@
 // Sizes of script-tag builds made in memory from rollup.config.js with parts turned off or added:
-// what the widget's launcher adds to omnikit.js (issue 5), the core alone (issue 3), and what a
-// module would add once wired into the core (issue 6).
+// what the widget's launcher adds to omnikit.js (issue 5), the core alone (issue 3), what the
+// tracking plan adds (issue 6), and what a module would add once wired into the core.
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { rollup } from 'rollup';
-import { scriptTag } from '../rollup.config.js';
+import { scriptChunk, scriptTag } from '../rollup.config.js';
 
 const path = (p) => fileURLToPath(new URL(`../${p}`, import.meta.url));
 
@@ -44,4 +44,26 @@ export async function launcherSize() {
     added: gzipped(full) - gzipped(without),
     rawAdded: full.length - without.length,
   };
+}
+
+/** The minified code of chunk `name` (dist/omnikit-<name>.js) from `input`, without its source map comment. */
+export async function chunkCode(name, input) {
+  const options = scriptChunk(name, path(input));
+  const bundle = await rollup({ ...options, onwarn: () => {} });
+  const { output } = await bundle.generate({ ...options.output, sourcemap: false });
+  await bundle.close();
+  return Buffer.from(output[0].code);
+}
+
+/**
+ * What the tracking plan costs (issue 6), gzipped: omnikit.js without its glue, what the glue adds to
+ * omnikit.js (every page downloads it), and the chunk a page with a plan fetches.
+ */
+export async function planSize() {
+  const [full, without, chunk] = await Promise.all([
+    buildCode(),
+    buildCode({ plan: false }),
+    chunkCode('plan', 'src/plan/index.ts'),
+  ]);
+  return { without: gzipped(without), glue: gzipped(full) - gzipped(without), chunk: gzipped(chunk) };
 }
