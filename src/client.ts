@@ -96,18 +96,18 @@ export function createClient(
       )
     : undefined;
 
-  // A plan's check loads with identity: no event is built before it can be checked.
   const plan = withPlan ? planOf?.(s, report) : undefined;
-  const identityLoaded = stored() ? identity.load(start()) : identity.load();
-  const loading = (withPlan ? Promise.all([identityLoaded, plan?.ready]) : identityLoaded)
+  const identityLoaded = (stored() ? identity.load(start()) : identity.load())
     .catch((error) => report('internal', `identity: ${error}`, error))
     .then(() => {
       loaded = true;
       drain();
     });
+  // With a plan, no event is built before its check is loaded (or could not be).
+  const loading = withPlan ? Promise.all([identityLoaded, plan?.ready]).then(drain) : identityLoaded;
 
   function drain(): void {
-    if (!loaded || !stored()) return;
+    if (!loaded || !stored() || (withPlan && plan && !plan.keep)) return;
     for (const draft of waiting.splice(0)) {
       try {
         process(draft);
@@ -140,7 +140,7 @@ export function createClient(
         session: { id: session.touch(draft.at) },
       },
     };
-    if (withPlan && plan?.keep(envelope) === false) return;
+    if (withPlan && plan?.keep?.(envelope) === false) return;
     // Measured once, here: the outbox batches by it and the exit send budgets by it.
     const bytes = jsonBytes(envelope);
     if (bytes > MAX_EVENT_BYTES) {

@@ -5,21 +5,30 @@ import type { Settings } from '../config.ts';
 import type { Report } from '../core/report.ts';
 import type { Envelope } from '../types.ts';
 
+export interface PlanGlue {
+  /** Settles once `keep` is set. */
+  ready?: Promise<void>;
+  /** Whether to send an envelope; unset while the check loads (events wait until it is). */
+  keep?: (envelope: Envelope) => boolean;
+}
+
 /**
- * `ready` settles once the check is loaded, or could not be (reported: events then go unchecked, never
- * lost); `keep(envelope)` says whether to send it. Without a plan nothing is fetched, everything kept.
+ * Without a plan, keeps everything at once; with one, loads the check. When it cannot be loaded (the
+ * chunk, or the plan's URL), that is reported and events go unchecked: never lost.
  */
-export function createPlanGlue(s: Settings, report: Report) {
-  let keep = (_: Envelope) => true;
-  const ready =
-    s.plan &&
-    load('plan')
+export function createPlanGlue(s: Settings, report: Report): PlanGlue {
+  const all = () => true;
+  const glue: PlanGlue = {};
+  if (!s.plan) glue.keep = all;
+  else
+    glue.ready = load('plan')
       .then((chunk) => chunk.planGuard(s.plan!, s.planMode, report))
-      .then(
-        (guard) => {
-          keep = guard;
-        },
-        (error) => report('plan_unavailable', `plan: ${error}; events are sent unchecked`, error),
-      );
-  return { ready, keep: (envelope: Envelope) => keep(envelope) };
+      .catch((error) => {
+        report('plan_unavailable', `plan: ${error}; events are sent unchecked`, error);
+        return all;
+      })
+      .then((keep) => {
+        glue.keep = keep;
+      });
+  return glue;
 }
