@@ -80,7 +80,7 @@ const withoutTraffic = () => ({
 
 /**
  * A script-tag build: everything inlined, minified, global `Omnikit`. `features` turns parts off:
- * `continuity` and `attribution` (the tracker-only build); `forms` and `widget` only in
+ * `continuity`, `attribution` and `plan` (the tracker-only build); `forms` and `widget` only in
  * bench/size.mjs, to measure the core alone and what the launcher adds.
  */
 export const scriptTag = (input, file, features = {}) => ({
@@ -98,6 +98,7 @@ export const scriptTag = (input, file, features = {}) => ({
         __FORMS__: String(features.forms ?? true),
         __WIDGET__: String(features.widget ?? true),
         __ATTRIBUTION__: String(features.attribution ?? true),
+        __PLAN__: String(features.plan ?? true),
       },
     }),
     minify(true),
@@ -163,10 +164,14 @@ export default [
   scriptChunk('forms', 'src/forms/index.ts'),
   scriptChunk('widget', 'src/widget/panel/index.ts'),
   scriptChunk('attribution', 'src/attribution/index.ts'),
-  // The tracking-plan check (issue 6): built now, fetched once the core wires it (see src/plan/README.md).
+  // The tracking-plan check (issue 6), fetched before the first event by a site with a plan.
   scriptChunk('plan', 'src/plan/index.ts'),
-  // Without attribution: it would cost ~680 B, over the tracker's 6 KB budget (bench/size.mjs).
-  scriptTag('src/script/tracker.ts', 'dist/omnikit-tracker.js', { continuity: false, attribution: false }),
+  // Neither attribution (~680 B) nor the plan's glue: the tracker's budget is 6 KB (bench/size.mjs).
+  scriptTag('src/script/tracker.ts', 'dist/omnikit-tracker.js', {
+    continuity: false,
+    attribution: false,
+    plan: false,
+  }),
   {
     input: 'src/index.ts',
     plugins: [dts()],

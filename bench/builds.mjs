@@ -1,6 +1,6 @@
 // Sizes of script-tag builds made in memory from rollup.config.js with parts turned off or added:
-// what the widget's launcher (issue 5) and the attribution glue (issue 6) add to omnikit.js, the core
-// alone (issue 3), and what a module would add if it were inlined rather than a chunk.
+// what the widget's launcher (issue 5) and the attribution and tracking-plan glue (issue 6) add to
+// omnikit.js, the core alone (issue 3), chunks, and what a module would add if it were inlined.
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { rollup } from 'rollup';

@@ -12,6 +12,7 @@ import { jsonBytes } from './core/sanitize.ts';
 import { createDelivery } from './delivery/delivery.ts';
 import { createIdentity, type Person } from './identity/identity.ts';
 import { createSession } from './identity/session.ts';
+import type { createPlanGlue } from './plan/glue.ts';
 import { type Kv, openKv } from './storage/kv.ts';
 import type {
   Envelope,
@@ -22,7 +23,7 @@ import type {
   OmnikitEvents,
   Properties,
 } from './types.ts';
-import { version, withAttribution, withContinuity } from './version.ts';
+import { version, withAttribution, withContinuity, withPlan } from './version.ts';
 
 /** Largest event accepted, as the server enforces it, less room for the `sentAt` added when sent. */
 const MAX_EVENT_BYTES = 32 * 1024 - 64;
@@ -43,9 +44,14 @@ interface Draft {
 
 /**
  * Creates a client; with `continuity`, also the cart, sync and handoff (the tracker-only script-tag
- * build leaves it out). Safe in any environment: it never throws, not even on a bad config.
+ * build leaves it out), and with `planOf`, the tracking-plan check. Safe in any environment: it never
+ * throws, not even on a bad config.
  */
-export function createClient(config: OmnikitConfig, continuityOf?: typeof createContinuity): Omnikit {
+export function createClient(
+  config: OmnikitConfig,
+  continuityOf?: typeof createContinuity,
+  planOf?: typeof createPlanGlue,
+): Omnikit {
   const bus = createEmitter<OmnikitEvents>();
   const { settings: s, problems } = settingsOf(config);
   const report = createReport(bus, s.debug);
@@ -91,18 +97,27 @@ export function createClient(config: OmnikitConfig, continuityOf?: typeof create
       )
     : undefined;
 
-  // Events wait for the page's traffic source as for the identity (a chunk, on landings only).
+  const plan = withPlan ? planOf?.(s, report) : undefined;
   const traffic = withAttribution ? createTraffic(s.cookieDomain, start, report) : undefined;
-  const person = stored() ? identity.load(start()) : identity.load();
-  const loading = (withAttribution ? Promise.all([person, traffic?.load(kv)]) : person)
+  const identityLoaded = (stored() ? identity.load(start()) : identity.load())
     .catch((error) => report('internal', `identity: ${error}`, error))
     .then(() => {
       loaded = true;
       drain();
     });
+  // Events also wait for the page's traffic source (a chunk, on landings only) and the plan's check
+  // (a chunk, with a plan); anonymousId() does not: a cart may register its device meanwhile.
+  let prepared = false;
+  const loading =
+    withAttribution || withPlan
+      ? Promise.all([identityLoaded, traffic?.load(kv), plan?.ready]).then(() => {
+          prepared = true;
+          drain();
+        })
+      : identityLoaded;
 
   function drain(): void {
-    if (!loaded || !stored()) return;
+    if (!loaded || ((withAttribution || withPlan) && !prepared) || !stored()) return;
     for (const draft of waiting.splice(0)) {
       try {
         process(draft);
@@ -136,6 +151,7 @@ export function createClient(config: OmnikitConfig, continuityOf?: typeof create
       },
     };
     if (withAttribution) traffic?.tag(envelope);
+    if (withPlan && plan?.keep?.(envelope) === false) return;
     // Measured once, here: the outbox batches by it and the exit send budgets by it.
     const bytes = jsonBytes(envelope);
     if (bytes > MAX_EVENT_BYTES) {

@@ -1,6 +1,8 @@
 import type { MergePolicy } from './cart/merge.ts';
 import { httpDestination } from './destinations/collector.ts';
 import type { FormsConfig } from './forms/types.ts';
+import type { PlanMode } from './plan/index.ts';
+import type { TrackingPlan } from './plan/types.ts';
 import type { Destination, OmnikitConfig } from './types.ts';
 import { withContinuity, withWidget } from './version.ts';
 import type { WidgetConfig } from './widget/types.ts';
@@ -26,6 +28,9 @@ export type Settings = typeof NUMBERS & {
   debug: boolean;
   forms?: FormsConfig;
   widget?: WidgetConfig;
+  /** A plan, or its URL (the script tag's `data-plan`). */
+  plan?: TrackingPlan | string;
+  planMode?: PlanMode;
 };
 
 /** Fills in defaults and turns destination descriptions into destinations; lists what was wrong. */

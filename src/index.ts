@@ -1,6 +1,8 @@
 import { createClient } from './client.ts';
 import { createContinuity } from './continuity.ts';
+import { createPlanGlue } from './plan/glue.ts';
 import type { Omnikit, OmnikitConfig } from './types.ts';
+import { withPlan } from './version.ts';
 
 export type { ReferrerClass } from './attribution/referrer.ts';
 export type { Touch, Touches } from './attribution/touch.ts';
@@ -43,5 +45,9 @@ export type {
   WidgetEvents,
 } from './widget/types.ts';
 
-/** Creates a client with tracking, identity, and the cart, sync and handoff that follow the customer. */
-export const createOmnikit = (config: OmnikitConfig): Omnikit => createClient(config, createContinuity);
+/**
+ * Creates a client with tracking, identity, the cart, sync and handoff that follow the customer, and
+ * the tracking-plan check when `plan` is set.
+ */
+export const createOmnikit = (config: OmnikitConfig): Omnikit =>
+  createClient(config, createContinuity, withPlan ? createPlanGlue : undefined);

@@ -37,6 +37,8 @@ export interface EventContext {
   traffic?: Traffic;
   /** First and last non-direct touch of this person, on conversions (`Order Completed`, …). */
   attribution?: Touches;
+  /** What the tracking plan found wrong with this `track` event (`planMode: 'flag'` only). */
+  violations?: Violation[];
 }
 
 /** The traffic source of a session, as analytics tools group it. */
@@ -72,6 +74,8 @@ import type { Cart } from './cart/cart.ts';
 import type { MergeChange, MergePolicy } from './cart/merge.ts';
 import type { Forms, FormsConfig } from './forms/types.ts';
 import type { Handoff } from './handoff/handoff.ts';
+import type { PlanMode } from './plan/index.ts';
+import type { TrackingPlan, Violation } from './plan/types.ts';
 import type { Widget, WidgetConfig } from './widget/types.ts';
 
 /** Configuration for {@link createOmnikit}. */
@@ -110,6 +114,10 @@ export interface OmnikitConfig {
   forms?: FormsConfig;
   /** The chat-and-cart widget: shown only when set (`true` for the defaults). */
   widget?: WidgetConfig | boolean | '';
+  /** A tracking plan every `track` event is checked against, in a chunk loaded only then (script tag: `data-plan`, a URL). */
+  plan?: TrackingPlan;
+  /** What a plan violation does: `warn` (report only), `flag` (send with `context.violations`), `drop`. Default `warn`. */
+  planMode?: PlanMode;
 }
 
 /** Codes of the `error` event. */
@@ -122,6 +130,8 @@ export type ErrorCode =
   | 'outbox_overflow'
   | 'delivery_rejected'
   | 'consent_denied'
+  | 'plan_violation'
+  | 'plan_unavailable'
   | 'internal';
 
 /** A problem reported through `on('error')`; the SDK never throws into the page. */

@@ -31,3 +31,8 @@ declare const __ATTRIBUTION__: boolean;
  * core without the traffic glue; true in every shipped build and from source.
  */
 export const withAttribution: boolean = typeof __ATTRIBUTION__ !== 'boolean' || __ATTRIBUTION__;
+
+declare const __PLAN__: boolean;
+
+/** False in the tracker-only build and in builds made to measure the core without it (bench/size.mjs). */
+export const withPlan: boolean = typeof __PLAN__ !== 'boolean' || __PLAN__;

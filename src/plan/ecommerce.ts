@@ -1,5 +1,7 @@
-// Segment's E-commerce Events v2 (segment.com/docs/connections/spec/ecommerce/v2/) as a tracking plan.
-// `as const`, so TypeScript infers each event's properties from it (src/plan/typed.ts).
+// Segment's E-commerce Events v2 (segment.com/docs/connections/spec/ecommerce/v2/) as a tracking plan,
+// on top of Omnikit's own events (omnikit.ts). `as const`, so TypeScript infers each event's properties
+// from it (src/plan/typed.ts).
+import { omnikit } from './omnikit.ts';
 import type { TrackingPlan } from './types.ts';
 
 const text = { type: 'string' } as const;
@@ -75,10 +77,11 @@ const wishlist = {
 } as const;
 const share = { share_via: text, share_message: text, recipient: text } as const;
 
-/** Segment E-commerce v2: Title Case event names, snake_case properties. Extend it with `extendPlan`. */
+/** Segment E-commerce v2 and Omnikit's own events: Title Case event names, snake_case properties. */
 export const ecommerce = {
-  naming: { events: 'Title Case', properties: 'snake_case' },
+  naming: omnikit.naming,
   events: {
+    ...omnikit.events,
     'Products Searched': { properties: { query: text } },
     'Product List Viewed': list,
     'Product List Filtered': {

@@ -1,8 +1,9 @@
 import { ecommerce } from './ecommerce.ts';
+import { omnikit } from './omnikit.ts';
 import type { TrackingPlan } from './types.ts';
 
-/** The plans `extends` may name. */
-export const BUILT_IN_PLANS: Readonly<Record<string, TrackingPlan>> = { ecommerce };
+/** The plans `extends` may name: `omnikit` (Omnikit's own events), `ecommerce` (Segment's, and Omnikit's). */
+export const BUILT_IN_PLANS: Readonly<Record<string, TrackingPlan>> = { ecommerce, omnikit };
 
 /** `base` with `plan`'s events added (an event in both: `plan`'s wins) and its naming rules on top. */
 export function extendPlan<B extends TrackingPlan, P extends TrackingPlan>(

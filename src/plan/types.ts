@@ -42,7 +42,7 @@ export type NamingStyle =
 export interface TrackingPlan {
   /** Optional URL of the plan's JSON Schema (src/plan/plan.schema.json), for editors. */
   $schema?: string;
-  /** Built-in plans this one extends (server config and `resolvePlan`): `ecommerce`. */
+  /** Built-in plans this one extends, resolved by `resolvePlan` (server and client): `ecommerce`, `omnikit`. */
   extends?: readonly string[];
   naming?: { events?: NamingStyle; properties?: NamingStyle };
   /** Planned events by name. */

@@ -1,10 +1,14 @@
 // The tracking-plan checker (src/plan/), run in real Chromium: every violation kind, in every mode of
 // the track() glue. The same module runs on the server (server/plan/), so both judge alike.
 import { expect } from '@open-wc/testing';
+import { createCart } from '../../src/cart/cart.ts';
+import { mergeGuest } from '../../src/cart/merge.ts';
 import { ecommerce } from '../../src/plan/ecommerce.ts';
-import { extendPlan, resolvePlan } from '../../src/plan/extend.ts';
+import { BUILT_IN_PLANS, extendPlan, resolvePlan } from '../../src/plan/extend.ts';
 import { checkEvent, createPlanCheck, type PlanMode, type Violation } from '../../src/plan/index.ts';
 import type { TrackingPlan } from '../../src/plan/types.ts';
+import type { SyncDoc } from '../../src/sync/types.ts';
+import type { JsonValue } from '../../src/types.ts';
 
 const plan = extendPlan(ecommerce, {
   events: {
@@ -102,6 +106,70 @@ describe('checkEvent (src/plan/check.ts) in Chromium', () => {
     expect(Object.keys(resolved.events)).to.include('Order Completed');
     expect(checkEvent(resolved, 'Product Added', {})).to.deep.equal([]);
     expect(() => resolvePlan({ extends: ['nope'], events: {} })).to.throw(/unknown built-in plan "nope"/);
+  });
+});
+
+describe("the built-in plans and Omnikit's own events", () => {
+  /** A document in memory: all the cart and the merge need of one. */
+  const memoryDoc = (): SyncDoc => {
+    const values = new Map<string, JsonValue>();
+    return {
+      get: (key) => values.get(key),
+      entries: () => [...values],
+      set: (key, value) => void values.set(key, value),
+      remove: (key) => void values.delete(key),
+      forget: () => values.clear(),
+      subscribe: () => () => {},
+    };
+  };
+  const fail = () => expect.fail('no report expected');
+
+  it('plans the events the cart and the guest-cart merge send, with the properties they give them', () => {
+    const sent: [string, Record<string, unknown>][] = [];
+    const track = (event: string, properties: Record<string, unknown>) => void sent.push([event, properties]);
+    const cart = createCart(memoryDoc(), track, fail);
+    const mug = cart.add({
+      productId: 'mug',
+      variantId: 'mug-blue',
+      name: 'Mug',
+      price: 9.5,
+      currency: 'EUR',
+    })!;
+    cart.add({ productId: 'tea', name: 'Tea', price: 4 });
+    cart.update(mug, 3);
+    cart.remove(mug);
+    cart.view();
+    const guest = [{ id: 'tea|', productId: 'tea', name: 'Tea', price: 4, quantity: 2 }];
+    mergeGuest(memoryDoc(), [], guest, 'max', track);
+    expect(sent.map(([event]) => event)).to.deep.equal([
+      'Product Added',
+      'Product Added',
+      'Product Added',
+      'Product Removed',
+      'Cart Viewed',
+      'Cart Merged',
+    ]);
+    for (const [event, properties] of sent)
+      expect(checkEvent(ecommerce, event, properties), event).to.deep.equal([]);
+  });
+
+  it('plans the form events and Checkout Cancelled, in ecommerce and in omnikit alone', () => {
+    const forms: [string, Record<string, unknown>][] = [
+      ['Form Started', { form_id: 'checkout' }],
+      ['Form Submitted', { form_id: 'checkout' }],
+      ['Form Abandoned', { form_id: 'checkout' }],
+      ['Form Resumed', { form_id: 'checkout', fields: 2, from_anonymous_id: 'a-1' }],
+      ['Checkout Cancelled', { checkout_id: 'c-1' }],
+    ];
+    for (const name of ['ecommerce', 'omnikit'])
+      for (const [event, properties] of forms)
+        expect(checkEvent(BUILT_IN_PLANS[name], event, properties), `${name}: ${event}`).to.deep.equal([]);
+    expect(kinds(checkEvent(ecommerce, 'Form Resumed', { form_id: 'f', fields: 0 }))).to.deep.equal([
+      ['out_of_range', 'fields'],
+    ]);
+    expect(kinds(checkEvent(ecommerce, 'Cart Merged', { policy: 'newest', changes: [] }))).to.deep.equal([
+      ['bad_enum', 'policy'],
+    ]);
   });
 });
 

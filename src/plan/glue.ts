@@ -1,0 +1,34 @@
+// The core's side of the tracking plan: small on purpose, as every script-tag user downloads it; the
+// check itself is the `plan` chunk (src/plan/index.ts), fetched only when a plan is configured.
+import { load } from '../chunks/load.ts';
+import type { Settings } from '../config.ts';
+import type { Report } from '../core/report.ts';
+import type { Envelope } from '../types.ts';
+
+export interface PlanGlue {
+  /** Settles once `keep` is set. */
+  ready?: Promise<void>;
+  /** Whether to send an envelope; unset while the check loads (events wait until it is). */
+  keep?: (envelope: Envelope) => boolean;
+}
+
+/**
+ * Without a plan, keeps everything at once; with one, loads the check. When it cannot be loaded (the
+ * chunk, or the plan's URL), that is reported and events go unchecked: never lost.
+ */
+export function createPlanGlue(s: Settings, report: Report): PlanGlue {
+  const all = () => true;
+  const glue: PlanGlue = {};
+  if (!s.plan) glue.keep = all;
+  else
+    glue.ready = load('plan')
+      .then((chunk) => chunk.planGuard(s.plan!, s.planMode, report))
+      .catch((error) => {
+        report('plan_unavailable', `plan: ${error}; events are sent unchecked`, error);
+        return all;
+      })
+      .then((keep) => {
+        glue.keep = keep;
+      });
+  return glue;
+}
