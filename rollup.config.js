@@ -80,8 +80,8 @@ const withoutTraffic = () => ({
 
 /**
  * A script-tag build: everything inlined, minified, global `Omnikit`. `features` turns parts off:
- * `continuity`, `attribution` and `plan` (the tracker-only build); `forms` and `widget` only in
- * bench/size.mjs, to measure the core alone and what the launcher adds.
+ * `continuity` (the tracker-only build); the others only in bench/size.mjs, to measure a build
+ * without later issues' features.
  */
 export const scriptTag = (input, file, features = {}) => ({
   input,
@@ -166,12 +166,7 @@ export default [
   scriptChunk('attribution', 'src/attribution/index.ts'),
   // The tracking-plan check (issue 6), fetched before the first event by a site with a plan.
   scriptChunk('plan', 'src/plan/index.ts'),
-  // Neither attribution (~680 B) nor the plan's glue: the tracker's budget is 6 KB (bench/size.mjs).
-  scriptTag('src/script/tracker.ts', 'dist/omnikit-tracker.js', {
-    continuity: false,
-    attribution: false,
-    plan: false,
-  }),
+  scriptTag('src/script/tracker.ts', 'dist/omnikit-tracker.js', { continuity: false }),
   {
     input: 'src/index.ts',
     plugins: [dts()],

@@ -9,12 +9,12 @@ import { scriptTag } from '../rollup.config.js';
 const path = (p) => fileURLToPath(new URL(`../${p}`, import.meta.url));
 
 /**
- * The minified code of dist/omnikit.js's build with `features` turned off (see scriptTag), and with
- * `module`'s exports kept alive when given. No source map comment: builds compare like for like.
+ * The minified code of dist/omnikit.js's build (or `script`'s) with `features` turned off (see
+ * scriptTag), and with `module`'s exports kept alive when given. No source map comment: builds compare like for like.
  */
-export async function buildCode(features = {}, module) {
+export async function buildCode(features = {}, module, script = 'src/script/omnikit.ts') {
   const entry = '\0omnikit-measured';
-  const code = `import ${JSON.stringify(path('src/script/omnikit.ts'))};${
+  const code = `import ${JSON.stringify(path(script))};${
     module ? `import * as m from ${JSON.stringify(path(module))}; globalThis.__m = m;` : ''
   }`;
   const virtual = {

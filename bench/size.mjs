@@ -6,7 +6,9 @@ import { buildCode, featureSize, gzipped } from './builds.mjs';
 
 /** One row per shipped artifact; `budget` is in gzipped bytes (null = measured, not enforced). */
 const ARTIFACTS = [
-  { file: 'dist/omnikit-tracker.js', label: 'script tag, tracker only', budget: 6 * 1024 },
+  // Issue 2's 6 KB (guarded below on a build of exactly its features), plus issue 6's glue: the
+  // traffic source, the tracking plan, and the chunk loader they fetch their chunks with.
+  { file: 'dist/omnikit-tracker.js', label: 'script tag, tracker only', budget: 7 * 1024 },
   // Issue 4's 10 KB guard, plus the widget launcher's 1.5 KB (issue 5; measured on its own below).
   { file: 'dist/omnikit.js', label: 'script tag, full (core, forms, launcher)', budget: 10 * 1024 + 1536 },
   // Chunks the full script-tag client fetches on demand (src/chunks/load.ts), beside omnikit.js.
@@ -24,12 +26,26 @@ const ARTIFACTS = [
 ];
 
 /**
- * Issue 3's budget is for the core alone: tracker, sync and cart, without later features' glue in
- * omnikit.js (the form pick-up, the widget's launcher, the attribution and tracking-plan glue). Built here in memory, from the same config, with those turned off.
- * Its target is 9 KB (9,216 B); until it is met, CI guards against growth at the size reached.
+ * Budgets of earlier issues, for exactly their features: later issues' glue (the form pick-up, the
+ * widget's launcher, the attribution and tracking-plan glue) turned off. Built here in memory, from
+ * the same config. Issue 2: the tracker, 6 KB. Issue 3: the core alone (tracker, sync and cart); its
+ * target is 9 KB (9,216 B), and until it is met CI guards against growth at the size reached.
  */
-const CORE = { file: 'core only', label: 'tracker + sync + cart (target 9 KB)', budget: 9216 + 250 };
-const buildCore = () => buildCode({ forms: false, widget: false, attribution: false, plan: false });
+const SCOPED = [
+  {
+    file: 'tracker, issue 2',
+    label: 'tracker only, without issue 6 glue',
+    budget: 6 * 1024,
+    build: () =>
+      buildCode({ continuity: false, attribution: false, plan: false }, undefined, 'src/script/tracker.ts'),
+  },
+  {
+    file: 'core only',
+    label: 'tracker + sync + cart (target 9 KB)',
+    budget: 9216 + 250,
+    build: () => buildCode({ forms: false, widget: false, attribution: false, plan: false }),
+  },
+];
 
 /**
  * What a chunk would add to omnikit.js if it were inlined: the full client built with the module's
@@ -44,10 +60,10 @@ const kb = (n) => `${(n / 1024).toFixed(2)} KB`;
 const rows = [];
 const failures = [];
 
-for (const { file, label, budget } of [...ARTIFACTS, CORE]) {
+for (const { file, label, budget, build } of [...ARTIFACTS, ...SCOPED]) {
   let raw;
   try {
-    raw = file === CORE.file ? await buildCore() : readFileSync(new URL(`../${file}`, import.meta.url));
+    raw = build ? await build() : readFileSync(new URL(`../${file}`, import.meta.url));
   } catch {
     failures.push(`${file} is missing: run \`npm run build\` first.`);
     rows.push({ file, label, raw: '-', gzip: '-', budget: budget ? kb(budget) : '-', status: 'MISSING' });

@@ -48,6 +48,38 @@ describe('the script tag', () => {
     expect(await client.eval("'cart' in omnikit")).to.equal(false);
   });
 
+  it("tags the tracker-only build's events with the traffic source and checks them against the plan", async () => {
+    // A campaign landing on a page with the tracker alone (a blog post, say): its touch must count.
+    const client = await openClient(
+      {
+        src: '/dist/omnikit-tracker.js',
+        'data-flush-interval': '20',
+        'data-plan': '/test/fixtures/plan.json',
+        'data-plan-mode': 'flag',
+        utm_source: 'newsletter',
+        utm_medium: 'email',
+        utm_campaign: 'spring',
+      },
+      { fixture: 'script-tag' },
+    );
+    await client.call('track', 'Order Completed', { total: 'twelve' });
+    const anonymousId = await client.anonymousId();
+    const [event] = await waitFor(async () => {
+      const stored = await storedEvents({ anonymousId, type: 'track' });
+      return stored.length === 1 && stored;
+    });
+    const context = event.body.context as {
+      traffic: Record<string, string>;
+      attribution: { first: Record<string, unknown>; last: Record<string, unknown> };
+      violations: { kind: string; path: string }[];
+    };
+    const spring = { class: 'email', source: 'newsletter', medium: 'email', campaign: 'spring' };
+    expect(context.traffic).to.deep.equal(spring);
+    expect(context.attribution.first).to.include(spring);
+    expect(context.attribution.last).to.include(spring);
+    expect(context.violations.map((v) => [v.kind, v.path])).to.deep.include(['wrong_type', 'total']);
+  });
+
   it('loads without creating a client when the tag has no write key', async () => {
     const page = await openDevice(fixtureUrl({ writeKey: undefined, calls: '[["track", "Kept In Stub"]]' }));
     await page.eval('__omnikitReady');
