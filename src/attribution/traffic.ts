@@ -1,3 +1,4 @@
+import { inTime } from '../chunks/in-time.ts';
 import { load } from '../chunks/load.ts';
 import { campaignOf } from '../core/context.ts';
 import { inBrowser } from '../core/env.ts';
@@ -47,10 +48,7 @@ export function createTraffic(cookieDomain: string | undefined, kv: () => Kv | u
       const referrer = document.referrer;
       if (campaign || externalHost(referrer, site)) {
         try {
-          const chunk = await Promise.race([
-            load('attribution'),
-            new Promise<never>((_, reject) => setTimeout(reject, CHUNK_CAP, Error('timed out'))),
-          ]);
+          const chunk = await inTime(load('attribution'), CHUNK_CAP);
           kept = chunk.land(kept, campaign, referrer, site, at);
         } catch (error) {
           // Events are not held for it: on this page they go without traffic or attribution.

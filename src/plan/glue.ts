@@ -1,9 +1,13 @@
 // The core's side of the tracking plan: small on purpose, as every script-tag user downloads it; the
 // check itself is the `plan` chunk (src/plan/index.ts), fetched only when a plan is configured.
+import { inTime } from '../chunks/in-time.ts';
 import { load } from '../chunks/load.ts';
 import type { Settings } from '../config.ts';
 import type { Report } from '../core/report.ts';
 import type { Envelope } from '../types.ts';
+
+/** Events wait at most this long (ms) for the check (the chunk, and the plan's URL); then go unchecked. */
+const PLAN_CAP = 3000;
 
 export interface PlanGlue {
   /** Settles once `keep` is set. */
@@ -21,8 +25,10 @@ export function createPlanGlue(s: Settings, report: Report): PlanGlue {
   const glue: PlanGlue = {};
   if (!s.plan) glue.keep = all;
   else
-    glue.ready = load('plan')
-      .then((chunk) => chunk.planGuard(s.plan!, s.planMode, report))
+    glue.ready = inTime(
+      load('plan').then((chunk) => chunk.planGuard(s.plan!, s.planMode, report)),
+      PLAN_CAP,
+    )
       .catch((error) => {
         report('plan_unavailable', `plan: ${error}; events are sent unchecked`, error);
         return all;

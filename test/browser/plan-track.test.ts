@@ -165,9 +165,13 @@ describe('the tracking plan in track()', () => {
  * `error` listener is queued through the stub, so it hears what happens while the client starts.
  * `block`: requests to URLs matching it fail, from the start.
  */
-async function scriptTagPage(attributes: Record<string, string>, block?: string): Promise<Tab> {
+async function scriptTagPage(
+  attributes: Record<string, string>,
+  block?: string,
+  options?: { hold?: boolean },
+): Promise<Tab> {
   const page = await openDevice('/test/fixtures/blank.html');
-  if (block) await page.block(block);
+  if (block) await page.block(block, options);
   await page.eval(`new Promise((resolve, reject) => {
     window.__heard = [];
     window.omnikit = [['on', 'error', (e) => __heard.push(e)]];
@@ -253,5 +257,21 @@ describe('the tracking plan from a script tag (dist/omnikit.js)', () => {
     const heard = await page.eval<Heard[]>('__heard');
     expect(heard.map((h) => h.code)).to.deep.equal(['plan_unavailable']);
     expect(heard[0].message).to.match(/omnikit-plan\.js/);
+  });
+
+  it('holds events at most ~3 s for a plan that never arrives, then sends them unchecked and reports it', async () => {
+    const page = await open(
+      { 'data-plan': '/test/fixtures/plan.json', 'data-plan-mode': 'drop' },
+      'fixtures/plan\\.json',
+      { hold: true },
+    );
+    const start = Date.now();
+    await track(page, 'Plan Renamed', { n: 1 });
+    const events = await storedTracks(page, 1);
+    expect(events[0].event).to.equal('Plan Renamed');
+    expect(Date.now() - start).to.be.within(2500, 15_000);
+    const heard = await page.eval<Heard[]>('__heard');
+    expect(heard.map((h) => h.code)).to.deep.equal(['plan_unavailable']);
+    expect(heard[0].message).to.match(/no answer in 3000 ms/);
   });
 });
