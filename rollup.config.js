@@ -69,16 +69,6 @@ const scriptChunks = () => ({
 });
 
 /**
- * Without attribution, the traffic glue is an empty module: imported by nothing else, it then leaves
- * the other modules' order, and so the minified bytes, exactly as in a build that never had it.
- */
-const withoutTraffic = () => ({
-  name: 'omnikit-without-traffic',
-  resolveId: (source) => (/attribution[\\/]traffic\.ts$/.test(source) ? '\0no-traffic' : null),
-  load: (id) => (id === '\0no-traffic' ? 'export const createTraffic = undefined;' : null),
-});
-
-/**
  * A script-tag build: everything inlined, minified, global `Omnikit`. `features` turns parts off:
  * `continuity` (the tracker-only build); the others only in bench/size.mjs, to measure a build
  * without later issues' features.
@@ -88,7 +78,6 @@ export const scriptTag = (input, file, features = {}) => ({
   // esbuild compiles, terser minifies: ~5 % smaller than esbuild's minifier, and size is a feature.
   plugins: [
     scriptChunks(),
-    ...(features.attribution === false ? [withoutTraffic()] : []),
     resolve(),
     esbuild({
       target: 'es2020',

@@ -1,4 +1,4 @@
-import { createTraffic } from './attribution/traffic.ts';
+import type { createTraffic } from './attribution/traffic.ts';
 import { watchRoutes } from './auto-page.ts';
 import { settingsOf } from './config.ts';
 import type { createContinuity } from './continuity.ts';
@@ -43,14 +43,16 @@ interface Draft {
 }
 
 /**
- * Creates a client; with `continuity`, also the cart, sync and handoff (the tracker-only script-tag
- * build leaves it out), and with `planOf`, the tracking-plan check. Safe in any environment: it never
- * throws, not even on a bad config.
+ * Creates a client with the parts its entry point builds in (src/index.ts, src/script/tracker.ts):
+ * `continuityOf` the cart, sync, handoff, forms and widget; `planOf` the tracking plan's glue;
+ * `trafficOf` the traffic source and first/last touch. Safe in any environment: it never throws, not
+ * even on a bad config.
  */
 export function createClient(
   config: OmnikitConfig,
   continuityOf?: typeof createContinuity,
   planOf?: typeof createPlanGlue,
+  trafficOf?: typeof createTraffic,
 ): Omnikit {
   const bus = createEmitter<OmnikitEvents>();
   const { settings: s, problems } = settingsOf(config);
@@ -98,7 +100,7 @@ export function createClient(
     : undefined;
 
   const plan = withPlan ? planOf?.(s, report) : undefined;
-  const traffic = withAttribution ? createTraffic(s.cookieDomain, start, report) : undefined;
+  const traffic = withAttribution ? trafficOf?.(s.cookieDomain, start, report) : undefined;
   const identityLoaded = (stored() ? identity.load(start()) : identity.load())
     .catch((error) => report('internal', `identity: ${error}`, error))
     .then(() => {

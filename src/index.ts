@@ -1,8 +1,9 @@
+import { createTraffic } from './attribution/traffic.ts';
 import { createClient } from './client.ts';
 import { createContinuity } from './continuity.ts';
 import { createPlanGlue } from './plan/glue.ts';
 import type { Omnikit, OmnikitConfig } from './types.ts';
-import { withPlan } from './version.ts';
+import { withAttribution, withPlan } from './version.ts';
 
 export type { ReferrerClass } from './attribution/referrer.ts';
 export type { Touch, Touches } from './attribution/touch.ts';
@@ -50,4 +51,9 @@ export type {
  * the tracking-plan check when `plan` is set.
  */
 export const createOmnikit = (config: OmnikitConfig): Omnikit =>
-  createClient(config, createContinuity, withPlan ? createPlanGlue : undefined);
+  createClient(
+    config,
+    createContinuity,
+    withPlan ? createPlanGlue : undefined,
+    withAttribution ? createTraffic : undefined,
+  );

@@ -2,16 +2,22 @@
  * dist/omnikit-tracker.js, global `Omnikit`: tracking and identity only, for pages without a cart;
  * with the traffic source and the tracking plan, as every page's events carry and obey them.
  */
+import { createTraffic } from '../attribution/traffic.ts';
 import { createClient } from '../client.ts';
 import { boot } from '../loader.ts';
 import { createPlanGlue } from '../plan/glue.ts';
 import type { Omnikit, OmnikitConfig } from '../types.ts';
-import { withPlan } from '../version.ts';
+import { withAttribution, withPlan } from '../version.ts';
 
 export { version } from '../version.ts';
 
 /** Creates a tracking-only client (no `cart` or `handoff`). */
 export const createOmnikit = (config: OmnikitConfig): Omnikit =>
-  createClient(config, undefined, withPlan ? createPlanGlue : undefined);
+  createClient(
+    config,
+    undefined,
+    withPlan ? createPlanGlue : undefined,
+    withAttribution ? createTraffic : undefined,
+  );
 
 boot(createOmnikit);
