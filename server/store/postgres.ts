@@ -64,7 +64,11 @@ export async function openPostgresStore(connectionString: string): Promise<Store
     ...postgresViolationStore(pool),
 
     async reset() {
-      await pool.query(`TRUNCATE ${DATA_TABLES.join(', ')}`);
+      // DELETE, not TRUNCATE: ten times faster on the small tables of tests (which reset often), and
+      // it waits for no ACCESS EXCLUSIVE lock behind a reader.
+      await transaction(pool, async (tx) => {
+        for (const table of DATA_TABLES) await tx.query(`DELETE FROM ${table}`);
+      });
     },
 
     async close() {
