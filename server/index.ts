@@ -22,6 +22,7 @@ export {
 } from './records.ts';
 export type { Site } from './sites.ts';
 export type { ServerStats } from './stats.ts';
+export { openPostgresStore } from './store/postgres.ts';
 export { openSqliteStore } from './store/sqlite.ts';
 export type {
   ClaimResult,

@@ -1,11 +1,20 @@
-/** CLI entry: `tsx server/main.ts` (env: PORT, HOST, DATA_DIR, OMNIKIT_CONFIG). */
+/** CLI entry: `tsx server/main.ts` (env: PORT, HOST, DATA_DIR, DATABASE_URL, OMNIKIT_CONFIG). */
 import { join } from 'node:path';
-import { createServer, loadSites, openSqliteStore, type Site } from './index.ts';
+import {
+  createServer,
+  loadSites,
+  openPostgresStore,
+  openSqliteStore,
+  type Site,
+  type Store,
+} from './index.ts';
 
 const port = Number(process.env.PORT || 8787);
 const host = process.env.HOST || '127.0.0.1';
 const dataDir = process.env.DATA_DIR || './data';
 const configFile = process.env.OMNIKIT_CONFIG || 'server/omnikit.config.json';
+// postgres://… puts everything in PostgreSQL (several servers can share it); else SQLite in DATA_DIR.
+const databaseUrl = process.env.DATABASE_URL || '';
 
 if (!Number.isInteger(port) || port < 0 || port > 65535)
   fail(`PORT must be a port number, got "${process.env.PORT}"`);
@@ -16,9 +25,18 @@ try {
   fail((error as Error).message);
 }
 
-const store = openSqliteStore(join(dataDir, 'omnikit.db'));
+if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl))
+  fail('DATABASE_URL must be a postgres:// URL (leave it unset for SQLite)');
+let store: Store;
+try {
+  store = databaseUrl ? await openPostgresStore(databaseUrl) : openSqliteStore(join(dataDir, 'omnikit.db'));
+} catch (error) {
+  fail(`cannot open the database: ${(error as Error).message}`);
+}
+// Never print the URL itself: it may hold a password.
+const where = databaseUrl ? 'data in PostgreSQL' : `data in ${dataDir}`;
 const listening = await createServer({ store, sites }).listen(port, host);
-console.log(`Omnikit server listening on ${listening.url} (${sites.length} site(s), data in ${dataDir})`);
+console.log(`Omnikit server listening on ${listening.url} (${sites.length} site(s), ${where})`);
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { AgentStore, ConversationRow, DeviceSummary } from './agent-types.ts';
-import { type EventRow, fromRow } from './sqlite-events.ts';
+import { type EventRow, fromEventRow } from './event-row.ts';
 
 /** Reads the agent API needs; one index so the list does not scan every record of the site. */
 export const AGENT_SCHEMA = `
@@ -93,7 +93,7 @@ export function sqliteAgentStore(db: Database.Database): AgentStore {
       return db
         .prepare<unknown[], EventRow>(sql)
         .all(...params)
-        .map(fromRow);
+        .map(fromEventRow);
     },
   };
 }

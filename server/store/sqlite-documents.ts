@@ -4,7 +4,7 @@ import type { Correction, DocumentStore, MergeResult, SyncRecord } from './sync-
 /**
  * Tables of state documents. `seq` orders changes for pulling: it comes from one global counter,
  * bumped only for records that win a merge. SQLite has a single writer, so a reader can never see
- * seq N committed before a smaller one (PostgreSQL will need care there).
+ * seq N committed before a smaller one (postgres-documents.ts gets the same from a row lock).
  */
 export const DOCUMENTS_SCHEMA = `
   CREATE TABLE IF NOT EXISTS records (

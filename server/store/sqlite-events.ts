@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import { DEFAULT_LIST_LIMIT, type EventFilter, type EventLog, type StoredEvent } from './types.ts';
+import { type EventRow, fromEventRow, toEventRow } from './event-row.ts';
+import { DEFAULT_LIST_LIMIT, type EventFilter, type EventLog } from './types.ts';
 
 /** Tables of the event log. One row per (site, messageId): that key makes at-least-once delivery safe. */
 export const EVENTS_SCHEMA = `
@@ -19,18 +20,6 @@ export const EVENTS_SCHEMA = `
   CREATE INDEX IF NOT EXISTS events_by_user_id ON events (site_id, user_id);
 `;
 
-export interface EventRow {
-  site_id: string;
-  message_id: string;
-  type: string;
-  anonymous_id: string | null;
-  user_id: string | null;
-  event: string | null;
-  timestamp: string;
-  received_at: string;
-  body: string;
-}
-
 /** The event log on an open SQLite database. */
 export function sqliteEventLog(db: Database.Database): EventLog {
   const insert = db.prepare<[EventRow]>(
@@ -49,7 +38,7 @@ export function sqliteEventLog(db: Database.Database): EventLog {
   return {
     async insertEvents(siteId, events) {
       const receivedAt = new Date().toISOString();
-      const rows = events.map((body) => toRow(siteId, body, receivedAt));
+      const rows = events.map((body) => toEventRow(siteId, body, receivedAt));
       const inserted = insertBatch(rows);
       return { inserted, duplicates: rows.length - inserted };
     },
@@ -57,42 +46,8 @@ export function sqliteEventLog(db: Database.Database): EventLog {
     async listEvents(siteId, filter = {}) {
       const { sql, params } = buildQuery(siteId, filter);
       const rows = db.prepare<unknown[], EventRow>(sql).all(...params);
-      return rows.map(fromRow);
+      return rows.map(fromEventRow);
     },
-  };
-}
-
-function toRow(siteId: string, body: Record<string, unknown>, receivedAt: string): EventRow {
-  const messageId = body.messageId;
-  const type = body.type;
-  // The server validates before storing; this guards the store against a caller that did not.
-  if (typeof messageId !== 'string' || messageId === '') throw new TypeError('event without a messageId');
-  if (typeof type !== 'string') throw new TypeError(`event ${messageId} without a type`);
-  return {
-    site_id: siteId,
-    message_id: messageId,
-    type,
-    anonymous_id: stringOrNull(body.anonymousId),
-    user_id: stringOrNull(body.userId),
-    event: stringOrNull(body.event),
-    // RudderStack sends the client clock as originalTimestamp only.
-    timestamp: normalizeTimestamp(body.timestamp) ?? normalizeTimestamp(body.originalTimestamp) ?? receivedAt,
-    received_at: receivedAt,
-    body: JSON.stringify(body),
-  };
-}
-
-export function fromRow(row: EventRow): StoredEvent {
-  return {
-    siteId: row.site_id,
-    messageId: row.message_id,
-    type: row.type,
-    anonymousId: row.anonymous_id,
-    userId: row.user_id,
-    event: row.event,
-    timestamp: row.timestamp,
-    receivedAt: row.received_at,
-    body: JSON.parse(row.body) as Record<string, unknown>,
   };
 }
 
@@ -114,15 +69,4 @@ function buildQuery(siteId: string, filter: EventFilter): { sql: string; params:
   params.push(limit);
   // rowid follows insertion order, which is "oldest first" from the server's point of view.
   return { sql: `SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY rowid LIMIT ?`, params };
-}
-
-function stringOrNull(value: unknown): string | null {
-  return typeof value === 'string' && value !== '' ? value : null;
-}
-
-/** ISO 8601 in UTC, so the column sorts and compares as text; null when absent or unparseable. */
-export function normalizeTimestamp(value: unknown): string | null {
-  if (typeof value !== 'string' || value === '') return null;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }

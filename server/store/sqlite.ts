@@ -10,7 +10,7 @@ import { HANDOFFS_SCHEMA, sqliteHandoffStore } from './sqlite-handoffs.ts';
 import { sqliteViolationStore, VIOLATIONS_SCHEMA } from './sqlite-violations.ts';
 import type { Store } from './types.ts';
 
-export { normalizeTimestamp } from './sqlite-events.ts';
+export { normalizeTimestamp } from './event-row.ts';
 
 // Every table but `counters`: sequence numbers must keep growing across a reset (see Store.reset).
 const DATA_TABLES = [

@@ -1,7 +1,7 @@
 /**
  * The storage port of the reference backend: events here, devices, documents and handoffs in
- * sync-types.ts. SQLite implements it today; a PostgreSQL implementation will satisfy the same
- * interface later, which is why every method is async even though SQLite is not.
+ * sync-types.ts. SQLite (sqlite.ts) and PostgreSQL (postgres.ts) implement it; every method is async
+ * for PostgreSQL's sake, even though SQLite is not.
  */
 import type { AgentStore } from './agent-types.ts';
 import type { DeviceStore, DocumentStore, HandoffStore } from './sync-types.ts';

@@ -1,15 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   createServer,
   type Listening,
   type OmnikitServer,
-  openSqliteStore,
   type ServerOptions,
   type Site,
   type Store,
 } from '../../server/index.ts';
+import { sqliteDatabase, type TestDatabase, type TestDatabaseFactory } from './test-database.ts';
 
 /** Origins and keys used across the server tests. */
 export const SHOP_ORIGIN = 'http://localhost:8000';
@@ -44,17 +41,16 @@ export const SITES: Site[] = [
  */
 export const TEST_NOW = 1_700_000_000_000;
 
-/** A real server on a loopback port with a real SQLite file in a temp dir. */
+/** A real server on a loopback port with a real database: an SQLite file unless `setHarnessDatabase` said otherwise. */
 export interface Harness {
   url: string;
   server: OmnikitServer;
   store: Store;
-  dir: string;
-  /** The SQLite file. */
-  file: string;
+  /** Where the data is, to read rows straight from it. */
+  database: TestDatabase;
   /** The server's clock (ms); starts at TEST_NOW and survives a restart. */
   clock: { now: number };
-  /** Stops the server and the store, then starts new ones on the same port and file (a restart). */
+  /** Stops the server and the store, then starts new ones on the same port and database (a restart). */
   restart(): Promise<void>;
   close(): Promise<void>;
 }
@@ -62,13 +58,22 @@ export interface Harness {
 /** Options of `startServer`: any `createServer` option but the store. */
 export type HarnessOptions = Partial<Omit<ServerOptions, 'store'>>;
 
+let databases: TestDatabaseFactory = sqliteDatabase;
+
+/**
+ * Makes every later `startServer` of this process keep its data where `factory` says (a fresh
+ * database each): how a test file runs the same protocol tests on PostgreSQL (postgres.test.ts).
+ */
+export function setHarnessDatabase(factory: TestDatabaseFactory): void {
+  databases = factory;
+}
+
 /** Starts a server for one test file; call `close()` in `after`. */
 export async function startServer(options: HarnessOptions = {}): Promise<Harness> {
-  const dir = mkdtempSync(join(tmpdir(), 'omnikit-server-'));
-  const file = join(dir, 'data', 'events.db');
+  const database = await databases();
   const clock = { now: TEST_NOW };
   const start = async (port: number) => {
-    const store = openSqliteStore(file);
+    const store = await database.open();
     const server = createServer({
       now: () => clock.now,
       ...options,
@@ -87,8 +92,7 @@ export async function startServer(options: HarnessOptions = {}): Promise<Harness
     url: current.listening.url,
     server: current.server,
     store: current.store,
-    dir,
-    file,
+    database,
     clock,
     async restart() {
       await stop();
@@ -98,7 +102,7 @@ export async function startServer(options: HarnessOptions = {}): Promise<Harness
     },
     async close() {
       await stop();
-      rmSync(dir, { recursive: true, force: true });
+      await database.remove();
     },
   };
   return harness;

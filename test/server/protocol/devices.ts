@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
 import {
   BLOG_ORIGIN,
   type ErrorBody,
@@ -28,15 +27,8 @@ describe('devices and identity (§2)', () => {
   const errorCode = async (res: Response) => ((await res.json()) as ErrorBody).error.code;
   const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-  /** Reads the devices table straight from the SQLite file, as an attacker with a backup would. */
-  function deviceRows(): Record<string, unknown>[] {
-    const db = new Database(h.file, { readonly: true });
-    try {
-      return db.prepare('SELECT * FROM devices').all() as Record<string, unknown>[];
-    } finally {
-      db.close();
-    }
-  }
+  /** Reads the devices table straight from the database, as an attacker with a backup would. */
+  const deviceRows = () => h.database.rows('devices');
 
   describe('POST /v1/devices', () => {
     it('answers 201 with a 256-bit token that works, and stores only its SHA-256', async () => {
@@ -49,7 +41,7 @@ describe('devices and identity (§2)', () => {
       });
       assert.equal(res.status, 200);
 
-      const rows = deviceRows();
+      const rows = await deviceRows();
       assert.equal(rows.length, 1);
       assert.equal(rows[0].token_hash, sha256(device.token));
       assert.equal(rows[0].anonymous_id, 'anon-42');
@@ -91,7 +83,7 @@ describe('devices and identity (§2)', () => {
       );
       assert.deepEqual([noAnon.status, await errorCode(noAnon)], [400, 'invalid_anonymous_id']);
       assert.deepEqual([origin.status, await errorCode(origin)], [403, 'origin_not_allowed']);
-      assert.equal(deviceRows().length, 0);
+      assert.equal((await deviceRows()).length, 0);
     });
 
     it('rate-limits registrations per IP with 429 and Retry-After', async () => {
@@ -132,7 +124,7 @@ describe('devices and identity (§2)', () => {
         assert.equal(res.status, 401);
         assert.equal(await errorCode(res), 'invalid_token');
       }
-      assert.ok(deviceRows()[0].revoked_at, 'revoked, not deleted');
+      assert.ok((await deviceRows())[0].revoked_at, 'revoked, not deleted');
     });
 
     it("checks the page's origin against the device's site", async () => {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
 import { type ErrorBody, type Harness, startServer } from '../helpers.ts';
 import {
   api,
@@ -58,15 +57,10 @@ describe('handoff (§4)', () => {
       const expires = Date.parse(expiresAt);
       assert.ok(expires >= before + 600_000 && expires <= Date.now() + 600_000, expiresAt);
 
-      const db = new Database(h.file, { readonly: true });
-      try {
-        const rows = db.prepare('SELECT * FROM handoffs').all() as Record<string, unknown>[];
-        assert.equal(rows.length, 1);
-        assert.equal(rows[0].token_hash, createHash('sha256').update(token).digest('hex'));
-        assert.ok(!JSON.stringify(rows).includes(token));
-      } finally {
-        db.close();
-      }
+      const rows = await h.database.rows('handoffs');
+      assert.equal(rows.length, 1);
+      assert.equal(rows[0].token_hash, createHash('sha256').update(token).digest('hex'));
+      assert.ok(!JSON.stringify(rows).includes(token));
     });
 
     it("refuses an identified user's profile with 403 identified_profile", async () => {

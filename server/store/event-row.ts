@@ -1,0 +1,60 @@
+import type { StoredEvent } from './types.ts';
+
+/** An event as both stores keep it: the columns we query on, plus the client's JSON as text. */
+export interface EventRow {
+  site_id: string;
+  message_id: string;
+  type: string;
+  anonymous_id: string | null;
+  user_id: string | null;
+  event: string | null;
+  timestamp: string;
+  received_at: string;
+  body: string;
+}
+
+/** The row of one already-validated event. */
+export function toEventRow(siteId: string, body: Record<string, unknown>, receivedAt: string): EventRow {
+  const messageId = body.messageId;
+  const type = body.type;
+  // The server validates before storing; this guards the store against a caller that did not.
+  if (typeof messageId !== 'string' || messageId === '') throw new TypeError('event without a messageId');
+  if (typeof type !== 'string') throw new TypeError(`event ${messageId} without a type`);
+  return {
+    site_id: siteId,
+    message_id: messageId,
+    type,
+    anonymous_id: stringOrNull(body.anonymousId),
+    user_id: stringOrNull(body.userId),
+    event: stringOrNull(body.event),
+    // RudderStack sends the client clock as originalTimestamp only.
+    timestamp: normalizeTimestamp(body.timestamp) ?? normalizeTimestamp(body.originalTimestamp) ?? receivedAt,
+    received_at: receivedAt,
+    body: JSON.stringify(body),
+  };
+}
+
+export function fromEventRow(row: EventRow): StoredEvent {
+  return {
+    siteId: row.site_id,
+    messageId: row.message_id,
+    type: row.type,
+    anonymousId: row.anonymous_id,
+    userId: row.user_id,
+    event: row.event,
+    timestamp: row.timestamp,
+    receivedAt: row.received_at,
+    body: JSON.parse(row.body) as Record<string, unknown>,
+  };
+}
+
+function stringOrNull(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+/** ISO 8601 in UTC, so the column sorts and compares as text; null when absent or unparseable. */
+export function normalizeTimestamp(value: unknown): string | null {
+  if (typeof value !== 'string' || value === '') return null;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}

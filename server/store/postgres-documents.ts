@@ -1,0 +1,210 @@
+import type pg from 'pg';
+import { type Db, int, transaction } from './postgres-db.ts';
+import type { Correction, DocumentStore, MergeResult, SyncRecord } from './sync-types.ts';
+
+/**
+ * Tables of state documents, as in SQLite (see sqlite-documents.ts): `seq` comes from the one global
+ * counter in `counters`, bumped only for records that win a merge. hlc, doc and key use the "C"
+ * collation: the merge rule compares HLCs byte by byte, exactly like JavaScript, in any locale.
+ */
+export const DOCUMENTS_SCHEMA = `
+  CREATE TABLE IF NOT EXISTS records (
+    site_id    TEXT NOT NULL,
+    profile_id TEXT NOT NULL,
+    doc        TEXT COLLATE "C" NOT NULL,
+    key        TEXT COLLATE "C" NOT NULL,
+    value      TEXT NOT NULL,
+    hlc        TEXT COLLATE "C" NOT NULL,
+    deleted    BOOLEAN NOT NULL,
+    seq        BIGINT NOT NULL,
+    PRIMARY KEY (site_id, profile_id, doc, key)
+  );
+  CREATE INDEX IF NOT EXISTS records_by_seq ON records (site_id, profile_id, seq);
+  CREATE INDEX IF NOT EXISTS records_tombstones ON records (hlc) WHERE deleted;
+  CREATE TABLE IF NOT EXISTS counters (
+    name  TEXT PRIMARY KEY,
+    value BIGINT NOT NULL
+  );
+  INSERT INTO counters (name, value) VALUES ('record_seq', 0) ON CONFLICT DO NOTHING;
+`;
+
+interface RecordRow {
+  doc: string;
+  key: string;
+  value: string;
+  hlc: string;
+  deleted: boolean;
+  seq: string;
+}
+
+/**
+ * Why a row lock and not a SEQUENCE: a puller must never see seq N+1 committed while N is still to
+ * come, or its cursor would jump past N for good. With nextval(), writer A may take N, writer B N+1,
+ * and B commit first; and a rolled-back nextval leaves a hole. So every writer of `seq` (merges,
+ * compaction) first locks the counter row, FOR UPDATE, and holds it until it commits: writers take
+ * turns as under SQLite's single write lock, numbers are handed out gap-free in commit order, and any
+ * snapshot that sees a number sees every smaller one. The lock is held only for one push's statements.
+ *
+ * Returns the last number used; the caller writes back its own last one with `setRecordSeq`.
+ */
+export async function lockRecordSeq(tx: pg.PoolClient): Promise<number> {
+  const { rows } = await tx.query<{ value: string }>(
+    "SELECT value FROM counters WHERE name = 'record_seq' FOR UPDATE",
+  );
+  return int(rows[0]?.value);
+}
+
+/** Stores the last sequence number used, in the transaction holding the counter's lock. */
+export async function setRecordSeq(tx: pg.PoolClient, value: number): Promise<void> {
+  await tx.query("UPDATE counters SET value = $1 WHERE name = 'record_seq'", [value]);
+}
+
+/** State documents on a PostgreSQL pool (compaction is in postgres-compaction.ts). */
+export function postgresDocumentStore(
+  pool: pg.Pool,
+): Omit<DocumentStore, 'compactTombstones' | 'compactionWatermark'> {
+  const read: Db = pool;
+  return {
+    async mergeRecords(siteId, profileId, records, corrections = []) {
+      if (records.length === 0 && corrections.length === 0) return { written: 0, cursor: 0 };
+      return transaction(pool, (tx) => merge(tx, siteId, profileId, records, corrections));
+    },
+
+    async recordsSince(siteId, profileId, after, limit) {
+      // One extra row tells whether another page follows.
+      const { rows } = await read.query<RecordRow>(
+        `SELECT doc, key, value, hlc, deleted, seq FROM records
+          WHERE site_id = $1 AND profile_id = $2 AND seq > $3 ORDER BY seq LIMIT $4`,
+        [siteId, profileId, after, limit + 1],
+      );
+      const more = rows.length > limit;
+      const page = more ? rows.slice(0, limit) : rows;
+      return {
+        records: page.map(toRecord),
+        cursor: page.length > 0 ? int(page[page.length - 1].seq) : after,
+        more,
+      };
+    },
+
+    async liveRecords(siteId, profileId, doc) {
+      const { rows } = await read.query<RecordRow>(
+        `SELECT doc, key, value, hlc, deleted, seq FROM records
+          WHERE site_id = $1 AND profile_id = $2 AND doc = $3 AND NOT deleted ORDER BY key`,
+        [siteId, profileId, doc],
+      );
+      return rows.map(toRecord);
+    },
+
+    async profileCursor(siteId, profileId) {
+      const { rows } = await read.query<{ seq: string | null }>(
+        'SELECT MAX(seq) AS seq FROM records WHERE site_id = $1 AND profile_id = $2',
+        [siteId, profileId],
+      );
+      return int(rows[0]?.seq);
+    },
+  };
+}
+
+async function merge(
+  tx: pg.PoolClient,
+  siteId: string,
+  profileId: string,
+  records: SyncRecord[],
+  corrections: Correction[],
+): Promise<MergeResult> {
+  let next = (await lockRecordSeq(tx)) + 1;
+  // Holding the counter's lock we are the only writer of records, so the merge is worked out here
+  // from the stored HLCs and written in one statement, not one round trip per record (a push has up
+  // to 500). In push order, as SQLite does it: a key pushed twice meets what the first one left, and
+  // each win takes a number.
+  const current = await storedHlcs(tx, siteId, profileId, records);
+  const winners = new Map<string, { record: SyncRecord; seq: number }>();
+  let written = 0;
+  for (const r of records) {
+    const id = idOf(r);
+    const stored = current.get(id);
+    // JavaScript compares these ASCII strings byte by byte, as the "C" collation does.
+    if (stored !== undefined && r.hlc <= stored) continue;
+    current.set(id, r.hlc);
+    // A later win of the same key replaces this row: its number is used up, like an overwrite's.
+    winners.set(id, { record: r, seq: next });
+    written += 1;
+    next += 1;
+  }
+  if (winners.size > 0) {
+    const rows = [...winners.values()];
+    const { rowCount } = await tx.query(
+      `INSERT INTO records (site_id, profile_id, doc, key, value, hlc, deleted, seq)
+       SELECT $1, $2, doc, key, value, hlc, deleted, seq
+         FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[], $8::bigint[])
+              AS batch (doc, key, value, hlc, deleted, seq)
+       ON CONFLICT (site_id, profile_id, doc, key) DO UPDATE SET
+         value = excluded.value, hlc = excluded.hlc, deleted = excluded.deleted, seq = excluded.seq
+       WHERE excluded.hlc > records.hlc`,
+      [
+        siteId,
+        profileId,
+        rows.map((w) => w.record.doc),
+        rows.map((w) => w.record.key),
+        rows.map((w) => storedValue(w.record)),
+        rows.map((w) => w.record.hlc),
+        rows.map((w) => w.record.deleted),
+        rows.map((w) => w.seq),
+      ],
+    );
+    // The WHERE above repeats the merge rule; it can only disagree if someone wrote without the lock.
+    if (rowCount !== rows.length) throw new Error('mergeRecords: records changed under the counter lock');
+  }
+  for (const { record: r, replaces } of corrections) {
+    // Compare-and-set: a correction lands only on the very record it was computed from.
+    const { rowCount } = await tx.query(
+      `UPDATE records SET value = $1, hlc = $2, deleted = $3, seq = $4
+        WHERE site_id = $5 AND profile_id = $6 AND doc = $7 AND key = $8 AND hlc = $9`,
+      [storedValue(r), r.hlc, r.deleted, next, siteId, profileId, r.doc, r.key, replaces],
+    );
+    if (rowCount) {
+      written += 1;
+      next += 1;
+    }
+  }
+  if (written > 0) await setRecordSeq(tx, next - 1);
+  return { written, cursor: written > 0 ? next - 1 : 0 };
+}
+
+/** The stored hlc of each (doc, key) the push names, by `idOf`. */
+async function storedHlcs(
+  tx: pg.PoolClient,
+  siteId: string,
+  profileId: string,
+  records: SyncRecord[],
+): Promise<Map<string, string>> {
+  const hlcs = new Map<string, string>();
+  if (records.length === 0) return hlcs;
+  const { rows } = await tx.query<{ doc: string; key: string; hlc: string }>(
+    `SELECT doc, key, hlc FROM records
+      WHERE site_id = $1 AND profile_id = $2
+        AND (doc, key) IN (SELECT * FROM unnest($3::text[], $4::text[]))`,
+    [siteId, profileId, records.map((r) => r.doc), records.map((r) => r.key)],
+  );
+  for (const row of rows) hlcs.set(idOf(row), row.hlc);
+  return hlcs;
+}
+
+function idOf(record: { doc: string; key: string }): string {
+  return JSON.stringify([record.doc, record.key]);
+}
+
+// A tombstone keeps no value, whatever the client sent along.
+function storedValue(record: SyncRecord): string {
+  return record.deleted ? 'null' : JSON.stringify(record.value ?? null);
+}
+
+function toRecord(row: RecordRow): SyncRecord {
+  return {
+    doc: row.doc,
+    key: row.key,
+    value: JSON.parse(row.value) as unknown,
+    hlc: row.hlc,
+    deleted: row.deleted,
+  };
+}

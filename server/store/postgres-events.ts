@@ -1,0 +1,98 @@
+import { type EventRow, fromEventRow, toEventRow } from './event-row.ts';
+import type { Db } from './postgres-db.ts';
+import { DEFAULT_LIST_LIMIT, type EventFilter, type EventLog } from './types.ts';
+
+/**
+ * Tables of the event log, as in SQLite. `id` gives the insertion order SQLite's rowid gives. Text
+ * columns that are compared or sorted use the "C" collation, so they order byte by byte like SQLite
+ * and JavaScript, whatever the database's locale. The body stays text: jsonb would reorder its keys.
+ */
+export const EVENTS_SCHEMA = `
+  CREATE TABLE IF NOT EXISTS events (
+    id           BIGINT GENERATED ALWAYS AS IDENTITY,
+    site_id      TEXT NOT NULL,
+    message_id   TEXT NOT NULL,
+    type         TEXT NOT NULL,
+    anonymous_id TEXT,
+    user_id      TEXT,
+    event        TEXT,
+    timestamp    TEXT COLLATE "C" NOT NULL,
+    received_at  TEXT COLLATE "C" NOT NULL,
+    body         TEXT NOT NULL,
+    PRIMARY KEY (site_id, message_id)
+  );
+  CREATE INDEX IF NOT EXISTS events_by_anonymous_id ON events (site_id, anonymous_id);
+  CREATE INDEX IF NOT EXISTS events_by_user_id ON events (site_id, user_id);
+  CREATE INDEX IF NOT EXISTS events_by_id ON events (site_id, id);
+`;
+
+/** The columns of an event row, in the order the batch insert passes them. */
+const COLUMNS = [
+  'site_id',
+  'message_id',
+  'type',
+  'anonymous_id',
+  'user_id',
+  'event',
+  'timestamp',
+  'received_at',
+  'body',
+] as const satisfies readonly (keyof EventRow)[];
+
+/**
+ * One statement for the whole batch (atomic on its own): one array parameter per column, rows kept in
+ * batch order so `id` follows it. ON CONFLICT DO NOTHING also skips a repeat inside the batch; unlike
+ * a blanket "ignore errors" it still fails on a NOT NULL violation.
+ */
+const INSERT = `
+  INSERT INTO events (${COLUMNS.join(', ')})
+  SELECT ${COLUMNS.join(', ')}
+    FROM unnest(${COLUMNS.map((_, i) => `$${i + 1}::text[]`).join(', ')}) WITH ORDINALITY
+         AS batch (${COLUMNS.join(', ')}, ord)
+   ORDER BY ord
+  ON CONFLICT (site_id, message_id) DO NOTHING`;
+
+/** The event log on a PostgreSQL pool. */
+export function postgresEventLog(db: Db): EventLog {
+  return {
+    async insertEvents(siteId, events) {
+      const receivedAt = new Date().toISOString();
+      const rows = events.map((body) => toEventRow(siteId, body, receivedAt));
+      if (rows.length === 0) return { inserted: 0, duplicates: 0 };
+      const { rowCount } = await db.query(
+        INSERT,
+        COLUMNS.map((column) => rows.map((row) => row[column])),
+      );
+      const inserted = rowCount ?? 0;
+      return { inserted, duplicates: rows.length - inserted };
+    },
+
+    async listEvents(siteId, filter = {}) {
+      const { sql, params } = buildQuery(siteId, filter);
+      const { rows } = await db.query<EventRow>(sql, params);
+      return rows.map(fromEventRow);
+    },
+  };
+}
+
+function buildQuery(siteId: string, filter: EventFilter): { sql: string; params: unknown[] } {
+  const params: unknown[] = [siteId];
+  const where = ['site_id = $1'];
+  const columns = [
+    ['anonymous_id', filter.anonymousId],
+    ['user_id', filter.userId],
+    ['type', filter.type],
+    ['message_id', filter.messageId],
+  ] as const;
+  for (const [column, value] of columns) {
+    if (value === undefined) continue;
+    params.push(value);
+    where.push(`${column} = $${params.length}`);
+  }
+  const limit = Number.isFinite(filter.limit) ? Math.max(0, Math.floor(filter.limit!)) : DEFAULT_LIST_LIMIT;
+  params.push(limit);
+  return {
+    sql: `SELECT ${COLUMNS.join(', ')} FROM events WHERE ${where.join(' AND ')} ORDER BY id LIMIT $${params.length}`,
+    params,
+  };
+}

@@ -1,0 +1,87 @@
+import type pg from 'pg';
+import { int, transaction } from './postgres-db.ts';
+import type { ClaimResult, HandoffStore } from './sync-types.ts';
+
+/** Table of handoffs; the token itself is never stored, only its SHA-256. Times in epoch ms. */
+export const HANDOFFS_SCHEMA = `
+  CREATE TABLE IF NOT EXISTS handoffs (
+    token_hash TEXT PRIMARY KEY,
+    site_id    TEXT NOT NULL,
+    profile_id TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    claimed_at BIGINT,
+    claimed_by TEXT
+  );
+`;
+
+interface HandoffRow {
+  site_id: string;
+  profile_id: string;
+  created_by: string;
+  expires_at: string;
+  claimed_at: string | null;
+}
+
+const SELECT = `SELECT site_id, profile_id, created_by, expires_at, claimed_at FROM handoffs
+                 WHERE site_id = $1 AND token_hash = $2`;
+
+/** Handoffs on a PostgreSQL pool. */
+export function postgresHandoffStore(pool: pg.Pool): HandoffStore {
+  return {
+    async createHandoff(h) {
+      await pool.query(
+        `INSERT INTO handoffs (token_hash, site_id, profile_id, created_by, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6)`,
+        [h.tokenHash, h.siteId, h.profileId, h.createdBy, Date.now(), h.expiresAt.getTime()],
+      );
+    },
+
+    async findHandoff(siteId, tokenHash) {
+      const row = (await pool.query<HandoffRow>(SELECT, [siteId, tokenHash])).rows[0];
+      if (!row) return null;
+      return {
+        siteId: row.site_id,
+        profileId: row.profile_id,
+        createdBy: row.created_by,
+        expiresAt: new Date(int(row.expires_at)),
+        claimedAt: row.claimed_at === null ? null : new Date(int(row.claimed_at)),
+      };
+    },
+
+    async claimHandoff(siteId, tokenHash, deviceId, now) {
+      return transaction(pool, (tx) => claim(tx, siteId, tokenHash, deviceId, now.getTime()));
+    },
+  };
+}
+
+async function claim(
+  tx: pg.PoolClient,
+  siteId: string,
+  tokenHash: string,
+  deviceId: string,
+  now: number,
+): Promise<ClaimResult> {
+  const row = (await tx.query<HandoffRow>(SELECT, [siteId, tokenHash])).rows[0];
+  if (!row) return { ok: false, reason: 'not_found' };
+  if (row.claimed_at !== null) return { ok: false, reason: 'used' };
+  if (int(row.expires_at) <= now) return { ok: false, reason: 'expired' };
+  // The `claimed_at IS NULL` guard makes the claim itself the lock: a second concurrent UPDATE waits
+  // for the first to commit, re-checks the guard on the claimed row and matches nothing.
+  const marked = await tx.query(
+    'UPDATE handoffs SET claimed_at = $1, claimed_by = $2 WHERE token_hash = $3 AND claimed_at IS NULL',
+    [now, deviceId, tokenHash],
+  );
+  if (marked.rowCount === 0) return { ok: false, reason: 'used' };
+  // FOR UPDATE: a concurrent link of this device waits, so the previous profile we report is the one
+  // we move it from.
+  const previous = (
+    await tx.query<{ profile_id: string }>('SELECT profile_id FROM devices WHERE id = $1 FOR UPDATE', [
+      deviceId,
+    ])
+  ).rows[0];
+  if (!previous) throw new Error(`claimHandoff: no device ${deviceId}`);
+  await tx.query('UPDATE devices SET profile_id = $1 WHERE id = $2', [row.profile_id, deviceId]);
+  return { ok: true, profileId: row.profile_id, previousProfileId: previous.profile_id };
+}

@@ -1,0 +1,80 @@
+import pg from 'pg';
+import { AGENT_SCHEMA, postgresAgentStore } from './postgres-agent.ts';
+import { COMPACTION_SCHEMA, postgresCompaction } from './postgres-compaction.ts';
+import { transaction } from './postgres-db.ts';
+import { DEVICES_SCHEMA, postgresDeviceStore } from './postgres-devices.ts';
+import { DOCUMENTS_SCHEMA, postgresDocumentStore } from './postgres-documents.ts';
+import { EVENTS_SCHEMA, postgresEventLog } from './postgres-events.ts';
+import { HANDOFFS_SCHEMA, postgresHandoffStore } from './postgres-handoffs.ts';
+import { postgresViolationStore, VIOLATIONS_SCHEMA } from './postgres-violations.ts';
+import type { Store } from './types.ts';
+
+// Every table but `counters`: sequence numbers must keep growing across a reset (see Store.reset).
+const DATA_TABLES = [
+  'events',
+  'devices',
+  'profiles',
+  'records',
+  'handoffs',
+  'compactions',
+  'plan_violations',
+];
+
+// Any fixed number: the advisory lock that makes schema creation one process at a time.
+const SCHEMA_LOCK = 0x6f6d6e69; // "omni"
+
+/**
+ * Opens a PostgreSQL store (`postgres://user:password@host:port/database`), creating its tables if
+ * needed. Several servers may share one database: that is what it is for.
+ */
+export async function openPostgresStore(connectionString: string): Promise<Store> {
+  const pool = new pg.Pool({ connectionString });
+  // An idle client whose connection drops (server restart) emits 'error' on the pool; without a
+  // listener Node would crash the process. The next query gets a fresh connection or a clear error.
+  pool.on('error', () => {});
+  try {
+    // CREATE ... IF NOT EXISTS is not safe against itself run concurrently (two servers starting at
+    // once collide on the catalog), hence the lock; the transaction makes a new version's tables
+    // appear all at once.
+    await transaction(pool, async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
+      await tx.query(
+        EVENTS_SCHEMA +
+          DEVICES_SCHEMA +
+          DOCUMENTS_SCHEMA +
+          COMPACTION_SCHEMA +
+          HANDOFFS_SCHEMA +
+          AGENT_SCHEMA +
+          VIOLATIONS_SCHEMA,
+      );
+    });
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  let closed = false;
+
+  return {
+    ...postgresEventLog(pool),
+    ...postgresDeviceStore(pool),
+    ...postgresDocumentStore(pool),
+    ...postgresCompaction(pool),
+    ...postgresHandoffStore(pool),
+    ...postgresAgentStore(pool),
+    ...postgresViolationStore(pool),
+
+    async reset() {
+      // DELETE, not TRUNCATE: ten times faster on the small tables of tests (which reset often), and
+      // it waits for no ACCESS EXCLUSIVE lock behind a reader.
+      await transaction(pool, async (tx) => {
+        for (const table of DATA_TABLES) await tx.query(`DELETE FROM ${table}`);
+      });
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  };
+}
