@@ -37,14 +37,11 @@ export function openKv(name: string, onUnavailable: (error: unknown) => void): K
     onUnavailable(error);
   };
   // The first use: it throws when IndexedDB is missing or disabled, fails or hangs when it is broken.
-  const opened = (async () => {
-    await Promise.race([
-      get('', store),
-      new Promise((_, reject) =>
-        setTimeout(() => reject(new Error('IndexedDB open timed out')), PROBE_TIMEOUT),
-      ),
-    ]);
-  })().catch(fallBack);
+  // (A throw in the executor, as when IndexedDB is missing, rejects the promise.)
+  const opened = new Promise((resolve, reject) => {
+    setTimeout(reject, PROBE_TIMEOUT, new Error('IndexedDB open timed out'));
+    get('', store).then(resolve, reject);
+  }).catch(fallBack);
 
   const run = async <T>(onIdb: (store: UseStore) => Promise<T>, onMemory: () => T): Promise<T> => {
     await opened;
