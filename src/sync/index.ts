@@ -172,20 +172,13 @@ export function createSync(o: SyncOptions): Sync {
     }).catch(fail);
   const fail = (error: Error) => void report('delivery_rejected', error.message, error);
 
-  /** Drops the records this device got from the server, keeping its writes not pushed yet. */
-  const forgetPulled = async () => {
-    const pulled = (await stored(kv)).filter((r) => !r.p);
-    for (const r of pulled) if (docs.get(r.doc)?.get(r.key)?.hlc === r.hlc) docs.get(r.doc)?.delete(r.key);
-    await kv.delMany(pulled.map((r) => r.hlc));
-    notify(listeners, pulled, 'remote');
-  };
-
   const cycle = () =>
     locked(async () => {
       if (rewind) meta.c = '';
       rewind = false;
       for (let more = true; more; ) {
-        const pending = (await stored(kv)).filter((r) => r.p && !(withForms && o.local?.(r.doc)));
+        const all = await stored(kv);
+        const pending = all.filter((r) => r.p && !(withForms && o.local?.(r.doc)));
         const push = pending.slice(0, MAX_PUSH).map(({ p, ...r }) => r);
         const a = await authed((token) => http<Answer>('sync', { push, cursor: meta.c ?? '' }, token));
         if (a.profileId !== meta.i) {
@@ -193,7 +186,13 @@ export function createSync(o: SyncOptions): Sync {
           continue;
         }
         for (const r of a.rejected ?? []) fail(new Error(`sync: ${r.code} ${r.message}`));
-        if (a.reset) await forgetPulled();
+        if (a.reset) {
+          // Drops the records this device got from the server, keeping its writes not pushed yet.
+          const pulled = all.filter((r) => !r.p);
+          for (const r of pulled) if (docs.get(r.doc)?.get(r.key)?.hlc === r.hlc) docs.get(r.doc)?.delete(r.key);
+          await kv.delMany(pulled.map((r) => r.hlc));
+          notify(listeners, pulled, 'remote');
+        }
         const won = apply(a.records, 'remote', 0);
         if (won.length) post({ r: won });
         // Confirmed: stored again without `p` (one replaced meanwhile is dropped again on load).
