@@ -28,12 +28,9 @@ export function createFlusher(o: FlusherOptions) {
   let failures = 0;
   let retryAt = 0;
   let waiting = 0;
-  /** The planned timer is for "now" (or the end of the backoff): later kicks need not move it. */
-  let soon = false;
 
   const schedule = (delay: number) => {
     clearTimeout(timer);
-    soon = !delay;
     timer = setTimeout(
       () => {
         timer = undefined;
@@ -103,8 +100,7 @@ export function createFlusher(o: FlusherOptions) {
     /** `count` more events were queued (by this or another tab): send when enough wait or soon. */
     kick(count: number): void {
       waiting += count;
-      if (!timer) schedule(waiting >= o.flushAt ? 0 : o.flushInterval);
-      else if (waiting >= o.flushAt && !soon) schedule(0);
+      if (!timer || waiting >= o.flushAt) schedule(waiting >= o.flushAt ? 0 : o.flushInterval);
     },
     run: () => run(),
   };
