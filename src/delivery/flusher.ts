@@ -33,9 +33,10 @@ export function createFlusher(o: FlusherOptions) {
     clearTimeout(timer);
     timer = setTimeout(
       () => {
-        timer = undefined;
         // The timer already waited for retryAt: don't re-check it, a timer may fire a hair early.
-        void run(true);
+        timer = undefined;
+        retryAt = 0;
+        void run();
       },
       Math.max(delay, retryAt - Date.now()),
     );
@@ -77,8 +78,8 @@ export function createFlusher(o: FlusherOptions) {
   }
 
   /** Runs one flush cycle now unless one is running or a retry is pending. */
-  function run(retryDue?: boolean): Promise<void> {
-    if (!running && (retryDue || Date.now() >= retryAt)) {
+  function run(): Promise<void> {
+    if (!running && Date.now() >= retryAt) {
       running = cycle()
         .catch((error) => o.report('internal', `flush: ${error}`, error))
         .finally(() => {
@@ -102,7 +103,7 @@ export function createFlusher(o: FlusherOptions) {
       waiting += count;
       if (!timer || waiting >= o.flushAt) schedule(waiting >= o.flushAt ? 0 : o.flushInterval);
     },
-    run: () => run(),
+    run,
   };
 }
 
