@@ -1,6 +1,6 @@
 import type { Report } from '../core/report.ts';
 import { backoff } from '../core/request.ts';
-import type { Destination, Envelope } from '../types.ts';
+import type { Delivery, Destination, Envelope } from '../types.ts';
 import type { Outbox } from './outbox.ts';
 
 export interface FlusherOptions {
@@ -49,14 +49,8 @@ export function createFlusher(o: FlusherOptions) {
       await o.outbox.written();
       const [keys, events] = await o.outbox.peek();
       if (!events.length) return;
-      const result = await o.destination.send(events, false).catch(
-        (error): Awaited<ReturnType<Destination['send']>> => ({
-          ok: false,
-          retry: true,
-          status: 0,
-          message: String(error),
-        }),
-      );
+      // A send that throws (a page's own destination) is retried like a network error.
+      const result = await o.destination.send(events, false).catch(() => ({ ok: false, retry: true }) as Delivery);
       if (!result.ok && result.retry) {
         failures++;
         retryAt = Date.now() + (result.retryAfter ?? backoff(failures, o.retryBaseDelay, o.retryMaxDelay));
