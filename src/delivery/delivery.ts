@@ -69,12 +69,14 @@ export function createDelivery(o: DeliveryOptions) {
         for (const route of routes) void route.flusher.run();
       });
       for (const destination of o.destinations) {
-        const outbox = createOutbox(openKv(`omnikit-outbox-${destination.name}`), o.maxOutbox, o.report);
+        const kv = openKv(`omnikit-outbox-${destination.name}`);
+        const outbox = createOutbox(kv, o.maxOutbox, o.report);
         const flusher = createFlusher({
           ...o,
           destination,
           outbox,
-          mayFlush: () => !outbox.durable || isLeader(),
+          // Any tab may flush an outbox in memory: it is not shared.
+          mayFlush: () => !kv.durable || isLeader(),
           onSent: (events) => {
             const ids = events.map((event) => event.messageId);
             forget(destination.name, ids);

@@ -26,10 +26,6 @@ export function createOutbox(kv: Kv, max: number, report: Report) {
   let writing: Promise<void> = Promise.resolve();
 
   return {
-    /** True when the queue lives in IndexedDB, i.e. is shared with the other tabs and survives reloads. */
-    get durable() {
-      return kv.durable;
-    },
     /** Queues `event`, of `bytes` bytes as JSON. */
     push(event: Envelope, bytes: number): void {
       if (!buffer.length)
