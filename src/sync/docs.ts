@@ -34,7 +34,7 @@ export const view = (
   docs: Docs,
   listeners: Listeners,
   write: (doc: string, key: string, value: JsonValue | null, deleted?: true) => void,
-  forget: (doc: string) => void,
+  forget: () => void,
 ): SyncDoc => ({
   get(key) {
     const r = docs.get(name)?.get(key);
@@ -44,6 +44,6 @@ export const view = (
     [...(docs.get(name) ?? [])].flatMap(([key, r]) => (r.deleted ? [] : [[key, r.value as JsonValue]])),
   set: (key, value) => write(name, key, value),
   remove: (key) => write(name, key, null, true),
-  forget: () => forget(name),
+  forget,
   subscribe: (listener) => listeners.on(name, ([keys, source]) => listener(keys, source)),
 });
