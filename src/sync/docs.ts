@@ -1,7 +1,6 @@
 import type { Emitter } from '../core/emitter.ts';
-import type { JsonValue } from '../types.ts';
 import type { Docs } from './merge.ts';
-import type { SyncDoc, SyncRecord, SyncSource } from './types.ts';
+import type { SyncRecord, SyncSource } from './types.ts';
 
 /** Subscribers per document: an emitter keyed by document name. */
 export type Listeners = Emitter<Record<string, [keys: string[], source: SyncSource]>>;
@@ -27,23 +26,3 @@ export function takeOut(docs: Docs, only?: string): SyncRecord[] {
     }
   return out;
 }
-
-/** The public face of document `name`: reads from memory, writes through `write`. */
-export const view = (
-  name: string,
-  docs: Docs,
-  listeners: Listeners,
-  write: (doc: string, key: string, value: JsonValue | null, deleted?: true) => void,
-  forget: () => void,
-): SyncDoc => ({
-  get(key) {
-    const r = docs.get(name)?.get(key);
-    return r?.deleted ? undefined : (r?.value as JsonValue);
-  },
-  entries: () =>
-    [...(docs.get(name) ?? [])].flatMap(([key, r]) => (r.deleted ? [] : [[key, r.value as JsonValue]])),
-  set: (key, value) => write(name, key, value),
-  remove: (key) => write(name, key, null, true),
-  forget,
-  subscribe: (listener) => listeners.on(name, ([keys, source]) => listener(keys, source)),
-});

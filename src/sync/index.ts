@@ -8,7 +8,7 @@ import { electLeader } from '../delivery/leader.ts';
 import type { Kv } from '../storage/kv.ts';
 import type { JsonValue } from '../types.ts';
 import { withForms } from '../version.ts';
-import { type Listeners, notify, takeOut, view } from './docs.ts';
+import { type Listeners, notify, takeOut } from './docs.ts';
 import { createClock } from './hlc.ts';
 import { createHttp, type HttpError } from './http.ts';
 import { type Docs, merge } from './merge.ts';
@@ -297,14 +297,25 @@ export function createSync(o: SyncOptions): Sync {
       for (const type of ['focus', 'visibilitychange'])
         addEventListener(type, () => document.visibilityState === 'visible' && kick());
     },
-    doc: (name) =>
-      view(name, docs, listeners, write, () => {
+    // The public face of document `name`: reads from memory, writes through write().
+    doc: (name) => ({
+      get(key) {
+        const r = docs.get(name)?.get(key);
+        return r?.deleted ? undefined : (r?.value as JsonValue);
+      },
+      entries: () =>
+        [...(docs.get(name) ?? [])].flatMap(([key, r]) => (r.deleted ? [] : [[key, r.value as JsonValue]])),
+      set: (key, value) => write(name, key, value),
+      remove: (key) => write(name, key, null, true),
+      forget() {
         clear(name);
         journal((r) => r.doc !== name);
         queue(() => drop(kv, name));
         post({ f: name });
         rewind = true;
-      }),
+      },
+      subscribe: (listener) => listeners.on(name, ([keys, source]) => listener(keys, source)),
+    }),
     sync: () => (online ? sync() : Promise.resolve()),
     call,
     identify: (userId, userHash) =>
