@@ -314,7 +314,7 @@ export function createSync(o: SyncOptions): Sync {
         post({ f: name });
         rewind = true;
       },
-      subscribe: (listener) => listeners.on(name, ([keys, source]) => listener(keys, source)),
+      subscribe: (listener) => listeners.on(name, (change) => listener(...change)),
     }),
     sync: () => (online ? sync() : Promise.resolve()),
     call,
