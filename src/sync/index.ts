@@ -12,7 +12,7 @@ import { type Listeners, notify, takeOut } from './docs.ts';
 import { createClock } from './hlc.ts';
 import { createHttp, type HttpError } from './http.ts';
 import { type Docs, merge } from './merge.ts';
-import { drop, load, META, type Meta, put, stored } from './store.ts';
+import { drop, load, META, type Meta, put, type Stored, stored } from './store.ts';
 import { createStream } from './stream.ts';
 import type { Sync, SyncOptions, SyncRecord, SyncSource } from './types.ts';
 
@@ -83,18 +83,11 @@ export function createSync(o: SyncOptions): Sync {
     }
   };
 
-  /** Merges into the live documents; `p` stores the winners too (1: written here, not pushed yet). */
-  const apply = (records: SyncRecord[], source: SyncSource, p?: 0 | 1) => {
+  /** Merges into the live documents; `save` stores the winners too (as they are: `p` marks local writes). */
+  const apply = (records: Stored[], source: SyncSource, save?: 1) => {
     for (const r of records) clock.receive(r.hlc);
     const [won, gone] = merge(docs, records);
-    if (p !== undefined)
-      queue(() =>
-        put(
-          kv,
-          won.map((r) => ({ ...r, p })),
-          gone,
-        ),
-      );
+    if (save) queue(() => put(kv, won, gone));
     notify(listeners, won, source);
     return won;
   };
@@ -193,7 +186,7 @@ export function createSync(o: SyncOptions): Sync {
           await kv.delMany(pulled.map((r) => r.hlc));
           notify(listeners, pulled, 'remote');
         }
-        const won = apply(a.records, 'remote', 0);
+        const won = apply(a.records, 'remote', 1);
         if (won.length) post({ r: won });
         // Confirmed: stored again without `p` (one replaced meanwhile is dropped again on load).
         queue(() => put(kv, push));
@@ -245,7 +238,8 @@ export function createSync(o: SyncOptions): Sync {
     if (!check.id(doc, 'doc') || !check.id(key, 'key')) return;
     const v = check.record({ v: value }, key).v ?? null;
     if (jsonBytes(v) > MAX_VALUE) return report('event_too_large', `${key}: value over 16 KB`);
-    const record: SyncRecord = { doc, key, value: v, hlc: clock.now(), ...(deleted && { deleted }) };
+    // `p`: not pushed yet (it travels so to other tabs and the journal too).
+    const record: Stored = { doc, key, value: v, hlc: clock.now(), p: 1, ...(deleted && { deleted }) };
     post({ r: apply([record], 'local', 1) });
     if (started) {
       // Journaled until the store has it (the store write queued by apply() comes first).
@@ -261,6 +255,7 @@ export function createSync(o: SyncOptions): Sync {
         started = true;
         kv = o.openKv(`omnikit-docs-${writeKey}`);
         const early = journal();
+        // (`p` set again: a journal written by an earlier version has records without it.)
         void put(
           kv,
           early.map((r) => ({ ...r, p: 1 })),
