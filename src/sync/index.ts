@@ -66,7 +66,7 @@ export function createSync(o: SyncOptions): Sync {
   let next: Promise<void> | undefined;
   // Store writes run in order; those made before start() wait for the store.
   let writing: Promise<unknown> = ready;
-  const queue = (job: () => Promise<unknown>) => (writing = writing.then(job));
+  const queue = (job: () => unknown) => (writing = writing.then(job));
   /**
    * Local writes not in IndexedDB yet, kept in localStorage (synchronous), so that a navigation right
    * after a change cannot lose it; folded into IndexedDB on the next start. `keep` filters it.
@@ -244,7 +244,7 @@ export function createSync(o: SyncOptions): Sync {
     if (started) {
       // Journaled until the store has it (the store write queued by apply() comes first).
       journal(undefined, [record]);
-      queue(async () => journal((r) => r.hlc !== record.hlc));
+      queue(() => journal((r) => r.hlc !== record.hlc));
       if (!(withForms && o.local?.(doc))) kick(50);
     }
   };
