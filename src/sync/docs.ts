@@ -7,13 +7,8 @@ export type Listeners = Emitter<Record<string, [keys: string[], source: SyncSour
 
 /** Tells each document's subscribers which of its keys these records changed. */
 export function notify(listeners: Listeners, records: SyncRecord[], source: SyncSource): void {
-  const byDoc = new Map<string, string[]>();
-  for (const r of records) {
-    const keys = byDoc.get(r.doc) ?? [];
-    keys.push(r.key);
-    byDoc.set(r.doc, keys);
-  }
-  for (const [doc, keys] of byDoc) listeners.emit(doc, [keys, source]);
+  for (const doc of new Set(records.map((r) => r.doc)))
+    listeners.emit(doc, [records.filter((r) => r.doc === doc).map((r) => r.key), source]);
 }
 
 /** Takes the live documents (or only `only`) out of memory; returns their records. */
