@@ -91,7 +91,8 @@ export function openKv(name: string, onUnavailable: (error: unknown) => void): K
             ]);
             return keys.map((key, i) => [key as string, values[i] as T]);
           }),
-        () => [...memory.entries()].sort(([a], [b]) => (a < b ? -1 : 1)) as [string, T][],
+        // Sorted as strings "key,[object Object]": by key, as every key's characters sort after ",".
+        () => [...memory].sort() as [string, T][],
       ),
     get durable() {
       return !!idb;
