@@ -33,11 +33,12 @@ export function createStream(
         });
         // A refused token: the sync re-registers, the next connection uses the new token.
         if (r.status === 401) onChange();
-        if (!r.ok || !r.body) continue;
+        if (!r.ok) continue;
+        // (A 2xx without a body, not the protocol's, throws here: a failure like any other.)
+        const reader = r.body!.getReader();
+        const decoder = new TextDecoder();
         failures = 0;
         onChange();
-        const reader = r.body.getReader();
-        const decoder = new TextDecoder();
         // Messages end with a blank line (pings are comments); the tail is an unfinished one.
         for (let tail = ''; ; ) {
           const { done, value } = await reader.read();
