@@ -69,14 +69,14 @@ export function createSync(o: SyncOptions): Sync {
   const queue = (job: () => unknown) => (writing = writing.then(job));
   /**
    * Local writes not in IndexedDB yet, kept in localStorage (synchronous), so that a navigation right
-   * after a change cannot lose it; folded into IndexedDB on the next start. `keep` filters it.
+   * after a change cannot lose it; folded into IndexedDB on the next start. `keep` filters it, `add` appends
+   * to it (every call writes it back).
    */
   const JOURNAL = `omnikit-journal:${writeKey}`;
-  const journal = (keep?: (r: SyncRecord) => boolean, add: SyncRecord[] = []): SyncRecord[] => {
+  const journal = (keep: (r: SyncRecord) => unknown = Boolean, add: SyncRecord[] = []): SyncRecord[] => {
     try {
       const records: SyncRecord[] = JSON.parse(localStorage.getItem(JOURNAL) ?? '[]');
-      const next = [...(keep ? records.filter(keep) : records), ...add];
-      if (keep || add.length) localStorage.setItem(JOURNAL, JSON.stringify(next));
+      localStorage.setItem(JOURNAL, JSON.stringify([...records.filter(keep), ...add]));
       return records;
     } catch {
       return [];
