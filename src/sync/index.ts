@@ -133,8 +133,8 @@ export function createSync(o: SyncOptions): Sync {
     await save();
   };
 
-  /** Calls with the device token: registers first when there is none, and once more after a 401. */
-  const authed = async <T>(fn: (token: string) => Promise<T>): Promise<T> => {
+  /** Calls `path` with the device token: registers first when there is none, and once more after a 401. */
+  const authed = async <T>(path: string, body: unknown): Promise<T> => {
     for (let again = true; ; again = false) {
       if (!meta.t) {
         const a = await http<{ token: string; profileId: string }>('devices', {
@@ -146,7 +146,7 @@ export function createSync(o: SyncOptions): Sync {
         post({ c: false }); // the stream reconnects with the new token
       }
       try {
-        return await fn(meta.t!);
+        return await http<T>(path, body, meta.t);
       } catch (error) {
         if ((error as HttpError).status !== 401 || !again) throw error;
         meta.t = undefined;
@@ -159,7 +159,7 @@ export function createSync(o: SyncOptions): Sync {
     then?: (answer: T, adopt: (profileId: string) => Promise<void>) => Promise<unknown>,
   ) =>
     locked(async () => {
-      const answer = await authed((token) => http<T>(path, body, token));
+      const answer = await authed<T>(path, body);
       await then?.(answer, adopt);
       return answer;
     }).catch(fail);
@@ -173,7 +173,7 @@ export function createSync(o: SyncOptions): Sync {
         const all = await stored(kv);
         const pending = all.filter((r) => r.p && !(withForms && o.local?.(r.doc)));
         const push = pending.slice(0, MAX_PUSH).map(({ p, ...r }) => r);
-        const a = await authed((token) => http<Answer>('sync', { push, cursor: meta.c ?? '' }, token));
+        const a = await authed<Answer>('sync', { push, cursor: meta.c ?? '' });
         if (a.profileId !== meta.i) {
           await adopt(a.profileId);
           continue;
