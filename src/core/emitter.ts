@@ -3,7 +3,8 @@ export function createEmitter<Events extends object>() {
   const listeners: { [K in keyof Events]?: Set<(value: Events[K]) => void> } = {};
   return {
     on<K extends keyof Events>(type: K, listener: (value: Events[K]) => void): () => void {
-      const set = (listeners[type] ??= new Set()).add(listener);
+      const set = listeners[type] ?? new Set<(value: Events[K]) => void>();
+      listeners[type] = set.add(listener);
       return () => set.delete(listener);
     },
     emit<K extends keyof Events>(type: K, value: Events[K]): void {

@@ -50,7 +50,9 @@ export function createFlusher(o: FlusherOptions) {
       const [keys, events] = await o.outbox.peek();
       if (!events.length) return;
       // A send that throws (a page's own destination) is retried like a network error.
-      const result = await o.destination.send(events, false).catch(() => ({ ok: false, retry: true }) as Delivery);
+      const result = await o.destination
+        .send(events, false)
+        .catch(() => ({ ok: false, retry: true }) as Delivery);
       if (!result.ok && result.retry) {
         failures++;
         retryAt = Date.now() + (result.retryAfter ?? backoff(failures, o.retryBaseDelay, o.retryMaxDelay));

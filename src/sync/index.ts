@@ -182,7 +182,8 @@ export function createSync(o: SyncOptions): Sync {
         if (a.reset) {
           // Drops the records this device got from the server, keeping its writes not pushed yet.
           const pulled = all.filter((r) => !r.p);
-          for (const r of pulled) if (docs.get(r.doc)?.get(r.key)?.hlc === r.hlc) docs.get(r.doc)?.delete(r.key);
+          for (const r of pulled)
+            if (docs.get(r.doc)?.get(r.key)?.hlc === r.hlc) docs.get(r.doc)?.delete(r.key);
           await kv.delMany(pulled.map((r) => r.hlc));
           notify(listeners, pulled, 'remote');
         }
