@@ -1,4 +1,4 @@
-import { createStore, promisifyRequest, type UseStore } from 'idb-keyval';
+import { promisifyRequest, type UseStore } from 'idb-keyval';
 
 /** A small async key-value store: IndexedDB when it works, memory when it does not. */
 export interface Kv {
@@ -29,7 +29,22 @@ const write = (store: UseStore, change: (s: IDBObjectStore) => void) =>
  */
 export function openKv(name: string, onUnavailable: (error: unknown) => void): Kv {
   const memory = new Map<string, unknown>();
-  const store = createStore(name, 'kv'); // opens the database on first use
+  // idb-keyval's createStore() without its retry of a failed open: a failure means memory from then on.
+  let db: Promise<IDBDatabase> | undefined;
+  const store: UseStore = (mode, callback) => {
+    if (!db) {
+      const request = indexedDB.open(name);
+      request.onupgradeneeded = () => request.result.createObjectStore('kv');
+      // Safari may close the connection: open it again on next use.
+      db = promisifyRequest(request).then((d) => {
+        d.onclose = () => {
+          db = undefined;
+        };
+        return d;
+      });
+    }
+    return db.then((d) => callback(d.transaction('kv', mode).objectStore('kv')));
+  };
   let idb: UseStore | undefined = store;
   const fallBack = (error: unknown) => {
     if (!idb) return;
