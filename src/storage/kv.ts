@@ -31,7 +31,7 @@ export function openKv(name: string, onUnavailable: (error: unknown) => void): K
   const memory = new Map<string, unknown>();
   // idb-keyval's createStore() without its retry of a failed open: a failure means memory from then on.
   let db: Promise<IDBDatabase> | undefined;
-  const store: UseStore = (mode, callback) => {
+  const open = () => {
     if (!db) {
       const request = indexedDB.open(name);
       request.onupgradeneeded = () => request.result.createObjectStore('kv');
@@ -43,8 +43,10 @@ export function openKv(name: string, onUnavailable: (error: unknown) => void): K
         return d;
       });
     }
-    return db.then((d) => callback(d.transaction('kv', mode).objectStore('kv')));
+    return db;
   };
+  const store: UseStore = (mode, callback) =>
+    open().then((d) => callback(d.transaction('kv', mode).objectStore('kv')));
   let idb: UseStore | undefined = store;
   const fallBack = (error: unknown) => {
     if (!idb) return;
@@ -55,7 +57,7 @@ export function openKv(name: string, onUnavailable: (error: unknown) => void): K
   // (A throw in the executor, as when IndexedDB is missing, rejects the promise.)
   const opened = new Promise((resolve, reject) => {
     setTimeout(reject, PROBE_TIMEOUT, new Error('IndexedDB open timed out'));
-    get('', store).then(resolve, reject);
+    open().then(resolve, reject);
   }).catch(fallBack);
 
   const run = async <T>(onIdb: (store: UseStore) => Promise<T>, onMemory: () => T): Promise<T> => {
