@@ -37,7 +37,8 @@ export function createOutbox(kv: Kv, max: number, report: Report) {
       buffer.push([keyOf(event), { event, bytes }]);
     },
     /** Resolves once everything pushed so far is stored. */
-    written: () => new Promise<void>((resolve) => queueMicrotask(() => resolve(writing))),
+    // (A microtask later: after the pending push's, which chains its write.)
+    written: () => Promise.resolve().then(() => writing),
     /** The oldest events that fit in one batch; trims the queue to `max` first (oldest dropped). */
     async peek(): Promise<[keys: string[], events: Envelope[]]> {
       const all = await kv.entries<Entry>();
