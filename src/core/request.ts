@@ -32,7 +32,8 @@ export async function request(url: string, init: RequestInit): Promise<Answer> {
     return {
       ok: response.ok,
       status: response.status,
-      body: await response.text().catch(() => ''),
+      // A body cut off is a network error too: retried (sync and batches are idempotent).
+      body: await response.text(),
       retryAfter: retryAfterMs(response.headers.get('Retry-After')),
     };
   } catch (error) {
