@@ -187,8 +187,7 @@ export function createSync(o: SyncOptions): Sync {
           await kv.delMany(pulled.map((r) => r.hlc));
           notify(listeners, pulled, 'remote');
         }
-        const won = apply(a.records, 'remote', 1);
-        if (won.length) post({ r: won });
+        post({ r: apply(a.records, 'remote', 1) });
         // Confirmed: stored again without `p` (one replaced meanwhile is dropped again on load).
         queue(() => put(kv, push));
         meta.c = a.cursor;
