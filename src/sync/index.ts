@@ -239,7 +239,7 @@ export function createSync(o: SyncOptions): Sync {
     const v = check.record({ v: value }, key).v ?? null;
     if (jsonBytes(v) > MAX_VALUE) return report('event_too_large', `${key}: value over 16 KB`);
     // `p`: not pushed yet (it travels so to other tabs and the journal too).
-    const record: Stored = { doc, key, value: v, hlc: clock.now(), p: 1, ...(deleted && { deleted }) };
+    const record: Stored = { doc, key, value: v, hlc: clock.now(), p: 1, deleted };
     post({ r: apply([record], 'local', 1) });
     if (started) {
       // Journaled until the store has it (the store write queued by apply() comes first).
