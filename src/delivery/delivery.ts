@@ -49,13 +49,15 @@ export function createDelivery(o: DeliveryOptions) {
   const sendOnExit = () => {
     for (const route of routes) {
       // The newest that fit: the older ones are the likeliest to be stored safely already.
-      const events: Envelope[] = [];
       let room = MAX_BATCH_BYTES / routes.length;
-      for (const [event, bytes] of [...route.unconfirmed.values()].reverse()) {
-        room -= bytes;
-        if (room < 0) break;
-        events.unshift(event);
-      }
+      const events = [...route.unconfirmed.values()]
+        .reverse()
+        .filter(([, bytes]) => {
+          room -= bytes;
+          return room >= 0;
+        })
+        .map(([event]) => event)
+        .reverse();
       route.unconfirmed.clear();
       // fetch keepalive while the page goes away; the outbox keeps its copy.
       if (events.length) void route.destination.send(events, true);
