@@ -46,9 +46,11 @@ export function createStream(
           const messages = (tail + decoder.decode(value, { stream: true })).split('\n\n');
           tail = messages.pop()!.slice(-4096);
           for (const m of messages) {
-            const [, event, data] = /event: ?(.+)\n(?:data: ?(.*))?/.exec(m) ?? [];
+            // Only the widget's chat listens to other events (typing): without it, `changed` is all.
+            const [, event, data] = withWidget
+              ? (/event: ?(.+)\n(?:data: ?(.*))?/.exec(m) ?? [])
+              : (/event: ?(changed)$/m.exec(m) ?? []);
             if (event === 'changed') onChange();
-            // Only the widget's chat listens to other events (typing).
             else if (withWidget && event) onEvent(event, data);
           }
         }
