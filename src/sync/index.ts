@@ -266,7 +266,8 @@ export function createSync(o: SyncOptions): Sync {
             notify(listeners, records, 'remote');
             loaded();
           });
-        if (typeof BroadcastChannel === 'function') {
+        // (No BroadcastChannel before Safari 15.4: the constructor throws, and tabs go untold.)
+        try {
           channel = new BroadcastChannel(`omnikit-sync:${writeKey}`);
           channel.onmessage = ({ data: m }: MessageEvent<Message>) => {
             if ('r' in m) apply(m.r, 'remote');
@@ -276,7 +277,7 @@ export function createSync(o: SyncOptions): Sync {
               stream.restart();
             }
           };
-        }
+        } catch {}
       }
       // Local-only documents need the store and the tabs, not a device, a sync or a stream.
       if ((withForms && local) || online) return;
