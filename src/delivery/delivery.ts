@@ -88,13 +88,14 @@ export function createDelivery(o: DeliveryOptions) {
         });
         routes.push({ destination, outbox, flusher, unconfirmed: new Map() });
       }
-      if (typeof BroadcastChannel === 'function') {
+      // (No BroadcastChannel before Safari 15.4: the constructor throws, and tabs go untold.)
+      try {
         channel = new BroadcastChannel(`omnikit:${o.writeKey}`);
         channel.onmessage = ({ data }: MessageEvent<Message>) => {
           if ('sent' in data) forget(data.sent, data.ids);
           else for (const route of routes) route.flusher.kick(data.kick);
         };
-      }
+      } catch {}
       onPageExit(sendOnExit);
       // A sweep for events whose tab closed before it could tell the leader about them.
       setInterval(() => {
