@@ -47,11 +47,13 @@ export function createStream(
           tail = messages.pop()!.slice(-4096);
           for (const m of messages) {
             // Only the widget's chat listens to other events (typing): without it, `changed` is all.
-            const [, event, data] = withWidget
-              ? (/event: ?(.+)\n(?:data: ?(.*))?/.exec(m) ?? [])
-              : (/event: ?(changed)$/m.exec(m) ?? []);
+            if (!withWidget) {
+              if (/^event: ?changed$/m.test(m)) onChange();
+              continue;
+            }
+            const [, event, data] = /event: ?(.+)\n(?:data: ?(.*))?/.exec(m) ?? [];
             if (event === 'changed') onChange();
-            else if (withWidget && event) onEvent(event, data);
+            else if (event) onEvent(event, data);
           }
         }
       } catch {
