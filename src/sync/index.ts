@@ -171,7 +171,7 @@ export function createSync(o: SyncOptions): Sync {
       rewind = false;
       for (let more = true; more; ) {
         const all = await stored(kv);
-        const pending = all.filter((r) => r.p && !(withForms && o.local?.(r.doc)));
+        const pending = all.filter((r) => !(withForms && o.local?.(r.doc)) && r.p);
         const push = pending.slice(0, MAX_PUSH).map(({ p, ...r }) => r);
         const a = await authed<Answer>('sync', { push, cursor: meta.c ?? '' });
         if (a.profileId !== meta.i) {
