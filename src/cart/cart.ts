@@ -36,13 +36,13 @@ export function createCart(doc: SyncDoc, track: Track, report: Report): Cart {
   const line = (id: string) => fromStored(id, doc.get(id));
   const items = () => doc.entries().flatMap(([id, value]) => fromStored(id, value) ?? []);
 
-  /** Writes a line's quantity (0 removes it), tracking the difference as Product Added / Removed. */
+  /** Writes a line's quantity (0 removes it), tracking the difference from `current`'s as Product Added / Removed. */
   const setQuantity = (current: CartLine | undefined, quantity: unknown) => {
     if (!current || !Number.isInteger(quantity) || (quantity as number) < 0) {
       report('invalid_argument', 'cart: unknown line, or quantity not a whole number >= 0');
       return;
     }
-    const delta = (quantity as number) - (line(current.id)?.quantity ?? 0);
+    const delta = (quantity as number) - current.quantity;
     if (quantity) doc.set(current.id, toStored({ ...current, quantity: quantity as number }));
     else doc.remove(current.id);
     if (delta) track(delta > 0 ? 'Product Added' : 'Product Removed', productOf(current, Math.abs(delta)));
@@ -57,10 +57,8 @@ export function createCart(doc: SyncDoc, track: Track, report: Report): Cart {
         typeof name === 'string' &&
         Number.isFinite(price);
       const id = valid && price >= 0 && Number.isInteger(quantity) && quantity > 0 && lineId(product);
-      setQuantity(
-        id ? { ...product, id, quantity: 0 } : undefined,
-        ((id && line(id)?.quantity) || 0) + quantity,
-      );
+      const current = id ? { ...product, id, quantity: line(id)?.quantity ?? 0 } : undefined;
+      setQuantity(current, (current?.quantity as number) + quantity); // NaN without a line: refused
       return id || undefined;
     },
     update: (id, quantity) => setQuantity(line(id), quantity),

@@ -4,8 +4,7 @@ export function createEmitter<Events extends object>() {
   return {
     on<K extends keyof Events>(type: K, listener: (value: Events[K]) => void): () => void {
       const set = listeners[type] ?? new Set<(value: Events[K]) => void>();
-      listeners[type] = set;
-      set.add(listener);
+      listeners[type] = set.add(listener);
       return () => set.delete(listener);
     },
     emit<K extends keyof Events>(type: K, value: Events[K]): void {

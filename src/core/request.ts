@@ -1,5 +1,3 @@
-import { attempt } from './env.ts';
-
 const MAX_RETRY_AFTER = 3_600_000;
 
 /** What came back from a request: `status` 0 for a network error. */
@@ -34,13 +32,11 @@ export async function request(url: string, init: RequestInit): Promise<Answer> {
     return {
       ok: response.ok,
       status: response.status,
-      body: await response.text().catch(() => ''),
+      // A body cut off is a network error too: retried (sync and batches are idempotent).
+      body: await response.text(),
       retryAfter: retryAfterMs(response.headers.get('Retry-After')),
     };
   } catch (error) {
     return { status: 0, body: `${error}` };
   }
 }
-
-/** The JSON of a body, or `fallback` when it is not JSON. */
-export const json = <T>(body: string, fallback: T): T => attempt(() => JSON.parse(body), fallback);

@@ -49,13 +49,15 @@ export function createDelivery(o: DeliveryOptions) {
   const sendOnExit = () => {
     for (const route of routes) {
       // The newest that fit: the older ones are the likeliest to be stored safely already.
-      const events: Envelope[] = [];
       let room = MAX_BATCH_BYTES / routes.length;
-      for (const [event, bytes] of [...route.unconfirmed.values()].reverse()) {
-        room -= bytes;
-        if (room < 0) break;
-        events.unshift(event);
-      }
+      const events = [...route.unconfirmed.values()]
+        .reverse()
+        .filter(([, bytes]) => {
+          room -= bytes;
+          return room >= 0;
+        })
+        .map(([event]) => event)
+        .reverse();
       route.unconfirmed.clear();
       // fetch keepalive while the page goes away; the outbox keeps its copy.
       if (events.length) void route.destination.send(events, true);
@@ -69,12 +71,14 @@ export function createDelivery(o: DeliveryOptions) {
         for (const route of routes) void route.flusher.run();
       });
       for (const destination of o.destinations) {
-        const outbox = createOutbox(openKv(`omnikit-outbox-${destination.name}`), o.maxOutbox, o.report);
+        const kv = openKv(`omnikit-outbox-${destination.name}`);
+        const outbox = createOutbox(kv, o.maxOutbox, o.report);
         const flusher = createFlusher({
           ...o,
           destination,
           outbox,
-          mayFlush: () => !outbox.durable || isLeader(),
+          // Any tab may flush an outbox in memory: it is not shared.
+          mayFlush: () => !kv.durable || isLeader(),
           onSent: (events) => {
             const ids = events.map((event) => event.messageId);
             forget(destination.name, ids);
@@ -84,13 +88,14 @@ export function createDelivery(o: DeliveryOptions) {
         });
         routes.push({ destination, outbox, flusher, unconfirmed: new Map() });
       }
-      if (typeof BroadcastChannel === 'function') {
+      // (No BroadcastChannel before Safari 15.4: the constructor throws, and tabs go untold.)
+      try {
         channel = new BroadcastChannel(`omnikit:${o.writeKey}`);
         channel.onmessage = ({ data }: MessageEvent<Message>) => {
           if ('sent' in data) forget(data.sent, data.ids);
           else for (const route of routes) route.flusher.kick(data.kick);
         };
-      }
+      } catch {}
       onPageExit(sendOnExit);
       // A sweep for events whose tab closed before it could tell the leader about them.
       setInterval(() => {

@@ -1,6 +1,6 @@
 import type { Report } from '../core/report.ts';
 import { backoff } from '../core/request.ts';
-import type { Destination, Envelope } from '../types.ts';
+import type { Delivery, Destination, Envelope } from '../types.ts';
 import type { Outbox } from './outbox.ts';
 
 export interface FlusherOptions {
@@ -28,17 +28,15 @@ export function createFlusher(o: FlusherOptions) {
   let failures = 0;
   let retryAt = 0;
   let waiting = 0;
-  /** The planned timer is for "now" (or the end of the backoff): later kicks need not move it. */
-  let soon = false;
 
   const schedule = (delay: number) => {
     clearTimeout(timer);
-    soon = !delay;
     timer = setTimeout(
       () => {
-        timer = undefined;
         // The timer already waited for retryAt: don't re-check it, a timer may fire a hair early.
-        void run(true);
+        timer = undefined;
+        retryAt = 0;
+        void run();
       },
       Math.max(delay, retryAt - Date.now()),
     );
@@ -51,14 +49,10 @@ export function createFlusher(o: FlusherOptions) {
       await o.outbox.written();
       const [keys, events] = await o.outbox.peek();
       if (!events.length) return;
-      const result = await o.destination.send(events, false).catch(
-        (error): Awaited<ReturnType<Destination['send']>> => ({
-          ok: false,
-          retry: true,
-          status: 0,
-          message: String(error),
-        }),
-      );
+      // A send that throws (a page's own destination) is retried like a network error.
+      const result = await o.destination
+        .send(events, false)
+        .catch(() => ({ ok: false, retry: true }) as Delivery);
       if (!result.ok && result.retry) {
         failures++;
         retryAt = Date.now() + (result.retryAfter ?? backoff(failures, o.retryBaseDelay, o.retryMaxDelay));
@@ -80,8 +74,8 @@ export function createFlusher(o: FlusherOptions) {
   }
 
   /** Runs one flush cycle now unless one is running or a retry is pending. */
-  function run(retryDue?: boolean): Promise<void> {
-    if (!running && (retryDue || Date.now() >= retryAt)) {
+  function run(): Promise<void> {
+    if (!running && Date.now() >= retryAt) {
       running = cycle()
         .catch((error) => o.report('internal', `flush: ${error}`, error))
         .finally(() => {
@@ -103,10 +97,9 @@ export function createFlusher(o: FlusherOptions) {
     /** `count` more events were queued (by this or another tab): send when enough wait or soon. */
     kick(count: number): void {
       waiting += count;
-      if (!timer) schedule(waiting >= o.flushAt ? 0 : o.flushInterval);
-      else if (waiting >= o.flushAt && !soon) schedule(0);
+      if (!timer || waiting >= o.flushAt) schedule(waiting >= o.flushAt ? 0 : o.flushInterval);
     },
-    run: () => run(),
+    run,
   };
 }
 

@@ -26,22 +26,19 @@ export function createOutbox(kv: Kv, max: number, report: Report) {
   let writing: Promise<void> = Promise.resolve();
 
   return {
-    /** True when the queue lives in IndexedDB, i.e. is shared with the other tabs and survives reloads. */
-    get durable() {
-      return kv.durable;
-    },
     /** Queues `event`, of `bytes` bytes as JSON. */
     push(event: Envelope, bytes: number): void {
+      // The first push of a batch chains its write, which takes the events pushed until it runs.
       if (!buffer.length)
-        queueMicrotask(() => {
+        writing = writing.then(() => {
           const items = buffer;
           buffer = [];
-          writing = writing.then(() => kv.setMany(items));
+          return kv.setMany(items);
         });
       buffer.push([keyOf(event), { event, bytes }]);
     },
     /** Resolves once everything pushed so far is stored. */
-    written: () => new Promise<void>((resolve) => queueMicrotask(() => resolve(writing))),
+    written: () => writing,
     /** The oldest events that fit in one batch; trims the queue to `max` first (oldest dropped). */
     async peek(): Promise<[keys: string[], events: Envelope[]]> {
       const all = await kv.entries<Entry>();

@@ -1,4 +1,4 @@
-import { createStore, promisifyRequest, type UseStore } from 'idb-keyval';
+import { promisifyRequest } from 'idb-keyval';
 
 /** A small async key-value store: IndexedDB when it works, memory when it does not. */
 export interface Kv {
@@ -13,15 +13,6 @@ export interface Kv {
 
 const PROBE_TIMEOUT = 2000;
 
-// idb-keyval's primitives only (its recipe for custom operations): its ready-made helpers would bring
-// a default store and a cursor fallback for browsers without getAll() along.
-const get = (key: string, store: UseStore) => store('readonly', (s) => promisifyRequest(s.get(key)));
-const write = (store: UseStore, change: (s: IDBObjectStore) => void) =>
-  store('readwrite', (s) => {
-    change(s);
-    return promisifyRequest(s.transaction);
-  });
-
 /**
  * Opens IndexedDB database `name`. If IndexedDB is missing, blocked, hangs or fails (private modes,
  * disabled storage, quota), the store switches to memory for the rest of the page's life and calls
@@ -29,28 +20,46 @@ const write = (store: UseStore, change: (s: IDBObjectStore) => void) =>
  */
 export function openKv(name: string, onUnavailable: (error: unknown) => void): Kv {
   const memory = new Map<string, unknown>();
-  const store = createStore(name, 'kv'); // opens the database on first use
-  let idb: UseStore | undefined = store;
+  let durable = true;
+  // As idb-keyval's createStore() (whose primitives only are used: its ready-made helpers would bring a
+  // default store and a cursor fallback along), without its retry of a failed open: memory from then on.
+  let db: Promise<IDBDatabase> | undefined;
+  const open = () => {
+    if (!db) {
+      const request = indexedDB.open(name);
+      request.onupgradeneeded = () => request.result.createObjectStore('kv');
+      // Safari may close the connection: open it again on next use.
+      db = promisifyRequest(request).then((d) => {
+        d.onclose = () => {
+          db = undefined;
+        };
+        return d;
+      });
+    }
+    return db;
+  };
   const fallBack = (error: unknown) => {
-    if (!idb) return;
-    idb = undefined;
+    if (!durable) return;
+    durable = false;
     onUnavailable(error);
   };
   // The first use: it throws when IndexedDB is missing or disabled, fails or hangs when it is broken.
-  const opened = (async () => {
-    await Promise.race([
-      get('', store),
-      new Promise((_, reject) =>
-        setTimeout(() => reject(new Error('IndexedDB open timed out')), PROBE_TIMEOUT),
-      ),
-    ]);
-  })().catch(fallBack);
+  // (A throw in the executor, as when IndexedDB is missing, rejects the promise.)
+  const opened = new Promise((resolve, reject) => {
+    setTimeout(reject, PROBE_TIMEOUT, new Error('IndexedDB open timed out'));
+    open().then(resolve, reject);
+  }).catch(fallBack);
 
-  const run = async <T>(onIdb: (store: UseStore) => Promise<T>, onMemory: () => T): Promise<T> => {
+  /** `onIdb` in a transaction on the store while IndexedDB works, else `onMemory`. */
+  const run = async <T>(
+    mode: IDBTransactionMode,
+    onIdb: (s: IDBObjectStore) => Promise<T>,
+    onMemory: () => T,
+  ): Promise<T> => {
     await opened;
-    if (idb) {
+    if (durable) {
       try {
-        return await onIdb(idb);
+        return await onIdb((await open()).transaction('kv', mode).objectStore('kv'));
       } catch (error) {
         fallBack(error);
       }
@@ -61,43 +70,47 @@ export function openKv(name: string, onUnavailable: (error: unknown) => void): K
   return {
     get: <T>(key: string) =>
       run(
-        (store) => get(key, store),
+        'readonly',
+        (s) => promisifyRequest(s.get(key)),
         () => memory.get(key) as T | undefined,
       ),
     setMany: (items) =>
       run(
-        (store) =>
-          write(store, (s) => {
-            for (const [key, value] of items) s.put(value, key);
-          }),
+        'readwrite',
+        (s) => {
+          for (const [key, value] of items) s.put(value, key);
+          return promisifyRequest(s.transaction);
+        },
         () => {
           for (const [key, value] of items) memory.set(key, value);
         },
       ),
     delMany: (keys) =>
       run(
-        (store) =>
-          write(store, (s) => {
-            for (const key of keys) s.delete(key);
-          }),
+        'readwrite',
+        (s) => {
+          for (const key of keys) s.delete(key);
+          return promisifyRequest(s.transaction);
+        },
         () => {
           for (const key of keys) memory.delete(key);
         },
       ),
     entries: <T>() =>
       run(
-        (store) =>
-          store('readonly', async (s) => {
-            const [keys, values] = await Promise.all([
-              promisifyRequest(s.getAllKeys()),
-              promisifyRequest(s.getAll()),
-            ]);
-            return keys.map((key, i) => [key as string, values[i] as T]);
-          }),
-        () => [...memory.entries()].sort(([a], [b]) => (a < b ? -1 : 1)) as [string, T][],
+        'readonly',
+        async (s) => {
+          const [keys, values] = await Promise.all([
+            promisifyRequest(s.getAllKeys()),
+            promisifyRequest(s.getAll()),
+          ]);
+          return keys.map((key, i) => [key as string, values[i] as T]);
+        },
+        // Sorted as strings "key,[object Object]": by key, as every key's characters sort after ",".
+        () => [...memory].sort() as [string, T][],
       ),
     get durable() {
-      return !!idb;
+      return durable;
     },
   };
 }

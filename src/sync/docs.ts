@@ -1,20 +1,14 @@
 import type { Emitter } from '../core/emitter.ts';
-import type { JsonValue } from '../types.ts';
 import type { Docs } from './merge.ts';
-import type { SyncDoc, SyncRecord, SyncSource } from './types.ts';
+import type { SyncRecord, SyncSource } from './types.ts';
 
 /** Subscribers per document: an emitter keyed by document name. */
 export type Listeners = Emitter<Record<string, [keys: string[], source: SyncSource]>>;
 
 /** Tells each document's subscribers which of its keys these records changed. */
 export function notify(listeners: Listeners, records: SyncRecord[], source: SyncSource): void {
-  const byDoc = new Map<string, string[]>();
-  for (const r of records) {
-    const keys = byDoc.get(r.doc) ?? [];
-    keys.push(r.key);
-    byDoc.set(r.doc, keys);
-  }
-  for (const [doc, keys] of byDoc) listeners.emit(doc, [keys, source]);
+  for (const doc of new Set(records.map((r) => r.doc)))
+    listeners.emit(doc, [records.filter((r) => r.doc === doc).map((r) => r.key), source]);
 }
 
 /** Takes the live documents (or only `only`) out of memory; returns their records. */
@@ -27,23 +21,3 @@ export function takeOut(docs: Docs, only?: string): SyncRecord[] {
     }
   return out;
 }
-
-/** The public face of document `name`: reads from memory, writes through `write`. */
-export const view = (
-  name: string,
-  docs: Docs,
-  listeners: Listeners,
-  write: (doc: string, key: string, value: JsonValue | null, deleted?: true) => void,
-  forget: (doc: string) => void,
-): SyncDoc => ({
-  get(key) {
-    const r = docs.get(name)?.get(key);
-    return r?.deleted ? undefined : (r?.value as JsonValue);
-  },
-  entries: () =>
-    [...(docs.get(name) ?? [])].flatMap(([key, r]) => (r.deleted ? [] : [[key, r.value as JsonValue]])),
-  set: (key, value) => write(name, key, value),
-  remove: (key) => write(name, key, null, true),
-  forget: () => forget(name),
-  subscribe: (listener) => listeners.on(name, ([keys, source]) => listener(keys, source)),
-});

@@ -1,4 +1,5 @@
-import { json, request } from '../core/request.ts';
+import { attempt } from '../core/env.ts';
+import { request } from '../core/request.ts';
 
 /** A failed backend call: `status` 0 for a network error. */
 export interface HttpError extends Error {
@@ -21,7 +22,7 @@ export const createHttp =
       body: JSON.stringify(body), // undefined stays undefined
       signal: AbortSignal.timeout?.(30_000),
     });
-    const answer = json<{ error?: { code?: string } }>(r.body, {});
+    const answer: { error?: { code?: string } } = attempt(() => JSON.parse(r.body), {});
     if (!r.ok) {
       throw Object.assign(new Error(`${path}: ${r.status} ${answer.error?.code ?? r.body.slice(0, 100)}`), r);
     }

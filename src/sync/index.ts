@@ -8,11 +8,11 @@ import { electLeader } from '../delivery/leader.ts';
 import type { Kv } from '../storage/kv.ts';
 import type { JsonValue } from '../types.ts';
 import { withForms } from '../version.ts';
-import { type Listeners, notify, takeOut, view } from './docs.ts';
+import { type Listeners, notify, takeOut } from './docs.ts';
 import { createClock } from './hlc.ts';
 import { createHttp, type HttpError } from './http.ts';
 import { type Docs, merge } from './merge.ts';
-import { drop, load, META, type Meta, put, stored } from './store.ts';
+import { drop, load, META, type Meta, put, type Stored, stored } from './store.ts';
 import { createStream } from './stream.ts';
 import type { Sync, SyncOptions, SyncRecord, SyncSource } from './types.ts';
 
@@ -66,35 +66,28 @@ export function createSync(o: SyncOptions): Sync {
   let next: Promise<void> | undefined;
   // Store writes run in order; those made before start() wait for the store.
   let writing: Promise<unknown> = ready;
-  const queue = (job: () => Promise<unknown>) => (writing = writing.then(job));
+  const queue = (job: () => unknown) => (writing = writing.then(job));
   /**
    * Local writes not in IndexedDB yet, kept in localStorage (synchronous), so that a navigation right
-   * after a change cannot lose it; folded into IndexedDB on the next start. `keep` filters it.
+   * after a change cannot lose it; folded into IndexedDB on the next start. `keep` filters it, `add` appends
+   * to it (every call writes it back).
    */
   const JOURNAL = `omnikit-journal:${writeKey}`;
-  const journal = (keep?: (r: SyncRecord) => boolean, add: SyncRecord[] = []): SyncRecord[] => {
+  const journal = (keep: (r: SyncRecord) => unknown = Boolean, add: SyncRecord[] = []): SyncRecord[] => {
     try {
       const records: SyncRecord[] = JSON.parse(localStorage.getItem(JOURNAL) ?? '[]');
-      const next = [...(keep ? records.filter(keep) : records), ...add];
-      if (keep || add.length) localStorage.setItem(JOURNAL, JSON.stringify(next));
+      localStorage.setItem(JOURNAL, JSON.stringify([...records.filter(keep), ...add]));
       return records;
     } catch {
       return [];
     }
   };
 
-  /** Merges into the live documents; `p` stores the winners too (1: written here, not pushed yet). */
-  const apply = (records: SyncRecord[], source: SyncSource, p?: 0 | 1) => {
+  /** Merges into the live documents; `save` stores the winners too (as they are: `p` marks local writes). */
+  const apply = (records: Stored[], source: SyncSource, save?: 1) => {
     for (const r of records) clock.receive(r.hlc);
     const [won, gone] = merge(docs, records);
-    if (p !== undefined)
-      queue(() =>
-        put(
-          kv,
-          won.map((r) => ({ ...r, p })),
-          gone,
-        ),
-      );
+    if (save) queue(() => put(kv, won, gone));
     notify(listeners, won, source);
     return won;
   };
@@ -140,8 +133,8 @@ export function createSync(o: SyncOptions): Sync {
     await save();
   };
 
-  /** Calls with the device token: registers first when there is none, and once more after a 401. */
-  const authed = async <T>(fn: (token: string) => Promise<T>): Promise<T> => {
+  /** Calls `path` with the device token: registers first when there is none, and once more after a 401. */
+  const authed = async <T>(path: string, body: unknown): Promise<T> => {
     for (let again = true; ; again = false) {
       if (!meta.t) {
         const a = await http<{ token: string; profileId: string }>('devices', {
@@ -153,7 +146,7 @@ export function createSync(o: SyncOptions): Sync {
         post({ c: false }); // the stream reconnects with the new token
       }
       try {
-        return await fn(meta.t!);
+        return await http<T>(path, body, meta.t);
       } catch (error) {
         if ((error as HttpError).status !== 401 || !again) throw error;
         meta.t = undefined;
@@ -166,36 +159,35 @@ export function createSync(o: SyncOptions): Sync {
     then?: (answer: T, adopt: (profileId: string) => Promise<void>) => Promise<unknown>,
   ) =>
     locked(async () => {
-      const answer = await authed((token) => http<T>(path, body, token));
+      const answer = await authed<T>(path, body);
       await then?.(answer, adopt);
       return answer;
     }).catch(fail);
   const fail = (error: Error) => void report('delivery_rejected', error.message, error);
-
-  /** Drops the records this device got from the server, keeping its writes not pushed yet. */
-  const forgetPulled = async () => {
-    const pulled = (await stored(kv)).filter((r) => !r.p);
-    for (const r of pulled) if (docs.get(r.doc)?.get(r.key)?.hlc === r.hlc) docs.get(r.doc)?.delete(r.key);
-    await kv.delMany(pulled.map((r) => r.hlc));
-    notify(listeners, pulled, 'remote');
-  };
 
   const cycle = () =>
     locked(async () => {
       if (rewind) meta.c = '';
       rewind = false;
       for (let more = true; more; ) {
-        const pending = (await stored(kv)).filter((r) => r.p && !(withForms && o.local?.(r.doc)));
+        const all = await stored(kv);
+        const pending = all.filter((r) => !(withForms && o.local?.(r.doc)) && r.p);
         const push = pending.slice(0, MAX_PUSH).map(({ p, ...r }) => r);
-        const a = await authed((token) => http<Answer>('sync', { push, cursor: meta.c ?? '' }, token));
+        const a = await authed<Answer>('sync', { push, cursor: meta.c ?? '' });
         if (a.profileId !== meta.i) {
           await adopt(a.profileId);
           continue;
         }
         for (const r of a.rejected ?? []) fail(new Error(`sync: ${r.code} ${r.message}`));
-        if (a.reset) await forgetPulled();
-        const won = apply(a.records, 'remote', 0);
-        if (won.length) post({ r: won });
+        if (a.reset) {
+          // Drops the records this device got from the server, keeping its writes not pushed yet.
+          const pulled = all.filter((r) => !r.p);
+          for (const r of pulled)
+            if (docs.get(r.doc)?.get(r.key)?.hlc === r.hlc) docs.get(r.doc)?.delete(r.key);
+          await kv.delMany(pulled.map((r) => r.hlc));
+          notify(listeners, pulled, 'remote');
+        }
+        post({ r: apply(a.records, 'remote', 1) });
         // Confirmed: stored again without `p` (one replaced meanwhile is dropped again on load).
         queue(() => put(kv, push));
         meta.c = a.cursor;
@@ -246,12 +238,13 @@ export function createSync(o: SyncOptions): Sync {
     if (!check.id(doc, 'doc') || !check.id(key, 'key')) return;
     const v = check.record({ v: value }, key).v ?? null;
     if (jsonBytes(v) > MAX_VALUE) return report('event_too_large', `${key}: value over 16 KB`);
-    const record: SyncRecord = { doc, key, value: v, hlc: clock.now(), ...(deleted && { deleted }) };
+    // `p`: not pushed yet (it travels so to other tabs and the journal too).
+    const record: Stored = { doc, key, value: v, hlc: clock.now(), p: 1, deleted };
     post({ r: apply([record], 'local', 1) });
     if (started) {
       // Journaled until the store has it (the store write queued by apply() comes first).
       journal(undefined, [record]);
-      queue(async () => journal((r) => r.hlc !== record.hlc));
+      queue(() => journal((r) => r.hlc !== record.hlc));
       if (!(withForms && o.local?.(doc))) kick(50);
     }
   };
@@ -262,6 +255,7 @@ export function createSync(o: SyncOptions): Sync {
         started = true;
         kv = o.openKv(`omnikit-docs-${writeKey}`);
         const early = journal();
+        // (`p` set again: a journal written by an earlier version has records without it.)
         void put(
           kv,
           early.map((r) => ({ ...r, p: 1 })),
@@ -272,7 +266,8 @@ export function createSync(o: SyncOptions): Sync {
             notify(listeners, records, 'remote');
             loaded();
           });
-        if (typeof BroadcastChannel === 'function') {
+        // (No BroadcastChannel before Safari 15.4: the constructor throws, and tabs go untold.)
+        try {
           channel = new BroadcastChannel(`omnikit-sync:${writeKey}`);
           channel.onmessage = ({ data: m }: MessageEvent<Message>) => {
             if ('r' in m) apply(m.r, 'remote');
@@ -282,7 +277,7 @@ export function createSync(o: SyncOptions): Sync {
               stream.restart();
             }
           };
-        }
+        } catch {}
       }
       // Local-only documents need the store and the tabs, not a device, a sync or a stream.
       if ((withForms && local) || online) return;
@@ -298,14 +293,25 @@ export function createSync(o: SyncOptions): Sync {
       for (const type of ['focus', 'visibilitychange'])
         addEventListener(type, () => document.visibilityState === 'visible' && kick());
     },
-    doc: (name) =>
-      view(name, docs, listeners, write, () => {
+    // The public face of document `name`: reads from memory, writes through write().
+    doc: (name) => ({
+      get(key) {
+        const r = docs.get(name)?.get(key);
+        return r?.deleted ? undefined : (r?.value as JsonValue);
+      },
+      entries: () =>
+        [...(docs.get(name) ?? [])].flatMap(([key, r]) => (r.deleted ? [] : [[key, r.value as JsonValue]])),
+      set: (key, value) => write(name, key, value),
+      remove: (key) => write(name, key, null, true),
+      forget() {
         clear(name);
         journal((r) => r.doc !== name);
         queue(() => drop(kv, name));
         post({ f: name });
         rewind = true;
-      }),
+      },
+      subscribe: (listener) => listeners.on(name, (change) => listener(...change)),
+    }),
     sync: () => (online ? sync() : Promise.resolve()),
     call,
     identify: (userId, userHash) =>

@@ -22,9 +22,9 @@ export interface Meta {
 /** The key of the meta entry; record keys are HLCs, which start with a digit. */
 export const META = 'm';
 
-/** Every stored record, oldest HLC first. */
+/** Every stored record, oldest HLC first (the meta entry has no HLC). */
 export const stored = (kv: Kv) =>
-  kv.entries<Stored>().then((entries) => entries.filter(([key]) => key !== META).map(([, r]) => r));
+  kv.entries<Stored>().then((entries) => entries.map(([, r]) => r).filter((r) => r.hlc));
 
 /** Stores records, then deletes the ones they replaced. */
 export const put = (kv: Kv, records: Stored[], gone: string[] = []) =>

@@ -33,11 +33,12 @@ export function createStream(
         });
         // A refused token: the sync re-registers, the next connection uses the new token.
         if (r.status === 401) onChange();
-        if (!r.ok || !r.body) continue;
+        if (!r.ok) continue;
+        // (A 2xx without a body, not the protocol's, throws here: a failure like any other.)
+        const reader = r.body!.getReader();
+        const decoder = new TextDecoder();
         failures = 0;
         onChange();
-        const reader = r.body.getReader();
-        const decoder = new TextDecoder();
         // Messages end with a blank line (pings are comments); the tail is an unfinished one.
         for (let tail = ''; ; ) {
           const { done, value } = await reader.read();
@@ -45,10 +46,14 @@ export function createStream(
           const messages = (tail + decoder.decode(value, { stream: true })).split('\n\n');
           tail = messages.pop()!.slice(-4096);
           for (const m of messages) {
+            // Only the widget's chat listens to other events (typing): without it, `changed` is all.
+            if (!withWidget) {
+              if (/^event: ?changed$/m.test(m)) onChange();
+              continue;
+            }
             const [, event, data] = /event: ?(.+)\n(?:data: ?(.*))?/.exec(m) ?? [];
             if (event === 'changed') onChange();
-            // Only the widget's chat listens to other events (typing).
-            else if (withWidget && event) onEvent(event, data);
+            else if (event) onEvent(event, data);
           }
         }
       } catch {
