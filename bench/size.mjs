@@ -29,7 +29,7 @@ const ARTIFACTS = [
  * Budgets of earlier issues, for exactly their features: later issues' glue (the form pick-up, the
  * widget's launcher, the attribution and tracking-plan glue) turned off. Built here in memory, from
  * the same config. Issue 2: the tracker, 6 KB. Issue 3: the core alone (tracker, sync and cart); its
- * target is 9 KB (9,216 B), and until it is met CI guards against growth at the size reached.
+ * budget is 9 KB (9,216 B).
  */
 const SCOPED = [
   {
@@ -41,8 +41,8 @@ const SCOPED = [
   },
   {
     file: 'core only',
-    label: 'tracker + sync + cart (target 9 KB)',
-    budget: 9216 + 240,
+    label: 'tracker + sync + cart (issue 3: 9 KB)',
+    budget: 9 * 1024,
     build: () => buildCode({ forms: false, widget: false, attribution: false, plan: false }),
   },
 ];
