@@ -1,4 +1,4 @@
-import type { StoredEvent } from './types.ts';
+import { DEFAULT_LIST_LIMIT, type EventFilter, type StoredEvent } from './types.ts';
 
 /** An event as both stores keep it: the columns we query on, plus the client's JSON as text. */
 export interface EventRow {
@@ -57,4 +57,30 @@ export function normalizeTimestamp(value: unknown): string | null {
   if (typeof value !== 'string' || value === '') return null;
   const ms = Date.parse(value);
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}
+
+/**
+ * listEvents' filter as SQL: the WHERE clause, the LIMIT's placeholder and the parameters of both;
+ * `mark(n)` is the database's n-th placeholder (`?` in SQLite, `$n` in PostgreSQL).
+ */
+export function eventFilter(
+  siteId: string,
+  filter: EventFilter,
+  mark: (n: number) => string,
+): { where: string; limit: string; params: unknown[] } {
+  const params: unknown[] = [siteId];
+  const where = [`site_id = ${mark(1)}`];
+  const columns = [
+    ['anonymous_id', filter.anonymousId],
+    ['user_id', filter.userId],
+    ['type', filter.type],
+    ['message_id', filter.messageId],
+  ] as const;
+  for (const [column, value] of columns) {
+    if (value === undefined) continue;
+    params.push(value);
+    where.push(`${column} = ${mark(params.length)}`);
+  }
+  params.push(Number.isFinite(filter.limit) ? Math.max(0, Math.floor(filter.limit!)) : DEFAULT_LIST_LIMIT);
+  return { where: where.join(' AND '), limit: mark(params.length), params };
 }

@@ -1,18 +1,12 @@
-import type { AgentStore, ConversationRow, DeviceSummary } from './agent-types.ts';
+import type { AgentStore, ConversationRow } from './agent-types.ts';
 import { type EventRow, fromEventRow } from './event-row.ts';
 import type { Db } from './postgres-db.ts';
+import { type DeviceSummaryRow, toDeviceSummary } from './rows.ts';
 
 /** Reads the agent API needs; one index so the list does not scan every record of the site. */
 export const AGENT_SCHEMA = `
   CREATE INDEX IF NOT EXISTS records_by_doc ON records (site_id, doc, profile_id);
 `;
-
-interface DeviceRow {
-  id: string;
-  anonymous_id: string;
-  created_at: string;
-  revoked_at: string | null;
-}
 
 /** The agent reads on a PostgreSQL pool (the queries of sqlite-agent.ts). */
 export function postgresAgentStore(db: Db): AgentStore {
@@ -58,18 +52,11 @@ export function postgresAgentStore(db: Db): AgentStore {
         )
       ).rows[0];
       if (!profile) return null;
-      const { rows } = await db.query<DeviceRow>(
+      const { rows } = await db.query<DeviceSummaryRow>(
         'SELECT id, anonymous_id, created_at, revoked_at FROM devices WHERE profile_id = $1 ORDER BY created_at, id',
         [profileId],
       );
-      const devices = rows.map(
-        (d): DeviceSummary => ({
-          deviceId: d.id,
-          anonymousId: d.anonymous_id,
-          createdAt: d.created_at,
-          revoked: d.revoked_at !== null,
-        }),
-      );
+      const devices = rows.map(toDeviceSummary);
       return { profileId, userId: profile.user_id, createdAt: profile.created_at, devices };
     },
 

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { type Db, transaction } from './postgres-db.ts';
-import type { Device, DeviceStore, LinkResult } from './sync-types.ts';
+import { type DeviceRow, toDevice } from './rows.ts';
+import type { DeviceStore, LinkResult } from './sync-types.ts';
 
 /**
  * Tables of profiles and devices, as in SQLite (see sqlite-devices.ts). PostgreSQL's UNIQUE also lets
@@ -26,14 +27,6 @@ export const DEVICES_SCHEMA = `
   );
   CREATE INDEX IF NOT EXISTS devices_by_profile ON devices (profile_id);
 `;
-
-interface DeviceRow {
-  id: string;
-  site_id: string;
-  profile_id: string;
-  anonymous_id: string;
-  user_id: string | null;
-}
 
 const SELECT_DEVICE = `
   SELECT d.id, d.site_id, d.profile_id, d.anonymous_id, p.user_id
@@ -110,14 +103,4 @@ async function userProfile(tx: Db, siteId: string, userId: string): Promise<stri
   const id = created.rows[0]?.id ?? (await select()).rows[0]?.id;
   if (!id) throw new Error(`linkDeviceToUser: no profile for user ${userId}`);
   return id;
-}
-
-function toDevice(row: DeviceRow): Device {
-  return {
-    id: row.id,
-    siteId: row.site_id,
-    profileId: row.profile_id,
-    anonymousId: row.anonymous_id,
-    userId: row.user_id,
-  };
 }

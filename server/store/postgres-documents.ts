@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { type Db, int, transaction } from './postgres-db.ts';
+import { type RecordRow, storedValue, toRecord } from './rows.ts';
 import type { Correction, DocumentStore, MergeResult, SyncRecord } from './sync-types.ts';
 
 /**
@@ -28,14 +29,8 @@ export const DOCUMENTS_SCHEMA = `
   INSERT INTO counters (name, value) VALUES ('record_seq', 0) ON CONFLICT DO NOTHING;
 `;
 
-interface RecordRow {
-  doc: string;
-  key: string;
-  value: string;
-  hlc: string;
-  deleted: boolean;
-  seq: string;
-}
+/** A record row with its sequence number (BIGINT: a string from pg). */
+type SeqRow = RecordRow & { seq: string };
 
 /**
  * Why a row lock and not a SEQUENCE: a puller must never see seq N+1 committed while N is still to
@@ -72,7 +67,7 @@ export function postgresDocumentStore(
 
     async recordsSince(siteId, profileId, after, limit) {
       // One extra row tells whether another page follows.
-      const { rows } = await read.query<RecordRow>(
+      const { rows } = await read.query<SeqRow>(
         `SELECT doc, key, value, hlc, deleted, seq FROM records
           WHERE site_id = $1 AND profile_id = $2 AND seq > $3 ORDER BY seq LIMIT $4`,
         [siteId, profileId, after, limit + 1],
@@ -87,7 +82,7 @@ export function postgresDocumentStore(
     },
 
     async liveRecords(siteId, profileId, doc) {
-      const { rows } = await read.query<RecordRow>(
+      const { rows } = await read.query<SeqRow>(
         `SELECT doc, key, value, hlc, deleted, seq FROM records
           WHERE site_id = $1 AND profile_id = $2 AND doc = $3 AND NOT deleted ORDER BY key`,
         [siteId, profileId, doc],
@@ -192,19 +187,4 @@ async function storedHlcs(
 
 function idOf(record: { doc: string; key: string }): string {
   return JSON.stringify([record.doc, record.key]);
-}
-
-// A tombstone keeps no value, whatever the client sent along.
-function storedValue(record: SyncRecord): string {
-  return record.deleted ? 'null' : JSON.stringify(record.value ?? null);
-}
-
-function toRecord(row: RecordRow): SyncRecord {
-  return {
-    doc: row.doc,
-    key: row.key,
-    value: JSON.parse(row.value) as unknown,
-    hlc: row.hlc,
-    deleted: row.deleted,
-  };
 }

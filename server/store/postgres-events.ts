@@ -1,6 +1,6 @@
-import { type EventRow, fromEventRow, toEventRow } from './event-row.ts';
+import { type EventRow, eventFilter, fromEventRow, toEventRow } from './event-row.ts';
 import type { Db } from './postgres-db.ts';
-import { DEFAULT_LIST_LIMIT, type EventFilter, type EventLog } from './types.ts';
+import type { EventLog } from './types.ts';
 
 /**
  * Tables of the event log, as in SQLite. `id` gives the insertion order SQLite's rowid gives. Text
@@ -68,31 +68,12 @@ export function postgresEventLog(db: Db): EventLog {
     },
 
     async listEvents(siteId, filter = {}) {
-      const { sql, params } = buildQuery(siteId, filter);
-      const { rows } = await db.query<EventRow>(sql, params);
+      const { where, limit, params } = eventFilter(siteId, filter, (n) => `$${n}`);
+      const { rows } = await db.query<EventRow>(
+        `SELECT ${COLUMNS.join(', ')} FROM events WHERE ${where} ORDER BY id LIMIT ${limit}`,
+        params,
+      );
       return rows.map(fromEventRow);
     },
-  };
-}
-
-function buildQuery(siteId: string, filter: EventFilter): { sql: string; params: unknown[] } {
-  const params: unknown[] = [siteId];
-  const where = ['site_id = $1'];
-  const columns = [
-    ['anonymous_id', filter.anonymousId],
-    ['user_id', filter.userId],
-    ['type', filter.type],
-    ['message_id', filter.messageId],
-  ] as const;
-  for (const [column, value] of columns) {
-    if (value === undefined) continue;
-    params.push(value);
-    where.push(`${column} = $${params.length}`);
-  }
-  const limit = Number.isFinite(filter.limit) ? Math.max(0, Math.floor(filter.limit!)) : DEFAULT_LIST_LIMIT;
-  params.push(limit);
-  return {
-    sql: `SELECT ${COLUMNS.join(', ')} FROM events WHERE ${where.join(' AND ')} ORDER BY id LIMIT $${params.length}`,
-    params,
   };
 }

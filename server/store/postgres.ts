@@ -7,18 +7,8 @@ import { DOCUMENTS_SCHEMA, postgresDocumentStore } from './postgres-documents.ts
 import { EVENTS_SCHEMA, postgresEventLog } from './postgres-events.ts';
 import { HANDOFFS_SCHEMA, postgresHandoffStore } from './postgres-handoffs.ts';
 import { postgresViolationStore, VIOLATIONS_SCHEMA } from './postgres-violations.ts';
+import { DATA_TABLES } from './rows.ts';
 import type { Store } from './types.ts';
-
-// Every table but `counters`: sequence numbers must keep growing across a reset (see Store.reset).
-const DATA_TABLES = [
-  'events',
-  'devices',
-  'profiles',
-  'records',
-  'handoffs',
-  'compactions',
-  'plan_violations',
-];
 
 // Any fixed number: the advisory lock that makes schema creation one process at a time.
 const SCHEMA_LOCK = 0x6f6d6e69; // "omni"

@@ -1,18 +1,12 @@
 import type Database from 'better-sqlite3';
-import type { AgentStore, ConversationRow, DeviceSummary } from './agent-types.ts';
+import type { AgentStore, ConversationRow } from './agent-types.ts';
 import { type EventRow, fromEventRow } from './event-row.ts';
+import { type DeviceSummaryRow, toDeviceSummary } from './rows.ts';
 
 /** Reads the agent API needs; one index so the list does not scan every record of the site. */
 export const AGENT_SCHEMA = `
   CREATE INDEX IF NOT EXISTS records_by_doc ON records (site_id, doc, profile_id);
 `;
-
-interface DeviceRow {
-  id: string;
-  anonymous_id: string;
-  created_at: string;
-  revoked_at: string | null;
-}
 
 /** The agent reads on an open SQLite database. */
 export function sqliteAgentStore(db: Database.Database): AgentStore {
@@ -30,7 +24,7 @@ export function sqliteAgentStore(db: Database.Database): AgentStore {
     [string, string],
     { id: string; user_id: string | null; created_at: string }
   >('SELECT id, user_id, created_at FROM profiles WHERE site_id = ? AND id = ?');
-  const selectDevices = db.prepare<[string], DeviceRow>(
+  const selectDevices = db.prepare<[string], DeviceSummaryRow>(
     'SELECT id, anonymous_id, created_at, revoked_at FROM devices WHERE profile_id = ? ORDER BY created_at, id',
   );
 
@@ -60,14 +54,7 @@ export function sqliteAgentStore(db: Database.Database): AgentStore {
     async profileSummary(siteId, profileId) {
       const profile = selectProfile.get(siteId, profileId);
       if (!profile) return null;
-      const devices = selectDevices.all(profileId).map(
-        (d): DeviceSummary => ({
-          deviceId: d.id,
-          anonymousId: d.anonymous_id,
-          createdAt: d.created_at,
-          revoked: d.revoked_at !== null,
-        }),
-      );
+      const devices = selectDevices.all(profileId).map(toDeviceSummary);
       return { profileId, userId: profile.user_id, createdAt: profile.created_at, devices };
     },
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { Device, DeviceStore, LinkResult } from './sync-types.ts';
+import { type DeviceRow, toDevice } from './rows.ts';
+import type { DeviceStore, LinkResult } from './sync-types.ts';
 
 /**
  * Tables of profiles and devices. A profile's user_id is set at creation or never: an anonymous
@@ -26,14 +27,6 @@ export const DEVICES_SCHEMA = `
   );
   CREATE INDEX IF NOT EXISTS devices_by_profile ON devices (profile_id);
 `;
-
-interface DeviceRow {
-  id: string;
-  site_id: string;
-  profile_id: string;
-  anonymous_id: string;
-  user_id: string | null;
-}
 
 /** Devices and profiles on an open SQLite database. */
 export function sqliteDeviceStore(db: Database.Database): DeviceStore {
@@ -104,15 +97,5 @@ export function sqliteDeviceStore(db: Database.Database): DeviceStore {
       // user's profile in between (and SQLite honours busy_timeout instead of failing the upgrade).
       return link.immediate(deviceId, userId);
     },
-  };
-}
-
-function toDevice(row: DeviceRow): Device {
-  return {
-    id: row.id,
-    siteId: row.site_id,
-    profileId: row.profile_id,
-    anonymousId: row.anonymous_id,
-    userId: row.user_id,
   };
 }

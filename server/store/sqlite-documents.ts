@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { type RecordRow, storedValue, toRecord } from './rows.ts';
 import type { Correction, DocumentStore, MergeResult, SyncRecord } from './sync-types.ts';
 
 /**
@@ -27,14 +28,8 @@ export const DOCUMENTS_SCHEMA = `
   INSERT OR IGNORE INTO counters (name, value) VALUES ('record_seq', 0);
 `;
 
-interface RecordRow {
-  doc: string;
-  key: string;
-  value: string;
-  hlc: string;
-  deleted: number;
-  seq: number;
-}
+/** A record row with its sequence number (INTEGER). */
+type SeqRow = RecordRow & { seq: number };
 
 /** The global change counter: read it, then write the last number used (inside a write transaction). */
 export function recordSeq(db: Database.Database) {
@@ -62,11 +57,11 @@ export function sqliteDocumentStore(
     `UPDATE records SET value = ?, hlc = ?, deleted = ?, seq = ?
       WHERE site_id = ? AND profile_id = ? AND doc = ? AND key = ? AND hlc = ?`,
   );
-  const selectSince = db.prepare<[string, string, number, number], RecordRow>(
+  const selectSince = db.prepare<[string, string, number, number], SeqRow>(
     `SELECT doc, key, value, hlc, deleted, seq FROM records
       WHERE site_id = ? AND profile_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
   );
-  const selectLive = db.prepare<[string, string, string], RecordRow>(
+  const selectLive = db.prepare<[string, string, string], SeqRow>(
     `SELECT doc, key, value, hlc, deleted, seq FROM records
       WHERE site_id = ? AND profile_id = ? AND doc = ? AND deleted = 0 ORDER BY key`,
   );
@@ -141,20 +136,5 @@ export function sqliteDocumentStore(
     async profileCursor(siteId, profileId) {
       return selectLast.get(siteId, profileId)?.seq ?? 0;
     },
-  };
-}
-
-// A tombstone keeps no value, whatever the client sent along.
-function storedValue(record: SyncRecord): string {
-  return record.deleted ? 'null' : JSON.stringify(record.value ?? null);
-}
-
-function toRecord(row: RecordRow): SyncRecord {
-  return {
-    doc: row.doc,
-    key: row.key,
-    value: JSON.parse(row.value) as unknown,
-    hlc: row.hlc,
-    deleted: row.deleted === 1,
   };
 }

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import { type EventRow, fromEventRow, toEventRow } from './event-row.ts';
-import { DEFAULT_LIST_LIMIT, type EventFilter, type EventLog } from './types.ts';
+import { type EventRow, eventFilter, fromEventRow, toEventRow } from './event-row.ts';
+import type { EventLog } from './types.ts';
 
 /** Tables of the event log. One row per (site, messageId): that key makes at-least-once delivery safe. */
 export const EVENTS_SCHEMA = `
@@ -44,29 +44,11 @@ export function sqliteEventLog(db: Database.Database): EventLog {
     },
 
     async listEvents(siteId, filter = {}) {
-      const { sql, params } = buildQuery(siteId, filter);
+      const { where, limit, params } = eventFilter(siteId, filter, () => '?');
+      // rowid follows insertion order, which is "oldest first" from the server's point of view.
+      const sql = `SELECT * FROM events WHERE ${where} ORDER BY rowid LIMIT ${limit}`;
       const rows = db.prepare<unknown[], EventRow>(sql).all(...params);
       return rows.map(fromEventRow);
     },
   };
-}
-
-function buildQuery(siteId: string, filter: EventFilter): { sql: string; params: unknown[] } {
-  const where = ['site_id = ?'];
-  const params: unknown[] = [siteId];
-  const columns = [
-    ['anonymous_id', filter.anonymousId],
-    ['user_id', filter.userId],
-    ['type', filter.type],
-    ['message_id', filter.messageId],
-  ] as const;
-  for (const [column, value] of columns) {
-    if (value === undefined) continue;
-    where.push(`${column} = ?`);
-    params.push(value);
-  }
-  const limit = Number.isFinite(filter.limit) ? Math.max(0, Math.floor(filter.limit!)) : DEFAULT_LIST_LIMIT;
-  params.push(limit);
-  // rowid follows insertion order, which is "oldest first" from the server's point of view.
-  return { sql: `SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY rowid LIMIT ?`, params };
 }

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { DATA_TABLES } from './rows.ts';
 import { AGENT_SCHEMA, sqliteAgentStore } from './sqlite-agent.ts';
 import { COMPACTION_SCHEMA, sqliteCompaction } from './sqlite-compaction.ts';
 import { DEVICES_SCHEMA, sqliteDeviceStore } from './sqlite-devices.ts';
@@ -11,17 +12,6 @@ import { sqliteViolationStore, VIOLATIONS_SCHEMA } from './sqlite-violations.ts'
 import type { Store } from './types.ts';
 
 export { normalizeTimestamp } from './event-row.ts';
-
-// Every table but `counters`: sequence numbers must keep growing across a reset (see Store.reset).
-const DATA_TABLES = [
-  'events',
-  'devices',
-  'profiles',
-  'records',
-  'handoffs',
-  'compactions',
-  'plan_violations',
-];
 
 /** Opens (creating if needed) an SQLite store; `':memory:'` gives a throwaway one. */
 export function openSqliteStore(file: string): Store {
