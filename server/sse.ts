@@ -13,6 +13,16 @@ export interface OpenStream {
 }
 
 /**
+ * Ends (`end`) or cuts (`cut`) every one of `connections` (a hub's, at shutdown or in a fault
+ * test); returns how many there were. A copy is walked: each one leaves the hub as it closes.
+ */
+export function closeAll(connections: Iterable<Pick<OpenStream, 'end' | 'cut'>>, how: 'end' | 'cut'): number {
+  const open = [...connections];
+  for (const connection of open) connection[how]();
+  return open.length;
+}
+
+/**
  * Answers with a stream that stays open until the client leaves or `end()`/`cut()` is called, with a
  * `: ping` comment every `pingMs`. `register` hands the stream to its hub and returns its removal;
  * it runs before the response head leaves, so an event right after the client sees the stream open

@@ -1,3 +1,5 @@
+import { closeAll } from './sse.ts';
+
 /** One open `GET /v1/stream` connection, as the hub drives it. */
 export interface StreamConnection {
   readonly deviceId: string;
@@ -63,16 +65,12 @@ export class StreamHub {
 
   /** Ends every connection cleanly; returns how many there were. */
   endAll(): number {
-    const open = [...this.#all];
-    for (const connection of open) connection.end();
-    return open.length;
+    return closeAll(this.#all, 'end');
   }
 
   /** Cuts every connection abruptly; returns how many there were. */
   cutAll(): number {
-    const open = [...this.#all];
-    for (const connection of open) connection.cut();
-    return open.length;
+    return closeAll(this.#all, 'cut');
   }
 
   #index(connection: StreamConnection): void {

@@ -1,4 +1,4 @@
-import type { OpenStream } from '../sse.ts';
+import { closeAll, type OpenStream } from '../sse.ts';
 
 /** One open `GET /v1/agent/stream` connection: the agents of one site. */
 export interface AgentConnection extends OpenStream {
@@ -40,16 +40,14 @@ export class AgentHub {
     this.#send(siteId, 'typing', { profileId, typing } satisfies AgentTypingEvent);
   }
 
+  /** Ends every connection cleanly; returns how many there were. */
   endAll(): number {
-    const open = [...this.#all];
-    for (const connection of open) connection.end();
-    return open.length;
+    return closeAll(this.#all, 'end');
   }
 
+  /** Cuts every connection abruptly; returns how many there were. */
   cutAll(): number {
-    const open = [...this.#all];
-    for (const connection of open) connection.cut();
-    return open.length;
+    return closeAll(this.#all, 'cut');
   }
 
   #send(siteId: string, event: string, data: unknown): void {
