@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { Store, SyncRecord } from '../../server/index.ts';
+import { POSTGRES_MIGRATIONS } from '../../server/store/postgres-migrations.ts';
+import { SQLITE_MIGRATIONS } from '../../server/store/sqlite-migrations.ts';
 import { trackEvent } from './helpers.ts';
 import type { TestDatabaseFactory } from './test-database.ts';
 
@@ -100,6 +102,24 @@ export function storeCases(fresh: TestDatabaseFactory): void {
       assert.ok(after.cursor > cursor, 'no old cursor can skip a record written after the reset');
     } finally {
       await reopened.close();
+      await database.remove();
+    }
+  });
+
+  it('records its schema version, and opening it again migrates nothing twice', async () => {
+    const database = await fresh();
+    try {
+      await (await database.open()).close();
+      await (await database.open()).close();
+      const applied = (await database.rows('schema_migrations')).map((row) => Number(row.version));
+      const expected = (database.engine === 'postgres' ? POSTGRES_MIGRATIONS : SQLITE_MIGRATIONS).map(
+        (m) => m.version,
+      );
+      assert.deepEqual(
+        applied.sort((a, b) => a - b),
+        expected,
+      );
+    } finally {
       await database.remove();
     }
   });
