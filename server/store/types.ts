@@ -31,6 +31,20 @@ export interface EventFilter {
   limit?: number;
 }
 
+/**
+ * The credential an event came with: the site's public write key (any page, so what it says about a
+ * user is a claim) or its secret server key (the shop's own servers).
+ */
+export type EventCredential = 'public' | 'server';
+
+/** Options of `insertEvents`. */
+export interface InsertEventsOptions {
+  /** The credential the events came with (default `public`); deduplication is per credential. */
+  credential?: EventCredential;
+  /** Plan violations of these events, stored in the same transaction as the events. */
+  violations?: PlanViolation[];
+}
+
 /** Durable, deduplicating home of analytics events. */
 export interface EventLog {
   /**
@@ -40,6 +54,7 @@ export interface EventLog {
   insertEvents(
     siteId: string,
     events: Record<string, unknown>[],
+    options?: InsertEventsOptions,
   ): Promise<{ inserted: number; duplicates: number }>;
   /** Events of one site, oldest first. */
   listEvents(siteId: string, filter?: EventFilter): Promise<StoredEvent[]>;
