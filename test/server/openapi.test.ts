@@ -250,6 +250,11 @@ describe('docs/openapi.json', () => {
       body: { userId: 'hana', userHash: userHash('hana') },
     });
     await exchange('POST', '/v1/handoff', 403, { token: member.token });
+    const maker = await register('maker');
+    for (const path of ['/v1/handoff/peek', '/v1/handoff/claim']) {
+      const fresh = await exchange('POST', '/v1/handoff', 201, { token: maker.token });
+      await exchange('POST', path, 403, { token: member.token, body: { token: fresh.token } }); // signed in
+    }
     await exchange('POST', '/v1/handoff', 201, { token: phone.token });
     await exchange('POST', '/v1/handoff', 201, { token: phone.token });
     await exchange('POST', '/v1/handoff', 429, { token: phone.token });

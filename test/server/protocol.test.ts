@@ -10,3 +10,4 @@ import './protocol/reprice.ts';
 import './protocol/agent.ts';
 import './protocol/agent-profile.ts';
 import './protocol/provenance.ts';
+import './protocol/handoff-trust.ts';

@@ -298,6 +298,75 @@ export function storeCases(fresh: TestDatabaseFactory): void {
       assert.ok((await store.findHandoff('shop', 'handoff-1'))?.claimedAt);
     }));
 
+  it('refuses a handoff claim from a device of an identified profile, and leaves the handoff claimable', () =>
+    withStore(async (store) => {
+      const owner = await store.createDevice('shop', 'anon-owner', 'hash-owner');
+      const signedIn = await store.createDevice('shop', 'anon-signed-in', 'hash-signed-in');
+      const account = await store.linkDeviceToUser(signedIn.deviceId, 'user-1');
+      const guest = await store.createDevice('shop', 'anon-guest', 'hash-guest');
+      const now = new Date();
+      await store.createHandoff({
+        tokenHash: 'handoff-1',
+        siteId: 'shop',
+        profileId: owner.profileId,
+        createdBy: owner.deviceId,
+        expiresAt: new Date(now.getTime() + 60_000),
+      });
+      assert.deepEqual(await store.claimHandoff('shop', 'handoff-1', signedIn.deviceId, now), {
+        ok: false,
+        reason: 'identified_device',
+      });
+      assert.equal((await store.deviceByTokenHash('hash-signed-in'))?.profileId, account.profileId);
+      assert.equal((await store.findHandoff('shop', 'handoff-1'))?.claimedAt, null);
+      assert.deepEqual(await store.claimHandoff('shop', 'handoff-1', guest.deviceId, now), {
+        ok: true,
+        profileId: owner.profileId,
+        previousProfileId: guest.profileId,
+      });
+    }));
+
+  it('ends the outstanding handoffs of a profile, and only those', () =>
+    withStore(async (store) => {
+      const phone = await store.createDevice('shop', 'anon-phone', 'hash-phone');
+      const other = await store.createDevice('shop', 'anon-other', 'hash-other');
+      const laptop = await store.createDevice('shop', 'anon-laptop', 'hash-laptop');
+      const now = new Date();
+      const later = new Date(now.getTime() + 60_000);
+      const handoff = (tokenHash: string, device: { deviceId: string; profileId: string }) =>
+        store.createHandoff({
+          tokenHash,
+          siteId: 'shop',
+          profileId: device.profileId,
+          createdBy: device.deviceId,
+          expiresAt: later,
+        });
+      await handoff('claimed', phone);
+      await handoff('open-1', phone);
+      await handoff('open-2', phone);
+      await handoff('someone-else', other);
+      assert.equal((await store.claimHandoff('shop', 'claimed', laptop.deviceId, now)).ok, true);
+
+      assert.equal(await store.endHandoffs('shop', phone.profileId, now), 2);
+      for (const tokenHash of ['open-1', 'open-2']) {
+        assert.deepEqual(await store.claimHandoff('shop', tokenHash, laptop.deviceId, now), {
+          ok: false,
+          reason: 'expired',
+        });
+        assert.ok((await store.findHandoff('shop', tokenHash))!.expiresAt <= now);
+      }
+      assert.deepEqual(await store.claimHandoff('shop', 'claimed', other.deviceId, now), {
+        ok: false,
+        reason: 'used',
+      });
+      assert.equal((await store.findHandoff('shop', 'someone-else'))?.expiresAt.getTime(), later.getTime());
+      assert.equal(await store.endHandoffs('shop', phone.profileId, now), 0, 'nothing left to end');
+      assert.equal(
+        await store.endHandoffs('blog', other.profileId, now),
+        0,
+        'another site’s call ends nothing',
+      );
+    }));
+
   it('gives two devices of a new user linking at once the same profile', () =>
     withStore(async (store) => {
       const devices = await Promise.all(
