@@ -31,6 +31,22 @@ const time = (ms) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minu
 const guest = (profileId) => `Guest ${profileId.slice(0, 6)}`;
 const show = (value) => (typeof value === 'string' ? value : JSON.stringify(value));
 
+/**
+ * Says where a fact comes from: `verified` when the shop's own servers sent it (server key), else
+ * `unverified`: any page can send it with the public write key, so it is the customer's (or anyone's) claim.
+ */
+const mark = (verified) =>
+  el(
+    'span',
+    {
+      class: `mark ${verified ? 'verified' : 'unverified'}`,
+      title: verified ? 'Sent by the shop’s servers' : 'Claimed from a browser: not verified',
+    },
+    verified ? 'verified' : 'unverified',
+  );
+/** The customer's display name with its mark, or a fallback without one. */
+const nameOf = (p) => (p.name ? [p.name, ' ', mark(p.nameVerified)] : [p.userId ?? guest(p.profileId)]);
+
 async function loadList() {
   const { conversations } = await api('/conversations?limit=50');
   $('list-empty').hidden = conversations.length > 0;
@@ -39,7 +55,7 @@ async function loadList() {
       const button = el(
         'button',
         { type: 'button', 'aria-current': String(c.profileId === selected) },
-        el('span', { class: 'who' }, c.name ?? c.userId ?? guest(c.profileId)),
+        el('span', { class: 'who' }, ...nameOf(c)),
         c.unread > 0
           ? el('span', { class: 'badge', 'aria-label': `${c.unread} unread` }, c.unread)
           : el('span'),
@@ -68,7 +84,7 @@ async function loadProfile() {
   if (!selected) return;
   const p = await api(`/profiles/${encodeURIComponent(selected)}`);
   if (p.profileId !== selected) return; // another conversation was picked meanwhile
-  $('chat-title').textContent = p.name ?? p.userId ?? guest(p.profileId);
+  $('chat-title').replaceChildren(...nameOf(p));
   $('messages').replaceChildren(
     ...p.messages.map((m) =>
       el(
@@ -90,7 +106,10 @@ async function loadProfile() {
 function profileView(p) {
   const list = (items, empty) =>
     items.length ? el('ul', {}, ...items.map((i) => el('li', {}, i))) : el('p', { class: 'muted' }, empty);
-  const traits = Object.entries(p.traits);
+  const traits = [
+    ...Object.entries(p.traits).map(([k, v]) => [k, v, true]),
+    ...Object.entries(p.unverifiedTraits ?? {}).map(([k, v]) => [k, v, false]),
+  ];
   const forms = Object.entries(p.forms);
   return [
     el(
@@ -98,7 +117,7 @@ function profileView(p) {
       {},
       el('dt', {}, 'User'),
       el('dd', {}, p.userId ?? 'anonymous'),
-      ...traits.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, show(v))]),
+      ...traits.flatMap(([k, v, verified]) => [el('dt', {}, k), el('dd', {}, show(v), ' ', mark(verified))]),
     ),
     el('h3', {}, 'Cart'),
     list(
@@ -120,9 +139,13 @@ function profileView(p) {
     ),
     el('h3', {}, 'Recent activity'),
     list(
-      p.events.map(
-        (e) =>
-          `${new Date(e.timestamp).toLocaleString()} · ${e.event ?? e.name ?? e.type}${e.page?.path ? ` (${e.page.path})` : ''}`,
+      p.events.map((e) =>
+        el(
+          'span',
+          {},
+          `${new Date(e.timestamp).toLocaleString()} · ${e.event ?? e.name ?? e.type}${e.page?.path ? ` (${e.page.path})` : ''} `,
+          mark(e.verified),
+        ),
       ),
       'No events.',
     ),

@@ -49,10 +49,17 @@ export function registerHandler(deps: ProtocolDeps): Handler {
   };
 }
 
-/** `DELETE /v1/devices/current`: revokes the caller's token (log out, reset()). */
+/**
+ * `DELETE /v1/devices/current`: revokes the caller's token (log out, reset()), and ends the unclaimed
+ * handoff links of its profile: one made before a sign-out must not pull the next person at that
+ * screen into the profile.
+ */
 export function revokeHandler(deps: ProtocolDeps): Handler {
   return async (c) => {
     const { device } = await authenticate(c, deps);
+    // Links first: a failure here leaves the token working for another try, never a revoked device
+    // whose links still open its profile.
+    await deps.store.endHandoffs(device.siteId, device.profileId, new Date());
     await deps.store.revokeDevice(device.id);
     // A revoked token must not keep hearing about the profile.
     deps.hub.endDevice(device.id);

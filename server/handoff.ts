@@ -97,6 +97,9 @@ export function cartSummary(records: SyncRecord[]): { lines: number; quantity: n
 
 async function handoffRequest(c: Context, deps: ProtocolDeps) {
   const { device } = await authenticate(c, deps);
+  // A signed-in device is never moved out of its account by someone's link (its next writes would go
+  // to the link's maker); the claim checks again in its transaction. Peeks answer the same, first.
+  if (device.userId !== null) throw handoffError('identified_device');
   // Peeks and claims share one budget: both answer "does this token exist?".
   rateLimit(deps.limiters.handoffClaims.take(device.id), 'handoff attempts from this device');
   const { token } = await readJsonObject(c.req.raw);
@@ -119,8 +122,14 @@ async function usableHandoff(c: Context, deps: ProtocolDeps) {
   return { device, handoff };
 }
 
-function handoffError(reason: 'not_found' | 'used' | 'expired'): ApiError {
+function handoffError(reason: 'not_found' | 'used' | 'expired' | 'identified_device'): ApiError {
   switch (reason) {
+    case 'identified_device':
+      return new ApiError(
+        403,
+        'identified_device',
+        'This device is signed in: a handoff link cannot move it out of its account; sign out first',
+      );
     case 'not_found':
       return new ApiError(404, 'handoff_not_found', 'No such handoff: check the link');
     case 'used':

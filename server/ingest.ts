@@ -6,7 +6,7 @@ import { planViolations } from './plan/violations.ts';
 import { type SiteDirectory, siteAllowsOrigin } from './sites.ts';
 import type { StatsRecorder } from './stats.ts';
 import type { EventStore } from './store/types.ts';
-import { resolveSite } from './write-key.ts';
+import { resolveSender } from './write-key.ts';
 
 /** Pulls the list of raw events out of a parsed request body; throws ApiError when the shape is wrong. */
 export type EventExtractor = (body: Record<string, unknown>) => unknown[];
@@ -47,7 +47,7 @@ export function singleEventOf(type: string): EventExtractor {
 export function ingestHandler(deps: IngestDeps, extract: EventExtractor): Handler {
   return async (c) => {
     const body = await readJsonBody(c.req.raw);
-    const site = resolveSite(c.req.raw, body, deps.sites);
+    const { site, credential } = resolveSender(c.req.raw, body, deps.sites);
     const origin = c.req.header('origin');
     if (origin !== undefined && !siteAllowsOrigin(site, origin)) {
       // Still answered with Access-Control-Allow-Origin (by the CORS middleware) when another site
@@ -67,7 +67,9 @@ export function ingestHandler(deps: IngestDeps, extract: EventExtractor): Handle
       else rejected.push({ index, messageId: messageIdOf(raw), code: check.code, message: check.message });
     });
     const { inserted, duplicates } =
-      valid.length > 0 ? await deps.store.insertEvents(site.id, valid) : { inserted: 0, duplicates: 0 };
+      valid.length > 0
+        ? await deps.store.insertEvents(site.id, valid, { credential })
+        : { inserted: 0, duplicates: 0 };
     deps.stats.recordBatch(raws.length, inserted, duplicates);
     // Recorded, never refused: a re-sent event's violations are counted once (see ViolationStore).
     if (site.plan && valid.length)

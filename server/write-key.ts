@@ -1,17 +1,32 @@
 import { ApiError } from './errors.ts';
 import { siteOfServerKey } from './server-key.ts';
 import type { Site, SiteDirectory } from './sites.ts';
+import type { EventCredential } from './store/types.ts';
 
 /**
- * Finds the site a request is for. The write key is public (it ships in page source) and arrives
- * the way each client sends it: `Authorization: Basic base64(writeKey:)` (Segment, RudderStack),
- * `writeKey` in the JSON body (Segment), or `?writeKey=` (RudderStack's sendBeacon, which cannot set
- * headers). The first one present wins.
+ * Finds the site a request is for, and the credential that named it. A site's own servers
+ * (server-side channels, src/server-events.ts) send its secret server key: `server`. Anyone else
+ * sends the public write key, which ships in page source, so what it says is a claim: `public`. The
+ * write key arrives the way each client sends it: `Authorization: Basic base64(writeKey:)` (Segment,
+ * RudderStack), `writeKey` in the JSON body (Segment), or `?writeKey=` (RudderStack's sendBeacon,
+ * which cannot set headers). The first one present wins.
  */
-export function resolveSite(request: Request, body: unknown, sites: SiteDirectory): Site {
-  // A site's own servers (server-side channels, src/server-events.ts) send its secret server key.
+export function resolveSender(
+  request: Request,
+  body: unknown,
+  sites: SiteDirectory,
+): { site: Site; credential: EventCredential } {
   const server = siteOfServerKey(request, sites);
-  if (server) return server;
+  if (server) return { site: server, credential: 'server' };
+  return { site: siteOfWriteKey(request, body, sites), credential: 'public' };
+}
+
+/** The site a request is for, by its server key or write key (see resolveSender). */
+export function resolveSite(request: Request, body: unknown, sites: SiteDirectory): Site {
+  return resolveSender(request, body, sites).site;
+}
+
+function siteOfWriteKey(request: Request, body: unknown, sites: SiteDirectory): Site {
   const writeKey = writeKeyFromHeader(request) ?? writeKeyFromBody(body) ?? writeKeyFromQuery(request);
   if (writeKey === undefined) {
     throw new ApiError(

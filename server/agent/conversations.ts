@@ -27,6 +27,8 @@ export interface ConversationSummary {
   profileId: string;
   userId: string | null;
   name?: string;
+  /** Whether `name` comes from a verified trait (server key); present with `name`. */
+  nameVerified?: boolean;
   lastMessage: Pick<ChatEntry, 'id' | 'text' | 'from' | 'at'>;
   /** Customer messages after `agentRead`. */
   unread: number;
@@ -63,7 +65,10 @@ export function listConversationsHandler(deps: ProtocolDeps): Handler {
         updatedAt: last.at,
       };
       const name = displayName(chat.messages, await profileTraits(deps, site.id, row.profileId));
-      if (name !== undefined) summary.name = name;
+      if (name !== undefined) {
+        summary.name = name.name;
+        summary.nameVerified = name.verified;
+      }
       conversations.push(summary);
     }
     return c.json({ conversations });

@@ -30,6 +30,8 @@ export interface ProfileEvent {
   timestamp: string;
   properties?: unknown;
   page?: unknown;
+  /** Sent with the site's server key (the shop's own servers); false: with the public write key, a claim. */
+  verified: boolean;
 }
 
 /** Body of GET /v1/agent/profiles/{profileId}. */
@@ -37,7 +39,12 @@ export interface Profile360 {
   profileId: string;
   userId: string | null;
   name?: string;
+  /** Whether `name` comes from a verified trait; present with `name`. */
+  nameVerified?: boolean;
+  /** Verified traits only: from identify events sent with the server key. */
   traits: Record<string, unknown>;
+  /** What identify events sent with the write key claim, for traits with no verified value. */
+  unverifiedTraits: Record<string, unknown>;
   devices: DeviceSummary[];
   cart: Record<string, unknown>[];
   forms: Record<string, Record<string, unknown>>;
@@ -69,7 +76,8 @@ export function profileHandler(deps: ProtocolDeps): Handler {
     const view: Profile360 = {
       profileId,
       userId: profile.userId,
-      traits,
+      traits: traits.verified,
+      unverifiedTraits: traits.unverified,
       devices: profile.devices,
       cart: cartRecords.map((r) => ({ ...(isObject(r.value) ? r.value : { value: r.value }), key: r.key })),
       forms: formsOf(formRecords),
@@ -78,7 +86,10 @@ export function profileHandler(deps: ProtocolDeps): Handler {
       unread: chat.unread,
     };
     const name = displayName(chat.messages, traits);
-    if (name !== undefined) view.name = name;
+    if (name !== undefined) {
+      view.name = name.name;
+      view.nameVerified = name.verified;
+    }
     return c.json(view);
   };
 }
@@ -107,6 +118,7 @@ function summarize(event: StoredEvent): ProfileEvent {
     type: event.type,
     event: event.event,
     timestamp: event.timestamp,
+    verified: event.credential === 'server',
   };
   if (typeof body.name === 'string') summary.name = body.name;
   if (body.properties !== undefined) summary.properties = body.properties;

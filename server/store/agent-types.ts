@@ -1,6 +1,6 @@
 /** Storage port of the agent API: what support agents read across a site's profiles. */
 import type { SyncRecord } from './sync-types.ts';
-import type { StoredEvent } from './types.ts';
+import type { EventCredential, StoredEvent } from './types.ts';
 
 /** A profile with a conversation, as the agent list starts from it. */
 export interface ConversationRow {
@@ -47,10 +47,13 @@ export interface AgentStore {
   profileSummary(siteId: string, profileId: string): Promise<ProfileSummary | null>;
   /** Live records of the profile's documents whose name starts with `prefix` (e.g. `form:`). */
   liveRecordsOfDocs(siteId: string, profileId: string, prefix: string): Promise<SyncRecord[]>;
-  /** Events of these owners, newest first (client timestamp, then arrival), optionally of one type. */
+  /**
+   * Events of these owners, newest first (client timestamp, then arrival), optionally of one type
+   * and one credential.
+   */
   eventsOf(
     siteId: string,
     owners: EventOwners,
-    options: { type?: string; limit: number },
+    options: { type?: string; credential?: EventCredential; limit: number },
   ): Promise<StoredEvent[]>;
 }

@@ -1,4 +1,4 @@
-import { DEFAULT_LIST_LIMIT, type EventFilter, type StoredEvent } from './types.ts';
+import { DEFAULT_LIST_LIMIT, type EventCredential, type EventFilter, type StoredEvent } from './types.ts';
 
 /** An event as both stores keep it: the columns we query on, plus the client's JSON as text. */
 export interface EventRow {
@@ -11,10 +11,16 @@ export interface EventRow {
   timestamp: string;
   received_at: string;
   body: string;
+  credential: EventCredential;
 }
 
-/** The row of one already-validated event. */
-export function toEventRow(siteId: string, body: Record<string, unknown>, receivedAt: string): EventRow {
+/** The row of one already-validated event, sent with `credential`. */
+export function toEventRow(
+  siteId: string,
+  body: Record<string, unknown>,
+  receivedAt: string,
+  credential: EventCredential = 'public',
+): EventRow {
   const messageId = body.messageId;
   const type = body.type;
   // The server validates before storing; this guards the store against a caller that did not.
@@ -31,6 +37,7 @@ export function toEventRow(siteId: string, body: Record<string, unknown>, receiv
     timestamp: normalizeTimestamp(body.timestamp) ?? normalizeTimestamp(body.originalTimestamp) ?? receivedAt,
     received_at: receivedAt,
     body: JSON.stringify(body),
+    credential,
   };
 }
 
@@ -44,6 +51,7 @@ export function fromEventRow(row: EventRow): StoredEvent {
     event: row.event,
     timestamp: row.timestamp,
     receivedAt: row.received_at,
+    credential: row.credential,
     body: JSON.parse(row.body) as Record<string, unknown>,
   };
 }
@@ -75,6 +83,7 @@ export function eventFilter(
     ['user_id', filter.userId],
     ['type', filter.type],
     ['message_id', filter.messageId],
+    ['credential', filter.credential],
   ] as const;
   for (const [column, value] of columns) {
     if (value === undefined) continue;

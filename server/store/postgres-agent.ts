@@ -60,7 +60,7 @@ export function postgresAgentStore(db: Db): AgentStore {
       return { profileId, userId: profile.user_id, createdAt: profile.created_at, devices };
     },
 
-    async eventsOf(siteId, owners, { type, limit }) {
+    async eventsOf(siteId, owners, { type, credential, limit }) {
       const params: unknown[] = [siteId];
       const who: string[] = [];
       if (owners.anonymousIds.length > 0) {
@@ -76,6 +76,10 @@ export function postgresAgentStore(db: Db): AgentStore {
       if (type !== undefined) {
         params.push(type);
         sql += ` AND type = $${params.length}`;
+      }
+      if (credential !== undefined) {
+        params.push(credential);
+        sql += ` AND credential = $${params.length}`;
       }
       params.push(Math.max(0, Math.floor(limit)));
       sql += ` ORDER BY timestamp DESC, id DESC LIMIT $${params.length}`;

@@ -3,7 +3,8 @@ import type { Db } from './postgres-db.ts';
 import type { EventLog } from './types.ts';
 
 /**
- * Tables of the event log, as in SQLite. `id` gives the insertion order SQLite's rowid gives. Text
+ * Tables of the event log at version 1, as in SQLite (the key has been (site, messageId, credential)
+ * since version 2, postgres-migrations.ts). `id` gives the insertion order SQLite's rowid gives. Text
  * columns that are compared or sorted use the "C" collation, so they order byte by byte like SQLite
  * and JavaScript, whatever the database's locale. The body stays text: jsonb would reorder its keys.
  */
@@ -37,6 +38,7 @@ const COLUMNS = [
   'timestamp',
   'received_at',
   'body',
+  'credential',
 ] as const satisfies readonly (keyof EventRow)[];
 
 /**
@@ -50,14 +52,14 @@ const INSERT = `
     FROM unnest(${COLUMNS.map((_, i) => `$${i + 1}::text[]`).join(', ')}) WITH ORDINALITY
          AS batch (${COLUMNS.join(', ')}, ord)
    ORDER BY ord
-  ON CONFLICT (site_id, message_id) DO NOTHING`;
+  ON CONFLICT (site_id, message_id, credential) DO NOTHING`;
 
 /** The event log on a PostgreSQL pool. */
 export function postgresEventLog(db: Db): EventLog {
   return {
-    async insertEvents(siteId, events) {
+    async insertEvents(siteId, events, options = {}) {
       const receivedAt = new Date().toISOString();
-      const rows = events.map((body) => toEventRow(siteId, body, receivedAt));
+      const rows = events.map((body) => toEventRow(siteId, body, receivedAt, options.credential));
       if (rows.length === 0) return { inserted: 0, duplicates: 0 };
       const { rowCount } = await db.query(
         INSERT,

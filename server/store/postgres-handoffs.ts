@@ -53,6 +53,15 @@ export function postgresHandoffStore(pool: pg.Pool): HandoffStore {
     async claimHandoff(siteId, tokenHash, deviceId, now) {
       return transaction(pool, (tx) => claim(tx, siteId, tokenHash, deviceId, now.getTime()));
     },
+
+    async endHandoffs(siteId, profileId, now) {
+      const { rowCount } = await pool.query(
+        `UPDATE handoffs SET expires_at = $1
+          WHERE site_id = $2 AND profile_id = $3 AND claimed_at IS NULL AND expires_at > $1`,
+        [now.getTime(), siteId, profileId],
+      );
+      return rowCount ?? 0;
+    },
   };
 }
 
@@ -67,6 +76,20 @@ async function claim(
   if (!row) return { ok: false, reason: 'not_found' };
   if (row.claimed_at !== null) return { ok: false, reason: 'used' };
   if (int(row.expires_at) <= now) return { ok: false, reason: 'expired' };
+  // FOR UPDATE: a concurrent link of this device (sign-in) waits, so the profile we check and report
+  // is the one we move it from, and a device signed in before we read it is never moved. (Its
+  // profile is read apart: a locking join would drop the row whose profile_id a sign-in changed.)
+  const previous = (
+    await tx.query<{ profile_id: string }>('SELECT profile_id FROM devices WHERE id = $1 FOR UPDATE', [
+      deviceId,
+    ])
+  ).rows[0];
+  if (!previous) throw new Error(`claimHandoff: no device ${deviceId}`);
+  // A profile's user is set when it is created and never changes.
+  const profile = await tx.query<{ user_id: string | null }>('SELECT user_id FROM profiles WHERE id = $1', [
+    previous.profile_id,
+  ]);
+  if (profile.rows[0]?.user_id != null) return { ok: false, reason: 'identified_device' };
   // The `claimed_at IS NULL` guard makes the claim itself the lock: a second concurrent UPDATE waits
   // for the first to commit, re-checks the guard on the claimed row and matches nothing.
   const marked = await tx.query(
@@ -74,14 +97,6 @@ async function claim(
     [now, deviceId, tokenHash],
   );
   if (marked.rowCount === 0) return { ok: false, reason: 'used' };
-  // FOR UPDATE: a concurrent link of this device waits, so the previous profile we report is the one
-  // we move it from.
-  const previous = (
-    await tx.query<{ profile_id: string }>('SELECT profile_id FROM devices WHERE id = $1 FOR UPDATE', [
-      deviceId,
-    ])
-  ).rows[0];
-  if (!previous) throw new Error(`claimHandoff: no device ${deviceId}`);
   await tx.query('UPDATE devices SET profile_id = $1 WHERE id = $2', [row.profile_id, deviceId]);
   return { ok: true, profileId: row.profile_id, previousProfileId: previous.profile_id };
 }

@@ -58,7 +58,7 @@ export function sqliteAgentStore(db: Database.Database): AgentStore {
       return { profileId, userId: profile.user_id, createdAt: profile.created_at, devices };
     },
 
-    async eventsOf(siteId, owners, { type, limit }) {
+    async eventsOf(siteId, owners, { type, credential, limit }) {
       const who: string[] = [];
       const params: unknown[] = [siteId];
       if (owners.anonymousIds.length > 0) {
@@ -74,6 +74,10 @@ export function sqliteAgentStore(db: Database.Database): AgentStore {
       if (type !== undefined) {
         sql += ' AND type = ?';
         params.push(type);
+      }
+      if (credential !== undefined) {
+        sql += ' AND credential = ?';
+        params.push(credential);
       }
       sql += ' ORDER BY timestamp DESC, rowid DESC LIMIT ?';
       params.push(Math.max(0, Math.floor(limit)));

@@ -2,7 +2,10 @@ import type Database from 'better-sqlite3';
 import { type EventRow, eventFilter, fromEventRow, toEventRow } from './event-row.ts';
 import type { EventLog } from './types.ts';
 
-/** Tables of the event log. One row per (site, messageId): that key makes at-least-once delivery safe. */
+/**
+ * Tables of the event log at version 1: one row per (site, messageId), a key that makes at-least-once
+ * delivery safe. Since version 2 (sqlite-migrations.ts) the key is (site, messageId, credential).
+ */
 export const EVENTS_SCHEMA = `
   CREATE TABLE IF NOT EXISTS events (
     site_id      TEXT NOT NULL,
@@ -25,9 +28,10 @@ export function sqliteEventLog(db: Database.Database): EventLog {
   const insert = db.prepare<[EventRow]>(
     // Not `INSERT OR IGNORE`: that would also swallow NOT NULL violations and count them as duplicates.
     `INSERT INTO events
-       (site_id, message_id, type, anonymous_id, user_id, event, timestamp, received_at, body)
-     VALUES (@site_id, @message_id, @type, @anonymous_id, @user_id, @event, @timestamp, @received_at, @body)
-     ON CONFLICT (site_id, message_id) DO NOTHING`,
+       (site_id, message_id, type, anonymous_id, user_id, event, timestamp, received_at, body, credential)
+     VALUES (@site_id, @message_id, @type, @anonymous_id, @user_id, @event, @timestamp, @received_at, @body,
+             @credential)
+     ON CONFLICT (site_id, message_id, credential) DO NOTHING`,
   );
   const insertBatch = db.transaction((rows: EventRow[]) => {
     let inserted = 0;
@@ -36,9 +40,9 @@ export function sqliteEventLog(db: Database.Database): EventLog {
   });
 
   return {
-    async insertEvents(siteId, events) {
+    async insertEvents(siteId, events, options = {}) {
       const receivedAt = new Date().toISOString();
-      const rows = events.map((body) => toEventRow(siteId, body, receivedAt));
+      const rows = events.map((body) => toEventRow(siteId, body, receivedAt, options.credential));
       const inserted = insertBatch(rows);
       return { inserted, duplicates: rows.length - inserted };
     },

@@ -37,8 +37,12 @@ export function sqliteHandoffStore(db: Database.Database): HandoffStore {
   const markClaimed = db.prepare<[number, string, string]>(
     'UPDATE handoffs SET claimed_at = ?, claimed_by = ? WHERE token_hash = ? AND claimed_at IS NULL',
   );
-  const selectDeviceProfile = db.prepare<[string], { profile_id: string }>(
-    'SELECT profile_id FROM devices WHERE id = ?',
+  const selectDeviceProfile = db.prepare<[string], { profile_id: string; user_id: string | null }>(
+    'SELECT d.profile_id, p.user_id FROM devices d JOIN profiles p ON p.id = d.profile_id WHERE d.id = ?',
+  );
+  const end = db.prepare<[number, string, string, number]>(
+    `UPDATE handoffs SET expires_at = ?
+      WHERE site_id = ? AND profile_id = ? AND claimed_at IS NULL AND expires_at > ?`,
   );
   const moveDevice = db.prepare<[string, string]>('UPDATE devices SET profile_id = ? WHERE id = ?');
 
@@ -48,9 +52,11 @@ export function sqliteHandoffStore(db: Database.Database): HandoffStore {
       if (!row) return { ok: false, reason: 'not_found' };
       if (row.claimed_at !== null) return { ok: false, reason: 'used' };
       if (row.expires_at <= now) return { ok: false, reason: 'expired' };
-      if (markClaimed.run(now, deviceId, tokenHash).changes === 0) return { ok: false, reason: 'used' };
       const previous = selectDeviceProfile.get(deviceId);
       if (!previous) throw new Error(`claimHandoff: no device ${deviceId}`);
+      // Read in the claim's transaction: a device signed in since the request began is not moved.
+      if (previous.user_id !== null) return { ok: false, reason: 'identified_device' };
+      if (markClaimed.run(now, deviceId, tokenHash).changes === 0) return { ok: false, reason: 'used' };
       moveDevice.run(row.profile_id, deviceId);
       return { ok: true, profileId: row.profile_id, previousProfileId: previous.profile_id };
     },
@@ -75,6 +81,10 @@ export function sqliteHandoffStore(db: Database.Database): HandoffStore {
 
     async claimHandoff(siteId, tokenHash, deviceId, now) {
       return claim.immediate(siteId, tokenHash, deviceId, now.getTime());
+    },
+
+    async endHandoffs(siteId, profileId, now) {
+      return end.run(now.getTime(), siteId, profileId, now.getTime()).changes;
     },
   };
 }

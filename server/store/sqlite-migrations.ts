@@ -1,4 +1,42 @@
 import type { Migration } from './migrations.ts';
 
+/** PostgreSQL's twin is in postgres-migrations.ts, with the same version and name. */
+const EVENTS_PER_CREDENTIAL = 'provenance: events deduplicated per credential, handoffs by profile';
+
 /** SQLite's schema changes after version 1, oldest first (see migrations.ts). */
-export const SQLITE_MIGRATIONS: readonly Migration[] = [];
+export const SQLITE_MIGRATIONS: readonly Migration[] = [
+  {
+    // An event sent with the public write key must never shadow one the shop's servers send with the
+    // server key under the same messageId: the credential joins the key. SQLite cannot change a
+    // primary key in place, so the table is rebuilt; rowid is copied, so arrival order survives.
+    // Events stored before this version are kept as `public` (which key sent them is unknown, and
+    // unverified is the safe side). Handoffs get an index for ending a profile's links at a reset.
+    version: 2,
+    name: EVENTS_PER_CREDENTIAL,
+    sql: `
+      CREATE TABLE events_by_credential (
+        site_id      TEXT NOT NULL,
+        message_id   TEXT NOT NULL,
+        type         TEXT NOT NULL,
+        anonymous_id TEXT,
+        user_id      TEXT,
+        event        TEXT,
+        timestamp    TEXT NOT NULL,
+        received_at  TEXT NOT NULL,
+        body         TEXT NOT NULL,
+        credential   TEXT NOT NULL DEFAULT 'public' CHECK (credential IN ('public', 'server')),
+        PRIMARY KEY (site_id, message_id, credential)
+      );
+      INSERT INTO events_by_credential
+        (rowid, site_id, message_id, type, anonymous_id, user_id, event, timestamp, received_at, body, credential)
+        SELECT rowid, site_id, message_id, type, anonymous_id, user_id, event, timestamp, received_at, body,
+               'public'
+          FROM events ORDER BY rowid;
+      DROP TABLE events;
+      ALTER TABLE events_by_credential RENAME TO events;
+      CREATE INDEX events_by_anonymous_id ON events (site_id, anonymous_id);
+      CREATE INDEX events_by_user_id ON events (site_id, user_id);
+      CREATE INDEX handoffs_by_profile ON handoffs (site_id, profile_id);
+    `,
+  },
+];

@@ -77,10 +77,13 @@ export interface Handoff {
   claimedAt: Date | null;
 }
 
-/** The outcome of claiming a handoff: only one claim ever gets `ok: true`. */
+/**
+ * The outcome of claiming a handoff: only one claim ever gets `ok: true`. `identified_device`: the
+ * claiming device is signed in (its profile belongs to a user), and a handoff never moves it.
+ */
 export type ClaimResult =
   | { ok: true; profileId: string; previousProfileId: string }
-  | { ok: false; reason: 'not_found' | 'used' | 'expired' };
+  | { ok: false; reason: 'not_found' | 'used' | 'expired' | 'identified_device' };
 
 /** Devices, each linked to one profile; a profile is anonymous or belongs to one user of its site. */
 export interface DeviceStore {
@@ -139,7 +142,9 @@ export interface HandoffStore {
   findHandoff(siteId: string, tokenHash: string): Promise<Handoff | null>;
   /**
    * Marks the handoff claimed and links the claiming device to its profile, in one transaction, so
-   * two concurrent claims cannot both win.
+   * two concurrent claims cannot both win, and a device signed in meanwhile is not moved.
    */
   claimHandoff(siteId: string, tokenHash: string, deviceId: string, now: Date): Promise<ClaimResult>;
+  /** Makes the profile's unclaimed, unexpired handoffs expire at `now` (a device reset); how many. */
+  endHandoffs(siteId: string, profileId: string, now: Date): Promise<number>;
 }

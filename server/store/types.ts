@@ -18,6 +18,8 @@ export interface StoredEvent {
   timestamp: string;
   /** When the server stored it (server clock, ISO 8601). */
   receivedAt: string;
+  /** The credential it came with: what the `public` write key says about a user is only a claim. */
+  credential: EventCredential;
   body: Record<string, unknown>;
 }
 
@@ -27,6 +29,7 @@ export interface EventFilter {
   userId?: string;
   type?: string;
   messageId?: string;
+  credential?: EventCredential;
   /** Maximum number of events returned (default 1000). */
   limit?: number;
 }
@@ -49,7 +52,8 @@ export interface InsertEventsOptions {
 export interface EventLog {
   /**
    * Stores already-validated events of one site in one transaction. An event whose `messageId` the
-   * site already has is a duplicate (clients deliver at least once) and is left untouched.
+   * site already has from the same credential is a duplicate (clients deliver at least once) and is
+   * left untouched; the same `messageId` from the other credential is another event.
    */
   insertEvents(
     siteId: string,

@@ -1,6 +1,7 @@
 // Issue 3, done-when 5: "continue on another device" without logging in. The link carries a one-time
 // token in its fragment; the new device shows what it would resume, claims it once on confirmation,
-// then follows the cart live. A used or guessed token, and a signed-in customer's device, fail clearly.
+// then follows the cart live. A used or guessed token, a signed-in customer's cart, and a signed-in
+// customer's device opening someone else's link, fail clearly.
 // (The server's expiry check, 410 handoff_expired, is tested in test/server/protocol/handoff.ts with a
 // short TTL; the test backend here keeps the 10-minute default.)
 import { expect } from '@open-wc/testing';
@@ -148,5 +149,21 @@ describe('handoff to another device', function () {
     );
     expect(await laptop.eval('omnikit.handoff.create()')).to.equal(undefined);
     expect((await messages(laptop)).join('\n')).to.match(/403 identified_profile/);
+  });
+  it('never moves a signed-in customer’s device to someone else’s link (403 identified_device)', async () => {
+    const { made } = await phoneWithLink();
+    const laptop = await openLink(made.url);
+    await add(laptop, 'mug', 1);
+    await identifyIn(laptop, 'mei');
+    const anonymousId = await laptop.anonymousId();
+    await waitFor(
+      async () => (await storedEvents({ anonymousId, type: 'track' })).some((e) => e.event === 'Cart Merged'),
+      { message: 'linked to mei' },
+    );
+    expect(await incoming(laptop)).to.equal(null);
+    expect((await messages(laptop)).join('\n')).to.match(/403 identified_device/);
+    expect(await hasToken(laptop)).to.equal(false);
+    await sleep(500);
+    expect(await cartOf(laptop)).to.deep.equal([['mug|', 1]]); // still mei's cart, not the link's
   });
 });

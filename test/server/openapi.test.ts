@@ -250,6 +250,11 @@ describe('docs/openapi.json', () => {
       body: { userId: 'hana', userHash: userHash('hana') },
     });
     await exchange('POST', '/v1/handoff', 403, { token: member.token });
+    const maker = await register('maker');
+    for (const path of ['/v1/handoff/peek', '/v1/handoff/claim']) {
+      const fresh = await exchange('POST', '/v1/handoff', 201, { token: maker.token });
+      await exchange('POST', path, 403, { token: member.token, body: { token: fresh.token } }); // signed in
+    }
     await exchange('POST', '/v1/handoff', 201, { token: phone.token });
     await exchange('POST', '/v1/handoff', 201, { token: phone.token });
     await exchange('POST', '/v1/handoff', 429, { token: phone.token });
@@ -306,8 +311,21 @@ describe('docs/openapi.json', () => {
     await exchange('POST', typing, 400, { params, body: { name: 'Mia' }, valid: false, ...key });
     await exchange('POST', typing, 401, { params, body: { typing: true } });
     await exchange('POST', typing, 404, { body: { typing: true }, ...missing });
+    for (const Authorization of [basicAuth('shop-key'), `Bearer ${SHOP_SERVER_KEY}`]) {
+      const batch = [
+        trackEvent({ anonymousId: 'chat-phone' }),
+        { ...trackEvent(), type: 'identify', anonymousId: 'chat-phone', traits: { name: 'Hana' } },
+      ];
+      await exchange('POST', '/v1/batch', 200, { headers: { Authorization }, body: { batch } });
+    }
     const view = await exchange('GET', '/v1/agent/profiles/{profileId}', 200, { params, ...key });
     assert.equal((view.messages as unknown[]).length, 2);
+    assert.deepEqual((view.events as { verified: boolean }[]).map((e) => e.verified).sort(), [
+      false,
+      false,
+      true,
+      true,
+    ]);
     await exchange('GET', '/v1/agent/profiles/{profileId}', 401, { params });
     await exchange('GET', '/v1/agent/profiles/{profileId}', 404, missing);
     await exchange('GET', '/v1/agent/stream', 401, { headers: { Authorization: 'Bearer shop-key' } });

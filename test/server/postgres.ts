@@ -141,6 +141,7 @@ function postgresDatabase(adminUrl: string, name: string, url: string): TestData
         await client.end();
       }
     },
+    exec: (sql) => admin(url, sql),
     async remove() {
       await admin(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },

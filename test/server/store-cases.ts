@@ -3,7 +3,9 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { Store, SyncRecord } from '../../server/index.ts';
+import { EVENTS_SCHEMA as POSTGRES_EVENTS_V1 } from '../../server/store/postgres-events.ts';
 import { POSTGRES_MIGRATIONS } from '../../server/store/postgres-migrations.ts';
+import { EVENTS_SCHEMA as SQLITE_EVENTS_V1 } from '../../server/store/sqlite-events.ts';
 import { SQLITE_MIGRATIONS } from '../../server/store/sqlite-migrations.ts';
 import { trackEvent } from './helpers.ts';
 import type { TestDatabaseFactory } from './test-database.ts';
@@ -68,6 +70,81 @@ export function storeCases(fresh: TestDatabaseFactory): void {
       assert.deepEqual(await ids({ anonymousId: 'nobody' }), []);
       assert.deepEqual(await store.listEvents('blog'), []);
     }));
+
+  it('deduplicates per credential: an event sent with the write key never shadows the server key', () =>
+    withStore(async (store) => {
+      // Anyone may guess the POS's messageId and send it with the public write key first.
+      const forged = trackEvent({ messageId: 'pos-r-981', event: 'Order Completed', userId: 'u-1' });
+      const receipt = trackEvent({ messageId: 'pos-r-981', event: 'Order Completed', userId: 'u-1' });
+      assert.deepEqual(await store.insertEvents('shop', [forged], { credential: 'public' }), {
+        inserted: 1,
+        duplicates: 0,
+      });
+      assert.deepEqual(await store.insertEvents('shop', [receipt], { credential: 'server' }), {
+        inserted: 1,
+        duplicates: 0,
+      });
+      // Each credential still deduplicates its own re-sends; no option means the public write key.
+      assert.deepEqual(await store.insertEvents('shop', [receipt], { credential: 'server' }), {
+        inserted: 0,
+        duplicates: 1,
+      });
+      assert.deepEqual(await store.insertEvents('shop', [forged]), { inserted: 0, duplicates: 1 });
+
+      const stored = await store.listEvents('shop', { messageId: 'pos-r-981' });
+      assert.deepEqual(
+        stored.map((e) => [e.messageId, e.credential]),
+        [
+          ['pos-r-981', 'public'],
+          ['pos-r-981', 'server'],
+        ],
+      );
+      assert.deepEqual(
+        (await store.listEvents('shop', { credential: 'server' })).map((e) => e.body),
+        [receipt],
+      );
+      const owners = { anonymousIds: [], userId: 'u-1' };
+      assert.deepEqual(
+        (await store.eventsOf('shop', owners, { limit: 10, credential: 'server' })).map((e) => e.credential),
+        ['server'],
+      );
+    }));
+
+  it('upgrades a version-1 database holding events, keeping them (as sent with the write key) in order', async () => {
+    const database = await fresh();
+    try {
+      const row = (id: string, at: string) =>
+        `('shop', '${id}', 'track', 'anon-old', NULL, 'Old Event', '${at}', '${at}',
+          '{"type":"track","messageId":"${id}","event":"Old Event","anonymousId":"anon-old"}')`;
+      // Inserted out of timestamp order: listEvents answers in arrival order, which must survive.
+      await database.exec(
+        `${database.engine === 'postgres' ? POSTGRES_EVENTS_V1 : SQLITE_EVENTS_V1}
+         INSERT INTO events (site_id, message_id, type, anonymous_id, user_id, event, timestamp, received_at, body)
+         VALUES ${row('old-2', '2025-01-02T00:00:00.000Z')}, ${row('old-1', '2025-01-01T00:00:00.000Z')};`,
+      );
+      const store = await database.open();
+      try {
+        const events = await store.listEvents('shop');
+        assert.deepEqual(
+          events.map((e) => [e.messageId, e.credential, e.event, e.body.anonymousId]),
+          [
+            ['old-2', 'public', 'Old Event', 'anon-old'],
+            ['old-1', 'public', 'Old Event', 'anon-old'],
+          ],
+        );
+        const again = trackEvent({ messageId: 'old-1' });
+        assert.deepEqual(await store.insertEvents('shop', [again]), { inserted: 0, duplicates: 1 });
+        assert.deepEqual(await store.insertEvents('shop', [again], { credential: 'server' }), {
+          inserted: 1,
+          duplicates: 0,
+        });
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await database.remove();
+    }
+  });
 
   it('falls back to receivedAt when the event has no timestamp', () =>
     withStore(async (store) => {
@@ -219,6 +296,75 @@ export function storeCases(fresh: TestDatabaseFactory): void {
         { ok: false, reason: 'used' },
       );
       assert.ok((await store.findHandoff('shop', 'handoff-1'))?.claimedAt);
+    }));
+
+  it('refuses a handoff claim from a device of an identified profile, and leaves the handoff claimable', () =>
+    withStore(async (store) => {
+      const owner = await store.createDevice('shop', 'anon-owner', 'hash-owner');
+      const signedIn = await store.createDevice('shop', 'anon-signed-in', 'hash-signed-in');
+      const account = await store.linkDeviceToUser(signedIn.deviceId, 'user-1');
+      const guest = await store.createDevice('shop', 'anon-guest', 'hash-guest');
+      const now = new Date();
+      await store.createHandoff({
+        tokenHash: 'handoff-1',
+        siteId: 'shop',
+        profileId: owner.profileId,
+        createdBy: owner.deviceId,
+        expiresAt: new Date(now.getTime() + 60_000),
+      });
+      assert.deepEqual(await store.claimHandoff('shop', 'handoff-1', signedIn.deviceId, now), {
+        ok: false,
+        reason: 'identified_device',
+      });
+      assert.equal((await store.deviceByTokenHash('hash-signed-in'))?.profileId, account.profileId);
+      assert.equal((await store.findHandoff('shop', 'handoff-1'))?.claimedAt, null);
+      assert.deepEqual(await store.claimHandoff('shop', 'handoff-1', guest.deviceId, now), {
+        ok: true,
+        profileId: owner.profileId,
+        previousProfileId: guest.profileId,
+      });
+    }));
+
+  it('ends the outstanding handoffs of a profile, and only those', () =>
+    withStore(async (store) => {
+      const phone = await store.createDevice('shop', 'anon-phone', 'hash-phone');
+      const other = await store.createDevice('shop', 'anon-other', 'hash-other');
+      const laptop = await store.createDevice('shop', 'anon-laptop', 'hash-laptop');
+      const now = new Date();
+      const later = new Date(now.getTime() + 60_000);
+      const handoff = (tokenHash: string, device: { deviceId: string; profileId: string }) =>
+        store.createHandoff({
+          tokenHash,
+          siteId: 'shop',
+          profileId: device.profileId,
+          createdBy: device.deviceId,
+          expiresAt: later,
+        });
+      await handoff('claimed', phone);
+      await handoff('open-1', phone);
+      await handoff('open-2', phone);
+      await handoff('someone-else', other);
+      assert.equal((await store.claimHandoff('shop', 'claimed', laptop.deviceId, now)).ok, true);
+
+      assert.equal(await store.endHandoffs('shop', phone.profileId, now), 2);
+      for (const tokenHash of ['open-1', 'open-2']) {
+        assert.deepEqual(await store.claimHandoff('shop', tokenHash, laptop.deviceId, now), {
+          ok: false,
+          reason: 'expired',
+        });
+        assert.ok((await store.findHandoff('shop', tokenHash))!.expiresAt <= now);
+      }
+      assert.deepEqual(await store.claimHandoff('shop', 'claimed', other.deviceId, now), {
+        ok: false,
+        reason: 'used',
+      });
+      assert.equal((await store.findHandoff('shop', 'someone-else'))?.expiresAt.getTime(), later.getTime());
+      assert.equal(await store.endHandoffs('shop', phone.profileId, now), 0, 'nothing left to end');
+      assert.equal(
+        await store.endHandoffs('blog', other.profileId, now),
+        0,
+        'another site’s call ends nothing',
+      );
     }));
 
   it('gives two devices of a new user linking at once the same profile', () =>

@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openSqliteStore, type Store } from '../../server/index.ts';
 
@@ -12,6 +12,8 @@ export interface TestDatabase {
   open(): Promise<Store>;
   /** Every row of a table, read straight from the database, as an attacker with a backup would. */
   rows(table: string): Promise<Record<string, unknown>[]>;
+  /** Runs SQL straight on it (no store open), as an older server would have: to build old schemas. */
+  exec(sql: string): Promise<void>;
   /** Deletes it (its stores must be closed). */
   remove(): Promise<void>;
 }
@@ -33,6 +35,15 @@ export async function sqliteDatabase(): Promise<TestDatabase & { file: string }>
       const db = new Database(file, { readonly: true });
       try {
         return db.prepare(`SELECT * FROM ${table}`).all() as Record<string, unknown>[];
+      } finally {
+        db.close();
+      }
+    },
+    async exec(sql) {
+      mkdirSync(dirname(file), { recursive: true });
+      const db = new Database(file);
+      try {
+        db.exec(sql);
       } finally {
         db.close();
       }

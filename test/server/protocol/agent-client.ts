@@ -28,6 +28,7 @@ export interface Conversation {
   profileId: string;
   userId: string | null;
   name?: string;
+  nameVerified?: boolean;
   lastMessage: { id: string; text: string; from: string; at: number };
   unread: number;
   updatedAt: number;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { type Harness, postJson, startServer, TEST_NOW, trackEvent } from '../helpers.ts';
+import { type Harness, postJson, SHOP_SERVER_KEY, startServer, TEST_NOW, trackEvent } from '../helpers.ts';
 import { conversations, customerMessage, openAgentStream, profile360, reply } from './agent-client.ts';
 import { hlc, identify, register, type SseReader, sync } from './client.ts';
 
@@ -18,8 +18,13 @@ describe('agent API: one conversation per customer, and the 360° view (§6–§
   });
 
   const T = TEST_NOW;
-  const ingest = async (events: Record<string, unknown>[]) => {
-    const res = await postJson(`${h.url}/v1/batch`, { batch: events });
+  /** Posts events with the write key, or with the server key (`asServer`: verified, the shop's own). */
+  const ingest = async (events: Record<string, unknown>[], asServer = false) => {
+    const res = await postJson(
+      `${h.url}/v1/batch`,
+      { batch: events },
+      asServer ? { writeKey: null, headers: { Authorization: `Bearer ${SHOP_SERVER_KEY}` } } : {},
+    );
     assert.equal(res.status, 200);
   };
 
@@ -81,23 +86,29 @@ describe('agent API: one conversation per customer, and the 360° view (§6–§
       const laptop = await register(h.url, 'laptop-aid');
       await identify(h.url, phone, 'dana');
       const { profileId } = await identify(h.url, laptop, 'dana');
+      // The traits the agent sees as verified come from the shop's servers (provenance.ts: the rest).
+      await ingest(
+        [
+          {
+            type: 'identify',
+            messageId: 'i1',
+            anonymousId: 'phone-aid',
+            userId: 'dana',
+            timestamp: '2026-01-01T00:00:00Z',
+            traits: { name: 'Dana Old', plan: 'free' },
+          },
+          {
+            type: 'identify',
+            messageId: 'i2',
+            anonymousId: 'laptop-aid',
+            userId: 'dana',
+            timestamp: '2026-01-02T00:00:00Z',
+            context: { traits: { name: 'Dana Scully', email: 'dana@example.com' } },
+          },
+        ],
+        true,
+      );
       await ingest([
-        {
-          type: 'identify',
-          messageId: 'i1',
-          anonymousId: 'phone-aid',
-          userId: 'dana',
-          timestamp: '2026-01-01T00:00:00Z',
-          traits: { name: 'Dana Old', plan: 'free' },
-        },
-        {
-          type: 'identify',
-          messageId: 'i2',
-          anonymousId: 'laptop-aid',
-          userId: 'dana',
-          timestamp: '2026-01-02T00:00:00Z',
-          context: { traits: { name: 'Dana Scully', email: 'dana@example.com' } },
-        },
         ...Array.from({ length: 25 }, (_, i) =>
           trackEvent({
             messageId: `t${i}`,
@@ -125,7 +136,9 @@ describe('agent API: one conversation per customer, and the 360° view (§6–§
       assert.equal(view.profileId, profileId);
       assert.equal(view.userId, 'dana');
       assert.equal(view.name, 'Dana Scully');
+      assert.equal(view.nameVerified, true);
       assert.deepEqual(view.traits, { name: 'Dana Scully', plan: 'free', email: 'dana@example.com' });
+      assert.deepEqual(view.unverifiedTraits, {});
       assert.deepEqual(
         (view.devices as { anonymousId: string; revoked: boolean }[]).map((d) => [d.anonymousId, d.revoked]),
         [
