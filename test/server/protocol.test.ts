@@ -9,3 +9,5 @@ import './protocol/handoff.ts';
 import './protocol/reprice.ts';
 import './protocol/agent.ts';
 import './protocol/agent-profile.ts';
+import './protocol/agent-order.ts';
+import './protocol/agent-stored-rows.ts';

@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openSqliteStore, type Store } from '../../server/index.ts';
 
@@ -12,6 +12,12 @@ export interface TestDatabase {
   open(): Promise<Store>;
   /** Every row of a table, read straight from the database, as an attacker with a backup would. */
   rows(table: string): Promise<Record<string, unknown>[]>;
+  /**
+   * Runs one statement straight on the database, with PostgreSQL's `$1`…`$n` placeholders on either
+   * engine (without parameters, a script of several statements): how a test plants rows the server
+   * would refuse today (written before a guard existed), or builds an old schema.
+   */
+  exec(sql: string, params?: unknown[]): Promise<void>;
   /** Deletes it (its stores must be closed). */
   remove(): Promise<void>;
 }
@@ -33,6 +39,23 @@ export async function sqliteDatabase(): Promise<TestDatabase & { file: string }>
       const db = new Database(file, { readonly: true });
       try {
         return db.prepare(`SELECT * FROM ${table}`).all() as Record<string, unknown>[];
+      } finally {
+        db.close();
+      }
+    },
+    async exec(sql, params = []) {
+      mkdirSync(dirname(file), { recursive: true });
+      const db = new Database(file);
+      try {
+        // The server may hold the write lock for a moment.
+        db.pragma('busy_timeout = 5000');
+        // Without parameters it may be a script of several statements, as in PostgreSQL.
+        if (params.length === 0) db.exec(sql);
+        // SQLite takes `?1`…`?n` too; better-sqlite3 binds those by name.
+        else
+          db.prepare(sql.replace(/\$(\d+)/g, '?$1')).run(
+            Object.fromEntries(params.map((p, i) => [i + 1, p])),
+          );
       } finally {
         db.close();
       }
