@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { type Harness, startServer, TEST_NOW } from '../helpers.ts';
 import { agentApi, conversations, customerMessage, profile360, reply } from './agent-client.ts';
-import { register, sync, type TestDevice } from './client.ts';
+import { identify, register, sync, type TestDevice } from './client.ts';
 
 describe('agent API: receive order (§7)', () => {
   let h: Harness;
@@ -89,6 +89,27 @@ describe('agent API: receive order (§7)', () => {
       (view.messages as { id: string }[]).map((m) => m.id),
       ['c1', 'c2'],
       'the conversation in the order it arrived',
+    );
+  });
+
+  it('a guest conversation moved by identify arrives in its order, keeping what the agents had read of it', async () => {
+    const laptop = await register(h.url, 'laptop');
+    await identify(h.url, laptop, 'dana');
+    await sync(h.url, laptop, [customerMessage('l1', 'from the laptop', T)]);
+    const phone = await register(h.url, 'phone');
+    await sync(h.url, phone, [customerMessage('p1', 'read by the agents', T)]);
+    await read(phone);
+    await sync(h.url, phone, [customerMessage('p2', 'not read yet', T - 60_000)]);
+
+    const dana = await identify(h.url, phone, 'dana');
+    const [entry] = await conversations(h.url);
+    assert.equal(entry.profileId, dana.profileId);
+    assert.equal(entry.lastMessage.text, 'not read yet');
+    assert.equal(entry.unread, 1);
+    const view = await profile360(h.url, dana.profileId);
+    assert.deepEqual(
+      (view.messages as { id: string }[]).map((m) => m.id),
+      ['l1', 'p1', 'p2'],
     );
   });
 });
