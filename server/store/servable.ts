@@ -32,12 +32,13 @@ export function readStored(text: unknown): unknown {
   if (text.length > MAX_SERVED_CHARS) return unavailable('too_large');
   let value: unknown;
   try {
-    // JSON.parse has no depth limit (it does not recurse); servable() checks the depth.
+    // JSON.parse has no depth limit (it does not recurse), so the depth is checked after it.
     value = JSON.parse(text);
   } catch {
     return unavailable('unreadable');
   }
-  return servable(value);
+  // Its size is the text's, already checked (numbers may print a few characters longer: bounded).
+  return withinDepth(value, MAX_SERVED_DEPTH) ? value : unavailable('too_deep');
 }
 
 /** `value` when the API can serve it, else the placeholder saying why not. */
