@@ -109,6 +109,7 @@ describe('agent API: stored rows read defensively (§7)', () => {
       { doc: 'cart', key: 'mug', value: { productId: 'mug', name: 'Mug', qty: 1 }, hlc: hlc(T) },
       { doc: 'cart', key: 'deep', value: { qty: 1 }, hlc: hlc(T) },
       { doc: 'cart', key: 'broken', value: { qty: 1 }, hlc: hlc(T) },
+      { doc: 'cart', key: 'huge', value: { qty: 1 }, hlc: hlc(T) },
       { doc: 'form:checkout', key: 'city', value: saved('Lyon'), hlc: hlc(T) },
       { doc: 'form:checkout', key: 'street', value: saved('x'), hlc: hlc(T) },
       { doc: 'form:contact', key: 'message', value: saved('x'), hlc: hlc(T) },
@@ -117,11 +118,13 @@ describe('agent API: stored rows read defensively (§7)', () => {
     ]);
     await plant(dana, 'cart', 'deep', `{"qty":1,"x":${nested(20_000)}}`);
     await plant(dana, 'cart', 'broken', '{"qty": 1,');
+    await plant(dana, 'cart', 'huge', JSON.stringify({ qty: 1, note: 'x'.repeat(70_000) }));
     await plant(dana, 'form:checkout', 'street', `[${nested(3000)}, 1, "phone-aid"]`);
     await plant(dana, 'form:contact', 'message', 'not json');
     await plant(dana, 'chat', 'm:c2', message('"deep"', `${T},"x":${nested(20_000)}`));
 
     const events = [
+      trackEvent({ messageId: 'huge', anonymousId: 'phone-aid', timestamp: '2025-12-31T00:00:00Z' }),
       trackEvent({ messageId: 'good', anonymousId: 'phone-aid', timestamp: '2026-01-01T00:00:00Z' }),
       trackEvent({ messageId: 'deep', anonymousId: 'phone-aid', timestamp: '2026-01-02T00:00:00Z' }),
       trackEvent({ messageId: 'broken', anonymousId: 'phone-aid', timestamp: '2026-01-03T00:00:00Z' }),
@@ -143,12 +146,13 @@ describe('agent API: stored rows read defensively (§7)', () => {
       ]);
     await plantEvent(
       'deep',
-      JSON.stringify({ ...events[1], properties: { sku: 'x' } }).replace('"x"', nested(20_000)),
+      JSON.stringify({ ...events[2], properties: { sku: 'x' } }).replace('"x"', nested(20_000)),
     );
+    await plantEvent('huge', JSON.stringify({ ...events[0], properties: { note: 'x'.repeat(70_000) } }));
     await plantEvent('broken', '{"type": "track", "properties": ');
     await plantEvent(
       'traits',
-      JSON.stringify({ ...events[3] }).replace('"gold"', `{"tier":${nested(20_000)}}`),
+      JSON.stringify({ ...events[4] }).replace('"gold"', `{"tier":${nested(20_000)}}`),
     );
 
     const view = await profile360(h.url, profileId);
@@ -161,6 +165,7 @@ describe('agent API: stored rows read defensively (§7)', () => {
       [
         { ...unavailable('unreadable'), key: 'broken' },
         { ...unavailable('too_deep'), key: 'deep' },
+        { ...unavailable('too_large'), key: 'huge' },
         { productId: 'mug', name: 'Mug', qty: 1, key: 'mug' },
       ],
     );
@@ -176,6 +181,7 @@ describe('agent API: stored rows read defensively (§7)', () => {
         ['broken', unavailable('unreadable')],
         ['deep', unavailable('too_deep')],
         ['good', { sku: 'SKU-1', quantity: 1 }],
+        ['huge', unavailable('too_large')],
       ],
     );
     assert.deepEqual(
