@@ -29,7 +29,10 @@ async function api(path, options = {}) {
 
 const time = (ms) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 const guest = (profileId) => `Guest ${profileId.slice(0, 6)}`;
-const show = (value) => (typeof value === 'string' ? value : JSON.stringify(value));
+// The agent API serves {"$unavailable": reason} for a stored value it cannot serve (docs/protocol.md §7).
+const unavailable = (value) => value !== null && typeof value === 'object' && '$unavailable' in value;
+const show = (value) =>
+  unavailable(value) ? '(cannot be shown)' : typeof value === 'string' ? value : JSON.stringify(value);
 
 /**
  * Says where a fact comes from: `verified` when the shop's own servers sent it (server key), else
@@ -121,9 +124,10 @@ function profileView(p) {
     ),
     el('h3', {}, 'Cart'),
     list(
-      p.cart.map(
-        (l) =>
-          `${l.qty ?? 1} × ${l.name ?? l.productId ?? l.key}${typeof l.price === 'number' ? ` · ${l.price} ${l.currency ?? ''}` : ''}${l.warning ? ` (${l.warning})` : ''}`,
+      p.cart.map((l) =>
+        unavailable(l)
+          ? `${l.key} (cannot be shown)`
+          : `${l.qty ?? 1} × ${l.name ?? l.productId ?? l.key}${typeof l.price === 'number' ? ` · ${l.price} ${l.currency ?? ''}` : ''}${l.warning ? ` (${l.warning})` : ''}`,
       ),
       'Empty.',
     ),

@@ -12,6 +12,7 @@ import { newId } from '../chat/id.ts';
 import type { ProtocolDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import type { Site } from '../sites.ts';
+import type { ConversationCursor, ConversationRow } from '../store/agent-types.ts';
 import { authenticateAgent } from './auth.ts';
 import { displayName, profileTraits } from './traits.ts';
 import { agentHlc, writeChat } from './write.ts';
@@ -19,6 +20,12 @@ import { agentHlc, writeChat } from './write.ts';
 /** Default and largest `limit` of the conversation list. */
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 200;
+/**
+ * Pages of profiles one list reads at most: a conversation none of whose messages can be read is
+ * left out and the next page fills its place, but a site full of them must not make the list scan
+ * every profile.
+ */
+const MAX_LIST_PAGES = 4;
 /** Longest agent display name. */
 const MAX_NAME_LENGTH = 100;
 
@@ -29,10 +36,11 @@ export interface ConversationSummary {
   name?: string;
   /** Whether `name` comes from a verified trait (server key); present with `name`. */
   nameVerified?: boolean;
+  /** The last message the server received (its `at` is whatever time the message claims). */
   lastMessage: Pick<ChatEntry, 'id' | 'text' | 'from' | 'at'>;
-  /** Customer messages after `agentRead`. */
+  /** Customer messages the server received after the agents last read the conversation. */
   unread: number;
-  /** The `at` of the last message. */
+  /** When the server received the last message (its own clock, ms): never a time a client claims. */
   updatedAt: number;
 }
 
@@ -42,7 +50,10 @@ export interface AgentMessageCreated {
   at: number;
 }
 
-/** `GET /v1/agent/conversations?limit=50`: the site's conversations, newest activity first. */
+/**
+ * `GET /v1/agent/conversations?limit=50`: the site's conversations, the one that received a message
+ * last first (the server's order of arrival, never a time a message claims).
+ */
 export function listConversationsHandler(deps: ProtocolDeps): Handler {
   return async (c) => {
     const site = authenticateAgent(c, deps.sites);
@@ -51,28 +62,44 @@ export function listConversationsHandler(deps: ProtocolDeps): Handler {
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
       throw new ApiError(400, 'invalid_limit', `"limit" must be an integer from 1 to ${MAX_LIMIT}`);
     }
-    const rows = await deps.store.conversations(site.id, limit);
     const conversations: ConversationSummary[] = [];
-    for (const row of rows) {
-      const chat = readChat(await deps.store.liveRecords(site.id, row.profileId, CHAT_DOC));
-      const last = chat.messages[chat.messages.length - 1];
-      if (!last) continue;
-      const summary: ConversationSummary = {
-        profileId: row.profileId,
-        userId: row.userId,
-        lastMessage: { id: last.id, text: last.text, from: last.from, at: last.at },
-        unread: chat.unread,
-        updatedAt: last.at,
-      };
-      const name = displayName(chat.messages, await profileTraits(deps, site.id, row.profileId));
-      if (name !== undefined) {
-        summary.name = name.name;
-        summary.nameVerified = name.verified;
+    let cursor: ConversationCursor | undefined;
+    for (let page = 0; page < MAX_LIST_PAGES && conversations.length < limit; page++) {
+      const wanted = limit - conversations.length;
+      const rows = await deps.store.conversations(site.id, wanted, cursor);
+      for (const row of rows) {
+        const summary = await summaryOf(deps, site.id, row);
+        if (summary) conversations.push(summary);
       }
-      conversations.push(summary);
+      if (rows.length < wanted) break;
+      cursor = rows[rows.length - 1];
     }
     return c.json({ conversations });
   };
+}
+
+/** One entry of the list; undefined when none of the conversation's messages can be read. */
+async function summaryOf(
+  deps: ProtocolDeps,
+  siteId: string,
+  row: ConversationRow,
+): Promise<ConversationSummary | undefined> {
+  const chat = readChat(await deps.store.receivedRecords(siteId, row.profileId, CHAT_DOC));
+  const last = chat.messages[chat.messages.length - 1];
+  if (!last || chat.lastReceivedAt === undefined) return undefined;
+  const summary: ConversationSummary = {
+    profileId: row.profileId,
+    userId: row.userId,
+    lastMessage: { id: last.id, text: last.text, from: last.from, at: last.at },
+    unread: chat.unread,
+    updatedAt: chat.lastReceivedAt,
+  };
+  const name = displayName(chat.messages, await profileTraits(deps, siteId, row.profileId));
+  if (name !== undefined) {
+    summary.name = name.name;
+    summary.nameVerified = name.verified;
+  }
+  return summary;
 }
 
 /** `POST /v1/agent/conversations/{profileId}/messages`, body `{text, name?}`: an agent's reply. */
@@ -106,20 +133,18 @@ export function replyHandler(deps: ProtocolDeps): Handler {
 }
 
 /**
- * `POST /v1/agent/conversations/{profileId}/read`: the agents have read everything so far. `agentRead`
- * takes the newest message's `at` (a customer's clock may run ahead of the server's), else now.
+ * `POST /v1/agent/conversations/{profileId}/read`: the agents have read everything received so far.
+ * Writes `agentRead` (when there is something new to read): where it lands in the server's order of
+ * arrival is the read mark, so no time a message claims can move it.
  */
 export function readHandler(deps: ProtocolDeps): Handler {
   return async (c) => {
     const { site, profileId } = await conversationOf(c, deps);
-    const records = await deps.store.liveRecords(site.id, profileId, CHAT_DOC);
-    const chat = readChat(records);
-    const newest = chat.messages.reduce((max, m) => Math.max(max, m.at), 0);
-    const at = Math.max(newest, chat.agentRead, newest === 0 ? deps.now() : 0);
-    if (at !== chat.agentRead) {
-      const previous = records.find((r) => r.key === AGENT_READ_KEY)?.hlc;
+    const chat = readChat(await deps.store.receivedRecords(site.id, profileId, CHAT_DOC));
+    if (chat.agentRead === undefined || chat.unread > 0) {
+      const now = deps.now();
       await writeChat(deps, site.id, profileId, [
-        { key: AGENT_READ_KEY, value: { at }, hlc: agentHlc(deps.now(), previous), deleted: false },
+        { key: AGENT_READ_KEY, value: { at: now }, hlc: agentHlc(now, chat.agentRead?.hlc), deleted: false },
       ]);
     }
     return c.body(null, 204);

@@ -2,8 +2,8 @@ import type { Handler } from 'hono';
 import { CART_DOC } from '../catalog.ts';
 import { CHAT_DOC, type ChatEntry, isObject, readChat } from '../chat/document.ts';
 import type { ProtocolDeps } from '../deps.ts';
-import type { DeviceSummary } from '../store/agent-types.ts';
-import type { SyncRecord } from '../store/sync-types.ts';
+import type { DeviceSummary, ReceivedRecord } from '../store/agent-types.ts';
+import { isUnavailable, servable } from '../store/servable.ts';
 import type { StoredEvent } from '../store/types.ts';
 import { conversationOf } from './conversations.ts';
 import { displayName, ownersOf, traitsOf } from './traits.ts';
@@ -67,17 +67,17 @@ export function profileHandler(deps: ProtocolDeps): Handler {
     const owners = ownersOf(profile);
     const [traits, cartRecords, events, chatRecords, formRecords] = await Promise.all([
       traitsOf(deps, site.id, owners),
-      deps.store.liveRecords(site.id, profileId, CART_DOC),
+      deps.store.receivedRecords(site.id, profileId, CART_DOC),
       deps.store.eventsOf(site.id, owners, { limit: PROFILE_EVENTS }),
-      deps.store.liveRecords(site.id, profileId, CHAT_DOC),
+      deps.store.receivedRecords(site.id, profileId, CHAT_DOC),
       deps.store.liveRecordsOfDocs(site.id, profileId, FORM_PREFIX),
     ]);
     const chat = readChat(chatRecords);
     const view: Profile360 = {
       profileId,
       userId: profile.userId,
-      traits: traits.verified,
-      unverifiedTraits: traits.unverified,
+      traits: servableValues(traits.verified),
+      unverifiedTraits: servableValues(traits.unverified),
       devices: profile.devices,
       cart: cartRecords.map((r) => ({ ...(isObject(r.value) ? r.value : { value: r.value }), key: r.key })),
       forms: formsOf(formRecords),
@@ -95,7 +95,8 @@ export function profileHandler(deps: ProtocolDeps): Handler {
 }
 
 // Drafts are `[value, savedAt, anonymousId]` per field (src/forms); the value is what the agent needs.
-function formsOf(records: SyncRecord[]) {
+// Values were read defensively (a placeholder where one cannot be served, servable.ts).
+function formsOf(records: ReceivedRecord[]) {
   const forms: Record<string, Record<string, unknown>> = {};
   for (const r of records) {
     if (looksSecret(r.key)) continue;
@@ -121,7 +122,14 @@ function summarize(event: StoredEvent): ProfileEvent {
     verified: event.credential === 'server',
   };
   if (typeof body.name === 'string') summary.name = body.name;
-  if (body.properties !== undefined) summary.properties = body.properties;
-  if (context.page !== undefined) summary.page = context.page;
+  // One event stored before the input checks (nested thousands deep, say) must not fail the view.
+  if (isUnavailable(body)) summary.properties = body;
+  if (body.properties !== undefined) summary.properties = servable(body.properties);
+  if (context.page !== undefined) summary.page = servable(context.page);
   return summary;
+}
+
+/** A copy of `values` with each value servable (a "__proto__" key stays an own data property). */
+function servableValues(values: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, servable(value)]));
 }

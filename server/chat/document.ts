@@ -1,4 +1,4 @@
-import type { SyncRecord } from '../store/sync-types.ts';
+import type { ReceivedRecord } from '../store/agent-types.ts';
 
 /** The conversation: one document per profile, so it follows the customer's linked devices. */
 export const CHAT_DOC = 'chat';
@@ -6,7 +6,10 @@ export const CHAT_DOC = 'chat';
 export const MESSAGE_PREFIX = 'm:';
 /** Key of `{at}`: the newest agent message the customer has seen (written by devices). */
 export const READ_KEY = 'read';
-/** Key of `{at}`: how far agents have read (written by the server only). */
+/**
+ * Key of `{at}` (the server's clock), written by the server only when agents read the conversation:
+ * how far they have read is where this record sits in the order the server received records.
+ */
 export const AGENT_READ_KEY = 'agentRead';
 /** Replica id of the records the agent API writes. */
 export const AGENT_REPLICA = 'agent';
@@ -31,43 +34,59 @@ export interface ChatEntry extends ChatMessage {
 
 /** What the agent list needs of a conversation. */
 export interface ChatSummary {
+  /** Oldest received first: the server's order of arrival, whatever time a message claims. */
   messages: ChatEntry[];
-  /** The `at` agents have read up to (0 when never). */
-  agentRead: number;
-  /** Customer messages after `agentRead`. */
+  /** When the server received the last of `messages` (server clock, ms); undefined without messages. */
+  lastReceivedAt?: number;
+  /** The `agentRead` record, when agents have read the conversation: its hlc and receive position. */
+  agentRead?: Pick<ReceivedRecord, 'hlc' | 'received'>;
+  /** Customer messages received after `agentRead` was written (all of them when never read). */
   unread: number;
 }
 
-/** Reads a conversation from its live records; values that are not messages are skipped. */
-export function readChat(records: SyncRecord[]): ChatSummary {
-  const messages: ChatEntry[] = [];
-  let agentRead = 0;
-  for (const record of records) {
-    if (record.deleted || record.doc !== CHAT_DOC) continue;
-    if (record.key === AGENT_READ_KEY) agentRead = atOf(record.value) ?? 0;
-    else if (record.key.startsWith(MESSAGE_PREFIX) && isMessage(record.value)) {
-      messages.push({ ...record.value, id: record.key.slice(MESSAGE_PREFIX.length) });
-    }
-  }
-  // Oldest first; equal times (one clock tick) keep a stable order by id.
-  messages.sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const unread = messages.filter((m) => m.from === 'customer' && m.at > agentRead).length;
-  return { messages, agentRead, unread };
-}
-
-/** The `at` of a `{at}` value, if it is one. */
-export function atOf(value: unknown): number | undefined {
-  const at = isObject(value) ? value.at : undefined;
-  return typeof at === 'number' && Number.isFinite(at) ? at : undefined;
-}
-
-function isMessage(value: unknown): value is ChatMessage {
-  return (
-    isObject(value) &&
-    typeof value.text === 'string' &&
-    (value.from === 'customer' || value.from === 'agent') &&
-    typeof value.at === 'number'
+/**
+ * Reads a conversation from its live records, in the order the server received them. A record whose
+ * value is no message (unreadable, a placeholder, a field of the wrong type) is skipped; a message
+ * keeps only the fields a message has, so nothing else stored with it is ever served.
+ */
+export function readChat(records: ReceivedRecord[]): ChatSummary {
+  const received = [...records].sort(
+    (a, b) => a.received - b.received || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
   );
+  const summary: ChatSummary = { messages: [], unread: 0 };
+  const fromCustomer: number[] = [];
+  for (const record of received) {
+    if (record.doc !== CHAT_DOC) continue;
+    if (record.key === AGENT_READ_KEY) {
+      summary.agentRead = { hlc: record.hlc, received: record.received };
+      continue;
+    }
+    const message = record.key.startsWith(MESSAGE_PREFIX) ? messageOf(record.value) : undefined;
+    if (!message) continue;
+    summary.messages.push({ ...message, id: record.key.slice(MESSAGE_PREFIX.length) });
+    summary.lastReceivedAt = record.receivedAt;
+    if (message.from === 'customer') fromCustomer.push(record.received);
+  }
+  // The read mark is where agentRead sits in the order of arrival: whatever came after it is unread.
+  const readAt = summary.agentRead?.received ?? Number.NEGATIVE_INFINITY;
+  summary.unread = fromCustomer.filter((received) => received > readAt).length;
+  return summary;
+}
+
+/** The message a stored value holds, with only the fields of a message; undefined when it holds none. */
+function messageOf(value: unknown): ChatMessage | undefined {
+  if (!isObject(value)) return undefined;
+  const { text, from, at, name, fields } = value;
+  if (typeof text !== 'string' || (from !== 'customer' && from !== 'agent')) return undefined;
+  if (typeof at !== 'number' || !Number.isFinite(at)) return undefined;
+  const message: ChatMessage = { text, from, at };
+  if (typeof name === 'string') message.name = name;
+  if (isFields(fields)) message.fields = fields;
+  return message;
+}
+
+function isFields(value: unknown): value is Record<string, string> {
+  return isObject(value) && Object.values(value).every((v) => typeof v === 'string');
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,5 +1,6 @@
 import { serverHlcAfter } from '../catalog.ts';
 import type { ProtocolDeps } from '../deps.ts';
+import { isUnavailable } from '../store/servable.ts';
 import { CHAT_DOC } from './document.ts';
 
 /**
@@ -7,16 +8,26 @@ import { CHAT_DOC } from './document.ts';
  * guest conversation moves with it. Its records are merged into the user's chat as they are (same
  * keys and HLCs, so a device pushing the same messages later changes nothing), then removed from the
  * anonymous profile with tombstones that sort right after them, so the agents' list no longer shows
- * it. Each step is a merge, so a retry or a concurrent write ends in the same state.
+ * it. Each step is a merge, so a retry or a concurrent write ends in the same state. The user's chat
+ * receives the moved records now: they count as new activity, and the agents' read mark moves with
+ * them only if the anonymous one is the newer.
  */
 export async function moveConversation(deps: ProtocolDeps, siteId: string, from: string, to: string) {
-  const records = await deps.store.liveRecords(siteId, from, CHAT_DOC);
+  // In the order the server received them, so they arrive in the user's chat in that order too; a
+  // value that cannot be read back (servable.ts) is not copied, only removed.
+  const records = await deps.store.receivedRecords(siteId, from, CHAT_DOC);
   if (records.length === 0) return;
-  const moved = await deps.store.mergeRecords(siteId, to, records);
+  const moved = await deps.store.mergeRecords(
+    siteId,
+    to,
+    records
+      .filter((r) => !isUnavailable(r.value))
+      .map(({ doc, key, value, hlc }) => ({ doc, key, value, hlc, deleted: false })),
+  );
   const removed = await deps.store.mergeRecords(
     siteId,
     from,
-    records.map((r) => ({ ...r, value: null, deleted: true, hlc: serverHlcAfter(r.hlc) })),
+    records.map(({ doc, key, hlc }) => ({ doc, key, value: null, deleted: true, hlc: serverHlcAfter(hlc) })),
   );
   if (moved.written > 0) deps.hub.publish(to, moved.cursor);
   if (removed.written > 0) deps.hub.publish(from, removed.cursor);

@@ -1,5 +1,4 @@
 /** Storage port of the agent API: what support agents read across a site's profiles. */
-import type { SyncRecord } from './sync-types.ts';
 import type { EventCredential, StoredEvent } from './types.ts';
 
 /** A profile with a conversation, as the agent list starts from it. */
@@ -7,8 +6,31 @@ export interface ConversationRow {
   profileId: string;
   /** The profile's user; null while anonymous. */
   userId: string | null;
-  /** The largest `at` of the profile's chat messages. */
-  lastAt: number;
+  /** The receive position of the profile's newest live chat message record (see ReceivedRecord). */
+  lastReceived: number;
+}
+
+/** Where a page of the conversation list starts: after this row of the previous page. */
+export type ConversationCursor = Pick<ConversationRow, 'profileId' | 'lastReceived'>;
+
+/**
+ * A live record as the agent API reads it back, with when the server received it. `value` was read
+ * defensively (servable.ts): a placeholder `{"$unavailable": reason}` where the stored text is no
+ * JSON, or too deep or too large to serve.
+ */
+export interface ReceivedRecord {
+  doc: string;
+  key: string;
+  value: unknown;
+  hlc: string;
+  /**
+   * The server's order of arrival: larger means stored later, across all profiles of the database.
+   * Set each time a version of the record is stored (push, correction, agent write, move), never by a
+   * client and never renumbered (unlike the pull cursor `seq`, which tombstone compaction moves).
+   */
+  received: number;
+  /** The server's clock (ms) when this version was stored. */
+  receivedAt: number;
 }
 
 /** One device of a profile. */
@@ -39,17 +61,20 @@ export interface EventOwners {
 /** Reads across the profiles of a site, for support agents. */
 export interface AgentStore {
   /**
-   * Profiles of the site with at least one live chat message, newest message first (`lastAt`, then
-   * profile id), at most `limit`.
+   * Profiles of the site with at least one live chat message record, the one received last first
+   * (`lastReceived`, then profile id), at most `limit`, after `cursor` when given. Reads no JSON: a
+   * record's value is not looked at, so no stored value can fail it.
    */
-  conversations(siteId: string, limit: number): Promise<ConversationRow[]>;
+  conversations(siteId: string, limit: number, cursor?: ConversationCursor): Promise<ConversationRow[]>;
+  /** The live records of one document of the profile, oldest received first. */
+  receivedRecords(siteId: string, profileId: string, doc: string): Promise<ReceivedRecord[]>;
   /** The profile with its devices (revoked ones included), or null when the site has no such profile. */
   profileSummary(siteId: string, profileId: string): Promise<ProfileSummary | null>;
-  /** Live records of the profile's documents whose name starts with `prefix` (e.g. `form:`). */
-  liveRecordsOfDocs(siteId: string, profileId: string, prefix: string): Promise<SyncRecord[]>;
+  /** Live records of the profile's documents whose name starts with `prefix` (e.g. `form:`), by doc and key. */
+  liveRecordsOfDocs(siteId: string, profileId: string, prefix: string): Promise<ReceivedRecord[]>;
   /**
    * Events of these owners, newest first (client timestamp, then arrival), optionally of one type
-   * and one credential.
+   * and one credential. A body that is no JSON reads as the placeholder `{"$unavailable": "unreadable"}`.
    */
   eventsOf(
     siteId: string,

@@ -1,6 +1,7 @@
+import { RECEIVED_COLUMNS, type ReceivedRow, readEventRow, toReceivedRecord } from './agent-rows.ts';
 import type { AgentStore, ConversationRow } from './agent-types.ts';
-import { type EventRow, fromEventRow } from './event-row.ts';
-import type { Db } from './postgres-db.ts';
+import type { EventRow } from './event-row.ts';
+import { type Db, int } from './postgres-db.ts';
 import { type DeviceSummaryRow, toDeviceSummary } from './rows.ts';
 
 /** Reads the agent API needs; one index so the list does not scan every record of the site. */
@@ -13,35 +14,42 @@ export function postgresAgentStore(db: Db): AgentStore {
   return {
     async liveRecordsOfDocs(siteId, profileId, prefix) {
       // left(), not LIKE: LIKE treats "_" and "%" as wildcards.
-      const { rows } = await db.query<{ doc: string; key: string; value: string; hlc: string }>(
-        `SELECT doc, key, value, hlc FROM records
+      const { rows } = await db.query<ReceivedRow>(
+        `SELECT ${RECEIVED_COLUMNS} FROM records
           WHERE site_id = $1 AND profile_id = $2 AND NOT deleted AND left(doc, $3) = $4 ORDER BY doc, key`,
         [siteId, profileId, prefix.length, prefix],
       );
-      return rows.map((r) => ({
-        doc: r.doc,
-        key: r.key,
-        value: JSON.parse(r.value) as unknown,
-        hlc: r.hlc,
-        deleted: false,
-      }));
+      return rows.map(toReceivedRecord);
     },
 
-    async conversations(siteId, limit) {
-      // Chat messages' `at` is checked to be a number on the way in (server/chat/trust.ts); the CASE
-      // keeps one odd row from failing the whole list. NULLS LAST: SQLite sorts NULL lowest.
-      const { rows } = await db.query<ConversationRow>(
-        `SELECT r.profile_id AS "profileId", p.user_id AS "userId",
-                MAX(CASE WHEN jsonb_typeof(r.value::jsonb -> 'at') = 'number'
-                         THEN (r.value::jsonb ->> 'at')::float8 END) AS "lastAt"
+    async receivedRecords(siteId, profileId, doc) {
+      const { rows } = await db.query<ReceivedRow>(
+        `SELECT ${RECEIVED_COLUMNS} FROM records
+          WHERE site_id = $1 AND profile_id = $2 AND doc = $3 AND NOT deleted ORDER BY received_seq, key`,
+        [siteId, profileId, doc],
+      );
+      return rows.map(toReceivedRecord);
+    },
+
+    async conversations(siteId, limit, cursor) {
+      // No cast to jsonb: one stored value PostgreSQL's jsonb refuses (a \u0000 or a lone surrogate
+      // escape, say) would fail the whole list. The values are read one by one, in JavaScript.
+      const params: unknown[] = [siteId, Math.max(0, Math.floor(limit))];
+      let after = '';
+      if (cursor) {
+        params.push(cursor.lastReceived, cursor.profileId);
+        after = 'HAVING MAX(r.received_seq) < $3 OR (MAX(r.received_seq) = $3 AND r.profile_id > $4)';
+      }
+      const { rows } = await db.query<Omit<ConversationRow, 'lastReceived'> & { lastReceived: string }>(
+        `SELECT r.profile_id AS "profileId", p.user_id AS "userId", MAX(r.received_seq) AS "lastReceived"
            FROM records r JOIN profiles p ON p.id = r.profile_id
           WHERE r.site_id = $1 AND r.doc = 'chat' AND NOT r.deleted AND left(r.key, 2) = 'm:'
-          GROUP BY r.profile_id, p.user_id
-          ORDER BY "lastAt" DESC NULLS LAST, r.profile_id
+          GROUP BY r.profile_id, p.user_id ${after}
+          ORDER BY "lastReceived" DESC, r.profile_id
           LIMIT $2`,
-        [siteId, Math.max(0, Math.floor(limit))],
+        params,
       );
-      return rows;
+      return rows.map((row) => ({ ...row, lastReceived: int(row.lastReceived) }));
     },
 
     async profileSummary(siteId, profileId) {
@@ -83,7 +91,7 @@ export function postgresAgentStore(db: Db): AgentStore {
       }
       params.push(Math.max(0, Math.floor(limit)));
       sql += ` ORDER BY timestamp DESC, id DESC LIMIT $${params.length}`;
-      return (await db.query<EventRow>(sql, params)).rows.map(fromEventRow);
+      return (await db.query<EventRow>(sql, params)).rows.map(readEventRow);
     },
   };
 }

@@ -108,6 +108,9 @@ async function merge(
   corrections: Correction[],
 ): Promise<MergeResult> {
   let next = (await lockRecordSeq(tx)) + 1;
+  // Each stored version's receive position (migration 2): the seq it is written with, which compaction
+  // may renumber later but never received_seq, and the server's clock.
+  const receivedAt = Date.now();
   // Holding the counter's lock we are the only writer of records, so the merge is worked out here
   // from the stored HLCs and written in one statement, not one round trip per record (a push has up
   // to 500). In push order, as SQLite does it: a key pushed twice meets what the first one left, and
@@ -129,12 +132,13 @@ async function merge(
   if (winners.size > 0) {
     const rows = [...winners.values()];
     const { rowCount } = await tx.query(
-      `INSERT INTO records (site_id, profile_id, doc, key, value, hlc, deleted, seq)
-       SELECT $1, $2, doc, key, value, hlc, deleted, seq
+      `INSERT INTO records (site_id, profile_id, doc, key, value, hlc, deleted, seq, received_seq, received_at)
+       SELECT $1, $2, doc, key, value, hlc, deleted, seq, seq, $9::bigint
          FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[], $8::bigint[])
               AS batch (doc, key, value, hlc, deleted, seq)
        ON CONFLICT (site_id, profile_id, doc, key) DO UPDATE SET
-         value = excluded.value, hlc = excluded.hlc, deleted = excluded.deleted, seq = excluded.seq
+         value = excluded.value, hlc = excluded.hlc, deleted = excluded.deleted, seq = excluded.seq,
+         received_seq = excluded.received_seq, received_at = excluded.received_at
        WHERE excluded.hlc > records.hlc`,
       [
         siteId,
@@ -145,6 +149,7 @@ async function merge(
         rows.map((w) => w.record.hlc),
         rows.map((w) => w.record.deleted),
         rows.map((w) => w.seq),
+        receivedAt,
       ],
     );
     // The WHERE above repeats the merge rule; it can only disagree if someone wrote without the lock.
@@ -153,9 +158,9 @@ async function merge(
   for (const { record: r, replaces } of corrections) {
     // Compare-and-set: a correction lands only on the very record it was computed from.
     const { rowCount } = await tx.query(
-      `UPDATE records SET value = $1, hlc = $2, deleted = $3, seq = $4
+      `UPDATE records SET value = $1, hlc = $2, deleted = $3, seq = $4, received_seq = $4, received_at = $10
         WHERE site_id = $5 AND profile_id = $6 AND doc = $7 AND key = $8 AND hlc = $9`,
-      [storedValue(r), r.hlc, r.deleted, next, siteId, profileId, r.doc, r.key, replaces],
+      [storedValue(r), r.hlc, r.deleted, next, siteId, profileId, r.doc, r.key, replaces, receivedAt],
     );
     if (rowCount) {
       written += 1;

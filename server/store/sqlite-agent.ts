@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
+import { RECEIVED_COLUMNS, type ReceivedRow, readEventRow, toReceivedRecord } from './agent-rows.ts';
 import type { AgentStore, ConversationRow } from './agent-types.ts';
-import { type EventRow, fromEventRow } from './event-row.ts';
+import type { EventRow } from './event-row.ts';
 import { type DeviceSummaryRow, toDeviceSummary } from './rows.ts';
 
 /** Reads the agent API needs; one index so the list does not scan every record of the site. */
@@ -10,15 +11,18 @@ export const AGENT_SCHEMA = `
 
 /** The agent reads on an open SQLite database. */
 export function sqliteAgentStore(db: Database.Database): AgentStore {
-  // substr, not LIKE: LIKE ignores case and treats "_" as a wildcard.
-  const selectConversations = db.prepare<[string, number], ConversationRow>(
-    `SELECT r.profile_id AS profileId, p.user_id AS userId,
-            MAX(CAST(json_extract(r.value, '$.at') AS REAL)) AS lastAt
+  // substr, not LIKE: LIKE ignores case and treats "_" as a wildcard. No JSON function: one stored
+  // value that SQLite cannot parse (nested past its json depth, say) would fail the whole list.
+  const listSql = (after: string) =>
+    `SELECT r.profile_id AS profileId, p.user_id AS userId, MAX(r.received_seq) AS lastReceived
        FROM records r JOIN profiles p ON p.id = r.profile_id
       WHERE r.site_id = ? AND r.doc = 'chat' AND r.deleted = 0 AND substr(r.key, 1, 2) = 'm:'
-      GROUP BY r.profile_id
-      ORDER BY lastAt DESC, r.profile_id
-      LIMIT ?`,
+      GROUP BY r.profile_id ${after}
+      ORDER BY lastReceived DESC, r.profile_id
+      LIMIT ?`;
+  const selectConversations = db.prepare<[string, number], ConversationRow>(listSql(''));
+  const selectConversationsAfter = db.prepare<[string, number, number, string, number], ConversationRow>(
+    listSql('HAVING MAX(r.received_seq) < ? OR (MAX(r.received_seq) = ? AND r.profile_id > ?)'),
   );
   const selectProfile = db.prepare<
     [string, string],
@@ -28,27 +32,29 @@ export function sqliteAgentStore(db: Database.Database): AgentStore {
     'SELECT id, anonymous_id, created_at, revoked_at FROM devices WHERE profile_id = ? ORDER BY created_at, id',
   );
 
-  const selectDocs = db.prepare<
-    [string, string, number, string],
-    { doc: string; key: string; value: string; hlc: string }
-  >(
-    `SELECT doc, key, value, hlc FROM records
+  const selectDoc = db.prepare<[string, string, string], ReceivedRow>(
+    `SELECT ${RECEIVED_COLUMNS} FROM records
+      WHERE site_id = ? AND profile_id = ? AND doc = ? AND deleted = 0 ORDER BY received_seq, key`,
+  );
+  const selectDocs = db.prepare<[string, string, number, string], ReceivedRow>(
+    `SELECT ${RECEIVED_COLUMNS} FROM records
       WHERE site_id = ? AND profile_id = ? AND deleted = 0 AND substr(doc, 1, ?) = ? ORDER BY doc, key`,
   );
 
   return {
     async liveRecordsOfDocs(siteId, profileId, prefix) {
-      return selectDocs.all(siteId, profileId, prefix.length, prefix).map((r) => ({
-        doc: r.doc,
-        key: r.key,
-        value: JSON.parse(r.value) as unknown,
-        hlc: r.hlc,
-        deleted: false,
-      }));
+      return selectDocs.all(siteId, profileId, prefix.length, prefix).map(toReceivedRecord);
     },
 
-    async conversations(siteId, limit) {
-      return selectConversations.all(siteId, Math.max(0, Math.floor(limit)));
+    async receivedRecords(siteId, profileId, doc) {
+      return selectDoc.all(siteId, profileId, doc).map(toReceivedRecord);
+    },
+
+    async conversations(siteId, limit, cursor) {
+      const count = Math.max(0, Math.floor(limit));
+      if (!cursor) return selectConversations.all(siteId, count);
+      const { lastReceived, profileId } = cursor;
+      return selectConversationsAfter.all(siteId, lastReceived, lastReceived, profileId, count);
     },
 
     async profileSummary(siteId, profileId) {
@@ -84,7 +90,7 @@ export function sqliteAgentStore(db: Database.Database): AgentStore {
       return db
         .prepare<unknown[], EventRow>(sql)
         .all(...params)
-        .map(fromEventRow);
+        .map(readEventRow);
     },
   };
 }

@@ -44,17 +44,22 @@ export function sqliteDocumentStore(
 ): Omit<DocumentStore, 'compactTombstones' | 'compactionWatermark'> {
   const seq = recordSeq(db);
   // The WHERE of DO UPDATE is the merge rule: a stale or repeated record changes nothing (changes = 0).
-  // Binary text comparison orders HLCs exactly like JavaScript's string comparison.
-  const upsert = db.prepare<[string, string, string, string, string, string, number, number]>(
-    `INSERT INTO records (site_id, profile_id, doc, key, value, hlc, deleted, seq)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+  // Binary text comparison orders HLCs exactly like JavaScript's string comparison. Each stored
+  // version also gets its receive position (migration 2): the seq it is written with, which
+  // compaction may renumber later but never received_seq, and the server's clock.
+  const upsert = db.prepare<[string, string, string, string, string, string, number, number, number, number]>(
+    `INSERT INTO records (site_id, profile_id, doc, key, value, hlc, deleted, seq, received_seq, received_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (site_id, profile_id, doc, key) DO UPDATE SET
-       value = excluded.value, hlc = excluded.hlc, deleted = excluded.deleted, seq = excluded.seq
+       value = excluded.value, hlc = excluded.hlc, deleted = excluded.deleted, seq = excluded.seq,
+       received_seq = excluded.received_seq, received_at = excluded.received_at
      WHERE excluded.hlc > records.hlc`,
   );
   // Compare-and-set: a correction lands only on the very record it was computed from.
-  const correct = db.prepare<[string, string, number, number, string, string, string, string, string]>(
-    `UPDATE records SET value = ?, hlc = ?, deleted = ?, seq = ?
+  const correct = db.prepare<
+    [string, string, number, number, number, number, string, string, string, string, string]
+  >(
+    `UPDATE records SET value = ?, hlc = ?, deleted = ?, seq = ?, received_seq = ?, received_at = ?
       WHERE site_id = ? AND profile_id = ? AND doc = ? AND key = ? AND hlc = ?`,
   );
   const selectSince = db.prepare<[string, string, number, number], SeqRow>(
@@ -73,6 +78,7 @@ export function sqliteDocumentStore(
     (siteId: string, profileId: string, records: SyncRecord[], corrections: Correction[]): MergeResult => {
       let next = seq.last() + 1;
       let written = 0;
+      const receivedAt = Date.now();
       for (const r of records) {
         const { changes } = upsert.run(
           siteId,
@@ -83,6 +89,8 @@ export function sqliteDocumentStore(
           r.hlc,
           r.deleted ? 1 : 0,
           next,
+          next,
+          receivedAt,
         );
         if (changes > 0) {
           written += 1;
@@ -95,6 +103,8 @@ export function sqliteDocumentStore(
           r.hlc,
           r.deleted ? 1 : 0,
           next,
+          next,
+          receivedAt,
           siteId,
           profileId,
           r.doc,

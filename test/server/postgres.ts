@@ -141,7 +141,15 @@ function postgresDatabase(adminUrl: string, name: string, url: string): TestData
         await client.end();
       }
     },
-    exec: (sql) => admin(url, sql),
+    async exec(sql, params = []) {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        await client.query(sql, params);
+      } finally {
+        await client.end();
+      }
+    },
     async remove() {
       await admin(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },

@@ -11,3 +11,5 @@ import './protocol/agent.ts';
 import './protocol/agent-profile.ts';
 import './protocol/provenance.ts';
 import './protocol/handoff-trust.ts';
+import './protocol/agent-order.ts';
+import './protocol/agent-stored-rows.ts';

@@ -9,6 +9,7 @@ import { EVENTS_SCHEMA as SQLITE_EVENTS_V1 } from '../../server/store/sqlite-eve
 import { SQLITE_MIGRATIONS } from '../../server/store/sqlite-migrations.ts';
 import { trackEvent } from './helpers.ts';
 import type { TestDatabaseFactory } from './test-database.ts';
+import { version1Schema } from './version-1.ts';
 
 /** Registers the shared store tests in the enclosing `describe`. */
 export function storeCases(fresh: TestDatabaseFactory): void {
@@ -200,6 +201,96 @@ export function storeCases(fresh: TestDatabaseFactory): void {
       await database.remove();
     }
   });
+
+  it('upgrades a version-1 database holding records: each keeps its value and gets a receive position and time', async () => {
+    const database = await fresh();
+    try {
+      await database.exec(version1Schema(database.engine));
+      for (const profile of ['p1', 'p2']) {
+        await database.exec(
+          'INSERT INTO profiles (id, site_id, user_id, created_at) VALUES ($1, $2, NULL, $3)',
+          [profile, 'shop', '2026-01-01T00:00:00.000Z'],
+        );
+      }
+      const rows: [string, string, string, string, number, boolean][] = [
+        ['p1', 'chat', 'm:old', '{"text":"old","from":"customer","at":1}', 1, false],
+        ['p2', 'chat', 'm:new', '{"text":"new","from":"customer","at":1}', 2, false],
+        ['p1', 'cart', 'mug', '{"qty":2}', 3, false],
+        ['p1', 'cart', 'tee', 'null', 4, true],
+      ];
+      for (const [profile, doc, key, value, seq, deleted] of rows) {
+        await database.exec(
+          `INSERT INTO records (site_id, profile_id, doc, key, value, hlc, deleted, seq)
+           VALUES ('shop', $1, $2, $3, $4, $5, ${deleted ? 'TRUE' : 'FALSE'}, $6)`,
+          [profile, doc, key, value, hlcAt(seq * 1000), seq],
+        );
+      }
+      await database.exec("UPDATE counters SET value = 4 WHERE name = 'record_seq'");
+
+      const store = await database.open();
+      try {
+        const applied = (await database.rows('schema_migrations')).map((row) => Number(row.version));
+        assert.ok(applied.includes(2), `migration 2 applied: ${applied}`);
+        assert.deepEqual(
+          (await store.liveRecords('shop', 'p1', 'cart')).map((r) => [r.key, r.value]),
+          [['mug', { qty: 2 }]],
+        );
+        assert.equal((await store.recordsSince('shop', 'p1', 0, 10)).records.length, 3);
+        const [old] = await store.receivedRecords('shop', 'p1', 'chat');
+        assert.deepEqual(
+          [old.key, old.value, old.received, old.receivedAt],
+          ['m:old', { text: 'old', from: 'customer', at: 1 }, 1, 1_700_000_001_000],
+        );
+        assert.deepEqual(
+          (await store.conversations('shop', 10)).map((c) => [c.profileId, c.lastReceived]),
+          [
+            ['p2', 2],
+            ['p1', 1],
+          ],
+        );
+        // A record stored after the upgrade is received after every old one.
+        const before = Date.now();
+        await store.mergeRecords('shop', 'p1', [{ ...record('m:later', hlcAt(5000)), doc: 'chat' }]);
+        const later = (await store.receivedRecords('shop', 'p1', 'chat')).find((r) => r.key === 'm:later');
+        assert.ok(later && later.received > 4 && later.receivedAt >= before, JSON.stringify(later));
+        assert.deepEqual(
+          (await store.conversations('shop', 10)).map((c) => c.profileId),
+          ['p1', 'p2'],
+        );
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await database.remove();
+    }
+  });
+
+  it('keeps the order in which records were received through tombstone compaction, which renumbers seq', () =>
+    withStore(async (store) => {
+      const chat = (key: string, hlc: string) => ({ ...record(key, hlc), doc: 'chat' });
+      // The list shows profiles that exist: two devices' own.
+      const { profileId: p1 } = await store.createDevice('shop', 'anon-1', 'hash-1');
+      const { profileId: p2 } = await store.createDevice('shop', 'anon-2', 'hash-2');
+      await store.mergeRecords('shop', p1, [chat('m:a', hlcAt(10)), record('gone', hlcAt(10))]);
+      await store.mergeRecords('shop', p1, [{ ...record('gone', hlcAt(20)), value: null, deleted: true }]);
+      await store.mergeRecords('shop', p2, [chat('m:b', hlcAt(30))]);
+      const received = async (profile: string) =>
+        (await store.receivedRecords('shop', profile, 'chat')).map((r) => r.received);
+      const [a, b] = [await received(p1), await received(p2)];
+      assert.ok(a[0] < b[0]);
+      const cursorBefore = await store.profileCursor('shop', p1);
+
+      const compacted = await store.compactTombstones(1_700_000_000_000 + 25);
+      assert.equal(compacted.removed, 1);
+      // Compaction moved p1's records above every other number (its pull cursor grew)...
+      assert.ok((await store.profileCursor('shop', p1)) > cursorBefore);
+      // ...but not when they were received: p2's message is still the later one.
+      assert.deepEqual(await received(p1), a);
+      assert.deepEqual(
+        (await store.conversations('shop', 10)).map((c) => c.profileId),
+        [p2, p1],
+      );
+    }));
 
   it('compares HLCs and orders keys byte by byte, as JavaScript does, whatever the collation', () =>
     withStore(async (store) => {

@@ -12,8 +12,12 @@ export interface TestDatabase {
   open(): Promise<Store>;
   /** Every row of a table, read straight from the database, as an attacker with a backup would. */
   rows(table: string): Promise<Record<string, unknown>[]>;
-  /** Runs SQL straight on it (no store open), as an older server would have: to build old schemas. */
-  exec(sql: string): Promise<void>;
+  /**
+   * Runs one statement straight on the database, with PostgreSQL's `$1`…`$n` placeholders on either
+   * engine (without parameters, a script of several statements): how a test plants rows the server
+   * would refuse today (written before a guard existed), or builds an old schema.
+   */
+  exec(sql: string, params?: unknown[]): Promise<void>;
   /** Deletes it (its stores must be closed). */
   remove(): Promise<void>;
 }
@@ -39,11 +43,19 @@ export async function sqliteDatabase(): Promise<TestDatabase & { file: string }>
         db.close();
       }
     },
-    async exec(sql) {
+    async exec(sql, params = []) {
       mkdirSync(dirname(file), { recursive: true });
       const db = new Database(file);
       try {
-        db.exec(sql);
+        // The server may hold the write lock for a moment.
+        db.pragma('busy_timeout = 5000');
+        // Without parameters it may be a script of several statements, as in PostgreSQL.
+        if (params.length === 0) db.exec(sql);
+        // SQLite takes `?1`…`?n` too; better-sqlite3 binds those by name.
+        else
+          db.prepare(sql.replace(/\$(\d+)/g, '?$1')).run(
+            Object.fromEntries(params.map((p, i) => [i + 1, p])),
+          );
       } finally {
         db.close();
       }

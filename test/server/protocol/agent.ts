@@ -179,16 +179,20 @@ describe('agent API and chat (§6–§7)', () => {
     it('lists newest activity first with unread customer messages, and read clears them', async () => {
       const laptop = await register(h.url, 'laptop');
       const tablet = await register(h.url, 'tablet'); // no conversation: not listed
+      const start = Date.now();
       await sync(h.url, phone, [customerMessage('p1', 'first', T), customerMessage('p2', 'second', T + 10)]);
       await sync(h.url, laptop, [customerMessage('l1', 'hello', T + 20)]);
       let list = await conversations(h.url);
       assert.deepEqual(
-        list.map((c) => [c.profileId, c.lastMessage.text, c.unread, c.updatedAt]),
+        list.map((c) => [c.profileId, c.lastMessage.text, c.lastMessage.at, c.unread]),
         [
-          [laptop.profileId, 'hello', 1, T + 20],
-          [phone.profileId, 'second', 2, T + 10],
+          [laptop.profileId, 'hello', T + 20, 1],
+          [phone.profileId, 'second', T + 10, 2],
         ],
       );
+      // updatedAt is the server's clock when the last message arrived, not the time it claims.
+      assert.ok(list[0].updatedAt >= list[1].updatedAt && list[1].updatedAt >= start);
+      assert.ok(list[0].updatedAt <= Date.now());
       assert.ok(!list.some((c) => c.profileId === tablet.profileId));
 
       h.clock.now = T + 30;
