@@ -6,6 +6,7 @@ import type { ProtocolDeps } from './deps.ts';
 import { ApiError } from './errors.ts';
 import { siteAllowsOrigin } from './sites.ts';
 import { hashToken, newToken } from './tokens.ts';
+import { isStorableText } from './values/index.ts';
 import { resolveSite } from './write-key.ts';
 
 /** Bytes of a device token: 256 random bits, as the protocol requires. */
@@ -34,12 +35,13 @@ export function registerHandler(deps: ProtocolDeps): Handler {
     if (
       typeof anonymousId !== 'string' ||
       anonymousId === '' ||
-      anonymousId.length > MAX_ANONYMOUS_ID_LENGTH
+      anonymousId.length > MAX_ANONYMOUS_ID_LENGTH ||
+      !isStorableText(anonymousId)
     ) {
       throw new ApiError(
         400,
         'invalid_anonymous_id',
-        `"anonymousId" must be a non-empty string of at most ${MAX_ANONYMOUS_ID_LENGTH} characters`,
+        `"anonymousId" must be a non-empty string of at most ${MAX_ANONYMOUS_ID_LENGTH} characters, well-formed Unicode without U+0000`,
       );
     }
     const token = newToken(DEVICE_TOKEN_BYTES);

@@ -1,3 +1,5 @@
+import { checkJson } from './values/index.ts';
+
 /** Segment's HTTP API limit for one event, serialized. */
 export const MAX_EVENT_BYTES = 32 * 1024;
 
@@ -21,14 +23,18 @@ export type EventCheck =
 
 /**
  * Checks one event against the envelope rules. Rejection is per event on purpose: a client must
- * never have to drop good events because a neighbour in the same batch was bad.
+ * never have to drop good events because a neighbour in the same batch was bad. Every string and key
+ * of the event, its ids and names included, must be text a database holds as sent, and it may nest
+ * at most MAX_JSON_DEPTH levels (`invalid_string`, `invalid_number`, `too_deep`; see server/values).
  */
 export function checkEvent(raw: unknown): EventCheck {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return refuse('invalid_event', 'Event must be a JSON object');
   }
   const event = raw as Record<string, unknown>;
-  const size = Buffer.byteLength(JSON.stringify(event), 'utf8');
+  const json = checkJson(event, '', 'the event');
+  if (!json.ok) return refuse(json.code, json.message);
+  const size = json.bytes;
   if (size > MAX_EVENT_BYTES) {
     return refuse('event_too_large', `Event is ${size} bytes; the limit is ${MAX_EVENT_BYTES / 1024} KB`);
   }

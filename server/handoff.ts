@@ -6,6 +6,7 @@ import { rateLimit } from './devices.ts';
 import { ApiError } from './errors.ts';
 import type { Handoff, SyncRecord } from './store/sync-types.ts';
 import { hashToken, newToken } from './tokens.ts';
+import { isStorableText } from './values/index.ts';
 
 /** Bytes of a handoff token: 128 random bits, the protocol's minimum, short enough for a QR code. */
 export const HANDOFF_TOKEN_BYTES = 16;
@@ -103,7 +104,7 @@ async function handoffRequest(c: Context, deps: ProtocolDeps) {
   // Peeks and claims share one budget: both answer "does this token exist?".
   rateLimit(deps.limiters.handoffClaims.take(device.id), 'handoff attempts from this device');
   const { token } = await readJsonObject(c.req.raw);
-  if (typeof token !== 'string' || token === '' || token.length > 256) {
+  if (typeof token !== 'string' || token === '' || token.length > 256 || !isStorableText(token)) {
     throw new ApiError(
       400,
       'invalid_handoff_token',

@@ -6,6 +6,7 @@ import { moveConversation } from './chat/move.ts';
 import type { ProtocolDeps } from './deps.ts';
 import { ApiError } from './errors.ts';
 import type { LinkResult } from './store/sync-types.ts';
+import { isStorableText } from './values/index.ts';
 
 const MAX_USER_ID_LENGTH = 256;
 
@@ -42,11 +43,18 @@ export function identifyHandler(deps: ProtocolDeps): Handler {
     }
     const body = await readJsonObject(c.req.raw);
     const { userId, userHash } = body;
-    if (typeof userId !== 'string' || userId === '' || userId.length > MAX_USER_ID_LENGTH) {
+    // Well-formed, or HMAC's UTF-8 turns a lone surrogate into U+FFFD: one userHash would prove two
+    // ids ("x\ud800" signed as "x\ufffd") and a device would land on another customer's profile.
+    if (
+      typeof userId !== 'string' ||
+      userId === '' ||
+      userId.length > MAX_USER_ID_LENGTH ||
+      !isStorableText(userId)
+    ) {
       throw new ApiError(
         400,
         'invalid_user_id',
-        `"userId" must be a non-empty string of at most ${MAX_USER_ID_LENGTH} characters`,
+        `"userId" must be a non-empty string of at most ${MAX_USER_ID_LENGTH} characters, well-formed Unicode without U+0000`,
       );
     }
     if (!verifyUserHash(site.secret, userId, userHash)) {

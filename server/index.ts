@@ -51,3 +51,4 @@ export type {
 } from './store/types.ts';
 export type { StreamChanged } from './stream.ts';
 export type { SyncResult } from './sync.ts';
+export { checkJson, isStorableText, MAX_JSON_DEPTH } from './values/index.ts';

@@ -1,5 +1,8 @@
+import { SERVER_REPLICA } from './catalog.ts';
+import { AGENT_REPLICA } from './chat/document.ts';
 import { ApiError } from './errors.ts';
 import type { SyncRecord } from './store/sync-types.ts';
+import { checkJson, type JsonProblemCode, textProblem } from './values/index.ts';
 
 /** Protocol limits of §3. */
 export const MAX_RECORDS_PER_PUSH = 500;
@@ -17,11 +20,18 @@ export const TOMBSTONE_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 /** How far ahead of the server's clock a record may be; beyond, a wrong device clock would win forever. */
 export const MAX_CLOCK_AHEAD_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * Replica ids the server writes with (cart corrections and conversation moves; agent chat records).
+ * A device's record carrying one is refused: it could pass for the server's own write, or take an
+ * HLC the server is about to use, and the server's write would then be lost.
+ */
+export const RESERVED_REPLICAS: readonly string[] = [SERVER_REPLICA, AGENT_REPLICA];
+
 /** Why one record of a push was not merged; the rest of the push is unaffected. */
 export interface RejectedRecord {
   /** The record's hlc, so the client can find it among its pending writes; null when unusable. */
   hlc: string | null;
-  code: 'invalid_record' | 'stale_record' | 'future_record';
+  code: 'invalid_record' | 'stale_record' | 'future_record' | 'reserved_replica' | JsonProblemCode;
   message: string;
 }
 
@@ -86,32 +96,57 @@ function checkRecord(raw: unknown, where: string, now: number): SyncRecord | Rej
   if (typeof hlc !== 'string' || !HLC_PATTERN.test(hlc)) {
     return invalid(null, `${where}.hlc must be an HLC like "0lq2v3k1a-000-3f9a1c" (${HLC_PATTERN.source})`);
   }
-  for (const [name, field] of [
-    ['doc', doc],
-    ['key', key],
-  ] as const) {
-    if (typeof field !== 'string' || field === '' || field.length > MAX_NAME_LENGTH) {
-      return invalid(
-        hlc,
-        `${where}.${name} must be a non-empty string of at most ${MAX_NAME_LENGTH} characters`,
-      );
-    }
+  const problem =
+    replicaProblem(hlc, where) ??
+    nameProblem(hlc, `${where}.doc`, doc) ??
+    nameProblem(hlc, `${where}.key`, key) ??
+    (deleted !== undefined && typeof deleted !== 'boolean'
+      ? invalid(hlc, `${where}.deleted must be a boolean when present`)
+      : null) ??
+    // A tombstone's value is stored as null whatever was sent, so it is not checked.
+    (deleted === true ? null : valueProblem(hlc, `${where}.value`, value)) ??
+    horizonProblem(hlc, where, now);
+  if (problem) return problem;
+  return {
+    doc: doc as string,
+    key: key as string,
+    value: deleted === true ? null : value,
+    hlc,
+    deleted: deleted === true,
+  };
+}
+
+function replicaProblem(hlc: string, where: string): RejectedRecord | null {
+  const replica = hlc.slice(14);
+  if (!RESERVED_REPLICAS.includes(replica)) return null;
+  return {
+    hlc,
+    code: 'reserved_replica',
+    message: `${where}.hlc names the replica "${replica}", which only the server writes with`,
+  };
+}
+
+function nameProblem(hlc: string, where: string, name: unknown): RejectedRecord | null {
+  if (typeof name !== 'string' || name === '' || name.length > MAX_NAME_LENGTH) {
+    return invalid(hlc, `${where} must be a non-empty string of at most ${MAX_NAME_LENGTH} characters`);
   }
-  if (deleted !== undefined && typeof deleted !== 'boolean') {
-    return invalid(hlc, `${where}.deleted must be a boolean when present`);
+  const problem = textProblem(name);
+  return problem ? { hlc, code: 'invalid_string', message: `${where} ${problem}` } : null;
+}
+
+function valueProblem(hlc: string, where: string, value: unknown): RejectedRecord | null {
+  if (value === undefined) {
+    return invalid(hlc, `${where} is required (use "deleted": true to remove a key)`);
   }
-  if (deleted !== true) {
-    if (value === undefined) {
-      return invalid(hlc, `${where}.value is required (use "deleted": true to remove a key)`);
-    }
-    const size = Buffer.byteLength(JSON.stringify(value), 'utf8');
-    if (size > MAX_VALUE_BYTES) {
-      return invalid(
-        hlc,
-        `${where}.value is ${size} bytes of JSON; the limit is ${MAX_VALUE_BYTES / 1024} KB`,
-      );
-    }
+  const json = checkJson(value, where);
+  if (!json.ok) return { hlc, code: json.code, message: json.message };
+  if (json.bytes > MAX_VALUE_BYTES) {
+    return invalid(hlc, `${where} is ${json.bytes} bytes of JSON; the limit is ${MAX_VALUE_BYTES / 1024} KB`);
   }
+  return null;
+}
+
+function horizonProblem(hlc: string, where: string, now: number): RejectedRecord | null {
   const at = msOfHlc(hlc);
   if (at < now - TOMBSTONE_TTL_MS) {
     return {
@@ -127,13 +162,7 @@ function checkRecord(raw: unknown, where: string, now: number): SyncRecord | Rej
       message: `${where}.hlc is from ${iso(at)}, more than 24 hours ahead of the server's clock (${iso(now)}): check the device's clock`,
     };
   }
-  return {
-    doc: doc as string,
-    key: key as string,
-    value: deleted === true ? null : value,
-    hlc,
-    deleted: deleted === true,
-  };
+  return null;
 }
 
 function invalid(hlc: string | null, message: string): RejectedRecord {

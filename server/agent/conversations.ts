@@ -13,6 +13,7 @@ import type { ProtocolDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import type { Site } from '../sites.ts';
 import type { ConversationCursor, ConversationRow } from '../store/agent-types.ts';
+import { isStorableText } from '../values/index.ts';
 import { authenticateAgent } from './auth.ts';
 import { displayName, profileTraits } from './traits.ts';
 import { agentHlc, writeChat } from './write.ts';
@@ -108,20 +109,19 @@ export function replyHandler(deps: ProtocolDeps): Handler {
     const { site, profileId } = await conversationOf(c, deps);
     const body = await readJsonObject(c.req.raw);
     const { text, name } = body;
-    if (typeof text !== 'string' || text.trim() === '' || text.length > MAX_TEXT_LENGTH) {
+    if (
+      typeof text !== 'string' ||
+      text.trim() === '' ||
+      text.length > MAX_TEXT_LENGTH ||
+      !isStorableText(text)
+    ) {
       throw new ApiError(
         400,
         'invalid_text',
-        `"text" must be a non-blank string of at most ${MAX_TEXT_LENGTH} characters`,
+        `"text" must be a non-blank string of at most ${MAX_TEXT_LENGTH} characters, well-formed Unicode without U+0000`,
       );
     }
-    if (name !== undefined && (typeof name !== 'string' || name.length > MAX_NAME_LENGTH)) {
-      throw new ApiError(
-        400,
-        'invalid_name',
-        `"name" must be a string of at most ${MAX_NAME_LENGTH} characters`,
-      );
-    }
+    checkAgentName(name);
     const at = deps.now();
     const id = `a${newId()}`;
     const value = { text, from: 'agent', at, ...(name ? { name } : {}) };
@@ -157,13 +157,7 @@ export function agentTypingHandler(deps: ProtocolDeps): Handler {
     const { profileId } = await conversationOf(c, deps);
     const { typing, name } = await readJsonObject(c.req.raw);
     if (typeof typing !== 'boolean') throw new ApiError(400, 'invalid_typing', '"typing" must be a boolean');
-    if (name !== undefined && (typeof name !== 'string' || name.length > MAX_NAME_LENGTH)) {
-      throw new ApiError(
-        400,
-        'invalid_name',
-        `"name" must be a string of at most ${MAX_NAME_LENGTH} characters`,
-      );
-    }
+    checkAgentName(name);
     deps.hub.signal(profileId, 'typing', { typing, ...(name ? { name } : {}) });
     return c.body(null, 204);
   };
@@ -176,8 +170,24 @@ export async function conversationOf(
 ): Promise<{ site: Site; profileId: string }> {
   const site = authenticateAgent(c, deps.sites);
   const profileId = c.req.param('profileId') ?? '';
-  if (!(await deps.store.profileSummary(site.id, profileId))) {
+  // No profile id holds U+0000 (a `%00` in the path) or a lone surrogate, and PostgreSQL would
+  // refuse it as a query parameter: such an id is answered before it reaches the store.
+  if (!isStorableText(profileId) || !(await deps.store.profileSummary(site.id, profileId))) {
     throw new ApiError(404, 'profile_not_found', `No profile "${profileId}" on this site`);
   }
   return { site, profileId };
+}
+
+/** Refuses an agent display name that is not a short, well-formed string (400 `invalid_name`). */
+function checkAgentName(name: unknown): void {
+  if (
+    name !== undefined &&
+    (typeof name !== 'string' || name.length > MAX_NAME_LENGTH || !isStorableText(name))
+  ) {
+    throw new ApiError(
+      400,
+      'invalid_name',
+      `"name" must be a string of at most ${MAX_NAME_LENGTH} characters, well-formed Unicode without U+0000`,
+    );
+  }
 }

@@ -20,7 +20,7 @@ export async function chatGuard(
   const agentKeys = new Set(
     stored.filter((r) => isObject(r.value) && r.value.from === 'agent').map((r) => r.key),
   );
-  return (record, where) => chatRecordProblem(record, where, agentKeys);
+  return (record, where) => chatRecordProblem(record, where, agentKeys, deps.now());
 }
 
 /** Whether a merged push touched the conversation (the agents then hear of it). */

@@ -116,10 +116,17 @@ export function createSync(o: SyncOptions): Sync {
     if (meta.i && meta.i !== id) {
       meta.c = '';
       // A guest's records go along to the new profile (§2); another user's must not leak into it.
+      // The server refuses its own replica ids from devices (§3): a record it wrote here (a corrected
+      // cart line) goes as this device's own write, with a new HLC. (A record replaced by a newer one
+      // is gone from the store already; no winner check, as the core is at its size budget.)
       if (keep)
         await put(
           kv,
-          (await stored(kv)).map((r) => ({ ...r, p: 1 })),
+          (await stored(kv)).map((r) => ({
+            ...r,
+            p: 1,
+            hlc: /-(server|agent)$/.test(r.hlc) ? clock.now() : r.hlc,
+          })),
         );
       else {
         clear();

@@ -1,8 +1,8 @@
 // Issue 3: the server reprices or flags cart lines against the shop's catalog, and the page sees it
 // through the public API (`omnikit.cart.items()`), on the `priced` site of commands/backend.ts.
 import { expect } from '@open-wc/testing';
-import { resetBackend, waitFor } from './helpers.ts';
-import { type ClientPage, pagePool } from './sdk.ts';
+import { openDevice, resetBackend, waitFor } from './helpers.ts';
+import { type ClientPage, pagePool, wrap } from './sdk.ts';
 
 const PRICED = { writeKey: 'priced-key', flushInterval: 50 };
 const js = JSON.stringify;
@@ -52,5 +52,31 @@ describe('cart lines checked by the server', () => {
       warning: 'price_changed',
     });
     expect(await shop.errors()).to.deep.equal([]);
+  });
+
+  it('takes a line the server corrected along when the device claims a handoff link, as its own write', async () => {
+    // The server refuses records of its own replica ids from devices: a device carrying a corrected
+    // line to another profile must push it as its own write, or the line would stay behind.
+    const phone = await pool.open(PRICED);
+    await phone.eval(`omnikit.cart.add(${js({ productId: 'ghost', name: 'Ghost', price: 5 })})`);
+    const made = await phone.eval<{ url: string }>('omnikit.handoff.create()');
+    const tab = pool.keep(await openDevice(made.url));
+    const tee = { productId: 'tee', name: 'Tee', price: 9.9, currency: 'EUR' };
+    await (await wrap(tab)).eval(`omnikit.cart.add(${js(tee)})`);
+    await flagged(await wrap(tab), ['tee|']);
+    // After a reload the device holds only the server's corrected record, not its own first write.
+    await tab.reload();
+    const laptop = await wrap(tab);
+    await flagged(laptop, ['tee|']);
+    await laptop.eval('omnikit.handoff.incoming().then((h) => h.claim())');
+    const lines = await waitFor(
+      async () => {
+        const all = await phone.eval<Line[]>('omnikit.cart.items()');
+        return all.some((l) => l.id === 'tee|') && all;
+      },
+      { message: "the laptop's corrected line on the phone" },
+    );
+    expect(lines.find((l) => l.id === 'tee|')).to.include({ price: 19.9, warning: 'price_changed' });
+    expect(await laptop.errors()).to.deep.equal([]);
   });
 });

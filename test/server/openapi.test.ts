@@ -288,7 +288,7 @@ describe('docs/openapi.json', () => {
     const message = {
       doc: 'chat',
       key: 'm:c1',
-      value: { text: 'Hi', from: 'customer', at: 1 },
+      value: { text: 'Hi', from: 'customer', at: 1_700_000_000_000 },
       hlc: hlc(1_700_000_000_000),
     };
     await exchange('POST', '/v1/sync', 200, { token, body: { push: [message] } });

@@ -13,3 +13,4 @@ import './protocol/provenance.ts';
 import './protocol/handoff-trust.ts';
 import './protocol/agent-order.ts';
 import './protocol/agent-stored-rows.ts';
+import './protocol/hostile-input.ts';
