@@ -128,7 +128,7 @@ describe('docs/openapi.json', () => {
     await exchange('POST', '/v1/batch', 400, { body: { batch: 'x' }, valid: false, headers: auth });
     await exchange('POST', '/v1/batch', 401, { body: { batch: [], writeKey: 'wrong' } });
     await exchange('POST', '/v1/batch', 403, { body: { batch: [] }, headers: { ...auth, ...cut.headers } });
-    await exchange('POST', '/v1/batch', 413, { raw: 'x'.repeat(600 * 1024), headers: auth });
+    await exchange('POST', '/v1/batch', 413, { raw: 'x'.repeat(2 * 1024 * 1024), headers: auth });
     // A site's own server: the secret server key instead of the write key (§7).
     await exchange('POST', '/v1/batch', 200, { body: { batch: [trackEvent()] }, token: SHOP_SERVER_KEY });
     await exchange('POST', '/v1/batch', 401, { body: { batch: [] }, token: 'not-a-server-key' });
