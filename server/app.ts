@@ -113,6 +113,7 @@ export function createServer(options: ServerOptions): OmnikitServer {
       c.header('Connection', 'close');
     });
   }
+  // Before every other middleware and route: an origin no site allows reaches none of them.
   app.use('*', cors(sites));
   app.get('/health', (c) => c.json({ ok: true }));
   // Before the event routes: /v1/identify is both (see mountProtocolRoutes).
