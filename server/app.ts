@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import { AgentHub } from './agent/hub.ts';
 import { type CatalogLookup, siteCatalog } from './catalog.ts';
 import { DEFAULT_COMPACTION_INTERVAL_MS, startCompaction } from './compaction.ts';
-import { COMPAT_ROUTES, type IngestRoute } from './compat.ts';
+import { COMPAT_ROUTES, type IngestRoute, ignoreMetricsHandler, METRICS_PATHS } from './compat.ts';
 import { cors } from './cors.ts';
 import type { ProtocolDeps } from './deps.ts';
 import { ApiError, errorResponse } from './errors.ts';
@@ -113,6 +113,7 @@ export function createServer(options: ServerOptions): OmnikitServer {
       c.header('Connection', 'close');
     });
   }
+  // Before every other middleware and route: an origin no site allows reaches none of them.
   app.use('*', cors(sites));
   app.get('/health', (c) => c.json({ ok: true }));
   // Before the event routes: /v1/identify is both (see mountProtocolRoutes).
@@ -127,6 +128,7 @@ export function createServer(options: ServerOptions): OmnikitServer {
     if (plan) app.post(route.path, plan.middleware());
     app.post(route.path, ingestHandler(deps, route.extract));
   }
+  for (const path of METRICS_PATHS) app.post(path, ignoreMetricsHandler);
 
   app.notFound((c) => errorResponse(404, 'not_found', `No route for ${c.req.method} ${c.req.path}`));
   app.onError((error) => {

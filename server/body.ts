@@ -1,23 +1,50 @@
+import { type ContentEncoding, contentEncodingOf, decompress, EVENT_ENCODINGS } from './content-encoding.ts';
 import { ApiError } from './errors.ts';
 
-/** Segment's HTTP API limit for one request. */
+/** The limit of one protocol request (devices, identify, handoff, chat, agent): Segment's HTTP API limit. */
 export const MAX_REQUEST_BYTES = 500 * 1024;
 
 /**
- * Reads a request body as JSON whatever its Content-Type: browser SDKs send JSON as text/plain so
- * the request stays "simple" and skips a CORS preflight.
+ * The limit of one request to an event route, decompressed. RudderStack batches up to 512 KiB
+ * counted in characters (UTF-16 code units) and treats 413 as final; a character takes at most 3
+ * bytes of UTF-8 (one outside the BMP is 2 units and 4 bytes), so its largest batch is 1.5 MiB.
+ * Segment's batches stay under 500 KB.
  */
-export async function readJsonBody(request: Request, maxBytes = MAX_REQUEST_BYTES): Promise<unknown> {
-  const declared = Number(request.headers.get('content-length'));
-  // Refuse before reading a byte when the client tells us up front.
-  if (declared > maxBytes) throw tooLarge(maxBytes);
-  const text = new TextDecoder().decode(await readCapped(request, maxBytes));
+export const MAX_EVENT_REQUEST_BYTES = 3 * 512 * 1024;
+
+/**
+ * Reads a request body as JSON whatever its Content-Type: browser SDKs send JSON as text/plain so
+ * the request stays "simple" and skips a CORS preflight. `encodings` are the Content-Encodings the
+ * route accepts; `maxBytes` bounds the body both as sent and once decompressed.
+ */
+export async function readJsonBody(
+  request: Request,
+  maxBytes = MAX_REQUEST_BYTES,
+  encodings: readonly ContentEncoding[] = [],
+): Promise<unknown> {
+  const coding = contentEncodingOf(request, encodings);
+  const sent = await readBody(request, maxBytes);
+  const bytes = coding ? await decompress(sent, coding, maxBytes) : sent;
+  const text = new TextDecoder().decode(bytes);
   if (text.trim() === '') throw new ApiError(400, 'invalid_json', 'Request body is empty; expected JSON');
   try {
     return JSON.parse(text);
   } catch (error) {
     throw new ApiError(400, 'invalid_json', `Request body is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+/** The JSON body of a request to an event route: larger, and gzip or deflate accepted. */
+export function readEventBody(request: Request): Promise<unknown> {
+  return readJsonBody(request, MAX_EVENT_REQUEST_BYTES, EVENT_ENCODINGS);
+}
+
+/** Reads a body that must be no larger than `maxBytes` (413 otherwise), without decoding it. */
+export async function readBody(request: Request, maxBytes: number): Promise<Uint8Array> {
+  const declared = Number(request.headers.get('content-length'));
+  // Refuse before reading a byte when the client tells us up front.
+  if (declared > maxBytes) throw tooLarge(maxBytes);
+  return readCapped(request, maxBytes);
 }
 
 // Counts the real bytes too: a chunked body has no Content-Length to trust.

@@ -9,47 +9,51 @@ const DEFAULT_ALLOWED_HEADERS = 'Content-Type, Authorization';
 const PREFLIGHT_MAX_AGE_SECONDS = '86400';
 
 /**
- * CORS for every route. A preflight carries no write key, so it passes when any configured site
- * allows the origin; the real request is then checked against its own site by the ingest route.
- * Every actual response, errors and injected faults included, carries Access-Control-Allow-Origin for
- * an allowed origin: without it the browser hides the status and the client re-sends (duplicates).
+ * CORS for every route; must run before any other middleware or route.
+ *
+ * A page must be able to read a refusal, or its client takes it for a network error and retries it on
+ * every page load (Segment, RudderStack and Omnikit alike). So every preflight passes, for any origin
+ * (a preflight carries no key, and answers nothing), and every actual response carries
+ * Access-Control-Allow-Origin, errors and injected faults included. What protects the routes instead
+ * is that a request from an origin no site allows is answered here, 403 `origin_not_allowed`, and
+ * never reaches one: nothing runs for it and its answer holds nothing but the refusal. An origin
+ * that some site allows reaches the routes, which check it against the site of the key they are
+ * given. Every answer varies with Origin, for caches.
  */
 export function cors(sites: SiteDirectory): MiddlewareHandler {
   return async (c, next) => {
     const origin = c.req.header('origin');
-    const allowed = origin !== undefined && sites.anyAllows(origin);
-
     if (c.req.method === 'OPTIONS' && c.req.header('access-control-request-method')) {
-      if (!allowed) {
-        return errorResponse(
-          403,
-          'origin_not_allowed',
-          `Origin ${origin ?? '(none)'} is not allowed by any site`,
-          {
-            Vary: 'Origin',
-          },
-        );
-      }
-      return new Response(null, {
-        status: 204,
-        headers: {
-          'Access-Control-Allow-Origin': origin,
-          Vary: 'Origin',
-          'Access-Control-Allow-Methods': ALLOWED_METHODS,
-          // Echo: a '*' here would not cover Authorization, which Segment and RudderStack send.
-          'Access-Control-Allow-Headers':
-            c.req.header('access-control-request-headers') || DEFAULT_ALLOWED_HEADERS,
-          'Access-Control-Max-Age': PREFLIGHT_MAX_AGE_SECONDS,
-        },
+      return preflight(origin, c.req.header('access-control-request-headers'));
+    }
+    if (origin !== undefined && !sites.anyAllows(origin)) {
+      return errorResponse(403, 'origin_not_allowed', `Origin ${origin} is not allowed by any site`, {
+        'Access-Control-Allow-Origin': origin,
+        Vary: 'Origin',
       });
     }
 
     await next();
     c.header('Vary', 'Origin', { append: true });
-    if (allowed) {
+    if (origin !== undefined) {
       c.header('Access-Control-Allow-Origin', origin);
       // The client must read Retry-After on a 429/503 to back off as told.
       c.header('Access-Control-Expose-Headers', 'Retry-After');
     }
   };
+}
+
+function preflight(origin: string | undefined, requestHeaders: string | undefined): Response {
+  return new Response(null, {
+    status: 204,
+    headers: {
+      ...(origin === undefined ? {} : { 'Access-Control-Allow-Origin': origin }),
+      // The answer echoes both: a cache keeps one per origin and per list of headers.
+      Vary: 'Origin, Access-Control-Request-Headers',
+      'Access-Control-Allow-Methods': ALLOWED_METHODS,
+      // Echo: a '*' here would not cover Authorization, which Segment and RudderStack send.
+      'Access-Control-Allow-Headers': requestHeaders || DEFAULT_ALLOWED_HEADERS,
+      'Access-Control-Max-Age': PREFLIGHT_MAX_AGE_SECONDS,
+    },
+  });
 }

@@ -1,7 +1,11 @@
 import { checkJson } from './values/index.ts';
 
-/** Segment's HTTP API limit for one event, serialized. */
-export const MAX_EVENT_BYTES = 32 * 1024;
+/**
+ * The limit for one event: 32 KB of its JSON (Segment's and RudderStack's), counted in characters
+ * (UTF-16 code units) as RudderStack counts it, so no event it sends without a warning is refused
+ * for being written in a script that takes more bytes (up to 96 KB of UTF-8).
+ */
+export const MAX_EVENT_CHARS = 32 * 1024;
 
 /** Event types of the Segment spec, which Omnikit's envelope follows. */
 export const EVENT_TYPES = ['track', 'page', 'screen', 'identify', 'group', 'alias'] as const;
@@ -34,9 +38,11 @@ export function checkEvent(raw: unknown): EventCheck {
   const event = raw as Record<string, unknown>;
   const json = checkJson(event, '', 'the event');
   if (!json.ok) return refuse(json.code, json.message);
-  const size = json.bytes;
-  if (size > MAX_EVENT_BYTES) {
-    return refuse('event_too_large', `Event is ${size} bytes; the limit is ${MAX_EVENT_BYTES / 1024} KB`);
+  if (json.chars > MAX_EVENT_CHARS) {
+    return refuse(
+      'event_too_large',
+      `Event is ${json.chars} characters of JSON; the limit is ${MAX_EVENT_CHARS} (32 KB)`,
+    );
   }
   const { type, messageId, anonymousId, userId } = event;
   if (typeof type !== 'string' || !(EVENT_TYPES as readonly string[]).includes(type)) {

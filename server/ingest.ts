@@ -1,5 +1,5 @@
 import type { Handler } from 'hono';
-import { readJsonBody } from './body.ts';
+import { readEventBody } from './body.ts';
 import { ApiError } from './errors.ts';
 import { checkEvent, messageIdOf, type RejectedEvent } from './events.ts';
 import { planViolations } from './plan/violations.ts';
@@ -46,7 +46,7 @@ export function singleEventOf(type: string): EventExtractor {
 /** A route handler that authenticates, validates each event and stores the valid ones. */
 export function ingestHandler(deps: IngestDeps, extract: EventExtractor): Handler {
   return async (c) => {
-    const body = await readJsonBody(c.req.raw);
+    const body = await readEventBody(c.req.raw);
     const { site, credential } = resolveSender(c.req.raw, body, deps.sites);
     const origin = c.req.header('origin');
     if (origin !== undefined && !siteAllowsOrigin(site, origin)) {

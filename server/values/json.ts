@@ -15,8 +15,13 @@ export const MAX_JSON_DEPTH = 64;
  */
 export type JsonProblemCode = 'invalid_string' | 'invalid_number' | 'too_deep';
 
-/** A value every store keeps as sent, with its size as UTF-8 JSON; or why it is refused, and where. */
-export type JsonCheck = { ok: true; bytes: number } | { ok: false; code: JsonProblemCode; message: string };
+/**
+ * A value every store keeps as sent, with the size of its JSON in UTF-8 bytes and in characters
+ * (UTF-16 code units, how RudderStack counts); or why it is refused, and where.
+ */
+export type JsonCheck =
+  | { ok: true; bytes: number; chars: number }
+  | { ok: false; code: JsonProblemCode; message: string };
 
 /** One value still to visit; `parent` and `key` give its path, built only for a message. */
 interface Step {
@@ -68,7 +73,8 @@ export function checkJson(value: unknown, root = '', rootName = 'the value'): Js
     }
   }
   // Safe now: the depth is bounded, and nothing in a parsed body has a toJSON to throw.
-  return { ok: true, bytes: Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8') };
+  const json = JSON.stringify(value) ?? '';
+  return { ok: true, bytes: Buffer.byteLength(json, 'utf8'), chars: json.length };
 }
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;

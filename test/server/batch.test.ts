@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { MAX_EVENT_REQUEST_BYTES } from '../../server/body.ts';
 import {
   basicAuth,
   type ErrorBody,
@@ -123,15 +124,16 @@ describe('POST /v1/batch', () => {
     assert.match(notArrayBody.error.message, /"batch" an array/);
   });
 
-  it('answers 413 when Content-Length says the body is over 500 KB', async () => {
-    const big = JSON.stringify({ batch: [trackEvent({ properties: { blob: 'x'.repeat(510 * 1024) } })] });
+  it('answers 413 when Content-Length says the body is over the limit (1.5 MiB)', async () => {
+    const blob = 'x'.repeat(MAX_EVENT_REQUEST_BYTES);
+    const big = JSON.stringify({ batch: [trackEvent({ properties: { blob } })] });
     const res = await postJson(batchUrl, big);
     assert.equal(res.status, 413);
     assert.equal(((await res.json()) as ErrorBody).error.code, 'payload_too_large');
     assert.equal((await h.store.listEvents('shop')).length, 0);
   });
 
-  it('answers 413 for a chunked body (no Content-Length) once the real bytes pass 500 KB', async () => {
+  it('answers 413 for a chunked body (no Content-Length) once the real bytes pass the limit', async () => {
     const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = request(
         batchUrl,
@@ -147,7 +149,7 @@ describe('POST /v1/batch', () => {
       );
       req.on('error', reject);
       req.write('{"batch":[{"type":"track","x":"');
-      for (let i = 0; i < 11; i++) req.write('y'.repeat(50 * 1024));
+      for (let i = 0; i <= MAX_EVENT_REQUEST_BYTES / (50 * 1024); i++) req.write('y'.repeat(50 * 1024));
       req.end('"}]}');
     });
     assert.equal(status, 413);

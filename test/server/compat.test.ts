@@ -86,6 +86,69 @@ describe('Segment analytics.js routes', () => {
     assert.equal((await h.store.listEvents('shop')).length, cases.length);
   });
 
+  it('/s stores a screen event, and with apiHost `<host>/v1` every route works under /v1', async () => {
+    // Segment's dispatcher posts each event to `${apiHost}/${type[0]}`: text/plain JSON, Basic auth and
+    // the write key in the body. Users often write apiHost as `<host>/v1`, as Segment's own default is.
+    const cases = [
+      ['/s', 'screen', { name: 'Cart' }],
+      ['/v1/t', 'track', { event: 'Product Viewed' }],
+      ['/v1/i', 'identify', { userId: 'user-9', traits: { plan: 'pro' } }],
+      ['/v1/p', 'page', { name: 'Home' }],
+      ['/v1/g', 'group', { groupId: 'acme' }],
+      ['/v1/a', 'alias', { userId: 'user-9', previousId: 'anon' }],
+      ['/v1/s', 'screen', { name: 'Checkout' }],
+    ] as const;
+    for (const [path, type, extra] of cases) {
+      const event = segmentEvent(type, extra);
+      const res = await postJson(`${h.url}${path}`, event, { headers: { Origin: SHOP_ORIGIN } });
+      assert.equal(res.status, 200, path);
+      assert.equal(res.headers.get('access-control-allow-origin'), SHOP_ORIGIN, path);
+      assert.equal(((await res.json()) as IngestBody).accepted, 1, path);
+      const [stored] = await h.store.listEvents('shop', { messageId: event.messageId as string });
+      assert.equal(stored?.type, type, path);
+      assert.deepEqual(stored.body, event, path);
+    }
+
+    const batch = [segmentEvent('screen', { name: 'Home' }), segmentEvent('track', { event: 'Tapped' })];
+    const res = await postJson(`${h.url}/v1/b`, {
+      batch,
+      writeKey: 'shop-key',
+      sentAt: new Date().toISOString(),
+    });
+    assert.deepEqual(await res.json(), { ok: true, accepted: 2, duplicates: 0, rejected: [] });
+    assert.equal((await h.store.listEvents('shop')).length, cases.length + 2);
+  });
+
+  it('/m and /v1/m (analytics.js metrics) are answered with CORS and ignored', async () => {
+    h.server.resetStats();
+    // RemoteMetrics posts `{series}` as text/plain, with no write key, to `${apiHost}/m`.
+    const series = [
+      {
+        type: 'Counter',
+        metric: 'analytics_js.invoke.track',
+        value: 1,
+        tags: { library: 'analytics.js', library_version: 'npm:next-1.84.0' },
+      },
+    ];
+    for (const path of ['/m', '/v1/m']) {
+      const res = await postJson(
+        `${h.url}${path}`,
+        { series },
+        { writeKey: null, headers: { Origin: SHOP_ORIGIN } },
+      );
+      assert.ok(res.status >= 200 && res.status < 300, `${path}: ${res.status}`);
+      assert.equal(res.headers.get('access-control-allow-origin'), SHOP_ORIGIN, path);
+      assert.match(res.headers.get('vary') ?? '', /Origin/);
+    }
+    assert.deepEqual(await h.store.listEvents('shop'), []);
+    assert.equal(h.server.stats().received, 0);
+
+    // Metrics are a few hundred bytes: a large body is not read to the end.
+    const big = await postJson(`${h.url}/m`, { series: 'x'.repeat(200 * 1024) }, { writeKey: null });
+    assert.equal(big.status, 413);
+    assert.equal(((await big.json()) as { error: { code: string } }).error.code, 'payload_too_large');
+  });
+
   it('a single-event route rejects an invalid event with the same per-event report', async () => {
     const res = await postJson(`${h.url}/t`, segmentEvent('track', {}));
     assert.equal(res.status, 200);

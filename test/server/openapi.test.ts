@@ -128,10 +128,20 @@ describe('docs/openapi.json', () => {
     await exchange('POST', '/v1/batch', 400, { body: { batch: 'x' }, valid: false, headers: auth });
     await exchange('POST', '/v1/batch', 401, { body: { batch: [], writeKey: 'wrong' } });
     await exchange('POST', '/v1/batch', 403, { body: { batch: [] }, headers: { ...auth, ...cut.headers } });
-    await exchange('POST', '/v1/batch', 413, { raw: 'x'.repeat(600 * 1024), headers: auth });
+    await exchange('POST', '/v1/batch', 413, { raw: 'x'.repeat(2 * 1024 * 1024), headers: auth });
+    await exchange('POST', '/v1/batch', 415, {
+      raw: '{"batch": []}',
+      headers: { ...auth, 'Content-Encoding': 'br' },
+    });
     // A site's own server: the secret server key instead of the write key (§7).
     await exchange('POST', '/v1/batch', 200, { body: { batch: [trackEvent()] }, token: SHOP_SERVER_KEY });
     await exchange('POST', '/v1/batch', 401, { body: { batch: [] }, token: 'not-a-server-key' });
+  });
+
+  it('POST /v1/m', async () => {
+    const series = [{ type: 'Counter', metric: 'analytics_js.invoke.track', value: 1, tags: {} }];
+    await exchange('POST', '/v1/m', 204, { body: { series } });
+    await exchange('POST', '/v1/m', 413, { raw: 'x'.repeat(100 * 1024) });
   });
 
   it('POST /v1/devices', async () => {

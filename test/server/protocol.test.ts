@@ -14,3 +14,4 @@ import './protocol/handoff-trust.ts';
 import './protocol/agent-order.ts';
 import './protocol/agent-stored-rows.ts';
 import './protocol/hostile-input.ts';
+import './protocol/event-bodies.ts';
