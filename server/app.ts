@@ -15,6 +15,7 @@ import { batchOf, ingestHandler } from './ingest.ts';
 import { planReportHandler } from './plan/report.ts';
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limit.ts';
 import { mountProtocolRoutes } from './routes.ts';
+import { checkSiteKeys, UnsafeSecretError } from './secrets.ts';
 import { type Site, SiteDirectory } from './sites.ts';
 import { type ServerStats, StatsRecorder } from './stats.ts';
 import type { Store } from './store/types.ts';
@@ -47,7 +48,13 @@ export interface OmnikitServer {
 /** Options of `createServer`. */
 export interface ServerOptions {
   store: Store;
+  /** The sites; their secrets must be 32+ random bytes and every key unique (see `demo`). */
   sites: Site[];
+  /**
+   * The local demo only: accepts the example secrets Omnikit ships and secrets shorter than 32 bytes
+   * (keys must still be unique). Never for a server anyone else can reach.
+   */
+  demo?: boolean;
   /** Enables fault injection (tests only); otherwise `faults` methods do nothing. */
   faults?: boolean;
   /** Lifetime of handoff tokens (default 10 minutes). */
@@ -69,6 +76,11 @@ export interface ServerOptions {
 
 /** Builds the backend; mount `app` anywhere (e.g. `getRequestListener(app.fetch)`) or call `listen()`. */
 export function createServer(options: ServerOptions): OmnikitServer {
+  try {
+    checkSiteKeys(options.sites, { demo: options.demo === true });
+  } catch (error) {
+    throw new UnsafeSecretError(`createServer(): ${(error as Error).message}`, { cause: error });
+  }
   const sites = new SiteDirectory(options.sites);
   const hub = new StreamHub();
   const agents = new AgentHub();

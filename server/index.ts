@@ -20,6 +20,8 @@ export {
   MAX_VALUE_BYTES,
   TOMBSTONE_TTL_MS,
 } from './records.ts';
+export type { SecretPolicy } from './secrets.ts';
+export { MIN_SECRET_BYTES, UnsafeSecretError } from './secrets.ts';
 export type { Site } from './sites.ts';
 export type { ServerStats } from './stats.ts';
 export { openPostgresStore } from './store/postgres.ts';
