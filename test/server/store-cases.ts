@@ -5,6 +5,7 @@ import { it } from 'node:test';
 import type { Store, SyncRecord } from '../../server/index.ts';
 import { POSTGRES_MIGRATIONS } from '../../server/store/postgres-migrations.ts';
 import { SQLITE_MIGRATIONS } from '../../server/store/sqlite-migrations.ts';
+import { cleanupCases } from './cleanup-cases.ts';
 import { trackEvent } from './helpers.ts';
 import type { TestDatabaseFactory } from './test-database.ts';
 
@@ -232,6 +233,8 @@ export function storeCases(fresh: TestDatabaseFactory): void {
       assert.equal(new Set(links.map((l) => l.profileId)).size, 1, JSON.stringify(links));
       assert.ok(links.every((l) => l.wasAnonymous));
     }));
+
+  cleanupCases(fresh);
 }
 
 /** An HLC at `ms` of `replica`. */
