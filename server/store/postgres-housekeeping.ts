@@ -37,11 +37,16 @@ export function postgresHousekeeping(pool: pg.Pool): HousekeepingStore {
         // it, the statement below sees every record written so far, so a profile a push is filling is
         // never taken for empty.
         await lockRecordSeq(tx);
+        // profiles.id is COLLATE "C", devices.profile_id and records.profile_id are not: compared in
+        // their collation, the window's few hundred profiles are probes of their indexes. Compared
+        // without one (mixed collations), no index applies and the planner hashes both whole tables
+        // for every window (measured: 0.9 s a window at 200,000 profiles; 14 min with hashing off).
         const { rows } = await tx.query<{ id: string; site_id: string }>(
           `DELETE FROM profiles
             WHERE id > $1 AND id <= $2 AND user_id IS NULL AND created_at < $3
-              AND NOT EXISTS (SELECT 1 FROM devices d WHERE d.profile_id = profiles.id)
-              AND NOT EXISTS (SELECT 1 FROM records r WHERE r.site_id = profiles.site_id AND r.profile_id = profiles.id)
+              AND NOT EXISTS (SELECT 1 FROM devices d WHERE d.profile_id = profiles.id COLLATE "default")
+              AND NOT EXISTS (SELECT 1 FROM records r
+                               WHERE r.site_id = profiles.site_id AND r.profile_id = profiles.id COLLATE "default")
               AND id NOT IN (SELECT profile_id FROM handoffs)
             RETURNING id, site_id`,
           [...range, createdBefore.toISOString()],
