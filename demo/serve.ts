@@ -6,6 +6,10 @@
  *   nothing secret), plus the agent console at /agent, whose calls go through `/agent-api/*`: this
  *   server forwards them to the backend's `/v1/agent/*` with the site's agent key, so the key never
  *   reaches a browser. (A real console puts its own login in front of that proxy.)
+ * The shop answers only requests addressed to itself (Host and Origin checked), so a page elsewhere
+ * cannot use that proxy. It runs with the example secrets of server/omnikit.config.json, which only
+ * the demo may (`demo: true`). Env: OMNIKIT_DEMO_PORT (shop, 8080), OMNIKIT_DEMO_BACKEND_PORT (8787),
+ * OMNIKIT_DEMO_DATA_DIR (./data).
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import {
@@ -14,19 +18,29 @@ import {
   request,
   type ServerResponse,
 } from 'node:http';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createServer, loadSites, openSqliteStore, type StoredEvent, userHashOf } from '../server/index.ts';
 import { planReportPage } from './plan-report.ts';
 
 const HOST = '127.0.0.1';
-const BACKEND_PORT = 8787; // the page's data-endpoint names it
-const SHOP_PORT = 8080; // server/omnikit.config.json allows this origin
+const BACKEND_PORT = portFrom('OMNIKIT_DEMO_BACKEND_PORT', 8787); // the page's data-endpoint names it
+const SHOP_PORT = portFrom('OMNIKIT_DEMO_PORT', 8080); // server/omnikit.config.json allows this origin
 const SITE_ID = 'demo';
 const root = new URL('../', import.meta.url);
+/** The shop's own addresses: the only Host and Origin values it answers (see refusal()). */
+const SHOP_HOSTS = [`${HOST}:${SHOP_PORT}`, `localhost:${SHOP_PORT}`];
+const SHOP_ORIGINS = SHOP_HOSTS.map((host) => `http://${host}`);
 
-mkdirSync(new URL('data/', root), { recursive: true });
-const store = openSqliteStore(new URL('data/demo.db', root).pathname);
-const sites = loadSites(new URL('server/omnikit.config.json', root).pathname);
-const backend = await createServer({ store, sites }).listen(BACKEND_PORT, HOST);
+const dataDir = resolve(process.env.OMNIKIT_DEMO_DATA_DIR || fileURLToPath(new URL('data/', root)));
+mkdirSync(dataDir, { recursive: true });
+const store = openSqliteStore(join(dataDir, 'demo.db'));
+// The shipped example secrets are public: only the demo, on loopback, may run with them.
+const sites = loadSites(fileURLToPath(new URL('server/omnikit.config.json', root)), { demo: true }).map(
+  (site) =>
+    site.id === SITE_ID ? { ...site, origins: [...new Set([...site.origins, ...SHOP_ORIGINS])] } : site,
+);
+const backend = await createServer({ store, sites, demo: true }).listen(BACKEND_PORT, HOST);
 const secret = sites.find((site) => site.id === SITE_ID)?.secret;
 const agentKey = sites.find((site) => site.id === SITE_ID)?.agentKey;
 /** The agent console runs under this policy: no inline script or style, calls to this server only. */
@@ -40,6 +54,39 @@ const DEMO_USERS: Record<string, { name: string; email: string }> = {
 
 // Read at each request so a rebuild (`npm run build`) shows up on reload.
 const file = (path: string) => readFileSync(new URL(path, root));
+// The shop page names the backend's default address; on other ports it names the real one.
+const shopPage = () =>
+  file('demo/index.html')
+    .toString()
+    .replace('data-endpoint="http://127.0.0.1:8787"', `data-endpoint="${backend.url}"`);
+
+function portFrom(name: string, fallback: number): number {
+  const value = process.env[name];
+  if (!value) return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    console.error(`[demo] ${name} must be a port number, got "${value}"`);
+    process.exit(1);
+  }
+  return port;
+}
+
+/**
+ * Why this request is refused, or null. The agent proxy adds the agent key and has no login, and
+ * /api/login signs any demo user: so the shop answers only requests addressed to itself. A
+ * DNS-rebinding page (any site whose name resolves to 127.0.0.1) sends its own name as Host; a page
+ * of another origin sends its Origin (on every POST and CORS request) or, on its API calls, a
+ * Sec-Fetch-Site other than same-origin.
+ */
+function refusal(req: IncomingMessage, url: URL): string | null {
+  if (!SHOP_HOSTS.includes((req.headers.host ?? '').toLowerCase())) return 'Host';
+  const origin = req.headers.origin;
+  if (origin !== undefined && !SHOP_ORIGINS.includes(origin)) return 'Origin';
+  const site = req.headers['sec-fetch-site'];
+  const api = url.pathname.startsWith('/agent-api/') || url.pathname.startsWith('/api/');
+  if (api && site !== undefined && site !== 'same-origin' && site !== 'none') return 'Sec-Fetch-Site';
+  return null;
+}
 
 function send(
   res: ServerResponse,
@@ -95,6 +142,16 @@ async function eventsOf(anonymousId: string): Promise<StoredEvent[]> {
 
 const shop = createHttpServer(async (req, res) => {
   const url = new URL(req.url ?? '/', `http://${HOST}:${SHOP_PORT}`);
+  const refused = refusal(req, url);
+  if (refused) {
+    req.resume();
+    return send(
+      res,
+      403,
+      'text/plain',
+      `Forbidden: the demo shop answers only ${SHOP_ORIGINS.join(' and ')} (${refused} checked).`,
+    );
+  }
   try {
     if (req.method === 'POST' && url.pathname === '/api/login') {
       // The shop's own server signs the user id with the site secret: the secret never reaches the
@@ -146,7 +203,7 @@ const shop = createHttpServer(async (req, res) => {
     }
     if (url.pathname === '/favicon.ico') return send(res, 204, 'text/plain', '');
     // Every other path is the single-page shop (the SPA "routes" reload to it too).
-    return send(res, 200, 'text/html; charset=utf-8', file('demo/index.html'));
+    return send(res, 200, 'text/html; charset=utf-8', shopPage());
   } catch (error) {
     console.error('[demo]', error);
     return send(res, 500, 'text/plain', 'Internal error');

@@ -4,17 +4,23 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { AgentHub } from './agent/hub.ts';
 import { type CatalogLookup, siteCatalog } from './catalog.ts';
-import { DEFAULT_COMPACTION_INTERVAL_MS, startCompaction } from './compaction.ts';
 import { COMPAT_ROUTES, type IngestRoute, ignoreMetricsHandler, METRICS_PATHS } from './compat.ts';
 import { cors } from './cors.ts';
 import type { ProtocolDeps } from './deps.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import { FaultPlan, type Faults, NO_FAULTS } from './faults.ts';
 import { DEFAULT_HANDOFF_TTL_MS } from './handoff.ts';
+import {
+  DEFAULT_HOUSEKEEPING,
+  type HousekeepingOptions,
+  type HousekeepingReport,
+  startHousekeeping,
+} from './housekeeping.ts';
 import { batchOf, ingestHandler } from './ingest.ts';
 import { planReportHandler } from './plan/report.ts';
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limit.ts';
 import { mountProtocolRoutes } from './routes.ts';
+import { checkSiteKeys, UnsafeSecretError } from './secrets.ts';
 import { type Site, SiteDirectory } from './sites.ts';
 import { type ServerStats, StatsRecorder } from './stats.ts';
 import type { Store } from './store/types.ts';
@@ -37,9 +43,10 @@ export interface OmnikitServer {
   /** Forgets every rate-limit count (tests, between cases). */
   resetRateLimits(): void;
   /**
-   * Compacts tombstones, then listens on `port` (default 0 = a random free port) and `hostname`
-   * (default 127.0.0.1), compacting again every `compactionIntervalMs`. Its `close()` stops that and
-   * first ends every open event stream cleanly, so shutdown never waits on one.
+   * Runs the housekeeping (tombstones, ended handoffs, revoked devices, empty anonymous profiles), then
+   * listens on `port` (default 0 = a random free port) and `hostname` (default 127.0.0.1), running it
+   * again every `housekeeping.intervalMs`. Its `close()` stops that and first ends every open event
+   * stream cleanly, so shutdown never waits on one.
    */
   listen(port?: number, hostname?: string): Promise<Listening>;
 }
@@ -47,7 +54,13 @@ export interface OmnikitServer {
 /** Options of `createServer`. */
 export interface ServerOptions {
   store: Store;
+  /** The sites; their secrets must be 32+ random bytes and every key unique (see `demo`). */
   sites: Site[];
+  /**
+   * The local demo only: accepts the example secrets Omnikit ships and secrets shorter than 32 bytes
+   * (keys must still be unique). Never for a server anyone else can reach.
+   */
+  demo?: boolean;
   /** Enables fault injection (tests only); otherwise `faults` methods do nothing. */
   faults?: boolean;
   /** Lifetime of handoff tokens (default 10 minutes). */
@@ -56,9 +69,13 @@ export interface ServerOptions {
   streamPingMs?: number;
   /** Overrides of the default rate limits (30 registrations/min per IP, 5 handoffs/min per device, ...). */
   rateLimits?: Partial<RateLimits>;
-  /** The clock (ms) of the sync horizon and tombstone compaction (default `Date.now`; tests pin it). */
+  /** The clock (ms) of the sync horizon and the housekeeping (default `Date.now`; tests pin it). */
   now?: () => number;
-  /** How often a listening server compacts tombstones (default 1 hour). */
+  /** How often and how the listening server cleans up after itself (see HousekeepingOptions). */
+  housekeeping?: Partial<HousekeepingOptions>;
+  /** Hears what each housekeeping run deleted (default: one log line when it deleted something). */
+  onHousekeeping?: (removed: HousekeepingReport) => void;
+  /** @deprecated The same as `housekeeping.intervalMs`. */
   compactionIntervalMs?: number;
   /**
    * Current prices of cart lines, e.g. from the shop's own pricing API; replaces every site's
@@ -69,6 +86,11 @@ export interface ServerOptions {
 
 /** Builds the backend; mount `app` anywhere (e.g. `getRequestListener(app.fetch)`) or call `listen()`. */
 export function createServer(options: ServerOptions): OmnikitServer {
+  try {
+    checkSiteKeys(options.sites, { demo: options.demo === true });
+  } catch (error) {
+    throw new UnsafeSecretError(`createServer(): ${(error as Error).message}`, { cause: error });
+  }
   const sites = new SiteDirectory(options.sites);
   const hub = new StreamHub();
   const agents = new AgentHub();
@@ -97,11 +119,7 @@ export function createServer(options: ServerOptions): OmnikitServer {
     now: options.now ?? Date.now,
     catalog: options.catalog ?? siteCatalog,
   };
-  const compactionIntervalMs = positive(
-    options.compactionIntervalMs,
-    DEFAULT_COMPACTION_INTERVAL_MS,
-    'compactionIntervalMs',
-  );
+  const housekeeping = housekeepingOptions(options);
 
   const app = new Hono();
   if (plan) {
@@ -148,20 +166,39 @@ export function createServer(options: ServerOptions): OmnikitServer {
       for (const limiter of Object.values(limiters)) limiter.reset();
     },
     listen: async (port = 0, hostname = '127.0.0.1') => {
-      const compaction = await startCompaction(options.store, protocolDeps.now, compactionIntervalMs);
+      const housekeeper = await startHousekeeping(
+        options.store,
+        protocolDeps.now,
+        housekeeping,
+        options.onHousekeeping,
+      );
       try {
         const listening = await listen(app, streams, port, hostname);
-        const close = () => {
-          compaction.stop();
+        const close = async () => {
+          await housekeeper.stop();
           return listening.close();
         };
         return { ...listening, close };
       } catch (error) {
-        compaction.stop();
+        await housekeeper.stop();
         throw error;
       }
     },
   };
+}
+
+function housekeepingOptions(options: ServerOptions): HousekeepingOptions {
+  const given = { intervalMs: options.compactionIntervalMs, ...options.housekeeping };
+  const result = { ...DEFAULT_HOUSEKEEPING };
+  for (const name of Object.keys(result) as (keyof HousekeepingOptions)[]) {
+    result[name] = positive(given[name], DEFAULT_HOUSEKEEPING[name], `housekeeping.${name}`);
+  }
+  for (const name of ['batchSize', 'batchesPerRun'] as const) {
+    if (!Number.isInteger(result[name])) {
+      throw new RangeError(`createServer(): housekeeping.${name} must be an integer, got ${result[name]}`);
+    }
+  }
+  return result;
 }
 
 function positive(value: number | undefined, fallback: number, name: string): number {

@@ -2,10 +2,14 @@ import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { checkCatalog } from './catalog.ts';
 import { loadSitePlan } from './plan/load.ts';
+import { checkSiteKeys, type SecretPolicy } from './secrets.ts';
 import type { Site } from './sites.ts';
 
-/** Reads `{ "sites": [...] }` from a JSON file and validates it, with errors that name the bad field. */
-export function loadSites(file: string): Site[] {
+/**
+ * Reads `{ "sites": [...] }` from a JSON file and validates it, with errors that name the bad field.
+ * Example or short secrets are refused unless `policy.demo` (see checkSiteKeys).
+ */
+export function loadSites(file: string, policy: SecretPolicy = {}): Site[] {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -19,14 +23,20 @@ export function loadSites(file: string): Site[] {
     throw new Error(`Omnikit config ${file} is not valid JSON: ${(error as Error).message}`);
   }
   try {
-    return validateSites(config, dirname(file));
+    return validateSites(config, dirname(file), policy);
   } catch (error) {
-    throw new Error(`Omnikit config ${file}: ${(error as Error).message}`);
+    throw new Error(`Omnikit config ${file}: ${(error as Error).message}`, { cause: error });
   }
 }
 
 /** Validates a parsed config object; throws on the first problem found. A `plan` path is relative to `baseDir`. */
-export function validateSites(config: unknown, baseDir = process.cwd()): Site[] {
+export function validateSites(config: unknown, baseDir = process.cwd(), policy: SecretPolicy = {}): Site[] {
+  const sites = readSites(config, baseDir);
+  checkSiteKeys(sites, policy);
+  return sites;
+}
+
+function readSites(config: unknown, baseDir: string): Site[] {
   if (!isObject(config) || !Array.isArray(config.sites)) {
     throw new Error(
       'expected an object with a "sites" array, like { "sites": [{ "id", "writeKey", "origins", "secret" }] }',
@@ -35,7 +45,6 @@ export function validateSites(config: unknown, baseDir = process.cwd()): Site[] 
   if (config.sites.length === 0) throw new Error('"sites" is empty: configure at least one site');
   const ids = new Set<string>();
   const writeKeys = new Set<string>();
-  const agentKeys = new Set<string>();
   return config.sites.map((raw: unknown, index: number): Site => {
     const where = `sites[${index}]`;
     if (!isObject(raw)) throw new Error(`${where} must be an object`);
@@ -54,7 +63,9 @@ export function validateSites(config: unknown, baseDir = process.cwd()): Site[] 
     if (secret !== undefined && (typeof secret !== 'string' || secret.trim() === '')) {
       throw new Error(`${where}.secret must be a non-empty string when present`);
     }
-    if (agentKey !== undefined) checkAgentKey(agentKey, where, raw, agentKeys);
+    if (agentKey !== undefined && (typeof agentKey !== 'string' || agentKey.trim() === '')) {
+      throw new Error(`${where}.agentKey must be a non-empty string when present`);
+    }
     ids.add(id);
     writeKeys.add(writeKey);
     const site: Site = { id, writeKey, origins: [...(origins as string[])] };
@@ -63,29 +74,13 @@ export function validateSites(config: unknown, baseDir = process.cwd()): Site[] 
     if (agentKey !== undefined) site.agentKey = agentKey as string;
     if (plan !== undefined) site.plan = loadSitePlan(plan, `${where}.plan`, baseDir);
     if (serverKey !== undefined) {
-      if (typeof serverKey !== 'string' || serverKey.length < 16 || serverKey === writeKey) {
-        throw new Error(`${where}.serverKey must be a secret string of 16+ characters, not the write key`);
+      if (typeof serverKey !== 'string' || serverKey.trim() === '') {
+        throw new Error(`${where}.serverKey must be a non-empty string when present`);
       }
       site.serverKey = serverKey;
     }
     return site;
   });
-}
-
-/** Shortest agent key accepted: it is a password to every customer's profile of the site. */
-export const MIN_AGENT_KEY_LENGTH = 16;
-
-// The agent key picks the site, so it must be unique, and it must not be the public write key or the
-// identity secret (a leak of one would then be a leak of the other).
-function checkAgentKey(agentKey: unknown, where: string, site: Record<string, unknown>, seen: Set<string>) {
-  if (typeof agentKey !== 'string' || agentKey.trim().length < MIN_AGENT_KEY_LENGTH) {
-    throw new Error(`${where}.agentKey must be a string of at least ${MIN_AGENT_KEY_LENGTH} characters`);
-  }
-  if (agentKey === site.writeKey || agentKey === site.secret) {
-    throw new Error(`${where}.agentKey must differ from the site's writeKey and secret`);
-  }
-  if (seen.has(agentKey)) throw new Error(`${where}.agentKey is used by another site`);
-  seen.add(agentKey);
 }
 
 // Browsers send the Origin header as scheme://host[:port] with no path; anything else would never match.

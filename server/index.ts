@@ -7,6 +7,8 @@ export type { RegisterResult } from './devices.ts';
 export type { ErrorBody } from './errors.ts';
 export type { Faults, FaultTarget } from './faults.ts';
 export type { HandoffCreated, HandoffPeek } from './handoff.ts';
+export type { HousekeepingOptions, HousekeepingReport } from './housekeeping.ts';
+export { DEFAULT_HOUSEKEEPING } from './housekeeping.ts';
 export type { IdentifyResult } from './identify.ts';
 export { userHashOf } from './identify.ts';
 export type { PlanReport } from './plan/report.ts';
@@ -20,8 +22,11 @@ export {
   MAX_VALUE_BYTES,
   TOMBSTONE_TTL_MS,
 } from './records.ts';
+export type { SecretPolicy } from './secrets.ts';
+export { MIN_SECRET_BYTES, UnsafeSecretError } from './secrets.ts';
 export type { Site } from './sites.ts';
 export type { ServerStats } from './stats.ts';
+export type { HousekeepingStore, SweepResult, SweepStep } from './store/housekeeping-types.ts';
 export { openPostgresStore } from './store/postgres.ts';
 export { openSqliteStore } from './store/sqlite.ts';
 export type {

@@ -1,4 +1,7 @@
-/** CLI entry: `tsx server/main.ts` (env: PORT, HOST, DATA_DIR, DATABASE_URL, OMNIKIT_CONFIG). */
+/**
+ * CLI entry: `tsx server/main.ts` (env: PORT, HOST, DATA_DIR, DATABASE_URL, OMNIKIT_CONFIG, and
+ * OMNIKIT_DEMO=1 to serve the example config's public secrets, on a loopback HOST only).
+ */
 import { join } from 'node:path';
 import {
   createServer,
@@ -8,6 +11,7 @@ import {
   type Site,
   type Store,
 } from './index.ts';
+import { UnsafeSecretError } from './secrets.ts';
 
 const port = Number(process.env.PORT || 8787);
 const host = process.env.HOST || '127.0.0.1';
@@ -18,11 +22,23 @@ const databaseUrl = process.env.DATABASE_URL || '';
 
 if (!Number.isInteger(port) || port < 0 || port > 65535)
   fail(`PORT must be a port number, got "${process.env.PORT}"`);
+const SECRETS_HELP = `
+  To try Omnikit on this machine, run the demo: \`npm run demo\` (or OMNIKIT_DEMO=1 npm run server,
+  which serves the example config on 127.0.0.1 only).
+  To run a real server, give every site its own secrets of 32+ random bytes, one per key
+  (\`openssl rand -base64 32\`), in a config file named by OMNIKIT_CONFIG.`;
+
+// The example secrets of the shipped config are public: only a local demo may run with them.
+const demo = process.env.OMNIKIT_DEMO === '1';
+if (demo && !['127.0.0.1', '::1', 'localhost'].includes(host))
+  fail(`OMNIKIT_DEMO=1 runs with public example secrets, so only on a loopback HOST, not "${host}"`);
 let sites: Site[] = [];
 try {
-  sites = loadSites(configFile);
+  sites = loadSites(configFile, { demo });
 } catch (error) {
-  fail((error as Error).message);
+  fail(
+    `${(error as Error).message}${(error as Error).cause instanceof UnsafeSecretError ? SECRETS_HELP : ''}`,
+  );
 }
 
 if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl))
@@ -35,7 +51,7 @@ try {
 }
 // Never print the URL itself: it may hold a password.
 const where = databaseUrl ? 'data in PostgreSQL' : `data in ${dataDir}`;
-const listening = await createServer({ store, sites }).listen(port, host);
+const listening = await createServer({ store, sites, demo }).listen(port, host);
 console.log(`Omnikit server listening on ${listening.url} (${sites.length} site(s), ${where})`);
 
 let stopping = false;

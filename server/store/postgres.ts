@@ -7,6 +7,7 @@ import { DEVICES_SCHEMA, postgresDeviceStore } from './postgres-devices.ts';
 import { DOCUMENTS_SCHEMA, postgresDocumentStore } from './postgres-documents.ts';
 import { EVENTS_SCHEMA, postgresEventLog } from './postgres-events.ts';
 import { HANDOFFS_SCHEMA, postgresHandoffStore } from './postgres-handoffs.ts';
+import { postgresHousekeeping } from './postgres-housekeeping.ts';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.ts';
 import { postgresViolationStore, VIOLATIONS_SCHEMA } from './postgres-violations.ts';
 import { DATA_TABLES } from './rows.ts';
@@ -40,6 +41,7 @@ export async function openPostgresStore(connectionString: string): Promise<Store
     ...postgresHandoffStore(pool),
     ...postgresAgentStore(pool),
     ...postgresViolationStore(pool),
+    ...postgresHousekeeping(pool),
 
     async reset() {
       // DELETE, not TRUNCATE: ten times faster on the small tables of tests (which reset often), and

@@ -9,6 +9,7 @@ import { DEVICES_SCHEMA, sqliteDeviceStore } from './sqlite-devices.ts';
 import { DOCUMENTS_SCHEMA, sqliteDocumentStore } from './sqlite-documents.ts';
 import { EVENTS_SCHEMA, sqliteEventLog } from './sqlite-events.ts';
 import { HANDOFFS_SCHEMA, sqliteHandoffStore } from './sqlite-handoffs.ts';
+import { sqliteHousekeeping } from './sqlite-housekeeping.ts';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.ts';
 import { sqliteViolationStore, VIOLATIONS_SCHEMA } from './sqlite-violations.ts';
 import type { Store } from './types.ts';
@@ -34,6 +35,7 @@ export function openSqliteStore(file: string): Store {
     ...sqliteHandoffStore(db),
     ...sqliteAgentStore(db),
     ...sqliteViolationStore(db),
+    ...sqliteHousekeeping(db),
 
     async reset() {
       db.transaction(() => {

@@ -4,6 +4,7 @@
  * for PostgreSQL's sake, even though SQLite is not.
  */
 import type { AgentStore } from './agent-types.ts';
+import type { HousekeepingStore } from './housekeeping-types.ts';
 import type { DeviceStore, DocumentStore, HandoffStore } from './sync-types.ts';
 
 /** One event as stored: the columns we query on, plus the event JSON exactly as the client sent it. */
@@ -71,7 +72,8 @@ export interface Store
     DocumentStore,
     HandoffStore,
     AgentStore,
-    ViolationStore {
+    ViolationStore,
+    HousekeepingStore {
   /** Deletes everything (tests). Sequence numbers keep growing, so no old cursor can skip new records. */
   reset(): Promise<void>;
   /** Releases the database; safe to call twice. */

@@ -32,7 +32,7 @@ function command<N extends CommandName>(name: N, ...[payload]: Args<N>): Promise
 /** The write keys of the sites the test backend knows. */
 export const writeKeys = { test: 'test-key', locked: 'locked-key' } as const;
 /** The `test` site's identify secret (commands/backend.ts): stands in for the site's own server. */
-export const TEST_SITE_SECRET = 'test-site-secret';
+export const TEST_SITE_SECRET = 'test-site-secret-for-browser-tests-4d1f9a7c';
 
 export const backend = {
   /** Base URL of the real reference backend (another origin than the test page). */

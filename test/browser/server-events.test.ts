@@ -6,7 +6,7 @@ import { createServerEvents } from '../../src/server-events.ts';
 import { backend, resetBackend, storedEvents, waitFor } from './helpers.ts';
 import { openClient } from './sdk.ts';
 
-const SERVER_KEY = 'test-server-key-0123456789'; // commands/backend.ts
+const SERVER_KEY = 'test-server-key-for-browser-tests-61c0f9d7ae'; // commands/backend.ts
 
 const typesOf = (o: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v === null ? 'null' : typeof v]));

@@ -16,6 +16,9 @@ function configFile(content: unknown): string {
   return file;
 }
 
+/** A key long and random enough to be accepted, used twice where keys must differ. */
+const SAME = 'a-key-of-32-bytes-or-more-used-twice-7e41c9';
+
 const site = (overrides: Record<string, unknown> = {}) => ({
   id: 'shop',
   writeKey: 'shop-key',
@@ -24,9 +27,9 @@ const site = (overrides: Record<string, unknown> = {}) => ({
 });
 
 describe('loadSites', () => {
-  it('loads the shipped demo config', () => {
+  it('loads the shipped demo config, as the demo', () => {
     // Its tracking plan (issue 6) extends the built-in e-commerce plan: checked apart, it is long.
-    const [{ plan, ...demo }] = loadSites('server/omnikit.config.json');
+    const [{ plan, ...demo }] = loadSites('server/omnikit.config.json', { demo: true });
     assert.ok(plan?.events['Order Completed'], 'the e-commerce plan, resolved');
     assert.deepEqual(
       [demo],
@@ -53,7 +56,7 @@ describe('loadSites', () => {
     const page = readFileSync('demo/index.html', 'utf8');
     const shown = [...page.matchAll(/\{ id: '([\w-]+)', name: '[^']*', price: ([\d.]+) \}/g)];
     assert.ok(shown.length > 0, 'the products of demo/index.html');
-    const { catalog } = loadSites('server/omnikit.config.json')[0];
+    const { catalog } = loadSites('server/omnikit.config.json', { demo: true })[0];
     for (const [, id, price] of shown) assert.equal(catalog?.[id]?.price, Number(price), id);
   });
 
@@ -64,7 +67,10 @@ describe('loadSites', () => {
 
   it("loads several sites, '*' included, with or without a secret", () => {
     const sites = [
-      site({ secret: 'shop-secret', agentKey: 'shop-agent-key-0123' }),
+      site({
+        secret: 'shop-secret-of-32-bytes-or-more-5f0c2a9e',
+        agentKey: 'shop-agent-key-of-32-bytes-or-more-81d3b7',
+      }),
       site({ id: 'blog', writeKey: 'blog-key', origins: ['*', 'https://blog.example:8443'] }),
     ];
     assert.deepEqual(loadSites(configFile({ sites })), sites);
@@ -96,23 +102,20 @@ describe('loadSites', () => {
     [
       'a short agentKey',
       { sites: [site({ agentKey: 'short' })] },
-      /sites\[0\]\.agentKey must be a string of at least 16 characters/,
+      /sites\[0\]\.agentKey must be a secret of at least 32 bytes/,
     ],
     ['an agentKey that is not a string', { sites: [site({ agentKey: 1234 })] }, /sites\[0\]\.agentKey/],
     [
       'an agentKey equal to the secret',
-      { sites: [site({ secret: 'same-value-0123456789', agentKey: 'same-value-0123456789' })] },
-      /sites\[0\]\.agentKey must differ from the site's writeKey and secret/,
+      { sites: [site({ secret: SAME, agentKey: SAME })] },
+      /sites\[0\]\.agentKey must be unique, but it equals sites\[0\]\.secret/,
     ],
     [
       'a shared agentKey',
       {
-        sites: [
-          site({ agentKey: 'agent-key-0123456789' }),
-          site({ id: 'blog', writeKey: 'blog-key', agentKey: 'agent-key-0123456789' }),
-        ],
+        sites: [site({ agentKey: SAME }), site({ id: 'blog', writeKey: 'blog-key', agentKey: SAME })],
       },
-      /sites\[1\]\.agentKey is used by another site/,
+      /sites\[1\]\.agentKey must be unique, but it equals sites\[0\]\.agentKey/,
     ],
     ['origins not an array', { sites: [site({ origins: '*' })] }, /sites\[0\]\.origins must be an array/],
     [

@@ -14,13 +14,13 @@ export const BLOG_ORIGIN = 'http://blog.example';
 export const STRANGER_ORIGIN = 'http://evil.example';
 
 /** The shop's HMAC secret for identify (the blog has none). */
-export const SHOP_SECRET = 'shop-secret-for-tests';
+export const SHOP_SECRET = 'shop-identify-secret-for-tests-9f2c41d7a8e6b305';
 
 /** The agent keys of the shop and the blog (agent API, §7). */
-export const SHOP_AGENT_KEY = 'shop-agent-key-for-tests';
-export const BLOG_AGENT_KEY = 'blog-agent-key-for-tests';
+export const SHOP_AGENT_KEY = 'shop-agent-key-for-tests-5b8e07c3f1a94d62e7';
+export const BLOG_AGENT_KEY = 'blog-agent-key-for-tests-c7d2a6915e3f08b4a1';
 /** The shop's secret server key (server-side channels, the plan report); the blog has none. */
-export const SHOP_SERVER_KEY = 'shop-server-key-0123456789';
+export const SHOP_SERVER_KEY = 'shop-server-key-for-tests-2e94b7c10d5a8f63';
 
 /** Two sites, so per-site origin checks can be told apart from "any site" preflight checks. */
 export const SITES: Site[] = [

@@ -13,8 +13,8 @@ import { validatePlan } from '../../server/plan/validate.ts';
 import { ecommerce } from '../../src/plan/ecommerce.ts';
 import { type Harness, type IngestBody, postJson, SITES, startServer, trackEvent } from './helpers.ts';
 
-const SHOP_SERVER_KEY = 'shop-server-key-0123456789';
-const BLOG_SERVER_KEY = 'blog-server-key-0123456789';
+const SHOP_SERVER_KEY = 'shop-server-key-for-tests-2e94b7c10d5a8f63';
+const BLOG_SERVER_KEY = 'blog-server-key-for-tests-7a1d3c95e0b2f468';
 
 let h: Harness;
 before(async () => {
@@ -182,12 +182,12 @@ describe('site config: plan and serverKey', () => {
   it('refuses a short server key or one equal to the write key', () => {
     assert.throws(
       () => validateSites({ sites: [{ ...site, serverKey: 'short' }] }),
-      /serverKey must be a secret/,
+      /serverKey must be a secret of at least 32 bytes/,
     );
-    const writeKey = 'k'.repeat(20);
+    const writeKey = 'write-key-as-long-as-a-secret-0a8f3e6b2d';
     assert.throws(
       () => validateSites({ sites: [{ ...site, writeKey, serverKey: writeKey }] }),
-      /not the write key/,
+      /sites\[0\]\.serverKey must be unique, but it equals sites\[0\]\.writeKey/,
     );
   });
 });

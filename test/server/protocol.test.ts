@@ -15,3 +15,4 @@ import './protocol/agent-order.ts';
 import './protocol/agent-stored-rows.ts';
 import './protocol/hostile-input.ts';
 import './protocol/event-bodies.ts';
+import './protocol/housekeeping.ts';

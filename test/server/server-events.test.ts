@@ -5,7 +5,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { createServerEvents, type ServerEventsConfig } from '../../src/server-events.ts';
 import { type Harness, postJson, SITES, startServer, trackEvent } from './helpers.ts';
 
-const SERVER_KEY = 'shop-server-key-0123456789';
+const SERVER_KEY = 'shop-server-key-for-tests-2e94b7c10d5a8f63';
 let h: Harness;
 before(async () => {
   h = await startServer({ sites: [{ ...SITES[0], serverKey: SERVER_KEY }, SITES[1]] });

@@ -7,6 +7,7 @@ import { EVENTS_SCHEMA as POSTGRES_EVENTS_V1 } from '../../server/store/postgres
 import { POSTGRES_MIGRATIONS } from '../../server/store/postgres-migrations.ts';
 import { EVENTS_SCHEMA as SQLITE_EVENTS_V1 } from '../../server/store/sqlite-events.ts';
 import { SQLITE_MIGRATIONS } from '../../server/store/sqlite-migrations.ts';
+import { cleanupCases } from './cleanup-cases.ts';
 import { trackEvent } from './helpers.ts';
 import type { TestDatabaseFactory } from './test-database.ts';
 import { version1Schema } from './version-1.ts';
@@ -469,6 +470,8 @@ export function storeCases(fresh: TestDatabaseFactory): void {
       assert.equal(new Set(links.map((l) => l.profileId)).size, 1, JSON.stringify(links));
       assert.ok(links.every((l) => l.wasAnonymous));
     }));
+
+  cleanupCases(fresh);
 }
 
 /** An HLC at `ms` of `replica`. */

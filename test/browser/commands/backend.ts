@@ -10,13 +10,13 @@ import type { CommandPayloads, FaultPayload, StoredRecord } from './protocol.ts'
 import { sessionPage } from './session-page.ts';
 
 /** The `test` site's secret server key (server-events.test.ts plays the site's own server with it). */
-export const TEST_SERVER_KEY = 'test-server-key-0123456789';
+export const TEST_SERVER_KEY = 'test-server-key-for-browser-tests-61c0f9d7ae';
 
 /** The HMAC secret of the `test` site, for identify (the browser tests compute userHash with it). */
-export const TEST_SITE_SECRET = 'test-site-secret';
+export const TEST_SITE_SECRET = 'test-site-secret-for-browser-tests-4d1f9a7c';
 
 /** The agent key of the `test` site (commands/agent.ts calls the agent API with it). */
-export const TEST_AGENT_KEY = 'test-site-agent-key';
+export const TEST_AGENT_KEY = 'test-site-agent-key-for-browser-tests-8b3e52';
 
 export interface BackendPlugin extends TestRunnerPlugin {
   /** Base URL of the running backend; only valid after the dev server has started. */

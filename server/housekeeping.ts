@@ -1,0 +1,137 @@
+import { TOMBSTONE_TTL_MS } from './records.ts';
+import type { SweepResult, SweepStep } from './store/housekeeping-types.ts';
+import type { Store } from './store/types.ts';
+
+const HOUR = 60 * 60 * 1000;
+const DAY = 24 * HOUR;
+
+/** How the server's housekeeping runs, and how long what it deletes is kept first. */
+export interface HousekeepingOptions {
+  /** How often it runs (default 1 hour); it also runs when the server starts listening. */
+  intervalMs: number;
+  /** Rows one transaction looks at, per table (default 500): bounds how long a lock is held. */
+  batchSize: number;
+  /** Windows per table per run (default 100): bounds a run; the next run resumes where it stopped. */
+  batchesPerRun: number;
+  /**
+   * How long a handoff is kept once it expired or was claimed (default 1 day): meanwhile its link
+   * answers 410 `handoff_expired` / `handoff_used`, afterwards 404 `handoff_not_found`.
+   */
+  handoffGraceMs: number;
+  /** How long a revoked device stays listed in the agent's 360° view (default 30 days). */
+  revokedDeviceRetentionMs: number;
+  /** How old an empty anonymous profile must be before it is deleted (default 1 day). */
+  emptyProfileGraceMs: number;
+}
+
+/** The defaults of HousekeepingOptions. */
+export const DEFAULT_HOUSEKEEPING: Readonly<HousekeepingOptions> = {
+  intervalMs: HOUR,
+  batchSize: 500,
+  batchesPerRun: 100,
+  handoffGraceMs: DAY,
+  revokedDeviceRetentionMs: 30 * DAY,
+  emptyProfileGraceMs: DAY,
+};
+
+/** What one housekeeping run deleted. */
+export interface HousekeepingReport {
+  /** Tombstones older than the sync horizon (TOMBSTONE_TTL_MS). */
+  tombstones: number;
+  /** Handoffs that expired or were claimed more than `handoffGraceMs` ago. */
+  handoffs: number;
+  /** Devices revoked more than `revokedDeviceRetentionMs` ago. */
+  devices: number;
+  /** Anonymous profiles older than `emptyProfileGraceMs` with no device, record or handoff. */
+  profiles: number;
+}
+
+type Sweep = 'handoffs' | 'devices' | 'profiles';
+
+/** A running housekeeping schedule. */
+export interface Housekeeping {
+  /** Stops the schedule; resolves once a run in progress has stopped (between two windows). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs the server's housekeeping now, then every `options.intervalMs` until `stop()`: compacts
+ * tombstones, then deletes ended handoffs, long-revoked devices and empty anonymous profiles (in that
+ * order, so a profile freed by the first two goes in the same run). A failed step is logged and
+ * retried at the next run: housekeeping only saves space. `report` hears what each run deleted.
+ */
+export async function startHousekeeping(
+  store: Store,
+  now: () => number,
+  options: HousekeepingOptions,
+  report: (removed: HousekeepingReport) => void = logReport,
+): Promise<Housekeeping> {
+  let stopped = false;
+  // Where each sweep resumes: a table larger than one run's budget is covered over several runs.
+  const cursors: Record<Sweep, string> = { handoffs: '', devices: '', profiles: '' };
+  const sweep = async (name: Sweep, step: (s: SweepStep) => Promise<SweepResult>): Promise<number> => {
+    let removed = 0;
+    try {
+      for (let batch = 0; batch < options.batchesPerRun && !stopped; batch += 1) {
+        const result = await step({ after: cursors[name], limit: options.batchSize });
+        removed += result.removed;
+        cursors[name] = result.next ?? '';
+        if (result.next === null) break;
+        // Let requests in between two windows (SQLite's calls block the event loop).
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } catch (error) {
+      console.error(`[omnikit] housekeeping: removing ${name} failed: ${(error as Error).message}`);
+    }
+    return removed;
+  };
+
+  const runOnce = async (): Promise<void> => {
+    const at = now();
+    let tombstones = 0;
+    try {
+      tombstones = (await store.compactTombstones(at - TOMBSTONE_TTL_MS)).removed;
+    } catch (error) {
+      console.error(`[omnikit] housekeeping: tombstone compaction failed: ${(error as Error).message}`);
+    }
+    const handoffs = await sweep('handoffs', (s) =>
+      store.removeEndedHandoffs(new Date(at - options.handoffGraceMs), s),
+    );
+    const devices = await sweep('devices', (s) =>
+      store.removeRevokedDevices(new Date(at - options.revokedDeviceRetentionMs), s),
+    );
+    const profiles = await sweep('profiles', (s) =>
+      store.removeEmptyAnonymousProfiles(new Date(at - options.emptyProfileGraceMs), s),
+    );
+    if (!stopped) report({ tombstones, handoffs, devices, profiles });
+  };
+
+  // One run at a time: a tick that comes while the last run is still going is skipped.
+  let running: Promise<void> | null = null;
+  const tick = () => {
+    if (running || stopped) return;
+    running = runOnce().finally(() => {
+      running = null;
+    });
+  };
+  tick();
+  await running;
+  const timer = setInterval(tick, options.intervalMs);
+  // A timer alone must not keep the process (a test, a CLI) alive.
+  timer.unref();
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
+
+/** The default report: one line when something was deleted, none otherwise. */
+function logReport(removed: HousekeepingReport): void {
+  const parts = Object.entries(removed)
+    .filter(([, n]) => n > 0)
+    .map(([what, n]) => `${n} ${what}`);
+  if (parts.length > 0) console.log(`[omnikit] housekeeping removed ${parts.join(', ')}`);
+}

@@ -1,0 +1,230 @@
+// The demo server (demo/serve.ts), started for real on free ports: its agent proxy adds the agent key
+// and has no login, so it answers only requests addressed to the demo itself. A DNS-rebinding page
+// (any name resolving to 127.0.0.1) or a page of another origin gets 403 and nothing of any customer.
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium } from 'playwright-core';
+import { CHROME_FLAGS, findChrome } from '../browser/commands/find-chrome.mjs';
+import { customerMessage } from './protocol/agent-client.ts';
+import { register, sync } from './protocol/client.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'omnikit-demo-'));
+let demo: ChildProcess;
+let shopPort = 0;
+let backendUrl = '';
+let shop = '';
+let profileId = '';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createNetServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** One request with exactly these headers (Host included, which fetch would not let us set). */
+function call(
+  path: string,
+  headers: Record<string, string>,
+  options: { method?: string; body?: unknown } = {},
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    const req = request(
+      { host: '127.0.0.1', port: shopPort, path, method: options.method ?? 'GET', setHost: false },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
+    req.on('error', reject);
+    for (const [name, value] of Object.entries(headers)) req.setHeader(name, value);
+    if (body) req.setHeader('Content-Type', 'application/json');
+    req.end(body);
+  });
+}
+
+before(async () => {
+  shopPort = await freePort();
+  const backendPort = await freePort();
+  shop = `127.0.0.1:${shopPort}`;
+  demo = spawn(process.execPath, ['--import', 'tsx', 'demo/serve.ts'], {
+    env: {
+      ...process.env,
+      OMNIKIT_DEMO_PORT: String(shopPort),
+      OMNIKIT_DEMO_BACKEND_PORT: String(backendPort),
+      OMNIKIT_DEMO_DATA_DIR: dir,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the demo did not start:\n${output}`)), 30_000);
+    const read = (chunk: Buffer) => {
+      output += chunk;
+      if (output.includes('Agent console:')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    demo.stdout?.on('data', read);
+    demo.stderr?.on('data', read);
+    demo.once('exit', () => reject(new Error(`the demo exited:\n${output}`)));
+  });
+  backendUrl = /Omnikit backend: (\S+)/.exec(output)?.[1] ?? '';
+  // A customer who wrote in the chat: the conversation every attacker below is after.
+  const customer = await register(backendUrl, 'anon-customer', 'demo-write-key');
+  await sync(backendUrl, customer, [customerMessage('hello', 'my address is 1 Main St', Date.now())]);
+  profileId = customer.profileId;
+});
+
+after(async () => {
+  if (demo && demo.exitCode === null) {
+    const exited = new Promise((resolve) => demo.once('exit', resolve));
+    demo.kill('SIGTERM');
+    await exited;
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const conversations = () => `/agent-api/conversations?limit=50`;
+const replyTo = () => `/agent-api/conversations/${profileId}/messages`;
+
+/** The agent replies the conversation holds, read the legitimate way. */
+async function agentReplies(): Promise<string[]> {
+  const res = await call(`/agent-api/profiles/${profileId}`, { Host: shop });
+  assert.equal(res.status, 200, res.body);
+  const { messages } = JSON.parse(res.body) as { messages: { from: string; text: string }[] };
+  return messages.filter((m) => m.from === 'agent').map((m) => m.text);
+}
+
+describe('the demo shop', () => {
+  it("answers its own pages' requests, on 127.0.0.1 and localhost", async () => {
+    for (const host of [shop, `localhost:${shopPort}`]) {
+      const list = await call(conversations(), { Host: host, 'Sec-Fetch-Site': 'same-origin' });
+      assert.equal(list.status, 200, list.body);
+      assert.ok(list.body.includes(profileId), 'the conversation is listed');
+    }
+    const origin = `http://${shop}`;
+    const reply = await call(
+      replyTo(),
+      { Host: shop, Origin: origin, 'Sec-Fetch-Site': 'same-origin' },
+      { method: 'POST', body: { text: 'On its way', name: 'Mia' } },
+    );
+    assert.equal(reply.status, 201, reply.body);
+    const login = await call(
+      '/api/login?userId=demo-user-ada',
+      { Host: shop, Origin: origin },
+      { method: 'POST' },
+    );
+    assert.equal(login.status, 200, login.body);
+    assert.equal((await call('/agent', { Host: `localhost:${shopPort}` })).status, 200);
+  });
+
+  it('refuses a request whose Host is not its own (DNS rebinding)', async () => {
+    for (const host of [
+      `rebind.example:${shopPort}`,
+      `127.0.0.1.nip.io:${shopPort}`,
+      '127.0.0.1:1',
+      'localhost',
+    ]) {
+      for (const [method, path] of [
+        ['GET', conversations()],
+        ['GET', `/agent-api/profiles/${profileId}`],
+        ['GET', '/agent-api/stream'],
+        ['POST', replyTo()],
+        ['GET', '/api/events?anonymousId=anon-customer'],
+        ['POST', '/api/login?userId=demo-user-ada'],
+        ['GET', '/agent'],
+        ['GET', '/plan'],
+      ]) {
+        const body = method === 'POST' ? { text: 'rebound' } : undefined;
+        const res = await call(path, { Host: host }, { method, body });
+        assert.equal(res.status, 403, `${method} ${path} with Host ${host}`);
+        assert.ok(
+          !res.body.includes('1 Main St') && !res.body.includes(profileId),
+          'nothing of the customer',
+        );
+      }
+    }
+    assert.ok(!(await agentReplies()).includes('rebound'), 'no reply was posted');
+  });
+
+  it('refuses a request from another origin', async () => {
+    const foreign: Record<string, string>[] = [
+      { Origin: 'http://evil.example' },
+      { Origin: `http://rebind.example:${shopPort}` },
+      { Origin: 'null' },
+      { Origin: `https://${shop}` },
+      { 'Sec-Fetch-Site': 'cross-site' },
+      { 'Sec-Fetch-Site': 'same-site' },
+    ];
+    for (const headers of foreign) {
+      const what = JSON.stringify(headers);
+      const list = await call(conversations(), { Host: shop, ...headers });
+      assert.equal(list.status, 403, `list ${what}`);
+      assert.ok(!list.body.includes(profileId), 'nothing of the customer');
+      const reply = await call(
+        replyTo(),
+        { Host: shop, ...headers },
+        { method: 'POST', body: { text: 'forged' } },
+      );
+      assert.equal(reply.status, 403, `reply ${what}`);
+      const login = await call(
+        '/api/login?userId=demo-user-ada',
+        { Host: shop, ...headers },
+        { method: 'POST' },
+      );
+      assert.equal(login.status, 403, `login ${what}`);
+    }
+    assert.ok(!(await agentReplies()).includes('forged'), 'no reply was posted');
+  });
+
+  const chrome = findChrome();
+  it('serves the real agent console in Chromium, and a rebinding page gets nothing', {
+    skip: chrome ? false : 'no Chromium found (set CHROME_PATH)',
+    timeout: 60_000,
+  }, async () => {
+    const browser = await chromium.launch({
+      executablePath: chrome,
+      args: [...CHROME_FLAGS, '--host-resolver-rules=MAP rebind.test 127.0.0.1'],
+    });
+    try {
+      const agent = await browser.newPage();
+      await agent.goto(`http://${shop}/agent`);
+      await agent.click('#conversations button');
+      await agent.waitForSelector('#messages li');
+      await agent.fill('#reply-text', 'Sent from the console');
+      await agent.click('#reply button[type=submit]');
+      await agent.waitForFunction(() => document.querySelectorAll('#messages li.agent').length > 0);
+      assert.ok((await agentReplies()).includes('Sent from the console'));
+
+      // The attacker's page, once its name resolves to 127.0.0.1, is "same-origin" with the demo.
+      const attacker = await browser.newPage();
+      const page = await attacker.goto(`http://rebind.test:${shopPort}/agent`);
+      assert.equal(page?.status(), 403);
+      const stolen = await attacker.evaluate(async () => {
+        const res = await fetch('/agent-api/conversations?limit=50');
+        return { status: res.status, body: await res.text() };
+      });
+      assert.equal(stolen.status, 403);
+      assert.ok(!stolen.body.includes(profileId));
+    } finally {
+      await browser.close();
+    }
+  });
+});
