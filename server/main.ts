@@ -2,10 +2,10 @@
 import { join } from 'node:path';
 import {
   createServer,
-  loadSites,
+  loadConfig,
   openPostgresStore,
   openSqliteStore,
-  type Site,
+  type ServerConfig,
   type Store,
 } from './index.ts';
 
@@ -18,12 +18,13 @@ const databaseUrl = process.env.DATABASE_URL || '';
 
 if (!Number.isInteger(port) || port < 0 || port > 65535)
   fail(`PORT must be a port number, got "${process.env.PORT}"`);
-let sites: Site[] = [];
+let config: ServerConfig = { sites: [] };
 try {
-  sites = loadSites(configFile);
+  config = loadConfig(configFile);
 } catch (error) {
   fail((error as Error).message);
 }
+const { sites } = config;
 
 if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl))
   fail('DATABASE_URL must be a postgres:// URL (leave it unset for SQLite)');
@@ -35,7 +36,12 @@ try {
 }
 // Never print the URL itself: it may hold a password.
 const where = databaseUrl ? 'data in PostgreSQL' : `data in ${dataDir}`;
-const listening = await createServer({ store, sites }).listen(port, host);
+const listening = await createServer({
+  store,
+  sites,
+  limits: config.limits,
+  trustedProxies: config.trustedProxies,
+}).listen(port, host);
 console.log(`Omnikit server listening on ${listening.url} (${sites.length} site(s), ${where})`);
 
 let stopping = false;

@@ -43,7 +43,7 @@ export interface AgentMessageCreated {
 /** `GET /v1/agent/conversations?limit=50`: the site's conversations, newest activity first. */
 export function listConversationsHandler(deps: ProtocolDeps): Handler {
   return async (c) => {
-    const site = authenticateAgent(c, deps.sites);
+    const site = authenticateAgent(c, deps);
     const raw = c.req.query('limit');
     const limit = raw === undefined ? DEFAULT_LIMIT : Number(raw);
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
@@ -144,7 +144,7 @@ export async function conversationOf(
   c: Context,
   deps: ProtocolDeps,
 ): Promise<{ site: Site; profileId: string }> {
-  const site = authenticateAgent(c, deps.sites);
+  const site = authenticateAgent(c, deps);
   const profileId = c.req.param('profileId') ?? '';
   if (!(await deps.store.profileSummary(site.id, profileId))) {
     throw new ApiError(404, 'profile_not_found', `No profile "${profileId}" on this site`);
