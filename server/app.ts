@@ -66,7 +66,10 @@ export interface ServerOptions {
    * IPv6). Without them the socket peer is the client and the header is ignored.
    */
   trustedProxies?: string[];
-  /** The clock (ms) of the sync horizon and tombstone compaction (default `Date.now`; tests pin it). */
+  /**
+   * The clock (ms) of the sync horizon, tombstone compaction and rate-limit windows (default
+   * `Date.now`; tests pin it).
+   */
   now?: () => number;
   /** How often a listening server compacts tombstones (default 1 hour). */
   compactionIntervalMs?: number;
@@ -169,6 +172,7 @@ function serverLimits(options: ServerOptions): ServerLimits {
       limits: { ...options.rateLimits, ...options.limits },
       sites: options.sites,
       trustedProxies: options.trustedProxies,
+      now: options.now,
     });
   } catch (error) {
     throw new RangeError(`createServer(): ${(error as Error).message}`);

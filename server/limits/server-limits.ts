@@ -22,6 +22,8 @@ export interface LimitsOptions {
   sites: readonly { id: string; limits?: Partial<SiteLimits> }[];
   /** Proxies whose X-Forwarded-For is believed (addresses and CIDR ranges). */
   trustedProxies?: readonly string[];
+  /** The clock of the rate windows (default `Date.now`; tests pin it to step past a window). */
+  now?: () => number;
 }
 
 /** A site's budgets: every counter of one site, so no site can spend another's. */
@@ -43,6 +45,7 @@ export class ServerLimits {
   readonly #defaults: Limits;
   readonly #sites = new Map<string, SiteBudget>();
   readonly #agentKeyFailures: RateLimiter;
+  readonly #now: () => number;
 
   /** Validates everything up front: errors name the field ("limits.syncPerIp.limit", "sites[0].limits..."). */
   constructor(options: LimitsOptions) {
@@ -53,6 +56,7 @@ export class ServerLimits {
       this.#sites.set(site.id, budget({ ...this.#defaults, ...own }));
     });
     this.#agentKeyFailures = new RateLimiter(this.#defaults.agentKeyFailures);
+    this.#now = options.now ?? Date.now;
   }
 
   /** The client a request counts against: its IP (behind trusted proxies, the one they saw), IPv6 by /64. */
@@ -63,13 +67,13 @@ export class ServerLimits {
 
   /** Counts one request of `key` (a device id, a client) against a rate; throws its 429 when spent. */
   enforce(siteId: string, name: Exclude<RateLimitName, 'agentKeyFailures'>, key: string): void {
-    const retryAfter = this.#site(siteId).rates.get(name)?.take(key) ?? 0;
+    const retryAfter = this.#site(siteId).rates.get(name)?.take(key, this.#now()) ?? 0;
     if (retryAfter > 0) throw rateLimited(name, retryAfter);
   }
 
   /** Like `enforce`, for what is dropped rather than refused when over (typing signals). */
   allows(siteId: string, name: Exclude<RateLimitName, 'agentKeyFailures'>, key: string): boolean {
-    return (this.#site(siteId).rates.get(name)?.take(key) ?? 0) === 0;
+    return (this.#site(siteId).rates.get(name)?.take(key, this.#now()) ?? 0) === 0;
   }
 
   /** The most a profile of the site may hold. */
@@ -103,13 +107,13 @@ export class ServerLimits {
 
   /** Throws 429 while `client` is locked out of the agent API by its wrong keys. */
   checkAgentKeyLock(client: string): void {
-    const retryAfter = this.#agentKeyFailures.peek(client);
+    const retryAfter = this.#agentKeyFailures.peek(client, this.#now());
     if (retryAfter > 0) throw rateLimited('agentKeyFailures', retryAfter);
   }
 
   /** Counts a wrong agent key from `client`. */
   agentKeyFailed(client: string): void {
-    this.#agentKeyFailures.take(client);
+    this.#agentKeyFailures.take(client, this.#now());
   }
 
   /** Forgets every rate count (tests); open streams stay counted while they are open. */
