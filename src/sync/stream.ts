@@ -5,8 +5,8 @@ import { withWidget } from '../version.ts';
  * The change stream (§3): `GET /v1/stream` read with fetch, so the token travels in a header, never a
  * URL. Calls `onChange` for each `changed` event and after each (re)connect, to catch up on the gap;
  * `onEvent` with any other event's name and data (`typing`, for chat).
- * Reconnects forever with backoff (at least `Retry-After` after a 429: too many streams open);
- * `restart()` reconnects now, e.g. when the token changed.
+ * Reconnects forever with backoff, waiting at least as long as a refusal's `Retry-After` says (a
+ * 429: too many streams open; a 503); `restart()` reconnects now, e.g. when the token changed.
  */
 export function createStream(
   url: string,
@@ -23,8 +23,7 @@ export function createStream(
       setTimeout(resolve, ms);
     });
   const run = async (): Promise<never> => {
-    let later = 0;
-    for (let failures = 0; ; await wait(Math.max(later, delay(++failures)))) {
+    for (let failures = 0, later = 0; ; await wait(Math.max(later, delay(++failures)))) {
       later = 0;
       try {
         const t = await token();
@@ -37,8 +36,10 @@ export function createStream(
         });
         // A refused token: the sync re-registers, the next connection uses the new token.
         if (r.status === 401) onChange();
-        if (r.status === 429) later = retryAfterMs(r.headers.get('Retry-After')) ?? 0;
-        if (!r.ok) continue;
+        if (!r.ok) {
+          later = retryAfterMs(r.headers.get('Retry-After')) ?? 0;
+          continue;
+        }
         // (A 2xx without a body, not the protocol's, throws here: a failure like any other.)
         const reader = r.body!.getReader();
         const decoder = new TextDecoder();
