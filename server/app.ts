@@ -17,8 +17,8 @@ import {
   startHousekeeping,
 } from './housekeeping.ts';
 import { batchOf, ingestHandler } from './ingest.ts';
+import { type Limits, ServerLimits } from './limits/index.ts';
 import { planReportHandler } from './plan/report.ts';
-import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limit.ts';
 import { mountProtocolRoutes } from './routes.ts';
 import { checkSiteKeys, UnsafeSecretError } from './secrets.ts';
 import { type Site, SiteDirectory } from './sites.ts';
@@ -40,7 +40,7 @@ export interface OmnikitServer {
   faults: Faults;
   stats(): ServerStats;
   resetStats(): void;
-  /** Forgets every rate-limit count (tests, between cases). */
+  /** Forgets every rate-limit count (tests, between cases); open streams stay counted. */
   resetRateLimits(): void;
   /**
    * Runs the housekeeping (tombstones, ended handoffs, revoked devices, empty anonymous profiles), then
@@ -67,9 +67,22 @@ export interface ServerOptions {
   handoffTtlMs?: number;
   /** Interval of `: ping` comments on event streams (default 15 s). */
   streamPingMs?: number;
-  /** Overrides of the default rate limits (30 registrations/min per IP, 5 handoffs/min per device, ...). */
-  rateLimits?: Partial<RateLimits>;
-  /** The clock (ms) of the sync horizon and the housekeeping (default `Date.now`; tests pin it). */
+  /**
+   * Server-wide limits and quotas over DEFAULT_LIMITS (600 syncs/min per device, 5 MB per profile,
+   * ...; docs/protocol.md "Limits"); a site's own `limits` go over these.
+   */
+  limits?: Partial<Limits>;
+  /** Older name of `limits`, still read (`limits` wins where both name one). */
+  rateLimits?: Partial<Limits>;
+  /**
+   * Proxies in front of the server whose X-Forwarded-For is believed (IPs and CIDR ranges, IPv4 and
+   * IPv6). Without them the socket peer is the client and the header is ignored.
+   */
+  trustedProxies?: string[];
+  /**
+   * The clock (ms) of the sync horizon, the housekeeping and rate-limit windows (default `Date.now`;
+   * tests pin it).
+   */
   now?: () => number;
   /** How often and how the listening server cleans up after itself (see HousekeepingOptions). */
   housekeeping?: Partial<HousekeepingOptions>;
@@ -101,19 +114,12 @@ export function createServer(options: ServerOptions): OmnikitServer {
   };
   const stats = new StatsRecorder(() => hub.size);
   const plan = options.faults === true ? new FaultPlan(streams) : null;
-  const deps = { store: options.store, sites, stats };
-  const limits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
-  const limiters = {
-    registrations: new RateLimiter(limits.registrations),
-    handoffs: new RateLimiter(limits.handoffs),
-    handoffClaims: new RateLimiter(limits.handoffClaims),
-    typing: new RateLimiter(limits.typing),
-  };
+  const limits = serverLimits(options);
+  const deps = { store: options.store, sites, stats, limits };
   const protocolDeps: ProtocolDeps = {
     ...deps,
     hub,
     agents,
-    limiters,
     handoffTtlMs: positive(options.handoffTtlMs, DEFAULT_HANDOFF_TTL_MS, 'handoffTtlMs'),
     streamPingMs: positive(options.streamPingMs, DEFAULT_STREAM_PING_MS, 'streamPingMs'),
     now: options.now ?? Date.now,
@@ -162,9 +168,7 @@ export function createServer(options: ServerOptions): OmnikitServer {
     faults: plan ?? NO_FAULTS,
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
-    resetRateLimits: () => {
-      for (const limiter of Object.values(limiters)) limiter.reset();
-    },
+    resetRateLimits: () => limits.reset(),
     listen: async (port = 0, hostname = '127.0.0.1') => {
       const housekeeper = await startHousekeeping(
         options.store,
@@ -199,6 +203,19 @@ function housekeepingOptions(options: ServerOptions): HousekeepingOptions {
     }
   }
   return result;
+}
+
+function serverLimits(options: ServerOptions): ServerLimits {
+  try {
+    return new ServerLimits({
+      limits: { ...options.rateLimits, ...options.limits },
+      sites: options.sites,
+      trustedProxies: options.trustedProxies,
+      now: options.now,
+    });
+  } catch (error) {
+    throw new RangeError(`createServer(): ${(error as Error).message}`);
+  }
 }
 
 function positive(value: number | undefined, fallback: number, name: string): number {

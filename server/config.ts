@@ -1,15 +1,34 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { checkCatalog } from './catalog.ts';
+import { checkLimits, type Limits, TrustedProxies } from './limits/index.ts';
 import { loadSitePlan } from './plan/load.ts';
 import { checkSiteKeys, type SecretPolicy } from './secrets.ts';
 import type { Site } from './sites.ts';
+
+/** A config file: the sites, and what holds for the whole server. */
+export interface ServerConfig {
+  sites: Site[];
+  /** Server-wide limits over the defaults (createServer's `limits`). */
+  limits?: Partial<Limits>;
+  /** Proxies whose X-Forwarded-For is believed (createServer's `trustedProxies`). */
+  trustedProxies?: string[];
+}
 
 /**
  * Reads `{ "sites": [...] }` from a JSON file and validates it, with errors that name the bad field.
  * Example or short secrets are refused unless `policy.demo` (see checkSiteKeys).
  */
 export function loadSites(file: string, policy: SecretPolicy = {}): Site[] {
+  return loadConfig(file, policy).sites;
+}
+
+/**
+ * Reads a whole config file, `{ "sites": [...], "limits"?: {...}, "trustedProxies"?: [...] }`, and
+ * validates it, with errors that name the file and the bad field. Example or short secrets are
+ * refused unless `policy.demo` (see checkSiteKeys).
+ */
+export function loadConfig(file: string, policy: SecretPolicy = {}): ServerConfig {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -23,10 +42,29 @@ export function loadSites(file: string, policy: SecretPolicy = {}): Site[] {
     throw new Error(`Omnikit config ${file} is not valid JSON: ${(error as Error).message}`);
   }
   try {
-    return validateSites(config, dirname(file), policy);
+    return validateConfig(config, dirname(file), policy);
   } catch (error) {
     throw new Error(`Omnikit config ${file}: ${(error as Error).message}`, { cause: error });
   }
+}
+
+/** Validates a parsed config file's content; throws on the first problem found. */
+export function validateConfig(
+  config: unknown,
+  baseDir = process.cwd(),
+  policy: SecretPolicy = {},
+): ServerConfig {
+  const result: ServerConfig = { sites: validateSites(config, baseDir, policy) };
+  const { limits, trustedProxies } = config as Record<string, unknown>;
+  if (limits !== undefined) result.limits = checkLimits(limits, 'limits', 'server');
+  if (trustedProxies !== undefined) {
+    if (!Array.isArray(trustedProxies)) {
+      throw new Error('trustedProxies must be an array of IP addresses and CIDR ranges, like ["10.0.0.0/8"]');
+    }
+    TrustedProxies.parse(trustedProxies, 'trustedProxies');
+    result.trustedProxies = [...(trustedProxies as string[])];
+  }
+  return result;
 }
 
 /** Validates a parsed config object; throws on the first problem found. A `plan` path is relative to `baseDir`. */
@@ -48,7 +86,7 @@ function readSites(config: unknown, baseDir: string): Site[] {
   return config.sites.map((raw: unknown, index: number): Site => {
     const where = `sites[${index}]`;
     if (!isObject(raw)) throw new Error(`${where} must be an object`);
-    const { id, writeKey, origins, secret, catalog, agentKey, plan, serverKey } = raw;
+    const { id, writeKey, origins, secret, catalog, agentKey, plan, serverKey, limits } = raw;
     if (typeof id !== 'string' || id.trim() === '') throw new Error(`${where}.id must be a non-empty string`);
     if (ids.has(id)) throw new Error(`${where}.id "${id}" is used by another site`);
     if (typeof writeKey !== 'string' || writeKey.trim() === '') {
@@ -73,6 +111,7 @@ function readSites(config: unknown, baseDir: string): Site[] {
     if (catalog !== undefined) site.catalog = checkCatalog(catalog, `${where}.catalog`);
     if (agentKey !== undefined) site.agentKey = agentKey as string;
     if (plan !== undefined) site.plan = loadSitePlan(plan, `${where}.plan`, baseDir);
+    if (limits !== undefined) site.limits = checkLimits(limits, `${where}.limits`, 'site');
     if (serverKey !== undefined) {
       if (typeof serverKey !== 'string' || serverKey.trim() === '') {
         throw new Error(`${where}.serverKey must be a non-empty string when present`);

@@ -1,6 +1,6 @@
 import type { AgentHub } from './agent/hub.ts';
 import type { CatalogLookup } from './catalog.ts';
-import type { RateLimiter } from './rate-limit.ts';
+import type { ServerLimits } from './limits/index.ts';
 import type { SiteDirectory } from './sites.ts';
 import type { StatsRecorder } from './stats.ts';
 import type { Store } from './store/types.ts';
@@ -14,12 +14,8 @@ export interface ProtocolDeps {
   hub: StreamHub;
   /** The agents' streams (chat changes, customers typing). */
   agents: AgentHub;
-  limiters: {
-    registrations: RateLimiter;
-    handoffs: RateLimiter;
-    handoffClaims: RateLimiter;
-    typing: RateLimiter;
-  };
+  /** Rate limits, stream limits and quotas, per site. */
+  limits: ServerLimits;
   handoffTtlMs: number;
   streamPingMs: number;
   /** The server's clock (ms): the sync horizon and tombstone compaction read it. */

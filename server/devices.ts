@@ -1,5 +1,4 @@
-import type { HttpBindings } from '@hono/node-server';
-import type { Context, Handler } from 'hono';
+import type { Handler } from 'hono';
 import { authenticate } from './auth.ts';
 import { readJsonObject } from './body.ts';
 import type { ProtocolDeps } from './deps.ts';
@@ -23,10 +22,10 @@ export interface RegisterResult {
 /** `POST /v1/devices`: registers a device (write key like /v1/batch) and hands out its token, once. */
 export function registerHandler(deps: ProtocolDeps): Handler {
   return async (c) => {
-    // Before anything else: refused floods should cost as little as possible.
-    rateLimit(deps.limiters.registrations.take(clientAddress(c)), 'device registrations from this address');
     const body = await readJsonObject(c.req.raw);
     const site = resolveSite(c.req.raw, body, deps.sites);
+    // Before any work for the site: refused floods should cost as little as possible.
+    deps.limits.enforce(site.id, 'registrations', deps.limits.client(c));
     const origin = c.req.header('origin');
     if (origin !== undefined && !siteAllowsOrigin(site, origin)) {
       throw new ApiError(403, 'origin_not_allowed', `Origin ${origin} is not allowed for this write key`);
@@ -67,19 +66,4 @@ export function revokeHandler(deps: ProtocolDeps): Handler {
     deps.hub.endDevice(device.id);
     return c.body(null, 204);
   };
-}
-
-/** Throws the protocol's 429 when a limiter refused (`retryAfter` > 0 seconds). */
-export function rateLimit(retryAfter: number, what: string): void {
-  if (retryAfter === 0) return;
-  throw new ApiError(429, 'rate_limited', `Too many ${what}; retry in ${retryAfter} s`, {
-    'Retry-After': String(retryAfter),
-  });
-}
-
-// The socket's peer, not X-Forwarded-For: that header is the client's to forge unless a trusted
-// proxy sets it, and a forged one would let anyone dodge the limit.
-function clientAddress(c: Context): string {
-  const bindings = c.env as Partial<HttpBindings> | undefined;
-  return bindings?.incoming?.socket?.remoteAddress ?? 'unknown';
 }

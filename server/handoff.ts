@@ -2,7 +2,6 @@ import type { Context, Handler } from 'hono';
 import { authenticate } from './auth.ts';
 import { readJsonObject } from './body.ts';
 import type { ProtocolDeps } from './deps.ts';
-import { rateLimit } from './devices.ts';
 import { ApiError } from './errors.ts';
 import type { Handoff, SyncRecord } from './store/sync-types.ts';
 import { hashToken, newToken } from './tokens.ts';
@@ -40,7 +39,7 @@ export function createHandoffHandler(deps: ProtocolDeps): Handler {
         'This profile belongs to a signed-in user: sign in on the other device instead',
       );
     }
-    rateLimit(deps.limiters.handoffs.take(device.id), 'handoffs from this device');
+    deps.limits.enforce(device.siteId, 'handoffs', device.id);
     const token = newToken(HANDOFF_TOKEN_BYTES);
     const expiresAt = new Date(Date.now() + deps.handoffTtlMs);
     await deps.store.createHandoff({
@@ -102,7 +101,7 @@ async function handoffRequest(c: Context, deps: ProtocolDeps) {
   // to the link's maker); the claim checks again in its transaction. Peeks answer the same, first.
   if (device.userId !== null) throw handoffError('identified_device');
   // Peeks and claims share one budget: both answer "does this token exist?".
-  rateLimit(deps.limiters.handoffClaims.take(device.id), 'handoff attempts from this device');
+  deps.limits.enforce(device.siteId, 'handoffClaims', device.id);
   const { token } = await readJsonObject(c.req.raw);
   if (typeof token !== 'string' || token === '' || token.length > 256 || !isStorableText(token)) {
     throw new ApiError(

@@ -2,7 +2,7 @@
 export type { Listening, OmnikitServer, ServerOptions } from './app.ts';
 export { createServer } from './app.ts';
 export type { Catalog, CatalogEntry, CatalogLookup } from './catalog.ts';
-export { loadSites } from './config.ts';
+export { loadConfig, loadSites, type ServerConfig } from './config.ts';
 export type { RegisterResult } from './devices.ts';
 export type { ErrorBody } from './errors.ts';
 export type { Faults, FaultTarget } from './faults.ts';
@@ -11,8 +11,18 @@ export type { HousekeepingOptions, HousekeepingReport } from './housekeeping.ts'
 export { DEFAULT_HOUSEKEEPING } from './housekeeping.ts';
 export type { IdentifyResult } from './identify.ts';
 export { userHashOf } from './identify.ts';
+export {
+  addressBucket,
+  clientAddress,
+  DEFAULT_LIMITS,
+  type Limits,
+  type Limits as RateLimits,
+  MAX_LISTED_REJECTIONS,
+  type RateLimit,
+  type SiteLimits,
+  TrustedProxies,
+} from './limits/index.ts';
 export type { PlanReport } from './plan/report.ts';
-export type { RateLimit, RateLimits } from './rate-limit.ts';
 export type { RejectedRecord } from './records.ts';
 export {
   HLC_PATTERN,
@@ -41,6 +51,9 @@ export type {
   LinkResult,
   MergeResult,
   NewDevice,
+  OverQuota,
+  ProfileQuota,
+  ProfileUsage,
   RecordPage,
   SyncRecord,
 } from './store/sync-types.ts';

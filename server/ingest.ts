@@ -2,6 +2,7 @@ import type { Handler } from 'hono';
 import { readEventBody } from './body.ts';
 import { ApiError } from './errors.ts';
 import { checkEvent, messageIdOf, type RejectedEvent } from './events.ts';
+import { RejectionList, type ServerLimits } from './limits/index.ts';
 import { planViolations } from './plan/violations.ts';
 import { type SiteDirectory, siteAllowsOrigin } from './sites.ts';
 import type { StatsRecorder } from './stats.ts';
@@ -16,18 +17,20 @@ export interface IngestDeps {
   store: EventStore;
   sites: SiteDirectory;
   stats: StatsRecorder;
+  limits: ServerLimits;
 }
 
 /**
- * The body of a 200 answer. accepted + duplicates + rejected.length = events in the request; a
+ * The body of a 200 answer. accepted + duplicates + rejectedCount = events in the request; a
  * duplicate is as good as accepted for the client (it was stored before), a rejected one will never
- * be accepted and must not be re-sent.
+ * be accepted and must not be re-sent. `rejected` lists the first 100 rejected events.
  */
 export interface IngestResult {
   ok: true;
   accepted: number;
   duplicates: number;
   rejected: RejectedEvent[];
+  rejectedCount: number;
 }
 
 /** `{ batch: [...] }`: Omnikit's /v1/batch, Segment's /b, RudderStack's /v1/batch and beacon. */
@@ -48,6 +51,7 @@ export function ingestHandler(deps: IngestDeps, extract: EventExtractor): Handle
   return async (c) => {
     const body = await readEventBody(c.req.raw);
     const { site, credential } = resolveSender(c.req.raw, body, deps.sites);
+    deps.limits.enforce(site.id, 'batchesPerIp', deps.limits.client(c));
     const origin = c.req.header('origin');
     if (origin !== undefined && !siteAllowsOrigin(site, origin)) {
       // Still answered with Access-Control-Allow-Origin (by the CORS middleware) when another site
@@ -60,11 +64,11 @@ export function ingestHandler(deps: IngestDeps, extract: EventExtractor): Handle
     const raws = extract(body as Record<string, unknown>);
 
     const valid: Record<string, unknown>[] = [];
-    const rejected: RejectedEvent[] = [];
+    const rejected = new RejectionList<RejectedEvent>();
     raws.forEach((raw, index) => {
       const check = checkEvent(raw);
       if (check.ok) valid.push(check.event);
-      else rejected.push({ index, messageId: messageIdOf(raw), code: check.code, message: check.message });
+      else rejected.add({ index, messageId: messageIdOf(raw), code: check.code, message: check.message });
     });
     const { inserted, duplicates } =
       valid.length > 0
@@ -75,7 +79,13 @@ export function ingestHandler(deps: IngestDeps, extract: EventExtractor): Handle
     if (site.plan && valid.length)
       await deps.store.insertViolations(site.id, planViolations(site.plan, valid));
 
-    const result: IngestResult = { ok: true, accepted: inserted, duplicates, rejected };
+    const result: IngestResult = {
+      ok: true,
+      accepted: inserted,
+      duplicates,
+      rejected: rejected.listed,
+      rejectedCount: rejected.count,
+    };
     return c.json(result);
   };
 }

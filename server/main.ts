@@ -5,10 +5,10 @@
 import { join } from 'node:path';
 import {
   createServer,
-  loadSites,
+  loadConfig,
   openPostgresStore,
   openSqliteStore,
-  type Site,
+  type ServerConfig,
   type Store,
 } from './index.ts';
 import { UnsafeSecretError } from './secrets.ts';
@@ -32,14 +32,15 @@ const SECRETS_HELP = `
 const demo = process.env.OMNIKIT_DEMO === '1';
 if (demo && !['127.0.0.1', '::1', 'localhost'].includes(host))
   fail(`OMNIKIT_DEMO=1 runs with public example secrets, so only on a loopback HOST, not "${host}"`);
-let sites: Site[] = [];
+let config: ServerConfig = { sites: [] };
 try {
-  sites = loadSites(configFile, { demo });
+  config = loadConfig(configFile, { demo });
 } catch (error) {
   fail(
     `${(error as Error).message}${(error as Error).cause instanceof UnsafeSecretError ? SECRETS_HELP : ''}`,
   );
 }
+const { sites } = config;
 
 if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl))
   fail('DATABASE_URL must be a postgres:// URL (leave it unset for SQLite)');
@@ -51,7 +52,13 @@ try {
 }
 // Never print the URL itself: it may hold a password.
 const where = databaseUrl ? 'data in PostgreSQL' : `data in ${dataDir}`;
-const listening = await createServer({ store, sites, demo }).listen(port, host);
+const listening = await createServer({
+  store,
+  sites,
+  demo,
+  limits: config.limits,
+  trustedProxies: config.trustedProxies,
+}).listen(port, host);
 console.log(`Omnikit server listening on ${listening.url} (${sites.length} site(s), ${where})`);
 
 let stopping = false;

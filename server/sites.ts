@@ -1,5 +1,6 @@
 import type { TrackingPlan } from '../src/plan/types.ts';
 import type { Catalog } from './catalog.ts';
+import type { SiteLimits } from './limits/defaults.ts';
 
 /** A customer's website (or app) allowed to send events, identified by its public write key. */
 export interface Site {
@@ -23,6 +24,8 @@ export interface Site {
   plan?: TrackingPlan;
   /** Secret key of the site's own servers: events from server-side channels, the plan report. */
   serverKey?: string;
+  /** The site's own limits and quotas, over the server's (docs/protocol.md, "Limits"). */
+  limits?: Partial<SiteLimits>;
 }
 
 /** The configured sites, indexed the two ways a request needs them. */

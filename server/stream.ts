@@ -17,7 +17,9 @@ export interface StreamChanged {
  */
 export function streamHandler(deps: ProtocolDeps): Handler {
   return async (c) => {
-    const { device } = await authenticate(c, deps);
+    const { device, site } = await authenticate(c, deps);
+    // Places taken now, so a refusal is a 429 before the stream's 200 head; given back on close.
+    const release = deps.limits.openStream(site.id, device.id, deps.limits.client(c));
     return eventStream(c, deps.streamPingMs, ({ send, end, cut }) => {
       const remove = deps.hub.add({
         deviceId: device.id,
@@ -28,7 +30,10 @@ export function streamHandler(deps: ProtocolDeps): Handler {
         cut,
       });
       deps.stats.recordStreamOpened();
-      return remove;
+      return () => {
+        remove();
+        release();
+      };
     });
   };
 }

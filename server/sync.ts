@@ -4,6 +4,7 @@ import { readJsonObject } from './body.ts';
 import { repriceCart } from './catalog.ts';
 import { chatGuard, touchesChat } from './chat/guard.ts';
 import type { ProtocolDeps } from './deps.ts';
+import { quotaExceeded, RejectionList } from './limits/index.ts';
 import { checkPush, MAX_SYNC_BODY_BYTES, parseCursor, type RejectedRecord } from './records.ts';
 import type { Site } from './sites.ts';
 import type { Correction, SyncRecord } from './store/sync-types.ts';
@@ -17,8 +18,10 @@ export interface SyncResult {
   cursor: string;
   profileId: string;
   more: boolean;
-  /** Records of the push that were not merged; the client stops pushing them. */
+  /** Records of the push that were not merged (the first 100); the client stops pushing them. */
   rejected: RejectedRecord[];
+  /** How many records of the push were not merged, listed or not. */
+  rejectedCount: number;
   /**
    * The cursor was from before a compaction: `records` start from the beginning, and the client
    * replaces what it got from the server earlier (keeping its own unpushed writes).
@@ -33,6 +36,8 @@ export interface SyncResult {
 export function syncHandler(deps: ProtocolDeps): Handler {
   return async (c) => {
     const { device, site } = await authenticate(c, deps);
+    deps.limits.enforce(site.id, 'syncPerDevice', device.id);
+    deps.limits.enforce(site.id, 'syncPerIp', deps.limits.client(c));
     const body = await readJsonObject(c.req.raw, MAX_SYNC_BODY_BYTES);
     const { siteId, profileId } = device;
     const push = checkPush(body.push, deps.now(), await chatGuard(deps, siteId, profileId, body.push));
@@ -40,7 +45,9 @@ export function syncHandler(deps: ProtocolDeps): Handler {
 
     if (push.records.length > 0) {
       const corrections = await correctionsOf(deps, site, push.records);
-      const merged = await deps.store.mergeRecords(siteId, profileId, push.records, corrections);
+      const quota = deps.limits.quota(siteId);
+      const merged = await deps.store.mergeRecords(siteId, profileId, push.records, corrections, quota);
+      if (merged.overQuota) throw quotaExceeded(merged.overQuota, quota);
       if (merged.written > 0) {
         deps.hub.publish(profileId, merged.cursor);
         if (touchesChat(push.records)) deps.agents.message(siteId, profileId);
@@ -50,6 +57,7 @@ export function syncHandler(deps: ProtocolDeps): Handler {
     // A cursor below the watermark may predate a removal that is gone now: start that device over.
     const reset = after > 0 && after < watermark;
     const page = await deps.store.recordsSince(siteId, profileId, reset ? 0 : after, SYNC_PAGE_SIZE);
+    const rejected = RejectionList.of(push.rejected);
     const result: SyncResult = {
       records: page.records,
       // A last page holds everything up to now, so the cursor may skip to the watermark: an empty
@@ -57,7 +65,8 @@ export function syncHandler(deps: ProtocolDeps): Handler {
       cursor: String(page.more ? page.cursor : Math.max(page.cursor, watermark)),
       profileId,
       more: page.more,
-      rejected: push.rejected,
+      rejected: rejected.listed,
+      rejectedCount: rejected.count,
     };
     if (reset) result.reset = true;
     return c.json(result);

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
 import { ApiError } from '../errors.ts';
+import type { ServerLimits } from '../limits/index.ts';
 import type { Site, SiteDirectory } from '../sites.ts';
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
@@ -10,9 +11,10 @@ const digest = (key: string) => createHash('sha256').update(key, 'utf8').digest(
 /**
  * Resolves `Authorization: Bearer <agentKey>` to its site. Every configured key is compared, each in
  * constant time on fixed-length digests, so timing tells neither how much of a key matched nor which
- * site's key was close. A device token is just a wrong key here: it never opens the agent API.
+ * site's key was close. A device token is just a wrong key here: it never opens the agent API. An
+ * address that sent too many wrong keys gets 429 until its window ends, whatever key it sends then.
  */
-export function authenticateAgent(c: Context, sites: SiteDirectory): Site {
+export function authenticateAgent(c: Context, deps: { sites: SiteDirectory; limits: ServerLimits }): Site {
   const match = BEARER.exec(c.req.header('authorization') ?? '');
   if (!match) {
     throw new ApiError(
@@ -21,11 +23,16 @@ export function authenticateAgent(c: Context, sites: SiteDirectory): Site {
       'Missing agent key: send "Authorization: Bearer <agentKey>"',
     );
   }
+  const client = deps.limits.client(c);
+  deps.limits.checkAgentKeyLock(client);
   const given = digest(match[1]);
   let found: Site | undefined;
-  for (const site of sites.all()) {
+  for (const site of deps.sites.all()) {
     if (site.agentKey !== undefined && timingSafeEqual(given, digest(site.agentKey))) found = site;
   }
-  if (!found) throw new ApiError(401, 'invalid_agent_key', 'Unknown agent key');
+  if (!found) {
+    deps.limits.agentKeyFailed(client);
+    throw new ApiError(401, 'invalid_agent_key', 'Unknown agent key');
+  }
   return found;
 }

@@ -57,7 +57,7 @@ export interface AgentMessageCreated {
  */
 export function listConversationsHandler(deps: ProtocolDeps): Handler {
   return async (c) => {
-    const site = authenticateAgent(c, deps.sites);
+    const site = authenticateAgent(c, deps);
     const raw = c.req.query('limit');
     const limit = raw === undefined ? DEFAULT_LIMIT : Number(raw);
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
@@ -168,7 +168,7 @@ export async function conversationOf(
   c: Context,
   deps: ProtocolDeps,
 ): Promise<{ site: Site; profileId: string }> {
-  const site = authenticateAgent(c, deps.sites);
+  const site = authenticateAgent(c, deps);
   const profileId = c.req.param('profileId') ?? '';
   // No profile id holds U+0000 (a `%00` in the path) or a lone surrogate, and PostgreSQL would
   // refuse it as a query parameter: such an id is answered before it reaches the store.

@@ -10,7 +10,14 @@ import { authenticateAgent } from './auth.ts';
  */
 export function agentStreamHandler(deps: ProtocolDeps): Handler {
   return async (c) => {
-    const site = authenticateAgent(c, deps.sites);
-    return eventStream(c, deps.streamPingMs, (stream) => deps.agents.add({ siteId: site.id, ...stream }));
+    const site = authenticateAgent(c, deps);
+    const release = deps.limits.openAgentStream(site.id);
+    return eventStream(c, deps.streamPingMs, (stream) => {
+      const remove = deps.agents.add({ siteId: site.id, ...stream });
+      return () => {
+        remove();
+        release();
+      };
+    });
   };
 }

@@ -15,7 +15,7 @@ export function customerTypingHandler(deps: ProtocolDeps): Handler {
     const { device } = await authenticate(c, deps);
     const { typing } = await readJsonObject(c.req.raw);
     if (typeof typing !== 'boolean') throw new ApiError(400, 'invalid_typing', '"typing" must be a boolean');
-    if (deps.limiters.typing.take(device.id) === 0)
+    if (deps.limits.allows(device.siteId, 'typing', device.id))
       deps.agents.typing(device.siteId, device.profileId, typing);
     return c.body(null, 204);
   };

@@ -1,7 +1,15 @@
 import type pg from 'pg';
 import { type Db, int, transaction } from './postgres-db.ts';
 import { type RecordRow, storedValue, toRecord } from './rows.ts';
-import type { Correction, DocumentStore, MergeResult, SyncRecord } from './sync-types.ts';
+import type {
+  Correction,
+  DocumentStore,
+  MergeResult,
+  ProfileQuota,
+  ProfileUsage,
+  SyncRecord,
+} from './sync-types.ts';
+import { overQuota, RECORD_BYTES_SQL, recordId, type StoredSize } from './usage.ts';
 
 /**
  * Tables of state documents, as in SQLite (see sqlite-documents.ts): `seq` comes from the one global
@@ -60,9 +68,13 @@ export function postgresDocumentStore(
 ): Omit<DocumentStore, 'compactTombstones' | 'compactionWatermark'> {
   const read: Db = pool;
   return {
-    async mergeRecords(siteId, profileId, records, corrections = []) {
+    async mergeRecords(siteId, profileId, records, corrections = [], quota) {
       if (records.length === 0 && corrections.length === 0) return { written: 0, cursor: 0 };
-      return transaction(pool, (tx) => merge(tx, siteId, profileId, records, corrections));
+      return transaction(pool, (tx) => merge(tx, siteId, profileId, records, corrections, quota));
+    },
+
+    async profileUsage(siteId, profileId) {
+      return usageOf(read, siteId, profileId);
     },
 
     async recordsSince(siteId, profileId, after, limit) {
@@ -106,6 +118,7 @@ async function merge(
   profileId: string,
   records: SyncRecord[],
   corrections: Correction[],
+  quota: ProfileQuota | undefined,
 ): Promise<MergeResult> {
   let next = (await lockRecordSeq(tx)) + 1;
   // Each stored version's receive position (migration 2): the seq it is written with, which compaction
@@ -114,12 +127,17 @@ async function merge(
   // Holding the counter's lock we are the only writer of records, so the merge is worked out here
   // from the stored HLCs and written in one statement, not one round trip per record (a push has up
   // to 500). In push order, as SQLite does it: a key pushed twice meets what the first one left, and
-  // each win takes a number.
-  const current = await storedHlcs(tx, siteId, profileId, records);
+  // each win takes a number. The quota is checked under the same lock, so concurrent pushes take turns.
+  const sizes = await storedSizes(tx, siteId, profileId, records);
+  if (quota && records.length > 0) {
+    const over = overQuota(await usageOf(tx, siteId, profileId), records, sizes, quota);
+    if (over) return { written: 0, cursor: 0, overQuota: over };
+  }
+  const current = new Map([...sizes].map(([id, size]) => [id, size.hlc]));
   const winners = new Map<string, { record: SyncRecord; seq: number }>();
   let written = 0;
   for (const r of records) {
-    const id = idOf(r);
+    const id = recordId(r);
     const stored = current.get(id);
     // JavaScript compares these ASCII strings byte by byte, as the "C" collation does.
     if (stored !== undefined && r.hlc <= stored) continue;
@@ -171,25 +189,30 @@ async function merge(
   return { written, cursor: written > 0 ? next - 1 : 0 };
 }
 
-/** The stored hlc of each (doc, key) the push names, by `idOf`. */
-async function storedHlcs(
+/** The stored hlc and bytes of each (doc, key) the push names, by `recordId`. */
+async function storedSizes(
   tx: pg.PoolClient,
   siteId: string,
   profileId: string,
   records: SyncRecord[],
-): Promise<Map<string, string>> {
-  const hlcs = new Map<string, string>();
-  if (records.length === 0) return hlcs;
-  const { rows } = await tx.query<{ doc: string; key: string; hlc: string }>(
-    `SELECT doc, key, hlc FROM records
+): Promise<Map<string, StoredSize>> {
+  const sizes = new Map<string, StoredSize>();
+  if (records.length === 0) return sizes;
+  const { rows } = await tx.query<{ doc: string; key: string; hlc: string; bytes: number }>(
+    `SELECT doc, key, hlc, (${RECORD_BYTES_SQL})::int AS bytes FROM records
       WHERE site_id = $1 AND profile_id = $2
         AND (doc, key) IN (SELECT * FROM unnest($3::text[], $4::text[]))`,
     [siteId, profileId, records.map((r) => r.doc), records.map((r) => r.key)],
   );
-  for (const row of rows) hlcs.set(idOf(row), row.hlc);
-  return hlcs;
+  for (const row of rows) sizes.set(recordId(row), { hlc: row.hlc, bytes: row.bytes });
+  return sizes;
 }
 
-function idOf(record: { doc: string; key: string }): string {
-  return JSON.stringify([record.doc, record.key]);
+async function usageOf(db: Db, siteId: string, profileId: string): Promise<ProfileUsage> {
+  const { rows } = await db.query<{ records: string; bytes: string }>(
+    `SELECT COUNT(*) AS records, COALESCE(SUM(${RECORD_BYTES_SQL}), 0) AS bytes FROM records
+      WHERE site_id = $1 AND profile_id = $2`,
+    [siteId, profileId],
+  );
+  return { records: int(rows[0]?.records), bytes: int(rows[0]?.bytes) };
 }

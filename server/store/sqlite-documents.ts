@@ -1,6 +1,14 @@
 import type Database from 'better-sqlite3';
 import { type RecordRow, storedValue, toRecord } from './rows.ts';
-import type { Correction, DocumentStore, MergeResult, SyncRecord } from './sync-types.ts';
+import type {
+  Correction,
+  DocumentStore,
+  MergeResult,
+  ProfileQuota,
+  ProfileUsage,
+  SyncRecord,
+} from './sync-types.ts';
+import { overQuota, RECORD_BYTES_SQL, recordId, type StoredSize } from './usage.ts';
 
 /**
  * Tables of state documents. `seq` orders changes for pulling: it comes from one global counter,
@@ -73,9 +81,36 @@ export function sqliteDocumentStore(
   const selectLast = db.prepare<[string, string], { seq: number | null }>(
     'SELECT MAX(seq) AS seq FROM records WHERE site_id = ? AND profile_id = ?',
   );
+  const selectUsage = db.prepare<[string, string], ProfileUsage>(
+    `SELECT COUNT(*) AS records, COALESCE(SUM(${RECORD_BYTES_SQL}), 0) AS bytes FROM records
+      WHERE site_id = ? AND profile_id = ?`,
+  );
+  const selectSize = db.prepare<[string, string, string, string], StoredSize>(
+    `SELECT hlc, ${RECORD_BYTES_SQL} AS bytes FROM records
+      WHERE site_id = ? AND profile_id = ? AND doc = ? AND key = ?`,
+  );
+  const usage = (siteId: string, profileId: string): ProfileUsage =>
+    selectUsage.get(siteId, profileId) ?? { records: 0, bytes: 0 };
+  // Inside the merge's write transaction: no other writer can slip in between check and write.
+  const refusal = (siteId: string, profileId: string, records: SyncRecord[], quota: ProfileQuota) => {
+    const stored = new Map<string, StoredSize>();
+    for (const r of records) {
+      const size = selectSize.get(siteId, profileId, r.doc, r.key);
+      if (size) stored.set(recordId(r), size);
+    }
+    return overQuota(usage(siteId, profileId), records, stored, quota);
+  };
 
   const merge = db.transaction(
-    (siteId: string, profileId: string, records: SyncRecord[], corrections: Correction[]): MergeResult => {
+    (
+      siteId: string,
+      profileId: string,
+      records: SyncRecord[],
+      corrections: Correction[],
+      quota: ProfileQuota | undefined,
+    ): MergeResult => {
+      const over = quota && records.length > 0 ? refusal(siteId, profileId, records, quota) : null;
+      if (over) return { written: 0, cursor: 0, overQuota: over };
       let next = seq.last() + 1;
       let written = 0;
       const receivedAt = Date.now();
@@ -122,9 +157,13 @@ export function sqliteDocumentStore(
   );
 
   return {
-    async mergeRecords(siteId, profileId, records, corrections = []) {
+    async mergeRecords(siteId, profileId, records, corrections = [], quota) {
       // IMMEDIATE: the counter is read then written, so take the write lock first.
-      return merge.immediate(siteId, profileId, records, corrections);
+      return merge.immediate(siteId, profileId, records, corrections, quota);
+    },
+
+    async profileUsage(siteId, profileId) {
+      return usage(siteId, profileId);
     },
 
     async recordsSince(siteId, profileId, after, limit) {

@@ -60,12 +60,29 @@ export interface RecordPage {
   more: boolean;
 }
 
+/** What a profile holds: its records (tombstones included) and their bytes (see `recordBytes`). */
+export interface ProfileUsage {
+  records: number;
+  bytes: number;
+}
+
+/** The most a profile may hold; a merge that grows it past either is refused whole. */
+export type ProfileQuota = ProfileUsage;
+
+/** Why a merge was refused: the quota it would break, and what the profile would have held. */
+export interface OverQuota {
+  limit: 'records' | 'bytes';
+  usage: ProfileUsage;
+}
+
 /** The outcome of a merge. */
 export interface MergeResult {
   /** Records that won against what was stored (new keys included). */
   written: number;
   /** The sequence number of the last record written; 0 when nothing was. */
   cursor: number;
+  /** Set when the merge was refused by its quota: then nothing was written. */
+  overQuota?: OverQuota;
 }
 
 /** A handoff as stored (its token exists only on the devices). */
@@ -102,14 +119,20 @@ export interface DocumentStore {
   /**
    * Merges records into a profile in one transaction: each record replaces the stored one of its
    * (doc, key) only when its hlc is larger, and gets a new sequence number when it does. Then each
-   * correction replaces the record it names, if that one is still stored.
+   * correction replaces the record it names, if that one is still stored. With a `quota`, a merge
+   * that would grow the profile's records or bytes past it writes nothing and says so (`overQuota`);
+   * one that does not grow them (updates, removals) always merges. Checked in the same transaction
+   * as the writes, so concurrent merges cannot pass it together.
    */
   mergeRecords(
     siteId: string,
     profileId: string,
     records: SyncRecord[],
     corrections?: Correction[],
+    quota?: ProfileQuota,
   ): Promise<MergeResult>;
+  /** What the profile holds now. */
+  profileUsage(siteId: string, profileId: string): Promise<ProfileUsage>;
   /** Records of a profile changed after sequence number `after`, at most `limit`. */
   recordsSince(siteId: string, profileId: string, after: number, limit: number): Promise<RecordPage>;
   /** The records of one document that are not tombstones. */

@@ -117,15 +117,17 @@ export function createSync(o: SyncOptions): Sync {
       meta.c = '';
       // A guest's records go along to the new profile (§2); another user's must not leak into it.
       // The server refuses its own replica ids from devices (§3): a record it wrote here (a corrected
-      // cart line) goes as this device's own write, with a new HLC. (A record replaced by a newer one
-      // is gone from the store already; no winner check, as the core is at its size budget.)
+      // cart line) goes as this device's own write, its HLC replaced by a new one of this clock. (A
+      // record replaced by a newer one is gone from the store already; no winner check, as the core
+      // is at its size budget. An agent's chat message is refused from a device whatever its HLC: it
+      // stays the agent's, on the old profile.)
       if (keep)
         await put(
           kv,
           (await stored(kv)).map((r) => ({
             ...r,
             p: 1,
-            hlc: /-(server|agent)$/.test(r.hlc) ? clock.now() : r.hlc,
+            hlc: r.hlc.endsWith('-server') ? clock.now() : r.hlc,
           })),
         );
       else {

@@ -67,6 +67,22 @@ describe('sync when the backend fails', () => {
     ]);
   });
 
+  it('reopens a stream refused with 429 (too many streams), after its backoff', async () => {
+    const [phone, laptop] = await openLinkedSyncPair('mei');
+    const opened = (await stats()).streamsOpened;
+    await fault.fail(1, 429, { 'Retry-After': '4' }, '/v1/stream');
+    const cut = await fault.dropStreams();
+    expect(cut).to.be.at.least(2);
+    // Every stream cut comes back, the refused one too: the stream reconnects with the sync's
+    // exponential backoff (the core has no bytes left to read Retry-After on the stream as well).
+    await waitFor(async () => (await stats()).streamsOpened >= opened + cut, {
+      message: 'streams reopened',
+      timeout: 8000,
+    });
+    await phone.set('cart', 'a', 1);
+    await seesCart(laptop, [['a', 1]], 1000);
+  });
+
   it('survives a server restart: writes made while it is down arrive once it is back', async () => {
     const [phone, laptop] = await openLinkedSyncPair('mei');
     await phone.set('cart', 'a', 1);

@@ -38,7 +38,13 @@ describe('POST /v1/batch', () => {
     const before = Date.now();
     const res = await postJson(batchUrl, { batch: events, sentAt: new Date().toISOString() });
     assert.equal(res.status, 200);
-    assert.deepEqual(await res.json(), { ok: true, accepted: 2, duplicates: 0, rejected: [] });
+    assert.deepEqual(await res.json(), {
+      ok: true,
+      accepted: 2,
+      duplicates: 0,
+      rejected: [],
+      rejectedCount: 0,
+    });
 
     const stored = await h.store.listEvents('shop');
     assert.deepEqual(

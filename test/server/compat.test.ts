@@ -46,7 +46,13 @@ describe('Segment analytics.js routes', () => {
     );
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('access-control-allow-origin'), SHOP_ORIGIN);
-    assert.deepEqual(await res.json(), { ok: true, accepted: 2, duplicates: 0, rejected: [] });
+    assert.deepEqual(await res.json(), {
+      ok: true,
+      accepted: 2,
+      duplicates: 0,
+      rejected: [],
+      rejectedCount: 0,
+    });
     const stored = await h.store.listEvents('shop');
     assert.deepEqual(
       stored.map((e) => [e.messageId, e.type, e.event, e.userId]),
@@ -60,7 +66,13 @@ describe('Segment analytics.js routes', () => {
 
     // analytics.js replays its persisted queue on the next page load with the same messageIds.
     const replay = await postJson(`${h.url}/b`, { batch, writeKey: 'shop-key' }, { writeKey: null });
-    assert.deepEqual(await replay.json(), { ok: true, accepted: 0, duplicates: 2, rejected: [] });
+    assert.deepEqual(await replay.json(), {
+      ok: true,
+      accepted: 0,
+      duplicates: 2,
+      rejected: [],
+      rejectedCount: 0,
+    });
   });
 
   it('/t /i /p /g /a each store one event, the type from the path when missing', async () => {
@@ -115,7 +127,13 @@ describe('Segment analytics.js routes', () => {
       writeKey: 'shop-key',
       sentAt: new Date().toISOString(),
     });
-    assert.deepEqual(await res.json(), { ok: true, accepted: 2, duplicates: 0, rejected: [] });
+    assert.deepEqual(await res.json(), {
+      ok: true,
+      accepted: 2,
+      duplicates: 0,
+      rejected: [],
+      rejectedCount: 0,
+    });
     assert.equal((await h.store.listEvents('shop')).length, cases.length + 2);
   });
 

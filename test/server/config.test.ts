@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { loadSites } from '../../server/index.ts';
+import { createServer, loadConfig, loadSites, openSqliteStore } from '../../server/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'omnikit-config-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -175,5 +175,115 @@ describe('loadSites', () => {
 
   it('reports a missing file', () => {
     assert.throws(() => loadSites(join(dir, 'nope.json')), /Cannot read Omnikit config .*nope\.json/);
+  });
+});
+
+describe('loadConfig: limits and trusted proxies', () => {
+  it('reads server-wide limits, trusted proxies and per-site limits', () => {
+    const siteLimits = { recordsPerProfile: 500, bytesPerProfile: 1_000_000, streamsPerIp: 50 };
+    const config = {
+      limits: {
+        syncPerIp: { limit: 10_000, windowMs: 60_000 },
+        agentKeyFailures: { limit: 5, windowMs: 600_000 },
+      },
+      trustedProxies: ['10.0.0.0/8', '2001:db8::/32', '127.0.0.1'],
+      sites: [site({ limits: siteLimits })],
+    };
+    const loaded = loadConfig(configFile(config));
+    assert.deepEqual(loaded.limits, config.limits);
+    assert.deepEqual(loaded.trustedProxies, config.trustedProxies);
+    assert.deepEqual(loaded.sites[0].limits, siteLimits);
+    // loadSites is the same file's sites, unchanged.
+    assert.deepEqual(loadSites(configFile(config))[0].limits, siteLimits);
+  });
+
+  it('reads a config without them', () => {
+    const loaded = loadConfig(configFile({ sites: [site()] }));
+    assert.deepEqual(loaded, { sites: [site()] });
+  });
+
+  const failures: [string, unknown, RegExp][] = [
+    [
+      'limits that are not an object',
+      { sites: [site({ limits: [] })] },
+      /sites\[0\]\.limits must be an object/,
+    ],
+    [
+      'an unknown limit',
+      { sites: [site({ limits: { syncsPerDevice: 5 } })] },
+      /sites\[0\]\.limits\.syncsPerDevice is not a limit; known: .*syncPerDevice/,
+    ],
+    [
+      'a rate without a window',
+      { sites: [site({ limits: { syncPerDevice: { limit: 5 } } })] },
+      /sites\[0\]\.limits\.syncPerDevice\.windowMs must be a number > 0/,
+    ],
+    [
+      'a rate of zero',
+      { sites: [site({ limits: { batchesPerIp: { limit: 0, windowMs: 1000 } } })] },
+      /sites\[0\]\.limits\.batchesPerIp\.limit must be an integer >= 1/,
+    ],
+    [
+      'a count given as a rate',
+      { sites: [site({ limits: { streamsPerDevice: { limit: 2, windowMs: 1 } } })] },
+      /sites\[0\]\.limits\.streamsPerDevice must be an integer >= 1/,
+    ],
+    [
+      'a fractional quota',
+      { sites: [site({ limits: { recordsPerProfile: 1.5 } })] },
+      /sites\[0\]\.limits\.recordsPerProfile must be an integer >= 1/,
+    ],
+    [
+      'a server-wide limit on a site',
+      { sites: [site({ limits: { agentKeyFailures: { limit: 5, windowMs: 1000 } } })] },
+      /sites\[0\]\.limits\.agentKeyFailures is server-wide: set it in the top-level "limits"/,
+    ],
+    [
+      'bad top-level limits',
+      { limits: { recordsPerProfile: -1 }, sites: [site()] },
+      /^.*: limits\.recordsPerProfile must be/,
+    ],
+    [
+      'trustedProxies not an array',
+      { trustedProxies: '10.0.0.1', sites: [site()] },
+      /trustedProxies must be an array/,
+    ],
+    [
+      'a trusted proxy that is no address or range',
+      { trustedProxies: ['10.0.0.1', 'proxy.internal'], sites: [site()] },
+      /trustedProxies\[1\] "proxy.internal" is not an IP address or CIDR range/,
+    ],
+    ['a bad CIDR prefix', { trustedProxies: ['10.0.0.0/40'], sites: [site()] }, /trustedProxies\[0\]/],
+  ];
+  for (const [what, content, message] of failures) {
+    it(`rejects ${what}, naming the field and the file`, () => {
+      const file = configFile(content);
+      assert.throws(
+        () => loadConfig(file),
+        (error: Error) => {
+          assert.match(error.message, message);
+          assert.ok(error.message.includes(file), error.message);
+          return true;
+        },
+      );
+    });
+  }
+
+  it('createServer checks its limits and trusted proxies the same way', () => {
+    const store = openSqliteStore(join(dir, 'limits.db'));
+    try {
+      const sites = [site()] as Parameters<typeof createServer>[0]['sites'];
+      assert.throws(
+        () => createServer({ store, sites, limits: { syncPerDevice: { limit: 0, windowMs: 1 } } }),
+        /createServer\(\): limits\.syncPerDevice\.limit must be an integer >= 1/,
+      );
+      assert.throws(() => createServer({ store, sites, trustedProxies: ['nope'] }), /trustedProxies\[0\]/);
+      assert.throws(
+        () => createServer({ store, sites: [{ ...sites[0], limits: { streamsPerIp: 0 } }] }),
+        /sites\[0\]\.limits\.streamsPerIp must be an integer >= 1/,
+      );
+    } finally {
+      void store.close();
+    }
   });
 });

@@ -22,11 +22,17 @@ const paths = spec.paths as Record<string, Record<string, Json>>;
 let h: Harness;
 before(async () => {
   h = await startServer({
-    rateLimits: {
+    limits: {
       registrations: { limit: 40, windowMs: 60_000 },
       handoffs: { limit: 3, windowMs: 60_000 },
       handoffClaims: { limit: 20, windowMs: 60_000 },
+      batchesPerIp: { limit: 30, windowMs: 60_000 },
+      syncPerDevice: { limit: 20, windowMs: 60_000 },
+      streamsPerDevice: 1,
+      agentKeyFailures: { limit: 5, windowMs: 60_000 },
     },
+    // The limits' 429s are reached from addresses of their own (X-Forwarded-For of the loopback peer).
+    trustedProxies: ['127.0.0.1', '::1'],
   });
 });
 after(() => h.close());
@@ -136,6 +142,10 @@ describe('docs/openapi.json', () => {
     // A site's own server: the secret server key instead of the write key (§7).
     await exchange('POST', '/v1/batch', 200, { body: { batch: [trackEvent()] }, token: SHOP_SERVER_KEY });
     await exchange('POST', '/v1/batch', 401, { body: { batch: [] }, token: 'not-a-server-key' });
+    const flood = { ...auth, 'X-Forwarded-For': '198.51.100.1' };
+    const post = () => fetch(`${h.url}/v1/batch`, { method: 'POST', headers: flood, body: '{"batch":[]}' });
+    for (let i = 0; i < 30 && (await post()).status !== 429; i++);
+    await exchange('POST', '/v1/batch', 429, { body: { batch: [trackEvent()] }, headers: flood });
   });
 
   it('POST /v1/m', async () => {
@@ -218,6 +228,15 @@ describe('docs/openapi.json', () => {
     await exchange('POST', '/v1/sync', 401, { body: { push: [] } });
     await exchange('POST', '/v1/sync', 403, { token, body: { push: [] }, ...cut });
     await exchange('POST', '/v1/sync', 413, { token, raw: 'x'.repeat(10 * 1024 * 1024) });
+    const busy = await register('anon-busy');
+    const again = () =>
+      fetch(`${h.url}/v1/sync`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${busy.token}` },
+        body: '{}',
+      });
+    for (let i = 0; i < 20 && (await again()).status !== 429; i++);
+    await exchange('POST', '/v1/sync', 429, { token: busy.token, body: { push: [push[0]] } });
 
     // The stream: documented content type, and the data of `changed` matches StreamChanged.
     const operation = paths['/v1/stream'].get;
@@ -237,6 +256,9 @@ describe('docs/openapi.json', () => {
     await reader.cancel();
     await exchange('GET', '/v1/stream', 401, { token: 'nope' });
     await exchange('GET', '/v1/stream', 403, { token, ...cut });
+    const other = await fetch(`${h.url}/v1/stream`, { headers: { Authorization: `Bearer ${busy.token}` } });
+    await exchange('GET', '/v1/stream', 429, { token: busy.token });
+    await other.body?.cancel();
   });
 
   it('POST /v1/handoff, /peek and /claim', async () => {
@@ -339,6 +361,20 @@ describe('docs/openapi.json', () => {
     await exchange('GET', '/v1/agent/profiles/{profileId}', 401, { params });
     await exchange('GET', '/v1/agent/profiles/{profileId}', 404, missing);
     await exchange('GET', '/v1/agent/stream', 401, { headers: { Authorization: 'Bearer shop-key' } });
+    // Wrong keys from one address lock it out, the right key included.
+    const locked = { 'X-Forwarded-For': '198.51.100.2' };
+    for (let i = 0; i < 5; i++) {
+      await fetch(`${h.url}/v1/agent/conversations`, {
+        headers: { ...locked, Authorization: `Bearer wrong-agent-key-${i}-0123456789` },
+      });
+    }
+    const lockedKey = { headers: { ...key.headers, ...locked } };
+    await exchange('GET', '/v1/agent/conversations', 429, lockedKey);
+    await exchange('POST', messages, 429, { params, body: { text: 'hi' }, ...lockedKey });
+    await exchange('POST', read, 429, { params, ...lockedKey });
+    await exchange('POST', typing, 429, { params, body: { typing: true }, ...lockedKey });
+    await exchange('GET', '/v1/agent/profiles/{profileId}', 429, { params, ...lockedKey });
+    await exchange('GET', '/v1/agent/stream', 429, lockedKey);
 
     // The streams: documented content type, and each event's data matches its schema.
     const events = async (res: Response, wanted: Record<string, string>) => {

@@ -16,3 +16,4 @@ import './protocol/agent-stored-rows.ts';
 import './protocol/hostile-input.ts';
 import './protocol/event-bodies.ts';
 import './protocol/housekeeping.ts';
+import './protocol/limits.ts';

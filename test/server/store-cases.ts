@@ -471,6 +471,51 @@ export function storeCases(fresh: TestDatabaseFactory): void {
       assert.ok(links.every((l) => l.wasAnonymous));
     }));
 
+  it("measures a profile's records and UTF-8 bytes, and merges under a quota all or nothing", () =>
+    withStore(async (store) => {
+      // doc "cart" (4) + key + the JSON value, in UTF-8 bytes: "中" is 3, "é" 2.
+      await store.mergeRecords('shop', 'p1', [record('中', hlcAt(1), 'é'), record('b', hlcAt(1), { q: 1 })]);
+      await store.mergeRecords('blog', 'p1', [record('x', hlcAt(1))]);
+      assert.deepEqual(await store.profileUsage('shop', 'p1'), {
+        records: 2,
+        bytes: 4 + 3 + 4 + (4 + 1 + 7),
+      });
+      assert.deepEqual(await store.profileUsage('shop', 'nobody'), { records: 0, bytes: 0 });
+
+      const quota = { records: 3, bytes: 100 };
+      // Two new keys where one fits: nothing of the push is written.
+      const refused = await store.mergeRecords(
+        'shop',
+        'p1',
+        [record('b', hlcAt(2), { q: 2 }), record('c', hlcAt(2)), record('d', hlcAt(2))],
+        [],
+        quota,
+      );
+      assert.deepEqual(refused, {
+        written: 0,
+        cursor: 0,
+        overQuota: { limit: 'records', usage: { records: 4, bytes: 23 + 2 * (4 + 1 + 11) } },
+      });
+      assert.deepEqual(
+        (await store.liveRecords('shop', 'p1', 'cart')).map((r) => r.value),
+        [{ q: 1 }, 'é'],
+      );
+      // A stale record grows nothing, whatever it holds; a removal shrinks.
+      const stale = await store.mergeRecords(
+        'shop',
+        'p1',
+        [record('c', hlcAt(2)), record('b', hlcAt(0), 'x'.repeat(500))],
+        [],
+        quota,
+      );
+      assert.equal(stale.overQuota, undefined);
+      const removal = { ...record('中', hlcAt(3), null), deleted: true };
+      assert.equal((await store.mergeRecords('shop', 'p1', [removal], [], quota)).written, 1);
+      assert.deepEqual(await store.profileUsage('shop', 'p1'), { records: 3, bytes: 11 + 12 + 16 });
+      const big = await store.mergeRecords('shop', 'p1', [record('b', hlcAt(4), 'y'.repeat(100))], [], quota);
+      assert.equal(big.overQuota?.limit, 'bytes');
+    }));
+
   cleanupCases(fresh);
 }
 

@@ -16,7 +16,8 @@ describe('agent API and chat (§6–§7)', () => {
   let phone: TestDevice;
   const open: SseReader[] = [];
   before(async () => {
-    h = await startServer();
+    // These tests send wrong agent keys on purpose, more than the lockout allows (limits.ts tests it).
+    h = await startServer({ limits: { agentKeyFailures: { limit: 1000, windowMs: 60_000 } } });
   });
   after(() => h.close());
   beforeEach(async () => {

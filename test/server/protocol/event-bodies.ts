@@ -97,6 +97,7 @@ describe('event request bodies real clients send', () => {
         accepted: sent.batch.length,
         duplicates: 0,
         rejected: [],
+        rejectedCount: 0,
       });
       const stored = await h.store.listEvents('shop');
       assert.deepEqual(

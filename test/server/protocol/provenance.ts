@@ -73,12 +73,19 @@ describe('provenance: a public write key never speaks for the shop', () => {
         properties: { order_id: 'r-981', total: 42 },
         context: { channel: 'store' },
       });
-      assert.deepEqual(await post('page', [forged]), { ok: true, accepted: 1, duplicates: 0, rejected: [] });
+      assert.deepEqual(await post('page', [forged]), {
+        ok: true,
+        accepted: 1,
+        duplicates: 0,
+        rejected: [],
+        rejectedCount: 0,
+      });
       assert.deepEqual(await post('server', [receipt]), {
         ok: true,
         accepted: 1,
         duplicates: 0,
         rejected: [],
+        rejectedCount: 0,
       });
       // Re-sends are still deduplicated, each against its own credential's events.
       assert.deepEqual(await post('server', [receipt]), {
@@ -86,8 +93,15 @@ describe('provenance: a public write key never speaks for the shop', () => {
         accepted: 0,
         duplicates: 1,
         rejected: [],
+        rejectedCount: 0,
       });
-      assert.deepEqual(await post('page', [receipt]), { ok: true, accepted: 0, duplicates: 1, rejected: [] });
+      assert.deepEqual(await post('page', [receipt]), {
+        ok: true,
+        accepted: 0,
+        duplicates: 1,
+        rejected: [],
+        rejectedCount: 0,
+      });
 
       const stored = await h.store.listEvents('shop', { messageId: 'pos-r-981' });
       assert.deepEqual(

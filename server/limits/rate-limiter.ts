@@ -4,27 +4,6 @@ export interface RateLimit {
   windowMs: number;
 }
 
-/** The server's rate limits; tests lower them to reach them quickly. */
-export interface RateLimits {
-  /** Device registrations per client IP. */
-  registrations: RateLimit;
-  /** Handoff creations per device. */
-  handoffs: RateLimit;
-  /** Handoff peeks and claims per device, together: guessing tokens must stay slow. */
-  handoffClaims: RateLimit;
-  /** Typing signals per device (POST /v1/chat/typing); the ones over the limit are dropped silently. */
-  typing: RateLimit;
-}
-
-/** Defaults of `RateLimits`. */
-export const DEFAULT_RATE_LIMITS: RateLimits = {
-  registrations: { limit: 30, windowMs: 60_000 },
-  handoffs: { limit: 5, windowMs: 60_000 },
-  handoffClaims: { limit: 30, windowMs: 60_000 },
-  // A client renews "typing" every 3 s at most (20 a minute), plus its "stopped" signals.
-  typing: { limit: 30, windowMs: 60_000 },
-};
-
 // Forgetting expired windows past this many keys keeps memory bounded under a flood of addresses.
 const SWEEP_THRESHOLD = 10_000;
 
@@ -45,22 +24,38 @@ export class RateLimiter {
 
   /** Counts one action; returns 0 when allowed, else the whole seconds to wait (for Retry-After). */
   take(key: string, now = Date.now()): number {
+    const window = this.#current(key, now);
+    if (window.count < this.#rule.limit) {
+      window.count += 1;
+      return 0;
+    }
+    return this.#wait(window.start, now);
+  }
+
+  /** Like `take` without counting: the seconds to wait once the window is full, else 0. */
+  peek(key: string, now = Date.now()): number {
+    const window = this.#windows.get(key);
+    if (!window || now - window.start >= this.#rule.windowMs || window.count < this.#rule.limit) return 0;
+    return this.#wait(window.start, now);
+  }
+
+  /** Forgets every count. */
+  reset(): void {
+    this.#windows.clear();
+  }
+
+  #current(key: string, now: number): { start: number; count: number } {
     let window = this.#windows.get(key);
     if (!window || now - window.start >= this.#rule.windowMs) {
       if (this.#windows.size >= SWEEP_THRESHOLD) this.#sweep(now);
       window = { start: now, count: 0 };
       this.#windows.set(key, window);
     }
-    if (window.count < this.#rule.limit) {
-      window.count += 1;
-      return 0;
-    }
-    return Math.max(1, Math.ceil((window.start + this.#rule.windowMs - now) / 1000));
+    return window;
   }
 
-  /** Forgets every count. */
-  reset(): void {
-    this.#windows.clear();
+  #wait(start: number, now: number): number {
+    return Math.max(1, Math.ceil((start + this.#rule.windowMs - now) / 1000));
   }
 
   #sweep(now: number): void {

@@ -1,0 +1,147 @@
+import type { HttpBindings } from '@hono/node-server';
+import type { Context } from 'hono';
+import type { ProfileQuota } from '../store/sync-types.ts';
+import { checkLimits } from './check.ts';
+import { addressBucket, clientAddress, TrustedProxies } from './client-address.ts';
+import {
+  DEFAULT_LIMITS,
+  type Limits,
+  RATE_LIMIT_NAMES,
+  type RateLimitName,
+  type SiteLimits,
+} from './defaults.ts';
+import { OpenCounter } from './open-counter.ts';
+import { RateLimiter } from './rate-limiter.ts';
+import { rateLimited, tooManyStreams } from './refusals.ts';
+
+/** What `ServerLimits` is built from. */
+export interface LimitsOptions {
+  /** Server-wide limits over DEFAULT_LIMITS (createServer's `limits`, the config's top level). */
+  limits?: Partial<Limits>;
+  /** The sites, each with its own `limits` over the server-wide ones. */
+  sites: readonly { id: string; limits?: Partial<SiteLimits> }[];
+  /** Proxies whose X-Forwarded-For is believed (addresses and CIDR ranges). */
+  trustedProxies?: readonly string[];
+  /** The clock of the rate windows (default `Date.now`; tests pin it to step past a window). */
+  now?: () => number;
+}
+
+/** A site's budgets: every counter of one site, so no site can spend another's. */
+interface SiteBudget {
+  limits: Limits;
+  rates: Map<RateLimitName, RateLimiter>;
+  streamsPerDevice: OpenCounter;
+  streamsPerIp: OpenCounter;
+  agentStreams: OpenCounter;
+}
+
+/**
+ * The server's limits and quotas, per site: who a request counts against (its device, or its client
+ * IP as trusted proxies report it), and the 429s when a budget is spent. In memory, like the rest of
+ * one process's state (a cluster would keep the counters in its shared store).
+ */
+export class ServerLimits {
+  readonly #trusted: TrustedProxies;
+  readonly #defaults: Limits;
+  readonly #sites = new Map<string, SiteBudget>();
+  readonly #agentKeyFailures: RateLimiter;
+  readonly #now: () => number;
+
+  /** Validates everything up front: errors name the field ("limits.syncPerIp.limit", "sites[0].limits..."). */
+  constructor(options: LimitsOptions) {
+    this.#defaults = { ...DEFAULT_LIMITS, ...checkLimits(options.limits ?? {}, 'limits', 'server') };
+    this.#trusted = TrustedProxies.parse(options.trustedProxies ?? [], 'trustedProxies');
+    options.sites.forEach((site, i) => {
+      const own = site.limits === undefined ? {} : checkLimits(site.limits, `sites[${i}].limits`, 'site');
+      this.#sites.set(site.id, budget({ ...this.#defaults, ...own }));
+    });
+    this.#agentKeyFailures = new RateLimiter(this.#defaults.agentKeyFailures);
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** The client a request counts against: its IP (behind trusted proxies, the one they saw), IPv6 by /64. */
+  client(c: Context): string {
+    const peer = (c.env as Partial<HttpBindings> | undefined)?.incoming?.socket?.remoteAddress;
+    return addressBucket(clientAddress(peer, c.req.header('x-forwarded-for'), this.#trusted));
+  }
+
+  /** Counts one request of `key` (a device id, a client) against a rate; throws its 429 when spent. */
+  enforce(siteId: string, name: Exclude<RateLimitName, 'agentKeyFailures'>, key: string): void {
+    const retryAfter = this.#site(siteId).rates.get(name)?.take(key, this.#now()) ?? 0;
+    if (retryAfter > 0) throw rateLimited(name, retryAfter);
+  }
+
+  /** Like `enforce`, for what is dropped rather than refused when over (typing signals). */
+  allows(siteId: string, name: Exclude<RateLimitName, 'agentKeyFailures'>, key: string): boolean {
+    return (this.#site(siteId).rates.get(name)?.take(key, this.#now()) ?? 0) === 0;
+  }
+
+  /** The most a profile of the site may hold. */
+  quota(siteId: string): ProfileQuota {
+    const { limits } = this.#site(siteId);
+    return { records: limits.recordsPerProfile, bytes: limits.bytesPerProfile };
+  }
+
+  /** Takes a device stream's places (per device, per client); returns their release, or throws 429. */
+  openStream(siteId: string, deviceId: string, client: string): () => void {
+    const site = this.#site(siteId);
+    const device = site.streamsPerDevice.open(deviceId);
+    if (!device) throw tooManyStreams('too_many_streams', 'for this device');
+    const address = site.streamsPerIp.open(client);
+    if (!address) {
+      device();
+      throw tooManyStreams('too_many_streams', 'from this address');
+    }
+    return () => {
+      device();
+      address();
+    };
+  }
+
+  /** Takes an agent stream's place (per agent key, so per site); returns its release, or throws 429. */
+  openAgentStream(siteId: string): () => void {
+    const release = this.#site(siteId).agentStreams.open(siteId);
+    if (!release) throw tooManyStreams('too_many_agent_streams', 'for this agent key');
+    return release;
+  }
+
+  /** Throws 429 while `client` is locked out of the agent API by its wrong keys. */
+  checkAgentKeyLock(client: string): void {
+    const retryAfter = this.#agentKeyFailures.peek(client, this.#now());
+    if (retryAfter > 0) throw rateLimited('agentKeyFailures', retryAfter);
+  }
+
+  /** Counts a wrong agent key from `client`. */
+  agentKeyFailed(client: string): void {
+    this.#agentKeyFailures.take(client, this.#now());
+  }
+
+  /** Forgets every rate count (tests); open streams stay counted while they are open. */
+  reset(): void {
+    for (const site of this.#sites.values()) for (const rate of site.rates.values()) rate.reset();
+    this.#agentKeyFailures.reset();
+  }
+
+  // A device of a site that left the config is refused by authentication; the defaults cover the rest.
+  #site(siteId: string): SiteBudget {
+    let site = this.#sites.get(siteId);
+    if (!site) {
+      site = budget(this.#defaults);
+      this.#sites.set(siteId, site);
+    }
+    return site;
+  }
+}
+
+function budget(limits: Limits): SiteBudget {
+  const rates = new Map<RateLimitName, RateLimiter>();
+  for (const name of RATE_LIMIT_NAMES)
+    if (name !== 'agentKeyFailures') rates.set(name, new RateLimiter(limits[name]));
+  return {
+    limits,
+    rates,
+    streamsPerDevice: new OpenCounter(limits.streamsPerDevice),
+    streamsPerIp: new OpenCounter(limits.streamsPerIp),
+    agentStreams: new OpenCounter(limits.agentStreamsPerKey),
+  };
+}
