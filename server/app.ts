@@ -8,6 +8,7 @@ import { DEFAULT_COMPACTION_INTERVAL_MS, startCompaction } from './compaction.ts
 import { COMPAT_ROUTES, type IngestRoute } from './compat.ts';
 import { cors } from './cors.ts';
 import type { ProtocolDeps } from './deps.ts';
+import { ErrorLog } from './error-log.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import { FaultPlan, type Faults, NO_FAULTS } from './faults.ts';
 import { DEFAULT_HANDOFF_TTL_MS } from './handoff.ts';
@@ -17,6 +18,7 @@ import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limit.
 import { mountProtocolRoutes } from './routes.ts';
 import { type Site, SiteDirectory } from './sites.ts';
 import { type ServerStats, StatsRecorder } from './stats.ts';
+import { isStorageFailure, STORAGE_RETRY_AFTER_S } from './store/storage-failure.ts';
 import type { Store } from './store/types.ts';
 import { DEFAULT_STREAM_PING_MS } from './stream.ts';
 import { StreamHub } from './stream-hub.ts';
@@ -56,7 +58,10 @@ export interface ServerOptions {
   streamPingMs?: number;
   /** Overrides of the default rate limits (30 registrations/min per IP, 5 handoffs/min per device, ...). */
   rateLimits?: Partial<RateLimits>;
-  /** The clock (ms) of the sync horizon and tombstone compaction (default `Date.now`; tests pin it). */
+  /**
+   * The clock (ms) of the sync horizon, tombstone compaction and the error log's rate limit (default
+   * `Date.now`; tests pin it).
+   */
   now?: () => number;
   /** How often a listening server compacts tombstones (default 1 hour). */
   compactionIntervalMs?: number;
@@ -97,6 +102,7 @@ export function createServer(options: ServerOptions): OmnikitServer {
     now: options.now ?? Date.now,
     catalog: options.catalog ?? siteCatalog,
   };
+  const errors = new ErrorLog({ now: protocolDeps.now });
   const compactionIntervalMs = positive(
     options.compactionIntervalMs,
     DEFAULT_COMPACTION_INTERVAL_MS,
@@ -129,11 +135,19 @@ export function createServer(options: ServerOptions): OmnikitServer {
   }
 
   app.notFound((c) => errorResponse(404, 'not_found', `No route for ${c.req.method} ${c.req.path}`));
-  app.onError((error) => {
+  app.onError((error, c) => {
     if (error instanceof ApiError) {
       return errorResponse(error.status, error.code, error.message, error.headers);
     }
-    console.error('[omnikit] unexpected error', error);
+    // The route's pattern, not the path: a path may name a customer (/v1/agent/profiles/{id}).
+    const where = `${c.req.method} ${c.req.routePath}`;
+    if (isStorageFailure(error)) {
+      errors.report('storage unavailable, answered 503', error, where);
+      return errorResponse(503, 'storage_unavailable', 'Storage is unavailable; retry later', {
+        'Retry-After': String(STORAGE_RETRY_AFTER_S),
+      });
+    }
+    errors.report('unexpected error, answered 500', error, where);
     return errorResponse(500, 'internal_error', 'Internal server error');
   });
 
@@ -146,7 +160,7 @@ export function createServer(options: ServerOptions): OmnikitServer {
       for (const limiter of Object.values(limiters)) limiter.reset();
     },
     listen: async (port = 0, hostname = '127.0.0.1') => {
-      const compaction = await startCompaction(options.store, protocolDeps.now, compactionIntervalMs);
+      const compaction = await startCompaction(options.store, protocolDeps.now, compactionIntervalMs, errors);
       try {
         const listening = await listen(app, streams, port, hostname);
         const close = () => {

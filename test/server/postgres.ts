@@ -13,9 +13,27 @@ import type { TestDatabase } from './test-database.ts';
 export interface PostgresCluster {
   /** postgres://… of the cluster's maintenance database. */
   url: string;
-  database(): Promise<TestDatabase>;
+  database(): Promise<TestDatabase & { url: string }>;
+  /**
+   * `pg_ctl restart` with a shutdown mode: `fast` ends every connection (as a restart for an upgrade
+   * does), `immediate` kills the server (as a crash does; it recovers from its WAL on start).
+   */
+  restart(mode: 'fast' | 'immediate'): void;
+  /** Stops the server (`pg_ctl stop -m fast`) and keeps its files, to `resume()` it later. */
+  halt(): void;
+  /** Starts a halted server again on the same port. */
+  resume(): void;
   /** Stops the server and deletes its files; safe to call twice. */
   stop(): Promise<void>;
+}
+
+/** Options of `startPostgres`. */
+export interface PostgresOptions {
+  /**
+   * Acknowledge a commit only once its WAL is written (`synchronous_commit = on`), so a commit
+   * survives `restart('immediate')`. Off by default: the tests run faster without it.
+   */
+  durableCommits?: boolean;
 }
 
 const INSTALL_HINT =
@@ -47,7 +65,7 @@ function debianVersions(): string[] {
 }
 
 /** Starts a cluster; call `stop()` in `after`. Takes about a second. */
-export async function startPostgres(): Promise<PostgresCluster> {
+export async function startPostgres(settings: PostgresOptions = {}): Promise<PostgresCluster> {
   const bin = findPostgresBin();
   const dir = mkdtempSync(join(tmpdir(), 'omnikit-pg-'));
   const data = join(dir, 'data');
@@ -85,17 +103,19 @@ export async function startPostgres(): Promise<PostgresCluster> {
     '--locale=C.UTF-8',
   ]);
   const port = await freePort();
-  // Durability is worthless here and fsync is what makes PostgreSQL slow on a laptop.
+  // fsync is what makes PostgreSQL slow on a laptop, and a test never loses power; an immediate
+  // restart only loses what synchronous_commit=off left unwritten.
   const options = [
     `-p ${port}`,
     "-c listen_addresses='127.0.0.1'",
     `-k ${dir}`,
     '-c fsync=off',
-    '-c synchronous_commit=off',
+    `-c synchronous_commit=${settings.durableCommits ? 'on' : 'off'}`,
     '-c full_page_writes=off',
     '-c max_connections=200',
   ].join(' ');
-  run('pg_ctl', ['start', '-w', '-D', data, '-l', join(dir, 'server.log'), '-o', options]);
+  const log = join(dir, 'server.log');
+  run('pg_ctl', ['start', '-w', '-D', data, '-l', log, '-o', options]);
 
   let stopped = false;
   const stopNow = () => {
@@ -103,6 +123,8 @@ export async function startPostgres(): Promise<PostgresCluster> {
     stopped = true;
     try {
       run('pg_ctl', ['stop', '-D', data, '-m', 'immediate']);
+    } catch {
+      // Already halted.
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -114,6 +136,15 @@ export async function startPostgres(): Promise<PostgresCluster> {
   let databases = 0;
   return {
     url,
+    restart(mode) {
+      run('pg_ctl', ['restart', '-w', '-D', data, '-m', mode, '-l', log, '-o', options]);
+    },
+    halt() {
+      run('pg_ctl', ['stop', '-w', '-D', data, '-m', 'fast']);
+    },
+    resume() {
+      run('pg_ctl', ['start', '-w', '-D', data, '-l', log, '-o', options]);
+    },
     async database() {
       databases += 1;
       const name = `omnikit_${databases}`;
@@ -128,9 +159,10 @@ export async function startPostgres(): Promise<PostgresCluster> {
   };
 }
 
-function postgresDatabase(adminUrl: string, name: string, url: string): TestDatabase {
+function postgresDatabase(adminUrl: string, name: string, url: string): TestDatabase & { url: string } {
   return {
     engine: 'postgres',
+    url,
     open: () => openPostgresStore(url),
     async rows(table) {
       const client = new pg.Client({ connectionString: url });
@@ -140,6 +172,9 @@ function postgresDatabase(adminUrl: string, name: string, url: string): TestData
       } finally {
         await client.end();
       }
+    },
+    async exec(sql) {
+      await admin(url, sql);
     },
     async remove() {
       await admin(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

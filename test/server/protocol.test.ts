@@ -9,3 +9,4 @@ import './protocol/handoff.ts';
 import './protocol/reprice.ts';
 import './protocol/agent.ts';
 import './protocol/agent-profile.ts';
+import './protocol/storage-faults.ts';

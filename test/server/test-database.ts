@@ -12,6 +12,8 @@ export interface TestDatabase {
   open(): Promise<Store>;
   /** Every row of a table, read straight from the database, as an attacker with a backup would. */
   rows(table: string): Promise<Record<string, unknown>[]>;
+  /** Runs SQL straight on the database (faults a test injects into the real database: triggers, …). */
+  exec(sql: string): Promise<void>;
   /** Deletes it (its stores must be closed). */
   remove(): Promise<void>;
 }
@@ -19,9 +21,9 @@ export interface TestDatabase {
 /** Makes a fresh TestDatabase. */
 export type TestDatabaseFactory = () => Promise<TestDatabase>;
 
-/** An SQLite file in a temp dir of its own. */
-export async function sqliteDatabase(): Promise<TestDatabase & { file: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'omnikit-server-'));
+/** An SQLite file in a temp dir of its own, made inside `parent` (default: the system's temp dir). */
+export async function sqliteDatabase(parent = tmpdir()): Promise<TestDatabase & { file: string }> {
+  const dir = mkdtempSync(join(parent, 'omnikit-server-'));
   const file = join(dir, 'data', 'events.db');
   return {
     engine: 'sqlite',
@@ -33,6 +35,14 @@ export async function sqliteDatabase(): Promise<TestDatabase & { file: string }>
       const db = new Database(file, { readonly: true });
       try {
         return db.prepare(`SELECT * FROM ${table}`).all() as Record<string, unknown>[];
+      } finally {
+        db.close();
+      }
+    },
+    async exec(sql) {
+      const db = new Database(file);
+      try {
+        db.exec(sql);
       } finally {
         db.close();
       }
