@@ -1,13 +1,16 @@
 // A throwaway PostgreSQL cluster for one test file: initdb into a temp dir, started on a free
 // loopback port, stopped and deleted after. Real PostgreSQL, never a mock (design.md, Tests).
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { openPostgresStore } from '../../server/index.ts';
 import type { TestDatabase } from './test-database.ts';
+
+const execFileAsync = promisify(execFile);
 
 /** A running cluster; `database()` makes a fresh database in it. */
 export interface PostgresCluster {
@@ -18,11 +21,11 @@ export interface PostgresCluster {
    * `pg_ctl restart` with a shutdown mode: `fast` ends every connection (as a restart for an upgrade
    * does), `immediate` kills the server (as a crash does; it recovers from its WAL on start).
    */
-  restart(mode: 'fast' | 'immediate'): void;
+  restart(mode: 'fast' | 'immediate'): Promise<void>;
   /** Stops the server (`pg_ctl stop -m fast`) and keeps its files, to `resume()` it later. */
-  halt(): void;
+  halt(): Promise<void>;
   /** Starts a halted server again on the same port. */
-  resume(): void;
+  resume(): Promise<void>;
   /** Stops the server and deletes its files; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -77,9 +80,22 @@ export async function startPostgres(settings: PostgresOptions = {}): Promise<Pos
     chownSync(dir, uid, gid);
     chmodSync(dir, 0o700);
   }
-  const run = (tool: string, args: string[]) => {
+  const commandOf = (tool: string, args: string[]): [string, string[]] => {
     const command = join(bin, tool);
-    const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
+    return asRoot ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
+  };
+  // Without blocking the test's event loop: its clients keep sending while the server restarts.
+  const runAsync = async (tool: string, args: string[]) => {
+    const [file, argv] = commandOf(tool, args);
+    try {
+      await execFileAsync(file, argv, { encoding: 'utf8' });
+    } catch (error) {
+      const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+      throw new Error(`${tool} failed: ${stderr || stdout || (error as Error).message}`);
+    }
+  };
+  const run = (tool: string, args: string[]) => {
+    const [file, argv] = commandOf(tool, args);
     try {
       return execFileSync(file, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (error) {
@@ -136,15 +152,10 @@ export async function startPostgres(settings: PostgresOptions = {}): Promise<Pos
   let databases = 0;
   return {
     url,
-    restart(mode) {
-      run('pg_ctl', ['restart', '-w', '-D', data, '-m', mode, '-l', log, '-o', options]);
-    },
-    halt() {
-      run('pg_ctl', ['stop', '-w', '-D', data, '-m', 'fast']);
-    },
-    resume() {
-      run('pg_ctl', ['start', '-w', '-D', data, '-l', log, '-o', options]);
-    },
+    restart: (mode) =>
+      runAsync('pg_ctl', ['restart', '-w', '-D', data, '-m', mode, '-l', log, '-o', options]),
+    halt: () => runAsync('pg_ctl', ['stop', '-w', '-D', data, '-m', 'fast']),
+    resume: () => runAsync('pg_ctl', ['start', '-w', '-D', data, '-l', log, '-o', options]),
     async database() {
       databases += 1;
       const name = `omnikit_${databases}`;
