@@ -22,7 +22,9 @@ export {
 } from './records.ts';
 export type { Site } from './sites.ts';
 export type { ServerStats } from './stats.ts';
+export type { PostgresStoreOptions } from './store/postgres.ts';
 export { openPostgresStore } from './store/postgres.ts';
+export type { SqliteStore, SqliteStoreOptions } from './store/sqlite.ts';
 export { openSqliteStore } from './store/sqlite.ts';
 export type {
   ClaimResult,
