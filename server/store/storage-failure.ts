@@ -47,7 +47,7 @@ export function isStorageFailure(error: unknown): boolean {
 
 /**
  * A short name of the error's kind for logs: its class and code (`SqliteError SQLITE_FULL`,
- * `error 57P01`, `TypeError`), never its message, which may quote the customer's data.
+ * `DatabaseError 57P01`, `TypeError`), never its message, which may quote the customer's data.
  */
 export function errorKind(error: unknown): string {
   if (!(error instanceof Error)) return typeof error;

@@ -14,6 +14,7 @@ import {
   type Harness,
   type IngestBody,
   postJson,
+  SHOP_ORIGIN,
   setHarnessDatabase,
   startServer,
   TEST_NOW,
@@ -45,7 +46,11 @@ function pushCart(url: string, token: string): Promise<Response> {
     ...line(`sku-${i}`, 1, TEST_NOW),
     value: { qty: 1, note: 'n'.repeat(1024) },
   }));
-  return api(url, 'POST', '/v1/sync', { token, body: { push, cursor: '' } });
+  return api(url, 'POST', '/v1/sync', {
+    token,
+    body: { push, cursor: '' },
+    headers: { Origin: SHOP_ORIGIN },
+  });
 }
 
 describe('a full disk under the SQLite store', { skip }, () => {
@@ -76,7 +81,8 @@ describe('a full disk under the SQLite store', { skip }, () => {
     const acknowledged: string[] = [];
     const send = () => {
       const events = Array.from({ length: 20 }, () => trackEvent({ properties: { note: secret } }));
-      return { events, response: postJson(`${h.url}/v1/batch`, { batch: events }) };
+      const headers = { Origin: SHOP_ORIGIN };
+      return { events, response: postJson(`${h.url}/v1/batch`, { batch: events }, { headers }) };
     };
 
     // Fill the disk through the API.
@@ -101,6 +107,9 @@ describe('a full disk under the SQLite store', { skip }, () => {
     for (const res of answers) {
       assert.equal(res.status, 503, `while full: ${res.status} from ${res.url}`);
       assert.equal(res.headers.get('retry-after'), '5');
+      // A browser client can read it: CORS headers on the error too.
+      assert.equal(res.headers.get('access-control-allow-origin'), SHOP_ORIGIN);
+      assert.match(res.headers.get('access-control-expose-headers') ?? '', /Retry-After/i);
       assert.equal(((await res.json()) as ErrorBody).error.code, 'storage_unavailable');
     }
     const walWhileFull = statSync(`${file}-wal`).size;
