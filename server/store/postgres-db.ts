@@ -22,22 +22,21 @@ export async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient
     lost ??= error;
   };
   client.on('error', onError);
-  let failure: unknown;
+  let broken: unknown;
   try {
     await client.query('BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
     return result;
   } catch (error) {
-    failure = error;
-    // A broken connection cannot roll back; the server does it when the connection goes.
-    await client.query('ROLLBACK').catch(() => {});
+    // Only a statement's own failure leaves a healthy connection to roll back and reuse. Any other
+    // (lost, timed out: its answers would arrive out of step; or a bug) closes the connection, and
+    // PostgreSQL rolls back when it goes, without waiting on a connection that may not answer.
+    if (!lost && isStatementError(error)) await client.query('ROLLBACK').catch(() => {});
+    else broken = error;
     throw error;
   } finally {
-    // A lost or timed-out connection is closed rather than handed to the next caller: after a
-    // client-side timeout its answers would arrive out of step.
-    const broken = lost ?? (failure !== undefined && !isStatementError(failure) ? failure : undefined);
-    client.release(broken as Error | undefined);
+    client.release((lost ?? broken) as Error | undefined);
     client.off('error', onError);
   }
 }
