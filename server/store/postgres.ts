@@ -23,7 +23,8 @@ export interface PostgresStoreOptions {
   connectTimeoutMs?: number;
   /**
    * Longest a statement may run (PostgreSQL's `statement_timeout`, default 30 s); the client also
-   * gives up on a connection silent for 5 s more than that (a network that dropped it).
+   * gives up on a connection silent for 5 s more than that (a network that dropped it). 0 turns both
+   * off (behind a pooler that refuses the `statement_timeout` connection parameter).
    */
   statementTimeoutMs?: number;
   /** Connections held at most (default 10, node-postgres' default). */
@@ -58,8 +59,9 @@ export async function openPostgresStore(
     connectionString,
     max: options.maxConnections ?? 10,
     connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-    statement_timeout: statementTimeout,
-    query_timeout: statementTimeout + 5_000,
+    // Undefined (0) sends no statement_timeout at all: some poolers (PgBouncer) refuse it.
+    statement_timeout: statementTimeout || undefined,
+    query_timeout: statementTimeout ? statementTimeout + 5_000 : undefined,
     // Notices a peer that vanished without closing the connection (a dead host, a dropped NAT entry).
     keepAlive: true,
   });
