@@ -2,7 +2,8 @@
  * The reference backend as a child process for server-ingest.ts and continuity.ts (so the load
  * generator and the browser driver do not share its event loop): `node --import tsx
  * bench/reference-server.ts <db file>` prints `{"url": ...}` once listening on 127.0.0.1, with one
- * site accepting any origin. BENCH_SITE_SECRET, when set, is the site's secret (verified identify).
+ * site accepting any origin. BENCH_SITE_SECRET, when set, is the site's secret (verified identify);
+ * BENCH_SQLITE_SYNCHRONOUS=normal opens the store with SQLite's faster, not power-cut safe setting.
  */
 import { createServer, openSqliteStore, type Site } from '../server/index.ts';
 
@@ -16,7 +17,8 @@ const BENCH_SITE: Site = {
 
 const file = process.argv[2];
 if (!file) throw new Error('usage: reference-server.ts <sqlite file>');
-const store = openSqliteStore(file);
+const synchronous = process.env.BENCH_SQLITE_SYNCHRONOUS === 'normal' ? 'normal' : 'full';
+const store = openSqliteStore(file, { synchronous });
 // Every simulated device and page comes from the same loopback address: lift the per-IP limits, so
 // the bench measures the server, not its limits.
 const perIp = { limit: 10_000_000, windowMs: 60_000 };

@@ -2,7 +2,8 @@
  * Reference server: events ingested per second on SQLite. The real server (server/index.ts) runs in
  * a child process on 127.0.0.1 with a temporary database; autocannon posts batches of 20 realistic
  * Omnikit events (unique messageIds) to /v1/batch for a fixed 10 s; the stored rows are counted
- * afterwards. Then 100 devices, registered through /v1/devices, each push a cart change and pull
+ * afterwards. The same load runs first on a server whose SQLite store uses synchronous = NORMAL, to
+ * show what the default (FULL: every commit fsynced before the answer) costs. Then 100 devices, registered through /v1/devices, each push a cart change and pull
  * through /v1/sync in a loop for a fixed 10 s, as the SDK does after every change.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -35,7 +36,10 @@ export interface IngestResult {
   bodyBytes: number;
 }
 export interface ServerResults {
+  /** With the store's default, synchronous = FULL: every commit fsynced before the answer. */
   ingest: IngestResult;
+  /** The same load with synchronous = NORMAL (a power cut loses the last acknowledged commits). */
+  ingestNormal: IngestResult;
   /** null until /v1/sync exists. */
   sync: Latency & { syncs: number; failed: number };
 }
@@ -205,19 +209,38 @@ async function syncLatency(url: string): Promise<Latency & { syncs: number; fail
 
 export async function serverIngest(): Promise<ServerResults> {
   const dir = mkdtempSync(join(tmpdir(), 'omnikit-bench-'));
-  const db = join(dir, 'bench.db');
-  const server = await startServer(db);
   try {
-    const ingest = await ingestLoad(server.url, db);
-    const sync = await syncLatency(server.url);
-    return { ingest, sync };
+    // What durability costs: the same load on a fresh database with SQLite's faster setting first.
+    const ingestNormal = await onServer(
+      join(dir, 'normal.db'),
+      { BENCH_SQLITE_SYNCHRONOUS: 'normal' },
+      (url, db) => ingestLoad(url, db),
+    );
+    return await onServer(join(dir, 'bench.db'), {}, async (url, db) => ({
+      ingest: await ingestLoad(url, db),
+      ingestNormal,
+      sync: await syncLatency(url),
+    }));
   } finally {
-    await stopServer(server);
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-export function serverTables({ ingest: r, sync }: ServerResults): string {
+/** Runs `work` against a reference server on the SQLite file `db`, then stops the server. */
+async function onServer<T>(
+  db: string,
+  env: Record<string, string>,
+  work: (url: string, db: string) => Promise<T>,
+): Promise<T> {
+  const server = await startServer(db, env);
+  try {
+    return await work(server.url, db);
+  } finally {
+    await stopServer(server);
+  }
+}
+
+export function serverTables({ ingest: r, ingestNormal, sync }: ServerResults): string {
   const ms = (l: Latency) => `${num(l.p50, 0)} ms / ${num(l.p99, 0)} ms`;
   return table(
     ['measurement', 'result'],
@@ -227,6 +250,14 @@ export function serverTables({ ingest: r, sync }: ServerResults): string {
         num(r.eventsPerSecond, 0),
       ],
       ['batch latency p50 / p99', ms(r.latency)],
+      [
+        'the same with synchronous = NORMAL (not the default: a power cut loses the last acknowledged commits)',
+        `${num(ingestNormal.eventsPerSecond, 0)} events/s, ${ms(ingestNormal.latency)}`,
+      ],
+      [
+        'cost of synchronous = FULL (every commit fsynced before the 2xx)',
+        `${num((1 - r.eventsPerSecond / ingestNormal.eventsPerSecond) * 100, 0)} % of throughput`,
+      ],
       ['batches answered 2xx / non-2xx / errors', `${num(r.batches, 0)} / ${r.non2xx} / ${r.errors}`],
       [
         'events stored in SQLite (counted after the run, batches in flight at the end included)',

@@ -7,6 +7,7 @@ import { type CatalogLookup, siteCatalog } from './catalog.ts';
 import { COMPAT_ROUTES, type IngestRoute, ignoreMetricsHandler, METRICS_PATHS } from './compat.ts';
 import { cors } from './cors.ts';
 import type { ProtocolDeps } from './deps.ts';
+import { ErrorLog } from './error-log.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import { FaultPlan, type Faults, NO_FAULTS } from './faults.ts';
 import { DEFAULT_HANDOFF_TTL_MS } from './handoff.ts';
@@ -23,6 +24,7 @@ import { mountProtocolRoutes } from './routes.ts';
 import { checkSiteKeys, UnsafeSecretError } from './secrets.ts';
 import { type Site, SiteDirectory } from './sites.ts';
 import { type ServerStats, StatsRecorder } from './stats.ts';
+import { isStorageFailure, STORAGE_RETRY_AFTER_S } from './store/storage-failure.ts';
 import type { Store } from './store/types.ts';
 import { DEFAULT_STREAM_PING_MS } from './stream.ts';
 import { StreamHub } from './stream-hub.ts';
@@ -80,8 +82,8 @@ export interface ServerOptions {
    */
   trustedProxies?: string[];
   /**
-   * The clock (ms) of the sync horizon, the housekeeping and rate-limit windows (default `Date.now`;
-   * tests pin it).
+   * The clock (ms) of the sync horizon, the housekeeping, rate-limit windows and the error log's rate
+   * limit (default `Date.now`; tests pin it).
    */
   now?: () => number;
   /** How often and how the listening server cleans up after itself (see HousekeepingOptions). */
@@ -126,6 +128,7 @@ export function createServer(options: ServerOptions): OmnikitServer {
     catalog: options.catalog ?? siteCatalog,
   };
   const housekeeping = housekeepingOptions(options);
+  const errors = new ErrorLog({ now: protocolDeps.now });
 
   const app = new Hono();
   if (plan) {
@@ -155,11 +158,19 @@ export function createServer(options: ServerOptions): OmnikitServer {
   for (const path of METRICS_PATHS) app.post(path, ignoreMetricsHandler);
 
   app.notFound((c) => errorResponse(404, 'not_found', `No route for ${c.req.method} ${c.req.path}`));
-  app.onError((error) => {
+  app.onError((error, c) => {
     if (error instanceof ApiError) {
       return errorResponse(error.status, error.code, error.message, error.headers);
     }
-    console.error('[omnikit] unexpected error', error);
+    // The route's pattern, not the path: a path may name a customer (/v1/agent/profiles/{id}).
+    const where = `${c.req.method} ${c.req.routePath}`;
+    if (isStorageFailure(error)) {
+      errors.report('storage unavailable, answered 503', error, where);
+      return errorResponse(503, 'storage_unavailable', 'Storage is unavailable; retry later', {
+        'Retry-After': String(STORAGE_RETRY_AFTER_S),
+      });
+    }
+    errors.report('unexpected error, answered 500', error, where);
     return errorResponse(500, 'internal_error', 'Internal server error');
   });
 
@@ -174,6 +185,7 @@ export function createServer(options: ServerOptions): OmnikitServer {
         options.store,
         protocolDeps.now,
         housekeeping,
+        errors,
         options.onHousekeeping,
       );
       try {

@@ -1,3 +1,4 @@
+import type { ErrorLog } from './error-log.ts';
 import { TOMBSTONE_TTL_MS } from './records.ts';
 import type { SweepResult, SweepStep } from './store/housekeeping-types.ts';
 import type { Store } from './store/types.ts';
@@ -57,13 +58,15 @@ export interface Housekeeping {
 /**
  * Runs the server's housekeeping now, then every `options.intervalMs` until `stop()`: compacts
  * tombstones, then deletes ended handoffs, long-revoked devices and empty anonymous profiles (in that
- * order, so a profile freed by the first two goes in the same run). A failed step is logged and
- * retried at the next run: housekeeping only saves space. `report` hears what each run deleted.
+ * order, so a profile freed by the first two goes in the same run). A failed step is logged in
+ * `errors` (its kind, never its message) and retried at the next run: housekeeping only saves space.
+ * `report` hears what each run deleted.
  */
 export async function startHousekeeping(
   store: Store,
   now: () => number,
   options: HousekeepingOptions,
+  errors: ErrorLog,
   report: (removed: HousekeepingReport) => void = logReport,
 ): Promise<Housekeeping> {
   let stopped = false;
@@ -81,7 +84,7 @@ export async function startHousekeeping(
         await new Promise((resolve) => setImmediate(resolve));
       }
     } catch (error) {
-      console.error(`[omnikit] housekeeping: removing ${name} failed: ${(error as Error).message}`);
+      errors.report(`housekeeping: removing ${name} failed, retried next time`, error, 'housekeeping');
     }
     return removed;
   };
@@ -92,7 +95,7 @@ export async function startHousekeeping(
     try {
       tombstones = (await store.compactTombstones(at - TOMBSTONE_TTL_MS)).removed;
     } catch (error) {
-      console.error(`[omnikit] housekeeping: tombstone compaction failed: ${(error as Error).message}`);
+      errors.report('housekeeping: tombstone compaction failed, retried next time', error, 'housekeeping');
     }
     const handoffs = await sweep('handoffs', (s) =>
       store.removeEndedHandoffs(new Date(at - options.handoffGraceMs), s),

@@ -37,7 +37,9 @@ export { MIN_SECRET_BYTES, UnsafeSecretError } from './secrets.ts';
 export type { Site } from './sites.ts';
 export type { ServerStats } from './stats.ts';
 export type { HousekeepingStore, SweepResult, SweepStep } from './store/housekeeping-types.ts';
+export type { PostgresStoreOptions } from './store/postgres.ts';
 export { openPostgresStore } from './store/postgres.ts';
+export type { SqliteStore, SqliteStoreOptions } from './store/sqlite.ts';
 export { openSqliteStore } from './store/sqlite.ts';
 export type {
   ClaimResult,

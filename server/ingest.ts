@@ -70,14 +70,14 @@ export function ingestHandler(deps: IngestDeps, extract: EventExtractor): Handle
       if (check.ok) valid.push(check.event);
       else rejected.add({ index, messageId: messageIdOf(raw), code: check.code, message: check.message });
     });
+    // Violations are recorded, never refused, in the events' transaction: a failure stores neither,
+    // and a re-sent event's violations are counted once (see ViolationStore).
+    const violations = site.plan ? planViolations(site.plan, valid) : [];
     const { inserted, duplicates } =
       valid.length > 0
-        ? await deps.store.insertEvents(site.id, valid, { credential })
+        ? await deps.store.insertEvents(site.id, valid, { credential, violations })
         : { inserted: 0, duplicates: 0 };
     deps.stats.recordBatch(raws.length, inserted, duplicates);
-    // Recorded, never refused: a re-sent event's violations are counted once (see ViolationStore).
-    if (site.plan && valid.length)
-      await deps.store.insertViolations(site.id, planViolations(site.plan, valid));
 
     const result: IngestResult = {
       ok: true,

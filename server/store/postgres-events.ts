@@ -1,5 +1,7 @@
+import type pg from 'pg';
 import { type EventRow, eventFilter, fromEventRow, toEventRow } from './event-row.ts';
-import type { Db } from './postgres-db.ts';
+import { type Db, transaction } from './postgres-db.ts';
+import { postgresViolationStore } from './postgres-violations.ts';
 import type { EventLog } from './types.ts';
 
 /**
@@ -55,23 +57,29 @@ const INSERT = `
   ON CONFLICT (site_id, message_id, credential) DO NOTHING`;
 
 /** The event log on a PostgreSQL pool. */
-export function postgresEventLog(db: Db): EventLog {
+export function postgresEventLog(pool: pg.Pool): EventLog {
   return {
     async insertEvents(siteId, events, options = {}) {
       const receivedAt = new Date().toISOString();
       const rows = events.map((body) => toEventRow(siteId, body, receivedAt, options.credential));
-      if (rows.length === 0) return { inserted: 0, duplicates: 0 };
-      const { rowCount } = await db.query(
-        INSERT,
-        COLUMNS.map((column) => rows.map((row) => row[column])),
-      );
-      const inserted = rowCount ?? 0;
+      const violations = options.violations ?? [];
+      if (rows.length === 0 && violations.length === 0) return { inserted: 0, duplicates: 0 };
+      const insert = async (on: Db) => {
+        const { rowCount } = await on.query(
+          INSERT,
+          COLUMNS.map((column) => rows.map((row) => row[column])),
+        );
+        await postgresViolationStore(on).insertViolations(siteId, violations);
+        return rowCount ?? 0;
+      };
+      // Violations in the same transaction: a failure stores neither, so a re-sent batch is stored whole.
+      const inserted = violations.length > 0 ? await transaction(pool, insert) : await insert(pool);
       return { inserted, duplicates: rows.length - inserted };
     },
 
     async listEvents(siteId, filter = {}) {
       const { where, limit, params } = eventFilter(siteId, filter, (n) => `$${n}`);
-      const { rows } = await db.query<EventRow>(
+      const { rows } = await pool.query<EventRow>(
         `SELECT ${COLUMNS.join(', ')} FROM events WHERE ${where} ORDER BY id LIMIT ${limit}`,
         params,
       );

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { MIGRATIONS_TABLE, pendingMigrations } from './migrations.ts';
 import { AGENT_SCHEMA, postgresAgentStore } from './postgres-agent.ts';
@@ -11,22 +12,65 @@ import { postgresHousekeeping } from './postgres-housekeeping.ts';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.ts';
 import { postgresViolationStore, VIOLATIONS_SCHEMA } from './postgres-violations.ts';
 import { DATA_TABLES } from './rows.ts';
+import { errorKind, isStorageFailure } from './storage-failure.ts';
 import type { Store } from './types.ts';
 
 // Any fixed number: the advisory lock that makes schema creation one process at a time.
 const SCHEMA_LOCK = 0x6f6d6e69; // "omni"
 
+/** Options of `openPostgresStore`; every wait on the database is bounded. */
+export interface PostgresStoreOptions {
+  /** Longest wait to open a connection, or for a free one when all are busy (default 5 s). */
+  connectTimeoutMs?: number;
+  /**
+   * Longest a statement may run (PostgreSQL's `statement_timeout`, default 30 s); the client also
+   * gives up on a connection silent for 5 s more than that (a network that dropped it). 0 turns both
+   * off (behind a pooler that refuses the `statement_timeout` connection parameter).
+   */
+  statementTimeoutMs?: number;
+  /** Connections held at most (default 10, node-postgres' default). */
+  maxConnections?: number;
+  /**
+   * How long to keep retrying, with backoff, while PostgreSQL cannot be reached or is still starting
+   * (default 60 s). Wrong credentials or a missing database fail at once.
+   */
+  startupTimeoutMs?: number;
+  /** Where the "waiting for PostgreSQL" lines go (default console.warn). */
+  log?: (line: string) => void;
+}
+
+/** Default of `PostgresStoreOptions.connectTimeoutMs`. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+/** Default of `PostgresStoreOptions.statementTimeoutMs`. */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
+/** Default of `PostgresStoreOptions.startupTimeoutMs`. */
+export const DEFAULT_STARTUP_TIMEOUT_MS = 60_000;
+
 /**
  * Opens a PostgreSQL store (`postgres://user:password@host:port/database`), creating its tables if
- * needed. Several servers may share one database: that is what it is for.
+ * needed; while PostgreSQL is still starting or unreachable it waits (see `startupTimeoutMs`). Several
+ * servers may share one database: that is what it is for.
  */
-export async function openPostgresStore(connectionString: string): Promise<Store> {
-  const pool = new pg.Pool({ connectionString });
+export async function openPostgresStore(
+  connectionString: string,
+  options: PostgresStoreOptions = {},
+): Promise<Store> {
+  const statementTimeout = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.maxConnections ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    // Undefined (0) sends no statement_timeout at all: some poolers (PgBouncer) refuse it.
+    statement_timeout: statementTimeout || undefined,
+    query_timeout: statementTimeout ? statementTimeout + 5_000 : undefined,
+    // Notices a peer that vanished without closing the connection (a dead host, a dropped NAT entry).
+    keepAlive: true,
+  });
   // An idle client whose connection drops (server restart) emits 'error' on the pool; without a
   // listener Node would crash the process. The next query gets a fresh connection or a clear error.
   pool.on('error', () => {});
   try {
-    await migrate(pool);
+    await untilReachable(() => migrate(pool), options);
   } catch (error) {
     await pool.end();
     throw error;
@@ -57,6 +101,24 @@ export async function openPostgresStore(connectionString: string): Promise<Store
       await pool.end();
     },
   };
+}
+
+/**
+ * Runs `attempt` until it succeeds, retrying with backoff (0.25 s doubling to 2 s) while PostgreSQL
+ * is unreachable or starting up (a storage failure), for up to `startupTimeoutMs`.
+ */
+async function untilReachable(attempt: () => Promise<void>, options: PostgresStoreOptions): Promise<void> {
+  const log = options.log ?? ((line: string) => console.warn(line));
+  const deadline = Date.now() + (options.startupTimeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS);
+  for (let delay = 250; ; delay = Math.min(delay * 2, 2_000)) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!isStorageFailure(error) || Date.now() + delay > deadline) throw error;
+      log(`[omnikit] waiting for PostgreSQL (${errorKind(error)}); retrying in ${delay / 1000} s`);
+      await sleep(delay);
+    }
+  }
 }
 
 /**

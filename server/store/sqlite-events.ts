@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { type EventRow, eventFilter, fromEventRow, toEventRow } from './event-row.ts';
-import type { EventLog } from './types.ts';
+import { sqliteViolationRecorder } from './sqlite-violations.ts';
+import type { EventLog, PlanViolation } from './types.ts';
 
 /**
  * Tables of the event log at version 1: one row per (site, messageId), a key that makes at-least-once
@@ -33,9 +34,12 @@ export function sqliteEventLog(db: Database.Database): EventLog {
              @credential)
      ON CONFLICT (site_id, message_id, credential) DO NOTHING`,
   );
-  const insertBatch = db.transaction((rows: EventRow[]) => {
+  const recordViolations = sqliteViolationRecorder(db);
+  const insertBatch = db.transaction((siteId: string, rows: EventRow[], violations: PlanViolation[]) => {
     let inserted = 0;
     for (const row of rows) inserted += insert.run(row).changes;
+    // Same transaction: a failure stores neither, so the client's re-sent batch is stored whole.
+    if (violations.length > 0) recordViolations(siteId, violations);
     return inserted;
   });
 
@@ -43,7 +47,7 @@ export function sqliteEventLog(db: Database.Database): EventLog {
     async insertEvents(siteId, events, options = {}) {
       const receivedAt = new Date().toISOString();
       const rows = events.map((body) => toEventRow(siteId, body, receivedAt, options.credential));
-      const inserted = insertBatch(rows);
+      const inserted = insertBatch(siteId, rows, options.violations ?? []);
       return { inserted, duplicates: rows.length - inserted };
     },
 

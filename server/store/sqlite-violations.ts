@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { PlanReportRow, ViolationStore } from './types.ts';
+import type { PlanReportRow, PlanViolation, ViolationStore } from './types.ts';
 
 /**
  * Plan violations, one row per (event, kind, property path). The key makes recording idempotent: a
@@ -27,15 +27,26 @@ interface GroupRow {
   last_seen: string;
 }
 
-/** The violation store on an open SQLite database. */
-export function sqliteViolationStore(db: Database.Database): ViolationStore {
+/**
+ * Records violations of one site in a transaction of their own, or as part of the caller's (a nested
+ * better-sqlite3 transaction is a savepoint): insertEvents stores events and violations together.
+ */
+export function sqliteViolationRecorder(
+  db: Database.Database,
+): (siteId: string, violations: PlanViolation[]) => void {
   const insert = db.prepare(
     `INSERT INTO plan_violations (site_id, message_id, event, path, kind, message, received_at)
      VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
   );
-  const insertAll = db.transaction((rows: unknown[][]) => {
-    for (const row of rows) insert.run(...row);
+  return db.transaction((siteId: string, violations: PlanViolation[]) => {
+    const at = new Date().toISOString();
+    for (const v of violations) insert.run(siteId, v.messageId, v.event, v.path, v.kind, v.message, at);
   });
+}
+
+/** The violation store on an open SQLite database. */
+export function sqliteViolationStore(db: Database.Database): ViolationStore {
+  const record = sqliteViolationRecorder(db);
   const groups = db.prepare<[string], GroupRow>(
     `SELECT event, path, kind, COUNT(*) AS count, MAX(received_at) AS last_seen FROM plan_violations
      WHERE site_id = ? GROUP BY event, path, kind ORDER BY count DESC, event, path, kind`,
@@ -50,8 +61,7 @@ export function sqliteViolationStore(db: Database.Database): ViolationStore {
 
   return {
     async insertViolations(siteId, violations) {
-      const at = new Date().toISOString();
-      insertAll(violations.map((v) => [siteId, v.messageId, v.event, v.path, v.kind, v.message, at]));
+      record(siteId, violations);
     },
 
     async planReport(siteId, options = {}) {

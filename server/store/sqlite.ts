@@ -12,22 +12,45 @@ import { HANDOFFS_SCHEMA, sqliteHandoffStore } from './sqlite-handoffs.ts';
 import { sqliteHousekeeping } from './sqlite-housekeeping.ts';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.ts';
 import { sqliteViolationStore, VIOLATIONS_SCHEMA } from './sqlite-violations.ts';
+import { isStorageFailure } from './storage-failure.ts';
 import type { Store } from './types.ts';
 
 export { normalizeTimestamp } from './event-row.ts';
 
+/** Options of `openSqliteStore`. */
+export interface SqliteStoreOptions {
+  /**
+   * When a write is on disk before it is acknowledged. `full` (default): every commit is fsynced,
+   * so a 2xx survives a power cut. `normal`: commits reach the disk at the next checkpoint; faster
+   * (see bench/), a crash of the process loses nothing, but a power cut loses the last commits.
+   */
+  synchronous?: 'full' | 'normal';
+}
+
+/** The SQLite store, plus what it can say about its own settings. */
+export interface SqliteStore extends Store {
+  /** The journal mode and `synchronous` level the open connection really runs with (diagnostics). */
+  durability(): { journalMode: string; synchronous: 'off' | 'normal' | 'full' | 'extra' };
+}
+
+/** Bytes a checkpointed WAL file is cut back to, so one burst of writes does not keep its size. */
+export const WAL_SIZE_LIMIT = 64 * 1024 * 1024;
+
 /** Opens (creating if needed) an SQLite store; `':memory:'` gives a throwaway one. */
-export function openSqliteStore(file: string): Store {
+export function openSqliteStore(file: string, options: SqliteStoreOptions = {}): SqliteStore {
   if (file !== ':memory:' && !file.startsWith('file:')) mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   // WAL: readers (agent console) never block the ingest writer, and commits are cheaper.
   db.pragma('journal_mode = WAL');
+  // SQLite's default in WAL mode is NORMAL: a committed transaction may still be in the page cache.
+  db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+  db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
   // Another process (e.g. a second dev server) may hold the write lock briefly.
   db.pragma('busy_timeout = 5000');
   migrate(db);
   let closed = false;
 
-  return {
+  const store: Store = {
     ...sqliteEventLog(db),
     ...sqliteDeviceStore(db),
     ...sqliteDocumentStore(db),
@@ -49,6 +72,45 @@ export function openSqliteStore(file: string): Store {
       db.close();
     },
   };
+  return {
+    ...recoverAfterStorageFailures(store, db),
+    durability: () => ({
+      journalMode: String(db.pragma('journal_mode', { simple: true })),
+      synchronous: SYNCHRONOUS[Number(db.pragma('synchronous', { simple: true }))] ?? 'off',
+    }),
+  };
+}
+
+const SYNCHRONOUS = ['off', 'normal', 'full', 'extra'] as const;
+
+/**
+ * After a storage failure (full disk, I/O error), the first call that succeeds again checkpoints the
+ * WAL into the database file and truncates it: commits made while space was short may have left it
+ * large, and a WAL that is never cut back keeps its disk space. A checkpoint that fails (still no
+ * room) is retried after the next successful call; the call itself has succeeded either way.
+ */
+function recoverAfterStorageFailures(store: Store, db: Database.Database): Store {
+  let checkpointDue = false;
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, method] of Object.entries(store)) {
+    wrapped[name] = async (...args: unknown[]) => {
+      let result: unknown;
+      try {
+        result = await (method as (...a: unknown[]) => Promise<unknown>).apply(store, args);
+      } catch (error) {
+        if (isStorageFailure(error)) checkpointDue = true;
+        throw error;
+      }
+      if (checkpointDue && db.open) {
+        try {
+          const [outcome] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+          checkpointDue = outcome?.busy !== 0;
+        } catch {}
+      }
+      return result;
+    };
+  }
+  return wrapped as unknown as Store;
 }
 
 /**

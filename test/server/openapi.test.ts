@@ -9,11 +9,14 @@ import {
   type Harness,
   SHOP_AGENT_KEY,
   SHOP_SERVER_KEY,
+  setHarnessDatabase,
   startServer,
   trackEvent,
 } from './helpers.ts';
+import { startPostgres } from './postgres.ts';
 import { hlc, type TestDevice, userHash } from './protocol/client.ts';
 import { resolveRef, validate } from './protocol/json-schema.ts';
+import { sqliteDatabase } from './test-database.ts';
 
 type Json = Record<string, unknown>;
 const spec = JSON.parse(readFileSync(new URL('../../docs/openapi.json', import.meta.url), 'utf8')) as Json;
@@ -42,6 +45,8 @@ const deref = <T>(node: unknown): T =>
   (typeof (node as Json)?.$ref === 'string' ? resolveRef((node as Json).$ref as string, spec) : node) as T;
 
 interface Exchange {
+  /** Another server than the file's (default `h.url`). */
+  base?: string;
   token?: string;
   body?: unknown;
   /** Sent as is, not checked against the request schema (oversized bodies). */
@@ -66,7 +71,7 @@ async function exchange(method: string, path: string, status: number, x: Exchang
     else assert.deepEqual(problems, [], `request of ${method} ${path}`);
   }
   const url = path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(x.params?.[name] ?? name));
-  const res = await fetch(`${h.url}${url}${x.query ?? ''}`, {
+  const res = await fetch(`${x.base ?? h.url}${url}${x.query ?? ''}`, {
     method,
     headers: {
       ...(x.body !== undefined || x.raw !== undefined ? { 'Content-Type': 'application/json' } : {}),
@@ -82,9 +87,12 @@ async function exchange(method: string, path: string, status: number, x: Exchang
   );
   const responses = operation.responses as Record<string, unknown>;
   const key = String(status) in responses ? String(status) : 'default';
-  const documented = deref<{ content?: Record<string, { schema: unknown }> }>(responses[key]);
+  const documented = deref<{ content?: Record<string, { schema: unknown }>; headers?: Json }>(responses[key]);
   assert.ok(documented, `${method} ${path} does not document ${status}`);
   seen.add(`${method} ${path} ${key}`);
+  for (const header of Object.keys(documented.headers ?? {})) {
+    assert.ok(res.headers.has(header), `${method} ${path} ${status}: documented header ${header} missing`);
+  }
 
   const type = (res.headers.get('content-type') ?? '').split(';')[0].trim();
   if (!documented.content) {
@@ -416,6 +424,55 @@ describe('docs/openapi.json', () => {
         h.server.faults.fail(1, 500, {}, { path: path.replace(/[{}]/g, '') });
         await exchange(method.toUpperCase(), path, 500);
       }
+    }
+  });
+
+  it('every route that needs the database answers 503 + Retry-After while PostgreSQL is away', async () => {
+    const cluster = await startPostgres();
+    setHarnessDatabase(() => cluster.database());
+    const away = await startServer();
+    setHarnessDatabase(sqliteDatabase);
+    try {
+      await cluster.halt();
+      const base = away.url;
+      const token = 'a-device-token-the-database-would-be-asked-about';
+      const agent = { headers: { Authorization: `Bearer ${SHOP_AGENT_KEY}` }, params: { profileId: 'p-1' } };
+      // A request each route would serve; the database is asked first, and is not there.
+      const requests: Record<string, Exchange> = {
+        'POST /v1/batch': {
+          body: { batch: [trackEvent()] },
+          headers: { Authorization: basicAuth('shop-key') },
+        },
+        'POST /v1/devices': { body: { writeKey: 'shop-key', anonymousId: 'anon-away' } },
+        'DELETE /v1/devices/current': { token },
+        'POST /v1/identify': { token, body: { userId: 'ida', userHash: userHash('ida') } },
+        'POST /v1/sync': { token, body: { push: [], cursor: '' } },
+        'GET /v1/stream': { token },
+        'POST /v1/handoff': { token },
+        'POST /v1/handoff/peek': { token, body: { token: 'a-handoff-token' } },
+        'POST /v1/handoff/claim': { token, body: { token: 'a-handoff-token' } },
+        'POST /v1/chat/typing': { token, body: { typing: true } },
+        'GET /v1/agent/conversations': agent,
+        'GET /v1/agent/profiles/{profileId}': agent,
+        'POST /v1/agent/conversations/{profileId}/messages': { ...agent, body: { text: 'Hello' } },
+        'POST /v1/agent/conversations/{profileId}/read': agent,
+        'POST /v1/agent/conversations/{profileId}/typing': { ...agent, body: { typing: true } },
+        'GET /v1/plan/report': { token: SHOP_SERVER_KEY },
+      };
+      for (const [path, operations] of Object.entries(paths)) {
+        for (const [method, operation] of Object.entries(operations)) {
+          if (!('503' in (operation.responses as Json))) continue;
+          const request = requests[`${method.toUpperCase()} ${path}`];
+          assert.ok(request, `no request to send to ${method.toUpperCase()} ${path}`);
+          const started = Date.now();
+          await exchange(method.toUpperCase(), path, 503, { ...request, base });
+          assert.ok(Date.now() - started < 6000, 'bounded by the connect timeout');
+        }
+      }
+      await cluster.resume();
+    } finally {
+      await away.close();
+      await cluster.stop();
     }
   });
 

@@ -1,21 +1,42 @@
 // A throwaway PostgreSQL cluster for one test file: initdb into a temp dir, started on a free
 // loopback port, stopped and deleted after. Real PostgreSQL, never a mock (design.md, Tests).
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { openPostgresStore } from '../../server/index.ts';
 import type { TestDatabase } from './test-database.ts';
+
+const execFileAsync = promisify(execFile);
 
 /** A running cluster; `database()` makes a fresh database in it. */
 export interface PostgresCluster {
   /** postgres://… of the cluster's maintenance database. */
   url: string;
-  database(): Promise<TestDatabase>;
+  database(): Promise<TestDatabase & { url: string }>;
+  /**
+   * `pg_ctl restart` with a shutdown mode: `fast` ends every connection (as a restart for an upgrade
+   * does), `immediate` kills the server (as a crash does; it recovers from its WAL on start).
+   */
+  restart(mode: 'fast' | 'immediate'): Promise<void>;
+  /** Stops the server (`pg_ctl stop -m fast`) and keeps its files, to `resume()` it later. */
+  halt(): Promise<void>;
+  /** Starts a halted server again on the same port. */
+  resume(): Promise<void>;
   /** Stops the server and deletes its files; safe to call twice. */
   stop(): Promise<void>;
+}
+
+/** Options of `startPostgres`. */
+export interface PostgresOptions {
+  /**
+   * Acknowledge a commit only once its WAL is written (`synchronous_commit = on`), so a commit
+   * survives `restart('immediate')`. Off by default: the tests run faster without it.
+   */
+  durableCommits?: boolean;
 }
 
 const INSTALL_HINT =
@@ -47,7 +68,7 @@ function debianVersions(): string[] {
 }
 
 /** Starts a cluster; call `stop()` in `after`. Takes about a second. */
-export async function startPostgres(): Promise<PostgresCluster> {
+export async function startPostgres(settings: PostgresOptions = {}): Promise<PostgresCluster> {
   const bin = findPostgresBin();
   const dir = mkdtempSync(join(tmpdir(), 'omnikit-pg-'));
   const data = join(dir, 'data');
@@ -59,9 +80,22 @@ export async function startPostgres(): Promise<PostgresCluster> {
     chownSync(dir, uid, gid);
     chmodSync(dir, 0o700);
   }
-  const run = (tool: string, args: string[]) => {
+  const commandOf = (tool: string, args: string[]): [string, string[]] => {
     const command = join(bin, tool);
-    const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
+    return asRoot ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
+  };
+  // Without blocking the test's event loop: its clients keep sending while the server restarts.
+  const runAsync = async (tool: string, args: string[]) => {
+    const [file, argv] = commandOf(tool, args);
+    try {
+      await execFileAsync(file, argv, { encoding: 'utf8' });
+    } catch (error) {
+      const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+      throw new Error(`${tool} failed: ${stderr || stdout || (error as Error).message}`);
+    }
+  };
+  const run = (tool: string, args: string[]) => {
+    const [file, argv] = commandOf(tool, args);
     try {
       return execFileSync(file, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (error) {
@@ -85,17 +119,19 @@ export async function startPostgres(): Promise<PostgresCluster> {
     '--locale=C.UTF-8',
   ]);
   const port = await freePort();
-  // Durability is worthless here and fsync is what makes PostgreSQL slow on a laptop.
+  // fsync is what makes PostgreSQL slow on a laptop, and a test never loses power; an immediate
+  // restart only loses what synchronous_commit=off left unwritten.
   const options = [
     `-p ${port}`,
     "-c listen_addresses='127.0.0.1'",
     `-k ${dir}`,
     '-c fsync=off',
-    '-c synchronous_commit=off',
+    `-c synchronous_commit=${settings.durableCommits ? 'on' : 'off'}`,
     '-c full_page_writes=off',
     '-c max_connections=200',
   ].join(' ');
-  run('pg_ctl', ['start', '-w', '-D', data, '-l', join(dir, 'server.log'), '-o', options]);
+  const log = join(dir, 'server.log');
+  run('pg_ctl', ['start', '-w', '-D', data, '-l', log, '-o', options]);
 
   let stopped = false;
   const stopNow = () => {
@@ -103,6 +139,8 @@ export async function startPostgres(): Promise<PostgresCluster> {
     stopped = true;
     try {
       run('pg_ctl', ['stop', '-D', data, '-m', 'immediate']);
+    } catch {
+      // Already halted.
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -114,6 +152,10 @@ export async function startPostgres(): Promise<PostgresCluster> {
   let databases = 0;
   return {
     url,
+    restart: (mode) =>
+      runAsync('pg_ctl', ['restart', '-w', '-D', data, '-m', mode, '-l', log, '-o', options]),
+    halt: () => runAsync('pg_ctl', ['stop', '-w', '-D', data, '-m', 'fast']),
+    resume: () => runAsync('pg_ctl', ['start', '-w', '-D', data, '-l', log, '-o', options]),
     async database() {
       databases += 1;
       const name = `omnikit_${databases}`;
@@ -128,9 +170,10 @@ export async function startPostgres(): Promise<PostgresCluster> {
   };
 }
 
-function postgresDatabase(adminUrl: string, name: string, url: string): TestDatabase {
+function postgresDatabase(adminUrl: string, name: string, url: string): TestDatabase & { url: string } {
   return {
     engine: 'postgres',
+    url,
     open: () => openPostgresStore(url),
     async rows(table) {
       const client = new pg.Client({ connectionString: url });

@@ -17,3 +17,4 @@ import './protocol/hostile-input.ts';
 import './protocol/event-bodies.ts';
 import './protocol/housekeeping.ts';
 import './protocol/limits.ts';
+import './protocol/storage-faults.ts';

@@ -2,7 +2,7 @@
 // postgres.test.ts (PostgreSQL), each test on a fresh database of its own.
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import type { Store, SyncRecord } from '../../server/index.ts';
+import type { PlanViolation, Store, SyncRecord } from '../../server/index.ts';
 import { EVENTS_SCHEMA as POSTGRES_EVENTS_V1 } from '../../server/store/postgres-events.ts';
 import { POSTGRES_MIGRATIONS } from '../../server/store/postgres-migrations.ts';
 import { EVENTS_SCHEMA as SQLITE_EVENTS_V1 } from '../../server/store/sqlite-events.ts';
@@ -147,6 +147,54 @@ export function storeCases(fresh: TestDatabaseFactory): void {
       await database.remove();
     }
   });
+
+  it('stores plan violations with their events, once per event however often it is re-sent', () =>
+    withStore(async (store) => {
+      const event = trackEvent({ messageId: 'v-1' });
+      const violation = (path: string): PlanViolation => ({
+        messageId: 'v-1',
+        event: 'Product Added',
+        path,
+        kind: 'unexpected_property',
+        message: `"${path}" is not in the plan`,
+      });
+      const violations = [violation('color'), violation('size')];
+      assert.deepEqual(await store.insertEvents('shop', [event], { violations }), {
+        inserted: 1,
+        duplicates: 0,
+      });
+      assert.deepEqual(await store.insertEvents('shop', [event], { violations }), {
+        inserted: 0,
+        duplicates: 1,
+      });
+      const report = await store.planReport('shop');
+      assert.deepEqual(
+        report.map((row) => [row.path, row.count]),
+        [
+          ['color', 1],
+          ['size', 1],
+        ],
+      );
+    }));
+
+  it('a failure while storing the violations stores none of the events either', () =>
+    withStore(async (store) => {
+      const events = [trackEvent({ messageId: 'f-1' }), trackEvent({ messageId: 'f-2' })];
+      // The database refuses the second violation (NOT NULL): the whole insert must fail as one.
+      const violations = [
+        { messageId: 'f-1', event: 'Product Added', path: 'a', kind: 'k', message: 'm' },
+        { messageId: 'f-2', event: 'Product Added', path: 'b', kind: 'k', message: null },
+      ] as unknown as PlanViolation[];
+      await assert.rejects(store.insertEvents('shop', events, { violations }));
+      assert.deepEqual(await store.listEvents('shop'), []);
+      assert.deepEqual(await store.planReport('shop'), []);
+      // The client re-sends: everything is stored, nothing is taken for a duplicate.
+      assert.deepEqual(await store.insertEvents('shop', events, { violations: violations.slice(0, 1) }), {
+        inserted: 2,
+        duplicates: 0,
+      });
+      assert.equal((await store.planReport('shop')).length, 1);
+    }));
 
   it('falls back to receivedAt when the event has no timestamp', () =>
     withStore(async (store) => {

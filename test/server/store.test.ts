@@ -23,5 +23,18 @@ describe('SQLite store', () => {
     db.close();
   });
 
+  it('fsyncs every commit (synchronous = FULL), so an acknowledged write survives a power cut', async () => {
+    const store = openSqliteStore(join(dir, 'durable.db'));
+    try {
+      // Read back from the store's own connection: the setting is per connection.
+      assert.deepEqual(store.durability(), { journalMode: 'wal', synchronous: 'full' });
+    } finally {
+      await store.close();
+    }
+    const fast = openSqliteStore(join(dir, 'fast.db'), { synchronous: 'normal' });
+    assert.equal(fast.durability().synchronous, 'normal');
+    await fast.close();
+  });
+
   storeCases(sqliteDatabase);
 });

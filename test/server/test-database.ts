@@ -25,9 +25,9 @@ export interface TestDatabase {
 /** Makes a fresh TestDatabase. */
 export type TestDatabaseFactory = () => Promise<TestDatabase>;
 
-/** An SQLite file in a temp dir of its own. */
-export async function sqliteDatabase(): Promise<TestDatabase & { file: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'omnikit-server-'));
+/** An SQLite file in a temp dir of its own, made inside `parent` (default: the system's temp dir). */
+export async function sqliteDatabase(parent = tmpdir()): Promise<TestDatabase & { file: string }> {
+  const dir = mkdtempSync(join(parent, 'omnikit-server-'));
   const file = join(dir, 'data', 'events.db');
   return {
     engine: 'sqlite',
