@@ -4,11 +4,18 @@
 import { expect } from '@open-wc/testing';
 import { createServerEvents } from '../../src/server-events.ts';
 import { agent } from './agent.ts';
-import { backend, openTab, resetBackend, storedEvents, type Tab, waitFor } from './helpers.ts';
+import {
+  backend,
+  openTab,
+  resetBackend,
+  storedEvents,
+  type Tab,
+  TEST_SERVER_KEY,
+  waitFor,
+} from './helpers.ts';
 import { pagePool } from './sdk.ts';
 import { openWidget } from './widget-page.ts';
 
-const SERVER_KEY = 'test-server-key-0123456789'; // commands/backend.ts: the shop's own servers hold it
 const HOSTILE = `<img src=x onerror="window.top.pwned=1"><a href="javascript:window.top.pwned=2">click</a>`;
 
 /** Elements the hostile text would have made, had it been parsed as HTML. */
@@ -71,7 +78,7 @@ describe('agent console', function () {
     );
     await customer.eval(`omnikit.track('Order Completed', { order_id: 'fake' })`);
     // The shop's servers (server key) know a plan and the real order.
-    const pos = createServerEvents({ endpoint: backend.url, serverKey: SERVER_KEY, channel: 'store' });
+    const pos = createServerEvents({ endpoint: backend.url, serverKey: TEST_SERVER_KEY, channel: 'store' });
     pos.identify({ anonymousId }, { plan: 'gold' });
     pos.track({ anonymousId }, 'Order Completed', { order_id: 'real' });
     await pos.flush();

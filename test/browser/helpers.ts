@@ -33,6 +33,8 @@ function command<N extends CommandName>(name: N, ...[payload]: Args<N>): Promise
 export const writeKeys = { test: 'test-key', locked: 'locked-key' } as const;
 /** The `test` site's identify secret (commands/backend.ts): stands in for the site's own server. */
 export const TEST_SITE_SECRET = 'test-site-secret-for-browser-tests-4d1f9a7c';
+/** The `test` site's server key (commands/backend.ts): stands in for the shop's own servers. */
+export const TEST_SERVER_KEY = 'test-server-key-for-browser-tests-61c0f9d7ae';
 
 export const backend = {
   /** Base URL of the real reference backend (another origin than the test page). */

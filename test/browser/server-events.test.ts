@@ -3,10 +3,8 @@
 // timeline. The helper runs in this page (it is plain fetch) with the site's server key, as a POS would.
 import { expect } from '@open-wc/testing';
 import { createServerEvents } from '../../src/server-events.ts';
-import { backend, resetBackend, storedEvents, waitFor } from './helpers.ts';
+import { backend, resetBackend, storedEvents, TEST_SERVER_KEY, waitFor } from './helpers.ts';
 import { openClient } from './sdk.ts';
-
-const SERVER_KEY = 'test-server-key-for-browser-tests-61c0f9d7ae'; // commands/backend.ts
 
 const typesOf = (o: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v === null ? 'null' : typeof v]));
@@ -28,7 +26,7 @@ describe('server-side channels (omnikit/server)', () => {
     const errors: Error[] = [];
     const pos = createServerEvents({
       endpoint: backend.url,
-      serverKey: SERVER_KEY,
+      serverKey: TEST_SERVER_KEY,
       channel: 'store',
       onError: (e) => errors.push(e),
     });
