@@ -3,8 +3,9 @@
  * a child process on 127.0.0.1 with a temporary database; autocannon posts batches of 20 realistic
  * Omnikit events (unique messageIds) to /v1/batch for a fixed 10 s; the stored rows are counted
  * afterwards. The same load runs first on a server whose SQLite store uses synchronous = NORMAL, to
- * show what the default (FULL: every commit fsynced before the answer) costs. Then 100 devices, registered through /v1/devices, each push a cart change and pull
- * through /v1/sync in a loop for a fixed 10 s, as the SDK does after every change.
+ * show what the default (FULL: every commit fsynced before the answer) costs. Then 100 devices,
+ * registered through /v1/devices, each push a cart change and pull through /v1/sync in a loop for a
+ * fixed 10 s, as the SDK does after every change.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
