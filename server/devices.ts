@@ -5,7 +5,7 @@ import type { ProtocolDeps } from './deps.ts';
 import { ApiError } from './errors.ts';
 import { siteAllowsOrigin } from './sites.ts';
 import { hashToken, newToken } from './tokens.ts';
-import { isStorableText } from './values/index.ts';
+import { isStorableId } from './values/index.ts';
 import { resolveSite } from './write-key.ts';
 
 /** Bytes of a device token: 256 random bits, as the protocol requires. */
@@ -31,12 +31,7 @@ export function registerHandler(deps: ProtocolDeps): Handler {
       throw new ApiError(403, 'origin_not_allowed', `Origin ${origin} is not allowed for this write key`);
     }
     const { anonymousId } = body;
-    if (
-      typeof anonymousId !== 'string' ||
-      anonymousId === '' ||
-      anonymousId.length > MAX_ANONYMOUS_ID_LENGTH ||
-      !isStorableText(anonymousId)
-    ) {
+    if (!isStorableId(anonymousId, MAX_ANONYMOUS_ID_LENGTH)) {
       throw new ApiError(
         400,
         'invalid_anonymous_id',

@@ -5,7 +5,7 @@ import type { ProtocolDeps } from './deps.ts';
 import { ApiError } from './errors.ts';
 import type { Handoff, SyncRecord } from './store/sync-types.ts';
 import { hashToken, newToken } from './tokens.ts';
-import { isStorableText } from './values/index.ts';
+import { isStorableId } from './values/index.ts';
 
 /** Bytes of a handoff token: 128 random bits, the protocol's minimum, short enough for a QR code. */
 export const HANDOFF_TOKEN_BYTES = 16;
@@ -103,7 +103,7 @@ async function handoffRequest(c: Context, deps: ProtocolDeps) {
   // Peeks and claims share one budget: both answer "does this token exist?".
   deps.limits.enforce(device.siteId, 'handoffClaims', device.id);
   const { token } = await readJsonObject(c.req.raw);
-  if (typeof token !== 'string' || token === '' || token.length > 256 || !isStorableText(token)) {
+  if (!isStorableId(token, 256)) {
     throw new ApiError(
       400,
       'invalid_handoff_token',

@@ -6,7 +6,7 @@ import { moveConversation } from './chat/move.ts';
 import type { ProtocolDeps } from './deps.ts';
 import { ApiError } from './errors.ts';
 import type { LinkResult } from './store/sync-types.ts';
-import { isStorableText } from './values/index.ts';
+import { isStorableId } from './values/index.ts';
 
 const MAX_USER_ID_LENGTH = 256;
 
@@ -45,12 +45,7 @@ export function identifyHandler(deps: ProtocolDeps): Handler {
     const { userId, userHash } = body;
     // Well-formed, or HMAC's UTF-8 turns a lone surrogate into U+FFFD: one userHash would prove two
     // ids ("x\ud800" signed as "x\ufffd") and a device would land on another customer's profile.
-    if (
-      typeof userId !== 'string' ||
-      userId === '' ||
-      userId.length > MAX_USER_ID_LENGTH ||
-      !isStorableText(userId)
-    ) {
+    if (!isStorableId(userId, MAX_USER_ID_LENGTH)) {
       throw new ApiError(
         400,
         'invalid_user_id',

@@ -13,6 +13,13 @@ export function textProblem(text: string): string | null {
 /** Whether every store keeps `text` exactly as sent: well-formed Unicode without U+0000. */
 export const isStorableText = (text: string): boolean => textProblem(text) === null;
 
+/**
+ * Whether `value` can name something (a user, a device, a handoff): a string of 1 to `maxLength`
+ * characters that every store keeps as sent.
+ */
+export const isStorableId = (value: unknown, maxLength: number): value is string =>
+  typeof value === 'string' && value !== '' && value.length <= maxLength && isStorableText(value);
+
 // String.prototype.isWellFormed is ES2024, in Node 20; the project's TypeScript lib is ES2022.
 const isWellFormed = (text: string): boolean =>
   (text as unknown as { isWellFormed(): boolean }).isWellFormed();
