@@ -28,7 +28,7 @@ export function sqliteHousekeeping(db: Database.Database): HousekeepingStore {
       WHERE id > ? AND id <= ? AND user_id IS NULL AND created_at < ?
         AND NOT EXISTS (SELECT 1 FROM devices d WHERE d.profile_id = profiles.id)
         AND NOT EXISTS (SELECT 1 FROM records r WHERE r.site_id = profiles.site_id AND r.profile_id = profiles.id)
-        AND id NOT IN (SELECT profile_id FROM handoffs)
+        AND NOT EXISTS (SELECT 1 FROM handoffs h WHERE h.site_id = profiles.site_id AND h.profile_id = profiles.id)
       RETURNING id, site_id`,
   );
   // A profile whose every record was a compacted tombstone still has a watermark: it goes too.
