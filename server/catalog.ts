@@ -1,17 +1,8 @@
+import type { Catalog, CatalogEntry } from './catalog-types.ts';
 import type { Site } from './sites.ts';
 import type { Correction, SyncRecord } from './store/sync-types.ts';
 
-/** The current price of one product or variant, as the shop sells it. */
-export interface CatalogEntry {
-  /** Price of one unit, in major units (19.9). */
-  price: number;
-  currency?: string;
-  /** false: no longer sold (default true). */
-  available?: boolean;
-}
-
-/** Entries by variant id or product id. */
-export type Catalog = Record<string, CatalogEntry>;
+export type { Catalog, CatalogEntry } from './catalog-types.ts';
 
 /**
  * Where the server finds current prices: given the site and the variant and product ids of the cart

@@ -1,5 +1,5 @@
 import type { TrackingPlan } from '../src/plan/types.ts';
-import type { Catalog } from './catalog.ts';
+import type { Catalog } from './catalog-types.ts';
 import type { SiteLimits } from './limits/defaults.ts';
 
 /** A customer's website (or app) allowed to send events, identified by its public write key. */

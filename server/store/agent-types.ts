@@ -1,5 +1,5 @@
 /** Storage port of the agent API: what support agents read across a site's profiles. */
-import type { EventCredential, StoredEvent } from './types.ts';
+import type { EventCredential, StoredEvent } from './event-types.ts';
 
 /** A profile with a conversation, as the agent list starts from it. */
 export interface ConversationRow {

@@ -1,0 +1,69 @@
+/** The event log part of the store port (types.ts): analytics events, deduplicated per credential. */
+
+/** One event as stored: the columns we query on, plus the event JSON exactly as the client sent it. */
+export interface StoredEvent {
+  siteId: string;
+  messageId: string;
+  type: string;
+  anonymousId: string | null;
+  userId: string | null;
+  event: string | null;
+  /** When it happened per the client (`timestamp`, else `originalTimestamp`, else `receivedAt`), ISO 8601 UTC. */
+  timestamp: string;
+  /** When the server stored it (server clock, ISO 8601). */
+  receivedAt: string;
+  /** The credential it came with: what the `public` write key says about a user is only a claim. */
+  credential: EventCredential;
+  body: Record<string, unknown>;
+}
+
+/** Narrows `listEvents`; all given fields must match. */
+export interface EventFilter {
+  anonymousId?: string;
+  userId?: string;
+  type?: string;
+  messageId?: string;
+  credential?: EventCredential;
+  /** Maximum number of events returned (default 1000). */
+  limit?: number;
+}
+
+/**
+ * The credential an event came with: the site's public write key (any page, so what it says about a
+ * user is a claim) or its secret server key (the shop's own servers).
+ */
+export type EventCredential = 'public' | 'server';
+
+/** Options of `insertEvents`. */
+export interface InsertEventsOptions {
+  /** The credential the events came with (default `public`); deduplication is per credential. */
+  credential?: EventCredential;
+  /** Plan violations of these events, stored in the same transaction as the events. */
+  violations?: PlanViolation[];
+}
+
+/** Durable, deduplicating home of analytics events. */
+export interface EventLog {
+  /**
+   * Stores already-validated events of one site in one transaction. An event whose `messageId` the
+   * site already has from the same credential is a duplicate (clients deliver at least once) and is
+   * left untouched; the same `messageId` from the other credential is another event.
+   */
+  insertEvents(
+    siteId: string,
+    events: Record<string, unknown>[],
+    options?: InsertEventsOptions,
+  ): Promise<{ inserted: number; duplicates: number }>;
+  /** Events of one site, oldest first. */
+  listEvents(siteId: string, filter?: EventFilter): Promise<StoredEvent[]>;
+}
+
+/** One tracking-plan violation of one stored event (server/plan/). */
+export interface PlanViolation {
+  messageId: string;
+  event: string;
+  /** Property path (`products[0].price`), '' for the event itself. */
+  path: string;
+  kind: string;
+  message: string;
+}
