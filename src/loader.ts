@@ -3,13 +3,13 @@
  * creates the page's client as `window.omnikit` from the tag's data attributes, then replays the
  * calls the stub snippet queued before the script arrived.
  */
-import type { Omnikit, OmnikitConfig } from './types.ts';
+import type { OmnikitConfig, OmnikitTracker } from './types.ts';
 import { withContinuity, withForms } from './version.ts';
 
-type Queued = [keyof Omnikit, ...unknown[]];
+type Queued = [keyof OmnikitTracker, ...unknown[]];
 declare global {
   interface Window {
-    omnikit?: Omnikit | Queued[];
+    omnikit?: OmnikitTracker | Queued[];
   }
 }
 
@@ -23,7 +23,7 @@ const configOf = (data: DOMStringMap): OmnikitConfig => ({
 });
 
 /** Boots the page's client with `create`; must run while the script tag executes (currentScript). */
-export function boot(create: (config: OmnikitConfig) => Omnikit): void {
+export function boot(create: (config: OmnikitConfig) => OmnikitTracker): void {
   const script =
     typeof document !== 'undefined' ? (document.currentScript as HTMLScriptElement | null) : null;
   if (!script?.dataset.writeKey) return;

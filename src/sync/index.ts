@@ -172,7 +172,18 @@ export function createSync(o: SyncOptions): Sync {
       await then?.(answer, adopt);
       return answer;
     }).catch(fail);
-  const fail = (error: Error) => void report('delivery_rejected', error.message, error);
+  // Refused for good (a 4xx) is a rejection; no answer, or a 5xx, 408 or 429, is a backend that was
+  // unavailable (the call may be made again); without a status, it failed in here.
+  const fail = (error: HttpError) =>
+    void report(
+      error.status === undefined
+        ? 'internal'
+        : retryable(error.status)
+          ? 'backend_unavailable'
+          : 'delivery_rejected',
+      error.message,
+      error,
+    );
 
   const cycle = () =>
     locked(async () => {
@@ -187,7 +198,7 @@ export function createSync(o: SyncOptions): Sync {
           await adopt(a.profileId);
           continue;
         }
-        for (const r of a.rejected ?? []) fail(new Error(`sync: ${r.code} ${r.message}`));
+        for (const r of a.rejected ?? []) report('delivery_rejected', `sync: ${r.code} ${r.message}`, r);
         if (a.reset) {
           // Drops the records this device got from the server, keeping its writes not pushed yet.
           const pulled = all.filter((r) => !r.p);
@@ -246,7 +257,7 @@ export function createSync(o: SyncOptions): Sync {
   const write = (doc: string, key: string, value: JsonValue | null, deleted?: true) => {
     if (!check.id(doc, 'doc') || !check.id(key, 'key')) return;
     const v = check.record({ v: value }, key).v ?? null;
-    if (jsonBytes(v) > MAX_VALUE) return report('event_too_large', `${key}: value over 16 KB`);
+    if (jsonBytes(v) > MAX_VALUE) return report('value_too_large', `${key}: value over 16 KB; not written`);
     // `p`: not pushed yet (it travels so to other tabs and the journal too).
     const record: Stored = { doc, key, value: v, hlc: clock.now(), p: 1, deleted };
     post({ r: apply([record], 'local', 1) });
