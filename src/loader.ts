@@ -4,7 +4,8 @@
  * calls the stub snippet queued before the script arrived.
  */
 import type { OmnikitConfig, OmnikitTracker } from './types.ts';
-import { withContinuity, withForms } from './version.ts';
+import { withContinuity, withForms, withWidget } from './version.ts';
+import type { WidgetConfig } from './widget/types.ts';
 
 type Queued = [keyof OmnikitTracker, ...unknown[]];
 declare global {
@@ -13,6 +14,19 @@ declare global {
   }
 }
 
+/**
+ * The widget's options from `data-widget-*` (`data-widget-z-index` → `zIndex`, values as strings),
+ * when the tag has `data-widget` (not "false"): its own object, nothing else of the tag.
+ */
+const widgetOf = (data: DOMStringMap): WidgetConfig | undefined => {
+  if (data.widget === undefined || data.widget === 'false') return undefined;
+  const options: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(data)) {
+    if (/^widget[A-Z]/.test(name)) options[name[6].toLowerCase() + name.slice(7)] = value;
+  }
+  return options;
+};
+
 /** Config from data attributes (data-write-key → writeKey); numbers are read by createOmnikit. */
 const configOf = (data: DOMStringMap): OmnikitConfig => ({
   ...(data as unknown as OmnikitConfig),
@@ -20,6 +34,7 @@ const configOf = (data: DOMStringMap): OmnikitConfig => ({
   debug: data.debug !== undefined && data.debug !== 'false',
   ...(withContinuity &&
     withForms && { forms: { sync: data.formsSync !== undefined && data.formsSync !== 'false' } }),
+  ...(withContinuity && withWidget && { widget: widgetOf(data) }),
 });
 
 /** Boots the page's client with `create`; must run while the script tag executes (currentScript). */

@@ -112,8 +112,8 @@ export interface OmnikitConfig {
   cartMerge?: MergePolicy;
   /** Form drafts: `sync` them to linked devices (default: this device only), `maxAge`, `allow`/`deny` field names. */
   forms?: FormsConfig;
-  /** The chat-and-cart widget: shown only when set (`true` for the defaults). */
-  widget?: WidgetConfig | boolean | '';
+  /** The chat-and-cart widget: shown only when set; `true` for its defaults, else exactly its options. */
+  widget?: WidgetConfig | boolean;
   /** A tracking plan every `track` event is checked against, in a chunk loaded only then (script tag: `data-plan`, a URL). */
   plan?: TrackingPlan;
   /** What a plan violation does: `warn` (report only), `flag` (send with `context.violations`), `drop`. Default `warn`. */
