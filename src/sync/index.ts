@@ -2,7 +2,7 @@ import { createArguments } from '../core/arguments.ts';
 import { createEmitter } from '../core/emitter.ts';
 import { inBrowser } from '../core/env.ts';
 import { randomId } from '../core/id.ts';
-import { backoff, retryable } from '../core/request.ts';
+import { backoff, failureCode, retryable } from '../core/request.ts';
 import { jsonBytes } from '../core/sanitize.ts';
 import { electLeader } from '../delivery/leader.ts';
 import type { Kv } from '../storage/kv.ts';
@@ -172,18 +172,7 @@ export function createSync(o: SyncOptions): Sync {
       await then?.(answer, adopt);
       return answer;
     }).catch(fail);
-  // Refused for good (a 4xx) is a rejection; no answer, or a 5xx, 408 or 429, is a backend that was
-  // unavailable (the call may be made again); without a status, it failed in here.
-  const fail = (error: HttpError) =>
-    void report(
-      error.status === undefined
-        ? 'internal'
-        : retryable(error.status)
-          ? 'backend_unavailable'
-          : 'delivery_rejected',
-      error.message,
-      error,
-    );
+  const fail = (error: HttpError) => void report(failureCode(error.status), error.message, error);
 
   const cycle = () =>
     locked(async () => {
@@ -257,7 +246,7 @@ export function createSync(o: SyncOptions): Sync {
   const write = (doc: string, key: string, value: JsonValue | null, deleted?: true) => {
     if (!check.id(doc, 'doc') || !check.id(key, 'key')) return;
     const v = check.record({ v: value }, key).v ?? null;
-    if (jsonBytes(v) > MAX_VALUE) return report('value_too_large', `${key}: value over 16 KB; not written`);
+    if (jsonBytes(v) > MAX_VALUE) return report('value_too_large', `${key}: value over 16 KB`);
     // `p`: not pushed yet (it travels so to other tabs and the journal too).
     const record: Stored = { doc, key, value: v, hlc: clock.now(), p: 1, deleted };
     post({ r: apply([record], 'local', 1) });
