@@ -72,6 +72,8 @@ export function createClient(
   const library = { name: 'omnikit' as const, version };
   const waiting: Draft[] = [];
   let loaded = false;
+  /** Calls are being dropped from a full `waiting` (reported once, until it drains). */
+  let overflowing = false;
   let storageWarned = false;
   let kv: Kv | undefined;
   let spaReferrer: string | undefined;
@@ -120,6 +122,7 @@ export function createClient(
 
   function drain(): void {
     if (!loaded || ((withAttribution || withPlan) && !prepared) || !stored()) return;
+    overflowing = false;
     for (const draft of waiting.splice(0)) {
       try {
         process(draft);
@@ -178,7 +181,10 @@ export function createClient(
     });
     if (waiting.length > MAX_WAITING) {
       waiting.shift();
-      report('outbox_overflow', `${MAX_WAITING} calls waiting: dropped the oldest`);
+      // Once per overflow, not per call dropped: a page tracking on while consent is pending would
+      // otherwise get an error for every call.
+      if (!overflowing) report('queue_overflow', `${MAX_WAITING} calls waiting: dropping the oldest`);
+      overflowing = true;
     }
     drain();
   }

@@ -70,12 +70,8 @@ export function settingsOf(config: OmnikitConfig): { settings: Settings; problem
       autoPage: c.autoPage !== false,
       consent: c.consent === 'pending' ? 'pending' : 'granted',
       debug: c.debug === true,
-      // A script tag's `data-widget` (an empty string): its other data attributes are the options.
-      widget: !(withContinuity && withWidget)
-        ? undefined
-        : c.widget === '' || c.widget === true
-          ? (c as WidgetConfig)
-          : c.widget || undefined,
+      // `true`: the widget's defaults; an object: exactly its options, nothing else of the config.
+      widget: withContinuity && withWidget && c.widget ? (c.widget === true ? {} : c.widget) : undefined,
     },
   };
 }

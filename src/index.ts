@@ -26,6 +26,7 @@ export type {
   Delivery,
   Destination,
   Envelope,
+  ErrorCode,
   EventContext,
   EventType,
   JsonValue,
@@ -33,6 +34,7 @@ export type {
   OmnikitConfig,
   OmnikitError,
   OmnikitEvents,
+  OmnikitTracker,
   Properties,
   Traffic,
 } from './types.ts';

@@ -3,15 +3,29 @@
  * creates the page's client as `window.omnikit` from the tag's data attributes, then replays the
  * calls the stub snippet queued before the script arrived.
  */
-import type { Omnikit, OmnikitConfig } from './types.ts';
-import { withContinuity, withForms } from './version.ts';
+import type { OmnikitConfig, OmnikitTracker } from './types.ts';
+import { withContinuity, withForms, withWidget } from './version.ts';
+import type { WidgetConfig } from './widget/types.ts';
 
-type Queued = [keyof Omnikit, ...unknown[]];
+type Queued = [keyof OmnikitTracker, ...unknown[]];
 declare global {
   interface Window {
-    omnikit?: Omnikit | Queued[];
+    omnikit?: OmnikitTracker | Queued[];
   }
 }
+
+/**
+ * The widget's options from `data-widget-*` (`data-widget-z-index` → `zIndex`, values as strings),
+ * when the tag has `data-widget` (not "false"): its own object, nothing else of the tag.
+ */
+const widgetOf = (data: DOMStringMap): WidgetConfig | undefined => {
+  if (data.widget === undefined || data.widget === 'false') return undefined;
+  const options: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(data)) {
+    if (/^widget[A-Z]/.test(name)) options[name[6].toLowerCase() + name.slice(7)] = value;
+  }
+  return options;
+};
 
 /** Config from data attributes (data-write-key → writeKey); numbers are read by createOmnikit. */
 const configOf = (data: DOMStringMap): OmnikitConfig => ({
@@ -20,10 +34,11 @@ const configOf = (data: DOMStringMap): OmnikitConfig => ({
   debug: data.debug !== undefined && data.debug !== 'false',
   ...(withContinuity &&
     withForms && { forms: { sync: data.formsSync !== undefined && data.formsSync !== 'false' } }),
+  ...(withContinuity && withWidget && { widget: widgetOf(data) }),
 });
 
 /** Boots the page's client with `create`; must run while the script tag executes (currentScript). */
-export function boot(create: (config: OmnikitConfig) => Omnikit): void {
+export function boot(create: (config: OmnikitConfig) => OmnikitTracker): void {
   const script =
     typeof document !== 'undefined' ? (document.currentScript as HTMLScriptElement | null) : null;
   if (!script?.dataset.writeKey) return;

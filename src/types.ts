@@ -112,26 +112,41 @@ export interface OmnikitConfig {
   cartMerge?: MergePolicy;
   /** Form drafts: `sync` them to linked devices (default: this device only), `maxAge`, `allow`/`deny` field names. */
   forms?: FormsConfig;
-  /** The chat-and-cart widget: shown only when set (`true` for the defaults). */
-  widget?: WidgetConfig | boolean | '';
+  /** The chat-and-cart widget: shown only when set; `true` for its defaults, else exactly its options. */
+  widget?: WidgetConfig | boolean;
   /** A tracking plan every `track` event is checked against, in a chunk loaded only then (script tag: `data-plan`, a URL). */
   plan?: TrackingPlan;
   /** What a plan violation does: `warn` (report only), `flag` (send with `context.violations`), `drop`. Default `warn`. */
   planMode?: PlanMode;
 }
 
-/** Codes of the `error` event. */
+/** Codes of the `error` event: one meaning each (the README's table says what was lost and what comes next). */
 export type ErrorCode =
+  /** The config cannot work as given (no write key, no destination, a bad option). */
   | 'invalid_config'
+  /** A call's argument is not what it must be: the call is dropped, or the argument replaced. */
   | 'invalid_argument'
+  /** A value JSON cannot carry (circular, bigint, function, NaN, too deep): repaired, then sent. */
   | 'invalid_value'
+  /** An event over 32 KB as JSON: dropped. */
   | 'event_too_large'
+  /** A synced value (a cart line, a draft field, a chat message) over 16 KB as JSON: not written. */
+  | 'value_too_large'
+  /** IndexedDB cannot be used: this page keeps its events in memory. */
   | 'storage_unavailable'
+  /** A destination's outbox holds `maxOutbox` events: the oldest were dropped. */
   | 'outbox_overflow'
+  /** Over 1,000 calls waited in memory for identity or consent: the oldest were dropped. */
+  | 'queue_overflow'
+  /** The backend refused for good (a 4xx): what was sent is not retried. */
   | 'delivery_rejected'
-  | 'consent_denied'
+  /** A one-off call (a device link, a handoff) could not be made: network error, timeout, 5xx, 408, 429. */
+  | 'backend_unavailable'
+  /** A `track` event is off the tracking plan. */
   | 'plan_violation'
+  /** The tracking plan or its code could not be loaded: events are sent unchecked. */
   | 'plan_unavailable'
+  /** A bug or an unexpected failure inside the SDK: caught, so the page goes on. */
   | 'internal';
 
 /** A problem reported through `on('error')`; the SDK never throws into the page. */
@@ -149,16 +164,19 @@ export interface OmnikitEvents {
   cartMerged: MergeChange[];
 }
 
-/** The client: every method is safe to call from a host page and never throws. */
-export interface Omnikit {
+/**
+ * What every client does: tracking, identity, consent, delivery. The tracker-only script-tag build
+ * (`omnikit-tracker.js`) returns just this; every method is safe to call and never throws.
+ */
+export interface OmnikitTracker {
   /** Records that the customer did something. */
   track(event: string, properties?: Properties): void;
   /** Records a page view; called automatically unless `autoPage: false`. */
   page(name?: string, properties?: Properties): void;
   /**
    * Tags this device's events with a user id and traits. With `userHash` (HMAC-SHA256 of the user id
-   * with the site's secret, computed by the site's server) it also links this device to the user's
-   * other devices: their cart follows. Without it, nothing of the user's state is shared.
+   * with the site's secret, computed by the site's server) the full client also links this device to
+   * the user's other devices: their cart follows. Without it, nothing of the user's state is shared.
    */
   identify(userId: string, traits?: Properties, options?: { userHash?: string }): void;
   /** Associates the user with a group (company, household). */
@@ -167,14 +185,6 @@ export interface Omnikit {
   alias(userId: string, previousId?: string): void;
   /** Forgets the user on this device (log out): new anonymous id and session; their cart leaves it. */
   reset(): void;
-  /** The customer's cart, synced across their linked devices. */
-  readonly cart: Cart;
-  /** "Continue on another device" without logging in. */
-  readonly handoff: Handoff;
-  /** Drafts of forms, restored on the customer's next visit (and other devices, with `forms.sync`). */
-  readonly forms: Forms;
-  /** The chat-and-cart widget (its launcher shows when the config has `widget`). */
-  readonly widget: Widget;
   /** Consent seam: while pending, events wait in memory and nothing is stored. */
   consent: { grant(): void; deny(): void; readonly state: 'pending' | 'granted' | 'denied' };
   /** Sends what waits now; resolves when this tab has tried. */
@@ -185,4 +195,16 @@ export interface Omnikit {
   anonymousId(): string | undefined;
   /** Listens to `error`, `sent` or `cartMerged`; returns the function that stops listening. */
   on<K extends keyof OmnikitEvents>(type: K, listener: (value: OmnikitEvents[K]) => void): () => void;
+}
+
+/** The full client (`createOmnikit`, `omnikit.js`): a tracker, plus the state that follows the customer. */
+export interface Omnikit extends OmnikitTracker {
+  /** The customer's cart, synced across their linked devices. */
+  readonly cart: Cart;
+  /** "Continue on another device" without logging in. */
+  readonly handoff: Handoff;
+  /** Drafts of forms, restored on the customer's next visit (and other devices, with `forms.sync`). */
+  readonly forms: Forms;
+  /** The chat-and-cart widget (its launcher shows when the config has `widget`). */
+  readonly widget: Widget;
 }

@@ -6,13 +6,13 @@ import { createTraffic } from '../attribution/traffic.ts';
 import { createClient } from '../client.ts';
 import { boot } from '../loader.ts';
 import { createPlanGlue } from '../plan/glue.ts';
-import type { Omnikit, OmnikitConfig } from '../types.ts';
+import type { OmnikitConfig, OmnikitTracker } from '../types.ts';
 import { withAttribution, withPlan } from '../version.ts';
 
 export { version } from '../version.ts';
 
-/** Creates a tracking-only client (no `cart` or `handoff`). */
-export const createOmnikit = (config: OmnikitConfig): Omnikit =>
+/** Creates a tracking-only client: no `cart`, `handoff`, `forms` or `widget`. */
+export const createOmnikit = (config: OmnikitConfig): OmnikitTracker =>
   createClient(
     config,
     undefined,

@@ -2,7 +2,7 @@ import { createArguments } from '../core/arguments.ts';
 import { createEmitter } from '../core/emitter.ts';
 import { inBrowser } from '../core/env.ts';
 import { randomId } from '../core/id.ts';
-import { backoff, retryable } from '../core/request.ts';
+import { backoff, failureCode, retryable } from '../core/request.ts';
 import { jsonBytes } from '../core/sanitize.ts';
 import { electLeader } from '../delivery/leader.ts';
 import type { Kv } from '../storage/kv.ts';
@@ -172,7 +172,7 @@ export function createSync(o: SyncOptions): Sync {
       await then?.(answer, adopt);
       return answer;
     }).catch(fail);
-  const fail = (error: Error) => void report('delivery_rejected', error.message, error);
+  const fail = (error: HttpError) => void report(failureCode(error.status), error.message, error);
 
   const cycle = () =>
     locked(async () => {
@@ -187,7 +187,7 @@ export function createSync(o: SyncOptions): Sync {
           await adopt(a.profileId);
           continue;
         }
-        for (const r of a.rejected ?? []) fail(new Error(`sync: ${r.code} ${r.message}`));
+        for (const r of a.rejected ?? []) report('delivery_rejected', `sync: ${r.code} ${r.message}`, r);
         if (a.reset) {
           // Drops the records this device got from the server, keeping its writes not pushed yet.
           const pulled = all.filter((r) => !r.p);
@@ -246,7 +246,7 @@ export function createSync(o: SyncOptions): Sync {
   const write = (doc: string, key: string, value: JsonValue | null, deleted?: true) => {
     if (!check.id(doc, 'doc') || !check.id(key, 'key')) return;
     const v = check.record({ v: value }, key).v ?? null;
-    if (jsonBytes(v) > MAX_VALUE) return report('event_too_large', `${key}: value over 16 KB`);
+    if (jsonBytes(v) > MAX_VALUE) return report('value_too_large', `${key}: value over 16 KB`);
     // `p`: not pushed yet (it travels so to other tabs and the journal too).
     const record: Stored = { doc, key, value: v, hlc: clock.now(), p: 1, deleted };
     post({ r: apply([record], 'local', 1) });

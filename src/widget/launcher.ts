@@ -12,8 +12,8 @@ export interface PanelHost {
   button: HTMLButtonElement;
   sync: Sync;
   client: Omnikit;
-  /** The options; from a script tag, its data attributes (`widgetColor`…). */
-  config: WidgetConfig & Record<string, unknown>;
+  /** The widget's options; from a script tag, its `data-widget-*` attributes (values as strings). */
+  config: WidgetConfig;
   writeKey: string;
   emit: <K extends keyof WidgetEvents>(type: K, value: WidgetEvents[K]) => void;
 }

@@ -35,7 +35,7 @@ describe('consent pending', () => {
     expect(after.databases).to.include('omnikit');
   });
 
-  it('drops what waited on deny(), and everything after', async () => {
+  it('drops what waited on deny(), and everything after, silently: the choice is no error', async () => {
     const client = await openClient({ consent: 'pending', flushInterval: 20 });
     await client.call('track', 'Never Sent');
     await client.call('consent.deny');
@@ -43,5 +43,6 @@ describe('consent pending', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await storage(client)).to.deep.equal({ cookies: '', local: 0, databases: [] });
     expect(await storedEvents()).to.have.length(0);
+    expect(await client.errors()).to.deep.equal([]); // no consent_denied: the customer's choice at work
   });
 });

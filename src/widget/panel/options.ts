@@ -1,11 +1,12 @@
 import type { OpeningHours, PreChatField, WidgetConfig } from '../types.ts';
 import { languageOf } from './i18n.ts';
 
-/** The options with their defaults, whether given as `widget: {…}` or as `data-widget-*` attributes. */
-export function optionsOf(given: WidgetConfig & Record<string, unknown>) {
-  // A script tag's `data-widget-z-index` arrives as `widgetZIndex`, a string.
-  const raw = (key: keyof WidgetConfig): unknown =>
-    given[key] ?? given[`widget${key[0].toUpperCase()}${key.slice(1)}`];
+/**
+ * The options with their defaults, whether given as `widget: {…}` or as `data-widget-*` attributes
+ * (src/loader.ts maps `data-widget-z-index` to `zIndex`, its value a string).
+ */
+export function optionsOf(given: WidgetConfig) {
+  const raw = (key: keyof WidgetConfig): unknown => given[key];
   const json = <T>(key: keyof WidgetConfig): T | undefined => {
     const v = raw(key);
     if (typeof v !== 'string') return v as T | undefined;
