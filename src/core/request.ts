@@ -1,3 +1,5 @@
+export { isRetryable as retryable } from '../protocol/index.ts';
+
 const MAX_RETRY_AFTER = 3_600_000;
 
 /** What came back from a request: `status` 0 for a network error. */
@@ -16,10 +18,6 @@ export function retryAfterMs(header: string | null): number | undefined {
   const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - Date.now();
   return Number.isNaN(ms) ? undefined : Math.min(Math.max(ms, 0), MAX_RETRY_AFTER);
 }
-
-/** Worth retrying later: network errors, 5xx, 408 and 429. Any other failure is permanent. */
-export const retryable = (status: number): boolean =>
-  !status || status >= 500 || status === 408 || status === 429;
 
 /** Exponential backoff with jitter: between half and all of `base · 2^(failures-1)`, capped at `max`. */
 export const backoff = (failures: number, base: number, max: number): number =>
