@@ -1,6 +1,6 @@
 import type { Handler } from 'hono';
-import { CART_DOC } from '../catalog.ts';
-import { CHAT_DOC, type ChatEntry, isObject, readChat } from '../chat/document.ts';
+import { CART_DOC, CHAT_DOC } from '../../src/protocol/index.ts';
+import { type ChatEntry, isObject, readChat } from '../chat/document.ts';
 import type { ProtocolDeps } from '../deps.ts';
 import type { DeviceSummary, ReceivedRecord } from '../store/agent-types.ts';
 import { isUnavailable, servable } from '../store/servable.ts';
