@@ -23,7 +23,6 @@ export type { Listening, OmnikitServer, ServerOptions } from './app.ts';
 export { createServer } from './app.ts';
 export type { Catalog, CatalogEntry, CatalogLookup } from './catalog.ts';
 export { loadConfig, loadSites, type ServerConfig } from './config.ts';
-export type { Faults, FaultTarget } from './faults.ts';
 export type { HousekeepingOptions, HousekeepingReport } from './housekeeping.ts';
 export { DEFAULT_HOUSEKEEPING } from './housekeeping.ts';
 export { userHashOf } from './identify.ts';
@@ -37,6 +36,7 @@ export {
   type SiteLimits,
   TrustedProxies,
 } from './limits/index.ts';
+export type { ServerMiddleware } from './middleware.ts';
 export type { PlanReport } from './plan/report.ts';
 export type { SecretPolicy } from './secrets.ts';
 export { MIN_SECRET_BYTES, UnsafeSecretError } from './secrets.ts';
