@@ -54,10 +54,9 @@ export interface FaultyServer extends OmnikitServer {
 
 /** `createServer` with a FaultPlan installed (after any middleware of `options`): what tests run. */
 export function createServerWithFaults(options: ServerOptions): FaultyServer {
-  const streams = { cutAll: () => 0 };
-  const plan = new FaultPlan(streams);
+  // The plan cuts the streams of the server it is installed in, which is made after it.
+  const plan = new FaultPlan({ cutAll: () => server.cutStreams() });
   const server = createServer({ ...options, middleware: [...(options.middleware ?? []), plan.middleware()] });
-  streams.cutAll = server.cutStreams;
   return { ...server, faults: plan };
 }
 

@@ -27,13 +27,17 @@ export const TOMBSTONE_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 export const MAX_CLOCK_AHEAD_MS = 24 * 60 * 60 * 1000;
 
 /**
- * One event: 32 KB of its JSON counted in characters (UTF-16 code units), as RudderStack counts it
- * (`event_too_large`, that event alone).
+ * One event: 32 KB of its JSON (Segment's and RudderStack's limit), counted in characters (UTF-16
+ * code units) as RudderStack counts it, so no event it sends without a warning is refused for being
+ * written in a script that takes more bytes (up to 96 KB of UTF-8). Past it: `event_too_large`, that
+ * event alone.
  */
 export const MAX_EVENT_CHARS = 32 * 1024;
 /**
- * Bytes of an event route's body, as sent and decompressed: RudderStack batches up to 512 KiB counted
- * in characters, at most 3 bytes of UTF-8 each (`413 payload_too_large`).
+ * Bytes of an event route's body, as sent and decompressed (`413 payload_too_large`). RudderStack
+ * batches up to 512 KiB counted in characters and treats 413 as final; a character takes at most 3
+ * bytes of UTF-8 (one outside the BMP is 2 units and 4 bytes), so its largest batch is 1.5 MiB.
+ * Segment's batches stay under 500 KB.
  */
 export const MAX_EVENT_REQUEST_BYTES = 3 * 512 * 1024;
 /** Bytes of any other protocol body (devices, identify, handoff, chat, agent): Segment's HTTP API limit. */
