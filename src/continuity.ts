@@ -10,7 +10,7 @@ import { pickUp } from './forms/pick-up.ts';
 import type { WatchForm } from './forms/types.ts';
 import type { Handoff } from './handoff/handoff.ts';
 import { HANDOFF_PARAM } from './handoff/param.ts';
-import { CART_DOC } from './protocol/index.ts';
+import { CART_DOC, FORM_DOC_PREFIX } from './protocol/index.ts';
 import type { Kv } from './storage/kv.ts';
 import { createSync, type Sync } from './sync/index.ts';
 import type { Omnikit, OmnikitEvents, Properties } from './types.ts';
@@ -40,7 +40,7 @@ export function createContinuity(s: Settings, o: ContinuityInternals, client: ()
   // Unless the site syncs them, form drafts stay on the device, and a page whose only part in
   // continuity is a form registers no device and opens no stream (`local` until something else starts).
   const localForms = !s.forms?.sync;
-  const keepLocal = (doc: string) => localForms && doc.startsWith('form:');
+  const keepLocal = (doc: string) => localForms && doc.startsWith(FORM_DOC_PREFIX);
   let local = withForms;
 
   const start = (onlyLocal = false) => {

@@ -1,7 +1,10 @@
-// The documents the protocol itself names (§3 cart, §6 chat), and the keys of the chat document.
+// The documents the protocol itself names (§3 cart, form drafts, §6 chat), and the keys of the chat
+// document.
 
 /** The cart: one record per line, keyed by the line id; a live line's value has a numeric `qty`. */
 export const CART_DOC = 'cart';
+/** Name prefix of a form draft, `form:<form id>`: one key per field (the agents' view shows them). */
+export const FORM_DOC_PREFIX = 'form:';
 /** The conversation, one document per profile, so it follows the customer's linked devices. */
 export const CHAT_DOC = 'chat';
 /** Key prefix of a message: `m:<id>` (customer ids are the client's, agent ids the server's, `a…`). */

@@ -4,6 +4,7 @@ export * from './devices.ts';
 export * from './documents.ts';
 export * from './errors.ts';
 export * from './events.ts';
+export * from './form-fields.ts';
 export * from './handoff.ts';
 export * from './hlc.ts';
 export * from './identify.ts';
