@@ -9,7 +9,6 @@ import { cors } from './cors.ts';
 import type { ProtocolDeps } from './deps.ts';
 import { ErrorLog } from './error-log.ts';
 import { ApiError, errorResponse } from './errors.ts';
-import { FaultPlan, type Faults, NO_FAULTS } from './faults.ts';
 import { DEFAULT_HANDOFF_TTL_MS } from './handoff.ts';
 import {
   DEFAULT_HOUSEKEEPING,
@@ -19,6 +18,7 @@ import {
 } from './housekeeping.ts';
 import { batchOf, ingestHandler } from './ingest.ts';
 import { type Limits, ServerLimits } from './limits/index.ts';
+import type { ServerMiddleware } from './middleware.ts';
 import { planReportHandler } from './plan/report.ts';
 import { mountProtocolRoutes } from './routes.ts';
 import { checkSiteKeys, UnsafeSecretError } from './secrets.ts';
@@ -39,11 +39,15 @@ export interface Listening {
 /** The reference backend: a Hono app plus the test hooks around it. */
 export interface OmnikitServer {
   app: Hono;
-  faults: Faults;
   stats(): ServerStats;
   resetStats(): void;
   /** Forgets every rate-limit count (tests, between cases); open streams stay counted. */
   resetRateLimits(): void;
+  /**
+   * Cuts every open event stream (device and agent) abruptly, as a proxy or a network change would;
+   * returns how many there were. The clients reconnect and catch up.
+   */
+  cutStreams(): number;
   /**
    * Runs the housekeeping (tombstones, ended handoffs, revoked devices, empty anonymous profiles), then
    * listens on `port` (default 0 = a random free port) and `hostname` (default 127.0.0.1), running it
@@ -63,8 +67,11 @@ export interface ServerOptions {
    * (keys must still be unique). Never for a server anyone else can reach.
    */
   demo?: boolean;
-  /** Enables fault injection (tests only); otherwise `faults` methods do nothing. */
-  faults?: boolean;
+  /**
+   * Middleware installed around the routes, in order (see ServerMiddleware): none by default. The test
+   * backends install fault injection this way (`createServerWithFaults`, server/faults.ts).
+   */
+  middleware?: ServerMiddleware[];
   /** Lifetime of handoff tokens (default 10 minutes). */
   handoffTtlMs?: number;
   /** Interval of `: ping` comments on event streams (default 15 s). */
@@ -109,13 +116,14 @@ export function createServer(options: ServerOptions): OmnikitServer {
   const sites = new SiteDirectory(options.sites);
   const hub = new StreamHub();
   const agents = new AgentHub();
-  // Both kinds of stream: shutdown ends them all, a fault cuts them all.
+  // Both kinds of stream: shutdown ends them all, cutStreams() cuts them all.
   const streams = {
     endAll: () => hub.endAll() + agents.endAll(),
     cutAll: () => hub.cutAll() + agents.cutAll(),
   };
   const stats = new StatsRecorder(() => hub.size);
-  const plan = options.faults === true ? new FaultPlan(streams) : null;
+  const installed = options.middleware ?? [];
+  const beforeHandlers = installed.flatMap((m) => (m.route ? [m.route] : []));
   const limits = serverLimits(options);
   const deps = { store: options.store, sites, stats, limits };
   const protocolDeps: ProtocolDeps = {
@@ -131,29 +139,20 @@ export function createServer(options: ServerOptions): OmnikitServer {
   const errors = new ErrorLog({ now: protocolDeps.now });
 
   const app = new Hono();
-  if (plan) {
-    // Under fault injection every request gets a fresh connection: Chromium silently re-sends a
-    // request whose reused keep-alive connection died, which would hide a dropped connection from
-    // the client under test.
-    app.use('*', async (c, next) => {
-      await next();
-      c.header('Connection', 'close');
-    });
-  }
+  for (const { request } of installed) if (request) app.use('*', request);
   // Before every other middleware and route: an origin no site allows reaches none of them.
   app.use('*', cors(sites));
   app.get('/health', (c) => c.json({ ok: true }));
   // Before the event routes: /v1/identify is both (see mountProtocolRoutes).
-  mountProtocolRoutes(app, protocolDeps, plan);
-  if (plan) app.get('/v1/plan/report', plan.middleware());
-  app.get('/v1/plan/report', planReportHandler(deps));
+  mountProtocolRoutes(app, protocolDeps, beforeHandlers);
+  for (const step of [...beforeHandlers, planReportHandler(deps)]) app.get('/v1/plan/report', step);
 
   const routes: IngestRoute[] = [{ path: '/v1/batch', extract: batchOf }, ...COMPAT_ROUTES];
   for (const route of routes) {
-    // Only POSTs pass through stats and faults: preflights are answered by cors() and never faulted.
-    app.post(route.path, stats.middleware());
-    if (plan) app.post(route.path, plan.middleware());
-    app.post(route.path, ingestHandler(deps, route.extract));
+    // Only POSTs pass through the stats and the installed middleware: cors() answers preflights.
+    for (const step of [stats.middleware(), ...beforeHandlers, ingestHandler(deps, route.extract)]) {
+      app.post(route.path, step);
+    }
   }
   for (const path of METRICS_PATHS) app.post(path, ignoreMetricsHandler);
 
@@ -176,10 +175,10 @@ export function createServer(options: ServerOptions): OmnikitServer {
 
   return {
     app,
-    faults: plan ?? NO_FAULTS,
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
     resetRateLimits: () => limits.reset(),
+    cutStreams: () => streams.cutAll(),
     listen: async (port = 0, hostname = '127.0.0.1') => {
       const housekeeper = await startHousekeeping(
         options.store,

@@ -1,16 +1,6 @@
+import { MAX_EVENT_REQUEST_BYTES, MAX_REQUEST_BYTES } from '../src/protocol/index.ts';
 import { type ContentEncoding, contentEncodingOf, decompress, EVENT_ENCODINGS } from './content-encoding.ts';
 import { ApiError } from './errors.ts';
-
-/** The limit of one protocol request (devices, identify, handoff, chat, agent): Segment's HTTP API limit. */
-export const MAX_REQUEST_BYTES = 500 * 1024;
-
-/**
- * The limit of one request to an event route, decompressed. RudderStack batches up to 512 KiB
- * counted in characters (UTF-16 code units) and treats 413 as final; a character takes at most 3
- * bytes of UTF-8 (one outside the BMP is 2 units and 4 bytes), so its largest batch is 1.5 MiB.
- * Segment's batches stay under 500 KB.
- */
-export const MAX_EVENT_REQUEST_BYTES = 3 * 512 * 1024;
 
 /**
  * Reads a request body as JSON whatever its Content-Type: browser SDKs send JSON as text/plain so

@@ -1,3 +1,4 @@
+import { CART_DOC, hlcAfter, SERVER_REPLICA } from '../src/protocol/index.ts';
 import type { Catalog, CatalogEntry } from './catalog-types.ts';
 import type { Site } from './sites.ts';
 import type { Correction, SyncRecord } from './store/sync-types.ts';
@@ -14,10 +15,6 @@ export type CatalogLookup = (site: Site, ids: string[]) => Catalog | undefined |
 /** The default lookup: the `catalog` of the site's config. */
 export const siteCatalog: CatalogLookup = (site) => site.catalog;
 
-/** The document holding the cart, one record per line. */
-export const CART_DOC = 'cart';
-/** The replica id of the records the server writes itself. */
-export const SERVER_REPLICA = 'server';
 /** Set on a line whose product is unknown or no longer sold. */
 export const UNAVAILABLE = 'unavailable';
 /** Set on a line the server repriced. */
@@ -80,14 +77,7 @@ export function correctLine(line: Line, entry: CatalogEntry | undefined): Line |
  * counter is full). Either way the device's own next write (counter + 1 at least) still sorts after
  * the correction, so a quantity change made while the correction is in flight is not lost.
  */
-export function serverHlcAfter(hlc: string): string {
-  const ms = hlc.slice(0, 9);
-  const counter = hlc.slice(10, 13);
-  if (hlc.slice(14) < SERVER_REPLICA) return `${ms}-${counter}-${SERVER_REPLICA}`;
-  const next = parseInt(counter, 36) + 1;
-  if (next < 36 ** 3) return `${ms}-${pad36(next, 3)}-${SERVER_REPLICA}`;
-  return `${pad36(parseInt(ms, 36) + 1, 9)}-000-${SERVER_REPLICA}`;
-}
+export const serverHlcAfter = (hlc: string): string => hlcAfter(hlc, SERVER_REPLICA);
 
 /** Validates a site's `catalog` from the config file; throws naming the bad field. */
 export function checkCatalog(raw: unknown, where: string): Catalog {
@@ -138,5 +128,3 @@ function isLine(value: unknown): value is Line {
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
-
-const pad36 = (n: number, width: number) => n.toString(36).padStart(width, '0');

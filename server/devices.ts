@@ -1,4 +1,5 @@
 import type { Handler } from 'hono';
+import { DEVICE_TOKEN_BITS, MAX_ID_LENGTH, type RegisterAnswer } from '../src/protocol/index.ts';
 import { authenticate } from './auth.ts';
 import { readJsonObject } from './body.ts';
 import type { ProtocolDeps } from './deps.ts';
@@ -8,16 +9,8 @@ import { hashToken, newToken } from './tokens.ts';
 import { isStorableId } from './values/index.ts';
 import { resolveSite } from './write-key.ts';
 
-/** Bytes of a device token: 256 random bits, as the protocol requires. */
-export const DEVICE_TOKEN_BYTES = 32;
-const MAX_ANONYMOUS_ID_LENGTH = 256;
-
-/** Body of a 201 answer to POST /v1/devices. */
-export interface RegisterResult {
-  deviceId: string;
-  token: string;
-  profileId: string;
-}
+/** Bytes of a device token: the random bits the protocol requires. */
+export const DEVICE_TOKEN_BYTES = DEVICE_TOKEN_BITS / 8;
 
 /** `POST /v1/devices`: registers a device (write key like /v1/batch) and hands out its token, once. */
 export function registerHandler(deps: ProtocolDeps): Handler {
@@ -31,16 +24,16 @@ export function registerHandler(deps: ProtocolDeps): Handler {
       throw new ApiError(403, 'origin_not_allowed', `Origin ${origin} is not allowed for this write key`);
     }
     const { anonymousId } = body;
-    if (!isStorableId(anonymousId, MAX_ANONYMOUS_ID_LENGTH)) {
+    if (!isStorableId(anonymousId, MAX_ID_LENGTH)) {
       throw new ApiError(
         400,
         'invalid_anonymous_id',
-        `"anonymousId" must be a non-empty string of at most ${MAX_ANONYMOUS_ID_LENGTH} characters, well-formed Unicode without U+0000`,
+        `"anonymousId" must be a non-empty string of at most ${MAX_ID_LENGTH} characters, well-formed Unicode without U+0000`,
       );
     }
     const token = newToken(DEVICE_TOKEN_BYTES);
     const { deviceId, profileId } = await deps.store.createDevice(site.id, anonymousId, hashToken(token));
-    const result: RegisterResult = { deviceId, token, profileId };
+    const result: RegisterAnswer = { deviceId, token, profileId };
     return c.json(result, 201);
   };
 }

@@ -1,7 +1,4 @@
-/** The one error body shape of the protocol: `{ error: { code, message } }`. */
-export interface ErrorBody {
-  error: { code: string; message: string };
-}
+import type { ErrorBody } from '../src/protocol/index.ts';
 
 /** A request-level failure that maps to one HTTP status and a machine-readable code. */
 export class ApiError extends Error {

@@ -1,29 +1,13 @@
+import { MAX_EVENT_CHARS, MAX_MESSAGE_ID_LENGTH, type RejectedEventCode } from '../src/protocol/index.ts';
 import { checkJson } from './values/index.ts';
-
-/**
- * The limit for one event: 32 KB of its JSON (Segment's and RudderStack's), counted in characters
- * (UTF-16 code units) as RudderStack counts it, so no event it sends without a warning is refused
- * for being written in a script that takes more bytes (up to 96 KB of UTF-8).
- */
-export const MAX_EVENT_CHARS = 32 * 1024;
 
 /** Event types of the Segment spec, which Omnikit's envelope follows. */
 export const EVENT_TYPES = ['track', 'page', 'screen', 'identify', 'group', 'alias'] as const;
 
-const MAX_MESSAGE_ID_LENGTH = 100;
-
-/** Why one event of a batch was not stored; the rest of the batch is unaffected. */
-export interface RejectedEvent {
-  index: number;
-  messageId: string | null;
-  code: string;
-  message: string;
-}
-
 /** Outcome of checking one event: either the event, ready to store, or the reason it was refused. */
 export type EventCheck =
   | { ok: true; event: Record<string, unknown> }
-  | { ok: false; code: string; message: string };
+  | { ok: false; code: RejectedEventCode; message: string };
 
 /**
  * Checks one event against the envelope rules. Rejection is per event on purpose: a client must
@@ -41,7 +25,7 @@ export function checkEvent(raw: unknown): EventCheck {
   if (json.chars > MAX_EVENT_CHARS) {
     return refuse(
       'event_too_large',
-      `Event is ${json.chars} characters of JSON; the limit is ${MAX_EVENT_CHARS} (32 KB)`,
+      `Event is ${json.chars} characters of JSON; the limit is ${MAX_EVENT_CHARS} (${MAX_EVENT_CHARS / 1024} KB)`,
     );
   }
   const { type, messageId, anonymousId, userId } = event;
@@ -73,7 +57,7 @@ export function messageIdOf(raw: unknown): string | null {
   return typeof messageId === 'string' && messageId !== '' ? messageId : null;
 }
 
-function refuse(code: string, message: string): EventCheck {
+function refuse(code: RejectedEventCode, message: string): EventCheck {
   return { ok: false, code, message };
 }
 

@@ -1,8 +1,13 @@
+// Fault injection, for tests only: a middleware the test backends install into a real server
+// (`createServerWithFaults`), so client tests meet real failures from the real server. The server
+// itself never imports this file: production routing has no fault code path.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Context, MiddlewareHandler } from 'hono';
+import { createServer, type OmnikitServer, type ServerOptions } from './app.ts';
 import { errorResponse } from './errors.ts';
+import type { ServerMiddleware } from './middleware.ts';
 
 /** Limits a fault to some routes. */
 export interface FaultTarget {
@@ -17,7 +22,7 @@ export interface FaultTarget {
 /**
  * Fault injection on the protocol routes, so client tests can meet real failures from the real server.
  * One-shot faults (`fail`, `drop`) queue up in call order and each consumes one matching request;
- * `delay` applies on top of them. Only active when the server is created with `faults: true`.
+ * `delay` applies on top of them. Only active on a server its middleware is installed in.
  */
 export interface Faults {
   /** Answers the next `count` requests with `status` (and `headers`, e.g. Retry-After) without processing them. */
@@ -41,6 +46,19 @@ type OneShot = { paths: string[] | null } & (
   | { kind: 'fail'; status: number; headers: Record<string, string> }
   | { kind: 'drop'; after: boolean }
 );
+
+/** A server with fault injection installed, and the faults to inject. */
+export interface FaultyServer extends OmnikitServer {
+  faults: Faults;
+}
+
+/** `createServer` with a FaultPlan installed (after any middleware of `options`): what tests run. */
+export function createServerWithFaults(options: ServerOptions): FaultyServer {
+  // The plan cuts the streams of the server it is installed in, which is made after it.
+  const plan = new FaultPlan({ cutAll: () => server.cutStreams() });
+  const server = createServer({ ...options, middleware: [...(options.middleware ?? []), plan.middleware()] });
+  return { ...server, faults: plan };
+}
 
 /** The live fault queue behind `Faults`, plus the middleware that applies it. */
 export class FaultPlan implements Faults {
@@ -84,8 +102,13 @@ export class FaultPlan implements Faults {
     this.#delay = null;
   }
 
-  /** Middleware for faultable routes. Faults are taken at arrival, so they hit requests in arrival order. */
-  middleware(): MiddlewareHandler {
+  /** What to install in a server (createServer's `middleware`) for the faults to apply. */
+  middleware(): ServerMiddleware {
+    return { request: closeEveryConnection, route: this.#routeMiddleware() };
+  }
+
+  /** Faults are taken at arrival, so they hit requests in arrival order. */
+  #routeMiddleware(): MiddlewareHandler {
     return async (c, next) => {
       const path = c.req.path;
       const index = this.#queue.findIndex((fault) => matches(fault.paths, path));
@@ -115,15 +138,13 @@ export class FaultPlan implements Faults {
   }
 }
 
-/** Faults that do nothing: what a production server gets. */
-export const NO_FAULTS: Faults = { fail() {}, delay() {}, drop() {}, dropStreams: () => 0, clear() {} };
-
-const dropped = new WeakSet<Request>();
-
-/** Whether fault injection dropped this request's connection (for stats). */
-export function wasDropped(request: Request): boolean {
-  return dropped.has(request);
-}
+// Under fault injection every request gets a fresh connection: Chromium silently re-sends a request
+// whose reused keep-alive connection died, which would hide a dropped connection from the client
+// under test.
+const closeEveryConnection: MiddlewareHandler = async (c, next) => {
+  await next();
+  c.header('Connection', 'close');
+};
 
 // A fetch handler cannot close a connection; only the Node socket underneath can.
 function dropConnection(c: Context): Response {
@@ -133,8 +154,8 @@ function dropConnection(c: Context): Response {
       'Faults.drop() needs Node HTTP bindings: serve the app with listen() or getRequestListener(app.fetch)',
     );
   }
+  // The stats count a request whose connection is gone before its answer as `dropped`.
   incoming.socket.destroy();
-  dropped.add(c.req.raw);
   // Tells @hono/node-server not to write anything to the (now destroyed) response.
   return RESPONSE_ALREADY_SENT;
 }

@@ -1,4 +1,13 @@
 import type { Context, Handler } from 'hono';
+import {
+  CART_DOC,
+  HANDOFF_TOKEN_BITS,
+  type HandoffClaimed,
+  type HandoffCreated,
+  type HandoffPeek,
+  type HandoffSummary,
+  MAX_ID_LENGTH,
+} from '../src/protocol/index.ts';
 import { authenticate } from './auth.ts';
 import { readJsonObject } from './body.ts';
 import type { ProtocolDeps } from './deps.ts';
@@ -7,23 +16,10 @@ import type { Handoff, SyncRecord } from './store/sync-types.ts';
 import { hashToken, newToken } from './tokens.ts';
 import { isStorableId } from './values/index.ts';
 
-/** Bytes of a handoff token: 128 random bits, the protocol's minimum, short enough for a QR code. */
-export const HANDOFF_TOKEN_BYTES = 16;
+/** Bytes of a handoff token: the protocol's minimum of random bits, short enough for a QR code. */
+export const HANDOFF_TOKEN_BYTES = HANDOFF_TOKEN_BITS / 8;
 /** Default lifetime of a handoff token. */
 export const DEFAULT_HANDOFF_TTL_MS = 10 * 60_000;
-const CART_DOC = 'cart';
-
-/** Body of a 201 answer to POST /v1/handoff. */
-export interface HandoffCreated {
-  token: string;
-  expiresAt: string;
-}
-
-/** Body of a 200 answer to POST /v1/handoff/peek. */
-export interface HandoffPeek {
-  summary: { cart: { lines: number; quantity: number } };
-  expiresAt: string;
-}
 
 /**
  * `POST /v1/handoff` (Bearer): a one-time token for the device's anonymous profile. An identified
@@ -78,12 +74,13 @@ export function claimHandoffHandler(deps: ProtocolDeps): Handler {
       // Everyone on the profile, the claimer's moved stream included, hears about the new device.
       deps.hub.publish(claim.profileId, await deps.store.profileCursor(device.siteId, claim.profileId));
     }
-    return c.json({ profileId: claim.profileId });
+    const result: HandoffClaimed = { profileId: claim.profileId };
+    return c.json(result);
   };
 }
 
 /** Lines with a numeric `qty`, and their total: what "resume your cart (3 items)" needs. */
-export function cartSummary(records: SyncRecord[]): { lines: number; quantity: number } {
+export function cartSummary(records: SyncRecord[]): HandoffSummary['cart'] {
   let lines = 0;
   let quantity = 0;
   for (const record of records) {
@@ -103,7 +100,7 @@ async function handoffRequest(c: Context, deps: ProtocolDeps) {
   // Peeks and claims share one budget: both answer "does this token exist?".
   deps.limits.enforce(device.siteId, 'handoffClaims', device.id);
   const { token } = await readJsonObject(c.req.raw);
-  if (!isStorableId(token, 256)) {
+  if (!isStorableId(token, MAX_ID_LENGTH)) {
     throw new ApiError(
       400,
       'invalid_handoff_token',

@@ -1,5 +1,5 @@
+import { TOMBSTONE_TTL_MS } from '../src/protocol/index.ts';
 import type { ErrorLog } from './error-log.ts';
-import { TOMBSTONE_TTL_MS } from './records.ts';
 import type { SweepResult, SweepStep } from './store/housekeeping-types.ts';
 import type { Store } from './store/types.ts';
 

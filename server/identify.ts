@@ -1,19 +1,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Handler } from 'hono';
+import { type IdentifyAnswer, MAX_ID_LENGTH } from '../src/protocol/index.ts';
 import { authenticate } from './auth.ts';
 import { readJsonObject } from './body.ts';
 import { moveConversation } from './chat/move.ts';
 import type { ProtocolDeps } from './deps.ts';
 import { ApiError } from './errors.ts';
-import type { LinkResult } from './store/sync-types.ts';
 import { isStorableId } from './values/index.ts';
-
-const MAX_USER_ID_LENGTH = 256;
-
-/** Body of a 200 answer to POST /v1/identify. */
-export interface IdentifyResult extends LinkResult {
-  userId: string;
-}
 
 /** `hex(HMAC-SHA256(secret, userId))`: what the site's own server computes for `userHash`. */
 export function userHashOf(secret: string, userId: string): string {
@@ -45,11 +38,11 @@ export function identifyHandler(deps: ProtocolDeps): Handler {
     const { userId, userHash } = body;
     // Well-formed, or HMAC's UTF-8 turns a lone surrogate into U+FFFD: one userHash would prove two
     // ids ("x\ud800" signed as "x\ufffd") and a device would land on another customer's profile.
-    if (!isStorableId(userId, MAX_USER_ID_LENGTH)) {
+    if (!isStorableId(userId, MAX_ID_LENGTH)) {
       throw new ApiError(
         400,
         'invalid_user_id',
-        `"userId" must be a non-empty string of at most ${MAX_USER_ID_LENGTH} characters, well-formed Unicode without U+0000`,
+        `"userId" must be a non-empty string of at most ${MAX_ID_LENGTH} characters, well-formed Unicode without U+0000`,
       );
     }
     if (!verifyUserHash(site.secret, userId, userHash)) {
@@ -66,7 +59,7 @@ export function identifyHandler(deps: ProtocolDeps): Handler {
       // The device's own stream now hears the new profile: this tells it to pull from there.
       deps.hub.publish(link.profileId, await deps.store.profileCursor(site.id, link.profileId));
     }
-    const result: IdentifyResult = {
+    const result: IdentifyAnswer = {
       profileId: link.profileId,
       userId,
       previousProfileId: link.previousProfileId,

@@ -1,15 +1,30 @@
 /** Omnikit's reference backend: public API. */
+
+// The wire contract, shared with the SDK (src/protocol), under the names this module always gave it.
+export {
+  type ErrorBody,
+  type HandoffCreated,
+  type HandoffPeek,
+  HLC_PATTERN,
+  type IdentifyAnswer as IdentifyResult,
+  MAX_CLOCK_AHEAD_MS,
+  MAX_JSON_DEPTH,
+  MAX_LISTED_REJECTIONS,
+  MAX_NAME_LENGTH,
+  MAX_RECORDS_PER_PUSH,
+  MAX_VALUE_BYTES,
+  type RegisterAnswer as RegisterResult,
+  type RejectedRecord,
+  type StreamChanged,
+  type SyncAnswer as SyncResult,
+  TOMBSTONE_TTL_MS,
+} from '../src/protocol/index.ts';
 export type { Listening, OmnikitServer, ServerOptions } from './app.ts';
 export { createServer } from './app.ts';
 export type { Catalog, CatalogEntry, CatalogLookup } from './catalog.ts';
 export { loadConfig, loadSites, type ServerConfig } from './config.ts';
-export type { RegisterResult } from './devices.ts';
-export type { ErrorBody } from './errors.ts';
-export type { Faults, FaultTarget } from './faults.ts';
-export type { HandoffCreated, HandoffPeek } from './handoff.ts';
 export type { HousekeepingOptions, HousekeepingReport } from './housekeeping.ts';
 export { DEFAULT_HOUSEKEEPING } from './housekeeping.ts';
-export type { IdentifyResult } from './identify.ts';
 export { userHashOf } from './identify.ts';
 export {
   addressBucket,
@@ -17,21 +32,12 @@ export {
   DEFAULT_LIMITS,
   type Limits,
   type Limits as RateLimits,
-  MAX_LISTED_REJECTIONS,
   type RateLimit,
   type SiteLimits,
   TrustedProxies,
 } from './limits/index.ts';
+export type { ServerMiddleware } from './middleware.ts';
 export type { PlanReport } from './plan/report.ts';
-export type { RejectedRecord } from './records.ts';
-export {
-  HLC_PATTERN,
-  MAX_CLOCK_AHEAD_MS,
-  MAX_NAME_LENGTH,
-  MAX_RECORDS_PER_PUSH,
-  MAX_VALUE_BYTES,
-  TOMBSTONE_TTL_MS,
-} from './records.ts';
 export type { SecretPolicy } from './secrets.ts';
 export { MIN_SECRET_BYTES, UnsafeSecretError } from './secrets.ts';
 export type { Site } from './sites.ts';
@@ -69,6 +75,4 @@ export type {
   StoredEvent,
   ViolationStore,
 } from './store/types.ts';
-export type { StreamChanged } from './stream.ts';
-export type { SyncResult } from './sync.ts';
-export { checkJson, isStorableText, MAX_JSON_DEPTH } from './values/index.ts';
+export { checkJson, isStorableText } from './values/index.ts';

@@ -1,7 +1,8 @@
 import type { Handler } from 'hono';
+import type { BatchAnswer, RejectedEvent } from '../src/protocol/index.ts';
 import { readEventBody } from './body.ts';
 import { ApiError } from './errors.ts';
-import { checkEvent, messageIdOf, type RejectedEvent } from './events.ts';
+import { checkEvent, messageIdOf } from './events.ts';
 import { RejectionList, type ServerLimits } from './limits/index.ts';
 import { planViolations } from './plan/violations.ts';
 import { type SiteDirectory, siteAllowsOrigin } from './sites.ts';
@@ -18,19 +19,6 @@ export interface IngestDeps {
   sites: SiteDirectory;
   stats: StatsRecorder;
   limits: ServerLimits;
-}
-
-/**
- * The body of a 200 answer. accepted + duplicates + rejectedCount = events in the request; a
- * duplicate is as good as accepted for the client (it was stored before), a rejected one will never
- * be accepted and must not be re-sent. `rejected` lists the first 100 rejected events.
- */
-export interface IngestResult {
-  ok: true;
-  accepted: number;
-  duplicates: number;
-  rejected: RejectedEvent[];
-  rejectedCount: number;
 }
 
 /** `{ batch: [...] }`: Omnikit's /v1/batch, Segment's /b, RudderStack's /v1/batch and beacon. */
@@ -79,7 +67,7 @@ export function ingestHandler(deps: IngestDeps, extract: EventExtractor): Handle
         : { inserted: 0, duplicates: 0 };
     deps.stats.recordBatch(raws.length, inserted, duplicates);
 
-    const result: IngestResult = {
+    const result: BatchAnswer = {
       ok: true,
       accepted: inserted,
       duplicates,

@@ -1,39 +1,20 @@
-import { SERVER_REPLICA } from './catalog.ts';
-import { AGENT_REPLICA } from './chat/document.ts';
+// The record rules of a push (§3): the limits, the HLC format and the horizon are the protocol's
+// (src/protocol), shared with the SDK.
+import {
+  HLC_PATTERN,
+  MAX_CLOCK_AHEAD_MS,
+  MAX_NAME_LENGTH,
+  MAX_RECORDS_PER_PUSH,
+  MAX_VALUE_BYTES,
+  msOfHlc,
+  RESERVED_REPLICAS,
+  type RejectedRecord,
+  replicaOfHlc,
+  TOMBSTONE_TTL_MS,
+} from '../src/protocol/index.ts';
 import { ApiError } from './errors.ts';
 import type { SyncRecord } from './store/sync-types.ts';
-import { checkJson, type JsonProblemCode, textProblem } from './values/index.ts';
-
-/** Protocol limits of §3. */
-export const MAX_RECORDS_PER_PUSH = 500;
-export const MAX_VALUE_BYTES = 16 * 1024;
-export const MAX_NAME_LENGTH = 256;
-/** `base36(ms)` (9) - `base36(counter)` (3) - replica id. */
-export const HLC_PATTERN = /^[0-9a-z]{9}-[0-9a-z]{3}-[\w-]{1,32}$/;
-/**
- * Largest /v1/sync body: the limits above allow 500 records of 16 KB plus their names, so the body
- * limit must not be what a client that follows them runs into.
- */
-export const MAX_SYNC_BODY_BYTES = 9 * 1024 * 1024;
-/** How long tombstones are kept; a record older than this could undo a removal already compacted. */
-export const TOMBSTONE_TTL_MS = 30 * 24 * 60 * 60 * 1000;
-/** How far ahead of the server's clock a record may be; beyond, a wrong device clock would win forever. */
-export const MAX_CLOCK_AHEAD_MS = 24 * 60 * 60 * 1000;
-
-/**
- * Replica ids the server writes with (cart corrections and conversation moves; agent chat records).
- * A device's record carrying one is refused: it could pass for the server's own write, or take an
- * HLC the server is about to use, and the server's write would then be lost.
- */
-export const RESERVED_REPLICAS: readonly string[] = [SERVER_REPLICA, AGENT_REPLICA];
-
-/** Why one record of a push was not merged; the rest of the push is unaffected. */
-export interface RejectedRecord {
-  /** The record's hlc, so the client can find it among its pending writes; null when unusable. */
-  hlc: string | null;
-  code: 'invalid_record' | 'stale_record' | 'future_record' | 'reserved_replica' | JsonProblemCode;
-  message: string;
-}
+import { checkJson, textProblem } from './values/index.ts';
 
 /** A push split into the records to merge and the ones refused. */
 export interface CheckedPush {
@@ -46,9 +27,6 @@ export interface CheckedPush {
  * reason a well-formed record is refused as `invalid_record`, or null.
  */
 export type RecordGuard = (record: SyncRecord, where: string) => string | null;
-
-/** The wall-clock milliseconds of a valid HLC. */
-export const msOfHlc = (hlc: string): number => parseInt(hlc.slice(0, 9), 36);
 
 /**
  * Validates a push. A body of the wrong shape is refused whole (400), but each bad record is only
@@ -116,8 +94,10 @@ function checkRecord(raw: unknown, where: string, now: number): SyncRecord | Rej
   };
 }
 
+// A record of a reserved replica could pass for the server's own write, or take an HLC the server is
+// about to use, and the server's write would then be lost.
 function replicaProblem(hlc: string, where: string): RejectedRecord | null {
-  const replica = hlc.slice(14);
+  const replica = replicaOfHlc(hlc);
   if (!RESERVED_REPLICAS.includes(replica)) return null;
   return {
     hlc,

@@ -11,7 +11,6 @@ import { hasBearer } from './auth.ts';
 import { customerTypingHandler } from './chat/typing.ts';
 import type { ProtocolDeps } from './deps.ts';
 import { registerHandler, revokeHandler } from './devices.ts';
-import type { FaultPlan } from './faults.ts';
 import { claimHandoffHandler, createHandoffHandler, peekHandoffHandler } from './handoff.ts';
 import { identifyHandler } from './identify.ts';
 import { streamHandler } from './stream.ts';
@@ -21,8 +20,13 @@ import { syncHandler } from './sync.ts';
  * Mounts the device, sync, stream, handoff, chat and agent routes (protocol §2–§4, §6–§7). Must run before the event
  * routes are mounted: `POST /v1/identify` is also RudderStack's identify event, so a Bearer request
  * is ours and anything else falls through to the event route (RudderStack sends Basic auth).
+ * `beforeHandlers` run right before each handler (the middleware a caller installed, if any).
  */
-export function mountProtocolRoutes(app: Hono, deps: ProtocolDeps, plan: FaultPlan | null): void {
+export function mountProtocolRoutes(
+  app: Hono,
+  deps: ProtocolDeps,
+  beforeHandlers: MiddlewareHandler[],
+): void {
   // One handler per registration: Hono chains handlers registered for the same method and path.
   const mount = (
     method: 'GET' | 'POST' | 'DELETE',
@@ -30,7 +34,7 @@ export function mountProtocolRoutes(app: Hono, deps: ProtocolDeps, plan: FaultPl
     handler: Handler,
     options: { before?: MiddlewareHandler[]; bearerOnly?: boolean } = {},
   ) => {
-    const chain = [...(options.before ?? []), ...(plan ? [plan.middleware()] : []), handler];
+    const chain = [...(options.before ?? []), ...beforeHandlers, handler];
     for (const step of chain) app.on(method, path, options.bearerOnly ? onlyWithBearer(step) : step);
   };
 

@@ -1,5 +1,5 @@
-import type { MiddlewareHandler } from 'hono';
-import { wasDropped } from './faults.ts';
+import type { HttpBindings } from '@hono/node-server';
+import type { Context, MiddlewareHandler } from 'hono';
 
 /**
  * Counters since the last reset; tests use `duplicates` to prove a client never re-sent needlessly.
@@ -14,7 +14,10 @@ export interface ServerStats {
   inserted: number;
   /** Valid events whose messageId was already stored. */
   duplicates: number;
-  /** Responses by HTTP status; connections dropped by fault injection count under 'dropped'. */
+  /**
+   * Responses by HTTP status; a request whose connection was gone before its answer (a client that
+   * hung up, a connection a fault test dropped) counts under 'dropped'.
+   */
   byStatus: Record<string, number>;
   /** Requests that reached POST /v1/sync, faulted ones included. */
   syncRequests: number;
@@ -71,10 +74,15 @@ export class StatsRecorder {
     return async (c, next) => {
       this.#stats.requests += 1;
       await next();
-      const key = wasDropped(c.req.raw) ? 'dropped' : String(c.res.status);
+      const key = connectionGone(c) ? 'dropped' : String(c.res.status);
       this.#stats.byStatus[key] = (this.#stats.byStatus[key] ?? 0) + 1;
     };
   }
+}
+
+// Only Node's socket tells; served another way (app.fetch), every answer counts by its status.
+function connectionGone(c: Context): boolean {
+  return (c.env as Partial<HttpBindings> | undefined)?.incoming?.socket?.destroyed === true;
 }
 
 function emptyStats(): Counters {

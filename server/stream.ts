@@ -1,15 +1,11 @@
 import type { Handler } from 'hono';
+import type { StreamChanged } from '../src/protocol/index.ts';
 import { authenticate } from './auth.ts';
 import type { ProtocolDeps } from './deps.ts';
 import { eventStream } from './sse.ts';
 
 /** Default interval of `: ping` comments: under the idle timeout of common proxies (often 30-60 s). */
 export const DEFAULT_STREAM_PING_MS = 15_000;
-
-/** Data of an `event: changed` message. */
-export interface StreamChanged {
-  cursor: string;
-}
 
 /**
  * `GET /v1/stream` (Bearer): server-sent events telling the device to sync. The events carry no

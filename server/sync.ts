@@ -1,33 +1,14 @@
 import type { Handler } from 'hono';
+import { MAX_SYNC_BODY_BYTES, SYNC_PAGE_SIZE, type SyncAnswer } from '../src/protocol/index.ts';
 import { authenticate } from './auth.ts';
 import { readJsonObject } from './body.ts';
 import { repriceCart } from './catalog.ts';
 import { chatGuard, touchesChat } from './chat/guard.ts';
 import type { ProtocolDeps } from './deps.ts';
 import { quotaExceeded, RejectionList } from './limits/index.ts';
-import { checkPush, MAX_SYNC_BODY_BYTES, parseCursor, type RejectedRecord } from './records.ts';
+import { checkPush, parseCursor } from './records.ts';
 import type { Site } from './sites.ts';
 import type { Correction, SyncRecord } from './store/sync-types.ts';
-
-/** Records per pull page (protocol §3). */
-export const SYNC_PAGE_SIZE = 1000;
-
-/** Body of a 200 answer to POST /v1/sync. */
-export interface SyncResult {
-  records: SyncRecord[];
-  cursor: string;
-  profileId: string;
-  more: boolean;
-  /** Records of the push that were not merged (the first 100); the client stops pushing them. */
-  rejected: RejectedRecord[];
-  /** How many records of the push were not merged, listed or not. */
-  rejectedCount: number;
-  /**
-   * The cursor was from before a compaction: `records` start from the beginning, and the client
-   * replaces what it got from the server earlier (keeping its own unpushed writes).
-   */
-  reset?: true;
-}
 
 /**
  * `POST /v1/sync` (Bearer): merges the push into the device's profile, then returns the profile's
@@ -58,7 +39,7 @@ export function syncHandler(deps: ProtocolDeps): Handler {
     const reset = after > 0 && after < watermark;
     const page = await deps.store.recordsSince(siteId, profileId, reset ? 0 : after, SYNC_PAGE_SIZE);
     const rejected = RejectionList.of(push.rejected);
-    const result: SyncResult = {
+    const result: SyncAnswer = {
       records: page.records,
       // A last page holds everything up to now, so the cursor may skip to the watermark: an empty
       // profile would otherwise hand out a cursor that looks older than its own compaction.

@@ -13,6 +13,7 @@ import { createDelivery } from './delivery/delivery.ts';
 import { createIdentity, type Person } from './identity/identity.ts';
 import { createSession } from './identity/session.ts';
 import type { createPlanGlue } from './plan/glue.ts';
+import { MAX_EVENT_CHARS } from './protocol/index.ts';
 import { type Kv, openKv } from './storage/kv.ts';
 import type {
   Envelope,
@@ -25,8 +26,11 @@ import type {
 } from './types.ts';
 import { version, withAttribution, withContinuity, withPlan } from './version.ts';
 
-/** Largest event accepted, as the server enforces it, less room for the `sentAt` added when sent. */
-const MAX_EVENT_BYTES = 32 * 1024 - 64;
+/**
+ * Largest event accepted, less room for the `sentAt` added when sent. Counted in UTF-8 bytes, never
+ * fewer than the characters the server counts, so the server never refuses an event sent.
+ */
+const MAX_EVENT_BYTES = MAX_EVENT_CHARS - 64;
 /** Calls kept in memory while identity loads or consent is pending. */
 const MAX_WAITING = 1000;
 

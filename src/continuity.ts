@@ -10,6 +10,7 @@ import { pickUp } from './forms/pick-up.ts';
 import type { WatchForm } from './forms/types.ts';
 import type { Handoff } from './handoff/handoff.ts';
 import { HANDOFF_PARAM } from './handoff/param.ts';
+import { CART_DOC, FORM_DOC_PREFIX } from './protocol/index.ts';
 import type { Kv } from './storage/kv.ts';
 import { createSync, type Sync } from './sync/index.ts';
 import type { Omnikit, OmnikitEvents, Properties } from './types.ts';
@@ -39,7 +40,7 @@ export function createContinuity(s: Settings, o: ContinuityInternals, client: ()
   // Unless the site syncs them, form drafts stay on the device, and a page whose only part in
   // continuity is a form registers no device and opens no stream (`local` until something else starts).
   const localForms = !s.forms?.sync;
-  const keepLocal = (doc: string) => localForms && doc.startsWith('form:');
+  const keepLocal = (doc: string) => localForms && doc.startsWith(FORM_DOC_PREFIX);
   let local = withForms;
 
   const start = (onlyLocal = false) => {
@@ -53,7 +54,7 @@ export function createContinuity(s: Settings, o: ContinuityInternals, client: ()
       });
       parts = {
         sync,
-        cart: createCart(sync.doc('cart'), track, o.report),
+        cart: createCart(sync.doc(CART_DOC), track, o.report),
         // The flow lives in a chunk; a page opened without a handoff link never fetches it.
         handoff: {
           create: () => load('handoff').then((h) => h.create(sync), fail),
@@ -90,7 +91,7 @@ export function createContinuity(s: Settings, o: ContinuityInternals, client: ()
     const guest = cart.items();
     if (!linked?.wasAnonymous || !guest.length) return;
     // Set aside at once, before the next sync pushes the guest lines into the account as they are.
-    const doc = sync.doc('cart');
+    const doc = sync.doc(CART_DOC);
     doc.forget();
     const [merge] = await Promise.all([load('merge').catch(fail), sync.sync()]);
     // Without the merge code (it could not be fetched), the guest lines go back as they were.

@@ -2,6 +2,7 @@
 // office), in the same envelope as the browser SDK's, sent with the site's secret server key.
 // Plain fetch and Web Crypto: runs on Node 20+, Deno, Bun and edge runtimes. Never ship it to a browser:
 // the server key is a secret.
+import { type BatchAnswer, type BatchRequest, isRetryable } from './protocol/index.ts';
 import { version } from './version.ts';
 
 /** Who an event is about: the signed-in customer's `userId`, and/or a device's `anonymousId`. */
@@ -92,18 +93,19 @@ export function createServerEvents(config: ServerEventsConfig): ServerEvents {
         const res = await doFetch(url, {
           method: 'POST',
           headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${serverKey}` },
-          body: JSON.stringify({ batch: events.map((e) => ({ ...e, sentAt })), sentAt }),
+          body: JSON.stringify({
+            batch: events.map((e) => ({ ...e, sentAt })),
+            sentAt,
+          } satisfies BatchRequest),
         });
         if (res.ok) {
-          const body = (await res.json()) as {
-            rejected?: { index: number; code: string; message: string }[];
-          };
+          const body = (await res.json()) as Partial<BatchAnswer>;
           for (const r of body.rejected ?? [])
             onError(new Error(`rejected ${r.code}: ${r.message}`), [events[r.index]]);
           return;
         }
         const text = await res.text();
-        if (res.status !== 429 && res.status !== 408 && res.status < 500) {
+        if (!isRetryable(res.status)) {
           return onError(new Error(`HTTP ${res.status}: ${text}`), events);
         }
         wait = Math.max(wait, Number(res.headers.get('retry-after')) * 1000 || 0);

@@ -1,13 +1,7 @@
 import type { Context, Handler } from 'hono';
+import { AGENT_READ_KEY, CHAT_DOC, MAX_CHAT_TEXT_LENGTH, MESSAGE_PREFIX } from '../../src/protocol/index.ts';
 import { readJsonObject } from '../body.ts';
-import {
-  AGENT_READ_KEY,
-  CHAT_DOC,
-  type ChatEntry,
-  MAX_TEXT_LENGTH,
-  MESSAGE_PREFIX,
-  readChat,
-} from '../chat/document.ts';
+import { type ChatEntry, readChat } from '../chat/document.ts';
 import { newId } from '../chat/id.ts';
 import type { ProtocolDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
@@ -112,13 +106,13 @@ export function replyHandler(deps: ProtocolDeps): Handler {
     if (
       typeof text !== 'string' ||
       text.trim() === '' ||
-      text.length > MAX_TEXT_LENGTH ||
+      text.length > MAX_CHAT_TEXT_LENGTH ||
       !isStorableText(text)
     ) {
       throw new ApiError(
         400,
         'invalid_text',
-        `"text" must be a non-blank string of at most ${MAX_TEXT_LENGTH} characters, well-formed Unicode without U+0000`,
+        `"text" must be a non-blank string of at most ${MAX_CHAT_TEXT_LENGTH} characters, well-formed Unicode without U+0000`,
       );
     }
     checkAgentName(name);

@@ -1,6 +1,6 @@
 import type { Handler } from 'hono';
-import { CART_DOC } from '../catalog.ts';
-import { CHAT_DOC, type ChatEntry, isObject, readChat } from '../chat/document.ts';
+import { CART_DOC, CHAT_DOC, FORM_DOC_PREFIX, looksSecret } from '../../src/protocol/index.ts';
+import { type ChatEntry, isObject, readChat } from '../chat/document.ts';
 import type { ProtocolDeps } from '../deps.ts';
 import type { DeviceSummary, ReceivedRecord } from '../store/agent-types.ts';
 import { isUnavailable, servable } from '../store/servable.ts';
@@ -10,15 +10,6 @@ import { displayName, ownersOf, traitsOf } from './traits.ts';
 
 /** Events in the 360° view. */
 export const PROFILE_EVENTS = 20;
-/** Prefix of form draft documents (`form:<formId>`). */
-const FORM_PREFIX = 'form:';
-/**
- * Field names that look like secrets (the SDK's own rule, src/forms/fields.ts, matched where a word
- * starts, camelCase split first). The SDK never saves such fields; the server drops them again
- * before an agent sees a draft, in case a client that does not follow the rule pushed one.
- */
-const SECRET =
-  /(^|[^a-z])(card|credit|cc(num|exp|v)|cv[cv]|csc|iban|ssn|pin(?!_?code)|otp|token|secret|(re)?captcha|[cx]srf|security|passw|pwd)/;
 
 /** One event, as the 360° view shows it. */
 export interface ProfileEvent {
@@ -54,11 +45,6 @@ export interface Profile360 {
   unread: number;
 }
 
-/** Whether a form field's name looks like a secret (and so is never shown). */
-export function looksSecret(field: string): boolean {
-  return SECRET.test(field.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase());
-}
-
 /** `GET /v1/agent/profiles/{profileId}`: who the customer is and what they were doing. */
 export function profileHandler(deps: ProtocolDeps): Handler {
   return async (c) => {
@@ -70,7 +56,7 @@ export function profileHandler(deps: ProtocolDeps): Handler {
       deps.store.receivedRecords(site.id, profileId, CART_DOC),
       deps.store.eventsOf(site.id, owners, { limit: PROFILE_EVENTS }),
       deps.store.receivedRecords(site.id, profileId, CHAT_DOC),
-      deps.store.liveRecordsOfDocs(site.id, profileId, FORM_PREFIX),
+      deps.store.liveRecordsOfDocs(site.id, profileId, FORM_DOC_PREFIX),
     ]);
     const chat = readChat(chatRecords);
     const view: Profile360 = {

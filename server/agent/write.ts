@@ -1,8 +1,6 @@
-import { AGENT_REPLICA, CHAT_DOC } from '../chat/document.ts';
+import { AGENT_REPLICA, CHAT_DOC, formatHlc, hlcAfter } from '../../src/protocol/index.ts';
 import type { ProtocolDeps } from '../deps.ts';
 import type { SyncRecord } from '../store/sync-types.ts';
-
-const pad36 = (n: number, width: number) => n.toString(36).padStart(width, '0');
 
 /**
  * An HLC of the agent replica for a write at `now`, sorting after `previous` (the stored record of the
@@ -10,13 +8,8 @@ const pad36 = (n: number, width: number) => n.toString(36).padStart(width, '0');
  * server's clock did not move.
  */
 export function agentHlc(now: number, previous?: string): string {
-  const fresh = `${pad36(now, 9)}-000-${AGENT_REPLICA}`;
-  if (previous === undefined || previous < fresh) return fresh;
-  const ms = parseInt(previous.slice(0, 9), 36);
-  const counter = parseInt(previous.slice(10, 13), 36) + 1;
-  return counter < 36 ** 3
-    ? `${pad36(ms, 9)}-${pad36(counter, 3)}-${AGENT_REPLICA}`
-    : `${pad36(ms + 1, 9)}-000-${AGENT_REPLICA}`;
+  const fresh = formatHlc(now, 0, AGENT_REPLICA);
+  return previous === undefined || previous < fresh ? fresh : hlcAfter(previous, AGENT_REPLICA);
 }
 
 /**

@@ -1,31 +1,11 @@
+// The conversation as the agent API reads it. The chat document's name, keys and limits are the
+// protocol's (src/protocol/documents.ts): how far agents have read is where `agentRead` sits in the
+// order the server received records.
+import { AGENT_READ_KEY, CHAT_DOC, type ChatRecordValue, MESSAGE_PREFIX } from '../../src/protocol/index.ts';
 import type { ReceivedRecord } from '../store/agent-types.ts';
 
-/** The conversation: one document per profile, so it follows the customer's linked devices. */
-export const CHAT_DOC = 'chat';
-/** Key prefix of a message: `m:<id>`. */
-export const MESSAGE_PREFIX = 'm:';
-/** Key of `{at}`: the newest agent message the customer has seen (written by devices). */
-export const READ_KEY = 'read';
-/**
- * Key of `{at}` (the server's clock), written by the server only when agents read the conversation:
- * how far they have read is where this record sits in the order the server received records.
- */
-export const AGENT_READ_KEY = 'agentRead';
-/** Replica id of the records the agent API writes. */
-export const AGENT_REPLICA = 'agent';
-/** Longest message text, in UTF-16 code units (JavaScript's `length`). */
-export const MAX_TEXT_LENGTH = 4000;
-
 /** One message as stored under `m:<id>`. */
-export interface ChatMessage {
-  text: string;
-  from: 'customer' | 'agent';
-  at: number;
-  /** The agent's display name. */
-  name?: string;
-  /** Pre-chat fields of the customer's first message. */
-  fields?: Record<string, string>;
-}
+export type ChatMessage = ChatRecordValue;
 
 /** A message with its id (the key without `m:`), as the agent API returns it. */
 export interface ChatEntry extends ChatMessage {

@@ -1,7 +1,8 @@
+import { CHAT_DOC } from '../../src/protocol/index.ts';
 import type { ProtocolDeps } from '../deps.ts';
 import type { RecordGuard } from '../records.ts';
 import type { SyncRecord } from '../store/sync-types.ts';
-import { CHAT_DOC, isObject } from './document.ts';
+import { isObject } from './document.ts';
 import { chatRecordProblem } from './trust.ts';
 
 /**

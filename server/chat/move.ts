@@ -1,7 +1,7 @@
+import { CHAT_DOC } from '../../src/protocol/index.ts';
 import { serverHlcAfter } from '../catalog.ts';
 import type { ProtocolDeps } from '../deps.ts';
 import { isUnavailable } from '../store/servable.ts';
-import { CHAT_DOC } from './document.ts';
 
 /**
  * "One conversation, not two": when a device leaves an anonymous profile for a verified user's, the

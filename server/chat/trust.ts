@@ -1,10 +1,16 @@
-import { MAX_CLOCK_AHEAD_MS, TOMBSTONE_TTL_MS } from '../records.ts';
+import {
+  CHAT_DOC,
+  MAX_CHAT_FIELD_LENGTH,
+  MAX_CHAT_FIELDS,
+  MAX_CHAT_TEXT_LENGTH,
+  MAX_CLOCK_AHEAD_MS,
+  MESSAGE_PREFIX,
+  READ_KEY,
+  TOMBSTONE_TTL_MS,
+} from '../../src/protocol/index.ts';
 import type { SyncRecord } from '../store/sync-types.ts';
-import { CHAT_DOC, isObject, MAX_TEXT_LENGTH, MESSAGE_PREFIX, READ_KEY } from './document.ts';
+import { isObject } from './document.ts';
 
-/** Most pre-chat fields on a first message, and the longest name and value of one. */
-const MAX_FIELDS = 20;
-const MAX_FIELD_LENGTH = 500;
 /** The fields a customer message may have: anything else is refused, so what agents read is known. */
 const MESSAGE_FIELDS = new Set(['text', 'from', 'at', 'fields']);
 
@@ -44,14 +50,14 @@ function messageProblem(value: unknown, where: string, now: number): string | nu
   if (unknown !== undefined) {
     return `${where} has the unknown field ${JSON.stringify(unknown.slice(0, 40))}: a customer message is {text, from, at, fields?}`;
   }
-  if (typeof text !== 'string' || text.length === 0 || text.length > MAX_TEXT_LENGTH) {
-    return `${where}.text must be a string of 1 to ${MAX_TEXT_LENGTH} characters`;
+  if (typeof text !== 'string' || text.length === 0 || text.length > MAX_CHAT_TEXT_LENGTH) {
+    return `${where}.text must be a string of 1 to ${MAX_CHAT_TEXT_LENGTH} characters`;
   }
   if (!isSentTime(at, now)) {
     return `${where}.at must be the time the message was sent, in ms: within the last 30 days and at most 24 hours ahead of the server's clock`;
   }
   if (fields !== undefined && !isFields(fields)) {
-    return `${where}.fields must be an object of at most ${MAX_FIELDS} strings of at most ${MAX_FIELD_LENGTH} characters`;
+    return `${where}.fields must be an object of at most ${MAX_CHAT_FIELDS} strings of at most ${MAX_CHAT_FIELD_LENGTH} characters`;
   }
   return null;
 }
@@ -78,9 +84,10 @@ function isFields(fields: unknown): boolean {
   if (!isObject(fields)) return false;
   const entries = Object.entries(fields);
   return (
-    entries.length <= MAX_FIELDS &&
+    entries.length <= MAX_CHAT_FIELDS &&
     entries.every(
-      ([k, v]) => k.length <= MAX_FIELD_LENGTH && typeof v === 'string' && v.length <= MAX_FIELD_LENGTH,
+      ([k, v]) =>
+        k.length <= MAX_CHAT_FIELD_LENGTH && typeof v === 'string' && v.length <= MAX_CHAT_FIELD_LENGTH,
     )
   );
 }

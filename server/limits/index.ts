@@ -4,5 +4,5 @@ export { addressBucket, clientAddress, TrustedProxies } from './client-address.t
 export { DEFAULT_LIMITS, type Limits, type RateLimitName, type SiteLimits } from './defaults.ts';
 export type { RateLimit } from './rate-limiter.ts';
 export { quotaExceeded } from './refusals.ts';
-export { MAX_LISTED_REJECTIONS, RejectionList } from './rejections.ts';
+export { RejectionList } from './rejections.ts';
 export { type LimitsOptions, ServerLimits } from './server-limits.ts';

@@ -1,9 +1,8 @@
-/** Refused items an answer lists at most; `rejectedCount` counts them all. */
-export const MAX_LISTED_REJECTIONS = 100;
-/** A listed message is cut to this many characters. */
-const MAX_MESSAGE_CHARS = 300;
-/** An id echoed back (messageId, hlc) longer than this is no valid id: it is listed as null. */
-const MAX_ECHOED_ID_CHARS = 200;
+import {
+  MAX_ECHOED_ID_LENGTH,
+  MAX_LISTED_REJECTIONS,
+  MAX_REJECTION_MESSAGE_LENGTH,
+} from '../../src/protocol/index.ts';
 
 /**
  * The refused items of one request (events of a batch, records of a push), listed for the client up
@@ -34,8 +33,10 @@ function bounded<T extends { message: string }>(item: T): T {
   for (const [name, value] of Object.entries(copy)) {
     if (typeof value !== 'string') continue;
     if (name === 'message') {
-      if (value.length > MAX_MESSAGE_CHARS) copy[name] = `${value.slice(0, MAX_MESSAGE_CHARS - 1)}…`;
-    } else if (value.length > MAX_ECHOED_ID_CHARS) copy[name] = null;
+      if (value.length > MAX_REJECTION_MESSAGE_LENGTH) {
+        copy[name] = `${value.slice(0, MAX_REJECTION_MESSAGE_LENGTH - 1)}…`;
+      }
+    } else if (value.length > MAX_ECHOED_ID_LENGTH) copy[name] = null;
   }
   return copy as T;
 }

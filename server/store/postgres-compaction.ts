@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { hlcTime } from '../../src/protocol/index.ts';
 import { int, transaction } from './postgres-db.ts';
 import { lockRecordSeq, setRecordSeq } from './postgres-documents.ts';
 import type { CompactionResult, DocumentStore } from './sync-types.ts';
@@ -42,7 +43,7 @@ export function postgresCompaction(
 
 async function compact(tx: pg.PoolClient, beforeMs: number): Promise<CompactionResult> {
   // HLCs start with the fixed-width base36 ms, so `hlc < prefix` is "written before that ms".
-  const prefix = Math.max(0, Math.floor(beforeMs)).toString(36).padStart(9, '0');
+  const prefix = hlcTime(Math.max(0, Math.floor(beforeMs)));
   let next = (await lockRecordSeq(tx)) + 1;
   // The renumbering below joins a profile's records to themselves. Right after a bulk write the
   // planner's statistics say "1 row" and it picks a nested loop: quadratic (3.5 s for 1,500 records,

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { hlcTime } from '../../src/protocol/index.ts';
 import { recordSeq } from './sqlite-documents.ts';
 import type { CompactionResult, DocumentStore } from './sync-types.ts';
 
@@ -45,7 +46,7 @@ export function sqliteCompaction(
   );
 
   const compact = db.transaction((beforeMs: number): CompactionResult => {
-    const prefix = Math.max(0, Math.floor(beforeMs)).toString(36).padStart(9, '0');
+    const prefix = hlcTime(Math.max(0, Math.floor(beforeMs)));
     const old = selectOld.all(prefix);
     if (old.length === 0) return { removed: 0, profiles: 0 };
     deleteOld.run(prefix);

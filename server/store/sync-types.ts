@@ -1,13 +1,11 @@
 /** Storage ports for devices and profiles, state documents and handoffs (protocol §2–§4). */
+import type { StoredRecord } from '../../src/protocol/index.ts';
 
-/** One key of one document, as the protocol carries it. A tombstone has `deleted: true`, `value: null`. */
-export interface SyncRecord {
-  doc: string;
-  key: string;
-  value: unknown;
-  hlc: string;
-  deleted: boolean;
-}
+/**
+ * One key of one document, as the protocol carries it from the server (src/protocol/record.ts): a
+ * tombstone has `deleted: true`, `value: null`.
+ */
+export type SyncRecord = StoredRecord;
 
 /**
  * A record the server writes in place of another (a repriced cart line): it is stored only while the

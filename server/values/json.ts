@@ -1,19 +1,16 @@
+import { MAX_JSON_DEPTH, type ValueProblemCode } from '../../src/protocol/index.ts';
 import { textProblem } from './text.ts';
 
-/**
- * Deepest nesting of objects and arrays in a JSON value the server stores (an event counts from its
- * envelope, a record from its value). The SDK flattens values past 20 levels (src/core/sanitize.ts),
- * so real clients stay far below; SQLite's JSON functions stop at 1000 and JSON.stringify throws a few
- * thousand levels down, while JSON.parse accepts a body nested 250,000 deep.
- */
-export const MAX_JSON_DEPTH = 64;
+// MAX_JSON_DEPTH (the protocol's): the SDK flattens values past 20 levels (src/core/sanitize.ts), so
+// real clients stay far below; SQLite's JSON functions stop at 1000 and JSON.stringify throws a few
+// thousand levels down, while JSON.parse accepts a body nested 250,000 deep.
 
 /**
  * Why a JSON value was refused: `invalid_string` (a string or key holds U+0000 or a lone surrogate),
  * `invalid_number` (a number JSON cannot hold: `1e400` parses to Infinity and would be stored as
  * null), `too_deep` (nested deeper than MAX_JSON_DEPTH).
  */
-export type JsonProblemCode = 'invalid_string' | 'invalid_number' | 'too_deep';
+export type JsonProblemCode = ValueProblemCode;
 
 /**
  * A value every store keeps as sent, with the size of its JSON in UTF-8 bytes and in characters

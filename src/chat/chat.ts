@@ -1,35 +1,37 @@
 // Part of the widget chunk: the conversation over the `chat` document (docs/protocol.md, chat).
 // Only types come from the core; the sync engine holds the device token and the outbox.
 import { randomId } from '../core/id.ts';
+import {
+  CHAT_DOC,
+  type ChatRecordValue,
+  type DeviceTyping,
+  MAX_CHAT_TEXT_LENGTH,
+  MESSAGE_PREFIX,
+  READ_KEY,
+  TYPING_EXPIRES_MS,
+  TYPING_RENEW_MS,
+  type TypingRequest,
+} from '../protocol/index.ts';
 import type { Sync } from '../sync/index.ts';
 import type { JsonValue } from '../types.ts';
 
-/** One message of the conversation, as stored under `m:<id>`. */
-export interface ChatMessage {
+/** One message of the conversation, as stored under `m:<id>`, with its id. */
+export interface ChatMessage extends ChatRecordValue {
   id: string;
-  text: string;
-  from: 'customer' | 'agent';
-  /** ms since epoch. */
-  at: number;
-  /** The agent's display name. */
-  name?: string;
-  /** Pre-chat fields, on the first customer message. */
-  fields?: Record<string, string>;
 }
 
 /** Who is typing on the agents' side, or undefined. */
 export type AgentTyping = { name?: string } | undefined;
 
-const MAX_TEXT = 4000;
-/** The protocol: a client sends typing at most every 3 s; typing is over after 6 s without renewal. */
-const TYPING_EVERY = 3000;
-const TYPING_FOR = 6000;
-
 /** Parses a stored message; undefined when it is not one (a record from a newer version, say). */
 const messageOf = (key: string, v: JsonValue): ChatMessage | undefined => {
   const m = v as Partial<ChatMessage> | null;
-  return key.startsWith('m:') && typeof m?.text === 'string' && typeof m.at === 'number'
-    ? { ...(m as ChatMessage), id: key.slice(2), from: m.from === 'agent' ? 'agent' : 'customer' }
+  return key.startsWith(MESSAGE_PREFIX) && typeof m?.text === 'string' && typeof m.at === 'number'
+    ? {
+        ...(m as ChatMessage),
+        id: key.slice(MESSAGE_PREFIX.length),
+        from: m.from === 'agent' ? 'agent' : 'customer',
+      }
     : undefined;
 };
 
@@ -40,7 +42,7 @@ const messageOf = (key: string, v: JsonValue): ChatMessage | undefined => {
  * other tabs (only the tab holding the stream hears it).
  */
 export function createChat(sync: Sync, writeKey: string) {
-  const doc = sync.doc('chat');
+  const doc = sync.doc(CHAT_DOC);
   const listeners = new Set<() => void>();
   let typing: AgentTyping;
   let typingTimer: ReturnType<typeof setTimeout> | undefined;
@@ -49,13 +51,13 @@ export function createChat(sync: Sync, writeKey: string) {
     for (const fn of listeners) fn();
   };
   const setTyping = (data: string) => {
-    let t: { typing?: boolean; name?: string } = {};
+    let t: Partial<DeviceTyping> = {};
     try {
       t = JSON.parse(data);
     } catch {}
     clearTimeout(typingTimer);
     typing = t.typing ? { name: typeof t.name === 'string' ? t.name : undefined } : undefined;
-    if (typing) typingTimer = setTimeout(() => setTyping('{}'), TYPING_FOR);
+    if (typing) typingTimer = setTimeout(() => setTyping('{}'), TYPING_EXPIRES_MS);
     changed();
   };
   const channel =
@@ -73,14 +75,14 @@ export function createChat(sync: Sync, writeKey: string) {
       .entries()
       .flatMap(([key, v]) => messageOf(key, v) ?? [])
       .sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1));
-  const readAt = () => ((doc.get('read') as { at?: number } | undefined)?.at ?? 0) || 0;
+  const readAt = () => ((doc.get(READ_KEY) as { at?: number } | undefined)?.at ?? 0) || 0;
   /** Tells the agents the customer is typing (at most every 3 s), or stopped. */
   const sendTyping = (on: boolean) => {
     const now = Date.now();
     // Offline, a typing signal would be stale on arrival (and its failure reported): none is sent.
-    if ((on ? now - sentTypingAt < TYPING_EVERY : !sentTypingAt) || !navigator.onLine) return;
+    if ((on ? now - sentTypingAt < TYPING_RENEW_MS : !sentTypingAt) || !navigator.onLine) return;
     sentTypingAt = on ? now : 0;
-    void sync.call('chat/typing', { typing: on });
+    void sync.call('chat/typing', { typing: on } satisfies TypingRequest);
   };
   const lastAgentAt = () => Math.max(0, ...messages().map((m) => (m.from === 'agent' ? m.at : 0)));
 
@@ -91,14 +93,14 @@ export function createChat(sync: Sync, writeKey: string) {
     /** Marks every agent message read. */
     markRead() {
       const at = lastAgentAt();
-      if (at > readAt()) doc.set('read', { at });
+      if (at > readAt()) doc.set(READ_KEY, { at });
     },
     /** Sends a message (kept and retried while offline); false when the text is empty. */
     send(text: string, fields?: Record<string, string>): boolean {
-      const t = `${text}`.trim().slice(0, MAX_TEXT);
+      const t = `${text}`.trim().slice(0, MAX_CHAT_TEXT_LENGTH);
       if (!t) return false;
       const first = !messages().some((m) => m.from === 'customer');
-      doc.set(`m:${randomId()}`, {
+      doc.set(`${MESSAGE_PREFIX}${randomId()}`, {
         text: t,
         from: 'customer',
         at: Date.now(),

@@ -1,8 +1,10 @@
+import { MAX_ID_LENGTH } from '../protocol/index.ts';
 import type { JsonValue } from '../types.ts';
 import type { Report } from './report.ts';
 import { isRecord, toJson } from './sanitize.ts';
 
-const MAX_ID = 256;
+/** The protocol's longest id or name (a userId; a document's name or key, MAX_NAME_LENGTH, is the same). */
+const MAX_ID = MAX_ID_LENGTH;
 
 /** Checks the arguments of public calls: each problem is reported, never thrown. */
 export function createArguments(report: Report) {

@@ -1,4 +1,7 @@
+import { isRetryable } from '../protocol/index.ts';
 import type { ErrorCode } from '../types.ts';
+
+export { isRetryable as retryable };
 
 const MAX_RETRY_AFTER = 3_600_000;
 
@@ -19,17 +22,13 @@ export function retryAfterMs(header: string | null): number | undefined {
   return Number.isNaN(ms) ? undefined : Math.min(Math.max(ms, 0), MAX_RETRY_AFTER);
 }
 
-/** Worth retrying later: network errors, 5xx, 408 and 429. Any other failure is permanent. */
-export const retryable = (status: number): boolean =>
-  !status || status >= 500 || status === 408 || status === 429;
-
 /**
  * The error code of a request that failed for good: refused (a 4xx) is `delivery_rejected`; no answer,
  * or a 5xx, 408 or 429, is `backend_unavailable`; no status at all means it failed before or after
  * the request, in the SDK: `internal`.
  */
 export const failureCode = (status: number | undefined): ErrorCode =>
-  status === undefined ? 'internal' : retryable(status) ? 'backend_unavailable' : 'delivery_rejected';
+  status === undefined ? 'internal' : isRetryable(status) ? 'backend_unavailable' : 'delivery_rejected';
 
 /** Exponential backoff with jitter: between half and all of `base · 2^(failures-1)`, capped at `max`. */
 export const backoff = (failures: number, base: number, max: number): number =>

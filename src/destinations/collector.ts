@@ -1,5 +1,6 @@
 import { request, retryable } from '../core/request.ts';
-import type { Destination } from '../types.ts';
+import type { BatchRequest } from '../protocol/index.ts';
+import type { Destination, Envelope } from '../types.ts';
 
 /**
  * POSTs a batch to `{url}/v1/batch` and classifies the answer: 2xx delivered; 5xx, 408, 429 and
@@ -14,7 +15,11 @@ const send =
     const sentAt = new Date().toISOString();
     const { ok, status, body, retryAfter } = await request(`${url.replace(/\/+$/, '')}/v1/batch`, {
       method: 'POST',
-      body: JSON.stringify({ batch: batch.map((event) => ({ ...event, sentAt })), writeKey, sentAt }),
+      body: JSON.stringify({
+        batch: batch.map((event) => ({ ...event, sentAt })),
+        writeKey,
+        sentAt,
+      } satisfies BatchRequest<Envelope>),
       headers,
       keepalive,
     });

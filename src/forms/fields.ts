@@ -1,3 +1,5 @@
+import { looksSecret } from '../protocol/index.ts';
+
 /** A form control a draft can hold. */
 export type Field = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
 
@@ -14,19 +16,9 @@ const CONTROL = ':enabled:not([data-omnikit-ignore],[data-omnikit-ignore] *)';
  * *-password tokens; buttons and fieldsets are enabled controls too, but hold nothing to keep.
  */
 const NEVER = /password|hidden|file|submit|reset|button|image|fieldset|cc-|one-time-code/;
-/**
- * Names and ids that look like secrets, matched where a word starts (camelCase split first), so
- * `cardNumber`, `cvv2`, `g-recaptcha-response`, `authenticity_token` are left out while `shipping`,
- * `spinner`, `discard`, `businessName` are kept. `pincode`/`pin_code` (the Indian postal code) is
- * kept; `pin`, `userPin` are not.
- */
-const SECRET =
-  /(^|[^a-z])(card|credit|cc(num|exp|v)|cv[cv]|csc|iban|ssn|pin(?!_?code)|otp|token|secret|(re)?captcha|[cx]srf|security|passw|pwd)/;
 
 /** The key a field is saved under: its name, else its id. */
 export const keyOf = (el: Field): string => el.name || el.id;
-
-const words = (name: string) => name.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
 
 /** Whether a draft may hold this element's value. */
 export function captured(el: Element, { allow = [], deny = [] }: FieldLists): el is Field {
@@ -36,6 +28,7 @@ export function captured(el: Element, { allow = [], deny = [] }: FieldLists): el
     !!key &&
     !NEVER.test(`${f.type} ${f.getAttribute('autocomplete')}`) &&
     !deny.includes(key) &&
-    (allow.includes(key) || !SECRET.test(`${words(f.name)} ${words(f.id)}`))
+    // Names and ids that look like secrets are left out (the protocol's rule, src/protocol/form-fields.ts).
+    (allow.includes(key) || !looksSecret(`${f.name} ${f.id}`))
   );
 }

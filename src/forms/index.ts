@@ -1,6 +1,7 @@
 // A chunk (src/chunks/load.ts): loaded at the first watch of a form (src/forms/facade.ts checks its
 // arguments). Only types come from the core; what it needs of it is passed as functions.
 import type { Report } from '../core/report.ts';
+import { FORM_DOC_PREFIX } from '../protocol/index.ts';
 import type { Sync } from '../sync/index.ts';
 import type { JsonValue, Omnikit, Properties } from '../types.ts';
 import { captured, type Field, keyOf } from './fields.ts';
@@ -27,7 +28,7 @@ export function createForms(
     if (known) return Object.assign(known[1], options) && known[0];
     const id = (options.id || form.dataset.omnikitForm)!;
 
-    const d = sync.doc(`form:${id}`);
+    const d = sync.doc(`${FORM_DOC_PREFIX}${id}`);
     const props = { form_id: id };
     const touched = new Set<string>();
     const dirty = new Set<string>();

@@ -1,8 +1,17 @@
 // A chunk (src/chunks/load.ts): loaded when a page makes or opens a handoff link. Only types and the
 // fragment's name come from the core; the calls go through the sync engine's `call`, which holds the
 // device token.
+import type {
+  HandoffClaimed,
+  HandoffCreated,
+  HandoffPeek,
+  HandoffSummary,
+  HandoffTokenRequest,
+} from '../protocol/index.ts';
 import type { Sync } from '../sync/index.ts';
 import { HANDOFF_PARAM } from './param.ts';
+
+export type { HandoffSummary } from '../protocol/index.ts';
 
 /** "Continue on another device" without logging in. */
 export interface Handoff {
@@ -15,11 +24,6 @@ export interface Handoff {
   incoming(): Promise<IncomingHandoff | undefined>;
 }
 
-/** What a handoff would resume, as the server counts it. */
-export interface HandoffSummary {
-  cart: { lines: number; quantity: number };
-}
-
 export interface IncomingHandoff {
   summary: HandoffSummary;
   claim(): Promise<boolean>;
@@ -27,16 +31,17 @@ export interface IncomingHandoff {
 }
 
 /** Protocol §4: a one-time token for this device's profile; undefined when refused (reported). */
-export const token = (sync: Sync) => sync.call<{ token: string; expiresAt: string }>('handoff', {});
+export const token = (sync: Sync) => sync.call<HandoffCreated>('handoff', {});
 
 /** What claiming `token` would resume, without claiming it; undefined when refused (reported). */
 export const preview = (sync: Sync, token: string) =>
-  sync.call<{ summary: HandoffSummary }>('handoff/peek', { token });
+  sync.call<HandoffPeek>('handoff/peek', { token } satisfies HandoffTokenRequest);
 
 /** Moves this device to the token's profile, then syncs; false when refused (reported). */
 export const claim = async (sync: Sync, token: string): Promise<boolean> =>
-  !!(await sync.call<{ profileId: string }>('handoff/claim', { token }, (a, adopt) => adopt(a.profileId))) &&
-  sync.sync().then(() => true);
+  !!(await sync.call<HandoffClaimed>('handoff/claim', { token } satisfies HandoffTokenRequest, (a, adopt) =>
+    adopt(a.profileId),
+  )) && sync.sync().then(() => true);
 
 /** Handoff.create(): the link to open on the other device. */
 export async function create(sync: Sync): Promise<{ url: string; expiresAt: string } | undefined> {

@@ -5,6 +5,18 @@ import { randomId } from '../core/id.ts';
 import { backoff, failureCode, retryable } from '../core/request.ts';
 import { jsonBytes } from '../core/sanitize.ts';
 import { electLeader } from '../delivery/leader.ts';
+import {
+  type IdentifyAnswer,
+  type IdentifyRequest,
+  MAX_RECORDS_PER_PUSH,
+  MAX_VALUE_BYTES,
+  type RegisterAnswer,
+  type RegisterRequest,
+  replicaOfHlc,
+  SERVER_REPLICA,
+  type SyncAnswer,
+  type SyncRequest,
+} from '../protocol/index.ts';
 import type { Kv } from '../storage/kv.ts';
 import type { JsonValue } from '../types.ts';
 import { withForms } from '../version.ts';
@@ -20,19 +32,8 @@ export type { Sync, SyncDoc, SyncOptions, SyncRecord, SyncSource } from './types
 
 /** What tabs tell each other: records to merge, a forgotten document, a new token (`c`: and no documents). */
 type Message = { r: SyncRecord[] } | { f: string } | { c: boolean };
-interface Answer {
-  records: SyncRecord[];
-  cursor: string;
-  profileId: string;
-  more: boolean;
-  /** Pushed records the server skipped (§3): done all the same, never pushed again. */
-  rejected?: { code: string; message: string }[];
-  /** The cursor predates a compaction: these records start over from the beginning (§3). */
-  reset?: boolean;
-}
-
-const MAX_PUSH = 500;
-const MAX_VALUE = 16 * 1024;
+/** A sync's answer (§3): `rejected` records are done all the same, never pushed again. */
+type Answer = SyncAnswer<JsonValue | null>;
 
 /**
  * Creates the sync engine (protocol §2–§4): documents that apply local writes at once, keep them in
@@ -127,7 +128,7 @@ export function createSync(o: SyncOptions): Sync {
           (await stored(kv)).map((r) => ({
             ...r,
             p: 1,
-            hlc: r.hlc.endsWith('-server') ? clock.now() : r.hlc,
+            hlc: replicaOfHlc(r.hlc) === SERVER_REPLICA ? clock.now() : r.hlc,
           })),
         );
       else {
@@ -146,10 +147,10 @@ export function createSync(o: SyncOptions): Sync {
   const authed = async <T>(path: string, body: unknown): Promise<T> => {
     for (let again = true; ; again = false) {
       if (!meta.t) {
-        const a = await http<{ token: string; profileId: string }>('devices', {
+        const a = await http<RegisterAnswer>('devices', {
           writeKey,
           anonymousId: o.anonymousId(),
-        });
+        } satisfies RegisterRequest);
         meta.t = a.token;
         await adopt(a.profileId);
         post({ c: false }); // the stream reconnects with the new token
@@ -181,8 +182,8 @@ export function createSync(o: SyncOptions): Sync {
       for (let more = true; more; ) {
         const all = await stored(kv);
         const pending = all.filter((r) => !(withForms && o.local?.(r.doc)) && r.p);
-        const push = pending.slice(0, MAX_PUSH).map(({ p, ...r }) => r);
-        const a = await authed<Answer>('sync', { push, cursor: meta.c ?? '' });
+        const push = pending.slice(0, MAX_RECORDS_PER_PUSH).map(({ p, ...r }) => r);
+        const a = await authed<Answer>('sync', { push, cursor: meta.c ?? '' } satisfies SyncRequest);
         if (a.profileId !== meta.i) {
           await adopt(a.profileId);
           continue;
@@ -246,7 +247,7 @@ export function createSync(o: SyncOptions): Sync {
   const write = (doc: string, key: string, value: JsonValue | null, deleted?: true) => {
     if (!check.id(doc, 'doc') || !check.id(key, 'key')) return;
     const v = check.record({ v: value }, key).v ?? null;
-    if (jsonBytes(v) > MAX_VALUE) return report('value_too_large', `${key}: value over 16 KB`);
+    if (jsonBytes(v) > MAX_VALUE_BYTES) return report('value_too_large', `${key}: value over 16 KB`);
     // `p`: not pushed yet (it travels so to other tabs and the journal too).
     const record: Stored = { doc, key, value: v, hlc: clock.now(), p: 1, deleted };
     post({ r: apply([record], 'local', 1) });
@@ -324,7 +325,7 @@ export function createSync(o: SyncOptions): Sync {
     sync: () => (online ? sync() : Promise.resolve()),
     call,
     identify: (userId, userHash) =>
-      call<{ profileId: string; wasAnonymous: boolean }>('identify', { userId, userHash }, async (a) => {
+      call<IdentifyAnswer>('identify', { userId, userHash } satisfies IdentifyRequest, async (a) => {
         await adopt(a.profileId, true, a.wasAnonymous);
         // Not synced at once: the caller may first forget() a document it merges by a policy (§5).
         kick(50);

@@ -1,12 +1,11 @@
 // The device's copy of the documents in IndexedDB. Each record is stored under its own HLC, so tabs
 // writing at once never overwrite each other (no read-modify-write across tabs): a record replaced
 // by a newer one is deleted after, and on load the largest HLC per key wins again.
+import { msOfHlc, TOMBSTONE_TTL_MS } from '../protocol/index.ts';
 import type { Kv } from '../storage/kv.ts';
-import { type Clock, msOf } from './hlc.ts';
+import type { Clock } from './hlc.ts';
 import { type Docs, merge } from './merge.ts';
 import type { SyncRecord } from './types.ts';
-
-const TOMBSTONE_MS = 30 * 86_400_000;
 
 /** A stored record; `p` is 1 while no sync has confirmed it pushed. */
 export type Stored = SyncRecord & { p?: 0 | 1 };
@@ -46,7 +45,7 @@ export async function load(kv: Kv, docs: Docs, clock: Clock): Promise<SyncRecord
   const [won, gone] = merge(docs, records);
   for (const [, doc] of docs)
     for (const [key, r] of doc)
-      if (r.deleted && !(r as Stored).p && msOf(r.hlc) < Date.now() - TOMBSTONE_MS) {
+      if (r.deleted && !(r as Stored).p && msOfHlc(r.hlc) < Date.now() - TOMBSTONE_TTL_MS) {
         doc.delete(key);
         gone.push(r.hlc);
       }

@@ -1,15 +1,10 @@
 import type { Report } from '../core/report.ts';
+import type { IdentifyAnswer, SyncRecord as WireRecord } from '../protocol/index.ts';
 import type { Kv } from '../storage/kv.ts';
 import type { JsonValue } from '../types.ts';
 
-/** One key of one document, as the protocol carries it (§3). */
-export interface SyncRecord {
-  doc: string;
-  key: string;
-  value: JsonValue | null;
-  hlc: string;
-  deleted?: boolean;
-}
+/** One key of one document, as the protocol carries it (§3), with a JSON value. */
+export type SyncRecord = WireRecord<JsonValue | null>;
 
 /** What `createSync` needs from the client. */
 export interface SyncOptions {
@@ -73,10 +68,7 @@ export interface Sync {
    * `sync()`): forget() right away the documents merged by a policy. From another user's profile, the
    * local documents are dropped.
    */
-  identify(
-    userId: string,
-    userHash: string,
-  ): Promise<{ profileId: string; wasAnonymous: boolean } | undefined>;
+  identify(userId: string, userHash: string): Promise<IdentifyAnswer | undefined>;
   /**
    * A one-off call to `path` with the device token, under the sync lock (handoff, identify). `then`
    * runs inside the lock and may move the device to a profile with `adopt`. A failure is reported and

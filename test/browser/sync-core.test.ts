@@ -1,13 +1,11 @@
 // The sync engine's pure parts: the hybrid logical clock and the last-writer-wins merge (protocol §3).
 import { expect } from '@open-wc/testing';
+import { HLC_PATTERN as HLC, msOfHlc } from '../../src/protocol/index.ts';
 import { openKv } from '../../src/storage/kv.ts';
-import { createClock, msOf } from '../../src/sync/hlc.ts';
+import { createClock } from '../../src/sync/hlc.ts';
 import { type Docs, merge } from '../../src/sync/merge.ts';
 import { load, put } from '../../src/sync/store.ts';
 import type { SyncRecord } from '../../src/sync/types.ts';
-
-/** The server's HLC_PATTERN (server/records.ts). */
-const HLC = /^[0-9a-z]{9}-[0-9a-z]{3}-[\w-]{1,32}$/;
 
 /** Runs `fn` with Date.now() frozen at `ms`. */
 function at<T>(ms: number, fn: () => T): T {
@@ -41,7 +39,7 @@ describe('hybrid logical clock', () => {
     const stamp = at(1_700_000_000_000, () => clock.now());
     expect(stamp).to.match(HLC);
     expect(stamp).to.equal(`${(1_700_000_000_000).toString(36).padStart(9, '0')}-000-r1`);
-    expect(msOf(stamp)).to.equal(1_700_000_000_000);
+    expect(msOfHlc(stamp)).to.equal(1_700_000_000_000);
   });
 
   it('stays strictly increasing within one millisecond, past the counter, and when the wall clock goes back', () => {

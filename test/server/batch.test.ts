@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { MAX_EVENT_REQUEST_BYTES } from '../../server/body.ts';
+import { MAX_EVENT_REQUEST_BYTES } from '../../src/protocol/index.ts';
 import {
   basicAuth,
   type ErrorBody,

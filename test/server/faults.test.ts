@@ -1,12 +1,17 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { dirname, resolve } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { createServer, openSqliteStore, type ServerOptions } from '../../server/index.ts';
 import {
   basicAuth,
   type ErrorBody,
   type Harness,
   type IngestBody,
   postJson,
+  SITES,
   startServer,
   trackEvent,
 } from './helpers.ts';
@@ -187,7 +192,7 @@ describe('fault injection', () => {
 });
 
 describe('fault injection when disabled', () => {
-  it('does nothing unless the server was created with faults: true', async () => {
+  it('does nothing unless its middleware is installed in the server', async () => {
     const plain = await startServer({ faults: false });
     try {
       plain.server.faults.fail(1, 500);
@@ -200,6 +205,47 @@ describe('fault injection when disabled', () => {
       assert.ok(performance.now() - start < 500);
     } finally {
       await plain.close();
+    }
+  });
+});
+
+/** The modules `file` loads when it runs, following relative imports (type-only imports load nothing). */
+function runtimeImports(file: string, found = new Set<string>()): Set<string> {
+  if (found.has(file)) return found;
+  found.add(file);
+  const source = readFileSync(file, 'utf8');
+  const statements =
+    /(?:^|\n)\s*(?:import|export)\s+(type\s)?(?:[^'";]*?\sfrom\s+)?'([^']+)'|import\('([^']+)'\)/g;
+  for (const [, typeOnly, specifier = '', dynamic] of source.matchAll(statements)) {
+    const target = dynamic ?? specifier;
+    if (typeOnly || !target.startsWith('.')) continue;
+    runtimeImports(resolve(dirname(file), target), found);
+  }
+  return found;
+}
+
+describe('the production server', () => {
+  const server = (path: string) => resolve(dirname(fileURLToPath(import.meta.url)), '../../server', path);
+
+  it('has no fault code path: nothing server/main.ts loads reaches server/faults.ts', () => {
+    const loaded = runtimeImports(server('main.ts'));
+    assert.ok(loaded.has(server('app.ts')) && loaded.has(server('routes.ts')), 'the walk follows imports');
+    assert.ok(loaded.size > 40, `only ${loaded.size} modules found`);
+    assert.equal(loaded.has(server('faults.ts')), false);
+  });
+
+  it('cannot be given faults: an old `faults: true` option installs nothing', async () => {
+    const store = openSqliteStore(':memory:');
+    const plain = createServer({ store, sites: SITES, faults: true } as ServerOptions);
+    const listening = await plain.listen();
+    try {
+      assert.equal('faults' in plain, false);
+      const res = await postJson(`${listening.url}/v1/batch`, { batch: [trackEvent()] });
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('connection'), 'keep-alive', 'no fault middleware closes connections');
+    } finally {
+      await listening.close();
+      await store.close();
     }
   });
 });

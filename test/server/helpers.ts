@@ -1,7 +1,7 @@
+import { createServerWithFaults, FaultPlan, type FaultyServer } from '../../server/faults.ts';
 import {
   createServer,
   type Listening,
-  type OmnikitServer,
   type ServerOptions,
   type Site,
   type Store,
@@ -41,10 +41,13 @@ export const SITES: Site[] = [
  */
 export const TEST_NOW = 1_700_000_000_000;
 
-/** A real server on a loopback port with a real database: an SQLite file unless `setHarnessDatabase` said otherwise. */
+/**
+ * A real server on a loopback port with a real database: an SQLite file unless `setHarnessDatabase`
+ * said otherwise. Its fault injection is installed unless `faults: false`.
+ */
 export interface Harness {
   url: string;
-  server: OmnikitServer;
+  server: FaultyServer;
   store: Store;
   /** Where the data is, to read rows straight from it. */
   database: TestDatabase;
@@ -55,8 +58,11 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** Options of `startServer`: any `createServer` option but the store. */
-export type HarnessOptions = Partial<Omit<ServerOptions, 'store'>>;
+/**
+ * Options of `startServer`: any `createServer` option but the store, and `faults: false` for a server
+ * without the fault middleware (its `faults` then reach nothing).
+ */
+export type HarnessOptions = Partial<Omit<ServerOptions, 'store'>> & { faults?: boolean };
 
 let databases: TestDatabaseFactory = sqliteDatabase;
 
@@ -74,16 +80,19 @@ export async function startServer(options: HarnessOptions = {}): Promise<Harness
   const clock = { now: TEST_NOW };
   const start = async (port: number) => {
     const store = await database.open();
-    const server = createServer({
+    const { faults = true, ...serverOptions } = options;
+    const settings: ServerOptions = {
       now: () => clock.now,
-      ...options,
+      ...serverOptions,
       store,
       sites: options.sites ?? SITES,
-      faults: options.faults ?? true,
-    });
+    };
+    const server = faults
+      ? createServerWithFaults(settings)
+      : { ...createServer(settings), faults: new FaultPlan() };
     return { store, server, listening: await server.listen(port) };
   };
-  let current: { store: Store; server: OmnikitServer; listening: Listening } = await start(0);
+  let current: { store: Store; server: FaultyServer; listening: Listening } = await start(0);
   const stop = async () => {
     await current.listening.close();
     await current.store.close();

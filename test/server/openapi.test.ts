@@ -1,8 +1,34 @@
 // Conformance: every request this test sends and every answer the real server gives are checked
-// against docs/openapi.json, and every documented (operation, status) must be exercised once.
+// against docs/openapi.json, and every documented (operation, status) must be exercised once. Both
+// are checked against the protocol module (src/protocol) too: the OpenAPI file's limits are its
+// constants, its answer schemas and the real answers carry exactly the fields of its types.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import {
+  DEVICE_TOKEN_BITS,
+  HANDOFF_TOKEN_BITS,
+  HLC_PATTERN,
+  MAX_CHAT_TEXT_LENGTH,
+  MAX_CLOCK_AHEAD_MS,
+  MAX_EVENT_CHARS,
+  MAX_EVENT_REQUEST_BYTES,
+  MAX_ID_LENGTH,
+  MAX_JSON_DEPTH,
+  MAX_LISTED_REJECTIONS,
+  MAX_MESSAGE_ID_LENGTH,
+  MAX_NAME_LENGTH,
+  MAX_RECORDS_PER_PUSH,
+  MAX_REQUEST_BYTES,
+  MAX_SYNC_BODY_BYTES,
+  MAX_VALUE_BYTES,
+  REJECTED_EVENT_CODES,
+  REJECTED_RECORD_CODES,
+  SHAPES,
+  type ShapeName,
+  SYNC_PAGE_SIZE,
+  TOMBSTONE_TTL_MS,
+} from '../../src/protocol/index.ts';
 import {
   BLOG_ORIGIN,
   basicAuth,
@@ -14,6 +40,13 @@ import {
   trackEvent,
 } from './helpers.ts';
 import { startPostgres } from './postgres.ts';
+import {
+  ANSWER_SHAPES,
+  OPENAPI_SCHEMAS,
+  requiredFields,
+  STREAM_EVENT_SHAPES,
+  shapeProblems,
+} from './protocol/answer-shapes.ts';
 import { hlc, type TestDevice, userHash } from './protocol/client.ts';
 import { resolveRef, validate } from './protocol/json-schema.ts';
 import { sqliteDatabase } from './test-database.ts';
@@ -41,6 +74,8 @@ before(async () => {
 after(() => h.close());
 
 const seen = new Set<string>();
+/** The protocol module's shapes met in real answers. */
+const shapesSeen = new Set<ShapeName>();
 const deref = <T>(node: unknown): T =>
   (typeof (node as Json)?.$ref === 'string' ? resolveRef((node as Json).$ref as string, spec) : node) as T;
 
@@ -107,8 +142,20 @@ async function exchange(method: string, path: string, status: number, x: Exchang
     [],
     `answer of ${method} ${path} ${status}`,
   );
+  const shape = status >= 400 ? 'ErrorBody' : ANSWER_SHAPES[`${method} ${path} ${status}`];
+  if (shape) {
+    assert.deepEqual(
+      shapeProblems(body, shape, shapesSeen),
+      [],
+      `answer of ${method} ${path} ${status}: the protocol's ${shape}`,
+    );
+  }
   return body;
 }
+
+/** Checks the `data` of a device stream event against the protocol's shape of that event. */
+const checkStreamData = (event: string, data: unknown) =>
+  assert.deepEqual(shapeProblems(data, STREAM_EVENT_SHAPES[event], shapesSeen), [], `${event} event data`);
 
 const register = async (anonymousId: string, writeKey = 'shop-key') =>
   (await exchange('POST', '/v1/devices', 201, { body: { writeKey, anonymousId } })) as unknown as TestDevice;
@@ -127,6 +174,97 @@ describe('docs/openapi.json', () => {
       }
     };
     walk(spec);
+  });
+
+  it('states the limits of the protocol module (src/protocol/limits.ts)', () => {
+    const schemas = (spec.components as { schemas: Record<string, Json> }).schemas;
+    const field = (schema: string, name: string) =>
+      (schemas[schema].properties as Record<string, Json>)[name];
+    assert.equal(field('SyncRequest', 'push').maxItems, MAX_RECORDS_PER_PUSH);
+    assert.equal(field('SyncResponse', 'records').maxItems, SYNC_PAGE_SIZE);
+    for (const schema of ['SyncResponse', 'BatchResponse']) {
+      assert.equal(field(schema, 'rejected').maxItems, MAX_LISTED_REJECTIONS, schema);
+    }
+    for (const name of ['doc', 'key']) assert.equal(field('Record', name).maxLength, MAX_NAME_LENGTH);
+    for (const schema of ['Record', 'StoredRecord'])
+      assert.equal(field(schema, 'hlc').pattern, HLC_PATTERN.source);
+    assert.equal(field('RegisterRequest', 'anonymousId').maxLength, MAX_ID_LENGTH);
+    assert.equal(field('IdentifyRequest', 'userId').maxLength, MAX_ID_LENGTH);
+    assert.equal(field('HandoffTokenRequest', 'token').maxLength, MAX_ID_LENGTH);
+    // base64url: 6 bits a character.
+    const token = (bits: number) => `^[A-Za-z0-9_-]{${Math.ceil(bits / 6)},}$`;
+    assert.equal(field('RegisterResponse', 'token').pattern, token(DEVICE_TOKEN_BITS));
+    assert.equal(field('HandoffCreated', 'token').pattern, token(HANDOFF_TOKEN_BITS));
+    assert.equal(field('ChatMessage', 'text').maxLength, MAX_CHAT_TEXT_LENGTH);
+    assert.equal(field('AgentMessageRequest', 'text').maxLength, MAX_CHAT_TEXT_LENGTH);
+    assert.deepEqual(field('RejectedRecord', 'code').enum, [...REJECTED_RECORD_CODES]);
+
+    // Where JSON Schema has no keyword for a limit, the description states it.
+    const states = (text: unknown, phrases: string[], where: string) => {
+      for (const phrase of phrases) assert.ok(String(text).includes(phrase), `${where} must say "${phrase}"`);
+    };
+    const days = `${TOMBSTONE_TTL_MS / 86_400_000} days`;
+    const hours = MAX_CLOCK_AHEAD_MS / 3_600_000;
+    const bytes = (n: number) => `${n.toLocaleString('en-US')} bytes`;
+    states(schemas.Record.description, [`${MAX_VALUE_BYTES / 1024} KB`], 'Record');
+    states(
+      field('Event', 'messageId').description,
+      [`at most ${MAX_MESSAGE_ID_LENGTH} characters`],
+      'messageId',
+    );
+    states(
+      field('RejectedEvent', 'code').description,
+      [...REJECTED_EVENT_CODES.map((code) => `\`${code}\``), `${MAX_JSON_DEPTH} deep`],
+      'RejectedEvent.code',
+    );
+    states(
+      field('RejectedRecord', 'code').description,
+      [days, `${hours} hours`, `${MAX_JSON_DEPTH} deep`],
+      'RejectedRecord.code',
+    );
+    states(
+      paths['/v1/sync'].post.description,
+      [`up to ${SYNC_PAGE_SIZE} per page`, days, `${hours} h`],
+      'sync',
+    );
+    states(
+      paths['/v1/batch'].post.description,
+      [`${MAX_EVENT_CHARS / 1024} KB per event`, bytes(MAX_EVENT_REQUEST_BYTES)],
+      'batch',
+    );
+    const tooLarge = (spec.components as { responses: Record<string, Json> }).responses.PayloadTooLarge;
+    states(
+      tooLarge.description,
+      [bytes(MAX_EVENT_REQUEST_BYTES), bytes(MAX_SYNC_BODY_BYTES), bytes(MAX_REQUEST_BYTES)],
+      'PayloadTooLarge',
+    );
+  });
+
+  it('describes each answer with exactly the fields of the protocol module (src/protocol/shapes.ts)', () => {
+    const schemas = (spec.components as { schemas: Record<string, Json> }).schemas;
+    for (const [name, [schemaName, ...path]] of Object.entries(OPENAPI_SCHEMAS)) {
+      let schema = deref<Json>(schemas[schemaName]);
+      for (const property of path)
+        schema = deref<Json>((schema.properties as Record<string, Json>)[property]);
+      const shape = name as ShapeName;
+      assert.deepEqual(
+        Object.keys(schema.properties as Json).sort(),
+        Object.keys(SHAPES[shape]).sort(),
+        name,
+      );
+      assert.deepEqual([...((schema.required as string[]) ?? [])].sort(), requiredFields(shape).sort(), name);
+      assert.equal(schema.additionalProperties, false, `${name} must allow no other field`);
+    }
+    for (const [answer, shape] of Object.entries(ANSWER_SHAPES)) {
+      const [method, path, status] = answer.split(' ');
+      const responses = paths[path][method.toLowerCase()].responses as Record<string, unknown>;
+      const documented = deref<{ content: Record<string, { schema: Json }> }>(responses[status]);
+      assert.equal(
+        documented.content['application/json'].schema.$ref,
+        `#/components/schemas/${OPENAPI_SCHEMAS[shape][0]}`,
+        answer,
+      );
+    }
   });
 
   it('GET /health', async () => {
@@ -261,6 +399,7 @@ describe('docs/openapi.json', () => {
     }
     const data = JSON.parse(/event: changed\ndata: (.*)\n\n/.exec(text)![1]);
     assert.deepEqual(validate(data, { $ref: '#/components/schemas/StreamChanged' }, spec), []);
+    checkStreamData('changed', data);
     await reader.cancel();
     await exchange('GET', '/v1/stream', 401, { token: 'nope' });
     await exchange('GET', '/v1/stream', 403, { token, ...cut });
@@ -385,7 +524,7 @@ describe('docs/openapi.json', () => {
     await exchange('GET', '/v1/agent/stream', 429, lockedKey);
 
     // The streams: documented content type, and each event's data matches its schema.
-    const events = async (res: Response, wanted: Record<string, string>) => {
+    const events = async (res: Response, wanted: Record<string, string>, device = false) => {
       const type = (res.headers.get('content-type') ?? '').split(';')[0];
       assert.equal(type, 'text/event-stream');
       const reader = res.body!.getReader();
@@ -401,6 +540,7 @@ describe('docs/openapi.json', () => {
             validate(JSON.parse(data), { $ref: `#/components/schemas/${wanted[event]}` }, spec),
             [],
           );
+          if (device) checkStreamData(event, JSON.parse(data));
           left.delete(event);
         }
       }
@@ -408,7 +548,7 @@ describe('docs/openapi.json', () => {
     };
     seen.add('GET /v1/agent/stream 200');
     await events(agentStream, { typing: 'AgentStreamTyping', message: 'AgentStreamMessage' });
-    await events(deviceStream, { typing: 'DeviceTyping', changed: 'StreamChanged' });
+    await events(deviceStream, { typing: 'DeviceTyping', changed: 'StreamChanged' }, true);
   });
 
   it('GET /v1/plan/report', async () => {
@@ -474,6 +614,13 @@ describe('docs/openapi.json', () => {
       await away.close();
       await cluster.stop();
     }
+  });
+
+  it("met every answer shape of the protocol module in the real server's answers", () => {
+    assert.deepEqual(
+      Object.keys(SHAPES).filter((name) => !shapesSeen.has(name as ShapeName)),
+      [],
+    );
   });
 
   it('every documented (operation, status) was exercised against the real server', () => {

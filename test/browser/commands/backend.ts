@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestRunnerPlugin } from '@web/test-runner';
 import Database from 'better-sqlite3';
-import { createServer, type EventStore, openSqliteStore } from '../../../server/index.ts';
+import { createServerWithFaults, type FaultyServer } from '../../../server/faults.ts';
+import { type EventStore, openSqliteStore, type ServerOptions } from '../../../server/index.ts';
 import type { CommandPayloads, FaultPayload, StoredRecord } from './protocol.ts';
 import { sessionPage } from './session-page.ts';
 
@@ -25,14 +26,14 @@ export interface BackendPlugin extends TestRunnerPlugin {
   databaseFile(): string;
 }
 
-type Server = ReturnType<typeof createServer>;
+type Server = FaultyServer;
 
 export function backendPlugin(): BackendPlugin {
   let store: EventStore | undefined;
   let server: Server | undefined;
   let listener: Awaited<ReturnType<Server['listen']>> | undefined;
   let dir: string | undefined;
-  let options: Parameters<typeof createServer>[0] | undefined;
+  let options: ServerOptions | undefined;
 
   const running = () => {
     if (!store || !server) throw new Error('The test backend is not running.');
@@ -59,7 +60,6 @@ export function backendPlugin(): BackendPlugin {
       const devOrigins = [`http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`];
       options = {
         store,
-        faults: true,
         sites: [
           {
             id: 'test',
@@ -81,7 +81,8 @@ export function backendPlugin(): BackendPlugin {
           },
         ],
       };
-      server = createServer(options);
+      // The real server, with the fault middleware the tests drive through backend-fault.
+      server = createServerWithFaults(options);
       listener = await server.listen(0, '127.0.0.1');
     },
 
@@ -110,7 +111,7 @@ export function backendPlugin(): BackendPlugin {
           await store.close();
           store = openSqliteStore(join(dir, 'events.sqlite'));
           options = { ...options, store };
-          server = createServer(options);
+          server = createServerWithFaults(options);
           const downMs = (payload as CommandPayloads['backend-restart'])?.downMs ?? 0;
           if (downMs) await new Promise((resolve) => setTimeout(resolve, downMs));
           listener = await server.listen(port, '127.0.0.1');

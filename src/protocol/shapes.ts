@@ -1,0 +1,78 @@
+// A runtime copy of the answers' types, for the conformance test (test/server/openapi.test.ts), which
+// checks docs/openapi.json and the real server's answers against it. TypeScript checks each copy
+// against its type (Shape<T>), so a field added to a type and not here, or the other way round, fails
+// the build. The SDK never imports this file, so it stays out of the browser bundles.
+import type { RegisterAnswer } from './devices.ts';
+import type { ErrorBody } from './errors.ts';
+import type { BatchAnswer, RejectedEvent } from './events.ts';
+import type { HandoffClaimed, HandoffCreated, HandoffPeek, HandoffSummary } from './handoff.ts';
+import type { IdentifyAnswer } from './identify.ts';
+import type { StoredRecord } from './record.ts';
+import type { DeviceTyping, StreamChanged } from './stream.ts';
+import type { RejectedRecord, SyncAnswer } from './sync.ts';
+
+/** Whether an object's field is always there or may be left out. */
+export type Presence = 'required' | 'optional';
+
+/** Every field of `T`, and whether it is always there (`optional`: declared with `?`). */
+export type Shape<T> = { [Field in keyof T]-?: object extends Pick<T, Field> ? 'optional' : 'required' };
+
+const REQUIRED = 'required';
+const OPTIONAL = 'optional';
+
+/** The objects the protocol answers with, by type name; nested objects have entries of their own. */
+export const SHAPES = {
+  ErrorBody: { error: REQUIRED } satisfies Shape<ErrorBody>,
+  ErrorDetail: { code: REQUIRED, message: REQUIRED } satisfies Shape<ErrorBody['error']>,
+  BatchAnswer: {
+    ok: REQUIRED,
+    accepted: REQUIRED,
+    duplicates: REQUIRED,
+    rejected: REQUIRED,
+    rejectedCount: REQUIRED,
+  } satisfies Shape<BatchAnswer>,
+  RejectedEvent: {
+    index: REQUIRED,
+    messageId: REQUIRED,
+    code: REQUIRED,
+    message: REQUIRED,
+  } satisfies Shape<RejectedEvent>,
+  RegisterAnswer: {
+    deviceId: REQUIRED,
+    token: REQUIRED,
+    profileId: REQUIRED,
+  } satisfies Shape<RegisterAnswer>,
+  IdentifyAnswer: {
+    profileId: REQUIRED,
+    userId: REQUIRED,
+    previousProfileId: REQUIRED,
+    wasAnonymous: REQUIRED,
+  } satisfies Shape<IdentifyAnswer>,
+  SyncAnswer: {
+    records: REQUIRED,
+    cursor: REQUIRED,
+    profileId: REQUIRED,
+    more: REQUIRED,
+    rejected: REQUIRED,
+    rejectedCount: REQUIRED,
+    reset: OPTIONAL,
+  } satisfies Shape<SyncAnswer>,
+  StoredRecord: {
+    doc: REQUIRED,
+    key: REQUIRED,
+    value: REQUIRED,
+    hlc: REQUIRED,
+    deleted: REQUIRED,
+  } satisfies Shape<StoredRecord>,
+  RejectedRecord: { hlc: REQUIRED, code: REQUIRED, message: REQUIRED } satisfies Shape<RejectedRecord>,
+  StreamChanged: { cursor: REQUIRED } satisfies Shape<StreamChanged>,
+  DeviceTyping: { typing: REQUIRED, name: OPTIONAL } satisfies Shape<DeviceTyping>,
+  HandoffCreated: { token: REQUIRED, expiresAt: REQUIRED } satisfies Shape<HandoffCreated>,
+  HandoffPeek: { summary: REQUIRED, expiresAt: REQUIRED } satisfies Shape<HandoffPeek>,
+  HandoffSummary: { cart: REQUIRED } satisfies Shape<HandoffSummary>,
+  CartSummary: { lines: REQUIRED, quantity: REQUIRED } satisfies Shape<HandoffSummary['cart']>,
+  HandoffClaimed: { profileId: REQUIRED } satisfies Shape<HandoffClaimed>,
+} as const;
+
+/** The name of a protocol answer's object type. */
+export type ShapeName = keyof typeof SHAPES;
