@@ -48,6 +48,35 @@ export async function readDevice(): Promise<DeviceStorage> {
   return { databases, local: { ...localStorage }, cookies };
 }
 
+/**
+ * Writes `device` into this page's origin, over what is there: each database made at its version
+ * with its stores and entries, localStorage keys and cookies set. A profile as another build (or a
+ * future one) would have left it.
+ */
+export async function writeDevice(device: DeviceStorage): Promise<void> {
+  for (const [name, { version, stores }] of Object.entries(device.databases)) {
+    const open = indexedDB.open(name, version);
+    open.onupgradeneeded = () => {
+      for (const store of Object.keys(stores))
+        if (!open.result.objectStoreNames.contains(store)) open.result.createObjectStore(store);
+    };
+    const db = await request(open);
+    const tx = db.transaction(Object.keys(stores), 'readwrite');
+    for (const [store, entries] of Object.entries(stores))
+      for (const [key, value] of entries) tx.objectStore(store).put(value, key);
+    await new Promise((resolve, reject) => {
+      tx.oncomplete = resolve;
+      tx.onerror = () => reject(tx.error);
+    });
+    db.close();
+  }
+  for (const [key, value] of Object.entries(device.local)) localStorage.setItem(key, value);
+  for (const [name, value] of Object.entries(device.cookies)) {
+    // biome-ignore lint/suspicious/noDocumentCookie: the SDK's own cookies, set the way it sets them.
+    document.cookie = `${name}=${encodeURIComponent(value)}; Path=/; SameSite=Lax`;
+  }
+}
+
 /** The entries of store `kv` of database `name` (empty when there is none). */
 export const entriesOf = (device: DeviceStorage, name: string) => device.databases[name]?.stores.kv ?? [];
 
