@@ -9,6 +9,8 @@
 // localStorage: its format is under LOCAL_FORMAT (none: format 1), written with the SDK's first write
 // there, so a page waiting for consent writes nothing. A newer format there is left alone too.
 
+import { attempt } from '../core/env.ts';
+
 /** One step from the format before it. */
 export interface Migration {
   /**
@@ -41,11 +43,12 @@ export function openFormatted(name: string, steps = MIGRATIONS): IDBOpenDBReques
   const request = indexedDB.open(name, steps.length + 1);
   request.onupgradeneeded = async ({ oldVersion }) => {
     const upgrade = request.transaction!;
-    const store = oldVersion ? upgrade.objectStore('kv') : request.result.createObjectStore('kv');
     try {
+      const store = oldVersion ? upgrade.objectStore('kv') : request.result.createObjectStore('kv');
       for (const step of steps.slice(Math.max(oldVersion, 1) - 1)) await step.idb?.(store, name);
     } catch {
-      upgrade.abort();
+      // (A failed request has aborted it already: abort() then throws.)
+      attempt(() => upgrade.abort());
     }
   };
   return request;

@@ -128,6 +128,25 @@ describe('the stored format', () => {
     expect(runs).to.deep.equal(['idb 2 old', 'idb 3 old']);
     const after = await readDevice();
     expect(after.databases.old).to.deep.equal({ version: 1, stores: { kv: [['cart', 'kept']] } });
+
+    // A step whose request fails (IndexedDB aborts the upgrade itself): the same, and nothing thrown.
+    const unhandled: unknown[] = [];
+    const listener = (e: PromiseRejectionEvent) => unhandled.push(e.reason);
+    addEventListener('unhandledrejection', listener);
+    const clash: Migration = {
+      idb: (store) =>
+        new Promise((resolve, reject) => {
+          const add = store.add('again', 'cart'); // the key is taken: the request fails
+          add.onsuccess = resolve;
+          add.onerror = () => reject(add.error);
+        }),
+    };
+    const refused = await opened(openFormatted('old', [clash])).catch((e: DOMException) => e);
+    expect((refused as DOMException).name).to.equal('AbortError');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    removeEventListener('unhandledrejection', listener);
+    expect(unhandled).to.deep.equal([]);
+    expect((await readDevice()).databases.old).to.deep.equal(after.databases.old);
   });
 
   it('takes localStorage through the steps it missed, and leaves a newer one alone', async () => {
