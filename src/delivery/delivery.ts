@@ -67,7 +67,7 @@ export function createDelivery(o: DeliveryOptions) {
   return {
     /** Starts delivering, in a browser page only; `openKv` gives each destination's outbox its storage. */
     start(openKv: (name: string) => Kv): void {
-      const isLeader = electLeader(`omnikit:flush:${o.writeKey}`, () => {
+      const [isLeader, resign] = electLeader(`omnikit:flush:${o.writeKey}`, () => {
         for (const route of routes) void route.flusher.run();
       });
       for (const destination of o.destinations) {
@@ -77,8 +77,13 @@ export function createDelivery(o: DeliveryOptions) {
           ...o,
           destination,
           outbox,
-          // Any tab may flush an outbox in memory: it is not shared.
-          mayFlush: () => !kv.durable || isLeader(),
+          // Any tab may flush an outbox in memory: it is not shared. Such a tab cannot read the
+          // shared one (a newer script's format, say), so it leaves that to another tab.
+          mayFlush: () => {
+            if (kv.durable) return isLeader();
+            resign();
+            return true;
+          },
           onSent: (events) => {
             const ids = events.map((event) => event.messageId);
             forget(destination.name, ids);

@@ -1,4 +1,5 @@
 import { promisifyRequest } from 'idb-keyval';
+import { openFormatted } from './format.ts';
 
 /** A small async key-value store: IndexedDB when it works, memory when it does not. */
 export interface Kv {
@@ -14,9 +15,9 @@ export interface Kv {
 const PROBE_TIMEOUT = 2000;
 
 /**
- * Opens IndexedDB database `name`. If IndexedDB is missing, blocked, hangs or fails (private modes,
- * disabled storage, quota), the store switches to memory for the rest of the page's life and calls
- * `onUnavailable` once, so tracking keeps working.
+ * Opens IndexedDB database `name`, in the stored format (format.ts). If IndexedDB is missing, blocked,
+ * hangs or fails (private modes, disabled storage, quota), or holds a newer format, the store switches
+ * to memory for the rest of the page's life and calls `onUnavailable` once, so tracking keeps working.
  */
 export function openKv(name: string, onUnavailable: (error: unknown) => void): Kv {
   const memory = new Map<string, unknown>();
@@ -26,13 +27,13 @@ export function openKv(name: string, onUnavailable: (error: unknown) => void): K
   let db: Promise<IDBDatabase> | undefined;
   const open = () => {
     if (!db) {
-      const request = indexedDB.open(name);
-      request.onupgradeneeded = () => request.result.createObjectStore('kv');
-      // Safari may close the connection: open it again on next use.
-      db = promisifyRequest(request).then((d) => {
+      db = promisifyRequest(openFormatted(name)).then((d) => {
+        // Safari may close the connection: open it again on next use.
         d.onclose = () => {
           db = undefined;
         };
+        // A newer script upgrades the database (or it is deleted): step aside, and run in memory.
+        d.onversionchange = () => d.close();
         return d;
       });
     }

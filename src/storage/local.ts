@@ -1,15 +1,30 @@
 import { attempt } from '../core/env.ts';
+import { FORMAT, LOCAL_FORMAT, upgradeLocal } from './format.ts';
 
-/** localStorage that never throws: blocked storage, quota and bad JSON all read as "nothing". */
+/** Whether localStorage is in a format this code knows: settled (and migrated) at first use. */
+let known: boolean | undefined;
+let stamped = false;
+const ours = () => (known ??= attempt(() => upgradeLocal()) !== false);
+
+/**
+ * localStorage that never throws: blocked storage, quota and bad JSON all read as "nothing". A newer
+ * script's format reads as nothing too, and is never written over.
+ */
 export const local = {
   get<T>(key: string): T | undefined {
     // A missing key gives null, which JSON.parse() reads as JSON's null: "nothing" too.
-    return attempt(() => JSON.parse(localStorage.getItem(key) as string) ?? undefined);
+    return ours() ? attempt(() => JSON.parse(localStorage.getItem(key) as string) ?? undefined) : undefined;
   },
   set(key: string, value: unknown): void {
-    attempt(() => localStorage.setItem(key, JSON.stringify(value)));
+    if (!ours()) return;
+    attempt(() => {
+      // With the first write: storage untouched so far (consent pending) stays so.
+      if (!stamped) localStorage.setItem(LOCAL_FORMAT, `${FORMAT}`);
+      stamped = true;
+      localStorage.setItem(key, JSON.stringify(value));
+    });
   },
   remove(key: string): void {
-    attempt(() => localStorage.removeItem(key));
+    if (ours()) attempt(() => localStorage.removeItem(key));
   },
 };

@@ -18,6 +18,7 @@ import {
   type SyncRequest,
 } from '../protocol/index.ts';
 import type { Kv } from '../storage/kv.ts';
+import { local } from '../storage/local.ts';
 import type { JsonValue } from '../types.ts';
 import { withForms } from '../version.ts';
 import { type Listeners, notify, takeOut } from './docs.ts';
@@ -69,18 +70,18 @@ export function createSync(o: SyncOptions): Sync {
   let writing: Promise<unknown> = ready;
   const queue = (job: () => unknown) => (writing = writing.then(job));
   /**
-   * Local writes not in IndexedDB yet, kept in localStorage (synchronous), so that a navigation right
-   * after a change cannot lose it; folded into IndexedDB on the next start. `keep` filters it, `add` appends
+   * Local writes not in IndexedDB yet, kept in localStorage (synchronous, through `local`: a newer
+   * format there is left alone), so that a navigation right after a change cannot lose it; folded into IndexedDB on the next start. `keep` filters it, `add` appends
    * to it (every call writes it back).
    */
   const JOURNAL = `omnikit-journal:${writeKey}`;
   const journal = (keep: (r: SyncRecord) => unknown = Boolean, add: SyncRecord[] = []): SyncRecord[] => {
     try {
-      const records: SyncRecord[] = JSON.parse(localStorage.getItem(JOURNAL) ?? '[]');
-      localStorage.setItem(JOURNAL, JSON.stringify([...records.filter(keep), ...add]));
+      const records: SyncRecord[] = local.get(JOURNAL) ?? [];
+      local.set(JOURNAL, [...records.filter(keep), ...add]);
       return records;
     } catch {
-      return [];
+      return []; // not a list (tampered): written over at the next write
     }
   };
 
@@ -259,7 +260,7 @@ export function createSync(o: SyncOptions): Sync {
     }
   };
   return {
-    start(local) {
+    start(localOnly) {
       if (!inBrowser()) return;
       if (!started) {
         started = true;
@@ -290,7 +291,7 @@ export function createSync(o: SyncOptions): Sync {
         } catch {}
       }
       // Local-only documents need the store and the tabs, not a device, a sync or a stream.
-      if ((withForms && local) || online) return;
+      if ((withForms && localOnly) || online) return;
       online = true;
       const first = sync();
       // One stream per browser: the tab holding the lock streams; without Web Locks every tab does.
