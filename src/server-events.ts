@@ -92,14 +92,14 @@ export function createServerEvents(config: ServerEventsConfig): ServerEvents {
         const res = await doFetch(url, {
           method: 'POST',
           headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${serverKey}` },
-          body: JSON.stringify({ batch: events.map((e) => ({ ...e, sentAt })), sentAt }),
+          body: JSON.stringify({ batch: events.map((event) => ({ ...event, sentAt })), sentAt }),
         });
         if (res.ok) {
           const body = (await res.json()) as {
             rejected?: { index: number; code: string; message: string }[];
           };
-          for (const r of body.rejected ?? [])
-            onError(new Error(`rejected ${r.code}: ${r.message}`), [events[r.index]]);
+          for (const rejection of body.rejected ?? [])
+            onError(new Error(`rejected ${rejection.code}: ${rejection.message}`), [events[rejection.index]]);
           return;
         }
         const text = await res.text();

@@ -26,10 +26,10 @@ const TYPING_EVERY = 3000;
 const TYPING_FOR = 6000;
 
 /** Parses a stored message; undefined when it is not one (a record from a newer version, say). */
-const messageOf = (key: string, v: JsonValue): ChatMessage | undefined => {
-  const m = v as Partial<ChatMessage> | null;
-  return key.startsWith('m:') && typeof m?.text === 'string' && typeof m.at === 'number'
-    ? { ...(m as ChatMessage), id: key.slice(2), from: m.from === 'agent' ? 'agent' : 'customer' }
+const messageOf = (key: string, value: JsonValue): ChatMessage | undefined => {
+  const message = value as Partial<ChatMessage> | null;
+  return key.startsWith('m:') && typeof message?.text === 'string' && typeof message.at === 'number'
+    ? { ...(message as ChatMessage), id: key.slice(2), from: message.from === 'agent' ? 'agent' : 'customer' }
     : undefined;
 };
 
@@ -49,12 +49,12 @@ export function createChat(sync: Sync, writeKey: string) {
     for (const fn of listeners) fn();
   };
   const setTyping = (data: string) => {
-    let t: { typing?: boolean; name?: string } = {};
+    let signal: { typing?: boolean; name?: string } = {};
     try {
-      t = JSON.parse(data);
+      signal = JSON.parse(data);
     } catch {}
     clearTimeout(typingTimer);
-    typing = t.typing ? { name: typeof t.name === 'string' ? t.name : undefined } : undefined;
+    typing = signal.typing ? { name: typeof signal.name === 'string' ? signal.name : undefined } : undefined;
     if (typing) typingTimer = setTimeout(() => setTyping('{}'), TYPING_FOR);
     changed();
   };
@@ -71,7 +71,7 @@ export function createChat(sync: Sync, writeKey: string) {
   const messages = (): ChatMessage[] =>
     doc
       .entries()
-      .flatMap(([key, v]) => messageOf(key, v) ?? [])
+      .flatMap(([key, value]) => messageOf(key, value) ?? [])
       .sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1));
   const readAt = () => ((doc.get('read') as { at?: number } | undefined)?.at ?? 0) || 0;
   /** Tells the agents the customer is typing (at most every 3 s), or stopped. */
@@ -95,11 +95,11 @@ export function createChat(sync: Sync, writeKey: string) {
     },
     /** Sends a message (kept and retried while offline); false when the text is empty. */
     send(text: string, fields?: Record<string, string>): boolean {
-      const t = `${text}`.trim().slice(0, MAX_TEXT);
-      if (!t) return false;
+      const trimmed = `${text}`.trim().slice(0, MAX_TEXT);
+      if (!trimmed) return false;
       const first = !messages().some((m) => m.from === 'customer');
       doc.set(`m:${randomId()}`, {
-        text: t,
+        text: trimmed,
         from: 'customer',
         at: Date.now(),
         ...(first && fields && Object.keys(fields).length ? { fields } : {}),

@@ -30,12 +30,12 @@ const words = (name: string) => name.replace(/([a-z])([A-Z])/g, '$1_$2').toLower
 
 /** Whether a draft may hold this element's value. */
 export function captured(el: Element, { allow = [], deny = [] }: FieldLists): el is Field {
-  const f = el as Field;
-  const key = el.matches(CONTROL) && keyOf(f);
+  const field = el as Field;
+  const key = el.matches(CONTROL) && keyOf(field);
   return (
     !!key &&
-    !NEVER.test(`${f.type} ${f.getAttribute('autocomplete')}`) &&
+    !NEVER.test(`${field.type} ${field.getAttribute('autocomplete')}`) &&
     !deny.includes(key) &&
-    (allow.includes(key) || !SECRET.test(`${words(f.name)} ${words(f.id)}`))
+    (allow.includes(key) || !SECRET.test(`${words(field.name)} ${words(field.id)}`))
   );
 }

@@ -35,8 +35,9 @@ export const preview = (sync: Sync, token: string) =>
 
 /** Moves this device to the token's profile, then syncs; false when refused (reported). */
 export const claim = async (sync: Sync, token: string): Promise<boolean> =>
-  !!(await sync.call<{ profileId: string }>('handoff/claim', { token }, (a, adopt) => adopt(a.profileId))) &&
-  sync.sync().then(() => true);
+  !!(await sync.call<{ profileId: string }>('handoff/claim', { token }, (claimed, adopt) =>
+    adopt(claimed.profileId),
+  )) && sync.sync().then(() => true);
 
 /** Handoff.create(): the link to open on the other device. */
 export async function create(sync: Sync): Promise<{ url: string; expiresAt: string } | undefined> {
