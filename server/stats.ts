@@ -68,10 +68,10 @@ export class StatsRecorder {
 
   /** Middleware for ingest routes: counts the request and how it was answered. */
   middleware(): MiddlewareHandler {
-    return async (c, next) => {
+    return async (context, next) => {
       this.#stats.requests += 1;
       await next();
-      const key = wasDropped(c.req.raw) ? 'dropped' : String(c.res.status);
+      const key = wasDropped(context.req.raw) ? 'dropped' : String(context.res.status);
       this.#stats.byStatus[key] = (this.#stats.byStatus[key] ?? 0) + 1;
     };
   }

@@ -2,7 +2,7 @@ import { AGENT_REPLICA, CHAT_DOC } from '../chat/document.ts';
 import type { ProtocolDeps } from '../deps.ts';
 import type { SyncRecord } from '../store/sync-types.ts';
 
-const pad36 = (n: number, width: number) => n.toString(36).padStart(width, '0');
+const pad36 = (value: number, width: number) => value.toString(36).padStart(width, '0');
 
 /**
  * An HLC of the agent replica for a write at `now`, sorting after `previous` (the stored record of the
@@ -32,7 +32,7 @@ export async function writeChat(
   const merged = await deps.store.mergeRecords(
     siteId,
     profileId,
-    records.map((r) => ({ ...r, doc: CHAT_DOC })),
+    records.map((record) => ({ ...record, doc: CHAT_DOC })),
   );
   if (merged.written === 0) return;
   deps.hub.publish(profileId, merged.cursor);

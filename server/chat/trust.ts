@@ -80,7 +80,8 @@ function isFields(fields: unknown): boolean {
   return (
     entries.length <= MAX_FIELDS &&
     entries.every(
-      ([k, v]) => k.length <= MAX_FIELD_LENGTH && typeof v === 'string' && v.length <= MAX_FIELD_LENGTH,
+      ([name, value]) =>
+        name.length <= MAX_FIELD_LENGTH && typeof value === 'string' && value.length <= MAX_FIELD_LENGTH,
     )
   );
 }
