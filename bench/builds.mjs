@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { rollup } from 'rollup';
 import { scriptTag } from '../rollup.config.js';
 
-const path = (p) => fileURLToPath(new URL(`../${p}`, import.meta.url));
+const path = (file) => fileURLToPath(new URL(`../${file}`, import.meta.url));
 
 /**
  * The minified code of dist/omnikit.js's build (or `script`'s) with `features` turned off (see

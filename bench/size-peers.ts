@@ -99,13 +99,13 @@ export function sizeTable(rows: SizeRow[]): string {
   const omnikit = rows[0].gzip;
   return table(
     ['SDK', 'version', 'minified', 'gzip -9', '× Omnikit', 'file'],
-    rows.map((r) => [
-      r.label,
-      r.version,
-      kb(r.raw),
-      kb(r.gzip),
-      r.derived ? '-' : ratio(r.gzip, omnikit),
-      r.source,
+    rows.map((row) => [
+      row.label,
+      row.version,
+      kb(row.raw),
+      kb(row.gzip),
+      row.derived ? '-' : ratio(row.gzip, omnikit),
+      row.source,
     ]),
     'llrrrl',
   );
