@@ -145,7 +145,9 @@ for (const { feature, name, label, budget } of FEATURES) {
 }
 
 const cols = ['file', 'label', 'raw', 'gzip', 'budget', 'headroom', 'status'];
-const widths = cols.map((column) => Math.max(column.length, ...rows.map((row) => String(row[column]).length)));
+const widths = cols.map((column) =>
+  Math.max(column.length, ...rows.map((row) => String(row[column]).length)),
+);
 const line = (cells) =>
   cells
     .map((cell, index) => String(cell).padEnd(widths[index]))

@@ -33,7 +33,7 @@ export function boot(create: (config: OmnikitConfig) => Omnikit): void {
   if (Array.isArray(queued)) {
     for (const [method, ...args] of queued) {
       const fn = client[method];
-      if (typeof fn === 'function') (fn as (...args: unknown[]) => void)(...args);
+      if (typeof fn === 'function') (fn as (...values: unknown[]) => void)(...args);
     }
   }
 }

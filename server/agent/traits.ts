@@ -60,8 +60,8 @@ export async function profileTraits(deps: ProtocolDeps, siteId: string, profileI
 export function displayName(messages: ChatEntry[], traits: ProfileTraits): DisplayName | undefined {
   const text = (value: unknown) =>
     typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-  const fromTraits = (traits: Record<string, unknown>) =>
-    text(traits.name) ?? text([text(traits.firstName), text(traits.lastName)].filter(Boolean).join(' '));
+  const fromTraits = (given: Record<string, unknown>) =>
+    text(given.name) ?? text([text(given.firstName), text(given.lastName)].filter(Boolean).join(' '));
   const verified = fromTraits(traits.verified) ?? text(traits.verified.email);
   if (verified !== undefined) return { name: verified, verified: true };
   const prechat = messages.find((m) => m.from === 'customer' && m.fields)?.fields;

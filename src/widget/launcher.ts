@@ -66,7 +66,7 @@ export function createLauncher(
   };
   // Never throws into the page (nor runs outside a browser).
   const start = () => (inBrowser() ? attempt(code) : undefined);
-  const show = (open?: boolean) => void start()?.then((panel) => panel?.show(open));
+  const show = (open?: boolean) => void start()?.then((mounted) => mounted?.show(open));
   if (config && inBrowser()) (window.requestIdleCallback ?? setTimeout)(start);
   return { open: () => show(true), close: () => show(false), toggle: () => show(), on };
 }
