@@ -70,8 +70,8 @@ const scriptChunks = () => ({
 
 /**
  * A script-tag build: everything inlined, minified, global `Omnikit`. `features` turns parts off:
- * `continuity` (the tracker-only build); the others only in bench/size.mjs, to measure a build
- * without later issues' features.
+ * `continuity` (the tracker-only build); the others only in bench/size.mjs, to measure the core
+ * without the features added on top of it (form pick-up, widget launcher, attribution and plan glue).
  */
 export const scriptTag = (input, file, features = {}) => ({
   input,
@@ -153,7 +153,7 @@ export default [
   scriptChunk('forms', 'src/forms/index.ts'),
   scriptChunk('widget', 'src/widget/panel/index.ts'),
   scriptChunk('attribution', 'src/attribution/index.ts'),
-  // The tracking-plan check (issue 6), fetched before the first event by a site with a plan.
+  // The tracking-plan check, fetched before the first event by a site with a plan.
   scriptChunk('plan', 'src/plan/index.ts'),
   scriptTag('src/script/tracker.ts', 'dist/omnikit-tracker.js', { continuity: false }),
   {

@@ -216,8 +216,8 @@ export async function openSdkPage(env: Env, sdk: Sdk): Promise<SdkPage> {
     if (process.env.BENCH_DEBUG) console.log(`[${sdk.id}] page error: ${error.message}`);
   });
   if (process.env.BENCH_DEBUG) {
-    page.on('console', (m) => console.log(`[${sdk.id}] console.${m.type()}: ${m.text()}`));
-    page.on('requestfailed', (r) => console.log(`[${sdk.id}] request failed: ${r.url()}`));
+    page.on('console', (message) => console.log(`[${sdk.id}] console.${message.type()}: ${message.text()}`));
+    page.on('requestfailed', (request) => console.log(`[${sdk.id}] request failed: ${request.url()}`));
   }
   let crashed = false;
   page.on('crash', () => {
@@ -230,7 +230,7 @@ export async function openSdkPage(env: Env, sdk: Sdk): Promise<SdkPage> {
   const src = `${env.pageOrigin}/sdk/${sdk.id}`;
   const taskMs = async () => {
     const { metrics } = await cdp.send('Performance.getMetrics');
-    return (metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0) * 1000;
+    return (metrics.find((metric) => metric.name === 'TaskDuration')?.value ?? 0) * 1000;
   };
   let sample: { at: number; task: number } | undefined;
   return {
@@ -246,12 +246,13 @@ export async function openSdkPage(env: Env, sdk: Sdk): Promise<SdkPage> {
       sample = { at, task };
       return previous !== undefined && task - previous.task > 0.5 * (at - previous.at);
     },
-    load: () => page.evaluate(([s, a]) => window.__bench.load(s, a), [src, attrs] as const),
+    load: () =>
+      page.evaluate(([source, attributes]) => window.__bench.load(source, attributes), [src, attrs] as const),
     longTasks: (from, to = Number.POSITIVE_INFINITY) =>
-      page.evaluate(([f, t]) => window.__bench.longTasks.filter(([start]) => start >= f && start <= t), [
-        from,
-        to,
-      ] as const),
+      page.evaluate(
+        ([from, to]) => window.__bench.longTasks.filter(([start]) => start >= from && start <= to),
+        [from, to] as const,
+      ),
     close: () => context.close(),
   };
 }
@@ -260,8 +261,8 @@ export async function openSdkPage(env: Env, sdk: Sdk): Promise<SdkPage> {
 export interface PageBench {
   longTasks: [number, number][];
   load(src: string, attrs: Record<string, string>): Promise<{ t0: number; t1: number }>;
-  trackTimed(n: number, maxMs: number): Promise<number[]>;
-  burst(n: number, maxMs: number): Promise<Loop>;
+  trackTimed(count: number, maxMs: number): Promise<number[]>;
+  burst(count: number, maxMs: number): Promise<Loop>;
 }
 /** One tight loop of track() calls, in page-clock ms. */
 export interface Loop {
@@ -289,20 +290,20 @@ export function within<T>(ms: number, what: string, promise: Promise<T>): Promis
 export async function loadSdk(
   env: Env,
   sdk: Sdk,
-): Promise<{ p: SdkPage; t0: number; t1: number; cpuMs: number }> {
-  const p = await openSdkPage(env, sdk);
+): Promise<{ sdkPage: SdkPage; t0: number; t1: number; cpuMs: number }> {
+  const sdkPage = await openSdkPage(env, sdk);
   try {
     env.collector.reset();
-    const before = await p.taskMs();
-    const { t0, t1 } = await within(15_000, 'load', p.load());
-    const cpuMs = (await p.taskMs()) - before;
+    const before = await sdkPage.taskMs();
+    const { t0, t1 } = await within(15_000, 'load', sdkPage.load());
+    const cpuMs = (await sdkPage.taskMs()) - before;
     // Let it finish what follows initialisation (first requests, timers) before measuring more.
     await env.collector.settle(Number.POSITIVE_INFINITY, 1000, 6000);
     if (process.env.BENCH_DEBUG)
       console.log(`[${sdk.id}] collector during load:`, env.collector.counts.paths);
-    return { p, t0, t1, cpuMs };
+    return { sdkPage, t0, t1, cpuMs };
   } catch (error) {
-    await p.close();
+    await sdkPage.close();
     throw error;
   }
 }

@@ -1,12 +1,12 @@
 // Sizes of script-tag builds made in memory from rollup.config.js with parts turned off or added:
-// what the widget's launcher (issue 5) and the attribution and tracking-plan glue (issue 6) add to
-// omnikit.js, the core alone (issue 3), chunks, and what a module would add if it were inlined.
+// what the widget's launcher and the attribution and tracking-plan glue add to omnikit.js, the core
+// alone (tracker + sync + cart), chunks, and what a module would add if it were inlined.
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { rollup } from 'rollup';
 import { scriptTag } from '../rollup.config.js';
 
-const path = (p) => fileURLToPath(new URL(`../${p}`, import.meta.url));
+const path = (file) => fileURLToPath(new URL(`../${file}`, import.meta.url));
 
 /**
  * The minified code of dist/omnikit.js's build (or `script`'s) with `features` turned off (see
@@ -46,5 +46,5 @@ export async function featureSize(feature) {
   };
 }
 
-/** What the widget's launcher adds to omnikit.js (issue 5). */
+/** What the widget's launcher adds to omnikit.js. */
 export const launcherSize = () => featureSize('widget');

@@ -32,36 +32,36 @@ export interface BurstResult {
 }
 
 async function once(env: Env, sdk: Sdk): Promise<BurstResult> {
-  const { p } = await loadSdk(env, sdk);
+  const { sdkPage } = await loadSdk(env, sdk);
   try {
     let done: (loop: Loop) => void = () => {};
     const loopDone = new Promise<Loop>((resolve) => {
       done = resolve;
     });
-    await p.page.exposeFunction('__benchLoopDone', (loop: Loop) => done(loop));
+    await sdkPage.page.exposeFunction('__benchLoopDone', (loop: Loop) => done(loop));
     env.collector.reset();
     const started = Date.now();
     // The loop's own result is not awaited: the page may stay busy (or crash) after it.
-    p.page
-      .evaluate(([n, cap]) => window.__bench.burst(n, cap), [BURST, LOOP_CAP_MS] as const)
+    sdkPage.page
+      .evaluate(([count, cap]) => window.__bench.burst(count, cap), [BURST, LOOP_CAP_MS] as const)
       .catch(() => {});
     const loop = await within(LOOP_CAP_MS + 15_000, `${BURST} track() calls`, loopDone);
-    const settled = await env.collector.settle(loop.calls, BURST_QUIET_MS, DELIVERY_MAX_MS, p.busy);
-    const c = env.collector.counts;
+    const settled = await env.collector.settle(loop.calls, BURST_QUIET_MS, DELIVERY_MAX_MS, sdkPage.busy);
+    const counts = env.collector.counts;
     // The loop is one long task by design (its length is `loopMs`); what follows is the SDK's.
-    const tasks = p.crashed()
+    const tasks = sdkPage.crashed()
       ? null
-      : await within(5000, 'page', p.longTasks(loop.start + loop.ms)).catch(() => null);
+      : await within(5000, 'page', sdkPage.longTasks(loop.start + loop.ms)).catch(() => null);
     return {
       sdk,
       calls: loop.calls,
       loopMs: loop.ms,
-      requests: c.requests,
-      delivered: c.events.size,
-      copies: c.copies,
-      deliverS: c.events.size ? (c.lastAt - started) / 1000 : undefined,
-      longestTaskMs: tasks ? Math.max(0, ...tasks.map(([, d]) => d)) : undefined,
-      note: p.crashed()
+      requests: counts.requests,
+      delivered: counts.events.size,
+      copies: counts.copies,
+      deliverS: counts.events.size ? (counts.lastAt - started) / 1000 : undefined,
+      longestTaskMs: tasks ? Math.max(0, ...tasks.map(([, duration]) => duration)) : undefined,
+      note: sdkPage.crashed()
         ? 'the page crashed after the loop'
         : !tasks
           ? `page busy (unresponsive) until the ${DELIVERY_MAX_MS / 1000} s wait ended`
@@ -70,7 +70,7 @@ async function once(env: Env, sdk: Sdk): Promise<BurstResult> {
             : undefined,
     };
   } finally {
-    await p.close();
+    await sdkPage.close();
   }
 }
 
@@ -88,8 +88,8 @@ export async function burst(env: Env, sdks: Sdk[]): Promise<BurstResult[]> {
 }
 
 export function burstTable(results: BurstResult[]): string {
-  const o = results[0];
-  const n = (v: number | undefined, digits = 0) => (v === undefined ? '-' : num(v, digits));
+  const omnikit = results[0];
+  const cell = (value: number | undefined, digits = 0) => (value === undefined ? '-' : num(value, digits));
   return table(
     [
       'SDK',
@@ -104,21 +104,27 @@ export function burstTable(results: BurstResult[]): string {
       'delivery s',
       'note',
     ],
-    results.map((r) => [
-      r.sdk.label,
-      n(r.calls),
-      n(r.loopMs),
-      n(r.longestTaskMs),
-      r.longestTaskMs === undefined ? '-' : ratio(r.longestTaskMs, o.longestTaskMs ?? Number.NaN),
-      n(r.requests),
-      n(r.delivered),
-      r.delivered === undefined || r.calls === undefined ? '-' : num(r.calls - r.delivered, 0),
-      r.copies === undefined || r.delivered === undefined ? '-' : num(r.copies - r.delivered, 0),
-      n(r.deliverS, 1),
+    results.map((result) => [
+      result.sdk.label,
+      cell(result.calls),
+      cell(result.loopMs),
+      cell(result.longestTaskMs),
+      result.longestTaskMs === undefined
+        ? '-'
+        : ratio(result.longestTaskMs, omnikit.longestTaskMs ?? Number.NaN),
+      cell(result.requests),
+      cell(result.delivered),
+      result.delivered === undefined || result.calls === undefined
+        ? '-'
+        : num(result.calls - result.delivered, 0),
+      result.copies === undefined || result.delivered === undefined
+        ? '-'
+        : num(result.copies - result.delivered, 0),
+      cell(result.deliverS, 1),
       [
-        r.error && `could not measure: ${r.error}`,
-        r.calls !== undefined && r.calls < BURST && `loop stopped after ${LOOP_CAP_MS / 1000} s`,
-        r.note,
+        result.error && `could not measure: ${result.error}`,
+        result.calls !== undefined && result.calls < BURST && `loop stopped after ${LOOP_CAP_MS / 1000} s`,
+        result.note,
       ]
         .filter(Boolean)
         .join('; '),

@@ -1,5 +1,5 @@
 /**
- * Size of chat widgets (issue 5): what a page loads for the widget before anyone opens it, gzip -9.
+ * Size of chat widgets: what a page loads for the widget before anyone opens it, gzip -9.
  * Omnikit: the launcher it adds to omnikit.js, then the panel chunk (at idle or first open). Peers are
  * bundled here from npm with esbuild (their CommonJS and React included), minified by terser as ours
  * are. Hosted widgets (LiveChat, Crisp, Intercom) ship only a loader on npm; the widget itself comes

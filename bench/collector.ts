@@ -62,10 +62,10 @@ export function decodeBody(body: Buffer): string {
 }
 
 function headerBytes(req: IncomingMessage): number {
-  let n = `${req.method} ${req.url} HTTP/${req.httpVersion}\r\n\r\n`.length;
-  for (let i = 0; i < req.rawHeaders.length; i += 2)
-    n += req.rawHeaders[i].length + req.rawHeaders[i + 1].length + 4;
-  return n;
+  let bytes = `${req.method} ${req.url} HTTP/${req.httpVersion}\r\n\r\n`.length;
+  for (let index = 0; index < req.rawHeaders.length; index += 2)
+    bytes += req.rawHeaders[index].length + req.rawHeaders[index + 1].length + 4;
+  return bytes;
 }
 
 export async function startCollector(answers: Record<string, unknown> = {}): Promise<Collector> {

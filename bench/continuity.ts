@@ -113,7 +113,7 @@ function pageHtml(endpoint: string): string {
 async function clockOffset(page: Page): Promise<{ ms: number; rtt: number }> {
   const node = () => performance.timeOrigin + performance.now();
   let best = { ms: 0, rtt: Number.POSITIVE_INFINITY };
-  for (let i = 0; i < 20; i++) {
+  for (let exchange = 0; exchange < 20; exchange++) {
     const before = node();
     const at = await page.evaluate(() => performance.timeOrigin + performance.now());
     const after = node();
@@ -153,34 +153,38 @@ export async function continuity(): Promise<ContinuityResult> {
     const open = async (name: string) => {
       const page = await (await launched.newContext()).newPage();
       if (process.env.BENCH_DEBUG)
-        page.on('console', (m) => console.log(`[${name}] ${m.type()}: ${m.text()}`));
+        page.on('console', (message) => console.log(`[${name}] ${message.type()}: ${message.text()}`));
       await page.goto(origin);
       await page.evaluate(() => window.__continuity.start());
       return page;
     };
-    const a = await open('A');
-    const b = await open('B');
+    const deviceA = await open('A');
+    const deviceB = await open('B');
 
     // B's change stream, answered after its sign-in (which moves B to the user's profile, so the
     // client reconnects): from then on B hears A's changes without polling.
     let signedIn = false;
     let streamAfterSignIn = false;
-    b.on('response', (r) => {
-      if (r.url().endsWith('/v1/identify')) signedIn = true;
-      else if (signedIn && r.url().endsWith('/v1/stream') && r.status() === 200) streamAfterSignIn = true;
+    deviceB.on('response', (response) => {
+      if (response.url().endsWith('/v1/identify')) signedIn = true;
+      else if (signedIn && response.url().endsWith('/v1/stream') && response.status() === 200)
+        streamAfterSignIn = true;
     });
     const userId = `bench-${randomUUID()}`;
     const signIn = async (page: Page, name: string) => {
-      const answer = page.waitForResponse((r) => r.url().endsWith('/v1/identify'));
+      const answer = page.waitForResponse((response) => response.url().endsWith('/v1/identify'));
       const userHash = userHashOf(secret, userId);
-      await page.evaluate(([u, h]) => window.__continuity.identify(u, h), [userId, userHash] as const);
-      const r = await within(SEEN_WITHIN_MS, `device ${name}'s sign-in`, answer);
-      if (r.status() !== 200)
-        throw new Error(`device ${name}: POST /v1/identify ${r.status()} ${await r.text()}`);
-      return ((await r.json()) as { profileId: string }).profileId;
+      await page.evaluate(([user, hash]) => window.__continuity.identify(user, hash), [
+        userId,
+        userHash,
+      ] as const);
+      const response = await within(SEEN_WITHIN_MS, `device ${name}'s sign-in`, answer);
+      if (response.status() !== 200)
+        throw new Error(`device ${name}: POST /v1/identify ${response.status()} ${await response.text()}`);
+      return ((await response.json()) as { profileId: string }).profileId;
     };
-    const profileA = await signIn(a, 'A');
-    const profileB = await signIn(b, 'B');
+    const profileA = await signIn(deviceA, 'A');
+    const profileB = await signIn(deviceB, 'B');
     if (profileA !== profileB)
       throw new Error(`devices on two profiles after sign-in: ${profileA}, ${profileB}`);
     await until(
@@ -189,40 +193,45 @@ export async function continuity(): Promise<ContinuityResult> {
       () => streamAfterSignIn,
     );
 
-    const [clockA, clockB] = [await clockOffset(a), await clockOffset(b)];
+    const [clockA, clockB] = [await clockOffset(deviceA), await clockOffset(deviceB)];
     const skew = { ms: clockB.ms - clockA.ms, within: (clockA.rtt + clockB.rtt) / 2 };
 
     const times: number[] = [];
-    for (let i = 0; i < WARMUP + CHANGES; i++) {
+    for (let change = 0; change < WARMUP + CHANGES; change++) {
       // Even: a product A did not have; odd: a new quantity of the first one (never a value seen before).
-      const [id, quantity] = i % 2 === 0 ? [`p${i}`, 1] : ['p0', i + 1];
-      await b.evaluate(([p, q]) => window.__continuity.expect(p, q), [id, quantity] as const);
-      const changedAt = await a.evaluate(([p, q]) => window.__continuity.change(p, q), [
+      const [id, quantity] = change % 2 === 0 ? [`p${change}`, 1] : ['p0', change + 1];
+      await deviceB.evaluate(([product, quantity]) => window.__continuity.expect(product, quantity), [
         id,
         quantity,
       ] as const);
+      const changedAt = await deviceA.evaluate(
+        ([product, quantity]) => window.__continuity.change(product, quantity),
+        [id, quantity] as const,
+      );
       const seenAt = await within(
         SEEN_WITHIN_MS + 5000,
-        `change ${i + 1}`,
-        b.evaluate((ms) => window.__continuity.heard(ms), SEEN_WITHIN_MS),
+        `change ${change + 1}`,
+        deviceB.evaluate((ms) => window.__continuity.heard(ms), SEEN_WITHIN_MS),
       );
       if (seenAt === null) {
-        const errors = await errorsOf(a, b);
+        const errors = await errorsOf(deviceA, deviceB);
         throw new Error(
-          `device B never showed change ${i + 1} (${id} ×${quantity}) within ${SEEN_WITHIN_MS / 1000} s${errors.length ? `; client errors: ${errors.join('; ')}` : ''}`,
+          `device B never showed change ${change + 1} (${id} ×${quantity}) within ${SEEN_WITHIN_MS / 1000} s${errors.length ? `; client errors: ${errors.join('; ')}` : ''}`,
         );
       }
-      if (i >= WARMUP) times.push(seenAt - changedAt);
+      if (change >= WARMUP) times.push(seenAt - changedAt);
       await sleep(PAUSE_MS);
     }
 
     // Same cart on both at the end (the last change may still be settling on A's side: allow a moment).
     const cartOf = (page: Page) => page.evaluate(() => window.__continuity.cart());
-    const same = async () => (await cartOf(a)) === (await cartOf(b));
+    const same = async () => (await cartOf(deviceA)) === (await cartOf(deviceB));
     await until('the same cart on both devices', SEEN_WITHIN_MS, same).catch(async () => {
-      throw new Error(`carts differ at the end: A has ${await cartOf(a)}; B has ${await cartOf(b)}`);
+      throw new Error(
+        `carts differ at the end: A has ${await cartOf(deviceA)}; B has ${await cartOf(deviceB)}`,
+      );
     });
-    const errors = await errorsOf(a, b);
+    const errors = await errorsOf(deviceA, deviceB);
     if (errors.length) throw new Error(`the clients reported errors: ${errors.join('; ')}`);
     return { times, skew, chromiumVersion: launched.version() };
   } finally {
@@ -239,9 +248,11 @@ export async function continuity(): Promise<ContinuityResult> {
 }
 
 /** The `error` events of the clients in these pages, each prefixed with its device. */
-async function errorsOf(a: Page, b: Page): Promise<string[]> {
-  const [ea, eb] = await Promise.all([a, b].map((p) => p.evaluate(() => window.__continuity.errors)));
-  return [...ea.map((e) => `A ${e}`), ...eb.map((e) => `B ${e}`)];
+async function errorsOf(deviceA: Page, deviceB: Page): Promise<string[]> {
+  const [ea, eb] = await Promise.all(
+    [deviceA, deviceB].map((page) => page.evaluate(() => window.__continuity.errors)),
+  );
+  return [...ea.map((error) => `A ${error}`), ...eb.map((error) => `B ${error}`)];
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -255,7 +266,7 @@ async function until(what: string, ms: number, condition: () => boolean | Promis
 
 export function continuityTable({ times, skew }: ContinuityResult, sdks: Sdk[]): string {
   const sorted = [...times].sort((x, y) => x - y);
-  const ms = (v: number) => num(v, 1);
+  const ms = (value: number) => num(value, 1);
   const summary = [median(sorted), percentile(sorted, 0.95), sorted[0], sorted[sorted.length - 1]];
   const note = `${times.length} changes, add and update alternately; A↔B clock skew ${num(skew.ms, 2)} ms (±${num(skew.within, 2)})`;
   return table(

@@ -40,52 +40,55 @@ export interface SdkRuns {
 }
 
 async function once(env: Env, sdk: Sdk): Promise<Run> {
-  const { p, t0, t1, cpuMs } = await loadSdk(env, sdk);
+  const { sdkPage, t0, t1, cpuMs } = await loadSdk(env, sdk);
   try {
-    const tasks = await p.longTasks(t0);
+    const tasks = await sdkPage.longTasks(t0);
     env.collector.reset();
-    const before = await p.taskMs();
+    const before = await sdkPage.taskMs();
     const times = await within(
       TRACK_CAP_MS + 30_000,
       `${EVENTS} track() calls`,
-      p.page.evaluate(([n, cap]) => window.__bench.trackTimed(n, cap), [EVENTS, TRACK_CAP_MS] as const),
+      sdkPage.page.evaluate(([count, cap]) => window.__bench.trackTimed(count, cap), [
+        EVENTS,
+        TRACK_CAP_MS,
+      ] as const),
     );
-    const settled = await env.collector.settle(times.length, QUIET_MS, DELIVERY_MAX_MS, p.busy);
-    const eventsCpuMs = (await p.taskMs()) - before;
-    const c = env.collector.counts;
+    const settled = await env.collector.settle(times.length, QUIET_MS, DELIVERY_MAX_MS, sdkPage.busy);
+    const eventsCpuMs = (await sdkPage.taskMs()) - before;
+    const counts = env.collector.counts;
     return {
       loadMs: t1 - t0,
       loadCpuMs: cpuMs,
       longTasks: tasks.length,
-      longTaskMs: tasks.reduce((sum, [, d]) => sum + d, 0),
+      longTaskMs: tasks.reduce((sum, [, duration]) => sum + duration, 0),
       trackUs: median(times) * 1000,
       calls: times.length,
       eventsCpuMs,
-      requests: c.requests,
-      preflights: c.preflights,
-      bytes: c.bytes,
-      delivered: c.events.size,
+      requests: counts.requests,
+      preflights: counts.preflights,
+      bytes: counts.bytes,
+      delivered: counts.events.size,
       stillSending: settled === 'max' ? 1 : 0,
     };
   } finally {
-    await p.close();
+    await sdkPage.close();
   }
 }
 
 export async function mainThread(env: Env, sdks: Sdk[], runs: number): Promise<SdkRuns[]> {
   const results = sdks.map((sdk) => ({ sdk, runs: [] as Run[], errors: [] as string[] }));
   // Warm-up, discarded: the first page of a fresh browser pays for starting its processes.
-  await (await loadSdk(env, sdks[0])).p.close();
-  for (let r = 0; r < runs; r++) {
-    for (let k = 0; k < results.length; k++) {
-      const result = results[(k + r) % results.length];
+  await (await loadSdk(env, sdks[0])).sdkPage.close();
+  for (let run = 0; run < runs; run++) {
+    for (let turn = 0; turn < results.length; turn++) {
+      const result = results[(turn + run) % results.length];
       try {
         result.runs.push(await once(env, result.sdk));
       } catch (error) {
         result.errors.push((error as Error).message.split('\n')[0]);
       }
     }
-    console.log(`  main thread: run ${r + 1}/${runs} done`);
+    console.log(`  main thread: run ${run + 1}/${runs} done`);
   }
   return results;
 }
@@ -101,24 +104,32 @@ const pick = (runs: Run[], key: keyof Run): Spread => spread(runs.map((run) => r
 /** Two tables: load, then 1,000 events; each cell "median (min–max)" with its ratio to Omnikit. */
 export function mainThreadTables(results: SdkRuns[]): string {
   const base = results[0].runs;
-  const cell = (runs: Run[], key: keyof Run, digits = 1, show = (s: Spread) => range(s, digits)) => {
+  const cell = (
+    runs: Run[],
+    key: keyof Run,
+    digits = 1,
+    show = (spread: Spread) => range(spread, digits),
+  ) => {
     if (runs.length === 0) return ['-', '-'];
-    const s = pick(runs, key);
-    return [show(s), base.length ? ratio(s.median, pick(base, key).median) : '-'];
+    const spread = pick(runs, key);
+    return [show(spread), base.length ? ratio(spread.median, pick(base, key).median) : '-'];
   };
-  const failed = (r: SdkRuns) => (r.runs.length === 0 ? `could not measure: ${r.errors[0]}` : '');
-  const note = (r: SdkRuns) =>
-    r.errors.length && r.runs.length ? `${r.errors.length} run(s) failed: ${r.errors[0]}` : failed(r);
+  const failed = (result: SdkRuns) =>
+    result.runs.length === 0 ? `could not measure: ${result.errors[0]}` : '';
+  const note = (result: SdkRuns) =>
+    result.errors.length && result.runs.length
+      ? `${result.errors.length} run(s) failed: ${result.errors[0]}`
+      : failed(result);
 
   const load = table(
     ['SDK', 'load + init ms', '×', 'main-thread ms', '×', 'long tasks', 'long-task ms', 'note'],
-    results.map((r) => [
-      r.sdk.label,
-      ...cell(r.runs, 'loadMs'),
-      ...cell(r.runs, 'loadCpuMs'),
-      r.runs.length ? num(pick(r.runs, 'longTasks').median, 0) : '-',
-      r.runs.length ? range(pick(r.runs, 'longTaskMs'), 0) : '-',
-      note(r),
+    results.map((result) => [
+      result.sdk.label,
+      ...cell(result.runs, 'loadMs'),
+      ...cell(result.runs, 'loadCpuMs'),
+      result.runs.length ? num(pick(result.runs, 'longTasks').median, 0) : '-',
+      result.runs.length ? range(pick(result.runs, 'longTaskMs'), 0) : '-',
+      note(result),
     ]),
     'lrrrrrrl',
   );
@@ -137,20 +148,20 @@ export function mainThreadTables(results: SdkRuns[]): string {
       'delivered (worst run)',
       'note',
     ],
-    results.map((r) => [
-      r.sdk.label,
-      ...cell(r.runs, 'trackUs'),
-      ...cell(r.runs, 'eventsCpuMs'),
-      ...cell(r.runs, 'requests', 0, (s) => num(s.median, 0)),
-      ...cell(r.runs, 'bytes', 0, (s) => kb(s.median)),
-      r.runs.length ? num(pick(r.runs, 'preflights').median, 0) : '-',
-      r.runs.length ? delivered(r.runs) : '-',
+    results.map((result) => [
+      result.sdk.label,
+      ...cell(result.runs, 'trackUs'),
+      ...cell(result.runs, 'eventsCpuMs'),
+      ...cell(result.runs, 'requests', 0, (spread) => num(spread.median, 0)),
+      ...cell(result.runs, 'bytes', 0, (spread) => kb(spread.median)),
+      result.runs.length ? num(pick(result.runs, 'preflights').median, 0) : '-',
+      result.runs.length ? delivered(result.runs) : '-',
       [
-        r.runs.some((run) => run.calls < EVENTS) &&
-          `stopped after ${num(pick(r.runs, 'calls').min, 0)} calls (${TRACK_CAP_MS / 1000} s cap)`,
-        r.runs.some((run) => run.stillSending) &&
-          `still sending when the ${DELIVERY_MAX_MS / 1000} s wait ended (${r.runs.filter((run) => run.stillSending).length} run(s))`,
-        failed(r),
+        result.runs.some((run) => run.calls < EVENTS) &&
+          `stopped after ${num(pick(result.runs, 'calls').min, 0)} calls (${TRACK_CAP_MS / 1000} s cap)`,
+        result.runs.some((run) => run.stillSending) &&
+          `still sending when the ${DELIVERY_MAX_MS / 1000} s wait ended (${result.runs.filter((run) => run.stillSending).length} run(s))`,
+        failed(result),
       ]
         .filter(Boolean)
         .join('; '),

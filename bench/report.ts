@@ -14,9 +14,9 @@ export function median(values: number[]): number {
 }
 
 /** The `q`-th percentile of `sorted` (ascending) by nearest rank: p95 of 30 values is the 29th. */
-export function percentile(sorted: number[], q: number): number {
+export function percentile(sorted: number[], fraction: number): number {
   if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(sorted.length * q) - 1))];
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(sorted.length * fraction) - 1))];
 }
 
 export function spread(values: number[]): Spread {
@@ -27,20 +27,20 @@ export function spread(values: number[]): Spread {
 export function ratio(value: number, omnikit: number): string {
   if (!Number.isFinite(value) || !Number.isFinite(omnikit)) return '-';
   if (omnikit === 0) return value === 0 ? '1.0×' : '∞';
-  const r = value / omnikit;
-  return `${r >= 10 ? r.toFixed(0) : r.toFixed(1)}×`;
+  const times = value / omnikit;
+  return `${times >= 10 ? times.toFixed(0) : times.toFixed(1)}×`;
 }
 
 /** A number with `digits` decimals (none for big numbers), thin-spaced thousands. */
 export function num(value: number, digits = 1): string {
   if (!Number.isFinite(value)) return '-';
-  const d = Math.abs(value) >= 1000 ? 0 : digits;
-  return value.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+  const decimals = Math.abs(value) >= 1000 ? 0 : digits;
+  return value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
 }
 
 /** "median (min–max)" */
-export function range(s: Spread, digits = 1): string {
-  return `${num(s.median, digits)} (${num(s.min, digits)}–${num(s.max, digits)})`;
+export function range(spread: Spread, digits = 1): string {
+  return `${num(spread.median, digits)} (${num(spread.min, digits)}–${num(spread.max, digits)})`;
 }
 
 export function kb(bytes: number): string {
@@ -52,10 +52,12 @@ export function kb(bytes: number): string {
  * first column is left-aligned and the others (numbers) right-aligned.
  */
 export function table(head: string[], rows: string[][], align = `l${'r'.repeat(head.length - 1)}`): string {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const left = (i: number) => align[i] !== 'r';
+  const widths = head.map((heading, column) =>
+    Math.max(heading.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const left = (column: number) => align[column] !== 'r';
   const line = (cells: string[]) =>
-    `| ${head.map((_, i) => (left(i) ? (cells[i] ?? '').padEnd(widths[i]) : (cells[i] ?? '').padStart(widths[i]))).join(' | ')} |`;
-  const rule = `|${widths.map((w, i) => (left(i) ? ` ${'-'.repeat(w)} ` : ` ${'-'.repeat(w - 1)}: `)).join('|')}|`;
+    `| ${head.map((_, column) => (left(column) ? (cells[column] ?? '').padEnd(widths[column]) : (cells[column] ?? '').padStart(widths[column]))).join(' | ')} |`;
+  const rule = `|${widths.map((width, column) => (left(column) ? ` ${'-'.repeat(width)} ` : ` ${'-'.repeat(width - 1)}: `)).join('|')}|`;
   return [line(head), rule, ...rows.map(line)].join('\n');
 }

@@ -28,12 +28,12 @@ const started = Date.now();
 const loadAtStart = loadavg()[0];
 const runs = Number(process.env.BENCH_RUNS || 3);
 const ALL = ['size', 'main', 'burst', 'server', 'continuity'];
-const only = (process.env.BENCH_ONLY || ALL.join(',')).split(',').map((s) => s.trim());
-const unknown = only.filter((s) => !ALL.includes(s));
+const only = (process.env.BENCH_ONLY || ALL.join(',')).split(',').map((name) => name.trim());
+const unknown = only.filter((name) => !ALL.includes(name));
 if (unknown.length)
   throw new Error(`BENCH_ONLY: unknown section(s) ${unknown.join(', ')}; known: ${ALL.join(', ')}`);
 /** A partial run prints its tables only: bench/RESULTS.md keeps the last full run's. */
-const partial = !ALL.every((s) => only.includes(s));
+const partial = !ALL.every((name) => only.includes(name));
 const sections: string[] = [];
 const failures: string[] = [];
 const section = (title: string, body: string) => {
@@ -139,7 +139,7 @@ How it measures (details at the top of each file in bench/):
   \`performance.timeOrigin + performance.now()\` in the page (one machine, so one wall clock; the
   skew between the two pages is measured and printed). Loopback: a real network adds its round trips.`;
 
-const notes = `## What each SDK does by default\n\n${SDKS.map((s) => `- **${s.label}** ${s.version}: ${s.note}`).join('\n')}`;
+const notes = `## What each SDK does by default\n\n${SDKS.map((sdk) => `- **${sdk.label}** ${sdk.version}: ${sdk.note}`).join('\n')}`;
 console.log(`\n${notes}\n`);
 if (failures.length) {
   console.error(`\nFAILED:\n  ${failures.join('\n  ')}\nbench/RESULTS.md left as it was.`);

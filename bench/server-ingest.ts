@@ -77,7 +77,7 @@ export function stopServer({ child }: Running): Promise<void> {
 function batchBody(): string {
   const anonymousId = randomUUID();
   const now = new Date().toISOString();
-  const batch = Array.from({ length: BATCH }, (_, i) => ({
+  const batch = Array.from({ length: BATCH }, (_, index) => ({
     type: 'track',
     event: 'Product Viewed',
     messageId: randomUUID(),
@@ -85,7 +85,7 @@ function batchBody(): string {
     userId: null,
     timestamp: now,
     properties: {
-      product_id: `sku-${i}`,
+      product_id: `sku-${index}`,
       name: 'Trail running shoe',
       category: 'Shoes',
       price: 119.9,
@@ -150,11 +150,11 @@ async function ingestLoad(url: string, db: string): Promise<IngestResult> {
 }
 
 const DEVICES = 100;
-const pad = (n: number, width: number) => n.toString(36).padStart(width, '0');
+const pad = (value: number, width: number) => value.toString(36).padStart(width, '0');
 
 /** The `q`-th percentile of sorted `values`. */
-const percentile = (values: number[], q: number) =>
-  values[Math.min(values.length - 1, Math.floor(values.length * q))];
+const percentile = (values: number[], fraction: number) =>
+  values[Math.min(values.length - 1, Math.floor(values.length * fraction))];
 
 /** `/v1/sync` p50/p99 with 100 devices syncing at once, each pushing one cart line per sync. */
 async function syncLatency(url: string): Promise<Latency & { syncs: number; failed: number }> {
@@ -181,14 +181,14 @@ async function syncLatency(url: string): Promise<Latency & { syncs: number; fail
   await Promise.all(
     tokens.map(async (token, device) => {
       let cursor = '';
-      for (let n = 0; Date.now() < until; n++) {
+      for (let change = 0; Date.now() < until; change++) {
         // An HLC in the protocol's form (§3): this device's n-th change to its cart.
-        const hlc = `${pad(Date.now(), 9)}-${pad(n % 46_656, 3)}-d${device}`;
+        const hlc = `${pad(Date.now(), 9)}-${pad(change % 46_656, 3)}-d${device}`;
         const push = [
           {
             doc: 'cart',
-            key: `sku-${n % 5}|`,
-            value: { qty: (n % 3) + 1, name: 'Trail shoe', price: 119.9 },
+            key: `sku-${change % 5}|`,
+            value: { qty: (change % 3) + 1, name: 'Trail shoe', price: 119.9 },
             hlc,
           },
         ];
@@ -241,30 +241,33 @@ async function onServer<T>(
   }
 }
 
-export function serverTables({ ingest: r, ingestNormal, sync }: ServerResults): string {
-  const ms = (l: Latency) => `${num(l.p50, 0)} ms / ${num(l.p99, 0)} ms`;
+export function serverTables({ ingest, ingestNormal, sync }: ServerResults): string {
+  const ms = (latency: Latency) => `${num(latency.p50, 0)} ms / ${num(latency.p99, 0)} ms`;
   return table(
     ['measurement', 'result'],
     [
       [
         `events ingested per second (POST /v1/batch, ${BATCH} events/batch, ${CONNECTIONS} connections, ${SECONDS} s)`,
-        num(r.eventsPerSecond, 0),
+        num(ingest.eventsPerSecond, 0),
       ],
-      ['batch latency p50 / p99', ms(r.latency)],
+      ['batch latency p50 / p99', ms(ingest.latency)],
       [
         'the same with synchronous = NORMAL (not the default: a power cut loses the last acknowledged commits)',
         `${num(ingestNormal.eventsPerSecond, 0)} events/s, ${ms(ingestNormal.latency)}`,
       ],
       [
         'cost of synchronous = FULL (every commit fsynced before the 2xx)',
-        `${num((1 - r.eventsPerSecond / ingestNormal.eventsPerSecond) * 100, 0)} % of throughput`,
+        `${num((1 - ingest.eventsPerSecond / ingestNormal.eventsPerSecond) * 100, 0)} % of throughput`,
       ],
-      ['batches answered 2xx / non-2xx / errors', `${num(r.batches, 0)} / ${r.non2xx} / ${r.errors}`],
+      [
+        'batches answered 2xx / non-2xx / errors',
+        `${num(ingest.batches, 0)} / ${ingest.non2xx} / ${ingest.errors}`,
+      ],
       [
         'events stored in SQLite (counted after the run, batches in flight at the end included)',
-        num(r.stored, 0),
+        num(ingest.stored, 0),
       ],
-      ['batch body size', `${num(r.bodyBytes / 1024, 1)} KB`],
+      ['batch body size', `${num(ingest.bodyBytes / 1024, 1)} KB`],
       [`/v1/sync p50 / p99, ${DEVICES} devices syncing at once for ${SECONDS} s`, ms(sync)],
       ['syncs answered / failed', `${num(sync.syncs, 0)} / ${sync.failed}`],
     ],

@@ -32,8 +32,8 @@ export async function sizes(sdks: Sdk[]): Promise<SizeRow[]> {
       const source = 'dist/omnikit-tracker.js (analytics only; not the file measured in the browser)';
       const only = measure(tracker);
       rows.push({ label: 'Omnikit, tracker only', version: sdk.version, source, ...only });
-      // What sync + cart cost a page on top of analytics (issue 3): the core-only build (tracker, sync,
-      // cart) against the tracker of exactly issue 2's features, both built in memory. Gzip of the
+      // What sync + cart cost a page on top of analytics: the core-only build (tracker, sync, cart)
+      // against the tracker alone (tracking and identity, no glue), both built in memory. Gzip of the
       // difference is not the difference of gzips; this row is the latter, what a page pays.
       const [core, tracker2] = await Promise.all([
         buildCode({ forms: false, widget: false, attribution: false, plan: false }),
@@ -42,12 +42,12 @@ export async function sizes(sdks: Sdk[]): Promise<SizeRow[]> {
       rows.push({
         label: 'Omnikit: sync + cart added to the tracker',
         version: sdk.version,
-        source: `core only − tracker (issue 2's features), each gzipped: ${gzipped(core)} − ${gzipped(tracker2)} = ${gzipped(core) - gzipped(tracker2)} B`,
+        source: `core only − tracker alone, each gzipped: ${gzipped(core)} − ${gzipped(tracker2)} = ${gzipped(core) - gzipped(tracker2)} B`,
         raw: core.length - tracker2.length,
         gzip: gzipped(core) - gzipped(tracker2),
         derived: true,
       });
-      // Issue 5: the widget's launcher in the core (budget 1.5 KB), against the same build without it.
+      // The widget's launcher in the core (budget 1.5 KB), against the same build without it.
       const launcher = await launcherSize();
       rows.push({
         label: 'Omnikit: widget launcher added to the core',
@@ -99,13 +99,13 @@ export function sizeTable(rows: SizeRow[]): string {
   const omnikit = rows[0].gzip;
   return table(
     ['SDK', 'version', 'minified', 'gzip -9', '× Omnikit', 'file'],
-    rows.map((r) => [
-      r.label,
-      r.version,
-      kb(r.raw),
-      kb(r.gzip),
-      r.derived ? '-' : ratio(r.gzip, omnikit),
-      r.source,
+    rows.map((row) => [
+      row.label,
+      row.version,
+      kb(row.raw),
+      kb(row.gzip),
+      row.derived ? '-' : ratio(row.gzip, omnikit),
+      row.source,
     ]),
     'llrrrl',
   );

@@ -56,7 +56,7 @@ const ADDED = [
   { file: '+ plan check inlined', label: 'if not a chunk (it is one)', module: 'src/plan/index.ts' },
 ];
 
-const kb = (n) => `${(n / 1024).toFixed(2)} KB`;
+const kb = (bytes) => `${(bytes / 1024).toFixed(2)} KB`;
 const rows = [];
 const failures = [];
 
@@ -145,15 +145,17 @@ for (const { feature, name, label, budget } of FEATURES) {
 }
 
 const cols = ['file', 'label', 'raw', 'gzip', 'budget', 'headroom', 'status'];
-const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
+const widths = cols.map((column) =>
+  Math.max(column.length, ...rows.map((row) => String(row[column]).length)),
+);
 const line = (cells) =>
   cells
-    .map((cell, i) => String(cell).padEnd(widths[i]))
+    .map((cell, index) => String(cell).padEnd(widths[index]))
     .join('  ')
     .trimEnd();
 console.log(line(cols));
-console.log(line(widths.map((w) => '-'.repeat(w))));
-for (const r of rows) console.log(line(cols.map((c) => r[c])));
+console.log(line(widths.map((width) => '-'.repeat(width))));
+for (const row of rows) console.log(line(cols.map((column) => row[column])));
 
 if (failures.length) {
   console.error(`\nSize check failed:\n  ${failures.join('\n  ')}`);

@@ -142,7 +142,7 @@ export function createServer(options: ServerOptions): OmnikitServer {
   for (const { request } of installed) if (request) app.use('*', request);
   // Before every other middleware and route: an origin no site allows reaches none of them.
   app.use('*', cors(sites));
-  app.get('/health', (c) => c.json({ ok: true }));
+  app.get('/health', (context) => context.json({ ok: true }));
   // Before the event routes: /v1/identify is both (see mountProtocolRoutes).
   mountProtocolRoutes(app, protocolDeps, beforeHandlers);
   for (const step of [...beforeHandlers, planReportHandler(deps)]) app.get('/v1/plan/report', step);
@@ -156,13 +156,15 @@ export function createServer(options: ServerOptions): OmnikitServer {
   }
   for (const path of METRICS_PATHS) app.post(path, ignoreMetricsHandler);
 
-  app.notFound((c) => errorResponse(404, 'not_found', `No route for ${c.req.method} ${c.req.path}`));
-  app.onError((error, c) => {
+  app.notFound((context) =>
+    errorResponse(404, 'not_found', `No route for ${context.req.method} ${context.req.path}`),
+  );
+  app.onError((error, context) => {
     if (error instanceof ApiError) {
       return errorResponse(error.status, error.code, error.message, error.headers);
     }
     // The route's pattern, not the path: a path may name a customer (/v1/agent/profiles/{id}).
-    const where = `${c.req.method} ${c.req.routePath}`;
+    const where = `${context.req.method} ${context.req.routePath}`;
     if (isStorageFailure(error)) {
       errors.report('storage unavailable, answered 503', error, where);
       return errorResponse(503, 'storage_unavailable', 'Storage is unavailable; retry later', {

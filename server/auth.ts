@@ -14,16 +14,16 @@ export interface Authenticated {
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 /** Whether the request carries `Authorization: Bearer ...` (a device call, not a write-key call). */
-export function hasBearer(c: Context): boolean {
-  return /^Bearer\s/i.test(c.req.header('authorization') ?? '');
+export function hasBearer(context: Context): boolean {
+  return /^Bearer\s/i.test(context.req.header('authorization') ?? '');
 }
 
 /**
  * Resolves `Authorization: Bearer <device token>` to an active device, and checks the page's origin
  * against the device's site like /v1/batch does with the write key's site.
  */
-export async function authenticate(c: Context, deps: { store: Store; sites: SiteDirectory }) {
-  const match = BEARER.exec(c.req.header('authorization') ?? '');
+export async function authenticate(context: Context, deps: { store: Store; sites: SiteDirectory }) {
+  const match = BEARER.exec(context.req.header('authorization') ?? '');
   if (!match) {
     throw new ApiError(401, 'invalid_token', 'Missing device token: send "Authorization: Bearer <token>"');
   }
@@ -33,7 +33,7 @@ export async function authenticate(c: Context, deps: { store: Store; sites: Site
   if (!device || !site) {
     throw new ApiError(401, 'invalid_token', 'Unknown or revoked device token; register the device again');
   }
-  const origin = c.req.header('origin');
+  const origin = context.req.header('origin');
   if (origin !== undefined && !siteAllowsOrigin(site, origin)) {
     throw new ApiError(403, 'origin_not_allowed', `Origin ${origin} is not allowed for this device's site`);
   }

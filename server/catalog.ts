@@ -40,9 +40,9 @@ export async function repriceCart(
   site: Site,
   push: SyncRecord[],
 ): Promise<Correction[]> {
-  const lines = push.filter((r) => r.doc === CART_DOC && !r.deleted && isLine(r.value));
+  const lines = push.filter((record) => record.doc === CART_DOC && !record.deleted && isLine(record.value));
   if (lines.length === 0) return [];
-  const ids = new Set(lines.flatMap((r) => idsOf(r.value as Line)));
+  const ids = new Set(lines.flatMap((record) => idsOf(record.value as Line)));
   const catalog = await lookup(site, [...ids]);
   if (!catalog) return [];
   return lines.flatMap((record) => {

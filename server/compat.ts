@@ -44,7 +44,7 @@ const MAX_METRICS_BYTES = 64 * 1024;
  * Answers analytics.js's metrics and keeps nothing: they describe Segment's library, not the shop's
  * customers. The body is read (up to a small limit) only so the connection can be reused.
  */
-export const ignoreMetricsHandler: Handler = async (c) => {
-  await readBody(c.req.raw, MAX_METRICS_BYTES);
-  return c.body(null, 204);
+export const ignoreMetricsHandler: Handler = async (context) => {
+  await readBody(context.req.raw, MAX_METRICS_BYTES);
+  return context.body(null, 204);
 };

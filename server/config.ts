@@ -96,7 +96,7 @@ function readSites(config: unknown, baseDir: string): Site[] {
     if (writeKeys.has(writeKey)) throw new Error(`${where}.writeKey is used by another site`);
     if (!Array.isArray(origins))
       throw new Error(`${where}.origins must be an array (use ["*"] for any origin)`);
-    for (const [i, origin] of origins.entries()) checkOrigin(origin, `${where}.origins[${i}]`);
+    for (const [position, origin] of origins.entries()) checkOrigin(origin, `${where}.origins[${position}]`);
     // Optional: a site without a secret still collects events, it just cannot link devices to users.
     if (secret !== undefined && (typeof secret !== 'string' || secret.trim() === '')) {
       throw new Error(`${where}.secret must be a non-empty string when present`);

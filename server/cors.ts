@@ -21,10 +21,10 @@ const PREFLIGHT_MAX_AGE_SECONDS = '86400';
  * given. Every answer varies with Origin, for caches.
  */
 export function cors(sites: SiteDirectory): MiddlewareHandler {
-  return async (c, next) => {
-    const origin = c.req.header('origin');
-    if (c.req.method === 'OPTIONS' && c.req.header('access-control-request-method')) {
-      return preflight(origin, c.req.header('access-control-request-headers'));
+  return async (context, next) => {
+    const origin = context.req.header('origin');
+    if (context.req.method === 'OPTIONS' && context.req.header('access-control-request-method')) {
+      return preflight(origin, context.req.header('access-control-request-headers'));
     }
     if (origin !== undefined && !sites.anyAllows(origin)) {
       return errorResponse(403, 'origin_not_allowed', `Origin ${origin} is not allowed by any site`, {
@@ -34,11 +34,11 @@ export function cors(sites: SiteDirectory): MiddlewareHandler {
     }
 
     await next();
-    c.header('Vary', 'Origin', { append: true });
+    context.header('Vary', 'Origin', { append: true });
     if (origin !== undefined) {
-      c.header('Access-Control-Allow-Origin', origin);
+      context.header('Access-Control-Allow-Origin', origin);
       // The client must read Retry-After on a 429/503 to back off as told.
-      c.header('Access-Control-Expose-Headers', 'Retry-After');
+      context.header('Access-Control-Expose-Headers', 'Retry-After');
     }
   };
 }

@@ -14,12 +14,12 @@ export const DEVICE_TOKEN_BYTES = DEVICE_TOKEN_BITS / 8;
 
 /** `POST /v1/devices`: registers a device (write key like /v1/batch) and hands out its token, once. */
 export function registerHandler(deps: ProtocolDeps): Handler {
-  return async (c) => {
-    const body = await readJsonObject(c.req.raw);
-    const site = resolveSite(c.req.raw, body, deps.sites);
+  return async (context) => {
+    const body = await readJsonObject(context.req.raw);
+    const site = resolveSite(context.req.raw, body, deps.sites);
     // Before any work for the site: refused floods should cost as little as possible.
-    deps.limits.enforce(site.id, 'registrations', deps.limits.client(c));
-    const origin = c.req.header('origin');
+    deps.limits.enforce(site.id, 'registrations', deps.limits.client(context));
+    const origin = context.req.header('origin');
     if (origin !== undefined && !siteAllowsOrigin(site, origin)) {
       throw new ApiError(403, 'origin_not_allowed', `Origin ${origin} is not allowed for this write key`);
     }
@@ -34,7 +34,7 @@ export function registerHandler(deps: ProtocolDeps): Handler {
     const token = newToken(DEVICE_TOKEN_BYTES);
     const { deviceId, profileId } = await deps.store.createDevice(site.id, anonymousId, hashToken(token));
     const result: RegisterAnswer = { deviceId, token, profileId };
-    return c.json(result, 201);
+    return context.json(result, 201);
   };
 }
 
@@ -44,14 +44,14 @@ export function registerHandler(deps: ProtocolDeps): Handler {
  * screen into the profile.
  */
 export function revokeHandler(deps: ProtocolDeps): Handler {
-  return async (c) => {
-    const { device } = await authenticate(c, deps);
+  return async (context) => {
+    const { device } = await authenticate(context, deps);
     // Links first: a failure here leaves the token working for another try, never a revoked device
     // whose links still open its profile.
     await deps.store.endHandoffs(device.siteId, device.profileId, new Date());
     await deps.store.revokeDevice(device.id);
     // A revoked token must not keep hearing about the profile.
     deps.hub.endDevice(device.id);
-    return c.body(null, 204);
+    return context.body(null, 204);
   };
 }

@@ -76,7 +76,7 @@ export class FaultPlan implements Faults {
       throw new RangeError(`fail(): status must be an HTTP status 200-599, got ${status}`);
     }
     const paths = pathsOf(target);
-    for (let i = 0; i < checkCount(count, 'fail'); i++) {
+    for (let queued = 0; queued < checkCount(count, 'fail'); queued++) {
       this.#queue.push({ kind: 'fail', status, headers, paths });
     }
   }
@@ -90,7 +90,8 @@ export class FaultPlan implements Faults {
   drop(count: number, options: { after?: boolean } & FaultTarget = {}): void {
     const after = options.after === true;
     const paths = pathsOf(options);
-    for (let i = 0; i < checkCount(count, 'drop'); i++) this.#queue.push({ kind: 'drop', after, paths });
+    for (let queued = 0; queued < checkCount(count, 'drop'); queued++)
+      this.#queue.push({ kind: 'drop', after, paths });
   }
 
   dropStreams(): number {
@@ -109,8 +110,8 @@ export class FaultPlan implements Faults {
 
   /** Faults are taken at arrival, so they hit requests in arrival order. */
   #routeMiddleware(): MiddlewareHandler {
-    return async (c, next) => {
-      const path = c.req.path;
+    return async (context, next) => {
+      const path = context.req.path;
       const index = this.#queue.findIndex((fault) => matches(fault.paths, path));
       const fault = index === -1 ? undefined : this.#queue.splice(index, 1)[0];
       const delayMs = this.#takeDelay(path);
@@ -125,7 +126,7 @@ export class FaultPlan implements Faults {
         );
       }
       if (fault.after) await next();
-      c.res = dropConnection(c);
+      context.res = dropConnection(context);
     };
   }
 
@@ -141,14 +142,14 @@ export class FaultPlan implements Faults {
 // Under fault injection every request gets a fresh connection: Chromium silently re-sends a request
 // whose reused keep-alive connection died, which would hide a dropped connection from the client
 // under test.
-const closeEveryConnection: MiddlewareHandler = async (c, next) => {
+const closeEveryConnection: MiddlewareHandler = async (context, next) => {
   await next();
-  c.header('Connection', 'close');
+  context.header('Connection', 'close');
 };
 
 // A fetch handler cannot close a connection; only the Node socket underneath can.
-function dropConnection(c: Context): Response {
-  const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming;
+function dropConnection(context: Context): Response {
+  const incoming = (context.env as Partial<HttpBindings> | undefined)?.incoming;
   if (!incoming?.socket) {
     throw new Error(
       'Faults.drop() needs Node HTTP bindings: serve the app with listen() or getRequestListener(app.fetch)',

@@ -26,8 +26,8 @@ export const DEFAULT_HANDOFF_TTL_MS = 10 * 60_000;
  * profile is refused: its state moves only with the user's own proof (signing in on the other device).
  */
 export function createHandoffHandler(deps: ProtocolDeps): Handler {
-  return async (c) => {
-    const { device } = await authenticate(c, deps);
+  return async (context) => {
+    const { device } = await authenticate(context, deps);
     if (device.userId !== null) {
       throw new ApiError(
         403,
@@ -46,27 +46,27 @@ export function createHandoffHandler(deps: ProtocolDeps): Handler {
       expiresAt,
     });
     const result: HandoffCreated = { token, expiresAt: expiresAt.toISOString() };
-    return c.json(result, 201);
+    return context.json(result, 201);
   };
 }
 
 /** `POST /v1/handoff/peek` (Bearer): what a claim would resume; claims nothing. */
 export function peekHandoffHandler(deps: ProtocolDeps): Handler {
-  return async (c) => {
-    const { device, handoff } = await usableHandoff(c, deps);
+  return async (context) => {
+    const { device, handoff } = await usableHandoff(context, deps);
     const cart = await deps.store.liveRecords(device.siteId, handoff.profileId, CART_DOC);
     const result: HandoffPeek = {
       summary: { cart: cartSummary(cart) },
       expiresAt: handoff.expiresAt.toISOString(),
     };
-    return c.json(result);
+    return context.json(result);
   };
 }
 
 /** `POST /v1/handoff/claim` (Bearer): links the device to the handoff's profile; the first claim only. */
 export function claimHandoffHandler(deps: ProtocolDeps): Handler {
-  return async (c) => {
-    const { device, tokenHash } = await handoffRequest(c, deps);
+  return async (context) => {
+    const { device, tokenHash } = await handoffRequest(context, deps);
     const claim = await deps.store.claimHandoff(device.siteId, tokenHash, device.id, new Date());
     if (!claim.ok) throw handoffError(claim.reason);
     if (claim.profileId !== claim.previousProfileId) {
@@ -75,7 +75,7 @@ export function claimHandoffHandler(deps: ProtocolDeps): Handler {
       deps.hub.publish(claim.profileId, await deps.store.profileCursor(device.siteId, claim.profileId));
     }
     const result: HandoffClaimed = { profileId: claim.profileId };
-    return c.json(result);
+    return context.json(result);
   };
 }
 
@@ -92,14 +92,14 @@ export function cartSummary(records: SyncRecord[]): HandoffSummary['cart'] {
   return { lines, quantity };
 }
 
-async function handoffRequest(c: Context, deps: ProtocolDeps) {
-  const { device } = await authenticate(c, deps);
+async function handoffRequest(context: Context, deps: ProtocolDeps) {
+  const { device } = await authenticate(context, deps);
   // A signed-in device is never moved out of its account by someone's link (its next writes would go
   // to the link's maker); the claim checks again in its transaction. Peeks answer the same, first.
   if (device.userId !== null) throw handoffError('identified_device');
   // Peeks and claims share one budget: both answer "does this token exist?".
   deps.limits.enforce(device.siteId, 'handoffClaims', device.id);
-  const { token } = await readJsonObject(c.req.raw);
+  const { token } = await readJsonObject(context.req.raw);
   if (!isStorableId(token, MAX_ID_LENGTH)) {
     throw new ApiError(
       400,
@@ -110,8 +110,8 @@ async function handoffRequest(c: Context, deps: ProtocolDeps) {
   return { device, tokenHash: hashToken(token) };
 }
 
-async function usableHandoff(c: Context, deps: ProtocolDeps) {
-  const { device, tokenHash } = await handoffRequest(c, deps);
+async function usableHandoff(context: Context, deps: ProtocolDeps) {
+  const { device, tokenHash } = await handoffRequest(context, deps);
   const handoff: Handoff | null = await deps.store.findHandoff(device.siteId, tokenHash);
   if (!handoff) throw handoffError('not_found');
   if (handoff.claimedAt) throw handoffError('used');

@@ -72,7 +72,7 @@ export async function startHousekeeping(
   let stopped = false;
   // Where each sweep resumes: a table larger than one run's budget is covered over several runs.
   const cursors: Record<Sweep, string> = { handoffs: '', devices: '', profiles: '' };
-  const sweep = async (name: Sweep, step: (s: SweepStep) => Promise<SweepResult>): Promise<number> => {
+  const sweep = async (name: Sweep, step: (window: SweepStep) => Promise<SweepResult>): Promise<number> => {
     let removed = 0;
     try {
       for (let batch = 0; batch < options.batchesPerRun && !stopped; batch += 1) {
@@ -97,14 +97,14 @@ export async function startHousekeeping(
     } catch (error) {
       errors.report('housekeeping: tombstone compaction failed, retried next time', error, 'housekeeping');
     }
-    const handoffs = await sweep('handoffs', (s) =>
-      store.removeEndedHandoffs(new Date(at - options.handoffGraceMs), s),
+    const handoffs = await sweep('handoffs', (window) =>
+      store.removeEndedHandoffs(new Date(at - options.handoffGraceMs), window),
     );
-    const devices = await sweep('devices', (s) =>
-      store.removeRevokedDevices(new Date(at - options.revokedDeviceRetentionMs), s),
+    const devices = await sweep('devices', (window) =>
+      store.removeRevokedDevices(new Date(at - options.revokedDeviceRetentionMs), window),
     );
-    const profiles = await sweep('profiles', (s) =>
-      store.removeEmptyAnonymousProfiles(new Date(at - options.emptyProfileGraceMs), s),
+    const profiles = await sweep('profiles', (window) =>
+      store.removeEmptyAnonymousProfiles(new Date(at - options.emptyProfileGraceMs), window),
     );
     if (!stopped) report({ tombstones, handoffs, devices, profiles });
   };
@@ -134,7 +134,7 @@ export async function startHousekeeping(
 /** The default report: one line when something was deleted, none otherwise. */
 function logReport(removed: HousekeepingReport): void {
   const parts = Object.entries(removed)
-    .filter(([, n]) => n > 0)
-    .map(([what, n]) => `${n} ${what}`);
+    .filter(([, count]) => count > 0)
+    .map(([what, count]) => `${count} ${what}`);
   if (parts.length > 0) console.log(`[omnikit] housekeeping removed ${parts.join(', ')}`);
 }

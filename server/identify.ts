@@ -25,8 +25,8 @@ export function verifyUserHash(secret: string, userId: string, userHash: unknown
  * site's proof changes nothing, so a device that merely names a user id gets none of that user's state.
  */
 export function identifyHandler(deps: ProtocolDeps): Handler {
-  return async (c) => {
-    const { device, site } = await authenticate(c, deps);
+  return async (context) => {
+    const { device, site } = await authenticate(context, deps);
     if (!site.secret) {
       throw new ApiError(
         403,
@@ -34,7 +34,7 @@ export function identifyHandler(deps: ProtocolDeps): Handler {
         `Site "${site.id}" has no secret configured, so it cannot verify identities`,
       );
     }
-    const body = await readJsonObject(c.req.raw);
+    const body = await readJsonObject(context.req.raw);
     const { userId, userHash } = body;
     // Well-formed, or HMAC's UTF-8 turns a lone surrogate into U+FFFD: one userHash would prove two
     // ids ("x\ud800" signed as "x\ufffd") and a device would land on another customer's profile.
@@ -65,6 +65,6 @@ export function identifyHandler(deps: ProtocolDeps): Handler {
       previousProfileId: link.previousProfileId,
       wasAnonymous: link.wasAnonymous,
     };
-    return c.json(result);
+    return context.json(result);
   };
 }

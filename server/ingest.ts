@@ -36,11 +36,11 @@ export function singleEventOf(type: string): EventExtractor {
 
 /** A route handler that authenticates, validates each event and stores the valid ones. */
 export function ingestHandler(deps: IngestDeps, extract: EventExtractor): Handler {
-  return async (c) => {
-    const body = await readEventBody(c.req.raw);
-    const { site, credential } = resolveSender(c.req.raw, body, deps.sites);
-    deps.limits.enforce(site.id, 'batchesPerIp', deps.limits.client(c));
-    const origin = c.req.header('origin');
+  return async (context) => {
+    const body = await readEventBody(context.req.raw);
+    const { site, credential } = resolveSender(context.req.raw, body, deps.sites);
+    deps.limits.enforce(site.id, 'batchesPerIp', deps.limits.client(context));
+    const origin = context.req.header('origin');
     if (origin !== undefined && !siteAllowsOrigin(site, origin)) {
       // Still answered with Access-Control-Allow-Origin (by the CORS middleware) when another site
       // allows the origin, so the browser client sees a permanent 4xx and stops retrying.
@@ -74,6 +74,6 @@ export function ingestHandler(deps: IngestDeps, extract: EventExtractor): Handle
       rejected: rejected.listed,
       rejectedCount: rejected.count,
     };
-    return c.json(result);
+    return context.json(result);
   };
 }

@@ -59,8 +59,8 @@ export function mountProtocolRoutes(
 }
 
 function onlyWithBearer(step: MiddlewareHandler | Handler): MiddlewareHandler {
-  return async (c, next) => {
-    if (!hasBearer(c)) return next();
-    return (step as MiddlewareHandler)(c, next);
+  return async (context, next) => {
+    if (!hasBearer(context)) return next();
+    return (step as MiddlewareHandler)(context, next);
   };
 }

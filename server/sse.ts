@@ -28,11 +28,11 @@ export function closeAll(connections: Iterable<Pick<OpenStream, 'end' | 'cut'>>,
  * it runs before the response head leaves, so an event right after the client sees the stream open
  * is heard. The device stream (`GET /v1/stream`) and the agent stream share this.
  */
-export function eventStream(c: Context, pingMs: number, register: (stream: OpenStream) => () => void) {
-  const socket = (c.env as Partial<HttpBindings> | undefined)?.incoming?.socket;
+export function eventStream(context: Context, pingMs: number, register: (stream: OpenStream) => () => void) {
+  const socket = (context.env as Partial<HttpBindings> | undefined)?.incoming?.socket;
   // Tells nginx-like proxies not to buffer the response: an event held back is an event lost.
-  c.header('X-Accel-Buffering', 'no');
-  return streamSSE(c, async (stream) => {
+  context.header('X-Accel-Buffering', 'no');
+  return streamSSE(context, async (stream) => {
     let finish!: () => void;
     const finished = new Promise<void>((resolve) => {
       finish = resolve;
@@ -55,7 +55,7 @@ export function eventStream(c: Context, pingMs: number, register: (stream: OpenS
       },
     });
     stream.onAbort(close);
-    c.req.raw.signal.addEventListener('abort', close, { once: true });
+    context.req.raw.signal.addEventListener('abort', close, { once: true });
     const ping = setInterval(() => void stream.write(': ping\n\n'), pingMs);
     try {
       await stream.write(': connected\n\n');

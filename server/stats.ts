@@ -71,10 +71,10 @@ export class StatsRecorder {
 
   /** Middleware for ingest routes: counts the request and how it was answered. */
   middleware(): MiddlewareHandler {
-    return async (c, next) => {
+    return async (context, next) => {
       this.#stats.requests += 1;
       await next();
-      const key = connectionGone(c) ? 'dropped' : String(c.res.status);
+      const key = connectionGone(context) ? 'dropped' : String(context.res.status);
       this.#stats.byStatus[key] = (this.#stats.byStatus[key] ?? 0) + 1;
     };
   }

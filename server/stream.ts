@@ -12,11 +12,11 @@ export const DEFAULT_STREAM_PING_MS = 15_000;
  * document data, only a nudge, so the stream needs no replay: the client syncs after reconnecting.
  */
 export function streamHandler(deps: ProtocolDeps): Handler {
-  return async (c) => {
-    const { device, site } = await authenticate(c, deps);
+  return async (context) => {
+    const { device, site } = await authenticate(context, deps);
     // Places taken now, so a refusal is a 429 before the stream's 200 head; given back on close.
-    const release = deps.limits.openStream(site.id, device.id, deps.limits.client(c));
-    return eventStream(c, deps.streamPingMs, ({ send, end, cut }) => {
+    const release = deps.limits.openStream(site.id, device.id, deps.limits.client(context));
+    return eventStream(context, deps.streamPingMs, ({ send, end, cut }) => {
       const remove = deps.hub.add({
         deviceId: device.id,
         profileId: device.profileId,

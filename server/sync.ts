@@ -15,11 +15,11 @@ import type { Correction, SyncRecord } from './store/sync-types.ts';
  * records changed after the cursor. Both halves are idempotent, so a retried request is harmless.
  */
 export function syncHandler(deps: ProtocolDeps): Handler {
-  return async (c) => {
-    const { device, site } = await authenticate(c, deps);
+  return async (context) => {
+    const { device, site } = await authenticate(context, deps);
     deps.limits.enforce(site.id, 'syncPerDevice', device.id);
-    deps.limits.enforce(site.id, 'syncPerIp', deps.limits.client(c));
-    const body = await readJsonObject(c.req.raw, MAX_SYNC_BODY_BYTES);
+    deps.limits.enforce(site.id, 'syncPerIp', deps.limits.client(context));
+    const body = await readJsonObject(context.req.raw, MAX_SYNC_BODY_BYTES);
     const { siteId, profileId } = device;
     const push = checkPush(body.push, deps.now(), await chatGuard(deps, siteId, profileId, body.push));
     const after = parseCursor(body.cursor);
@@ -50,7 +50,7 @@ export function syncHandler(deps: ProtocolDeps): Handler {
       rejectedCount: rejected.count,
     };
     if (reset) result.reset = true;
-    return c.json(result);
+    return context.json(result);
   };
 }
 

@@ -36,13 +36,13 @@ export type Settings = typeof NUMBERS & {
 /** Fills in defaults and turns destination descriptions into destinations; lists what was wrong. */
 export function settingsOf(config: OmnikitConfig): { settings: Settings; problems: string[] } {
   const problems: string[] = [];
-  const c: Partial<OmnikitConfig> = typeof config === 'object' && config ? config : {};
-  const writeKey = c.writeKey;
+  const options: Partial<OmnikitConfig> = typeof config === 'object' && config ? config : {};
+  const writeKey = options.writeKey;
   if (typeof writeKey !== 'string' || !writeKey) problems.push('writeKey: not a non-empty string');
   const destinations: Destination[] = [];
   const given = [
-    ...(c.endpoint ? [httpDestination(c.endpoint, `${writeKey}`)] : []),
-    ...(Array.isArray(c.destinations) ? c.destinations : []),
+    ...(options.endpoint ? [httpDestination(options.endpoint, `${writeKey}`)] : []),
+    ...(Array.isArray(options.destinations) ? options.destinations : []),
   ];
   for (const destination of given) {
     const { name, send } = destination ?? {};
@@ -54,24 +54,29 @@ export function settingsOf(config: OmnikitConfig): { settings: Settings; problem
   const numbers = { ...NUMBERS };
   for (const key of Object.keys(NUMBERS) as (keyof typeof NUMBERS)[]) {
     // Numeric strings count too: script-tag data attributes are strings.
-    const value = Number(c[key]);
+    const value = Number(options[key]);
     if (value > 0) numbers[key] = value;
   }
   return {
     problems,
     // The rest of the config (endpoint, cookieDomain, forms) is taken as given.
     settings: {
-      ...c,
+      ...options,
       ...numbers,
       writeKey: `${writeKey}`,
-      cartMerge: c.cartMerge ?? 'max',
+      cartMerge: options.cartMerge ?? 'max',
       destinations,
-      channel: c.channel || 'web',
-      autoPage: c.autoPage !== false,
-      consent: c.consent === 'pending' ? 'pending' : 'granted',
-      debug: c.debug === true,
+      channel: options.channel || 'web',
+      autoPage: options.autoPage !== false,
+      consent: options.consent === 'pending' ? 'pending' : 'granted',
+      debug: options.debug === true,
       // `true`: the widget's defaults; an object: exactly its options, nothing else of the config.
-      widget: withContinuity && withWidget && c.widget ? (c.widget === true ? {} : c.widget) : undefined,
+      widget:
+        withContinuity && withWidget && options.widget
+          ? options.widget === true
+            ? {}
+            : options.widget
+          : undefined,
     },
   };
 }

@@ -31,42 +31,42 @@ export interface ContinuityInternals {
  * use or on a verified identify, so a page that only tracks events never registers a device or opens
  * a stream; until storage is allowed, documents live in memory and nothing is sent.
  */
-export function createContinuity(s: Settings, o: ContinuityInternals, client: () => Omnikit) {
+export function createContinuity(settings: Settings, internals: ContinuityInternals, client: () => Omnikit) {
   const track = (event: string, properties: Properties) => client().track(event, properties);
-  const fail = (error: Error) => void o.report('internal', `${error.message}`, error);
+  const fail = (error: Error) => void internals.report('internal', `${error.message}`, error);
   const anonymousId = () => client().anonymousId() ?? '';
   let parts: { sync: Sync; cart: Cart; handoff: Handoff };
   let checkout = false;
   // Unless the site syncs them, form drafts stay on the device, and a page whose only part in
   // continuity is a form registers no device and opens no stream (`local` until something else starts).
-  const localForms = !s.forms?.sync;
+  const localForms = !settings.forms?.sync;
   const keepLocal = (doc: string) => localForms && doc.startsWith(FORM_DOC_PREFIX);
   let local = withForms;
 
   const start = (onlyLocal = false) => {
     if (!parts) {
       const sync = createSync({
-        ...s,
-        ...o,
-        endpoint: s.endpoint ?? '',
+        ...settings,
+        ...internals,
+        endpoint: settings.endpoint ?? '',
         anonymousId,
         local: withForms ? keepLocal : undefined,
       });
       parts = {
         sync,
-        cart: createCart(sync.doc(CART_DOC), track, o.report),
+        cart: createCart(sync.doc(CART_DOC), track, internals.report),
         // The flow lives in a chunk; a page opened without a handoff link never fetches it.
         handoff: {
-          create: () => load('handoff').then((h) => h.create(sync), fail),
+          create: () => load('handoff').then((flow) => flow.create(sync), fail),
           incoming: async () =>
             location.hash.includes(`${HANDOFF_PARAM}=`)
-              ? load('handoff').then((h) => h.incoming(sync), fail)
+              ? load('handoff').then((flow) => flow.incoming(sync), fail)
               : undefined,
         },
       };
     }
     local &&= onlyLocal;
-    if ((s.endpoint || local) && o.allowed()) parts.sync.start(local);
+    if ((settings.endpoint || local) && internals.allowed()) parts.sync.start(local);
     return parts;
   };
   let formsCode: Promise<WatchForm | undefined> | undefined;
@@ -74,9 +74,12 @@ export function createContinuity(s: Settings, o: ContinuityInternals, client: ()
   const forms = withForms
     ? formsFacade(() => {
         const { sync } = start(localForms); // the store loads meanwhile
-        formsCode ??= load('forms').then((f) => f.createForms(sync, client, o.report, s.forms), fail);
+        formsCode ??= load('forms').then(
+          (chunk) => chunk.createForms(sync, client, internals.report, settings.forms),
+          fail,
+        );
         return formsCode;
-      }, o.report)
+      }, internals.report)
     : undefined;
   if (forms && inBrowser()) pickUp((form) => forms.watch(form));
   let pendingLink: [string, string] | undefined;
@@ -96,13 +99,13 @@ export function createContinuity(s: Settings, o: ContinuityInternals, client: ()
     const [merge] = await Promise.all([load('merge').catch(fail), sync.sync()]);
     // Without the merge code (it could not be fetched), the guest lines go back as they were.
     if (!merge) for (const line of guest) doc.set(line.id, toStored(line));
-    const changes = merge?.mergeGuest(doc, cart.items(), guest, s.cartMerge, track) ?? [];
-    if (changes.length) o.bus.emit('cartMerged', changes);
+    const changes = merge?.mergeGuest(doc, cart.items(), guest, settings.cartMerge, track) ?? [];
+    if (changes.length) internals.bus.emit('cartMerged', changes);
   };
 
   // The panel brings the chat; it syncs, so it starts continuity.
   const widget = withWidget
-    ? createLauncher(s.widget, s.writeKey, () => start().sync, client, fail)
+    ? createLauncher(settings.widget, settings.writeKey, () => start().sync, client, fail)
     : undefined;
 
   return {
@@ -136,7 +139,7 @@ export function createContinuity(s: Settings, o: ContinuityInternals, client: ()
     },
     /** Log out: this customer's documents leave the device; a fresh anonymous device starts. */
     reset: () => {
-      if (s.endpoint && o.allowed()) void start().sync.reset();
+      if (settings.endpoint && internals.allowed()) void start().sync.reset();
     },
   };
 }

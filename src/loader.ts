@@ -48,7 +48,7 @@ export function boot(create: (config: OmnikitConfig) => OmnikitTracker): void {
   if (Array.isArray(queued)) {
     for (const [method, ...args] of queued) {
       const fn = client[method];
-      if (typeof fn === 'function') (fn as (...a: unknown[]) => void)(...args);
+      if (typeof fn === 'function') (fn as (...values: unknown[]) => void)(...args);
     }
   }
 }

@@ -94,14 +94,14 @@ export function createServerEvents(config: ServerEventsConfig): ServerEvents {
           method: 'POST',
           headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${serverKey}` },
           body: JSON.stringify({
-            batch: events.map((e) => ({ ...e, sentAt })),
+            batch: events.map((event) => ({ ...event, sentAt })),
             sentAt,
           } satisfies BatchRequest),
         });
         if (res.ok) {
           const body = (await res.json()) as Partial<BatchAnswer>;
-          for (const r of body.rejected ?? [])
-            onError(new Error(`rejected ${r.code}: ${r.message}`), [events[r.index]]);
+          for (const rejection of body.rejected ?? [])
+            onError(new Error(`rejected ${rejection.code}: ${rejection.message}`), [events[rejection.index]]);
           return;
         }
         const text = await res.text();

@@ -15,7 +15,7 @@ declare const __FORMS__: boolean;
 
 /**
  * False only in the bench's core-only build (tracker + sync + cart, bench/size.mjs), which measures
- * issue 3's budget without the form pick-up; true in every shipped build and from source.
+ * the core's budget without the form pick-up; true in every shipped build and from source.
  */
 export const withForms: boolean = typeof __FORMS__ !== 'boolean' || __FORMS__;
 
@@ -27,7 +27,7 @@ export const withWidget: boolean = typeof __WIDGET__ !== 'boolean' || __WIDGET__
 declare const __ATTRIBUTION__: boolean;
 
 /**
- * False only in the bench's core-only build (issue 3's scope, bench/size.mjs), which measures the
+ * False only in the bench's core-only build (tracker + sync + cart, bench/size.mjs), which measures the
  * core without the traffic glue; true in every shipped build and from source.
  */
 export const withAttribution: boolean = typeof __ATTRIBUTION__ !== 'boolean' || __ATTRIBUTION__;

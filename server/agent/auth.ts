@@ -14,8 +14,11 @@ const digest = (key: string) => createHash('sha256').update(key, 'utf8').digest(
  * site's key was close. A device token is just a wrong key here: it never opens the agent API. An
  * address that sent too many wrong keys gets 429 until its window ends, whatever key it sends then.
  */
-export function authenticateAgent(c: Context, deps: { sites: SiteDirectory; limits: ServerLimits }): Site {
-  const match = BEARER.exec(c.req.header('authorization') ?? '');
+export function authenticateAgent(
+  context: Context,
+  deps: { sites: SiteDirectory; limits: ServerLimits },
+): Site {
+  const match = BEARER.exec(context.req.header('authorization') ?? '');
   if (!match) {
     throw new ApiError(
       401,
@@ -23,7 +26,7 @@ export function authenticateAgent(c: Context, deps: { sites: SiteDirectory; limi
       'Missing agent key: send "Authorization: Bearer <agentKey>"',
     );
   }
-  const client = deps.limits.client(c);
+  const client = deps.limits.client(context);
   deps.limits.checkAgentKeyLock(client);
   const given = digest(match[1]);
   let found: Site | undefined;

@@ -50,9 +50,9 @@ export interface AgentMessageCreated {
  * last first (the server's order of arrival, never a time a message claims).
  */
 export function listConversationsHandler(deps: ProtocolDeps): Handler {
-  return async (c) => {
-    const site = authenticateAgent(c, deps);
-    const raw = c.req.query('limit');
+  return async (context) => {
+    const site = authenticateAgent(context, deps);
+    const raw = context.req.query('limit');
     const limit = raw === undefined ? DEFAULT_LIMIT : Number(raw);
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
       throw new ApiError(400, 'invalid_limit', `"limit" must be an integer from 1 to ${MAX_LIMIT}`);
@@ -69,7 +69,7 @@ export function listConversationsHandler(deps: ProtocolDeps): Handler {
       if (rows.length < wanted) break;
       cursor = rows[rows.length - 1];
     }
-    return c.json({ conversations });
+    return context.json({ conversations });
   };
 }
 
@@ -99,9 +99,9 @@ async function summaryOf(
 
 /** `POST /v1/agent/conversations/{profileId}/messages`, body `{text, name?}`: an agent's reply. */
 export function replyHandler(deps: ProtocolDeps): Handler {
-  return async (c) => {
-    const { site, profileId } = await conversationOf(c, deps);
-    const body = await readJsonObject(c.req.raw);
+  return async (context) => {
+    const { site, profileId } = await conversationOf(context, deps);
+    const body = await readJsonObject(context.req.raw);
     const { text, name } = body;
     if (
       typeof text !== 'string' ||
@@ -122,7 +122,7 @@ export function replyHandler(deps: ProtocolDeps): Handler {
     await writeChat(deps, site.id, profileId, [
       { key: `${MESSAGE_PREFIX}${id}`, value, hlc: agentHlc(at), deleted: false },
     ]);
-    return c.json({ id, at } satisfies AgentMessageCreated, 201);
+    return context.json({ id, at } satisfies AgentMessageCreated, 201);
   };
 }
 
@@ -132,8 +132,8 @@ export function replyHandler(deps: ProtocolDeps): Handler {
  * arrival is the read mark, so no time a message claims can move it.
  */
 export function readHandler(deps: ProtocolDeps): Handler {
-  return async (c) => {
-    const { site, profileId } = await conversationOf(c, deps);
+  return async (context) => {
+    const { site, profileId } = await conversationOf(context, deps);
     const chat = readChat(await deps.store.receivedRecords(site.id, profileId, CHAT_DOC));
     if (chat.agentRead === undefined || chat.unread > 0) {
       const now = deps.now();
@@ -141,29 +141,29 @@ export function readHandler(deps: ProtocolDeps): Handler {
         { key: AGENT_READ_KEY, value: { at: now }, hlc: agentHlc(now, chat.agentRead?.hlc), deleted: false },
       ]);
     }
-    return c.body(null, 204);
+    return context.body(null, 204);
   };
 }
 
 /** `POST /v1/agent/conversations/{profileId}/typing`, body `{typing, name?}`: shown on the customer's devices. */
 export function agentTypingHandler(deps: ProtocolDeps): Handler {
-  return async (c) => {
-    const { profileId } = await conversationOf(c, deps);
-    const { typing, name } = await readJsonObject(c.req.raw);
+  return async (context) => {
+    const { profileId } = await conversationOf(context, deps);
+    const { typing, name } = await readJsonObject(context.req.raw);
     if (typeof typing !== 'boolean') throw new ApiError(400, 'invalid_typing', '"typing" must be a boolean');
     checkAgentName(name);
     deps.hub.signal(profileId, 'typing', { typing, ...(name ? { name } : {}) });
-    return c.body(null, 204);
+    return context.body(null, 204);
   };
 }
 
 /** The agent's site and the `{profileId}` of the path, which must be a profile of that site. */
 export async function conversationOf(
-  c: Context,
+  context: Context,
   deps: ProtocolDeps,
 ): Promise<{ site: Site; profileId: string }> {
-  const site = authenticateAgent(c, deps);
-  const profileId = c.req.param('profileId') ?? '';
+  const site = authenticateAgent(context, deps);
+  const profileId = context.req.param('profileId') ?? '';
   // No profile id holds U+0000 (a `%00` in the path) or a lone surrogate, and PostgreSQL would
   // refuse it as a query parameter: such an id is answered before it reaches the store.
   if (!isStorableText(profileId) || !(await deps.store.profileSummary(site.id, profileId))) {

@@ -47,8 +47,8 @@ export interface Profile360 {
 
 /** `GET /v1/agent/profiles/{profileId}`: who the customer is and what they were doing. */
 export function profileHandler(deps: ProtocolDeps): Handler {
-  return async (c) => {
-    const { site, profileId } = await conversationOf(c, deps);
+  return async (context) => {
+    const { site, profileId } = await conversationOf(context, deps);
     const profile = (await deps.store.profileSummary(site.id, profileId))!;
     const owners = ownersOf(profile);
     const [traits, cartRecords, events, chatRecords, formRecords] = await Promise.all([
@@ -65,7 +65,10 @@ export function profileHandler(deps: ProtocolDeps): Handler {
       traits: servableValues(traits.verified),
       unverifiedTraits: servableValues(traits.unverified),
       devices: profile.devices,
-      cart: cartRecords.map((r) => ({ ...(isObject(r.value) ? r.value : { value: r.value }), key: r.key })),
+      cart: cartRecords.map((record) => ({
+        ...(isObject(record.value) ? record.value : { value: record.value }),
+        key: record.key,
+      })),
       forms: formsOf(formRecords),
       events: events.map(summarize),
       messages: chat.messages,
@@ -76,7 +79,7 @@ export function profileHandler(deps: ProtocolDeps): Handler {
       view.name = name.name;
       view.nameVerified = name.verified;
     }
-    return c.json(view);
+    return context.json(view);
   };
 }
 
@@ -84,11 +87,11 @@ export function profileHandler(deps: ProtocolDeps): Handler {
 // Values were read defensively (a placeholder where one cannot be served, servable.ts).
 function formsOf(records: ReceivedRecord[]) {
   const forms: Record<string, Record<string, unknown>> = {};
-  for (const r of records) {
-    if (looksSecret(r.key)) continue;
-    forms[r.doc] ??= {};
-    Object.defineProperty(forms[r.doc], r.key, {
-      value: Array.isArray(r.value) ? r.value[0] : r.value,
+  for (const record of records) {
+    if (looksSecret(record.key)) continue;
+    forms[record.doc] ??= {};
+    Object.defineProperty(forms[record.doc], record.key, {
+      value: Array.isArray(record.value) ? record.value[0] : record.value,
       enumerable: true,
       writable: true,
       configurable: true,

@@ -9,10 +9,10 @@ import { authenticateAgent } from './auth.ts';
  * device stream it carries no history: after a reconnect the console fetches the list again.
  */
 export function agentStreamHandler(deps: ProtocolDeps): Handler {
-  return async (c) => {
-    const site = authenticateAgent(c, deps);
+  return async (context) => {
+    const site = authenticateAgent(context, deps);
     const release = deps.limits.openAgentStream(site.id);
-    return eventStream(c, deps.streamPingMs, (stream) => {
+    return eventStream(context, deps.streamPingMs, (stream) => {
       const remove = deps.agents.add({ siteId: site.id, ...stream });
       return () => {
         remove();

@@ -24,7 +24,7 @@ export interface DisplayName {
 
 /** Whose events belong to a profile: its devices' anonymous ids and its user. */
 export function ownersOf(profile: ProfileSummary): EventOwners {
-  return { anonymousIds: profile.devices.map((d) => d.anonymousId), userId: profile.userId };
+  return { anonymousIds: profile.devices.map((device) => device.anonymousId), userId: profile.userId };
 }
 
 /**
@@ -42,8 +42,8 @@ export async function traitsOf(
   const [server, page] = await Promise.all([read('server'), read('public')]);
   const verified = merged(server);
   const unverified: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(merged(page)))
-    if (!Object.hasOwn(verified, k)) define(unverified, k, v);
+  for (const [key, value] of Object.entries(merged(page)))
+    if (!Object.hasOwn(verified, key)) define(unverified, key, value);
   return { verified, unverified };
 }
 
@@ -60,8 +60,8 @@ export async function profileTraits(deps: ProtocolDeps, siteId: string, profileI
 export function displayName(messages: ChatEntry[], traits: ProfileTraits): DisplayName | undefined {
   const text = (value: unknown) =>
     typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-  const fromTraits = (t: Record<string, unknown>) =>
-    text(t.name) ?? text([text(t.firstName), text(t.lastName)].filter(Boolean).join(' '));
+  const fromTraits = (given: Record<string, unknown>) =>
+    text(given.name) ?? text([text(given.firstName), text(given.lastName)].filter(Boolean).join(' '));
   const verified = fromTraits(traits.verified) ?? text(traits.verified.email);
   if (verified !== undefined) return { name: verified, verified: true };
   const prechat = messages.find((m) => m.from === 'customer' && m.fields)?.fields;
@@ -78,7 +78,7 @@ function merged(newestFirst: StoredEvent[]): Record<string, unknown> {
   for (const event of [...newestFirst].reverse()) {
     const context = event.body.context;
     for (const source of [isObject(context) ? context.traits : undefined, event.body.traits])
-      if (isObject(source)) for (const [k, v] of Object.entries(source)) define(traits, k, v);
+      if (isObject(source)) for (const [key, value] of Object.entries(source)) define(traits, key, value);
   }
   return traits;
 }

@@ -25,7 +25,7 @@ export async function writeChat(
   const merged = await deps.store.mergeRecords(
     siteId,
     profileId,
-    records.map((r) => ({ ...r, doc: CHAT_DOC })),
+    records.map((record) => ({ ...record, doc: CHAT_DOC })),
   );
   if (merged.written === 0) return;
   deps.hub.publish(profileId, merged.cursor);

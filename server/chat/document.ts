@@ -66,7 +66,7 @@ function messageOf(value: unknown): ChatMessage | undefined {
 }
 
 function isFields(value: unknown): value is Record<string, string> {
-  return isObject(value) && Object.values(value).every((v) => typeof v === 'string');
+  return isObject(value) && Object.values(value).every((field) => typeof field === 'string');
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {

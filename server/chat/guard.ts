@@ -15,14 +15,16 @@ export async function chatGuard(
   profileId: string,
   push: unknown,
 ): Promise<RecordGuard> {
-  const hasChat = Array.isArray(push) && push.some((r) => isObject(r) && r.doc === CHAT_DOC);
+  const hasChat = Array.isArray(push) && push.some((record) => isObject(record) && record.doc === CHAT_DOC);
   if (!hasChat) return () => null;
   const stored = await deps.store.liveRecords(siteId, profileId, CHAT_DOC);
   const agentKeys = new Set(
-    stored.filter((r) => isObject(r.value) && r.value.from === 'agent').map((r) => r.key),
+    stored
+      .filter((record) => isObject(record.value) && record.value.from === 'agent')
+      .map((record) => record.key),
   );
   return (record, where) => chatRecordProblem(record, where, agentKeys, deps.now());
 }
 
 /** Whether a merged push touched the conversation (the agents then hear of it). */
-export const touchesChat = (records: SyncRecord[]) => records.some((r) => r.doc === CHAT_DOC);
+export const touchesChat = (records: SyncRecord[]) => records.some((record) => record.doc === CHAT_DOC);

@@ -21,7 +21,7 @@ export async function moveConversation(deps: ProtocolDeps, siteId: string, from:
     siteId,
     to,
     records
-      .filter((r) => !isUnavailable(r.value))
+      .filter((record) => !isUnavailable(record.value))
       .map(({ doc, key, value, hlc }) => ({ doc, key, value, hlc, deleted: false })),
   );
   const removed = await deps.store.mergeRecords(

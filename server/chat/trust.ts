@@ -86,8 +86,10 @@ function isFields(fields: unknown): boolean {
   return (
     entries.length <= MAX_CHAT_FIELDS &&
     entries.every(
-      ([k, v]) =>
-        k.length <= MAX_CHAT_FIELD_LENGTH && typeof v === 'string' && v.length <= MAX_CHAT_FIELD_LENGTH,
+      ([name, value]) =>
+        name.length <= MAX_CHAT_FIELD_LENGTH &&
+        typeof value === 'string' &&
+        value.length <= MAX_CHAT_FIELD_LENGTH,
     )
   );
 }

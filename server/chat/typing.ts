@@ -11,12 +11,12 @@ import { ApiError } from '../errors.ts';
  * client retry what is already stale.
  */
 export function customerTypingHandler(deps: ProtocolDeps): Handler {
-  return async (c) => {
-    const { device } = await authenticate(c, deps);
-    const { typing } = await readJsonObject(c.req.raw);
+  return async (context) => {
+    const { device } = await authenticate(context, deps);
+    const { typing } = await readJsonObject(context.req.raw);
     if (typeof typing !== 'boolean') throw new ApiError(400, 'invalid_typing', '"typing" must be a boolean');
     if (deps.limits.allows(device.siteId, 'typing', device.id))
       deps.agents.typing(device.siteId, device.profileId, typing);
-    return c.body(null, 204);
+    return context.body(null, 204);
   };
 }

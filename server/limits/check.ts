@@ -30,7 +30,9 @@ export function checkLimits(raw: unknown, where: string, scope: 'server' | 'site
     if (RATES.includes(name)) limits[name] = checkRate(value, field);
     else if (COUNTS.includes(name)) limits[name] = checkCount(value, field);
     else {
-      const known = [...RATES, ...COUNTS].filter((n) => scope === 'server' || !SERVER_WIDE.includes(n));
+      const known = [...RATES, ...COUNTS].filter(
+        (limit) => scope === 'server' || !SERVER_WIDE.includes(limit),
+      );
       throw new Error(`${field} is not a limit; known: ${known.join(', ')}`);
     }
   }

@@ -20,11 +20,11 @@ export class TrustedProxies {
   /** Parses `["10.0.0.0/8", "2001:db8::/32", "127.0.0.1"]`; throws naming `where[i]` on a bad entry. */
   static parse(list: readonly unknown[], where = 'trustedProxies'): TrustedProxies {
     return new TrustedProxies(
-      list.map((entry, i) => {
+      list.map((entry, index) => {
         const range = typeof entry === 'string' ? parseRange(entry) : null;
         if (!range) {
           throw new Error(
-            `${where}[${i}] ${JSON.stringify(entry)} is not an IP address or CIDR range (like "10.0.0.0/8" or "2001:db8::/32")`,
+            `${where}[${index}] ${JSON.stringify(entry)} is not an IP address or CIDR range (like "10.0.0.0/8" or "2001:db8::/32")`,
           );
         }
         return range;
@@ -61,8 +61,8 @@ export function clientAddress(
   let client = format(bytes);
   if (!forwardedFor) return client;
   const hops = forwardedFor.split(',');
-  for (let i = hops.length - 1; i >= 0 && trusted.includes(client); i--) {
-    const hop = parseAddress(unwrapHop(hops[i].trim()));
+  for (let index = hops.length - 1; index >= 0 && trusted.includes(client); index--) {
+    const hop = parseAddress(unwrapHop(hops[index].trim()));
     if (!hop) break;
     client = format(hop);
   }
@@ -88,7 +88,7 @@ function parseAddress(text: string): Bytes | null {
   if (family === 4) return address.split('.').map(Number);
   if (family !== 6) return null;
   const bytes = parseIPv6(address);
-  const mapped = bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff;
+  const mapped = bytes.slice(0, 10).every((byte) => byte === 0) && bytes[10] === 0xff && bytes[11] === 0xff;
   return mapped ? bytes.slice(12) : bytes;
 }
 
@@ -99,13 +99,13 @@ function parseIPv6(address: string): Bytes {
   const hextets = (parts: string[]) =>
     parts.flatMap((part) => {
       if (!part.includes('.')) return [Number.parseInt(part, 16)];
-      const [a, b, c, d] = part.split('.').map(Number);
-      return [(a << 8) | b, (c << 8) | d];
+      const [first, second, third, fourth] = part.split('.').map(Number);
+      return [(first << 8) | second, (third << 8) | fourth];
     });
   const left = hextets(groups(head));
   const right = hextets(groups(tail));
   const all = [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];
-  return all.flatMap((h) => [h >> 8, h & 0xff]);
+  return all.flatMap((hextet) => [hextet >> 8, hextet & 0xff]);
 }
 
 // "a.b.c.d:port", "[v6]" and "[v6]:port", as some proxies write their entries.
@@ -142,12 +142,12 @@ function format(bytes: Bytes): string {
   if (bytes.length === 4) return bytes.join('.');
   const hextets = Array.from({ length: 8 }, (_, i) => (bytes[2 * i] << 8) | bytes[2 * i + 1]);
   let best = { start: -1, length: 1 };
-  for (let i = 0; i < 8; i++) {
-    let j = i;
-    while (j < 8 && hextets[j] === 0) j++;
-    if (j - i > best.length) best = { start: i, length: j - i };
+  for (let start = 0; start < 8; start++) {
+    let end = start;
+    while (end < 8 && hextets[end] === 0) end++;
+    if (end - start > best.length) best = { start, length: end - start };
   }
-  const text = hextets.map((h) => h.toString(16));
+  const text = hextets.map((hextet) => hextet.toString(16));
   if (best.start === -1) return text.join(':');
   const left = text.slice(0, best.start).join(':');
   const right = text.slice(best.start + best.length).join(':');

@@ -51,8 +51,8 @@ export class ServerLimits {
   constructor(options: LimitsOptions) {
     this.#defaults = { ...DEFAULT_LIMITS, ...checkLimits(options.limits ?? {}, 'limits', 'server') };
     this.#trusted = TrustedProxies.parse(options.trustedProxies ?? [], 'trustedProxies');
-    options.sites.forEach((site, i) => {
-      const own = site.limits === undefined ? {} : checkLimits(site.limits, `sites[${i}].limits`, 'site');
+    options.sites.forEach((site, index) => {
+      const own = site.limits === undefined ? {} : checkLimits(site.limits, `sites[${index}].limits`, 'site');
       this.#sites.set(site.id, budget({ ...this.#defaults, ...own }));
     });
     this.#agentKeyFailures = new RateLimiter(this.#defaults.agentKeyFailures);
@@ -60,9 +60,9 @@ export class ServerLimits {
   }
 
   /** The client a request counts against: its IP (behind trusted proxies, the one they saw), IPv6 by /64. */
-  client(c: Context): string {
-    const peer = (c.env as Partial<HttpBindings> | undefined)?.incoming?.socket?.remoteAddress;
-    return addressBucket(clientAddress(peer, c.req.header('x-forwarded-for'), this.#trusted));
+  client(context: Context): string {
+    const peer = (context.env as Partial<HttpBindings> | undefined)?.incoming?.socket?.remoteAddress;
+    return addressBucket(clientAddress(peer, context.req.header('x-forwarded-for'), this.#trusted));
   }
 
   /** Counts one request of `key` (a device id, a client) against a rate; throws its 429 when spent. */

@@ -13,14 +13,14 @@ export interface PlanReport {
 
 /** `GET /v1/plan/report[?examples=n]`: the site's violation counts; needs its secret server key. */
 export function planReportHandler(deps: { store: Store; sites: SiteDirectory }): Handler {
-  return async (c) => {
-    const site = requireServerKey(c.req.raw, deps.sites);
-    const examples = Math.min(20, Math.max(0, Number(c.req.query('examples') ?? 3) || 0));
+  return async (context) => {
+    const site = requireServerKey(context.req.raw, deps.sites);
+    const examples = Math.min(20, Math.max(0, Number(context.req.query('examples') ?? 3) || 0));
     const report: PlanReport = {
       siteId: site.id,
       planned: site.plan !== undefined,
       violations: await deps.store.planReport(site.id, { examples }),
     };
-    return c.json(report);
+    return context.json(report);
   };
 }

@@ -14,8 +14,8 @@ const KEYWORDS = new Set([
   ...NUMBERS,
 ]);
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Checks a parsed plan against the format (src/plan/plan.schema.json says the same): throws on the
@@ -30,7 +30,7 @@ export function validatePlan(raw: unknown, where: string): TrackingPlan {
   }
   if (
     raw.extends !== undefined &&
-    !(Array.isArray(raw.extends) && raw.extends.every((e) => typeof e === 'string'))
+    !(Array.isArray(raw.extends) && raw.extends.every((name) => typeof name === 'string'))
   ) {
     throw new Error(`${where}.extends must be an array of built-in plan names, like ["ecommerce"]`);
   }
@@ -69,7 +69,7 @@ function checkSchema(raw: unknown, where: string): asserts raw is PropertySchema
   }
   if (
     raw.required !== undefined &&
-    !(Array.isArray(raw.required) && raw.required.every((r) => typeof r === 'string'))
+    !(Array.isArray(raw.required) && raw.required.every((name) => typeof name === 'string'))
   ) {
     throw new Error(`${where}.required must be an array of property names`);
   }

@@ -12,8 +12,14 @@ export function planViolations(plan: TrackingPlan, events: Record<string, unknow
     if (type !== 'track' || typeof event !== 'string') continue;
     const props =
       typeof properties === 'object' && properties !== null && !Array.isArray(properties) ? properties : {};
-    for (const v of checkEvent(plan, event, props as Record<string, unknown>)) {
-      out.push({ messageId: messageId as string, event, path: v.path, kind: v.kind, message: v.message });
+    for (const violation of checkEvent(plan, event, props as Record<string, unknown>)) {
+      out.push({
+        messageId: messageId as string,
+        event,
+        path: violation.path,
+        kind: violation.kind,
+        message: violation.message,
+      });
     }
   }
   return out;

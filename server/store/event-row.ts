@@ -74,7 +74,7 @@ export function normalizeTimestamp(value: unknown): string | null {
 export function eventFilter(
   siteId: string,
   filter: EventFilter,
-  mark: (n: number) => string,
+  mark: (position: number) => string,
 ): { where: string; limit: string; params: unknown[] } {
   const params: unknown[] = [siteId];
   const where = [`site_id = ${mark(1)}`];

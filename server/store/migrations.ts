@@ -25,7 +25,7 @@ export const MIGRATIONS_TABLE = `
 
 /** The latest version `migrations` lead to (1 when there are none). */
 export function latestVersion(migrations: readonly Migration[]): number {
-  return migrations.reduce((latest, m) => Math.max(latest, m.version), 1);
+  return migrations.reduce((latest, migration) => Math.max(latest, migration.version), 1);
 }
 
 /**
@@ -44,5 +44,5 @@ export function pendingMigrations(migrations: readonly Migration[], current: num
       `the database is at schema version ${current}, newer than this server's ${latest}: upgrade the server`,
     );
   }
-  return migrations.filter((m) => m.version > current);
+  return migrations.filter((migration) => migration.version > current);
 }

@@ -136,14 +136,14 @@ async function merge(
   const current = new Map([...sizes].map(([id, size]) => [id, size.hlc]));
   const winners = new Map<string, { record: SyncRecord; seq: number }>();
   let written = 0;
-  for (const r of records) {
-    const id = recordId(r);
+  for (const record of records) {
+    const id = recordId(record);
     const stored = current.get(id);
     // JavaScript compares these ASCII strings byte by byte, as the "C" collation does.
-    if (stored !== undefined && r.hlc <= stored) continue;
-    current.set(id, r.hlc);
+    if (stored !== undefined && record.hlc <= stored) continue;
+    current.set(id, record.hlc);
     // A later win of the same key replaces this row: its number is used up, like an overwrite's.
-    winners.set(id, { record: r, seq: next });
+    winners.set(id, { record, seq: next });
     written += 1;
     next += 1;
   }
@@ -161,24 +161,35 @@ async function merge(
       [
         siteId,
         profileId,
-        rows.map((w) => w.record.doc),
-        rows.map((w) => w.record.key),
-        rows.map((w) => storedValue(w.record)),
-        rows.map((w) => w.record.hlc),
-        rows.map((w) => w.record.deleted),
-        rows.map((w) => w.seq),
+        rows.map((winner) => winner.record.doc),
+        rows.map((winner) => winner.record.key),
+        rows.map((winner) => storedValue(winner.record)),
+        rows.map((winner) => winner.record.hlc),
+        rows.map((winner) => winner.record.deleted),
+        rows.map((winner) => winner.seq),
         receivedAt,
       ],
     );
     // The WHERE above repeats the merge rule; it can only disagree if someone wrote without the lock.
     if (rowCount !== rows.length) throw new Error('mergeRecords: records changed under the counter lock');
   }
-  for (const { record: r, replaces } of corrections) {
+  for (const { record: corrected, replaces } of corrections) {
     // Compare-and-set: a correction lands only on the very record it was computed from.
     const { rowCount } = await tx.query(
       `UPDATE records SET value = $1, hlc = $2, deleted = $3, seq = $4, received_seq = $4, received_at = $10
         WHERE site_id = $5 AND profile_id = $6 AND doc = $7 AND key = $8 AND hlc = $9`,
-      [storedValue(r), r.hlc, r.deleted, next, siteId, profileId, r.doc, r.key, replaces, receivedAt],
+      [
+        storedValue(corrected),
+        corrected.hlc,
+        corrected.deleted,
+        next,
+        siteId,
+        profileId,
+        corrected.doc,
+        corrected.key,
+        replaces,
+        receivedAt,
+      ],
     );
     if (rowCount) {
       written += 1;
@@ -202,7 +213,7 @@ async function storedSizes(
     `SELECT doc, key, hlc, (${RECORD_BYTES_SQL})::int AS bytes FROM records
       WHERE site_id = $1 AND profile_id = $2
         AND (doc, key) IN (SELECT * FROM unnest($3::text[], $4::text[]))`,
-    [siteId, profileId, records.map((r) => r.doc), records.map((r) => r.key)],
+    [siteId, profileId, records.map((record) => record.doc), records.map((record) => record.key)],
   );
   for (const row of rows) sizes.set(recordId(row), { hlc: row.hlc, bytes: row.bytes });
   return sizes;

@@ -78,7 +78,7 @@ export function postgresEventLog(pool: pg.Pool): EventLog {
     },
 
     async listEvents(siteId, filter = {}) {
-      const { where, limit, params } = eventFilter(siteId, filter, (n) => `$${n}`);
+      const { where, limit, params } = eventFilter(siteId, filter, (position) => `$${position}`);
       const { rows } = await pool.query<EventRow>(
         `SELECT ${COLUMNS.join(', ')} FROM events WHERE ${where} ORDER BY id LIMIT ${limit}`,
         params,

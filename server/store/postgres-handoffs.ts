@@ -30,11 +30,18 @@ const SELECT = `SELECT site_id, profile_id, created_by, expires_at, claimed_at F
 /** Handoffs on a PostgreSQL pool. */
 export function postgresHandoffStore(pool: pg.Pool): HandoffStore {
   return {
-    async createHandoff(h) {
+    async createHandoff(handoff) {
       await pool.query(
         `INSERT INTO handoffs (token_hash, site_id, profile_id, created_by, created_at, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6)`,
-        [h.tokenHash, h.siteId, h.profileId, h.createdBy, Date.now(), h.expiresAt.getTime()],
+        [
+          handoff.tokenHash,
+          handoff.siteId,
+          handoff.profileId,
+          handoff.createdBy,
+          Date.now(),
+          handoff.expiresAt.getTime(),
+        ],
       );
     },
 

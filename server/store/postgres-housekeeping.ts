@@ -57,7 +57,7 @@ export function postgresHousekeeping(pool: pg.Pool): HousekeepingStore {
           await tx.query(
             `DELETE FROM compactions c USING unnest($1::text[], $2::text[]) AS gone (site_id, profile_id)
               WHERE c.site_id = gone.site_id AND c.profile_id = gone.profile_id`,
-            [rows.map((r) => r.site_id), rows.map((r) => r.id)],
+            [rows.map((row) => row.site_id), rows.map((row) => row.id)],
           );
         }
         return rows.length;
@@ -80,10 +80,10 @@ function sweep(
          (SELECT ${key} AS k FROM ${table} WHERE ${key} > $1 ORDER BY ${key} LIMIT $2) AS window_rows`,
       [step.after, step.limit],
     );
-    const n = int(rows[0]?.n);
+    const count = int(rows[0]?.n);
     const last = rows[0]?.last ?? null;
-    if (n === 0 || last === null) return { removed: 0, next: null };
-    return { removed: await remove(tx, [step.after, last]), next: n < step.limit ? null : last };
+    if (count === 0 || last === null) return { removed: 0, next: null };
+    return { removed: await remove(tx, [step.after, last]), next: count < step.limit ? null : last };
   });
 }
 

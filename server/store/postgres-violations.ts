@@ -34,7 +34,8 @@ export function postgresViolationStore(db: Db): ViolationStore {
     async insertViolations(siteId, violations) {
       if (violations.length === 0) return;
       const at = new Date().toISOString();
-      const column = <K extends keyof (typeof violations)[number]>(key: K) => violations.map((v) => v[key]);
+      const column = <K extends keyof (typeof violations)[number]>(key: K) =>
+        violations.map((violation) => violation[key]);
       // One statement for all of them (atomic on its own), one array parameter per column.
       await db.query(
         `INSERT INTO plan_violations (site_id, message_id, event, path, kind, message, received_at)
@@ -55,20 +56,20 @@ export function postgresViolationStore(db: Db): ViolationStore {
         [siteId],
       );
       const report: PlanReportRow[] = [];
-      for (const g of groups) {
+      for (const group of groups) {
         const { rows } = await db.query<{ message_id: string; message: string }>(
           `SELECT message_id, message FROM plan_violations
             WHERE site_id = $1 AND event = $2 AND path = $3 AND kind = $4
             ORDER BY received_at DESC, id DESC LIMIT $5`,
-          [siteId, g.event, g.path, g.kind, limit],
+          [siteId, group.event, group.path, group.kind, limit],
         );
         report.push({
-          event: g.event,
-          path: g.path,
-          kind: g.kind,
-          count: int(g.count),
-          lastSeen: g.last_seen,
-          examples: rows.map((e) => ({ messageId: e.message_id, message: e.message })),
+          event: group.event,
+          path: group.path,
+          kind: group.kind,
+          count: int(group.count),
+          lastSeen: group.last_seen,
+          examples: rows.map((example) => ({ messageId: example.message_id, message: example.message })),
         });
       }
       return report;

@@ -65,9 +65,9 @@ export interface DeviceSummaryRow {
   revoked_at: string | null;
 }
 
-export const toDeviceSummary = (d: DeviceSummaryRow): DeviceSummary => ({
-  deviceId: d.id,
-  anonymousId: d.anonymous_id,
-  createdAt: d.created_at,
-  revoked: d.revoked_at !== null,
+export const toDeviceSummary = (row: DeviceSummaryRow): DeviceSummary => ({
+  deviceId: row.id,
+  anonymousId: row.anonymous_id,
+  createdAt: row.created_at,
+  revoked: row.revoked_at !== null,
 });

@@ -94,9 +94,9 @@ export function sqliteDocumentStore(
   // Inside the merge's write transaction: no other writer can slip in between check and write.
   const refusal = (siteId: string, profileId: string, records: SyncRecord[], quota: ProfileQuota) => {
     const stored = new Map<string, StoredSize>();
-    for (const r of records) {
-      const size = selectSize.get(siteId, profileId, r.doc, r.key);
-      if (size) stored.set(recordId(r), size);
+    for (const record of records) {
+      const size = selectSize.get(siteId, profileId, record.doc, record.key);
+      if (size) stored.set(recordId(record), size);
     }
     return overQuota(usage(siteId, profileId), records, stored, quota);
   };
@@ -114,15 +114,15 @@ export function sqliteDocumentStore(
       let next = seq.last() + 1;
       let written = 0;
       const receivedAt = Date.now();
-      for (const r of records) {
+      for (const record of records) {
         const { changes } = upsert.run(
           siteId,
           profileId,
-          r.doc,
-          r.key,
-          storedValue(r),
-          r.hlc,
-          r.deleted ? 1 : 0,
+          record.doc,
+          record.key,
+          storedValue(record),
+          record.hlc,
+          record.deleted ? 1 : 0,
           next,
           next,
           receivedAt,
@@ -132,18 +132,18 @@ export function sqliteDocumentStore(
           next += 1;
         }
       }
-      for (const { record: r, replaces } of corrections) {
+      for (const { record: corrected, replaces } of corrections) {
         const { changes } = correct.run(
-          storedValue(r),
-          r.hlc,
-          r.deleted ? 1 : 0,
+          storedValue(corrected),
+          corrected.hlc,
+          corrected.deleted ? 1 : 0,
           next,
           next,
           receivedAt,
           siteId,
           profileId,
-          r.doc,
-          r.key,
+          corrected.doc,
+          corrected.key,
           replaces,
         );
         if (changes > 0) {

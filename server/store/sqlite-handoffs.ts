@@ -63,8 +63,15 @@ export function sqliteHandoffStore(db: Database.Database): HandoffStore {
   );
 
   return {
-    async createHandoff(h) {
-      insert.run(h.tokenHash, h.siteId, h.profileId, h.createdBy, Date.now(), h.expiresAt.getTime());
+    async createHandoff(handoff) {
+      insert.run(
+        handoff.tokenHash,
+        handoff.siteId,
+        handoff.profileId,
+        handoff.createdBy,
+        Date.now(),
+        handoff.expiresAt.getTime(),
+      );
     },
 
     async findHandoff(siteId, tokenHash) {

@@ -42,9 +42,9 @@ export function sqliteHousekeeping(db: Database.Database): HousekeepingStore {
     remove: (after: string, last: string, before: T) => number,
   ) =>
     db.transaction((step: SweepStep, before: T): SweepResult => {
-      const { n, last } = window.get(step.after, step.limit) ?? { n: 0, last: null };
-      if (n === 0 || last === null) return { removed: 0, next: null };
-      return { removed: remove(step.after, last, before), next: n < step.limit ? null : last };
+      const { n: count, last } = window.get(step.after, step.limit) ?? { n: 0, last: null };
+      if (count === 0 || last === null) return { removed: 0, next: null };
+      return { removed: remove(step.after, last, before), next: count < step.limit ? null : last };
     });
 
   const handoffs = sweep(

@@ -40,7 +40,16 @@ export function sqliteViolationRecorder(
   );
   return db.transaction((siteId: string, violations: PlanViolation[]) => {
     const at = new Date().toISOString();
-    for (const v of violations) insert.run(siteId, v.messageId, v.event, v.path, v.kind, v.message, at);
+    for (const violation of violations)
+      insert.run(
+        siteId,
+        violation.messageId,
+        violation.event,
+        violation.path,
+        violation.kind,
+        violation.message,
+        at,
+      );
   });
 }
 
@@ -67,15 +76,15 @@ export function sqliteViolationStore(db: Database.Database): ViolationStore {
     async planReport(siteId, options = {}) {
       const limit = options.examples ?? 3;
       return groups.all(siteId).map(
-        (g): PlanReportRow => ({
-          event: g.event,
-          path: g.path,
-          kind: g.kind,
-          count: g.count,
-          lastSeen: g.last_seen,
+        (group): PlanReportRow => ({
+          event: group.event,
+          path: group.path,
+          kind: group.kind,
+          count: group.count,
+          lastSeen: group.last_seen,
           examples: examples
-            .all(siteId, g.event, g.path, g.kind, limit)
-            .map((e) => ({ messageId: e.message_id, message: e.message })),
+            .all(siteId, group.event, group.path, group.kind, limit)
+            .map((example) => ({ messageId: example.message_id, message: example.message })),
         }),
       );
     },

@@ -96,7 +96,7 @@ function recoverAfterStorageFailures(store: Store, db: Database.Database): Store
     wrapped[name] = async (...args: unknown[]) => {
       let result: unknown;
       try {
-        result = await (method as (...a: unknown[]) => Promise<unknown>).apply(store, args);
+        result = await (method as (...values: unknown[]) => Promise<unknown>).apply(store, args);
       } catch (error) {
         if (isStorageFailure(error)) checkpointDue = true;
         throw error;

@@ -52,7 +52,9 @@ export function isStorageFailure(error: unknown): boolean {
 export function errorKind(error: unknown): string {
   if (!(error instanceof Error)) return typeof error;
   // The class (pg's DatabaseError calls itself "error"), else the name.
-  const name = [error.constructor?.name, error.name].find((n) => /^[A-Z][\w$]{0,40}$/.test(n)) ?? 'Error';
+  const name =
+    [error.constructor?.name, error.name].find((candidate) => /^[A-Z][\w$]{0,40}$/.test(candidate)) ??
+    'Error';
   const code = codeOf(error);
   if (code !== undefined) return `${name} ${code}`;
   // pg's connection errors have no code; their fixed messages hold no data.

@@ -63,8 +63,8 @@ export function checkJson(value: unknown, root = '', rootName = 'the value'): Js
         if (problem) return refuse('invalid_string', `${where(step)} has a key that ${problem}`);
       }
       // Pushed last to first, so the first problem in document order is the one reported.
-      for (let i = keys.length - 1; i >= 0; i--) {
-        const key = keys[i];
+      for (let index = keys.length - 1; index >= 0; index--) {
+        const key = keys[index];
         stack.push({ value: (current as Record<string | number, unknown>)[key], depth, parent: step, key });
       }
     }
@@ -80,7 +80,7 @@ const SHOWN_KEY_LENGTH = 40;
 
 function pathOf(step: Step, root: string): string {
   const keys: (string | number)[] = [];
-  for (let s: Step | null = step; s !== null && s.key !== null; s = s.parent) keys.push(s.key);
+  for (let at: Step | null = step; at !== null && at.key !== null; at = at.parent) keys.push(at.key);
   let path = root;
   for (const key of keys.reverse()) {
     if (typeof key === 'number') path += `[${key}]`;

@@ -40,14 +40,19 @@ export const externalHost = (referrer: string, site: string): string => {
  * The class and source of a visit from its `context.campaign` (utm_* with utm_campaign as `name`,
  * and click ids) and external referrer host: utm_medium first, then the click id, then the host.
  */
-export function classify(c: Record<string, string>, host: string, id?: string): [ReferrerClass, string] {
-  const medium = (c.medium || '').toLowerCase();
+export function classify(
+  campaign: Record<string, string>,
+  host: string,
+  id?: string,
+): [ReferrerClass, string] {
+  const medium = (campaign.medium || '').toLowerCase();
   // Webmail is email, whoever runs it (mail.google.com, mail.yahoo.co.jp).
   const mail = /\b(web)?mail\.|^outlook\./.test(host);
-  const names = `${mail ? '' : host} ${c.source}.`.toLowerCase();
+  const names = `${mail ? '' : host} ${campaign.source}.`.toLowerCase();
   const search = SEARCH.exec(names)?.[1];
   const social = SOCIAL.exec(names)?.[1];
-  const source = c.source || (id && CLICK_IDS[id]) || NAMES[search || social!] || search || social || host;
+  const source =
+    campaign.source || (id && CLICK_IDS[id]) || NAMES[search || social!] || search || social || host;
   const cls: ReferrerClass = medium
     ? /^(cpc|ppc|cp[mva]|display|banner|retargeting)|paid/.test(medium)
       ? 'paid'

@@ -33,20 +33,20 @@ export function touchOf(
   site: string,
   at: number,
 ): Touch {
-  const c = campaign || {};
-  const id = Object.keys(CLICK_IDS).find((k) => c[k]);
-  const [cls, source] = classify(c, externalHost(referrer, site), id);
+  const fields = campaign || {};
+  const id = Object.keys(CLICK_IDS).find((name) => fields[name]);
+  const [cls, source] = classify(fields, externalHost(referrer, site), id);
   return {
     class: cls,
     source,
-    medium: c.medium || MEDIUM[cls] || cls,
-    campaign: c.name,
-    clickId: id && `${id}=${c[id]}`,
+    medium: fields.medium || MEDIUM[cls] || cls,
+    campaign: fields.name,
+    clickId: id && `${id}=${fields[id]}`,
     at,
   };
 }
 
-const key = (t: Touch) => [t.source, t.medium, t.campaign, t.clickId].join();
+const key = (touch: Touch) => [touch.source, touch.medium, touch.campaign, touch.clickId].join();
 
 /**
  * The touches after `touch`: the first one stays; the last one is replaced only by a touch from

@@ -63,20 +63,20 @@ export function createTraffic(cookieDomain: string | undefined, kv: () => Kv | u
      * Adds `context.traffic` (the session's; direct for a session started without a touch) and, on
      * conversions, `context.attribution`. Runs only on events being sent, so storage is allowed.
      */
-    tag(e: Envelope): void {
+    tag(envelope: Envelope): void {
       if (lost || !kept) return;
-      const c = e.context;
-      const s = kept.session;
-      if (s && !s.id) {
+      const context = envelope.context;
+      const landing = kept.session;
+      if (landing && !landing.id) {
         // A landing starts (or re-attributes) the session of its page's first event.
-        s.id = c.session.id;
+        landing.id = context.session.id;
         save();
       }
       // DIRECT has no id or at: what is left is the traffic.
-      const { id, at, ...traffic } = s?.id === c.session.id ? s : (DIRECT as Session);
-      c.traffic = traffic;
-      if (e.type === 'track' && CONVERSIONS.includes(e.event as string))
-        c.attribution = { first: kept.first, last: kept.last };
+      const { id, at, ...traffic } = landing?.id === context.session.id ? landing : (DIRECT as Session);
+      context.traffic = traffic;
+      if (envelope.type === 'track' && CONVERSIONS.includes(envelope.event as string))
+        context.attribution = { first: kept.first, last: kept.last };
     },
     /**
      * A new anonymous person (log out at a shared computer) starts with no touches: the next

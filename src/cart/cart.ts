@@ -71,13 +71,13 @@ export function createCart(doc: SyncDoc, track: Track, report: Report): Cart {
       const lines = items();
       let quantity = 0;
       let amount = 0;
-      for (const l of lines) {
-        quantity += l.quantity;
-        amount += l.price * l.quantity;
+      for (const item of lines) {
+        quantity += item.quantity;
+        amount += item.price * item.quantity;
       }
       return { quantity, amount: Math.round(amount * 100) / 100, currency: lines[0]?.currency };
     },
-    view: () => track('Cart Viewed', { products: items().map((l) => productOf(l)) }),
+    view: () => track('Cart Viewed', { products: items().map((item) => productOf(item)) }),
     subscribe: (listener) => doc.subscribe(() => listener(items())),
   };
 }

@@ -59,7 +59,8 @@ export function mergeGuest(
   track: (event: string, properties: Properties) => void,
 ): MergeChange[] {
   const { lines, changes } = mergeCarts(guest, account, policy);
-  for (const line of lines) if (changes.some((c) => c.id === line.id)) doc.set(line.id, toStored(line));
+  for (const line of lines)
+    if (changes.some((change) => change.id === line.id)) doc.set(line.id, toStored(line));
   if (changes.length)
     track('Cart Merged', { policy, changes: changes.map(({ id, from, to }) => ({ line_id: id, from, to })) });
   return changes;

@@ -24,13 +24,13 @@ export interface ChatMessage extends ChatRecordValue {
 export type AgentTyping = { name?: string } | undefined;
 
 /** Parses a stored message; undefined when it is not one (a record from a newer version, say). */
-const messageOf = (key: string, v: JsonValue): ChatMessage | undefined => {
-  const m = v as Partial<ChatMessage> | null;
-  return key.startsWith(MESSAGE_PREFIX) && typeof m?.text === 'string' && typeof m.at === 'number'
+const messageOf = (key: string, value: JsonValue): ChatMessage | undefined => {
+  const message = value as Partial<ChatMessage> | null;
+  return key.startsWith(MESSAGE_PREFIX) && typeof message?.text === 'string' && typeof message.at === 'number'
     ? {
-        ...(m as ChatMessage),
+        ...(message as ChatMessage),
         id: key.slice(MESSAGE_PREFIX.length),
-        from: m.from === 'agent' ? 'agent' : 'customer',
+        from: message.from === 'agent' ? 'agent' : 'customer',
       }
     : undefined;
 };
@@ -51,12 +51,12 @@ export function createChat(sync: Sync, writeKey: string) {
     for (const fn of listeners) fn();
   };
   const setTyping = (data: string) => {
-    let t: Partial<DeviceTyping> = {};
+    let signal: Partial<DeviceTyping> = {};
     try {
-      t = JSON.parse(data);
+      signal = JSON.parse(data);
     } catch {}
     clearTimeout(typingTimer);
-    typing = t.typing ? { name: typeof t.name === 'string' ? t.name : undefined } : undefined;
+    typing = signal.typing ? { name: typeof signal.name === 'string' ? signal.name : undefined } : undefined;
     if (typing) typingTimer = setTimeout(() => setTyping('{}'), TYPING_EXPIRES_MS);
     changed();
   };
@@ -73,7 +73,7 @@ export function createChat(sync: Sync, writeKey: string) {
   const messages = (): ChatMessage[] =>
     doc
       .entries()
-      .flatMap(([key, v]) => messageOf(key, v) ?? [])
+      .flatMap(([key, value]) => messageOf(key, value) ?? [])
       .sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1));
   const readAt = () => ((doc.get(READ_KEY) as { at?: number } | undefined)?.at ?? 0) || 0;
   /** Tells the agents the customer is typing (at most every 3 s), or stopped. */
@@ -97,11 +97,11 @@ export function createChat(sync: Sync, writeKey: string) {
     },
     /** Sends a message (kept and retried while offline); false when the text is empty. */
     send(text: string, fields?: Record<string, string>): boolean {
-      const t = `${text}`.trim().slice(0, MAX_CHAT_TEXT_LENGTH);
-      if (!t) return false;
+      const trimmed = `${text}`.trim().slice(0, MAX_CHAT_TEXT_LENGTH);
+      if (!trimmed) return false;
       const first = !messages().some((m) => m.from === 'customer');
       doc.set(`${MESSAGE_PREFIX}${randomId()}`, {
-        text: t,
+        text: trimmed,
         from: 'customer',
         at: Date.now(),
         ...(first && fields && Object.keys(fields).length ? { fields } : {}),

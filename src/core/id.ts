@@ -9,7 +9,7 @@ let used = 0;
  */
 export function randomId(): string {
   let id = '';
-  for (let n = 26; n--; ) {
+  for (let left = 26; left--; ) {
     if (used === pool.length) {
       pool = crypto.getRandomValues(new Uint8Array(1024));
       used = 0;

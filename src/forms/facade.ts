@@ -21,18 +21,18 @@ export function formsFacade(code: () => Promise<WatchForm | undefined>, report: 
         return void report('invalid_argument', 'forms.watch: not a form, or no id');
       let typed: Event[] | undefined = [];
       const watched = code().then((watch) => {
-        const h = watch?.(form, options, typed);
+        const watching = watch?.(form, options, typed);
         typed = undefined;
-        return h;
+        return watching;
       });
       if (!handle) {
         // What the customer types before the drafts code is here goes to it, so a restore spares it
         // (`input` is enough: checkboxes, radios and selects fire it too).
-        form.addEventListener('input', (e) => typed?.push(e), true);
+        form.addEventListener('input', (event) => typed?.push(event), true);
         handle = {
-          restore: () => watched.then((h) => h?.restore()),
-          complete: () => watched.then((h) => h?.complete()),
-          discard: () => watched.then((h) => h?.discard()),
+          restore: () => watched.then((watching) => watching?.restore()),
+          complete: () => watched.then((watching) => watching?.complete()),
+          discard: () => watched.then((watching) => watching?.discard()),
         };
         handles.set(form, handle);
       }

@@ -22,13 +22,13 @@ export const keyOf = (el: Field): string => el.name || el.id;
 
 /** Whether a draft may hold this element's value. */
 export function captured(el: Element, { allow = [], deny = [] }: FieldLists): el is Field {
-  const f = el as Field;
-  const key = el.matches(CONTROL) && keyOf(f);
+  const field = el as Field;
+  const key = el.matches(CONTROL) && keyOf(field);
   return (
     !!key &&
-    !NEVER.test(`${f.type} ${f.getAttribute('autocomplete')}`) &&
+    !NEVER.test(`${field.type} ${field.getAttribute('autocomplete')}`) &&
     !deny.includes(key) &&
     // Names and ids that look like secrets are left out (the protocol's rule, src/protocol/form-fields.ts).
-    (allow.includes(key) || !looksSecret(`${f.name} ${f.id}`))
+    (allow.includes(key) || !looksSecret(`${field.name} ${field.id}`))
   );
 }

@@ -19,7 +19,7 @@ export function createForms(
   sync: Sync,
   client: () => Omnikit,
   report: Report,
-  c: FormsConfig = {},
+  config: FormsConfig = {},
 ): WatchForm {
   const track = (event: string, properties: Properties) => client().track(event, properties);
   const watched = new Map<HTMLFormElement, [FormHandle, WatchOptions]>();
@@ -28,7 +28,7 @@ export function createForms(
     if (known) return Object.assign(known[1], options) && known[0];
     const id = (options.id || form.dataset.omnikitForm)!;
 
-    const d = sync.doc(`${FORM_DOC_PREFIX}${id}`);
+    const doc = sync.doc(`${FORM_DOC_PREFIX}${id}`);
     const props = { form_id: id };
     const touched = new Set<string>();
     const dirty = new Set<string>();
@@ -38,21 +38,21 @@ export function createForms(
     let submitted: Event | undefined;
 
     const fields = (key: string) =>
-      [...form.elements].filter((el): el is Field => captured(el, c) && keyOf(el as Field) === key);
+      [...form.elements].filter((el): el is Field => captured(el, config) && keyOf(el as Field) === key);
     const save = () => {
       clearTimeout(timer);
-      if (dirty.size && !d.entries().length) track('Form Started', props);
+      if (dirty.size && !doc.entries().length) track('Form Started', props);
       for (const key of dirty) {
         const value = read(fields(key));
         // A blur's `change` after the `input`s changes nothing: keep the time of the real change.
-        if (`${value}` !== `${(d.get(key) as Saved | undefined)?.[0]}`)
-          d.set(key, [value, Date.now(), client().anonymousId() ?? ''] satisfies Saved);
+        if (`${value}` !== `${(doc.get(key) as Saved | undefined)?.[0]}`)
+          doc.set(key, [value, Date.now(), client().anonymousId() ?? ''] satisfies Saved);
       }
       dirty.clear();
     };
     // Tombstones: the draft goes on every device.
     const drop = () => {
-      for (const [key] of d.entries()) d.remove(key);
+      for (const [key] of doc.entries()) doc.remove(key);
     };
     const discard = () => {
       touched.clear();
@@ -65,11 +65,11 @@ export function createForms(
       track('Form Submitted', props);
     };
     const restore = async () => {
-      const draft = d.entries() as [string, Saved][];
+      const draft = doc.entries() as [string, Saved][];
       let last = 0;
       let from = '';
       for (const [, [, at, device]] of draft) if (at > last) [last, from] = [at, device];
-      if (last < Date.now() - (c.maxAge || 6048e5)) return drop(); // expired after 7 days, or empty
+      if (last < Date.now() - (config.maxAge || 6048e5)) return drop(); // expired after 7 days, or empty
       const since = form.dataset.omnikitSince;
       const newer = Date.parse(since!) || +since! || 0;
       const values: Record<string, JsonValue> = {};
@@ -92,9 +92,9 @@ export function createForms(
       resumed ||= !!filled;
     };
     const fill = () => restore().catch((error) => report('internal', `forms: ${error}`));
-    const input = (e: Event) => {
-      const el = e.target as Field;
-      if (restoring || !captured(el, c)) return;
+    const input = (event: Event) => {
+      const el = event.target as Field;
+      if (restoring || !captured(el, config)) return;
       touched.add(keyOf(el));
       dirty.add(keyOf(el));
       clearTimeout(timer);
@@ -103,15 +103,15 @@ export function createForms(
     // Capturing, so a page that stops propagation still saves.
     form.addEventListener('input', input, true);
     form.addEventListener('change', input, true);
-    for (const e of typed) input(e);
+    for (const event of typed) input(event);
     form.addEventListener(
       'submit',
-      (e) => {
+      (event) => {
         save();
         if (form.matches(':invalid')) return; // a novalidate form the page is about to refuse
-        submitted = e;
+        submitted = event;
         // Once every handler ran: a submit the page took over is confirmed by its request's answer.
-        setTimeout(() => e.defaultPrevented && confirm(e, performance.now(), complete));
+        setTimeout(() => event.defaultPrevented && confirm(event, performance.now(), complete));
       },
       true,
     );
@@ -128,7 +128,7 @@ export function createForms(
       true,
     );
     // Loaded from storage, or changed by another tab or device: fill what the customer left alone.
-    d.subscribe((_, source) => source === 'remote' && fill());
+    doc.subscribe((_, source) => source === 'remote' && fill());
     fill();
     const handle = { restore, complete, discard };
     watched.set(form, [handle, options]);

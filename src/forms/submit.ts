@@ -8,14 +8,14 @@
  */
 export function confirm(submit: Event, until: number, done: () => void): void {
   const observer = new PerformanceObserver((list) => {
-    for (const r of list.getEntries() as PerformanceResourceTiming[])
+    for (const entry of list.getEntries() as PerformanceResourceTiming[])
       if (
-        /^(fetch|xmlh)/.test(r.initiatorType) && // fetch, xmlhttprequest
-        r.startTime >= submit.timeStamp &&
-        r.startTime <= until
+        /^(fetch|xmlh)/.test(entry.initiatorType) && // fetch, xmlhttprequest
+        entry.startTime >= submit.timeStamp &&
+        entry.startTime <= until
       ) {
         observer.disconnect();
-        if (r.responseStatus > 199 && r.responseStatus < 300) done();
+        if (entry.responseStatus > 199 && entry.responseStatus < 300) done();
         return;
       }
   });

@@ -10,8 +10,8 @@ export function read(group: Field[]): JsonValue {
   const list = 'options' in el ? [...el.options] : ticks(el) && (group as Choice[]);
   return list
     ? list
-        .filter((c) => (c as HTMLInputElement).checked || (c as HTMLOptionElement).selected)
-        .map((c) => c.value)
+        .filter((choice) => (choice as HTMLInputElement).checked || (choice as HTMLOptionElement).selected)
+        .map((choice) => choice.value)
     : el.value;
 }
 
@@ -22,14 +22,14 @@ export function read(group: Field[]): JsonValue {
  */
 export function write(group: Field[], value: JsonValue): void {
   const [el] = group;
-  const wanted = (c: Choice) => [value].flat().includes(c.value);
+  const wanted = (choice: Choice) => [value].flat().includes(choice.value);
   if (ticks(el)) {
     // A click on a radio only checks it: checking the wanted one unchecks the others.
-    for (const c of group as HTMLInputElement[])
-      if (c.checked !== wanted(c) && (c.type === 'checkbox' || !c.checked)) c.click();
+    for (const input of group as HTMLInputElement[])
+      if (input.checked !== wanted(input) && (input.type === 'checkbox' || !input.checked)) input.click();
     return;
   }
-  if ('options' in el) for (const o of el.options) o.selected = wanted(o);
+  if ('options' in el) for (const option of el.options) option.selected = wanted(option);
   else Object.getOwnPropertyDescriptor(Object.getPrototypeOf(el), 'value')?.set?.call(el, value);
   for (const type of ['input', 'change']) el.dispatchEvent(new Event(type, { bubbles: true }));
 }

@@ -39,8 +39,10 @@ export const preview = (sync: Sync, token: string) =>
 
 /** Moves this device to the token's profile, then syncs; false when refused (reported). */
 export const claim = async (sync: Sync, token: string): Promise<boolean> =>
-  !!(await sync.call<HandoffClaimed>('handoff/claim', { token } satisfies HandoffTokenRequest, (a, adopt) =>
-    adopt(a.profileId),
+  !!(await sync.call<HandoffClaimed>(
+    'handoff/claim',
+    { token } satisfies HandoffTokenRequest,
+    (claimed, adopt) => adopt(claimed.profileId),
   )) && sync.sync().then(() => true);
 
 /** Handoff.create(): the link to open on the other device. */

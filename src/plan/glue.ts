@@ -20,13 +20,13 @@ export interface PlanGlue {
  * Without a plan, keeps everything at once; with one, loads the check. When it cannot be loaded (the
  * chunk, or the plan's URL), that is reported and events go unchecked: never lost.
  */
-export function createPlanGlue(s: Settings, report: Report): PlanGlue {
+export function createPlanGlue(settings: Settings, report: Report): PlanGlue {
   const all = () => true;
   const glue: PlanGlue = {};
-  if (!s.plan) glue.keep = all;
+  if (!settings.plan) glue.keep = all;
   else
     glue.ready = inTime(
-      load('plan').then((chunk) => chunk.planGuard(s.plan!, s.planMode, report)),
+      load('plan').then((chunk) => chunk.planGuard(settings.plan!, settings.planMode, report)),
       PLAN_CAP,
     )
       .catch((error) => {

@@ -53,7 +53,7 @@ export async function planGuard(
     mode = 'warn';
   }
   const check = createPlanCheck(resolvePlan(await planOf(plan)), mode, (event, violations) =>
-    report('plan_violation', `${event}: ${violations.map((v) => v.message).join('; ')}`, {
+    report('plan_violation', `${event}: ${violations.map((violation) => violation.message).join('; ')}`, {
       event,
       violations,
     }),

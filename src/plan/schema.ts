@@ -21,7 +21,7 @@ export function checkValue(value: unknown, schema: PropertySchema, path: string,
   const { type } = schema;
   if (type !== undefined) {
     const types = typeof type === 'string' ? [type] : type;
-    if (!types.some((t) => fits(value, t))) {
+    if (!types.some((candidate) => fits(value, candidate))) {
       add('wrong_type', `expected ${types.join(' or ')}, got ${typeOf(value)} ${show(value)}`);
       return;
     }
@@ -46,7 +46,7 @@ export function checkValue(value: unknown, schema: PropertySchema, path: string,
   }
   if (Array.isArray(value)) {
     const { items } = schema;
-    if (items) for (const [i, item] of value.entries()) checkValue(item, items, `${path}[${i}]`, out);
+    if (items) for (const [index, item] of value.entries()) checkValue(item, items, `${path}[${index}]`, out);
   } else if (typeOf(value) === 'object') checkObject(value as Record<string, unknown>, schema, path, out);
 }
 

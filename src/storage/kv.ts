@@ -27,14 +27,14 @@ export function openKv(name: string, onUnavailable: (error: unknown) => void): K
   let db: Promise<IDBDatabase> | undefined;
   const open = () => {
     if (!db) {
-      db = promisifyRequest(openFormatted(name)).then((d) => {
+      db = promisifyRequest(openFormatted(name)).then((database) => {
         // Safari may close the connection: open it again on next use.
-        d.onclose = () => {
+        database.onclose = () => {
           db = undefined;
         };
         // A newer script upgrades the database (or it is deleted): step aside, and run in memory.
-        d.onversionchange = () => d.close();
-        return d;
+        database.onversionchange = () => database.close();
+        return database;
       });
     }
     return db;
@@ -54,7 +54,7 @@ export function openKv(name: string, onUnavailable: (error: unknown) => void): K
   /** `onIdb` in a transaction on the store while IndexedDB works, else `onMemory`. */
   const run = async <T>(
     mode: IDBTransactionMode,
-    onIdb: (s: IDBObjectStore) => Promise<T>,
+    onIdb: (store: IDBObjectStore) => Promise<T>,
     onMemory: () => T,
   ): Promise<T> => {
     await opened;
@@ -72,15 +72,15 @@ export function openKv(name: string, onUnavailable: (error: unknown) => void): K
     get: <T>(key: string) =>
       run(
         'readonly',
-        (s) => promisifyRequest(s.get(key)),
+        (store) => promisifyRequest(store.get(key)),
         () => memory.get(key) as T | undefined,
       ),
     setMany: (items) =>
       run(
         'readwrite',
-        (s) => {
-          for (const [key, value] of items) s.put(value, key);
-          return promisifyRequest(s.transaction);
+        (store) => {
+          for (const [key, value] of items) store.put(value, key);
+          return promisifyRequest(store.transaction);
         },
         () => {
           for (const [key, value] of items) memory.set(key, value);
@@ -89,9 +89,9 @@ export function openKv(name: string, onUnavailable: (error: unknown) => void): K
     delMany: (keys) =>
       run(
         'readwrite',
-        (s) => {
-          for (const key of keys) s.delete(key);
-          return promisifyRequest(s.transaction);
+        (store) => {
+          for (const key of keys) store.delete(key);
+          return promisifyRequest(store.transaction);
         },
         () => {
           for (const key of keys) memory.delete(key);
@@ -100,12 +100,12 @@ export function openKv(name: string, onUnavailable: (error: unknown) => void): K
     entries: <T>() =>
       run(
         'readonly',
-        async (s) => {
+        async (store) => {
           const [keys, values] = await Promise.all([
-            promisifyRequest(s.getAllKeys()),
-            promisifyRequest(s.getAll()),
+            promisifyRequest(store.getAllKeys()),
+            promisifyRequest(store.getAll()),
           ]);
-          return keys.map((key, i) => [key as string, values[i] as T]);
+          return keys.map((key, index) => [key as string, values[index] as T]);
         },
         // Sorted as strings "key,[object Object]": by key, as every key's characters sort after ",".
         () => [...memory].sort() as [string, T][],

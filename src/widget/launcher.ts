@@ -53,7 +53,7 @@ export function createLauncher(
       (document.body ?? document.documentElement).append(root.host);
       const host = { root, button, sync: sync(), client: client(), config: { ...config }, writeKey, emit };
       panel = load('widget').then(
-        (m) => m.mountPanel(host),
+        (chunk) => chunk.mountPanel(host),
         (error) => {
           // Tried again on the next open.
           root.host.remove();
@@ -66,7 +66,7 @@ export function createLauncher(
   };
   // Never throws into the page (nor runs outside a browser).
   const start = () => (inBrowser() ? attempt(code) : undefined);
-  const show = (open?: boolean) => void start()?.then((p) => p?.show(open));
+  const show = (open?: boolean) => void start()?.then((mounted) => mounted?.show(open));
   if (config && inBrowser()) (window.requestIdleCallback ?? setTimeout)(start);
   return { open: () => show(true), close: () => show(false), toggle: () => show(), on };
 }

@@ -1,4 +1,4 @@
-// Issue 5, done-when 3 for the agent's side: hostile text from a customer (and a hostile name or reply)
+// The agent console's safe text: hostile text from a customer (and a hostile name or reply)
 // renders inert in the demo's agent console (demo/agent.html), opened in a real tab that calls the
 // real agent API through the same /agent-api proxy the demo server has (web-test-runner.config.mjs).
 import { expect } from '@open-wc/testing';

@@ -1,4 +1,4 @@
-// Issue 6, done-when 5: the session's traffic source on every event, first and last touch kept with
+// Attribution in the browser: the session's traffic source on every event, first and last touch kept with
 // the identity across reloads and visits, attached to conversions.
 //
 // Referrers are real: Chromium sets document.referrer itself when a page follows a link. A "search

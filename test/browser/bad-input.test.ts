@@ -1,4 +1,4 @@
-// Issue 2, done-when 7: bad input from the public API never throws; each kind gets its error, and
+// Bad input: input from the public API never throws; each kind gets its error, and
 // what can be repaired is repaired and delivered.
 import { expect } from '@open-wc/testing';
 import { createOmnikit, type Omnikit, type OmnikitError } from '../../src/index.ts';

@@ -1,4 +1,4 @@
-// Issue 3: the server reprices or flags cart lines against the shop's catalog, and the page sees it
+// Cart repricing: the server reprices or flags cart lines against the shop's catalog, and the page sees it
 // through the public API (`omnikit.cart.items()`), on the `priced` site of commands/backend.ts.
 import { expect } from '@open-wc/testing';
 import { openDevice, resetBackend, waitFor } from './helpers.ts';

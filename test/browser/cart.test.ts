@@ -1,4 +1,4 @@
-// Issue 3, the cart (and done-when 6): what a shop builds its cart page on, through the public API
+// The cart: what a shop builds its cart page on, through the public API
 // (`omnikit.cart`) in real pages, against the real backend.
 import { expect } from '@open-wc/testing';
 import { resetBackend, stats, storedEvents, waitFor } from './helpers.ts';

@@ -1,4 +1,4 @@
-// Issue 5, done-when 1, 2 and 6: the conversation follows the customer to a linked device and stays
+// Chat across devices and tabs: the conversation follows the customer to a linked device and stays
 // one conversation for the agent; a message typed offline arrives once; a reply sent while the tab
 // was closed is there, counted unread; two tabs share one stream and one sound and both show it.
 // Real Chromium, the real server and SQLite; the agent is the real agent API (./agent.ts).

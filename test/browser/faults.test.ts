@@ -1,4 +1,4 @@
-// Issue 2, done-when 2: with the server failing for a while, nothing is lost and nothing duplicated.
+// Delivery under server faults: with the server failing for a while, nothing is lost and nothing duplicated.
 import { expect } from '@open-wc/testing';
 import { fault, resetBackend, setOffline, stats, storedEvents, waitFor } from './helpers.ts';
 import { type ClientPage, countBy, openClient } from './sdk.ts';

@@ -1,4 +1,4 @@
-// Issue 4 across devices (done-when 1, 2, 4, 5): a half-filled form on the phone shows on the laptop
+// Form drafts across devices: a half-filled form on the phone shows on the laptop
 // once the customer is identified on both; no excluded field ever leaves the page (the device's
 // storage, its requests, the events and the server's database are searched for their values); a
 // field typed on the laptop is never overwritten; a successful submit clears the draft everywhere;

@@ -77,7 +77,7 @@ export function shippingForm(attributes = 'data-omnikit-form="shipping"'): strin
       return input;
     })
     .join('\n');
-  const v = secretOf;
+  const secret = secretOf;
   return `<form id="shipping" ${attributes} action="/test/echo" method="post">
     <input name="name" autocomplete="name" required>
     <input name="street" autocomplete="shipping street-address">
@@ -93,14 +93,14 @@ export function shippingForm(attributes = 'data-omnikit-form="shipping"'): strin
     <label><input type="radio" name="speed" value="standard"> standard</label>
     <label><input type="radio" name="speed" value="fast"> fast</label>
     ${typed}
-    <input type="hidden" name="hidden" value="${v('hidden')}">
-    <input name="disabled" value="${v('disabled')}" disabled>
-    <fieldset disabled><input name="in_disabled_fieldset" value="${v('in_disabled_fieldset')}"></fieldset>
+    <input type="hidden" name="hidden" value="${secret('hidden')}">
+    <input name="disabled" value="${secret('disabled')}" disabled>
+    <fieldset disabled><input name="in_disabled_fieldset" value="${secret('in_disabled_fieldset')}"></fieldset>
     <input type="file" name="file">
-    <input type="button" name="button" value="${v('button')}">
-    <input type="reset" name="reset" value="${v('reset')}">
-    <input type="image" name="image" alt="${v('image')}">
-    <input type="submit" name="submit" value="${v('submit')}">
+    <input type="button" name="button" value="${secret('button')}">
+    <input type="reset" name="reset" value="${secret('reset')}">
+    <input type="image" name="image" alt="${secret('image')}">
+    <input type="submit" name="submit" value="${secret('submit')}">
   </form>`;
 }
 
@@ -110,7 +110,8 @@ export async function fillShipping(page: ClientPage, kept: Partial<typeof KEPT> 
     const selector = `#shipping [name="${name}"], #shipping #${name}`;
     if (name === 'country' || name === 'slots') await page.act('select', selector, value as string[]);
     else if (name === 'extras' || name === 'speed')
-      for (const v of value as string[]) await page.act('check', `#shipping [name="${name}"][value="${v}"]`);
+      for (const choice of value as string[])
+        await page.act('check', `#shipping [name="${name}"][value="${choice}"]`);
     else await page.act('fill', selector, value as string);
   }
   if (secrets) for (const name of SECRETS.typed) await page.act('fill', `[name="${name}"]`, secretOf(name));

@@ -1,4 +1,4 @@
-// Issue 4, done-when 3: a React 18 controlled form (React is a test-only dependency, loaded from its
+// Form drafts in React: a React 18 controlled form (React is a test-only dependency, loaded from its
 // UMD build) restores into React's state, so submitting it sends the restored values; the fetch
 // submit's 2xx then clears the draft.
 import { expect } from '@open-wc/testing';

@@ -1,4 +1,4 @@
-// Issue 4 on one device: drafts saved as the customer types and restored on the next visit, forms
+// Form drafts on one device: drafts saved as the customer types and restored on the next visit, forms
 // picked up when an SPA adds them, restores that never overwrite what the customer typed, a draft
 // cleared only by a submission that succeeded, and drafts that expire. Real pages, real server.
 import { expect } from '@open-wc/testing';

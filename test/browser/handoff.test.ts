@@ -1,4 +1,4 @@
-// Issue 3, done-when 5: "continue on another device" without logging in. The link carries a one-time
+// Handoff: "continue on another device" without logging in. The link carries a one-time
 // token in its fragment; the new device shows what it would resume, claims it once on confirmation,
 // then follows the cart live. A used or guessed token, a signed-in customer's cart, and a signed-in
 // customer's device opening someone else's link, fail clearly.

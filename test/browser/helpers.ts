@@ -155,9 +155,9 @@ function tabHandle(id: string): Tab {
   return {
     id,
     async eval<T>(expression: string) {
-      const r = await command('tab-eval', { id, expression });
-      if (r.error !== undefined) throw new Error(`${id}: ${r.error}`);
-      return r.value as T;
+      const answer = await command('tab-eval', { id, expression });
+      if (answer.error !== undefined) throw new Error(`${id}: ${answer.error}`);
+      return answer.value as T;
     },
     act: (action, selector, value) => command('tab-act', { id, action, selector, value }).then(() => {}),
     requests: () => command('tab-requests', { id }),
@@ -215,7 +215,7 @@ export async function userHashOf(userId: string, secret = TEST_SITE_SECRET): Pro
     'sign',
   ]);
   const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, bytes(userId)));
-  return [...mac].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return [...mac].map((byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 /** A page running the sync engine alone (`window.sync`), on a blank fixture. */

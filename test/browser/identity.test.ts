@@ -1,4 +1,4 @@
-// Issue 2, done-when 5: the anonymous id survives reloads, is the same in all three stores, and a
+// Identity: the anonymous id survives reloads, is the same in all three stores, and a
 // tampered or missing copy is repaired. Sessions roll after inactivity.
 import { expect } from '@open-wc/testing';
 import { fixtureUrl, openTab, resetBackend, storedEvents, waitFor } from './helpers.ts';

@@ -1,4 +1,4 @@
-// Issue 3, done-when 1, 3 and 4: a verified identify links the customer's devices (their cart follows,
+// Device linking: a verified identify links the customer's devices (their cart follows,
 // a guest cart is merged once by the site's policy, never during a checkout); a mere claim of a user id
 // links nothing; reset() takes the customer's cart off the device. All through the public client API.
 import { expect } from '@open-wc/testing';

@@ -1,4 +1,4 @@
-// The tracking plan at run time (issue 6), through `omnikit.track` on real clients against the real
+// The tracking plan at run time, through `omnikit.track` on real clients against the real
 // backend: each violation kind in each mode, as the server stored it, and the failures that must never
 // cost an event (the chunk or the plan URL unavailable). The checker alone: plan-check.test.ts.
 import { expect } from '@open-wc/testing';

@@ -1,4 +1,4 @@
-// Issue 2, done-when 1 and 4: events survive a reload or a closed tab and arrive exactly once.
+// Delivery across reloads and closed tabs: events survive a reload or a closed tab and arrive exactly once.
 import { expect } from '@open-wc/testing';
 import { fault, fixtureUrl, openTab, resetBackend, storedEvents, waitFor } from './helpers.ts';
 import { countBy, openClient, wrap } from './sdk.ts';

@@ -1,4 +1,4 @@
-// Issue 6, done-when 3: the same event sent by the browser SDK and by the server-side helper
+// Server-side channels: the same event sent by the browser SDK and by the server-side helper
 // (omnikit/server, src/server-events.ts) lands in the store with the same shape, in the same profile
 // timeline. The helper runs in this page (it is plain fetch) with the site's server key, as a POS would.
 import { expect } from '@open-wc/testing';

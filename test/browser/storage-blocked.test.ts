@@ -1,4 +1,4 @@
-// Issue 2, done-when 6: with IndexedDB unavailable (missing, failing, or full), tracking works for the
+// Blocked storage: with IndexedDB unavailable (missing, failing, or full), tracking works for the
 // page's life, with one warning.
 import { expect } from '@open-wc/testing';
 import { backend, openDevice, resetBackend, storedEvents, waitFor, writeKeys } from './helpers.ts';

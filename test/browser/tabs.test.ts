@@ -1,4 +1,4 @@
-// Issue 2, done-when 3: two tabs of one site share one outbox and one flusher: no duplicates.
+// Delivery from several tabs: two tabs of one site share one outbox and one flusher: no duplicates.
 import { expect } from '@open-wc/testing';
 import { resetBackend, stats, storedEvents, waitFor } from './helpers.ts';
 import { countBy, openClient } from './sdk.ts';

@@ -1,4 +1,4 @@
-// Issue 5, done-when 5: axe-core finds no violation in the open panel (chat with messages, cart with
+// The widget's accessibility: axe-core finds no violation in the open panel (chat with messages, cart with
 // a line, the QR code), in English, Traditional and Simplified Chinese; every control has a label.
 import { expect } from '@open-wc/testing';
 import { agent } from './agent.ts';

@@ -1,4 +1,4 @@
-// Issue 5, done-when 4: the widget on a page whose Content-Security-Policy forbids inline scripts and
+// The widget under a strict CSP: the widget on a page whose Content-Security-Policy forbids inline scripts and
 // styles (served by web-test-runner.config.mjs at /test/csp, a nonce for scripts, no 'unsafe-inline').
 // The script tag loads the panel chunk with its nonce; styles come from constructable stylesheets.
 import { expect } from '@open-wc/testing';

@@ -1,4 +1,4 @@
-// Issue 5: the widget in a page. The launcher (in the core) shows only when configured, fetches the
+// The widget in a page. The launcher (in the core) shows only when configured, fetches the
 // panel chunk, and the panel sends chat messages into the synced `chat` document; hostile text
 // stays text.
 import { expect } from '@open-wc/testing';

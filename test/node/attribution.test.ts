@@ -1,4 +1,4 @@
-// Issue 6, done-when 4: referrer classes, UTM and click ids on real-world URLs and referrers, and the
+// Attribution rules: referrer classes, UTM and click ids on real-world URLs and referrers, and the
 // first-/last-touch rule (src/attribution/, pure functions). The campaign is read from the URL by the
 // core's own campaignOf, exactly as every event's context.campaign is.
 import assert from 'node:assert/strict';

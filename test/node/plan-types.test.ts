@@ -1,4 +1,4 @@
-// Issue 6, done-when 2: with a plan, misusing a planned event fails tsc and the correct use passes.
+// Typed tracking plans: with a plan, misusing a planned event fails tsc and the correct use passes.
 // Each case is a real file type-checked by the TypeScript compiler (the same one `npm run typecheck` runs).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';

@@ -1,4 +1,4 @@
-// Issue 2, done-when 8: importing Omnikit during server-side rendering does not throw, and neither does
+// Server-side rendering: importing Omnikit during server-side rendering does not throw, and neither does
 // using it there (no window, no document, no IndexedDB).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

@@ -28,7 +28,7 @@ const site = (overrides: Record<string, unknown> = {}) => ({
 
 describe('loadSites', () => {
   it('loads the shipped demo config, as the demo', () => {
-    // Its tracking plan (issue 6) extends the built-in e-commerce plan: checked apart, it is long.
+    // Its tracking plan extends the built-in e-commerce plan: checked apart, it is long.
     const [{ plan, ...demo }] = loadSites('server/omnikit.config.json', { demo: true });
     assert.ok(plan?.events['Order Completed'], 'the e-commerce plan, resolved');
     assert.deepEqual(

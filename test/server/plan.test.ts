@@ -1,4 +1,4 @@
-// Issue 6, done-when 3 (server half): each incoming track event is checked against the site's plan by
+// Tracking plans on the server: each incoming track event is checked against the site's plan by
 // the same checker as the browser's; violations are recorded per event and property and counted by
 // GET /v1/plan/report, while every event is still stored. Real server, real HTTP, real SQLite file.
 import assert from 'node:assert/strict';

@@ -52,9 +52,12 @@ export function findPostgresBin(): string {
   const candidates = [
     ...(process.env.PG_BIN ? [process.env.PG_BIN] : []),
     ...(process.env.PATH ?? '').split(delimiter),
-    ...debianVersions().map((v) => `/usr/lib/postgresql/${v}/bin`),
+    ...debianVersions().map((version) => `/usr/lib/postgresql/${version}/bin`),
   ];
-  const dir = candidates.find((d) => d && existsSync(join(d, 'initdb')) && existsSync(join(d, 'pg_ctl')));
+  const dir = candidates.find(
+    (candidate) =>
+      candidate && existsSync(join(candidate, 'initdb')) && existsSync(join(candidate, 'pg_ctl')),
+  );
   if (!dir) throw new Error(INSTALL_HINT);
   return dir;
 }

@@ -54,7 +54,7 @@ export async function sqliteDatabase(parent = tmpdir()): Promise<TestDatabase & 
         // SQLite takes `?1`…`?n` too; better-sqlite3 binds those by name.
         else
           db.prepare(sql.replace(/\$(\d+)/g, '?$1')).run(
-            Object.fromEntries(params.map((p, i) => [i + 1, p])),
+            Object.fromEntries(params.map((param, index) => [index + 1, param])),
           );
       } finally {
         db.close();

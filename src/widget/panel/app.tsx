@@ -6,14 +6,14 @@ import { CartView } from './cart-view.tsx';
 import { ChatView } from './chat-view.tsx';
 import { trapFocus } from './focus.ts';
 import { isOpen } from './hours.ts';
-import { words } from './i18n.ts';
+import { WORDS } from './i18n.ts';
 import type { Options } from './options.ts';
 import { PhoneView } from './phone-view.tsx';
 
 export type Section = 'chat' | 'cart' | 'phone';
 
 export interface AppProps {
-  o: Options;
+  options: Options;
   chat: Chat;
   client: Omnikit;
   open: boolean;
@@ -25,23 +25,23 @@ export interface AppProps {
 }
 
 /** The panel: a modal dialog (focus kept inside, Escape closes) with chat, cart and phone sections. */
-export function App(p: AppProps) {
-  const { o, open } = p;
-  const w = words[o.lang];
+export function App(props: AppProps) {
+  const { options, open } = props;
+  const words = WORDS[options.lang];
   const dialog = useRef<HTMLDivElement>(null);
   const [, tick] = useState(0);
   // Opening hours are checked again every minute while the panel is open.
   useEffect(() => {
     if (!open) return;
     const timer = setInterval(() => tick((n) => n + 1), 60_000);
-    const d = dialog.current;
-    (d?.querySelector('textarea') ?? d?.querySelector('button'))?.focus();
+    const panel = dialog.current;
+    (panel?.querySelector('textarea') ?? panel?.querySelector('button'))?.focus();
     return () => clearInterval(timer);
   }, [open]);
   const sections: Section[] = [
     'chat',
-    ...(o.cart ? ['cart' as const] : []),
-    ...(o.handoff ? ['phone' as const] : []),
+    ...(options.cart ? ['cart' as const] : []),
+    ...(options.handoff ? ['phone' as const] : []),
   ];
   return (
     <div
@@ -50,33 +50,46 @@ export function App(p: AppProps) {
       role="dialog"
       aria-modal="true"
       aria-labelledby="omnikit-title"
-      lang={o.lang}
+      lang={options.lang}
       hidden={!open}
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') p.close();
-        else trapFocus(e, dialog.current!);
+      onKeyDown={(event) => {
+        if (event.key === 'Escape') props.close();
+        else trapFocus(event, dialog.current!);
       }}
     >
       <header>
-        <h2 id="omnikit-title">{o.title ?? w.title}</h2>
-        <button type="button" aria-label={w.close} onClick={p.close}>
+        <h2 id="omnikit-title">{options.title ?? words.title}</h2>
+        <button type="button" aria-label={words.close} onClick={props.close}>
           ×
         </button>
       </header>
       {sections.length > 1 && (
-        <nav aria-label={w.tabs}>
-          {sections.map((s) => (
-            <button key={s} type="button" aria-pressed={p.section === s} onClick={() => p.go(s)}>
-              {w[s === 'phone' ? 'phoneTab' : s]}
+        <nav aria-label={words.tabs}>
+          {sections.map((name) => (
+            <button
+              key={name}
+              type="button"
+              aria-pressed={props.section === name}
+              onClick={() => props.go(name)}
+            >
+              {words[name === 'phone' ? 'phoneTab' : name]}
             </button>
           ))}
         </nav>
       )}
-      {p.section === 'chat' && <ChatView chat={p.chat} o={o} w={w} away={!isOpen(o.hours)} />}
-      {p.section === 'cart' && (
-        <CartView client={p.client} lines={p.lines} merged={p.merged} w={w} lang={o.lang} />
+      {props.section === 'chat' && (
+        <ChatView chat={props.chat} options={options} words={words} away={!isOpen(options.hours)} />
       )}
-      {p.section === 'phone' && <PhoneView client={p.client} w={w} />}
+      {props.section === 'cart' && (
+        <CartView
+          client={props.client}
+          lines={props.lines}
+          merged={props.merged}
+          words={words}
+          lang={options.lang}
+        />
+      )}
+      {props.section === 'phone' && <PhoneView client={props.client} words={words} />}
     </div>
   );
 }

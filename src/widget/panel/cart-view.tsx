@@ -6,56 +6,60 @@ interface Props {
   client: Omnikit;
   lines: CartLine[];
   merged: boolean;
-  w: Words;
+  words: Words;
   lang: string;
 }
 
 /** The synced cart: lines with their quantities (0 removes), the total, and the merge notice. */
-export function CartView({ client, lines, merged, w, lang }: Props) {
+export function CartView({ client, lines, merged, words, lang }: Props) {
   const { amount, currency } = client.cart.total();
-  const money = (n: number, cur = currency) =>
-    cur ? new Intl.NumberFormat(lang, { style: 'currency', currency: cur }).format(n) : `${n}`;
+  const money = (value: number, cur = currency) =>
+    cur ? new Intl.NumberFormat(lang, { style: 'currency', currency: cur }).format(value) : `${value}`;
   return (
     <div class="body">
       {merged && (
         <p class="note" role="status">
-          {w.merged}
+          {words.merged}
         </p>
       )}
       {lines.length ? (
         <>
           <ul class="lines">
-            {lines.map((l) => (
-              <li key={l.id}>
+            {lines.map((line) => (
+              <li key={line.id}>
                 <span class="name">
-                  {l.name}
-                  {l.warning && <span class="warn">{w.warning}</span>}
+                  {line.name}
+                  {line.warning && <span class="warn">{words.warning}</span>}
                 </span>
-                <span>{money(l.price * l.quantity, l.currency)}</span>
+                <span>{money(line.price * line.quantity, line.currency)}</span>
                 <input
                   type="number"
                   min={0}
                   inputMode="numeric"
-                  aria-label={w.quantity(l.name)}
-                  value={l.quantity}
-                  onChange={(e) => {
-                    const n = Number(e.currentTarget.value);
-                    if (Number.isInteger(n) && n >= 0) client.cart.update(l.id, n);
+                  aria-label={words.quantity(line.name)}
+                  value={line.quantity}
+                  onChange={(event) => {
+                    const quantity = Number(event.currentTarget.value);
+                    if (Number.isInteger(quantity) && quantity >= 0) client.cart.update(line.id, quantity);
                   }}
                 />
-                <button type="button" aria-label={w.remove(l.name)} onClick={() => client.cart.remove(l.id)}>
+                <button
+                  type="button"
+                  aria-label={words.remove(line.name)}
+                  onClick={() => client.cart.remove(line.id)}
+                >
                   ×
                 </button>
               </li>
             ))}
           </ul>
           <p class="total">
-            <span>{w.total}</span>
+            <span>{words.total}</span>
             <span>{money(amount)}</span>
           </p>
         </>
       ) : (
-        <p>{w.empty}</p>
+        <p>{words.empty}</p>
       )}
     </div>
   );

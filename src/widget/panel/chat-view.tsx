@@ -5,8 +5,8 @@ import type { Options } from './options.ts';
 
 interface Props {
   chat: Chat;
-  o: Options;
-  w: Words;
+  options: Options;
+  words: Words;
   away: boolean;
 }
 
@@ -15,15 +15,15 @@ interface Props {
  * message stays inert), a live region for new ones, the agents' typing, pre-chat fields before the
  * first message, and the away notice outside opening hours.
  */
-export function ChatView({ chat, o, w, away }: Props) {
+export function ChatView({ chat, options, words, away }: Props) {
   const [text, setText] = useState('');
   const [fields, setFields] = useState<Record<string, string>>({});
   const messages = chat.messages();
   const typing = chat.agentTyping();
-  const asking = o.fields.length > 0 && !messages.some((m) => m.from === 'customer');
-  const send = (e?: Event) => {
-    e?.preventDefault();
-    if (asking && o.fields.some((f) => f.required && !fields[f.name]?.trim())) return;
+  const asking = options.fields.length > 0 && !messages.some((m) => m.from === 'customer');
+  const send = (event?: Event) => {
+    event?.preventDefault();
+    if (asking && options.fields.some((field) => field.required && !fields[field.name]?.trim())) return;
     if (chat.send(text, asking ? fields : undefined)) setText('');
   };
   return (
@@ -31,58 +31,58 @@ export function ChatView({ chat, o, w, away }: Props) {
       <div class="body">
         {away && (
           <p class="note" role="status">
-            {o.away ?? w.away}
+            {options.away ?? words.away}
           </p>
         )}
-        {!messages.length && <p>{o.greeting ?? w.greeting}</p>}
-        <div role="log" aria-live="polite" aria-label={w.chat}>
+        {!messages.length && <p>{options.greeting ?? words.greeting}</p>}
+        <div role="log" aria-live="polite" aria-label={words.chat}>
           <ol class="log">
-            {messages.map((m) => (
-              <li key={m.id} class={m.from}>
-                <span class="who">{m.from === 'agent' ? m.name || w.agent : w.you}</span>
-                {m.text}
+            {messages.map((message) => (
+              <li key={message.id} class={message.from}>
+                <span class="who">{message.from === 'agent' ? message.name || words.agent : words.you}</span>
+                {message.text}
               </li>
             ))}
           </ol>
         </div>
         <p class="typing" aria-live="polite">
-          {typing ? w.typing(typing.name) : ''}
+          {typing ? words.typing(typing.name) : ''}
         </p>
       </div>
       <form onSubmit={send}>
         {asking &&
-          o.fields.map((f) => (
-            <label key={f.name}>
-              {f.label}
+          options.fields.map((field) => (
+            <label key={field.name}>
+              {field.label}
               <input
-                type={f.type ?? 'text'}
-                name={f.name}
-                required={f.required}
-                value={fields[f.name] ?? ''}
-                onInput={(e) => setFields({ ...fields, [f.name]: e.currentTarget.value })}
+                type={field.type ?? 'text'}
+                name={field.name}
+                required={field.required}
+                value={fields[field.name] ?? ''}
+                onInput={(event) => setFields({ ...fields, [field.name]: event.currentTarget.value })}
               />
             </label>
           ))}
         <div class="row">
           <textarea
-            aria-label={w.message}
+            aria-label={words.message}
             rows={1}
             maxLength={4000}
             value={text}
-            onInput={(e) => {
-              setText(e.currentTarget.value);
-              chat.typing(!!e.currentTarget.value);
+            onInput={(event) => {
+              setText(event.currentTarget.value);
+              chat.typing(!!event.currentTarget.value);
             }}
-            onKeyDown={(e) => {
+            onKeyDown={(event) => {
               // Enter sends (through the form, so a required pre-chat field is asked for); Shift+Enter is a new line.
-              if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
-                e.preventDefault();
-                e.currentTarget.form?.requestSubmit();
+              if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+                event.preventDefault();
+                event.currentTarget.form?.requestSubmit();
               }
             }}
           />
           <button class="send" type="submit">
-            {w.send}
+            {words.send}
           </button>
         </div>
       </form>

@@ -15,7 +15,7 @@ export function isOpen(hours: OpeningHours | undefined, now = new Date()): boole
         hourCycle: 'h23',
       })
         .formatToParts(now)
-        .map((p) => [p.type, p.value]),
+        .map((part) => [part.type, part.value]),
     );
     const day = DAYS.indexOf(parts.weekday);
     const time = `${parts.hour}:${parts.minute}`;

@@ -1,7 +1,7 @@
 /** The panel's words in each language it ships. */
 const en = {
   open: 'Open chat',
-  unread: (n: number) => `${n} unread`,
+  unread: (count: number) => `${count} unread`,
   dialog: 'Chat and cart',
   close: 'Close',
   title: 'Chat with us',
@@ -33,7 +33,7 @@ export type Words = typeof en;
 
 const zhHant: Words = {
   open: '開啟對話',
-  unread: (n) => `${n} 則未讀`,
+  unread: (count) => `${count} 則未讀`,
   dialog: '對話與購物車',
   close: '關閉',
   title: '與我們聊聊',
@@ -63,7 +63,7 @@ const zhHant: Words = {
 
 const zhHans: Words = {
   open: '打开对话',
-  unread: (n) => `${n} 条未读`,
+  unread: (count) => `${count} 条未读`,
   dialog: '对话与购物车',
   close: '关闭',
   title: '与我们聊聊',
@@ -93,9 +93,9 @@ const zhHans: Words = {
 
 /** `en`, `zh-Hant` or `zh-Hans` for a BCP 47 tag: Taiwan, Hong Kong and Macau write Traditional. */
 export function languageOf(tag: string): 'en' | 'zh-Hant' | 'zh-Hans' {
-  const t = tag.toLowerCase();
-  if (!t.startsWith('zh')) return 'en';
-  return /hant|-(tw|hk|mo)\b/.test(t) ? 'zh-Hant' : 'zh-Hans';
+  const lower = tag.toLowerCase();
+  if (!lower.startsWith('zh')) return 'en';
+  return /hant|-(tw|hk|mo)\b/.test(lower) ? 'zh-Hant' : 'zh-Hans';
 }
 
-export const words = { en, 'zh-Hant': zhHant, 'zh-Hans': zhHans };
+export const WORDS = { en, 'zh-Hant': zhHant, 'zh-Hans': zhHans };

@@ -5,29 +5,29 @@ import { h, render } from 'preact';
 import { type Chat, type ChatMessage, createChat } from '../../chat/chat.ts';
 import type { PanelHost } from '../launcher.ts';
 import { App, type Section } from './app.tsx';
-import { words } from './i18n.ts';
+import { WORDS } from './i18n.ts';
 import { optionsOf, themeOf } from './options.ts';
 import { chime } from './sound.ts';
 import { BADGE_CSS, PANEL_CSS } from './styles.ts';
 import { followViewport } from './viewport.ts';
 
 const sheet = (css: string) => {
-  const s = new CSSStyleSheet();
-  s.replaceSync(css);
-  return s;
+  const stylesheet = new CSSStyleSheet();
+  stylesheet.replaceSync(css);
+  return stylesheet;
 };
 
 /** Mounts the panel beside the launcher; `show(open?)` opens, closes or (without `open`) toggles it. */
 export async function mountPanel({ root, button, sync, client, config, writeKey, emit }: PanelHost) {
   // The stored conversation first, so that it counts as history (without consent, none comes).
   await Promise.race([sync.ready(), new Promise((resolve) => setTimeout(resolve, 2000))]);
-  const o = optionsOf(config);
-  const w = words[o.lang];
+  const options = optionsOf(config);
+  const words = WORDS[options.lang];
   const chat: Chat = createChat(sync, writeKey);
   root.adoptedStyleSheets = [
     ...root.adoptedStyleSheets,
     sheet(PANEL_CSS + BADGE_CSS),
-    sheet(themeOf(o)),
+    sheet(themeOf(options)),
     followViewport(),
   ];
   const badge = document.createElement('span');
@@ -48,18 +48,18 @@ export async function mountPanel({ root, button, sync, client, config, writeKey,
   const draw = () => {
     const visible = open && section === 'chat' && document.visibilityState === 'visible';
     if (visible) chat.markRead();
-    const n = chat.unread();
-    if (n !== unread) {
-      unread = n;
-      badge.textContent = `${n}`;
-      badge.hidden = !n;
-      button.ariaLabel = n ? `${w.open}, ${w.unread(n)}` : w.open;
-      emit('unread', n);
+    const count = chat.unread();
+    if (count !== unread) {
+      unread = count;
+      badge.textContent = `${count}`;
+      badge.hidden = !count;
+      button.ariaLabel = count ? `${words.open}, ${words.unread(count)}` : words.open;
+      emit('unread', count);
     }
     button.ariaExpanded = `${open}`;
     render(
       h(App, {
-        o,
+        options,
         chat,
         client,
         open,
@@ -67,8 +67,8 @@ export async function mountPanel({ root, button, sync, client, config, writeKey,
         lines: client.cart.items(),
         merged,
         close: () => show(false),
-        go: (s: Section) => {
-          section = s;
+        go: (next: Section) => {
+          section = next;
           draw();
         },
       }),
@@ -84,11 +84,12 @@ export async function mountPanel({ root, button, sync, client, config, writeKey,
   };
 
   chat.subscribe(() => {
-    for (const m of chat.messages() as ChatMessage[]) {
-      if (seen.has(m.id)) continue;
-      seen.add(m.id);
-      emit('message', m);
-      if (m.from === 'agent' && o.sound && m.at > mountedAt - 60_000) chime(writeKey, m.at);
+    for (const message of chat.messages() as ChatMessage[]) {
+      if (seen.has(message.id)) continue;
+      seen.add(message.id);
+      emit('message', message);
+      if (message.from === 'agent' && options.sound && message.at > mountedAt - 60_000)
+        chime(writeKey, message.at);
     }
     draw();
   });

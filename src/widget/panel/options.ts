@@ -8,17 +8,17 @@ import { languageOf } from './i18n.ts';
 export function optionsOf(given: WidgetConfig) {
   const raw = (key: keyof WidgetConfig): unknown => given[key];
   const json = <T>(key: keyof WidgetConfig): T | undefined => {
-    const v = raw(key);
-    if (typeof v !== 'string') return v as T | undefined;
+    const value = raw(key);
+    if (typeof value !== 'string') return value as T | undefined;
     try {
-      return JSON.parse(v) as T;
+      return JSON.parse(value) as T;
     } catch {
       return undefined;
     }
   };
   const text = (key: keyof WidgetConfig) => {
-    const v = raw(key);
-    return typeof v === 'string' && v ? v : undefined;
+    const value = raw(key);
+    return typeof value === 'string' && value ? value : undefined;
   };
   const on = (key: keyof WidgetConfig) => raw(key) !== false && raw(key) !== 'false';
   const fields = json<PreChatField[]>('fields');
@@ -43,13 +43,13 @@ export function optionsOf(given: WidgetConfig) {
 export type Options = ReturnType<typeof optionsOf>;
 
 /** CSS custom properties on the host for the options that theme the widget (a stylesheet, not inline). */
-export const themeOf = (o: Options): string =>
+export const themeOf = (options: Options): string =>
   `:host{${[
-    o.color && `--omnikit-brand:${o.color}`,
-    o.radius && `--omnikit-radius:${o.radius}`,
-    o.font && `--omnikit-font:${o.font}`,
-    o.zIndex && `--omnikit-z:${o.zIndex}`,
-    o.start && '--omnikit-start:20px;--omnikit-end:auto',
+    options.color && `--omnikit-brand:${options.color}`,
+    options.radius && `--omnikit-radius:${options.radius}`,
+    options.font && `--omnikit-font:${options.font}`,
+    options.zIndex && `--omnikit-z:${options.zIndex}`,
+    options.start && '--omnikit-start:20px;--omnikit-end:auto',
   ]
     .filter(Boolean)
     .join(';')}}`;

@@ -4,30 +4,30 @@ import type { Words } from './i18n.ts';
 import { qrPath } from './qr.ts';
 
 /** "Continue on your phone": a one-time handoff link as a QR code, made when asked for. */
-export function PhoneView({ client, w }: { client: Omnikit; w: Words }) {
+export function PhoneView({ client, words }: { client: Omnikit; words: Words }) {
   const [link, setLink] = useState<string | null | undefined>();
   const make = async () => setLink((await client.handoff.create())?.url ?? null);
   const qr = link ? qrPath(link) : undefined;
   return (
     <div class="body">
-      <p>{w.scan}</p>
+      <p>{words.scan}</p>
       {qr ? (
         <>
-          <svg class="qr" viewBox={`0 0 ${qr.size} ${qr.size}`} role="img" aria-label={w.phone}>
+          <svg class="qr" viewBox={`0 0 ${qr.size} ${qr.size}`} role="img" aria-label={words.phone}>
             <path d={qr.d} />
           </svg>
           <p class="link">
-            {w.link}: <a href={link!}>{link}</a>
+            {words.link}: <a href={link!}>{link}</a>
           </p>
         </>
       ) : (
         <button type="button" onClick={make}>
-          {w.makeLink}
+          {words.makeLink}
         </button>
       )}
       {link === null && (
         <p class="note" role="alert">
-          {w.failed}
+          {words.failed}
         </p>
       )}
     </div>

@@ -140,8 +140,8 @@ export function backendPlugin(): BackendPlugin {
           applyFault(running().server, payload as FaultPayload);
           return true;
         case 'backend-events': {
-          const p = (payload ?? {}) as CommandPayloads['backend-events'];
-          return running().store.listEvents(p.siteId ?? 'test', p.filter);
+          const query = (payload ?? {}) as CommandPayloads['backend-events'];
+          return running().store.listEvents(query.siteId ?? 'test', query.filter);
         }
         case 'backend-stats':
           return running().server.stats();
@@ -156,7 +156,7 @@ export function backendPlugin(): BackendPlugin {
                 'SELECT profile_id AS profileId, doc, key, value, deleted FROM records WHERE site_id = ?',
               )
               .all(siteId);
-            return rows.map((r): StoredRecord => ({ ...r, deleted: r.deleted === 1 }));
+            return rows.map((row): StoredRecord => ({ ...row, deleted: row.deleted === 1 }));
           } finally {
             db.close();
           }

@@ -32,7 +32,7 @@ export function chromeCandidates(env = process.env, platform = process.platform)
 
 /** @returns {string | undefined} the first existing candidate */
 export function findChrome(env = process.env, platform = process.platform) {
-  return chromeCandidates(env, platform).find((p) => existsSync(p));
+  return chromeCandidates(env, platform).find((path) => existsSync(path));
 }
 
 /**

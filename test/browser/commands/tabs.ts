@@ -37,7 +37,10 @@ export function tabsPlugin(): TestRunnerPlugin {
     if (!tab.page.isClosed()) {
       if (runBeforeUnload) {
         // A beforeunload prompt would keep the tab open: answer it like a user who confirms leaving.
-        tab.page.on('dialog', (d) => void (d.type() === 'beforeunload' ? d.accept() : d.dismiss()));
+        tab.page.on(
+          'dialog',
+          (dialog) => void (dialog.type() === 'beforeunload' ? dialog.accept() : dialog.dismiss()),
+        );
         // close({runBeforeUnload}) returns before the page is gone; wait for the real close.
         await Promise.all([
           tab.page.waitForEvent('close', { timeout: CLOSE_TIMEOUT_MS }),
@@ -67,7 +70,9 @@ export function tabsPlugin(): TestRunnerPlugin {
     const page = await (ownContext ?? owner.context()).newPage();
     const id = `${newDevice ? 'device' : 'tab'}-${nextId++}`;
     const requests: SentRequest[] = [];
-    page.on('request', (r) => requests.push({ url: r.url(), method: r.method(), body: r.postData() }));
+    page.on('request', (request) =>
+      requests.push({ url: request.url(), method: request.method(), body: request.postData() }),
+    );
     tabs.set(id, { page, ownContext, owner, requests });
     try {
       await page.goto(url, { waitUntil: 'load' });

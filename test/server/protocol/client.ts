@@ -151,7 +151,7 @@ export class SseReader {
   }
 
   /** The next message matching `filter` (default: any), or an error after `timeoutMs`. */
-  async next(filter: (m: SseMessage) => boolean = () => true, timeoutMs = 2000): Promise<SseMessage> {
+  async next(filter: (message: SseMessage) => boolean = () => true, timeoutMs = 2000): Promise<SseMessage> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const index = this.#queue.findIndex(filter);
@@ -171,7 +171,7 @@ export class SseReader {
 
   /** The next `changed` event's data. */
   async changed(timeoutMs?: number): Promise<{ cursor: string }> {
-    const message = await this.next((m) => m.event === 'changed', timeoutMs);
+    const message = await this.next((candidate) => candidate.event === 'changed', timeoutMs);
     return JSON.parse(message.data ?? '') as { cursor: string };
   }
 

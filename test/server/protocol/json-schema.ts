@@ -25,61 +25,67 @@ const KNOWN = new Set([
 /** Validates `value` against `schema`; returns the problems found (empty when valid). */
 export function validate(value: unknown, schema: unknown, root: unknown, path = '$'): string[] {
   if (typeof schema !== 'object' || schema === null) throw new Error(`${path}: schema is not an object`);
-  const s = schema as Schema;
-  for (const keyword of Object.keys(s)) {
+  const definition = schema as Schema;
+  for (const keyword of Object.keys(definition)) {
     if (!KNOWN.has(keyword)) throw new Error(`${path}: unsupported schema keyword "${keyword}"`);
   }
-  if (typeof s.$ref === 'string') return validate(value, resolveRef(s.$ref, root), root, path);
+  if (typeof definition.$ref === 'string')
+    return validate(value, resolveRef(definition.$ref, root), root, path);
 
   const errors: string[] = [];
   const fail = (message: string) => errors.push(`${path}: ${message}`);
-  if (s.type !== undefined) {
-    const types = Array.isArray(s.type) ? (s.type as string[]) : [s.type as string];
+  if (definition.type !== undefined) {
+    const types = Array.isArray(definition.type)
+      ? (definition.type as string[])
+      : [definition.type as string];
     if (!types.some((type) => hasType(value, type))) {
       fail(`expected ${types.join(' or ')}, got ${JSON.stringify(value)?.slice(0, 60)}`);
       return errors;
     }
   }
-  if ('const' in s && value !== s.const) fail(`expected ${JSON.stringify(s.const)}`);
-  if (Array.isArray(s.enum) && !s.enum.includes(value)) fail(`expected one of ${JSON.stringify(s.enum)}`);
+  if ('const' in definition && value !== definition.const)
+    fail(`expected ${JSON.stringify(definition.const)}`);
+  if (Array.isArray(definition.enum) && !definition.enum.includes(value))
+    fail(`expected one of ${JSON.stringify(definition.enum)}`);
 
   if (typeof value === 'string') {
-    if (typeof s.pattern === 'string' && !new RegExp(s.pattern, 'u').test(value)) {
-      fail(`"${value.slice(0, 60)}" does not match ${s.pattern}`);
+    if (typeof definition.pattern === 'string' && !new RegExp(definition.pattern, 'u').test(value)) {
+      fail(`"${value.slice(0, 60)}" does not match ${definition.pattern}`);
     }
-    if (typeof s.minLength === 'number' && [...value].length < s.minLength)
-      fail(`shorter than ${s.minLength}`);
-    if (typeof s.maxLength === 'number' && [...value].length > s.maxLength)
-      fail(`longer than ${s.maxLength}`);
+    if (typeof definition.minLength === 'number' && [...value].length < definition.minLength)
+      fail(`shorter than ${definition.minLength}`);
+    if (typeof definition.maxLength === 'number' && [...value].length > definition.maxLength)
+      fail(`longer than ${definition.maxLength}`);
     if (
-      s.format === 'date-time' &&
+      definition.format === 'date-time' &&
       !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(value)
     ) {
       fail(`"${value}" is not an RFC 3339 date-time`);
     }
   }
-  if (typeof value === 'number' && typeof s.minimum === 'number' && value < s.minimum) {
-    fail(`${value} is below ${s.minimum}`);
+  if (typeof value === 'number' && typeof definition.minimum === 'number' && value < definition.minimum) {
+    fail(`${value} is below ${definition.minimum}`);
   }
   if (Array.isArray(value)) {
-    if (typeof s.maxItems === 'number' && value.length > s.maxItems) fail(`more than ${s.maxItems} items`);
-    if (s.items !== undefined) {
-      value.forEach((item, i) => {
-        errors.push(...validate(item, s.items, root, `${path}[${i}]`));
+    if (typeof definition.maxItems === 'number' && value.length > definition.maxItems)
+      fail(`more than ${definition.maxItems} items`);
+    if (definition.items !== undefined) {
+      value.forEach((item, index) => {
+        errors.push(...validate(item, definition.items, root, `${path}[${index}]`));
       });
     }
   }
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     const object = value as Record<string, unknown>;
-    const properties = (s.properties ?? {}) as Record<string, unknown>;
-    for (const name of (s.required ?? []) as string[]) {
+    const properties = (definition.properties ?? {}) as Record<string, unknown>;
+    for (const name of (definition.required ?? []) as string[]) {
       if (!(name in object)) fail(`missing required property "${name}"`);
     }
     for (const [name, child] of Object.entries(object)) {
       if (name in properties) errors.push(...validate(child, properties[name], root, `${path}.${name}`));
-      else if (s.additionalProperties === false) fail(`unexpected property "${name}"`);
-      else if (typeof s.additionalProperties === 'object') {
-        errors.push(...validate(child, s.additionalProperties, root, `${path}.${name}`));
+      else if (definition.additionalProperties === false) fail(`unexpected property "${name}"`);
+      else if (typeof definition.additionalProperties === 'object') {
+        errors.push(...validate(child, definition.additionalProperties, root, `${path}.${name}`));
       }
     }
   }
