@@ -18,11 +18,11 @@ import { createLauncher } from './widget/launcher.ts';
 
 /** What the client lends continuity beside its settings and public API. */
 export interface ContinuityInternals {
-  openKv: (name: string) => Kv;
-  report: Report;
+  _openKv: (name: string) => Kv;
+  _report: Report;
   bus: Emitter<OmnikitEvents>;
   /** Whether storage and sync are allowed now (consent, and a browser to run in). */
-  allowed: () => boolean;
+  _allowed: () => boolean;
 }
 
 /**
@@ -32,7 +32,7 @@ export interface ContinuityInternals {
  */
 export function createContinuity(s: Settings, o: ContinuityInternals, client: () => Omnikit) {
   const track = (event: string, properties: Properties) => client().track(event, properties);
-  const fail = (error: Error) => void o.report('internal', `${error.message}`, error);
+  const fail = (error: Error) => void o._report('internal', `${error.message}`, error);
   const anonymousId = () => client().anonymousId() ?? '';
   let parts: { sync: Sync; cart: Cart; handoff: Handoff };
   let checkout = false;
@@ -49,11 +49,11 @@ export function createContinuity(s: Settings, o: ContinuityInternals, client: ()
         ...o,
         endpoint: s.endpoint ?? '',
         anonymousId,
-        local: withForms ? keepLocal : undefined,
+        _local: withForms ? keepLocal : undefined,
       });
       parts = {
         sync,
-        cart: createCart(sync.doc('cart'), track, o.report),
+        cart: createCart(sync.doc('cart'), track, o._report),
         // The flow lives in a chunk; a page opened without a handoff link never fetches it.
         handoff: {
           create: () => load('handoff').then((h) => h.create(sync), fail),
@@ -65,7 +65,7 @@ export function createContinuity(s: Settings, o: ContinuityInternals, client: ()
       };
     }
     local &&= onlyLocal;
-    if ((s.endpoint || local) && o.allowed()) parts.sync.start(local);
+    if ((s.endpoint || local) && o._allowed()) parts.sync.start(local);
     return parts;
   };
   let formsCode: Promise<WatchForm | undefined> | undefined;
@@ -73,9 +73,9 @@ export function createContinuity(s: Settings, o: ContinuityInternals, client: ()
   const forms = withForms
     ? formsFacade(() => {
         const { sync } = start(localForms); // the store loads meanwhile
-        formsCode ??= load('forms').then((f) => f.createForms(sync, client, o.report, s.forms), fail);
+        formsCode ??= load('forms').then((f) => f.createForms(sync, client, o._report, s.forms), fail);
         return formsCode;
-      }, o.report)
+      }, o._report)
     : undefined;
   if (forms && inBrowser()) pickUp((form) => forms.watch(form));
   let pendingLink: [string, string] | undefined;
@@ -118,9 +118,9 @@ export function createContinuity(s: Settings, o: ContinuityInternals, client: ()
      * policy. During a checkout the link itself waits until it ends, so the device keeps showing the
      * cart being paid for.
      */
-    identify,
+    _identify: identify,
     /** Watches the e-commerce events that open and close a checkout. */
-    tracked(event: string): void {
+    _tracked(event: string): void {
       if (event === 'Checkout Started') checkout = true;
       if (event === 'Order Completed' || event === 'Checkout Cancelled') {
         checkout = false;
@@ -130,12 +130,12 @@ export function createContinuity(s: Settings, o: ContinuityInternals, client: ()
       }
     },
     /** Storage became allowed: start syncing what the page already touched. */
-    allow(): void {
+    _allow(): void {
       if (parts) start(local);
     },
     /** Log out: this customer's documents leave the device; a fresh anonymous device starts. */
-    reset: () => {
-      if (s.endpoint && o.allowed()) void start().sync.reset();
+    _reset: () => {
+      if (s.endpoint && o._allowed()) void start().sync.reset();
     },
   };
 }

@@ -80,7 +80,7 @@ export function createChat(sync: Sync, writeKey: string) {
     // Offline, a typing signal would be stale on arrival (and its failure reported): none is sent.
     if ((on ? now - sentTypingAt < TYPING_EVERY : !sentTypingAt) || !navigator.onLine) return;
     sentTypingAt = on ? now : 0;
-    void sync.call('chat/typing', { typing: on });
+    void sync._call('chat/typing', { typing: on });
   };
   const lastAgentAt = () => Math.max(0, ...messages().map((m) => (m.from === 'agent' ? m.at : 0)));
 

@@ -27,15 +27,15 @@ export interface IncomingHandoff {
 }
 
 /** Protocol §4: a one-time token for this device's profile; undefined when refused (reported). */
-export const token = (sync: Sync) => sync.call<{ token: string; expiresAt: string }>('handoff', {});
+export const token = (sync: Sync) => sync._call<{ token: string; expiresAt: string }>('handoff', {});
 
 /** What claiming `token` would resume, without claiming it; undefined when refused (reported). */
 export const preview = (sync: Sync, token: string) =>
-  sync.call<{ summary: HandoffSummary }>('handoff/peek', { token });
+  sync._call<{ summary: HandoffSummary }>('handoff/peek', { token });
 
 /** Moves this device to the token's profile, then syncs; false when refused (reported). */
 export const claim = async (sync: Sync, token: string): Promise<boolean> =>
-  !!(await sync.call<{ profileId: string }>('handoff/claim', { token }, (a, adopt) => adopt(a.profileId))) &&
+  !!(await sync._call<{ profileId: string }>('handoff/claim', { token }, (a, adopt) => adopt(a.profileId))) &&
   sync.sync().then(() => true);
 
 /** Handoff.create(): the link to open on the other device. */

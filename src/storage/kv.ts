@@ -2,13 +2,13 @@ import { promisifyRequest } from 'idb-keyval';
 
 /** A small async key-value store: IndexedDB when it works, memory when it does not. */
 export interface Kv {
-  get<T>(key: string): Promise<T | undefined>;
-  setMany(items: [string, unknown][]): Promise<void>;
-  delMany(keys: string[]): Promise<void>;
+  _get<T>(key: string): Promise<T | undefined>;
+  _setMany(items: [string, unknown][]): Promise<void>;
+  _delMany(keys: string[]): Promise<void>;
   /** All entries, ordered by key. */
-  entries<T>(): Promise<[string, T][]>;
+  _entries<T>(): Promise<[string, T][]>;
   /** False once it fell back to memory: then nothing outlives the page or is shared with other tabs. */
-  readonly durable: boolean;
+  readonly _durable: boolean;
 }
 
 const PROBE_TIMEOUT = 2000;
@@ -68,13 +68,13 @@ export function openKv(name: string, onUnavailable: (error: unknown) => void): K
   };
 
   return {
-    get: <T>(key: string) =>
+    _get: <T>(key: string) =>
       run(
         'readonly',
         (s) => promisifyRequest(s.get(key)),
         () => memory.get(key) as T | undefined,
       ),
-    setMany: (items) =>
+    _setMany: (items) =>
       run(
         'readwrite',
         (s) => {
@@ -85,7 +85,7 @@ export function openKv(name: string, onUnavailable: (error: unknown) => void): K
           for (const [key, value] of items) memory.set(key, value);
         },
       ),
-    delMany: (keys) =>
+    _delMany: (keys) =>
       run(
         'readwrite',
         (s) => {
@@ -96,7 +96,7 @@ export function openKv(name: string, onUnavailable: (error: unknown) => void): K
           for (const key of keys) memory.delete(key);
         },
       ),
-    entries: <T>() =>
+    _entries: <T>() =>
       run(
         'readonly',
         async (s) => {
@@ -109,7 +109,7 @@ export function openKv(name: string, onUnavailable: (error: unknown) => void): K
         // Sorted as strings "key,[object Object]": by key, as every key's characters sort after ",".
         () => [...memory].sort() as [string, T][],
       ),
-    get durable() {
+    get _durable() {
       return durable;
     },
   };

@@ -12,7 +12,7 @@ export function createClock(replica: string) {
   let ms = 0;
   let n = 0;
   return {
-    now(): string {
+    _now(): string {
       const t = Date.now();
       if (t > ms) {
         ms = t;
@@ -25,7 +25,7 @@ export function createClock(replica: string) {
       return `${pad(ms, 9)}-${pad(n, 3)}-${replica}`;
     },
     /** Moves the clock past a remote HLC (a malformed one is ignored: NaN compares false). */
-    receive(hlc: string): void {
+    _receive(hlc: string): void {
       const m = msOf(hlc);
       const c = parseInt(hlc.slice(10, 13), 36);
       if (m > ms || (m === ms && c > n)) {
