@@ -7,55 +7,25 @@ import terser from '@rollup/plugin-terser';
 import { dts } from 'rollup-plugin-dts';
 import esbuild from 'rollup-plugin-esbuild';
 import pkg from './package.json' with { type: 'json' };
+import { mangler, unmarkedTypes } from './tools/mangle.mjs';
 
 const define = { __OMNIKIT_VERSION__: JSON.stringify(pkg.version), __CONTINUITY__: 'true' };
 const resolve = () =>
   nodeResolve({ browser: true, exportConditions: ['browser'], extensions: ['.ts', '.js'] });
 
 /**
- * Property names the minifier may shorten, as Preact does with its mangle.json: internal names only.
- * Never a public API or config key, never a field sent over the wire or stored (IndexedDB,
- * localStorage), never a message between tabs: two versions of the script may share those.
- * (`kick`, say, is both a flusher method and a tab message's field, so it is not here.) The `dist`
- * test group runs the main flows against the minified build.
+ * Property mangling the Preact way (tools/mangle.mjs, rules in docs/mangle.md): a property marked in
+ * the source with an underscore and a letter (`meta._cursor`) becomes the short name mangle.json pins
+ * for it, in every build below alike: the npm build, both script tags and every chunk. So a chunk may
+ * use the core's marked properties, and every build writes the same stored keys and tab messages.
+ * The build fails on a marked property the map lacks, or a map out of step with src/.
  */
-const INTERNAL_PROPERTIES = [
-  'allowed',
-  'change',
-  'delMany',
-  'durable',
-  'enqueue',
-  'flusher',
-  'load',
-  'local',
-  'mayFlush',
-  'onSent',
-  'openKv',
-  'outbox',
-  'peek',
-  'persistTo',
-  'problems',
-  'receive',
-  'record',
-  'report',
-  'restart',
-  'run',
-  'save',
-  'setMany',
-  'settings',
-  'touch',
-  'tracked',
-  'unconfirmed',
-  'written',
-];
+const mangle = () => mangler.rollup();
 
-const minify = (mangleProperties) =>
+const minify = () =>
   terser({
     ecma: 2020,
     compress: { passes: 3, pure_getters: true, keep_fargs: false },
-    ...(mangleProperties && {
-      mangle: { properties: { regex: new RegExp(`^(${INTERNAL_PROPERTIES.join('|')})$`) } },
-    }),
     format: { comments: false, wrap_func_args: false },
   });
 
@@ -75,7 +45,7 @@ const scriptChunks = () => ({
  */
 export const scriptTag = (input, file, features = {}) => ({
   input,
-  // esbuild compiles, terser minifies: ~5 % smaller than esbuild's minifier, and size is a feature.
+  // esbuild compiles, the map renames, terser minifies: ~5 % smaller than esbuild's minifier.
   plugins: [
     scriptChunks(),
     resolve(),
@@ -90,33 +60,17 @@ export const scriptTag = (input, file, features = {}) => ({
         __PLAN__: String(features.plan ?? true),
       },
     }),
-    minify(true),
+    mangle(),
+    minify(),
   ],
   // No "use strict" prologue: the code is ES module code, strict-clean already.
   output: { file, format: 'iife', name: 'Omnikit', sourcemap: true, strict: false },
 });
 
-/**
- * A chunk for the script-tag builds: `dist/omnikit-<name>.js` defines `OmnikitChunks[name]`. Its
- * property names are not shortened (terser would pick other short names than in the core's build),
- * so it must not touch the core's internal ones: the build fails if it does.
- */
+/** A chunk for the script-tag builds: `dist/omnikit-<name>.js` defines `OmnikitChunks[name]`. */
 const scriptChunk = (name, input) => ({
   input,
-  plugins: [
-    resolve(),
-    esbuild({ target: 'es2020', define }),
-    minify(false),
-    {
-      name: 'omnikit-chunk-guard',
-      generateBundle(_, bundle) {
-        for (const { code } of Object.values(bundle)) {
-          const used = INTERNAL_PROPERTIES.filter((p) => new RegExp(`\\.${p}\\b`).test(code ?? ''));
-          if (used.length) this.error(`chunk ${name} uses internal properties ${used.join(', ')}`);
-        }
-      },
-    },
-  ],
+  plugins: [resolve(), esbuild({ target: 'es2020', define }), mangle(), minify()],
   output: {
     file: `dist/omnikit-${name}.js`,
     format: 'iife',
@@ -134,7 +88,7 @@ export default [
     external: (id) => Object.keys(pkg.dependencies).some((d) => id === d || id.startsWith(`${d}/`)),
     // The chunks import what they share with the core from omnikit.mjs itself, not a third file.
     preserveEntrySignatures: 'allow-extension',
-    plugins: [resolve(), esbuild({ target: 'es2020', define })],
+    plugins: [resolve(), esbuild({ target: 'es2020', define }), mangle()],
     // Chunks (src/chunks/load.ts) become files of their own beside omnikit.mjs.
     output: {
       dir: 'dist',
@@ -158,7 +112,7 @@ export default [
   scriptTag('src/script/tracker.ts', 'dist/omnikit-tracker.js', { continuity: false }),
   {
     input: 'src/index.ts',
-    plugins: [dts()],
+    plugins: [dts(), unmarkedTypes()],
     output: { file: 'dist/omnikit.d.ts', format: 'es' },
   },
   // Not for browsers: `omnikit/server` (server-side channels, holds a secret key) and `omnikit/plan`
@@ -169,9 +123,9 @@ export default [
   ].flatMap(([input, name]) => [
     {
       input,
-      plugins: [resolve(), esbuild({ target: 'es2022', define })],
+      plugins: [resolve(), esbuild({ target: 'es2022', define }), mangle()],
       output: { file: `dist/omnikit-${name}.mjs`, format: 'es', sourcemap: true },
     },
-    { input, plugins: [dts()], output: { file: `dist/omnikit-${name}.d.ts`, format: 'es' } },
+    { input, plugins: [dts(), unmarkedTypes()], output: { file: `dist/omnikit-${name}.d.ts`, format: 'es' } },
   ]),
 ];

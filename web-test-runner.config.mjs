@@ -6,6 +6,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { tsImport } from 'tsx/esm/api';
 import { CHROME_FLAGS, findChrome, NO_CHROME_MESSAGE } from './test/browser/commands/find-chrome.mjs';
+import { mangler } from './tools/mangle.mjs';
 
 const chrome = findChrome();
 if (!chrome) {
@@ -14,10 +15,8 @@ if (!chrome) {
 }
 
 // The plugins and the server they start are TypeScript.
-const { agentPlugin, backendPlugin, networkPlugin, tabsPlugin, tracePlugin, TEST_AGENT_KEY } = await tsImport(
-  './test/browser/commands/index.ts',
-  import.meta.url,
-);
+const { agentPlugin, backendPlugin, builtPlugin, networkPlugin, tabsPlugin, tracePlugin, TEST_AGENT_KEY } =
+  await tsImport('./test/browser/commands/index.ts', import.meta.url);
 
 const rootDir = fileURLToPath(new URL('.', import.meta.url));
 const backend = backendPlugin();
@@ -109,6 +108,10 @@ export default {
   plugins: [
     tracePlugin(), // OMNIKIT_WTR_TRACE=1 logs every server command
     esbuildPlugin({ ts: true, tsx: true, target: 'es2020', tsconfig: `${rootDir}tsconfig.json` }),
+    // Then the builds' property map (mangle.json) on what it compiled from src/ and test/: tests from
+    // source store and tell other tabs the same keys as the builds.
+    mangler.wtr(),
+    builtPlugin(), // /test/built/<name>.js, for the `dist` group
     backend,
     agentPlugin(backend),
     tabsPlugin(),
@@ -116,30 +119,59 @@ export default {
   ],
   // Hands the backend's (random-port) URL to the test page before the tests run.
   testRunnerHtml: runnerHtml(false),
-  // The flows a script-tag user relies on, once more against the minified build they load
-  // (dist/omnikit.js): minification, property mangling included, must not change behaviour.
-  groups: [
-    {
-      name: 'dist',
-      files: [
-        'batching',
-        'envelope',
-        'consent',
-        'cart',
-        'linking',
-        'handoff',
-        'tabs',
-        'forms',
-        'chat',
-        'attribution',
-        // What the previous build stored is read back, and written with the same keys: property
-        // renaming by the minifier must never reach a stored key.
-        'upgrade',
-      ].map((name) => `test/browser/${name}.test.ts`),
-      testRunnerHtml: runnerHtml(true),
-    },
-  ],
+  // Every file that stores, talks to other tabs or to the backend, once more against the builds users
+  // load: the ESM fixture runs dist/omnikit.js, page code importing the SDK dist/omnikit.mjs
+  // (helpers.ts SDK_MODULE), the sync pages the sync engine built by the same pipeline (startSync).
+  // Minification and the property map must not change behaviour. With `--files`, only the files given
+  // that are in this list run here too (`--group default` skips it); `npm run build` first.
+  groups: distFiles().length ? [{ name: 'dist', files: distFiles(), testRunnerHtml: runnerHtml(true) }] : [],
 };
+
+/** The `dist` group's files, narrowed to those given with `--files` when some are. */
+function distFiles() {
+  const files = [
+    'agent-commands',
+    'attribution',
+    'batching',
+    'cart',
+    'cart-reprice',
+    'chat',
+    'consent',
+    'destinations',
+    'envelope',
+    'faults',
+    'forms',
+    'forms-devices',
+    'forms-react',
+    'handoff',
+    'identity',
+    'linking',
+    'reload',
+    'storage-blocked',
+    'sync-devices',
+    'sync-faults',
+    'sync-horizon',
+    'sync-tabs',
+    'sync-trust',
+    'tabs',
+    'unknown-origin',
+    // What the previous build stored is read back and written with the same keys.
+    'upgrade',
+    'widget',
+  ].map((name) => `test/browser/${name}.test.ts`);
+  const given = filesArgument();
+  return given ? files.filter((file) => given.some((g) => g.replace(/^\.\//, '') === file)) : files;
+}
+
+/** The paths after `--files` (or in `--files=a,b`) on the command line, if any. */
+function filesArgument() {
+  const args = process.argv.slice(2);
+  const at = args.findIndex((arg) => arg === '--files' || arg.startsWith('--files='));
+  if (at < 0) return undefined;
+  if (args[at].includes('=')) return args[at].slice('--files='.length).split(',');
+  const end = args.findIndex((arg, i) => i > at && arg.startsWith('-'));
+  return args.slice(at + 1, end < 0 ? undefined : end);
+}
 
 function runnerHtml(dist) {
   return (testFramework) => `<!doctype html>

@@ -43,7 +43,7 @@ interface Draft {
   campaign?: Record<string, string>;
   fields: (person: Person, page: EventContext['page']) => Partial<Envelope>;
   /** An identity change (identify, reset) applied in call order, before this draft's event. */
-  change?: () => void;
+  _change?: () => void;
 }
 
 /**
@@ -59,7 +59,7 @@ export function createClient(
   trafficOf?: typeof createTraffic,
 ): Omnikit {
   const bus = createEmitter<OmnikitEvents>();
-  const { settings: s, problems } = settingsOf(config);
+  const { _settings: s, _problems: problems } = settingsOf(config);
   const report = createReport(bus, s.debug);
   const check = createArguments(report);
   // Configuration mistakes are loud: they silently lose every event otherwise.
@@ -69,7 +69,7 @@ export function createClient(
   const stored = () => consent === 'granted';
   const identity = createIdentity(s.cookieDomain);
   const session = createSession(s.sessionTimeout, stored);
-  const delivery = createDelivery({ ...s, report, bus });
+  const delivery = createDelivery({ ...s, _report: report, bus });
   const device = deviceContext();
   // Read in a task of its own, off the script's: the first event would otherwise pay for it.
   if (inBrowser()) setTimeout(device);
@@ -92,7 +92,7 @@ export function createClient(
   const start = (): Kv | undefined => {
     if (!kv && inBrowser()) {
       kv = openStore('omnikit');
-      delivery.start(openStore);
+      delivery._start(openStore);
     }
     return kv;
   };
@@ -100,14 +100,14 @@ export function createClient(
   const continuity = withContinuity
     ? continuityOf?.(
         s,
-        { openKv: openStore, report, bus, allowed: () => stored() && inBrowser() },
+        { _openKv: openStore, _report: report, bus, _allowed: () => stored() && inBrowser() },
         () => client,
       )
     : undefined;
 
   const plan = withPlan ? planOf?.(s, report) : undefined;
   const traffic = withAttribution ? trafficOf?.(s.cookieDomain, start, report) : undefined;
-  const identityLoaded = (stored() ? identity.load(start()) : identity.load())
+  const identityLoaded = (stored() ? identity._load(start()) : identity._load())
     .catch((error) => report('internal', `identity: ${error}`, error))
     .then(() => {
       loaded = true;
@@ -118,7 +118,7 @@ export function createClient(
   let prepared = false;
   const loading =
     withAttribution || withPlan
-      ? Promise.all([identityLoaded, traffic?.load(kv), plan?.ready]).then(() => {
+      ? Promise.all([identityLoaded, traffic?._load(kv), plan?.ready]).then(() => {
           prepared = true;
           drain();
         })
@@ -137,12 +137,12 @@ export function createClient(
   }
 
   function process(draft: Draft): void {
-    if (draft.change) {
-      draft.change();
-      identity.save();
+    if (draft._change) {
+      draft._change();
+      identity._save();
     }
     if (!draft.type) return;
-    const person = identity.get();
+    const person = identity._get();
     const envelope: Envelope = {
       type: draft.type,
       messageId: draft.messageId,
@@ -156,10 +156,10 @@ export function createClient(
         channel: s.channel,
         library,
         ...device(),
-        session: { id: session.touch(draft.at) },
+        session: { id: session._touch(draft.at) },
       },
     };
-    if (withAttribution) traffic?.tag(envelope);
+    if (withAttribution) traffic?._tag(envelope);
     if (withPlan && plan?.keep?.(envelope) === false) return;
     // Measured once, here: the outbox batches by it and the exit send budgets by it.
     const bytes = jsonBytes(envelope);
@@ -167,7 +167,7 @@ export function createClient(
       report('event_too_large', `${draft.type}: ${bytes} bytes > ${MAX_EVENT_BYTES}; dropped`, { bytes });
       return;
     }
-    delivery.enqueue(envelope, bytes);
+    delivery._enqueue(envelope, bytes);
   }
 
   /** Accepts a call: checked now, queued in call order, turned into an event when allowed. */
@@ -181,7 +181,7 @@ export function createClient(
       page,
       campaign: campaignOf(page.search),
       fields,
-      change,
+      _change: change,
     });
     if (waiting.length > MAX_WAITING) {
       waiting.shift();
@@ -207,36 +207,36 @@ export function createClient(
   const client: Omnikit = {
     track: guard((event: string, properties?: Properties) => {
       const name = check.id(event, 'track event');
-      const props = check.record(properties, 'track properties');
+      const props = check._record(properties, 'track properties');
       if (!name) return;
-      if (withContinuity) continuity?.tracked(name);
+      if (withContinuity) continuity?._tracked(name);
       accept('track', () => ({ event: name, properties: props }));
     }),
     page: guard((name?: string, properties?: Properties) => {
       const title = name === undefined || check.id(name, 'page name');
-      const props = check.record(properties, 'page properties');
+      const props = check._record(properties, 'page properties');
       if (!title) return;
       // The page context's fields are Segment's page properties.
       accept('page', (_, page) => ({ ...(name && { name }), properties: { ...page, ...props } }));
     }),
     identify: guard((userId: string, traits?: Properties, options?: { userHash?: string }) => {
       const id = check.id(userId, 'identify user id');
-      const values = check.record(traits, 'identify traits');
+      const values = check._record(traits, 'identify traits');
       const userHash = withContinuity && options?.userHash;
       if (!id) return;
       accept(
         'identify',
         () => ({ traits: values }),
         () => {
-          identity.update({ userId: id, traits: { ...identity.get().traits, ...values } });
+          identity._update({ userId: id, traits: { ...identity._get().traits, ...values } });
           // Only a hash signed by the site's server links devices; a bare claim just tags events.
-          if (withContinuity && typeof userHash === 'string') void continuity?.identify(id, userHash);
+          if (withContinuity && typeof userHash === 'string') void continuity?._identify(id, userHash);
         },
       );
     }),
     group: guard((groupId: string, traits?: Properties) => {
       const id = check.id(groupId, 'group id');
-      const values = check.record(traits, 'group traits');
+      const values = check._record(traits, 'group traits');
       if (id) accept('group', () => ({ groupId: id, traits: values }));
     }),
     alias: guard((userId: string, previousId?: string) => {
@@ -254,10 +254,10 @@ export function createClient(
         undefined,
         () => ({}),
         () => {
-          identity.reset();
-          session.reset();
-          if (withAttribution) traffic?.reset();
-          if (withContinuity) continuity?.reset();
+          identity._reset();
+          session._reset();
+          if (withAttribution) traffic?._reset();
+          if (withContinuity) continuity?._reset();
         },
       ),
     ),
@@ -267,9 +267,9 @@ export function createClient(
         consent = 'granted';
         const durable = start();
         void loading.then(() => {
-          if (durable) identity.persistTo(durable);
+          if (durable) identity._persistTo(durable);
           drain();
-          if (withContinuity) continuity?.allow();
+          if (withContinuity) continuity?._allow();
         });
       }),
       deny: guard(() => {
@@ -283,13 +283,13 @@ export function createClient(
     flush: async () => {
       try {
         await loading;
-        if (stored()) await delivery.flush();
+        if (stored()) await delivery._flush();
       } catch (error) {
         report('internal', `flush: ${error}`, error);
       }
     },
     ready: () => loading,
-    anonymousId: () => (loaded ? identity.get().anonymousId : undefined),
+    anonymousId: () => (loaded ? identity._get().anonymousId : undefined),
     on: (type, listener) => bus.on(type, listener),
   } as Omnikit;
   // Getters, so the cart starts (and syncs) only when the page first touches it.

@@ -34,7 +34,7 @@ export type Settings = typeof NUMBERS & {
 };
 
 /** Fills in defaults and turns destination descriptions into destinations; lists what was wrong. */
-export function settingsOf(config: OmnikitConfig): { settings: Settings; problems: string[] } {
+export function settingsOf(config: OmnikitConfig): { _settings: Settings; _problems: string[] } {
   const problems: string[] = [];
   const options: Partial<OmnikitConfig> = typeof config === 'object' && config ? config : {};
   const writeKey = options.writeKey;
@@ -58,9 +58,9 @@ export function settingsOf(config: OmnikitConfig): { settings: Settings; problem
     if (value > 0) numbers[key] = value;
   }
   return {
-    problems,
+    _problems: problems,
     // The rest of the config (endpoint, cookieDomain, forms) is taken as given.
-    settings: {
+    _settings: {
       ...options,
       ...numbers,
       writeKey: `${writeKey}`,

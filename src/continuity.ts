@@ -19,11 +19,11 @@ import { createLauncher } from './widget/launcher.ts';
 
 /** What the client lends continuity beside its settings and public API. */
 export interface ContinuityInternals {
-  openKv: (name: string) => Kv;
-  report: Report;
+  _openKv: (name: string) => Kv;
+  _report: Report;
   bus: Emitter<OmnikitEvents>;
   /** Whether storage and sync are allowed now (consent, and a browser to run in). */
-  allowed: () => boolean;
+  _allowed: () => boolean;
 }
 
 /**
@@ -33,7 +33,7 @@ export interface ContinuityInternals {
  */
 export function createContinuity(settings: Settings, internals: ContinuityInternals, client: () => Omnikit) {
   const track = (event: string, properties: Properties) => client().track(event, properties);
-  const fail = (error: Error) => void internals.report('internal', `${error.message}`, error);
+  const fail = (error: Error) => void internals._report('internal', `${error.message}`, error);
   const anonymousId = () => client().anonymousId() ?? '';
   let parts: { sync: Sync; cart: Cart; handoff: Handoff };
   let checkout = false;
@@ -50,11 +50,11 @@ export function createContinuity(settings: Settings, internals: ContinuityIntern
         ...internals,
         endpoint: settings.endpoint ?? '',
         anonymousId,
-        local: withForms ? keepLocal : undefined,
+        _local: withForms ? keepLocal : undefined,
       });
       parts = {
         sync,
-        cart: createCart(sync.doc(CART_DOC), track, internals.report),
+        cart: createCart(sync.doc(CART_DOC), track, internals._report),
         // The flow lives in a chunk; a page opened without a handoff link never fetches it.
         handoff: {
           create: () => load('handoff').then((flow) => flow.create(sync), fail),
@@ -66,7 +66,7 @@ export function createContinuity(settings: Settings, internals: ContinuityIntern
       };
     }
     local &&= onlyLocal;
-    if ((settings.endpoint || local) && internals.allowed()) parts.sync.start(local);
+    if ((settings.endpoint || local) && internals._allowed()) parts.sync.start(local);
     return parts;
   };
   let formsCode: Promise<WatchForm | undefined> | undefined;
@@ -75,11 +75,11 @@ export function createContinuity(settings: Settings, internals: ContinuityIntern
     ? formsFacade(() => {
         const { sync } = start(localForms); // the store loads meanwhile
         formsCode ??= load('forms').then(
-          (chunk) => chunk.createForms(sync, client, internals.report, settings.forms),
+          (chunk) => chunk.createForms(sync, client, internals._report, settings.forms),
           fail,
         );
         return formsCode;
-      }, internals.report)
+      }, internals._report)
     : undefined;
   if (forms && inBrowser()) pickUp((form) => forms.watch(form));
   let pendingLink: [string, string] | undefined;
@@ -122,9 +122,9 @@ export function createContinuity(settings: Settings, internals: ContinuityIntern
      * policy. During a checkout the link itself waits until it ends, so the device keeps showing the
      * cart being paid for.
      */
-    identify,
+    _identify: identify,
     /** Watches the e-commerce events that open and close a checkout. */
-    tracked(event: string): void {
+    _tracked(event: string): void {
       if (event === 'Checkout Started') checkout = true;
       if (event === 'Order Completed' || event === 'Checkout Cancelled') {
         checkout = false;
@@ -134,12 +134,12 @@ export function createContinuity(settings: Settings, internals: ContinuityIntern
       }
     },
     /** Storage became allowed: start syncing what the page already touched. */
-    allow(): void {
+    _allow(): void {
       if (parts) start(local);
     },
     /** Log out: this customer's documents leave the device; a fresh anonymous device starts. */
-    reset: () => {
-      if (settings.endpoint && internals.allowed()) void start().sync.reset();
+    _reset: () => {
+      if (settings.endpoint && internals._allowed()) void start().sync.reset();
     },
   };
 }

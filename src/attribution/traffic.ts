@@ -34,14 +34,14 @@ export function createTraffic(cookieDomain: string | undefined, kv: () => Kv | u
 
   const save = () => {
     local.set(LOCAL_KEY, kept);
-    void kv()?.setMany([[KEY, kept]]);
+    void kv()?._setMany([[KEY, kept]]);
   };
 
   return {
     /** Reads the kept touches and classifies this page load; `durable` when storage is allowed. */
-    async load(durable?: Kv): Promise<void> {
+    async _load(durable?: Kv): Promise<void> {
       if (!inBrowser()) return;
-      kept = valid(local.get(LOCAL_KEY)) || valid(await durable?.get(KEY));
+      kept = valid(local.get(LOCAL_KEY)) || valid(await durable?._get(KEY));
       const at = Date.now();
       const site = (cookieDomain || location.hostname).replace(/^\./, '');
       const campaign = campaignOf(location.search);
@@ -63,7 +63,7 @@ export function createTraffic(cookieDomain: string | undefined, kv: () => Kv | u
      * Adds `context.traffic` (the session's; direct for a session started without a touch) and, on
      * conversions, `context.attribution`. Runs only on events being sent, so storage is allowed.
      */
-    tag(envelope: Envelope): void {
+    _tag(envelope: Envelope): void {
       if (lost || !kept) return;
       const context = envelope.context;
       const landing = kept.session;
@@ -82,7 +82,7 @@ export function createTraffic(cookieDomain: string | undefined, kv: () => Kv | u
      * A new anonymous person (log out at a shared computer) starts with no touches: the next
      * person's conversion must not be credited to the previous person's campaign click.
      */
-    reset(): void {
+    _reset(): void {
       kept = fresh(Date.now());
       lost = false;
       save();

@@ -82,7 +82,7 @@ export function createChat(sync: Sync, writeKey: string) {
     // Offline, a typing signal would be stale on arrival (and its failure reported): none is sent.
     if ((on ? now - sentTypingAt < TYPING_RENEW_MS : !sentTypingAt) || !navigator.onLine) return;
     sentTypingAt = on ? now : 0;
-    void sync.call('chat/typing', { typing: on } satisfies TypingRequest);
+    void sync._call('chat/typing', { typing: on } satisfies TypingRequest);
   };
   const lastAgentAt = () => Math.max(0, ...messages().map((m) => (m.from === 'agent' ? m.at : 0)));
 

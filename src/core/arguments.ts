@@ -18,7 +18,7 @@ export function createArguments(report: Report) {
       return undefined;
     },
     /** Properties or traits: anything but a plain object is replaced by {}, values are repaired to JSON. */
-    record(value: unknown, what: string): Record<string, JsonValue> {
+    _record(value: unknown, what: string): Record<string, JsonValue> {
       if (value === undefined || value === null) return {};
       if (!isRecord(value)) {
         report('invalid_argument', `${what}: not an object; sent as {}`, { value: typeof value });

@@ -15,16 +15,16 @@ export interface DeliveryOptions {
   flushInterval: number;
   retryBaseDelay: number;
   retryMaxDelay: number;
-  report: Report;
+  _report: Report;
   bus: Emitter<OmnikitEvents>;
 }
 
 interface Route {
   destination: Destination;
-  outbox: Outbox;
-  flusher: Flusher;
+  _outbox: Outbox;
+  _flusher: Flusher;
   /** Events (and their bytes) this tab queued that no tab has confirmed delivered yet: what to send on page exit. */
-  unconfirmed: Map<string, [Envelope, number]>;
+  _unconfirmed: Map<string, [Envelope, number]>;
 }
 type Message = { kick: number } | { sent: string; ids: string[] };
 
@@ -43,14 +43,14 @@ export function createDelivery(o: DeliveryOptions) {
 
   const forget = (name: string, ids: string[]) => {
     const route = routes.find((r) => r.destination.name === name);
-    for (const id of ids) route?.unconfirmed.delete(id);
+    for (const id of ids) route?._unconfirmed.delete(id);
   };
 
   const sendOnExit = () => {
     for (const route of routes) {
       // The newest that fit: the older ones are the likeliest to be stored safely already.
       let room = MAX_BATCH_BYTES / routes.length;
-      const events = [...route.unconfirmed.values()]
+      const events = [...route._unconfirmed.values()]
         .reverse()
         .filter(([, bytes]) => {
           room -= bytes;
@@ -58,7 +58,7 @@ export function createDelivery(o: DeliveryOptions) {
         })
         .map(([event]) => event)
         .reverse();
-      route.unconfirmed.clear();
+      route._unconfirmed.clear();
       // fetch keepalive while the page goes away; the outbox keeps its copy.
       if (events.length) void route.destination.send(events, true);
     }
@@ -66,68 +66,68 @@ export function createDelivery(o: DeliveryOptions) {
 
   return {
     /** Starts delivering, in a browser page only; `openKv` gives each destination's outbox its storage. */
-    start(openKv: (name: string) => Kv): void {
+    _start(openKv: (name: string) => Kv): void {
       const [isLeader, resign] = electLeader(`omnikit:flush:${o.writeKey}`, () => {
-        for (const route of routes) void route.flusher.run();
+        for (const route of routes) void route._flusher._run();
       });
       for (const destination of o.destinations) {
         const kv = openKv(`omnikit-outbox-${destination.name}`);
-        const outbox = createOutbox(kv, o.maxOutbox, o.report);
+        const outbox = createOutbox(kv, o.maxOutbox, o._report);
         const flusher = createFlusher({
           ...o,
           destination,
-          outbox,
+          _outbox: outbox,
           // Any tab may flush an outbox in memory: it is not shared. Such a tab cannot read the
           // shared one (a newer script's format, say), so it leaves that to another tab.
-          mayFlush: () => {
-            if (kv.durable) return isLeader();
+          _mayFlush: () => {
+            if (kv._durable) return isLeader();
             resign();
             return true;
           },
-          onSent: (events) => {
+          _onSent: (events) => {
             const ids = events.map((event) => event.messageId);
             forget(destination.name, ids);
             channel?.postMessage({ sent: destination.name, ids } satisfies Message);
             o.bus.emit('sent', { destination: destination.name, count: events.length });
           },
         });
-        routes.push({ destination, outbox, flusher, unconfirmed: new Map() });
+        routes.push({ destination, _outbox: outbox, _flusher: flusher, _unconfirmed: new Map() });
       }
       // (No BroadcastChannel before Safari 15.4: the constructor throws, and tabs go untold.)
       try {
         channel = new BroadcastChannel(`omnikit:${o.writeKey}`);
         channel.onmessage = ({ data }: MessageEvent<Message>) => {
           if ('sent' in data) forget(data.sent, data.ids);
-          else for (const route of routes) route.flusher.kick(data.kick);
+          else for (const route of routes) route._flusher._kick(data.kick);
         };
       } catch {}
       onPageExit(sendOnExit);
       // A sweep for events whose tab closed before it could tell the leader about them.
       setInterval(() => {
-        for (const route of routes) route.flusher.kick(0);
+        for (const route of routes) route._flusher._kick(0);
       }, SWEEP_INTERVAL);
     },
     /** Queues an event (of `bytes` bytes as JSON) for every destination. */
-    enqueue(event: Envelope, bytes: number): void {
+    _enqueue(event: Envelope, bytes: number): void {
       for (const route of routes) {
-        route.unconfirmed.set(event.messageId, [event, bytes]);
-        if (route.unconfirmed.size > MAX_UNCONFIRMED)
-          route.unconfirmed.delete(route.unconfirmed.keys().next().value!);
-        route.outbox.push(event, bytes);
-        route.flusher.kick(1);
+        route._unconfirmed.set(event.messageId, [event, bytes]);
+        if (route._unconfirmed.size > MAX_UNCONFIRMED)
+          route._unconfirmed.delete(route._unconfirmed.keys().next().value!);
+        route._outbox._push(event, bytes);
+        route._flusher._kick(1);
       }
       // Tell the flushing tab once this tick's events are stored, so it finds them when it looks.
       if (!kicks++) {
-        void Promise.all(routes.map((route) => route.outbox.written())).then(() => {
+        void Promise.all(routes.map((route) => route._outbox._written())).then(() => {
           channel?.postMessage({ kick: kicks } satisfies Message);
           kicks = 0;
         });
       }
     },
     /** Stores what was queued, then lets this tab try to send it now. */
-    async flush(): Promise<void> {
-      await Promise.all(routes.map((route) => route.outbox.written()));
-      await Promise.all(routes.map((route) => route.flusher.run()));
+    async _flush(): Promise<void> {
+      await Promise.all(routes.map((route) => route._outbox._written()));
+      await Promise.all(routes.map((route) => route._flusher._run()));
     },
   };
 }

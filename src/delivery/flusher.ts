@@ -5,15 +5,15 @@ import type { Outbox } from './outbox.ts';
 
 export interface FlusherOptions {
   destination: Destination;
-  outbox: Outbox;
+  _outbox: Outbox;
   /** Whether this tab may send (the leader, or any tab when the outbox is not shared). */
-  mayFlush: () => boolean;
+  _mayFlush: () => boolean;
   flushAt: number;
   flushInterval: number;
   retryBaseDelay: number;
   retryMaxDelay: number;
-  report: Report;
-  onSent: (events: Envelope[]) => void;
+  _report: Report;
+  _onSent: (events: Envelope[]) => void;
 }
 
 /**
@@ -45,9 +45,9 @@ export function createFlusher(o: FlusherOptions) {
   async function cycle(): Promise<void> {
     waiting = 0;
     for (;;) {
-      if (!o.mayFlush() || !navigator.onLine) return;
-      await o.outbox.written();
-      const [keys, events] = await o.outbox.peek();
+      if (!o._mayFlush() || !navigator.onLine) return;
+      await o._outbox._written();
+      const [keys, events] = await o._outbox._peek();
       if (!events.length) return;
       // A send that throws (a page's own destination) is retried like a network error.
       const result = await o.destination
@@ -61,11 +61,11 @@ export function createFlusher(o: FlusherOptions) {
       }
       failures = 0;
       retryAt = 0;
-      await o.outbox.remove(keys);
-      if (result.ok) o.onSent(events);
+      await o._outbox._remove(keys);
+      if (result.ok) o._onSent(events);
       // Refused for good (a 4xx): retrying cannot help, so say so, with what was lost.
       else
-        o.report(
+        o._report(
           'delivery_rejected',
           `${o.destination.name} refused ${events.length} events: ${result.message}`,
           events,
@@ -77,7 +77,7 @@ export function createFlusher(o: FlusherOptions) {
   function run(): Promise<void> {
     if (!running && Date.now() >= retryAt) {
       running = cycle()
-        .catch((error) => o.report('internal', `flush: ${error}`, error))
+        .catch((error) => o._report('internal', `flush: ${error}`, error))
         .finally(() => {
           running = undefined;
           // Kicks that arrived mid-cycle found it busy: give them their own turn.
@@ -95,11 +95,11 @@ export function createFlusher(o: FlusherOptions) {
 
   return {
     /** `count` more events were queued (by this or another tab): send when enough wait or soon. */
-    kick(count: number): void {
+    _kick(count: number): void {
       waiting += count;
       if (!timer || waiting >= o.flushAt) schedule(waiting >= o.flushAt ? 0 : o.flushInterval);
     },
-    run,
+    _run: run,
   };
 }
 

@@ -27,24 +27,24 @@ export function createOutbox(kv: Kv, max: number, report: Report) {
 
   return {
     /** Queues `event`, of `bytes` bytes as JSON. */
-    push(event: Envelope, bytes: number): void {
+    _push(event: Envelope, bytes: number): void {
       // The first push of a batch chains its write, which takes the events pushed until it runs.
       if (!buffer.length)
         writing = writing.then(() => {
           const items = buffer;
           buffer = [];
-          return kv.setMany(items);
+          return kv._setMany(items);
         });
       buffer.push([keyOf(event), { event, bytes }]);
     },
     /** Resolves once everything pushed so far is stored. */
-    written: () => writing,
+    _written: () => writing,
     /** The oldest events that fit in one batch; trims the queue to `max` first (oldest dropped). */
-    async peek(): Promise<[keys: string[], events: Envelope[]]> {
-      const all = await kv.entries<Entry>();
+    async _peek(): Promise<[keys: string[], events: Envelope[]]> {
+      const all = await kv._entries<Entry>();
       const dropped = all.splice(0, all.length - max); // none while within max
       if (dropped.length) {
-        await kv.delMany(dropped.map(([key]) => key));
+        await kv._delMany(dropped.map(([key]) => key));
         report('outbox_overflow', `outbox full: dropped ${dropped.length} oldest events`, {
           dropped: dropped.length,
         });
@@ -61,7 +61,7 @@ export function createOutbox(kv: Kv, max: number, report: Report) {
       }
       return [keys, events];
     },
-    remove: (keys: string[]) => kv.delMany(keys),
+    _remove: (keys: string[]) => kv._delMany(keys),
   };
 }
 

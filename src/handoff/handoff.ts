@@ -31,15 +31,15 @@ export interface IncomingHandoff {
 }
 
 /** Protocol §4: a one-time token for this device's profile; undefined when refused (reported). */
-export const token = (sync: Sync) => sync.call<HandoffCreated>('handoff', {});
+export const token = (sync: Sync) => sync._call<HandoffCreated>('handoff', {});
 
 /** What claiming `token` would resume, without claiming it; undefined when refused (reported). */
 export const preview = (sync: Sync, token: string) =>
-  sync.call<HandoffPeek>('handoff/peek', { token } satisfies HandoffTokenRequest);
+  sync._call<HandoffPeek>('handoff/peek', { token } satisfies HandoffTokenRequest);
 
 /** Moves this device to the token's profile, then syncs; false when refused (reported). */
 export const claim = async (sync: Sync, token: string): Promise<boolean> =>
-  !!(await sync.call<HandoffClaimed>(
+  !!(await sync._call<HandoffClaimed>(
     'handoff/claim',
     { token } satisfies HandoffTokenRequest,
     (claimed, adopt) => adopt(claimed.profileId),

@@ -35,15 +35,15 @@ export function createIdentity(cookieDomain?: string) {
    * they have none, so a returning visitor (cookie and localStorage intact) never waits for it.
    */
   const first = async <T>(valid: (value: unknown) => value is T, key: string, ...copies: unknown[]) =>
-    copies.find(valid) ?? [await kv?.get(key)].find(valid);
+    copies.find(valid) ?? [await kv?._get(key)].find(valid);
 
   const identity = {
-    get: (): Person => person,
+    _get: (): Person => person,
     /**
      * Loads the person. Without `durable` storage (consent pending) it only reads; with it, the
      * winner is written back everywhere, which repairs any place that was missing or disagreed.
      */
-    async load(durable?: Kv): Promise<void> {
+    async _load(durable?: Kv): Promise<void> {
       kv = durable;
       const [anonymousId, user] = await Promise.all([
         first(isId, 'aid', readCookie(), local.get(LOCAL_AID)),
@@ -51,29 +51,29 @@ export function createIdentity(cookieDomain?: string) {
       ]);
       if (anonymousId) person.anonymousId = anonymousId;
       if (user) person = { ...person, userId: user.userId, traits: user.traits };
-      if (kv) identity.save();
+      if (kv) identity._save();
     },
     /** Storage became allowed (consent granted): keep what this page knows, everywhere. */
-    persistTo(durable: Kv): void {
+    _persistTo(durable: Kv): void {
       kv = durable;
-      identity.save();
+      identity._save();
     },
     /** Writes the current person to every place (only called once storage is allowed). */
-    save(): void {
+    _save(): void {
       const user: User = { userId: person.userId, traits: person.traits };
       writeCookie(person.anonymousId, cookieDomain);
       local.set(LOCAL_AID, person.anonymousId);
       local.set(LOCAL_USER, user);
-      void kv?.setMany([
+      void kv?._setMany([
         ['aid', person.anonymousId],
         ['user', user],
       ]);
     },
-    update(change: Partial<Person>): void {
+    _update(change: Partial<Person>): void {
       person = { ...person, ...change };
     },
     /** A new anonymous person: the next customer at a shared computer starts clean. */
-    reset(): void {
+    _reset(): void {
       person = anonymous();
     },
   };

@@ -17,7 +17,7 @@ export function createSession(timeout: number, stored: () => boolean) {
   let shared = 0;
   return {
     /** Marks activity at `now` and returns the current session id, starting a new one when idle too long. */
-    touch(now: number): number {
+    _touch(now: number): number {
       // A burst of events costs one localStorage write (a synchronous call), not one each.
       const share = stored() && now - shared >= SHARE_EVERY;
       const current = (share && local.get<Session>(KEY)) || memory;
@@ -28,7 +28,7 @@ export function createSession(timeout: number, stored: () => boolean) {
       }
       return memory.id;
     },
-    reset(): void {
+    _reset(): void {
       memory = undefined;
       shared = 0;
       if (stored()) local.remove(KEY);

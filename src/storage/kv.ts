@@ -3,13 +3,13 @@ import { openFormatted } from './format.ts';
 
 /** A small async key-value store: IndexedDB when it works, memory when it does not. */
 export interface Kv {
-  get<T>(key: string): Promise<T | undefined>;
-  setMany(items: [string, unknown][]): Promise<void>;
-  delMany(keys: string[]): Promise<void>;
+  _get<T>(key: string): Promise<T | undefined>;
+  _setMany(items: [string, unknown][]): Promise<void>;
+  _delMany(keys: string[]): Promise<void>;
   /** All entries, ordered by key. */
-  entries<T>(): Promise<[string, T][]>;
+  _entries<T>(): Promise<[string, T][]>;
   /** False once it fell back to memory: then nothing outlives the page or is shared with other tabs. */
-  readonly durable: boolean;
+  readonly _durable: boolean;
 }
 
 const PROBE_TIMEOUT = 2000;
@@ -69,13 +69,13 @@ export function openKv(name: string, onUnavailable: (error: unknown) => void): K
   };
 
   return {
-    get: <T>(key: string) =>
+    _get: <T>(key: string) =>
       run(
         'readonly',
         (store) => promisifyRequest(store.get(key)),
         () => memory.get(key) as T | undefined,
       ),
-    setMany: (items) =>
+    _setMany: (items) =>
       run(
         'readwrite',
         (store) => {
@@ -86,7 +86,7 @@ export function openKv(name: string, onUnavailable: (error: unknown) => void): K
           for (const [key, value] of items) memory.set(key, value);
         },
       ),
-    delMany: (keys) =>
+    _delMany: (keys) =>
       run(
         'readwrite',
         (store) => {
@@ -97,7 +97,7 @@ export function openKv(name: string, onUnavailable: (error: unknown) => void): K
           for (const key of keys) memory.delete(key);
         },
       ),
-    entries: <T>() =>
+    _entries: <T>() =>
       run(
         'readonly',
         async (store) => {
@@ -110,7 +110,7 @@ export function openKv(name: string, onUnavailable: (error: unknown) => void): K
         // Sorted as strings "key,[object Object]": by key, as every key's characters sort after ",".
         () => [...memory].sort() as [string, T][],
       ),
-    get durable() {
+    get _durable() {
       return durable;
     },
   };

@@ -6,7 +6,7 @@ export function createClock(replica: string) {
   let ms = 0;
   let n = 0;
   return {
-    now(): string {
+    _now(): string {
       const t = Date.now();
       if (t > ms) {
         ms = t;
@@ -19,7 +19,7 @@ export function createClock(replica: string) {
       return formatHlc(ms, n, replica);
     },
     /** Moves the clock past a remote HLC (a malformed one is ignored: NaN compares false). */
-    receive(hlc: string): void {
+    _receive(hlc: string): void {
       const m = msOfHlc(hlc);
       const c = counterOfHlc(hlc);
       if (m > ms || (m === ms && c > n)) {

@@ -31,8 +31,16 @@ import type { Sync, SyncOptions, SyncRecord, SyncSource } from './types.ts';
 
 export type { Sync, SyncDoc, SyncOptions, SyncRecord, SyncSource } from './types.ts';
 
-/** What tabs tell each other: records to merge, a forgotten document, a new token (`c`: and no documents). */
-type Message = { r: SyncRecord[] } | { f: string } | { c: boolean };
+/**
+ * What tabs tell each other, one at a time: records to merge, a document forgotten, or a new token or
+ * profile (`_switched`; true: and the documents were dropped). Checked by value, never with `in`: a
+ * quoted name is not renamed.
+ */
+interface Message {
+  _records?: SyncRecord[];
+  _forgotten?: string;
+  _switched?: boolean;
+}
 /** A sync's answer (§3): `rejected` records are done all the same, never pushed again. */
 type Answer = SyncAnswer<JsonValue | null>;
 
@@ -44,7 +52,7 @@ type Answer = SyncAnswer<JsonValue | null>;
  * that pushed it succeeded, whichever tab wrote it.
  */
 export function createSync(o: SyncOptions): Sync {
-  const { writeKey, report } = o;
+  const { writeKey, _report: report } = o;
   const endpoint = o.endpoint.replace(/\/+$/, '');
   const http = createHttp(endpoint);
   const check = createArguments(report);
@@ -71,8 +79,8 @@ export function createSync(o: SyncOptions): Sync {
   const queue = (job: () => unknown) => (writing = writing.then(job));
   /**
    * Local writes not in IndexedDB yet, kept in localStorage (synchronous, through `local`: a newer
-   * format there is left alone), so that a navigation right after a change cannot lose it; folded into IndexedDB on the next start. `keep` filters it, `add` appends
-   * to it (every call writes it back).
+   * format there is left alone), so that a navigation right after a change cannot lose it; folded
+   * into IndexedDB on the next start. `keep` filters it, `add` appends to it (every call writes it back).
    */
   const JOURNAL = `omnikit-journal:${writeKey}`;
   const journal = (keep: (r: SyncRecord) => unknown = Boolean, add: SyncRecord[] = []): SyncRecord[] => {
@@ -85,9 +93,9 @@ export function createSync(o: SyncOptions): Sync {
     }
   };
 
-  /** Merges into the live documents; `save` stores the winners too (as they are: `p` marks local writes). */
+  /** Merges into the live documents; `save` stores the winners too (as they are: `_pending` marks local writes). */
   const apply = (records: Stored[], source: SyncSource, save?: 1) => {
-    for (const r of records) clock.receive(r.hlc);
+    for (const r of records) clock._receive(r.hlc);
     const [won, gone] = merge(docs, records);
     if (save) queue(() => put(kv, won, gone));
     notify(listeners, won, source);
@@ -97,7 +105,7 @@ export function createSync(o: SyncOptions): Sync {
   const clear = (only?: string) => notify(listeners, takeOut(docs, only), 'remote');
   const post = (message: Message) => {
     channel?.postMessage(message);
-    if ('c' in message) stream.restart();
+    if (message._switched !== undefined) stream._restart();
   };
 
   // --- Replication: push and pull (§3), registration and profile switches (§2).
@@ -105,18 +113,18 @@ export function createSync(o: SyncOptions): Sync {
   const locked = <T>(fn: () => Promise<T>): Promise<T> => {
     const run = async () => {
       await writing;
-      meta = (await kv.get<Meta>(META)) ?? {};
+      meta = (await kv._get<Meta>(META)) ?? {};
       return fn();
     };
     const locks = navigator.locks;
     return ready.then(() => (locks ? (locks.request(`omnikit:sync:${writeKey}`, run) as Promise<T>) : run()));
   };
-  const save = () => kv.setMany([[META, meta]]);
+  const save = () => kv._setMany([[META, meta]]);
 
   /** Takes the profile the server puts this device on; after a switch, pulls from cursor "". */
-  const adopt = async (id: string, identified?: boolean, keep = !meta.u) => {
-    if (meta.i && meta.i !== id) {
-      meta.c = '';
+  const adopt = async (id: string, identified?: boolean, keep = !meta._identified) => {
+    if (meta._profileId && meta._profileId !== id) {
+      meta._cursor = '';
       // A guest's records go along to the new profile (§2); another user's must not leak into it.
       // The server refuses its own replica ids from devices (§3): a record it wrote here (a corrected
       // cart line) goes as this device's own write, its HLC replaced by a new one of this clock. (A
@@ -128,8 +136,8 @@ export function createSync(o: SyncOptions): Sync {
           kv,
           (await stored(kv)).map((r) => ({
             ...r,
-            p: 1,
-            hlc: replicaOfHlc(r.hlc) === SERVER_REPLICA ? clock.now() : r.hlc,
+            _pending: 1,
+            hlc: replicaOfHlc(r.hlc) === SERVER_REPLICA ? clock._now() : r.hlc,
           })),
         );
       else {
@@ -137,34 +145,34 @@ export function createSync(o: SyncOptions): Sync {
         journal(() => false);
         await drop(kv);
       }
-      post({ c: !keep });
+      post({ _switched: !keep });
     }
-    meta.i = id;
-    meta.u = identified;
+    meta._profileId = id;
+    meta._identified = identified;
     await save();
   };
 
   /** Calls `path` with the device token: registers first when there is none, and once more after a 401. */
   const authed = async <T>(path: string, body: unknown): Promise<T> => {
     for (let again = true; ; again = false) {
-      if (!meta.t) {
+      if (!meta._token) {
         const a = await http<RegisterAnswer>('devices', {
           writeKey,
           anonymousId: o.anonymousId(),
         } satisfies RegisterRequest);
-        meta.t = a.token;
+        meta._token = a.token;
         await adopt(a.profileId);
-        post({ c: false }); // the stream reconnects with the new token
+        post({ _switched: false }); // the stream reconnects with the new token
       }
       try {
-        return await http<T>(path, body, meta.t);
+        return await http<T>(path, body, meta._token);
       } catch (error) {
         if ((error as HttpError).status !== 401 || !again) throw error;
-        meta.t = undefined;
+        meta._token = undefined;
       }
     }
   };
-  const call: Sync['call'] = <T>(
+  const call: Sync['_call'] = <T>(
     path: string,
     body: unknown,
     then?: (answer: T, adopt: (profileId: string) => Promise<void>) => Promise<unknown>,
@@ -178,30 +186,30 @@ export function createSync(o: SyncOptions): Sync {
 
   const cycle = () =>
     locked(async () => {
-      if (rewind) meta.c = '';
+      if (rewind) meta._cursor = '';
       rewind = false;
       for (let more = true; more; ) {
         const all = await stored(kv);
-        const pending = all.filter((r) => !(withForms && o.local?.(r.doc)) && r.p);
-        const push = pending.slice(0, MAX_RECORDS_PER_PUSH).map(({ p, ...r }) => r);
-        const a = await authed<Answer>('sync', { push, cursor: meta.c ?? '' } satisfies SyncRequest);
-        if (a.profileId !== meta.i) {
+        const pending = all.filter((r) => !(withForms && o._local?.(r.doc)) && r._pending);
+        const push = pending.slice(0, MAX_RECORDS_PER_PUSH).map(({ _pending, ...r }) => r);
+        const a = await authed<Answer>('sync', { push, cursor: meta._cursor ?? '' } satisfies SyncRequest);
+        if (a.profileId !== meta._profileId) {
           await adopt(a.profileId);
           continue;
         }
         for (const r of a.rejected ?? []) report('delivery_rejected', `sync: ${r.code} ${r.message}`, r);
         if (a.reset) {
           // Drops the records this device got from the server, keeping its writes not pushed yet.
-          const pulled = all.filter((r) => !r.p);
+          const pulled = all.filter((r) => !r._pending);
           for (const r of pulled)
             if (docs.get(r.doc)?.get(r.key)?.hlc === r.hlc) docs.get(r.doc)?.delete(r.key);
-          await kv.delMany(pulled.map((r) => r.hlc));
+          await kv._delMany(pulled.map((r) => r.hlc));
           notify(listeners, pulled, 'remote');
         }
-        post({ r: apply(a.records, 'remote', 1) });
-        // Confirmed: stored again without `p` (one replaced meanwhile is dropped again on load).
+        post({ _records: apply(a.records, 'remote', 1) });
+        // Confirmed: stored again without `_pending` (one replaced meanwhile is dropped again on load).
         queue(() => put(kv, push));
-        meta.c = a.cursor;
+        meta._cursor = a.cursor;
         await save();
         await writing;
         more = a.more || pending.length > push.length;
@@ -238,7 +246,7 @@ export function createSync(o: SyncOptions): Sync {
   };
   const stream = createStream(
     `${endpoint}/v1/stream`,
-    async () => (await kv.get<Meta>(META))?.t,
+    async () => (await kv._get<Meta>(META))?._token,
     kick,
     delay,
     // Ephemeral events (chat typing) reach `doc('')`'s subscribers as keys [event, data].
@@ -247,16 +255,16 @@ export function createSync(o: SyncOptions): Sync {
 
   const write = (doc: string, key: string, value: JsonValue | null, deleted?: true) => {
     if (!check.id(doc, 'doc') || !check.id(key, 'key')) return;
-    const v = check.record({ v: value }, key).v ?? null;
+    const v = check._record({ v: value }, key).v ?? null;
     if (jsonBytes(v) > MAX_VALUE_BYTES) return report('value_too_large', `${key}: value over 16 KB`);
-    // `p`: not pushed yet (it travels so to other tabs and the journal too).
-    const record: Stored = { doc, key, value: v, hlc: clock.now(), p: 1, deleted };
-    post({ r: apply([record], 'local', 1) });
+    // Not pushed yet: it travels so to other tabs and the journal too.
+    const record: Stored = { doc, key, value: v, hlc: clock._now(), _pending: 1, deleted };
+    post({ _records: apply([record], 'local', 1) });
     if (started) {
       // Journaled until the store has it (the store write queued by apply() comes first).
       journal(undefined, [record]);
       queue(() => journal((r) => r.hlc !== record.hlc));
-      if (!(withForms && o.local?.(doc))) kick(50);
+      if (!(withForms && o._local?.(doc))) kick(50);
     }
   };
   return {
@@ -264,12 +272,12 @@ export function createSync(o: SyncOptions): Sync {
       if (!inBrowser()) return;
       if (!started) {
         started = true;
-        kv = o.openKv(`omnikit-docs-${writeKey}`);
+        kv = o._openKv(`omnikit-docs-${writeKey}`);
         const early = journal();
-        // (`p` set again: a journal written by an earlier version has records without it.)
+        // (`_pending` set again: a journal written by an earlier version has records without it.)
         void put(
           kv,
-          early.map((r) => ({ ...r, p: 1 })),
+          early.map((r) => ({ ...r, _pending: 1 })),
         )
           .then(() => load(kv, docs, clock))
           .then((records) => {
@@ -281,11 +289,11 @@ export function createSync(o: SyncOptions): Sync {
         try {
           channel = new BroadcastChannel(`omnikit-sync:${writeKey}`);
           channel.onmessage = ({ data: m }: MessageEvent<Message>) => {
-            if ('r' in m) apply(m.r, 'remote');
-            else if ('f' in m) clear(m.f);
+            if (m._records) apply(m._records, 'remote');
+            else if (m._forgotten !== undefined) clear(m._forgotten);
             else {
-              if (m.c) clear();
-              stream.restart();
+              if (m._switched) clear();
+              stream._restart();
             }
           };
         } catch {}
@@ -295,11 +303,11 @@ export function createSync(o: SyncOptions): Sync {
       online = true;
       const first = sync();
       // One stream per browser: the tab holding the lock streams; without Web Locks every tab does.
-      electLeader(`omnikit:stream:${writeKey}`, () => void first.then(stream.run));
+      electLeader(`omnikit:stream:${writeKey}`, () => void first.then(stream._run));
       addEventListener('online', () => {
         failures = retryAt = 0;
         void sync();
-        stream.restart();
+        stream._restart();
       });
       for (const type of ['focus', 'visibilitychange'])
         addEventListener(type, () => document.visibilityState === 'visible' && kick());
@@ -318,13 +326,13 @@ export function createSync(o: SyncOptions): Sync {
         clear(name);
         journal((r) => r.doc !== name);
         queue(() => drop(kv, name));
-        post({ f: name });
+        post({ _forgotten: name });
         rewind = true;
       },
       subscribe: (listener) => listeners.on(name, (change) => listener(...change)),
     }),
     sync: () => (online ? sync() : Promise.resolve()),
-    call,
+    _call: call,
     identify: (userId, userHash) =>
       call<IdentifyAnswer>('identify', { userId, userHash } satisfies IdentifyRequest, async (a) => {
         await adopt(a.profileId, true, a.wasAnonymous);
@@ -333,13 +341,13 @@ export function createSync(o: SyncOptions): Sync {
       }),
     reset: () =>
       locked(async () => {
-        if (meta.t) await http('devices/current', undefined, meta.t, 'DELETE').catch(() => {});
+        if (meta._token) await http('devices/current', undefined, meta._token, 'DELETE').catch(() => {});
         meta = {};
         clear();
         journal(() => false);
         await drop(kv);
         await save();
-        post({ c: true });
+        post({ _switched: true });
       })
         .then(sync)
         .catch(fail),

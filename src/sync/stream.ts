@@ -62,9 +62,9 @@ export function createStream(
     }
   };
   return {
-    run,
+    _run: run,
     /** Reconnects (a new token, back online): drops the connection, or ends the backoff's wait. */
-    restart() {
+    _restart() {
       abort?.abort();
       wake();
     },

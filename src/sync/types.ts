@@ -11,15 +11,15 @@ export interface SyncOptions {
   writeKey: string;
   /** Base URL of an Omnikit backend. */
   endpoint: string;
-  openKv: (name: string) => Kv;
-  report: Report;
+  _openKv: (name: string) => Kv;
+  _report: Report;
   /** The device's anonymous id, sent when it registers. */
   anonymousId: () => string;
   /**
    * Documents kept on this device only: stored and shared with its tabs, never pushed (their
    * records stay pending, so they would be pushed if a later page stops calling them local).
    */
-  local?: (doc: string) => boolean;
+  _local?: (doc: string) => boolean;
   /** First retry delay (ms), doubled per failure with jitter (the client passes its setting). */
   retryBaseDelay: number;
   /** Longest retry delay (ms). */
@@ -74,7 +74,7 @@ export interface Sync {
    * runs inside the lock and may move the device to a profile with `adopt`. A failure is reported and
    * answers undefined.
    */
-  call<T>(
+  _call<T>(
     path: string,
     body: unknown,
     then?: (answer: T, adopt: (profileId: string) => Promise<void>) => Promise<unknown>,

@@ -1,6 +1,6 @@
 // Batches by count, by time and by size; a bounded outbox; no `unload` listener.
 import { expect } from '@open-wc/testing';
-import { fault, resetBackend, stats, storedEvents, waitFor } from './helpers.ts';
+import { fault, resetBackend, SDK_MODULE, stats, storedEvents, waitFor } from './helpers.ts';
 import { type ClientPage, openClient } from './sdk.ts';
 
 /** Records the body size of each request the page sends, by wrapping the page's real fetch. */
@@ -82,7 +82,7 @@ describe('page lifecycle listeners', () => {
       const types = [];
       const add = EventTarget.prototype.addEventListener;
       EventTarget.prototype.addEventListener = function (type, ...rest) { types.push(type); return add.call(this, type, ...rest); };
-      const { createOmnikit } = await import('/src/index.ts');
+      const { createOmnikit } = await ${SDK_MODULE};
       createOmnikit({ writeKey: 'test-key', endpoint: 'http://127.0.0.1:9' }).track('Listening');
       await new Promise((resolve) => setTimeout(resolve, 100));
       EventTarget.prototype.addEventListener = add;

@@ -4,6 +4,7 @@ import {
   backend,
   openDevice,
   resetBackend,
+  SDK_MODULE,
   stats,
   storedEvents,
   type Tab,
@@ -17,7 +18,7 @@ const N = 12;
 async function clientWith(extra: string): Promise<Tab> {
   const page = await openDevice('/test/fixtures/blank.html');
   await page.eval(`(async () => {
-    const { createOmnikit, segmentDestination } = await import('/src/index.ts');
+    const { createOmnikit, segmentDestination } = await ${SDK_MODULE};
     const backend = '${backend.url}';
     window.omnikit = createOmnikit({
       writeKey: '${writeKeys.test}', endpoint: backend, autoPage: false, flushInterval: 20,

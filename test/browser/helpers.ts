@@ -194,6 +194,13 @@ export type FixtureParams = Record<string, string | number | boolean | undefined
 const distBuild = typeof window !== 'undefined' && window.__OMNIKIT_DIST__ ? 'dist' : undefined;
 
 /**
+ * Page code that imports the SDK as a module (`(await SDK_MODULE).createOmnikit`): the source, or in
+ * the `dist` group the npm build (dist/omnikit.mjs: every export, properties mangled by the same map as
+ * the script tags').
+ */
+export const SDK_MODULE = distBuild ? `import('/dist/omnikit.mjs')` : `import('/src/index.ts')`;
+
+/**
  * URL of a fixture page that loads Omnikit, pointed at the test backend with the test site's key.
  * `script-tag`: query keys `endpoint`, `writeKey`, any `data-*` attribute, `src` (script URL) and
  * `calls` (JSON array of `[method, ...args]` made through the stub before the script loads).
@@ -234,8 +241,45 @@ export interface SyncPage extends Tab {
 }
 
 /**
- * Opens a page with `createSync` from /src/sync/index.ts: a device (new context) by default, or with
- * `tab: true` a tab of the test's own context. `name` goes in the URL (see setDeviceOffline).
+ * Runs a sync engine in `page` as `window.sync` (its reports in `window.errors`, the handoff chunk as
+ * `window.handoff`), started and loaded: test/fixtures/sync-page.ts from source, or in the `dist` group
+ * as the script tags' pipeline builds it, with the handoff chunk the script tag fetches
+ * (dist/omnikit-handoff.js, built apart: it calls the engine through a mangled property).
+ */
+export async function startSync(
+  page: Tab,
+  { anonymousId = 'localStorage.aid', retryBaseDelay = 50, retryMaxDelay = 500 } = {},
+): Promise<void> {
+  await page.eval(`(async () => {
+    const { openSync } = await import(${JSON.stringify(distBuild ? '/test/built/sync-page.js' : '/test/fixtures/sync-page.ts')});
+    window.handoff = ${
+      distBuild
+        ? `await new Promise((resolve, reject) => {
+            const script = document.createElement('script');
+            script.src = '/dist/omnikit-handoff.js';
+            script.onload = () => resolve(OmnikitChunks.handoff);
+            script.onerror = () => reject(new Error('could not load /dist/omnikit-handoff.js'));
+            document.head.append(script);
+          })`
+        : `await import('/src/handoff/handoff.ts')`
+    }; // handoff.token(sync), .preview(sync, token), .claim(sync, token)
+    localStorage.aid ??= crypto.randomUUID();
+    const { sync, errors } = openSync({
+      writeKey: ${JSON.stringify(writeKeys.test)},
+      endpoint: ${JSON.stringify(backend.url)},
+      anonymousId: () => ${anonymousId},
+      retryBaseDelay: ${retryBaseDelay},
+      retryMaxDelay: ${retryMaxDelay},
+    });
+    Object.assign(window, { sync, errors });
+    sync.start();
+    await sync.ready();
+  })()`);
+}
+
+/**
+ * Opens a page running the sync engine alone (see startSync): a device (new context) by default, or
+ * with `tab: true` a tab of the test's own context. `name` goes in the URL (see setDeviceOffline).
  */
 export async function openSyncPage(
   name: string,
@@ -244,28 +288,7 @@ export async function openSyncPage(
   const marker = `device=${encodeURIComponent(name)}-${Math.random().toString(36).slice(2)}`;
   const url = absolute(`/test/fixtures/blank.html?${marker}`);
   const page = await (tab ? openTab : openDevice)(url);
-  await page.eval(`(async () => {
-    const [{ createSync }, { openKv }, { createEmitter }, { createReport }, handoff] = await Promise.all([
-      import('/src/sync/index.ts'), import('/src/storage/kv.ts'),
-      import('/src/core/emitter.ts'), import('/src/core/report.ts'), import('/src/handoff/handoff.ts'),
-    ]);
-    window.handoff = handoff; // handoff.token(sync), .preview(sync, token), .claim(sync, token)
-    const bus = createEmitter();
-    window.errors = [];
-    bus.on('error', (e) => errors.push({ code: e.code, message: e.message }));
-    localStorage.aid ??= crypto.randomUUID();
-    window.sync = createSync({
-      writeKey: ${JSON.stringify(writeKeys.test)},
-      endpoint: ${JSON.stringify(backend.url)},
-      openKv: (name) => openKv(name, () => {}),
-      report: createReport(bus, false),
-      anonymousId: () => localStorage.aid,
-      retryBaseDelay: ${retryBaseDelay},
-      retryMaxDelay: ${retryMaxDelay},
-    });
-    sync.start();
-    await sync.ready();
-  })()`);
+  await startSync(page, { retryBaseDelay, retryMaxDelay });
   const js = JSON.stringify;
   return {
     ...page,

@@ -1,7 +1,15 @@
 // Blocked storage: with IndexedDB unavailable (missing, failing, or full), tracking works for the
 // page's life, with one warning.
 import { expect } from '@open-wc/testing';
-import { backend, openDevice, resetBackend, storedEvents, waitFor, writeKeys } from './helpers.ts';
+import {
+  backend,
+  openDevice,
+  resetBackend,
+  SDK_MODULE,
+  storedEvents,
+  waitFor,
+  writeKeys,
+} from './helpers.ts';
 
 // Run in the page before Omnikit loads, so the SDK meets the broken storage from the start.
 const BREAKERS = {
@@ -28,7 +36,7 @@ describe('tracking without IndexedDB', () => {
         window.warnings = [];
         const warn = console.warn;
         console.warn = (...args) => { warnings.push(args.join(' ')); warn(...args); };
-        const { createOmnikit } = await import('/src/index.ts');
+        const { createOmnikit } = await ${SDK_MODULE};
         const config = { writeKey: '${writeKeys.test}', endpoint: '${backend.url}', autoPage: false, flushInterval: 20 };
         window.omnikit = createOmnikit(config);
         window.errors = [];

@@ -36,7 +36,7 @@ function shuffled<T>(items: T[], seed: number): T[] {
 describe('hybrid logical clock', () => {
   it('writes the protocol format, and its string order is its time order', () => {
     const clock = createClock('r1');
-    const stamp = at(1_700_000_000_000, () => clock.now());
+    const stamp = at(1_700_000_000_000, () => clock._now());
     expect(stamp).to.match(HLC);
     expect(stamp).to.equal(`${(1_700_000_000_000).toString(36).padStart(9, '0')}-000-r1`);
     expect(msOfHlc(stamp)).to.equal(1_700_000_000_000);
@@ -44,9 +44,9 @@ describe('hybrid logical clock', () => {
 
   it('stays strictly increasing within one millisecond, past the counter, and when the wall clock goes back', () => {
     const clock = createClock('r1');
-    const stamps = at(1_700_000_000_000, () => Array.from({ length: 50_000 }, () => clock.now()));
+    const stamps = at(1_700_000_000_000, () => Array.from({ length: 50_000 }, () => clock._now()));
     // 46,656 counter values per millisecond: the rest borrow the next millisecond, fixed width kept.
-    stamps.push(...at(1_600_000_000_000, () => [clock.now(), clock.now()]));
+    stamps.push(...at(1_600_000_000_000, () => [clock._now(), clock._now()]));
     for (let i = 1; i < stamps.length; i++) {
       if (!(stamps[i - 1] < stamps[i])) expect.fail(`${stamps[i - 1]} !< ${stamps[i]} at ${i}`);
     }
@@ -55,10 +55,10 @@ describe('hybrid logical clock', () => {
 
   it('moves past a remote HLC it receives, and ignores a malformed one', () => {
     const clock = createClock('local');
-    const remote = at(1_800_000_000_000, () => createClock('remote').now());
-    clock.receive('garbage');
-    clock.receive(remote);
-    const mine = at(1_700_000_000_000, () => clock.now());
+    const remote = at(1_800_000_000_000, () => createClock('remote')._now());
+    clock._receive('garbage');
+    clock._receive(remote);
+    const mine = at(1_700_000_000_000, () => clock._now());
     expect(mine > remote).to.equal(true);
     expect(mine).to.match(HLC);
   });
@@ -71,7 +71,7 @@ describe('last-writer-wins merge', () => {
   for (let i = 0; i < 60; i++) {
     const clock = clocks[i % 3];
     const key = `k${i % 5}`;
-    const hlc = at(1_700_000_000_000 + (i % 7) * 10 + Math.floor(i / 7), () => clock.now());
+    const hlc = at(1_700_000_000_000 + (i % 7) * 10 + Math.floor(i / 7), () => clock._now());
     records.push(
       i % 4 === 3
         ? { doc: 'cart', key, value: null, hlc, deleted: true }
@@ -114,14 +114,14 @@ describe('last-writer-wins merge', () => {
   it('never lets a stale copy resurrect a removed key, and lets a later write win over a removal', () => {
     const docs: Docs = new Map();
     const [a, b] = [createClock('a'), createClock('b')];
-    const live = at(1000, () => ({ doc: 'cart', key: 'x', value: 1, hlc: a.now() }));
-    const removed = at(2000, () => ({ doc: 'cart', key: 'x', value: null, hlc: b.now(), deleted: true }));
+    const live = at(1000, () => ({ doc: 'cart', key: 'x', value: 1, hlc: a._now() }));
+    const removed = at(2000, () => ({ doc: 'cart', key: 'x', value: null, hlc: b._now(), deleted: true }));
     const [won, gone] = merge(docs, [live, removed]);
     expect(won).to.deep.equal([live, removed]);
     expect(gone).to.deep.equal([live.hlc]);
     expect(merge(docs, [live])[0]).to.deep.equal([]); // the stale copy arrives again: ignored
     expect(docs.get('cart')!.get('x')).to.deep.equal(removed);
-    const again = at(3000, () => ({ doc: 'cart', key: 'x', value: 2, hlc: a.now() }));
+    const again = at(3000, () => ({ doc: 'cart', key: 'x', value: 2, hlc: a._now() }));
     merge(docs, [again]);
     expect(docs.get('cart')!.get('x')).to.deep.equal(again);
   });
@@ -132,7 +132,7 @@ describe('the stored documents', () => {
     const kv = openKv(`omnikit-docs-core-${Math.random()}`, () => {});
     const day = 86_400_000;
     const now = Date.now();
-    const stamp = (ms: number, replica: string) => at(ms, () => createClock(replica).now());
+    const stamp = (ms: number, replica: string) => at(ms, () => createClock(replica)._now());
     const oldTombstone = {
       doc: 'cart',
       key: 'gone',
@@ -163,7 +163,7 @@ describe('the stored documents', () => {
       oldTombstone,
       oldLive,
       newTombstone,
-      { ...pendingTombstone, p: 1 },
+      { ...pendingTombstone, _pending: 1 },
       replaced,
       winner,
       future,
@@ -175,11 +175,11 @@ describe('the stored documents', () => {
     expect([...docs.get('cart')!.keys()].sort()).to.deep.equal(['k', 'old', 'recent']);
     expect(docs.get('cart')!.get('k')).to.deep.equal(winner);
     expect([...docs.get('form')!.keys()].sort()).to.deep.equal(['x', 'y']);
-    const left = (await kv.entries()).map(([key]) => key).sort();
+    const left = (await kv._entries()).map(([key]) => key).sort();
     expect(left).to.deep.equal(
       [oldLive, newTombstone, pendingTombstone, winner, future].map((r) => r.hlc).sort(),
     );
     // A write made now still sorts after everything loaded, even a record from a clock ahead of ours.
-    expect(clock.now() > future.hlc).to.equal(true);
+    expect(clock._now() > future.hlc).to.equal(true);
   });
 });

@@ -1,7 +1,7 @@
 // Only a verified identity links a device to a profile's documents (protocol §2), and reset() leaves
 // nothing of the customer behind.
 import { expect } from '@open-wc/testing';
-import { openSyncPage, resetBackend, userHashOf } from './helpers.ts';
+import { openSyncPage, resetBackend, startSync, userHashOf } from './helpers.ts';
 
 describe('sync and trust', () => {
   beforeEach(resetBackend);
@@ -75,14 +75,8 @@ describe('sync and trust', () => {
     await laptop.eval('sync.reset()');
     expect(await laptop.entries('cart')).to.deep.equal([]);
     await laptop.reload();
-    await laptop.eval(`(async () => {
-      const { createSync } = await import('/src/sync/index.ts');
-      const { openKv } = await import('/src/storage/kv.ts');
-      window.sync = createSync({ writeKey: 'test-key', endpoint: ${JSON.stringify(window.__OMNIKIT_BACKEND__)},
-        openKv: (n) => openKv(n, () => {}), report: () => {}, anonymousId: () => 'after-reset' });
-      sync.start();
-      await sync.sync();
-    })()`);
+    await startSync(laptop, { anonymousId: `'after-reset'` });
+    await laptop.sync();
     expect(await laptop.entries('cart')).to.deep.equal([]); // not in IndexedDB either, nor pulled again
     // A switch to another user drops the previous user's documents instead of pushing them along.
     await laptop.identify('mei');
