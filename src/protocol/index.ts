@@ -5,7 +5,7 @@ export * from './documents.ts';
 export * from './errors.ts';
 export * from './events.ts';
 export * from './form-fields.ts';
-export * from './handoff.ts';
+export * from './handoffs.ts';
 export * from './hlc.ts';
 export * from './identify.ts';
 export * from './limits.ts';

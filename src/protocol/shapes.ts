@@ -5,7 +5,7 @@
 import type { RegisterAnswer } from './devices.ts';
 import type { ErrorBody } from './errors.ts';
 import type { BatchAnswer, RejectedEvent } from './events.ts';
-import type { HandoffClaimed, HandoffCreated, HandoffPeek, HandoffSummary } from './handoff.ts';
+import type { HandoffClaimed, HandoffCreated, HandoffPeek, HandoffSummary } from './handoffs.ts';
 import type { IdentifyAnswer } from './identify.ts';
 import type { StoredRecord } from './record.ts';
 import type { DeviceTyping, StreamChanged } from './stream.ts';
