@@ -78,8 +78,8 @@ export function createSync(o: SyncOptions): Sync {
   let writing: Promise<unknown> = ready;
   const queue = (job: () => unknown) => (writing = writing.then(job));
   /**
-   * Local writes not in IndexedDB yet, kept in localStorage (synchronous, through `local`: a newer
-   * format there is left alone), so that a navigation right after a change cannot lose it; folded
+   * Local writes not in IndexedDB yet, kept in localStorage (synchronous; through `local`, which
+   * leaves a newer format alone), so that a navigation right after a change cannot lose it; folded
    * into IndexedDB on the next start. `keep` filters it, `add` appends to it (every call writes it back).
    */
   const JOURNAL = `omnikit-journal:${writeKey}`;
@@ -89,7 +89,7 @@ export function createSync(o: SyncOptions): Sync {
       local.set(JOURNAL, [...records.filter(keep), ...add]);
       return records;
     } catch {
-      return []; // not a list (tampered): written over at the next write
+      return []; // not a list (tampered)
     }
   };
 

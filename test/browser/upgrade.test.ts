@@ -116,6 +116,7 @@ async function storeWithPreviousBuild(): Promise<DeviceStorage> {
     'the offline writes stored',
   );
   await page.close({ runBeforeUnload: true });
+  // The keepalive send (if any) reaches the backend after close(): it meets the fault before it goes.
   await waitFor(async () => (await stats()).byStatus['503'], { timeout: 3000 }).catch(() => {});
   await fault.clear();
   return device;
