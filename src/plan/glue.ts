@@ -2,12 +2,20 @@
 // check itself is the `plan` chunk (src/plan/index.ts), fetched only when a plan is configured.
 import { inTime } from '../chunks/in-time.ts';
 import { load } from '../chunks/load.ts';
-import type { Settings } from '../config.ts';
 import type { Report } from '../core/report.ts';
 import type { Envelope } from '../types.ts';
+import type { PlanMode } from './index.ts';
+import type { TrackingPlan } from './types.ts';
 
 /** Events wait at most this long (ms) for the check (the chunk, and the plan's URL); then go unchecked. */
 const PLAN_CAP = 3000;
+
+/** What the glue reads of the client's settings. */
+export interface PlanSettings {
+  /** The plan, or the URL it is fetched from (a script tag's `data-plan`). */
+  plan?: TrackingPlan | string;
+  planMode?: PlanMode;
+}
 
 export interface PlanGlue {
   /** Settles once `keep` is set. */
@@ -20,7 +28,7 @@ export interface PlanGlue {
  * Without a plan, keeps everything at once; with one, loads the check. When it cannot be loaded (the
  * chunk, or the plan's URL), that is reported and events go unchecked: never lost.
  */
-export function createPlanGlue(settings: Settings, report: Report): PlanGlue {
+export function createPlanGlue(settings: PlanSettings, report: Report): PlanGlue {
   const all = () => true;
   const glue: PlanGlue = {};
   if (!settings.plan) glue.keep = all;
