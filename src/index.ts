@@ -1,5 +1,5 @@
 import { createTraffic } from './attribution/traffic.ts';
-import { createClient } from './client.ts';
+import { createClient } from './client/index.ts';
 import { createContinuity } from './continuity.ts';
 import { createPlanGlue } from './plan/glue.ts';
 import type { Omnikit, OmnikitConfig } from './types.ts';
@@ -53,9 +53,8 @@ export type {
  * the tracking-plan check when `plan` is set.
  */
 export const createOmnikit = (config: OmnikitConfig): Omnikit =>
-  createClient(
-    config,
-    createContinuity,
-    withPlan ? createPlanGlue : undefined,
-    withAttribution ? createTraffic : undefined,
-  );
+  createClient(config, {
+    continuity: createContinuity,
+    plan: withPlan ? createPlanGlue : undefined,
+    traffic: withAttribution ? createTraffic : undefined,
+  });
