@@ -16,13 +16,11 @@ export interface Draft {
 /** A draft that makes an event (reset and identity changes alone make none). */
 export type EventDraft = Draft & { type: EventType };
 
-/** What every event of this client carries besides the draft and the person, read by the caller. */
-export interface ClientContext {
-  channel: string;
-  library: EventContext['library'];
-  device: Pick<EventContext, 'locale' | 'timezone' | 'userAgent'>;
-  sessionId: number;
-}
+/**
+ * What every event of this client carries besides the page and campaign: its channel, library, the
+ * device and the session, read by the caller (the builder reads no globals).
+ */
+export type ClientContext = Omit<EventContext, 'page' | 'campaign'>;
 
 /** The Segment envelope of a draft: pure, so the same inputs always make the same event. */
 export function envelopeOf(draft: EventDraft, person: Person, context: ClientContext): Envelope {
@@ -36,10 +34,7 @@ export function envelopeOf(draft: EventDraft, person: Person, context: ClientCon
     context: {
       page: draft.page,
       ...(draft.campaign && { campaign: draft.campaign }),
-      channel: context.channel,
-      library: context.library,
-      ...context.device,
-      session: { id: context.sessionId },
+      ...context,
     },
   };
 }

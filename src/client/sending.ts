@@ -42,8 +42,8 @@ export function createSending(
     const envelope = envelopeOf(draft as EventDraft, identity._get(), {
       channel: settings.channel,
       library,
-      device: device(),
-      sessionId: session._touch(draft.at),
+      ...device(),
+      session: { id: session._touch(draft.at) },
     });
     if (withAttribution) traffic?._tag(envelope);
     if (withPlan && plan?.keep?.(envelope) === false) return;

@@ -16,8 +16,10 @@ const person = { anonymousId: 'anon-1234567', userId: 'user-42', traits: { plan:
 const context = {
   channel: 'web',
   library: { name: 'omnikit' as const, version: '1.2.3' },
-  device: { locale: 'fr-FR', timezone: 'Europe/Paris', userAgent: 'Chromium' },
-  sessionId: 1_700_000_000_000,
+  locale: 'fr-FR',
+  timezone: 'Europe/Paris',
+  userAgent: 'Chromium',
+  session: { id: 1_700_000_000_000 },
 };
 const draft = (fields: Draft['fields'], type: EventDraft['type'] = 'track'): EventDraft => ({
   type,
