@@ -4,12 +4,12 @@
 
 /** The SDK's layers, top to bottom: a module may import its own layer and the layers below it. */
 const SDK_LAYERS = [
-  { name: 'entry', path: '^src/(index|loader|client|continuity|omnikit)\\.ts$|^src/script/' },
+  { name: 'entry', path: '^src/(index|loader|continuity|omnikit|types)\\.ts$|^src/(script|client)/' },
   {
     name: 'features',
     path: '^src/(cart|forms|chat|handoff|widget|plan|attribution|consent)/|^src/(auto-page|server-events)\\.ts$',
   },
-  { name: 'core', path: '^src/(core|identity)/|^src/(config|version|types)\\.ts$' },
+  { name: 'core', path: '^src/(core|identity)/|^src/(config|version)\\.ts$' },
   { name: 'delivery', path: '^src/(delivery|sync|tabs|chunks)/' },
   { name: 'ports', path: '^src/(storage|destinations)/' },
   // Dependency-free: the wire contract the server imports too, and helpers every layer uses.

@@ -1,5 +1,5 @@
 import type { Person } from '../identity/identity.ts';
-import type { Envelope, EventContext, EventType } from '../types.ts';
+import type { Envelope, EventContext, EventType } from '../protocol/events.ts';
 
 /** A call accepted from the page, turned into an event once identity and consent allow. */
 export interface Draft {

@@ -1,9 +1,10 @@
 // A chunk (src/chunks/load.ts): loaded at the first watch of a form (src/forms/facade.ts checks its
 // arguments). Only types come from the core; what it needs of it is passed as functions.
 import type { Report } from '../core/report.ts';
+import type { JsonValue, Properties } from '../protocol/events.ts';
 import { FORM_DOC_PREFIX } from '../protocol/index.ts';
 import type { Sync } from '../sync/index.ts';
-import type { JsonValue, Omnikit, Properties } from '../types.ts';
+import type { Omnikit } from '../types.ts';
 import { captured, type Field, keyOf } from './fields.ts';
 import { confirm } from './submit.ts';
 import type { FormHandle, FormsConfig, WatchForm, WatchOptions } from './types.ts';

@@ -4,7 +4,7 @@ import { inTime } from '../chunks/in-time.ts';
 import { load } from '../chunks/load.ts';
 import type { Settings } from '../config.ts';
 import type { Report } from '../core/report.ts';
-import type { Envelope } from '../types.ts';
+import type { Envelope } from '../protocol/events.ts';
 
 /** Events wait at most this long (ms) for the check (the chunk, and the plan's URL); then go unchecked. */
 const PLAN_CAP = 3000;
