@@ -3,23 +3,22 @@ import { watchRoutes } from '../auto-page.ts';
 import { settingsOf } from '../config.ts';
 import type { createContinuity } from '../continuity.ts';
 import { createArguments } from '../core/arguments.ts';
-import { campaignOf, deviceContext, pageOf } from '../core/context.ts';
+import { deviceContext } from '../core/context.ts';
 import { createEmitter } from '../core/emitter.ts';
 import { inBrowser } from '../core/env.ts';
-import { randomId } from '../core/id.ts';
 import { createReport } from '../core/report.ts';
 import { createDelivery } from '../delivery/delivery.ts';
 import { createIdentity } from '../identity/identity.ts';
 import { createSession } from '../identity/session.ts';
 import type { createPlanGlue } from '../plan/glue.ts';
-import { type Kv, openKv } from '../storage/kv.ts';
 import type { Omnikit, OmnikitConfig, OmnikitEvents } from '../types.ts';
 import { withAttribution, withContinuity, withPlan } from '../version.ts';
 import { createConsent } from './consent.ts';
 import { guardWith } from './guard.ts';
-import { type Accept, createMethods } from './methods.ts';
+import { createMethods } from './methods.ts';
 import { createSending } from './sending.ts';
-import { createWaiting } from './waiting.ts';
+import { createClientStorage } from './storage.ts';
+import { acceptInto, createWaiting } from './waiting.ts';
 
 /** The optional parts an entry point builds in; each is left out of the builds that lack it. */
 export interface ClientParts {
@@ -51,24 +50,10 @@ export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Om
   const device = deviceContext();
   // Read in a task of its own, off the script's: the first event would otherwise pay for it.
   if (inBrowser()) setTimeout(device);
-  let storageWarned = false;
-  let kv: Kv | undefined;
+  const storage = createClientStorage(report, delivery);
+  const openStore = storage._openKv;
+  const start = storage._start;
   let spaReferrer: string | undefined;
-
-  const unavailable = (error: unknown) => {
-    if (storageWarned) return;
-    storageWarned = true;
-    report('storage_unavailable', 'IndexedDB unavailable: events kept in memory', error, true);
-  };
-  const openStore = (name: string) => openKv(name, unavailable);
-  /** Opens storage and starts delivery, once storage is allowed; never outside a browser (SSR). */
-  const start = (): Kv | undefined => {
-    if (!kv && inBrowser()) {
-      kv = openStore('omnikit');
-      delivery._start(openStore);
-    }
-    return kv;
-  };
   // The client is passed as a getter: continuity uses its public API (track, anonymousId) later.
   const continuity = withContinuity
     ? parts.continuity?.(
@@ -82,23 +67,17 @@ export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Om
   const send = createSending(s, report, identity, session, delivery, device, traffic, plan);
   // Identity loads first: `start()` opens the storage the traffic source then reads.
   const identityLoad = stored() ? identity._load(start()) : identity._load();
-  const waiting = createWaiting(report, stored, send, identityLoad, [traffic?._load(kv), plan?.ready]);
+  const waiting = createWaiting(report, stored, send, identityLoad, [
+    traffic?._load(storage._get()),
+    plan?.ready,
+  ]);
   const loading = waiting._loading;
 
-  const accept: Accept = (type, fields, change) => {
-    if (client.consent.state === 'denied') return;
-    const page = pageOf(spaReferrer);
-    const at = Date.now();
-    waiting._push({
-      type,
-      at,
-      messageId: randomId(),
-      page,
-      campaign: campaignOf(page.search),
-      fields,
-      _change: change,
-    });
-  };
+  const accept = acceptInto(
+    waiting,
+    () => client.consent.state === 'denied',
+    () => spaReferrer,
+  );
   const client: Omnikit = {
     ...createMethods(guard, createArguments(report), accept, identity, session, traffic, continuity),
     consent: consent._face(
@@ -125,15 +104,7 @@ export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Om
     anonymousId: () => (waiting._loaded() ? identity._get().anonymousId : undefined),
     on: (type, listener) => bus.on(type, listener),
   } as Omnikit;
-  // Getters, so the cart starts (and syncs) only when the page first touches it.
-  if (withContinuity) {
-    Object.defineProperties(client, {
-      cart: { get: () => continuity?.cart },
-      handoff: { get: () => continuity?.handoff },
-      forms: { get: () => continuity?.forms },
-      widget: { get: () => continuity?.widget },
-    });
-  }
+  if (withContinuity) exposeContinuity(client, continuity);
 
   if (s.autoPage && inBrowser()) {
     // After the script-tag stub's queued calls are replayed, so an early identify() tags this view.
@@ -144,4 +115,14 @@ export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Om
     });
   }
   return client;
+}
+
+/** Getters, so the cart starts (and syncs) only when the page first touches it. */
+function exposeContinuity(client: Omnikit, continuity?: ReturnType<typeof createContinuity>): void {
+  Object.defineProperties(client, {
+    cart: { get: () => continuity?.cart },
+    handoff: { get: () => continuity?.handoff },
+    forms: { get: () => continuity?.forms },
+    widget: { get: () => continuity?.widget },
+  });
 }

@@ -1,6 +1,9 @@
+import { campaignOf, pageOf } from '../core/context.ts';
+import { randomId } from '../core/id.ts';
 import type { Report } from '../core/report.ts';
 import { withAttribution, withPlan } from '../version.ts';
 import type { Draft } from './envelope.ts';
+import type { Accept } from './methods.ts';
 
 /** Calls kept in memory while identity loads or consent is pending. */
 const MAX_WAITING = 1000;
@@ -83,3 +86,24 @@ export function createWaiting(
     _loading: loading,
   };
 }
+
+/**
+ * Accepts a call from the page into `waiting`, stamped now (time, id, page, campaign), unless consent
+ * is denied. `referrer` is the previous URL after an SPA navigation.
+ */
+export const acceptInto =
+  (waiting: Waiting, denied: () => boolean, referrer: () => string | undefined): Accept =>
+  (type, fields, change) => {
+    if (denied()) return;
+    const page = pageOf(referrer());
+    const at = Date.now();
+    waiting._push({
+      type,
+      at,
+      messageId: randomId(),
+      page,
+      campaign: campaignOf(page.search),
+      fields,
+      _change: change,
+    });
+  };
