@@ -1,9 +1,10 @@
 import type { MergePolicy } from './cart/merge.ts';
 import { httpDestination } from './destinations/collector.ts';
+import type { Destination } from './destinations/destination.ts';
 import type { FormsConfig } from './forms/types.ts';
 import type { PlanMode } from './plan/index.ts';
 import type { TrackingPlan } from './plan/types.ts';
-import type { Destination, OmnikitConfig } from './types.ts';
+import type { OmnikitConfig } from './types.ts';
 import { withContinuity, withWidget } from './version.ts';
 import type { WidgetConfig } from './widget/types.ts';
 

@@ -10,10 +10,11 @@ import { pickUp } from './forms/pick-up.ts';
 import type { WatchForm } from './forms/types.ts';
 import type { Handoff } from './handoff/handoff.ts';
 import { HANDOFF_PARAM } from './handoff/param.ts';
+import type { Properties } from './protocol/events.ts';
 import { CART_DOC, FORM_DOC_PREFIX } from './protocol/index.ts';
 import type { Kv } from './storage/kv.ts';
 import { createSync, type Sync } from './sync/index.ts';
-import type { Omnikit, OmnikitEvents, Properties } from './types.ts';
+import type { Omnikit, OmnikitEvents } from './types.ts';
 import { withForms, withWidget } from './version.ts';
 import { createLauncher } from './widget/launcher.ts';
 

@@ -1,5 +1,5 @@
 import { createTraffic } from './attribution/traffic.ts';
-import { createClient } from './client.ts';
+import { createClient } from './client/index.ts';
 import { createContinuity } from './continuity.ts';
 import { createPlanGlue } from './plan/glue.ts';
 import type { Omnikit, OmnikitConfig } from './types.ts';
@@ -10,7 +10,9 @@ export type { Touch, Touches } from './attribution/touch.ts';
 export type { Cart } from './cart/cart.ts';
 export type { CartLine, ProductInput } from './cart/line.ts';
 export type { MergeChange, MergePolicy } from './cart/merge.ts';
+export type { ErrorCode, OmnikitError } from './core/report.ts';
 export { httpDestination, segmentDestination } from './destinations/collector.ts';
+export type { Delivery, Destination } from './destinations/destination.ts';
 export type { FormHandle, Forms, FormsConfig, WatchOptions } from './forms/types.ts';
 export type { Handoff, HandoffSummary, IncomingHandoff } from './handoff/handoff.ts';
 export type { PlannedEvent, PlannedProperties, PlannedTrack } from './plan/typed.ts';
@@ -22,22 +24,8 @@ export type {
   Violation,
   ViolationKind,
 } from './plan/types.ts';
-export type {
-  Delivery,
-  Destination,
-  Envelope,
-  ErrorCode,
-  EventContext,
-  EventType,
-  JsonValue,
-  Omnikit,
-  OmnikitConfig,
-  OmnikitError,
-  OmnikitEvents,
-  OmnikitTracker,
-  Properties,
-  Traffic,
-} from './types.ts';
+export type { Envelope, EventContext, EventType, JsonValue, Properties, Traffic } from './protocol/events.ts';
+export type { Omnikit, OmnikitConfig, OmnikitEvents, OmnikitTracker } from './types.ts';
 export { version } from './version.ts';
 export type {
   ChatMessage,
@@ -53,9 +41,8 @@ export type {
  * the tracking-plan check when `plan` is set.
  */
 export const createOmnikit = (config: OmnikitConfig): Omnikit =>
-  createClient(
-    config,
-    createContinuity,
-    withPlan ? createPlanGlue : undefined,
-    withAttribution ? createTraffic : undefined,
-  );
+  createClient(config, {
+    continuity: createContinuity,
+    plan: withPlan ? createPlanGlue : undefined,
+    traffic: withAttribution ? createTraffic : undefined,
+  });

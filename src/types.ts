@@ -1,81 +1,13 @@
-/** JSON-compatible value, as it travels in an event. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-/** Free-form properties or traits; values are repaired to JSON before they are queued. */
-export type Properties = Record<string, unknown>;
-
-/** The kinds of event in the Segment spec that Omnikit sends. */
-export type EventType = 'track' | 'page' | 'identify' | 'group' | 'alias';
-
-/** The one envelope every event travels in (Segment-compatible). */
-export interface Envelope {
-  type: EventType;
-  messageId: string;
-  anonymousId: string;
-  userId: string | null;
-  timestamp: string;
-  sentAt?: string;
-  event?: string;
-  name?: string;
-  properties?: Record<string, JsonValue>;
-  traits?: Record<string, JsonValue>;
-  groupId?: string;
-  previousId?: string;
-  context: EventContext;
-}
-
-/** Context shared by every event of a page, so all touchpoints tag alike. */
-export interface EventContext {
-  page: { path: string; referrer: string; search: string; title: string; url: string };
-  campaign?: Record<string, string>;
-  channel: string;
-  library: { name: 'omnikit'; version: string };
-  locale: string;
-  timezone: string;
-  userAgent: string;
-  session: { id: number };
-  /** Where the session came from (its landing's campaign or referrer); `direct` when from nowhere. */
-  traffic?: Traffic;
-  /** First and last non-direct touch of this person, on conversions (`Order Completed`, …). */
-  attribution?: Touches;
-  /** What the tracking plan found wrong with this `track` event (`planMode: 'flag'` only). */
-  violations?: Violation[];
-}
-
-/** The traffic source of a session, as analytics tools group it. */
-export interface Traffic {
-  /** `search`, `social`, `email`, `paid`, `referral` or `direct`. */
-  class: ReferrerClass;
-  /** utm_source, else the ad network, search engine, social network or referring host. */
-  source: string;
-  /** utm_medium, else `cpc`, `organic`, `(none)` or the class. */
-  medium: string;
-  /** utm_campaign. */
-  campaign?: string;
-  /** The ad click id as `name=value`, e.g. `gclid=Cj0K…`. */
-  clickId?: string;
-}
-
-/** What a destination answers for one batch. */
-export type Delivery =
-  | { ok: true }
-  | { ok: false; retry: boolean; status: number; retryAfter?: number; message: string };
-
-/** A place events are delivered to: the Omnikit protocol, a Segment-compatible collector, or your own. */
-export interface Destination {
-  /** Unique among the configured destinations; names its outbox. */
-  name: string;
-  /** Sends one batch; `keepalive` is set when the page is going away. Must not throw. */
-  send(batch: Envelope[], keepalive: boolean): Promise<Delivery>;
-}
-
-import type { ReferrerClass } from './attribution/referrer.ts';
-import type { Touches } from './attribution/touch.ts';
+// The public API of the SDK, at the composition level: it may name every feature's public types.
 import type { Cart } from './cart/cart.ts';
 import type { MergeChange, MergePolicy } from './cart/merge.ts';
+import type { OmnikitError } from './core/report.ts';
+import type { Destination } from './destinations/destination.ts';
 import type { Forms, FormsConfig } from './forms/types.ts';
 import type { Handoff } from './handoff/handoff.ts';
 import type { PlanMode } from './plan/index.ts';
-import type { TrackingPlan, Violation } from './plan/types.ts';
+import type { TrackingPlan } from './plan/types.ts';
+import type { Properties } from './protocol/events.ts';
 import type { Widget, WidgetConfig } from './widget/types.ts';
 
 /** Configuration for {@link createOmnikit}. */
@@ -118,42 +50,6 @@ export interface OmnikitConfig {
   plan?: TrackingPlan;
   /** What a plan violation does: `warn` (report only), `flag` (send with `context.violations`), `drop`. Default `warn`. */
   planMode?: PlanMode;
-}
-
-/** Codes of the `error` event: one meaning each (the README's table says what was lost and what comes next). */
-export type ErrorCode =
-  /** The config cannot work as given (no write key, no destination, a bad option). */
-  | 'invalid_config'
-  /** A call's argument is not what it must be: the call is dropped, or the argument replaced. */
-  | 'invalid_argument'
-  /** A value JSON cannot carry (circular, bigint, function, NaN, too deep): repaired, then sent. */
-  | 'invalid_value'
-  /** An event over 32 KB as JSON: dropped. */
-  | 'event_too_large'
-  /** A synced value (a cart line, a draft field, a chat message) over 16 KB as JSON: not written. */
-  | 'value_too_large'
-  /** IndexedDB cannot be used: this page keeps its events in memory. */
-  | 'storage_unavailable'
-  /** A destination's outbox holds `maxOutbox` events: the oldest were dropped. */
-  | 'outbox_overflow'
-  /** Over 1,000 calls waited in memory for identity or consent: the oldest were dropped. */
-  | 'queue_overflow'
-  /** The backend refused for good (a 4xx): what was sent is not retried. */
-  | 'delivery_rejected'
-  /** A one-off call (a device link, a handoff) could not be made: network error, timeout, 5xx, 408, 429. */
-  | 'backend_unavailable'
-  /** A `track` event is off the tracking plan. */
-  | 'plan_violation'
-  /** The tracking plan or its code could not be loaded: events are sent unchecked. */
-  | 'plan_unavailable'
-  /** A bug or an unexpected failure inside the SDK: caught, so the page goes on. */
-  | 'internal';
-
-/** A problem reported through `on('error')`; the SDK never throws into the page. */
-export interface OmnikitError {
-  code: ErrorCode;
-  message: string;
-  detail?: unknown;
 }
 
 /** Events a page can listen to with `on()`. */

@@ -1,5 +1,6 @@
-/** Where a visit came from, as analytics tools group traffic. */
-export type ReferrerClass = 'search' | 'social' | 'email' | 'paid' | 'referral' | 'direct';
+import type { ReferrerClass } from '../protocol/events.ts';
+
+export type { ReferrerClass } from '../protocol/events.ts';
 
 // Hosts (or utm_source names) by what they are; the captured name is the source, renamed by NAMES.
 const SEARCH = /\b(google|bing|baidu|yahoo|naver|yandex|duckduckgo|ecosia|sogou|daum|seznam|qwant)\./;

@@ -1,16 +1,7 @@
-import type { Traffic } from '../types.ts';
+import type { Touch, Touches } from '../protocol/events.ts';
 import { CLICK_IDS, classify, externalHost, type ReferrerClass } from './referrer.ts';
 
-/** One marketing touch: where a visit came from (as `context.traffic` has it), and when (ms). */
-export interface Touch extends Traffic {
-  at: number;
-}
-
-/** The first touch ever seen for this identity, and the last one that counts. */
-export interface Touches {
-  first: Touch;
-  last: Touch;
-}
+export type { Touch, Touches } from '../protocol/events.ts';
 
 /**
  * The touches kept with the identity, and the touch of the current session: `id` is the session's

@@ -3,9 +3,9 @@ import { load } from '../chunks/load.ts';
 import { campaignOf } from '../core/context.ts';
 import { inBrowser } from '../core/env.ts';
 import type { Report } from '../core/report.ts';
+import type { Envelope, Traffic } from '../protocol/events.ts';
 import type { Kv } from '../storage/kv.ts';
 import { local } from '../storage/local.ts';
-import type { Envelope, Traffic } from '../types.ts';
 import { externalHost } from './referrer.ts';
 import type { Kept } from './touch.ts';
 

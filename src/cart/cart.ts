@@ -1,6 +1,6 @@
 import type { Report } from '../core/report.ts';
+import type { Properties } from '../protocol/events.ts';
 import type { SyncDoc } from '../sync/index.ts';
-import type { Properties } from '../types.ts';
 import { type CartLine, fromStored, lineId, type ProductInput, toStored } from './line.ts';
 
 /** The customer's cart: a synced document with one key per line, changed optimistically. */

@@ -1,4 +1,4 @@
-import type { JsonValue } from '../types.ts';
+import type { JsonValue } from '../protocol/events.ts';
 
 /** What a page passes to `cart.add()`: ids, a name and a display price; the server may reprice. */
 export interface ProductInput {

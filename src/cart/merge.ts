@@ -1,6 +1,7 @@
 // A chunk (src/chunks/load.ts): loaded when a guest cart is merged into an account, once per customer.
+
+import type { Properties } from '../protocol/events.ts';
 import type { SyncDoc } from '../sync/index.ts';
-import type { Properties } from '../types.ts';
 import { type CartLine, toStored } from './line.ts';
 
 /** How a guest cart joins an account cart the first time the customer is identified. */

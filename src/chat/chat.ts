@@ -1,6 +1,7 @@
 // Part of the widget chunk: the conversation over the `chat` document (docs/protocol.md, chat).
 // Only types come from the core; the sync engine holds the device token and the outbox.
 import { randomId } from '../core/id.ts';
+import type { JsonValue } from '../protocol/events.ts';
 import {
   CHAT_DOC,
   type ChatRecordValue,
@@ -13,7 +14,6 @@ import {
   type TypingRequest,
 } from '../protocol/index.ts';
 import type { Sync } from '../sync/index.ts';
-import type { JsonValue } from '../types.ts';
 
 /** One message of the conversation, as stored under `m:<id>`, with its id. */
 export interface ChatMessage extends ChatRecordValue {

@@ -1,5 +1,5 @@
+import type { JsonValue } from '../protocol/events.ts';
 import { MAX_ID_LENGTH } from '../protocol/index.ts';
-import type { JsonValue } from '../types.ts';
 import type { Report } from './report.ts';
 import { isRecord, toJson } from './sanitize.ts';
 

@@ -1,4 +1,4 @@
-import type { EventContext } from '../types.ts';
+import type { EventContext } from '../protocol/events.ts';
 import { attempt, inBrowser } from './env.ts';
 
 /** Ad-platform click ids, kept as they are: Google, Meta, Microsoft, TikTok, LinkedIn, X, Yandex. */

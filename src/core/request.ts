@@ -1,5 +1,5 @@
 import { isRetryable } from '../protocol/index.ts';
-import type { ErrorCode } from '../types.ts';
+import type { ErrorCode } from './report.ts';
 
 export { isRetryable as retryable };
 

@@ -1,7 +1,7 @@
-import type { Emitter } from '../core/emitter.ts';
 import type { Report } from '../core/report.ts';
+import type { Destination } from '../destinations/destination.ts';
+import type { Envelope } from '../protocol/events.ts';
 import type { Kv } from '../storage/kv.ts';
-import type { Destination, Envelope, OmnikitEvents } from '../types.ts';
 import { createFlusher, type Flusher } from './flusher.ts';
 import { electLeader } from './leader.ts';
 import { createOutbox, MAX_BATCH_BYTES, type Outbox } from './outbox.ts';
@@ -16,7 +16,8 @@ export interface DeliveryOptions {
   retryBaseDelay: number;
   retryMaxDelay: number;
   _report: Report;
-  bus: Emitter<OmnikitEvents>;
+  /** The client's event bus: hears `sent` after each batch a destination took. */
+  bus: { emit(type: 'sent', value: { destination: string; count: number }): void };
 }
 
 interface Route {

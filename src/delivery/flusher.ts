@@ -1,6 +1,7 @@
 import type { Report } from '../core/report.ts';
 import { backoff } from '../core/request.ts';
-import type { Delivery, Destination, Envelope } from '../types.ts';
+import type { Delivery, Destination } from '../destinations/destination.ts';
+import type { Envelope } from '../protocol/events.ts';
 import type { Outbox } from './outbox.ts';
 
 export interface FlusherOptions {

@@ -1,6 +1,6 @@
 import type { Report } from '../core/report.ts';
+import type { Envelope } from '../protocol/events.ts';
 import type { Kv } from '../storage/kv.ts';
-import type { Envelope } from '../types.ts';
 
 /** Largest batch body: under the 64 KB keepalive limit, with room for the wrapper. */
 export const MAX_BATCH_BYTES = 60_000;

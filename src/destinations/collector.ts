@@ -1,6 +1,7 @@
 import { request, retryable } from '../core/request.ts';
+import type { Envelope } from '../protocol/events.ts';
 import type { BatchRequest } from '../protocol/index.ts';
-import type { Destination, Envelope } from '../types.ts';
+import type { Destination } from './destination.ts';
 
 /**
  * POSTs a batch to `{url}/v1/batch` and classifies the answer: 2xx delivered; 5xx, 408, 429 and

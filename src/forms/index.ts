@@ -1,9 +1,9 @@
 // A chunk (src/chunks/load.ts): loaded at the first watch of a form (src/forms/facade.ts checks its
 // arguments). Only types come from the core; what it needs of it is passed as functions.
 import type { Report } from '../core/report.ts';
+import type { JsonValue, Properties } from '../protocol/events.ts';
 import { FORM_DOC_PREFIX } from '../protocol/index.ts';
 import type { Sync } from '../sync/index.ts';
-import type { JsonValue, Omnikit, Properties } from '../types.ts';
 import { captured, type Field, keyOf } from './fields.ts';
 import { confirm } from './submit.ts';
 import type { FormHandle, FormsConfig, WatchForm, WatchOptions } from './types.ts';
@@ -14,10 +14,16 @@ export type { FormHandle, Forms, FormsConfig, WatchForm, WatchOptions } from './
 /** A field as saved: its value, when (ms), and the anonymous id of the device that saved it. */
 type Saved = [value: JsonValue, at: number, device: string];
 
+/** What the drafts need of the client: its public `track` and the device's anonymous id. */
+export interface FormsClient {
+  track(event: string, properties?: Properties): void;
+  anonymousId(): string | undefined;
+}
+
 /** The drafts of `sync`'s documents `form:<id>`; `client` tracks the form events. */
 export function createForms(
   sync: Sync,
-  client: () => Omnikit,
+  client: () => FormsClient,
   report: Report,
   config: FormsConfig = {},
 ): WatchForm {

@@ -1,5 +1,5 @@
 // The public types of forms, apart from the drafts code: the core imports only these.
-import type { JsonValue } from '../types.ts';
+import type { JsonValue } from '../protocol/events.ts';
 import type { FieldLists } from './fields.ts';
 
 /** `forms` in the client's config. */

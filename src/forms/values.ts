@@ -1,4 +1,4 @@
-import type { JsonValue } from '../types.ts';
+import type { JsonValue } from '../protocol/events.ts';
 import type { Field } from './fields.ts';
 
 type Choice = HTMLInputElement | HTMLOptionElement;

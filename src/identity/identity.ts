@@ -1,7 +1,7 @@
 import { randomId } from '../core/id.ts';
+import type { JsonValue } from '../protocol/events.ts';
 import type { Kv } from '../storage/kv.ts';
 import { local } from '../storage/local.ts';
-import type { JsonValue } from '../types.ts';
 import { readCookie, writeCookie } from './cookie.ts';
 
 /** Who this device's events are about. */

@@ -3,7 +3,7 @@
 import { inTime } from '../chunks/in-time.ts';
 import { load } from '../chunks/load.ts';
 import type { Report } from '../core/report.ts';
-import type { Envelope } from '../types.ts';
+import type { Envelope } from '../protocol/events.ts';
 import type { PlanMode } from './index.ts';
 import type { TrackingPlan } from './types.ts';
 

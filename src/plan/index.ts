@@ -1,7 +1,7 @@
 // A chunk (src/chunks/load.ts): the run-time plan check, loaded only by a site that configures a plan.
 // It imports nothing from the core; the core imports only its types.
 import type { Report } from '../core/report.ts';
-import type { Envelope } from '../types.ts';
+import type { Envelope } from '../protocol/events.ts';
 import { checkEvent } from './check.ts';
 import { resolvePlan } from './extend.ts';
 import type { TrackingPlan, Violation } from './types.ts';

@@ -49,21 +49,4 @@ export interface TrackingPlan {
   events: Readonly<Record<string, EventSchema>>;
 }
 
-/** What can be wrong with a tracked event. */
-export type ViolationKind =
-  | 'unknown_event'
-  | 'missing_required'
-  | 'wrong_type'
-  | 'bad_enum'
-  | 'bad_pattern'
-  | 'out_of_range'
-  | 'unknown_property'
-  | 'naming_event'
-  | 'naming_property';
-
-/** One problem: `path` is the property path (`products[0].price`), '' for the event itself. */
-export interface Violation {
-  kind: ViolationKind;
-  path: string;
-  message: string;
-}
+export type { Violation, ViolationKind } from '../protocol/events.ts';

@@ -3,7 +3,7 @@
  * with the traffic source and the tracking plan, as every page's events carry and obey them.
  */
 import { createTraffic } from '../attribution/traffic.ts';
-import { createClient } from '../client.ts';
+import { createClient } from '../client/index.ts';
 import { boot } from '../loader.ts';
 import { createPlanGlue } from '../plan/glue.ts';
 import type { OmnikitConfig, OmnikitTracker } from '../types.ts';
@@ -13,11 +13,9 @@ export { version } from '../version.ts';
 
 /** Creates a tracking-only client: no `cart`, `handoff`, `forms` or `widget`. */
 export const createOmnikit = (config: OmnikitConfig): OmnikitTracker =>
-  createClient(
-    config,
-    undefined,
-    withPlan ? createPlanGlue : undefined,
-    withAttribution ? createTraffic : undefined,
-  );
+  createClient(config, {
+    plan: withPlan ? createPlanGlue : undefined,
+    traffic: withAttribution ? createTraffic : undefined,
+  });
 
 boot(createOmnikit);

@@ -5,6 +5,7 @@ import { randomId } from '../core/id.ts';
 import { backoff, failureCode, retryable } from '../core/request.ts';
 import { jsonBytes } from '../core/sanitize.ts';
 import { electLeader } from '../delivery/leader.ts';
+import type { JsonValue } from '../protocol/events.ts';
 import {
   type IdentifyAnswer,
   type IdentifyRequest,
@@ -19,7 +20,6 @@ import {
 } from '../protocol/index.ts';
 import type { Kv } from '../storage/kv.ts';
 import { local } from '../storage/local.ts';
-import type { JsonValue } from '../types.ts';
 import { withForms } from '../version.ts';
 import { type Listeners, notify, takeOut } from './docs.ts';
 import { createClock } from './hlc.ts';

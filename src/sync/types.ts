@@ -1,7 +1,7 @@
 import type { Report } from '../core/report.ts';
+import type { JsonValue } from '../protocol/events.ts';
 import type { IdentifyAnswer, SyncRecord as WireRecord } from '../protocol/index.ts';
 import type { Kv } from '../storage/kv.ts';
-import type { JsonValue } from '../types.ts';
 
 /** One key of one document, as the protocol carries it (§3), with a JSON value. */
 export type SyncRecord = WireRecord<JsonValue | null>;

@@ -7,8 +7,8 @@ import { ecommerce } from '../../src/plan/ecommerce.ts';
 import { BUILT_IN_PLANS, extendPlan, resolvePlan } from '../../src/plan/extend.ts';
 import { checkEvent, createPlanCheck, type PlanMode, type Violation } from '../../src/plan/index.ts';
 import type { TrackingPlan } from '../../src/plan/types.ts';
+import type { JsonValue } from '../../src/protocol/events.ts';
 import type { SyncDoc } from '../../src/sync/types.ts';
-import type { JsonValue } from '../../src/types.ts';
 
 const plan = extendPlan(ecommerce, {
   events: {

@@ -1,0 +1,128 @@
+import type { createTraffic } from '../attribution/traffic.ts';
+import { watchRoutes } from '../auto-page.ts';
+import { settingsOf } from '../config.ts';
+import type { createContinuity } from '../continuity.ts';
+import { createArguments } from '../core/arguments.ts';
+import { deviceContext } from '../core/context.ts';
+import { createEmitter } from '../core/emitter.ts';
+import { inBrowser } from '../core/env.ts';
+import { createReport } from '../core/report.ts';
+import { createDelivery } from '../delivery/delivery.ts';
+import { createIdentity } from '../identity/identity.ts';
+import { createSession } from '../identity/session.ts';
+import type { createPlanGlue } from '../plan/glue.ts';
+import type { Omnikit, OmnikitConfig, OmnikitEvents } from '../types.ts';
+import { withAttribution, withContinuity, withPlan } from '../version.ts';
+import { createConsent } from './consent.ts';
+import { guardWith } from './guard.ts';
+import { createMethods } from './methods.ts';
+import { createSending } from './sending.ts';
+import { createClientStorage } from './storage.ts';
+import { acceptInto, createWaiting } from './waiting.ts';
+
+/** The optional parts an entry point builds in; each is left out of the builds that lack it. */
+export interface ClientParts {
+  /** The cart, sync, handoff, forms and widget. */
+  continuity?: typeof createContinuity;
+  /** The tracking plan's glue. */
+  plan?: typeof createPlanGlue;
+  /** The traffic source and first/last touch. */
+  traffic?: typeof createTraffic;
+}
+
+/**
+ * Creates a client with the parts its entry point builds in (src/index.ts, src/script/tracker.ts).
+ * Safe in any environment: it never throws, not even on a bad config.
+ */
+export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Omnikit {
+  const bus = createEmitter<OmnikitEvents>();
+  const { _settings: s, _problems: problems } = settingsOf(config);
+  const report = createReport(bus, s.debug);
+  const guard = guardWith(report);
+  // Configuration mistakes are loud: they silently lose every event otherwise.
+  for (const problem of problems) report('invalid_config', `Invalid config: ${problem}`, undefined, true);
+
+  const consent = createConsent(s.consent);
+  const stored = consent._granted;
+  const identity = createIdentity(s.cookieDomain);
+  const session = createSession(s.sessionTimeout, stored);
+  const delivery = createDelivery({ ...s, _report: report, bus });
+  const device = deviceContext();
+  // Read in a task of its own, off the script's: the first event would otherwise pay for it.
+  if (inBrowser()) setTimeout(device);
+  const storage = createClientStorage(report, delivery);
+  const openStore = storage._openKv;
+  const start = storage._start;
+  let spaReferrer: string | undefined;
+  // The client is passed as a getter: continuity uses its public API (track, anonymousId) later.
+  const continuity = withContinuity
+    ? parts.continuity?.(
+        s,
+        { _openKv: openStore, _report: report, bus, _allowed: () => stored() && inBrowser() },
+        () => client,
+      )
+    : undefined;
+  const plan = withPlan ? parts.plan?.(s, report) : undefined;
+  const traffic = withAttribution ? parts.traffic?.(s.cookieDomain, start, report) : undefined;
+  const send = createSending(s, report, identity, session, delivery, device, traffic, plan);
+  // Identity loads first: `start()` opens the storage the traffic source then reads.
+  const identityLoad = stored() ? identity._load(start()) : identity._load();
+  const waiting = createWaiting(report, stored, send, identityLoad, [
+    traffic?._load(storage._get()),
+    plan?.ready,
+  ]);
+  const loading = waiting._loading;
+
+  const accept = acceptInto(
+    waiting,
+    () => client.consent.state === 'denied',
+    () => spaReferrer,
+  );
+  const client: Omnikit = {
+    ...createMethods(guard, createArguments(report), accept, identity, session, traffic, continuity),
+    consent: consent._face(
+      guard,
+      () => {
+        const durable = start();
+        void loading.then(() => {
+          if (durable) identity._persistTo(durable);
+          waiting._drain();
+          if (withContinuity) continuity?._allow();
+        });
+      },
+      waiting._reset,
+    ),
+    flush: async () => {
+      try {
+        await loading;
+        if (stored()) await delivery._flush();
+      } catch (error) {
+        report('internal', `flush: ${error}`, error);
+      }
+    },
+    ready: () => loading,
+    anonymousId: () => (waiting._loaded() ? identity._get().anonymousId : undefined),
+    on: (type, listener) => bus.on(type, listener),
+  } as Omnikit;
+  if (withContinuity) exposeContinuity(client, continuity);
+
+  if (s.autoPage && inBrowser()) {
+    // After the script-tag stub's queued calls are replayed, so an early identify() tags this view.
+    queueMicrotask(() => client.page());
+    watchRoutes((previousUrl) => {
+      spaReferrer = previousUrl;
+      client.page();
+    });
+  }
+  return client;
+}
+
+/** Getters, so the cart starts (and syncs) only when the page first touches it. */
+function exposeContinuity(client: Omnikit, continuity?: ReturnType<typeof createContinuity>): void {
+  Object.defineProperties(client, {
+    cart: { get: () => continuity?.cart },
+    handoff: { get: () => continuity?.handoff },
+    forms: { get: () => continuity?.forms },
+    widget: { get: () => continuity?.widget },
+  });
+}
