@@ -2,16 +2,12 @@
 // Each case is a real file type-checked by the TypeScript compiler (the same one `npm run typecheck` runs).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
+import { describe, it } from 'node:test';
+import { root, typeCases } from './type-cases.ts';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'omnikit-plan-types-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const { dir, file, errorsOf } = typeCases('plan-types');
 
 const HEADER = `
 import { ecommerce } from '${root}src/plan/ecommerce.ts';
@@ -19,36 +15,6 @@ import type { PlannedTrack } from 'omnikit';
 declare const omnikit: { track(event: string, properties?: Record<string, unknown>): void };
 const track: PlannedTrack<typeof ecommerce> = omnikit.track;
 `;
-
-const files = new Map<string, string>();
-let program: ts.Program | undefined;
-
-/** Adds a case file; all of them are type-checked by one program (one tsc run) at the first `errorsOf`. */
-function file(name: string, code: string): string {
-  const path = join(dir, `${name}.ts`);
-  writeFileSync(path, code);
-  files.set(name, path);
-  return name;
-}
-
-/** The errors of case file `name`, as "TScode: message". */
-function errorsOf(name: string): string[] {
-  program ??= ts.createProgram([...files.values()], {
-    strict: true,
-    noEmit: true,
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.ESNext,
-    moduleResolution: ts.ModuleResolutionKind.Bundler,
-    allowImportingTsExtensions: true,
-    skipLibCheck: true,
-    types: [],
-    paths: { omnikit: [`${root}src/index.ts`] },
-  });
-  const source = program.getSourceFile(files.get(name)!);
-  return [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)].map(
-    (d) => `TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`,
-  );
-}
 
 describe('PlannedTrack<typeof plan> (src/plan/typed.ts)', () => {
   const correct = file(

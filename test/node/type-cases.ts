@@ -1,0 +1,52 @@
+// Type tests: each case is a real file, type-checked by the TypeScript compiler `npm run typecheck`
+// runs, with `omnikit` (and `omnikit/script/tracker`) resolved to the source.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+
+/** The repository's root, with a trailing slash. */
+export const root = fileURLToPath(new URL('../../', import.meta.url));
+
+/** A folder of case files (removed after the test file): `file` adds one, `errorsOf` reads its errors. */
+export function typeCases(name: string) {
+  const dir = mkdtempSync(join(tmpdir(), `omnikit-${name}-`));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const files = new Map<string, string>();
+  let program: ts.Program | undefined;
+  return {
+    dir,
+    /** Adds a case file; all of them are type-checked by one program (one tsc run) at the first `errorsOf`. */
+    file(caseName: string, code: string): string {
+      const path = join(dir, `${caseName}.ts`);
+      writeFileSync(path, code);
+      files.set(caseName, path);
+      return caseName;
+    },
+    /** The errors of case file `caseName`, as "TScode: message". */
+    errorsOf(caseName: string): string[] {
+      program ??= ts.createProgram([...files.values()], {
+        strict: true,
+        noEmit: true,
+        target: ts.ScriptTarget.ES2022,
+        module: ts.ModuleKind.ESNext,
+        moduleResolution: ts.ModuleResolutionKind.Bundler,
+        allowImportingTsExtensions: true,
+        skipLibCheck: true,
+        types: [],
+        jsx: ts.JsxEmit.ReactJSX,
+        jsxImportSource: 'preact',
+        paths: {
+          omnikit: [`${root}src/index.ts`],
+          'omnikit/script/tracker': [`${root}src/script/tracker.ts`],
+        },
+      });
+      const source = program.getSourceFile(files.get(caseName)!);
+      return [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)].map(
+        (d) => `TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`,
+      );
+    },
+  };
+}
