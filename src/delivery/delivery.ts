@@ -1,9 +1,9 @@
 import type { Emitter } from '../core/emitter.ts';
 import type { Report } from '../core/report.ts';
 import type { Kv } from '../storage/kv.ts';
+import { electLeader } from '../tabs/leader.ts';
 import type { Destination, Envelope, OmnikitEvents } from '../types.ts';
 import { createFlusher, type Flusher } from './flusher.ts';
-import { electLeader } from './leader.ts';
 import { createOutbox, MAX_BATCH_BYTES, type Outbox } from './outbox.ts';
 import { onPageExit } from './page-exit.ts';
 
