@@ -3,8 +3,8 @@ import type { Listeners } from './docs.ts';
 import type { Docs } from './merge.ts';
 import type { SyncDoc } from './types.ts';
 
-/** Writes a key of a document (a removal with `deleted`). */
-export type WriteKey = (doc: string, key: string, value: JsonValue | null, deleted?: true) => void;
+/** Writes a key of a document (a removal with `deleted`); false when refused (and reported). */
+export type WriteKey = (doc: string, key: string, value: JsonValue | null, deleted?: true) => boolean;
 
 /** The public face of document `name`: reads from memory, writes through `write`, forgets through `forget`. */
 export const createDocView = (

@@ -198,9 +198,12 @@ export function createSync(o: SyncOptions): Sync {
   );
 
   const write = (doc: string, key: string, value: JsonValue | null, deleted?: true) => {
-    if (!check.id(doc, 'doc') || !check.id(key, 'key')) return;
+    if (!check.id(doc, 'doc') || !check.id(key, 'key')) return false;
     const v = check._record({ v: value }, key).v ?? null;
-    if (jsonBytes(v) > MAX_VALUE_BYTES) return report('value_too_large', `${key}: value over 16 KB`);
+    if (jsonBytes(v) > MAX_VALUE_BYTES) {
+      report('value_too_large', `${key}: value over 16 KB`);
+      return false;
+    }
     // Not pushed yet: it travels so to other tabs and the journal too.
     const record: Stored = { doc, key, value: v, hlc: clock._now(), _pending: 1, deleted };
     post({ _records: apply([record], 'local', 1) });
@@ -210,6 +213,7 @@ export function createSync(o: SyncOptions): Sync {
       queue(() => journal((r) => r.hlc !== record.hlc));
       if (!isLocal(doc)) kick(50);
     }
+    return true;
   };
   /** Drops this device's copy of a document; the next sync pulls it again from cursor "". */
   const forget = (name: string) => {
