@@ -22,19 +22,23 @@ export const backoff = (failures: number, base: number, max: number): number =>
 
 /**
  * The retry state of one sender: how many failures in a row, and when it may try again.
- * `fail(retryAfter)` counts a failure and returns the time (ms since the epoch) of the next attempt:
- * the backoff's, or `Retry-After`'s when the server sent one; `succeeded()` (and coming back online)
+ * `fail(retryAfter)` counts a failure (one with `Retry-After` too: the next backoff is longer) and
+ * sets when the next attempt may be: after `Retry-After` when the server sent one, else after the
+ * backoff. `succeeded()` (and coming back online)
  * clears both. `retryAt()` is 0 when nothing holds the sender back.
  */
 export function createRetry(
   base: number,
   max: number,
-): [retryAt: () => number, fail: (retryAfter?: number) => number, succeeded: () => void] {
+): [retryAt: () => number, fail: (retryAfter?: number) => void, succeeded: () => void] {
   let failures = 0;
   let retryAt = 0;
   return [
     () => retryAt,
-    (retryAfter) => (retryAt = Date.now() + (retryAfter ?? backoff(++failures, base, max))),
+    (retryAfter) => {
+      failures++;
+      retryAt = Date.now() + (retryAfter ?? backoff(failures, base, max));
+    },
     () => {
       failures = retryAt = 0;
     },
