@@ -2,7 +2,8 @@
 // office), in the same envelope as the browser SDK's, sent with the site's secret server key.
 // Plain fetch and Web Crypto: runs on Node 20+, Deno, Bun and edge runtimes. Never ship it to a browser:
 // the server key is a secret.
-import { type BatchAnswer, type BatchRequest, isRetryable } from './protocol/index.ts';
+import type { BatchAnswer, BatchRequest } from './protocol/index.ts';
+import { backoff, retryAfterMs, retryable } from './protocol/retry.ts';
 import { version } from './version.ts';
 
 /** Who an event is about: the signed-in customer's `userId`, and/or a device's `anonymousId`. */
@@ -87,7 +88,8 @@ export function createServerEvents(config: ServerEventsConfig): ServerEvents {
 
   const send = async (events: Record<string, unknown>[]) => {
     for (let attempt = 0; ; attempt++) {
-      let wait = Math.min(30_000, 500 * 2 ** attempt);
+      // The browser's retry policy: backoff with jitter, so many senders failing at once do not return at once.
+      let wait = backoff(attempt + 1, 500, 30_000);
       try {
         const sentAt = new Date().toISOString();
         const res = await doFetch(url, {
@@ -105,10 +107,10 @@ export function createServerEvents(config: ServerEventsConfig): ServerEvents {
           return;
         }
         const text = await res.text();
-        if (!isRetryable(res.status)) {
+        if (!retryable(res.status)) {
           return onError(new Error(`HTTP ${res.status}: ${text}`), events);
         }
-        wait = Math.max(wait, Number(res.headers.get('retry-after')) * 1000 || 0);
+        wait = Math.max(wait, retryAfterMs(res.headers.get('retry-after')) ?? 0); // seconds or an HTTP date
         if (attempt >= maxRetries)
           return onError(new Error(`HTTP ${res.status} after ${attempt + 1} tries`), events);
       } catch (error) {

@@ -5,7 +5,7 @@ import { type CartLine, fromStored, lineId, type ProductInput, toStored } from '
 
 /** The customer's cart: a synced document with one key per line, changed optimistically. */
 export interface Cart {
-  /** Adds a product (or more of it); returns the line id. */
+  /** Adds a product (or more of it); returns the line id, undefined when refused (reported). */
   add(product: ProductInput): string | undefined;
   /** Sets a line's quantity; 0 removes it. */
   update(lineId: string, quantity: number): void;
@@ -36,16 +36,21 @@ export function createCart(doc: SyncDoc, track: Track, report: Report): Cart {
   const line = (id: string) => fromStored(id, doc.get(id));
   const items = () => doc.entries().flatMap(([id, value]) => fromStored(id, value) ?? []);
 
-  /** Writes a line's quantity (0 removes it), tracking the difference from `current`'s as Product Added / Removed. */
+  /**
+   * Writes a line's quantity (0 removes it), tracking the difference from `current`'s as Product
+   * Added / Removed. Answers whether it wrote: a line the document refused (over 16 KB) is not tracked.
+   */
   const setQuantity = (current: CartLine | undefined, quantity: unknown) => {
     if (!current || !Number.isInteger(quantity) || (quantity as number) < 0) {
       report('invalid_argument', 'cart: unknown line, or quantity not a whole number >= 0');
-      return;
+      return false;
     }
     const delta = (quantity as number) - current.quantity;
-    if (quantity) doc.set(current.id, toStored({ ...current, quantity: quantity as number }));
-    else doc.remove(current.id);
+    if (quantity) {
+      if (!doc.set(current.id, toStored({ ...current, quantity: quantity as number }))) return false;
+    } else doc.remove(current.id);
     if (delta) track(delta > 0 ? 'Product Added' : 'Product Removed', productOf(current, Math.abs(delta)));
+    return true;
   };
 
   return {
@@ -58,11 +63,15 @@ export function createCart(doc: SyncDoc, track: Track, report: Report): Cart {
         Number.isFinite(price);
       const id = valid && price >= 0 && Number.isInteger(quantity) && quantity > 0 && lineId(product);
       const current = id ? { ...product, id, quantity: line(id)?.quantity ?? 0 } : undefined;
-      setQuantity(current, (current?.quantity as number) + quantity); // NaN without a line: refused
-      return id || undefined;
+      // NaN without a line: refused. A line the document refused has no id either.
+      return (setQuantity(current, (current?.quantity as number) + quantity) && id) || undefined;
     },
-    update: (id, quantity) => setQuantity(line(id), quantity),
-    remove: (id) => setQuantity(line(id), 0),
+    update(id, quantity) {
+      setQuantity(line(id), quantity);
+    },
+    remove(id) {
+      setQuantity(line(id), 0);
+    },
     clear() {
       for (const current of items()) setQuantity(current, 0);
     },

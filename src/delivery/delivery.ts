@@ -2,8 +2,8 @@ import type { Report } from '../core/report.ts';
 import type { Destination } from '../destinations/destination.ts';
 import type { Envelope } from '../protocol/events.ts';
 import type { Kv } from '../storage/kv.ts';
+import { electLeader } from '../tabs/leader.ts';
 import { createFlusher, type Flusher } from './flusher.ts';
-import { electLeader } from './leader.ts';
 import { createOutbox, MAX_BATCH_BYTES, type Outbox } from './outbox.ts';
 import { onPageExit } from './page-exit.ts';
 

@@ -1,7 +1,7 @@
 import type { Report } from '../core/report.ts';
-import { backoff } from '../core/request.ts';
 import type { Delivery, Destination } from '../destinations/destination.ts';
 import type { Envelope } from '../protocol/events.ts';
+import { createRetry } from '../protocol/retry.ts';
 import type { Outbox } from './outbox.ts';
 
 export interface FlusherOptions {
@@ -26,8 +26,7 @@ export interface FlusherOptions {
 export function createFlusher(o: FlusherOptions) {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<void> | undefined;
-  let failures = 0;
-  let retryAt = 0;
+  const [retryAt, fail, succeeded] = createRetry(o.retryBaseDelay, o.retryMaxDelay);
   let waiting = 0;
 
   const schedule = (delay: number) => {
@@ -36,10 +35,9 @@ export function createFlusher(o: FlusherOptions) {
       () => {
         // The timer already waited for retryAt: don't re-check it, a timer may fire a hair early.
         timer = undefined;
-        retryAt = 0;
-        void run();
+        void run(true);
       },
-      Math.max(delay, retryAt - Date.now()),
+      Math.max(delay, retryAt() - Date.now()),
     );
   };
 
@@ -55,13 +53,11 @@ export function createFlusher(o: FlusherOptions) {
         .send(events, false)
         .catch(() => ({ ok: false, retry: true }) as Delivery);
       if (!result.ok && result.retry) {
-        failures++;
-        retryAt = Date.now() + (result.retryAfter ?? backoff(failures, o.retryBaseDelay, o.retryMaxDelay));
+        fail(result.retryAfter);
         schedule(0);
         return;
       }
-      failures = 0;
-      retryAt = 0;
+      succeeded();
       await o._outbox._remove(keys);
       if (result.ok) o._onSent(events);
       // Refused for good (a 4xx): retrying cannot help, so say so, with what was lost.
@@ -74,9 +70,9 @@ export function createFlusher(o: FlusherOptions) {
     }
   }
 
-  /** Runs one flush cycle now unless one is running or a retry is pending. */
-  function run(): Promise<void> {
-    if (!running && Date.now() >= retryAt) {
+  /** Runs one flush cycle now unless one is running or a retry is pending (`due`: its wait is over). */
+  function run(due = Date.now() >= retryAt()): Promise<void> {
+    if (!running && due) {
       running = cycle()
         .catch((error) => o._report('internal', `flush: ${error}`, error))
         .finally(() => {
@@ -89,8 +85,7 @@ export function createFlusher(o: FlusherOptions) {
   }
 
   addEventListener('online', () => {
-    failures = 0;
-    retryAt = 0;
+    succeeded();
     void run();
   });
 
@@ -100,7 +95,7 @@ export function createFlusher(o: FlusherOptions) {
       waiting += count;
       if (!timer || waiting >= o.flushAt) schedule(waiting >= o.flushAt ? 0 : o.flushInterval);
     },
-    _run: run,
+    _run: () => run(),
   };
 }
 

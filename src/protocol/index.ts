@@ -10,6 +10,7 @@ export * from './hlc.ts';
 export * from './identify.ts';
 export * from './limits.ts';
 export * from './record.ts';
+export * from './retry.ts';
 export * from './shapes.ts';
 export * from './stream.ts';
 export * from './sync.ts';

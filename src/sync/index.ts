@@ -2,9 +2,8 @@ import { createArguments } from '../core/arguments.ts';
 import { createEmitter } from '../core/emitter.ts';
 import { inBrowser } from '../core/env.ts';
 import { randomId } from '../core/id.ts';
-import { backoff, failureCode, retryable } from '../core/request.ts';
+import { failureCode } from '../core/request.ts';
 import { jsonBytes } from '../core/sanitize.ts';
-import { electLeader } from '../delivery/leader.ts';
 import type { JsonValue } from '../protocol/events.ts';
 import {
   type IdentifyAnswer,
@@ -18,29 +17,23 @@ import {
   type SyncAnswer,
   type SyncRequest,
 } from '../protocol/index.ts';
+import { backoff } from '../protocol/retry.ts';
 import type { Kv } from '../storage/kv.ts';
-import { local } from '../storage/local.ts';
-import { withForms } from '../version.ts';
+import { electLeader } from '../tabs/leader.ts';
+import { createDocView } from './doc-view.ts';
 import { type Listeners, notify, takeOut } from './docs.ts';
 import { createClock } from './hlc.ts';
 import { createHttp, type HttpError } from './http.ts';
+import { createJournal } from './journal.ts';
 import { type Docs, merge } from './merge.ts';
+import { createSchedule } from './schedule.ts';
 import { drop, load, META, type Meta, put, type Stored, stored } from './store.ts';
 import { createStream } from './stream.ts';
-import type { Sync, SyncOptions, SyncRecord, SyncSource } from './types.ts';
+import { createTabMessages } from './tab-messages.ts';
+import type { Sync, SyncOptions, SyncSource } from './types.ts';
 
 export type { Sync, SyncDoc, SyncOptions, SyncRecord, SyncSource } from './types.ts';
 
-/**
- * What tabs tell each other, one at a time: records to merge, a document forgotten, or a new token or
- * profile (`_switched`; true: and the documents were dropped). Checked by value, never with `in`: a
- * quoted name is not renamed.
- */
-interface Message {
-  _records?: SyncRecord[];
-  _forgotten?: string;
-  _switched?: boolean;
-}
 /** A sync's answer (§3): `rejected` records are done all the same, never pushed again. */
 type Answer = SyncAnswer<JsonValue | null>;
 
@@ -61,37 +54,19 @@ export function createSync(o: SyncOptions): Sync {
   const docs: Docs = new Map();
   const listeners: Listeners = createEmitter();
   const delay = (failures: number) => backoff(failures, o.retryBaseDelay, o.retryMaxDelay);
+  const isLocal = (doc: string) => o._local?.(doc);
   let kv: Kv;
   let meta: Meta = {};
   let started = false;
   let online = false;
   let rewind = false;
-  let channel: BroadcastChannel | undefined;
-  let failures = 0;
-  let retryAt = 0;
-  let timer: ReturnType<typeof setTimeout> | undefined;
   let loaded!: () => void;
   const ready = new Promise<void>((resolve) => (loaded = resolve));
-  let chain = ready;
-  let next: Promise<void> | undefined;
   // Store writes run in order; those made before start() wait for the store.
   let writing: Promise<unknown> = ready;
   const queue = (job: () => unknown) => (writing = writing.then(job));
-  /**
-   * Local writes not in IndexedDB yet, kept in localStorage (synchronous; through `local`, which
-   * leaves a newer format alone), so that a navigation right after a change cannot lose it; folded
-   * into IndexedDB on the next start. `keep` filters it, `add` appends to it (every call writes it back).
-   */
-  const JOURNAL = `omnikit-journal:${writeKey}`;
-  const journal = (keep: (r: SyncRecord) => unknown = Boolean, add: SyncRecord[] = []): SyncRecord[] => {
-    try {
-      const records: SyncRecord[] = local.get(JOURNAL) ?? [];
-      local.set(JOURNAL, [...records.filter(keep), ...add]);
-      return records;
-    } catch {
-      return []; // not a list (tampered)
-    }
-  };
+  const journal = createJournal(writeKey);
+  const [post, listenToTabs] = createTabMessages(writeKey, () => stream._restart());
 
   /** Merges into the live documents; `save` stores the winners too (as they are: `_pending` marks local writes). */
   const apply = (records: Stored[], source: SyncSource, save?: 1) => {
@@ -103,10 +78,6 @@ export function createSync(o: SyncOptions): Sync {
   };
   /** Forgets the live documents, or one. */
   const clear = (only?: string) => notify(listeners, takeOut(docs, only), 'remote');
-  const post = (message: Message) => {
-    channel?.postMessage(message);
-    if (message._switched !== undefined) stream._restart();
-  };
 
   // --- Replication: push and pull (§3), registration and profile switches (§2).
 
@@ -190,7 +161,7 @@ export function createSync(o: SyncOptions): Sync {
       rewind = false;
       for (let more = true; more; ) {
         const all = await stored(kv);
-        const pending = all.filter((r) => !(withForms && o._local?.(r.doc)) && r._pending);
+        const pending = all.filter((r) => !isLocal(r.doc) && r._pending);
         const push = pending.slice(0, MAX_RECORDS_PER_PUSH).map(({ _pending, ...r }) => r);
         const a = await authed<Answer>('sync', { push, cursor: meta._cursor ?? '' } satisfies SyncRequest);
         if (a.profileId !== meta._profileId) {
@@ -216,34 +187,7 @@ export function createSync(o: SyncOptions): Sync {
       }
     });
 
-  /** Syncs once, after a sync already running; calls made meanwhile share the turn. Never rejects. */
-  const sync = (): Promise<void> =>
-    (next ??= chain =
-      chain.then(() => {
-        next = undefined;
-        return cycle().then(
-          () => {
-            failures = retryAt = 0;
-          },
-          (error: HttpError) => {
-            if (!retryable(error.status)) return fail(error);
-            retryAt = Date.now() + (error.retryAfter ?? delay(++failures));
-            clearTimeout(timer);
-            timer = undefined;
-            kick();
-          },
-        );
-      }));
-  /** Syncs in `ms`, or when the backoff ends, unless a sync is planned already. */
-  const kick = (ms = 0) => {
-    timer ??= setTimeout(
-      () => {
-        timer = undefined;
-        void sync();
-      },
-      Math.max(ms, retryAt - Date.now()),
-    );
-  };
+  const [sync, kick, succeeded] = createSchedule(cycle, fail, ready, o.retryBaseDelay, o.retryMaxDelay);
   const stream = createStream(
     `${endpoint}/v1/stream`,
     async () => (await kv._get<Meta>(META))?._token,
@@ -254,9 +198,12 @@ export function createSync(o: SyncOptions): Sync {
   );
 
   const write = (doc: string, key: string, value: JsonValue | null, deleted?: true) => {
-    if (!check.id(doc, 'doc') || !check.id(key, 'key')) return;
+    if (!check.id(doc, 'doc') || !check.id(key, 'key')) return false;
     const v = check._record({ v: value }, key).v ?? null;
-    if (jsonBytes(v) > MAX_VALUE_BYTES) return report('value_too_large', `${key}: value over 16 KB`);
+    if (jsonBytes(v) > MAX_VALUE_BYTES) {
+      report('value_too_large', `${key}: value over 16 KB`);
+      return false;
+    }
     // Not pushed yet: it travels so to other tabs and the journal too.
     const record: Stored = { doc, key, value: v, hlc: clock._now(), _pending: 1, deleted };
     post({ _records: apply([record], 'local', 1) });
@@ -264,8 +211,17 @@ export function createSync(o: SyncOptions): Sync {
       // Journaled until the store has it (the store write queued by apply() comes first).
       journal(undefined, [record]);
       queue(() => journal((r) => r.hlc !== record.hlc));
-      if (!(withForms && o._local?.(doc))) kick(50);
+      if (!isLocal(doc)) kick(50);
     }
+    return true;
+  };
+  /** Drops this device's copy of a document; the next sync pulls it again from cursor "". */
+  const forget = (name: string) => {
+    clear(name);
+    journal((r) => r.doc !== name);
+    queue(() => drop(kv, name));
+    post({ _forgotten: name });
+    rewind = true;
   };
   return {
     start(localOnly) {
@@ -285,52 +241,23 @@ export function createSync(o: SyncOptions): Sync {
             notify(listeners, records, 'remote');
             loaded();
           });
-        // (No BroadcastChannel before Safari 15.4: the constructor throws, and tabs go untold.)
-        try {
-          channel = new BroadcastChannel(`omnikit-sync:${writeKey}`);
-          channel.onmessage = ({ data: m }: MessageEvent<Message>) => {
-            if (m._records) apply(m._records, 'remote');
-            else if (m._forgotten !== undefined) clear(m._forgotten);
-            else {
-              if (m._switched) clear();
-              stream._restart();
-            }
-          };
-        } catch {}
+        listenToTabs((records) => apply(records, 'remote'), clear);
       }
       // Local-only documents need the store and the tabs, not a device, a sync or a stream.
-      if ((withForms && localOnly) || online) return;
+      if (localOnly || online) return;
       online = true;
       const first = sync();
       // One stream per browser: the tab holding the lock streams; without Web Locks every tab does.
       electLeader(`omnikit:stream:${writeKey}`, () => void first.then(stream._run));
       addEventListener('online', () => {
-        failures = retryAt = 0;
+        succeeded();
         void sync();
         stream._restart();
       });
       for (const type of ['focus', 'visibilitychange'])
         addEventListener(type, () => document.visibilityState === 'visible' && kick());
     },
-    // The public face of document `name`: reads from memory, writes through write().
-    doc: (name) => ({
-      get(key) {
-        const r = docs.get(name)?.get(key);
-        return r?.deleted ? undefined : (r?.value as JsonValue);
-      },
-      entries: () =>
-        [...(docs.get(name) ?? [])].flatMap(([key, r]) => (r.deleted ? [] : [[key, r.value as JsonValue]])),
-      set: (key, value) => write(name, key, value),
-      remove: (key) => write(name, key, null, true),
-      forget() {
-        clear(name);
-        journal((r) => r.doc !== name);
-        queue(() => drop(kv, name));
-        post({ _forgotten: name });
-        rewind = true;
-      },
-      subscribe: (listener) => listeners.on(name, (change) => listener(...change)),
-    }),
+    doc: (name) => createDocView(name, docs, listeners, write, forget),
     sync: () => (online ? sync() : Promise.resolve()),
     _call: call,
     identify: (userId, userHash) =>

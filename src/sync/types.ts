@@ -35,8 +35,11 @@ export interface SyncDoc {
   get(key: string): JsonValue | undefined;
   /** Live (non-deleted) keys and their values. */
   entries(): [string, JsonValue][];
-  /** Writes a key: applied now, stored, pushed soon, shown to the other tabs. */
-  set(key: string, value: JsonValue): void;
+  /**
+   * Writes a key: applied now, stored, pushed soon, shown to the other tabs. Answers whether it
+   * wrote: false when the key or value was refused (reported: an invalid id, a value over 16 KB).
+   */
+  set(key: string, value: JsonValue): boolean;
   /** Removes a key (a tombstone, so stale copies elsewhere cannot bring it back). */
   remove(key: string): void;
   /**

@@ -169,6 +169,23 @@ describe('the cart', () => {
     expect(await shop.eval('omnikit.cart.items()')).to.deep.equal([{ ...TEE, id: 'tee|', quantity: 2 }]);
   });
 
+  it('refuses a line over 16 KB: no line id, no Product Added; the next line is added and tracked', async () => {
+    const shop = await pool.open(FAST);
+    const anonymousId = await shop.anonymousId();
+    expect(await add(shop, { ...TEE, name: 'x'.repeat(17_000) })).to.equal(undefined);
+    expect(await shop.eval('omnikit.cart.items()')).to.deep.equal([]);
+    expect(await add(shop, TEE)).to.equal('tee|');
+    await waitFor(async () => (await storedEvents({ anonymousId, type: 'track' })).length >= 1, {
+      message: 'Product Added of the second line stored',
+    });
+    await sleep(300); // a Product Added of the refused line would be stored by now
+    const tracked = (await storedEvents({ anonymousId, type: 'track' })).map((e) => [
+      e.event,
+      (e.body.properties as Record<string, unknown>).name,
+    ]);
+    expect(tracked).to.deep.equal([['Product Added', 'Tee']]);
+  });
+
   it('stores the e-commerce events on the server: Product Added / Removed by quantity, Cart Viewed', async () => {
     const shop = await pool.open(FAST);
     const anonymousId = await shop.anonymousId();

@@ -116,7 +116,7 @@ describe("the built-in plans and Omnikit's own events", () => {
     return {
       get: (key) => values.get(key),
       entries: () => [...values],
-      set: (key, value) => void values.set(key, value),
+      set: (key, value) => !!values.set(key, value),
       remove: (key) => void values.delete(key),
       forget: () => values.clear(),
       subscribe: () => () => {},

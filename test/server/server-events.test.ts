@@ -77,6 +77,20 @@ describe('createServerEvents', () => {
     assert.equal((await h.store.listEvents('shop', { userId: 'u-1' })).length, 1);
   });
 
+  it('waits as long as a Retry-After given as an HTTP date asks', async () => {
+    // An HTTP date has whole seconds: two seconds ahead is at least one second away.
+    const retryAt = new Date(Date.now() + 2000).toUTCString();
+    h.server.faults.fail(1, 503, { 'Retry-After': retryAt }, { path: '/v1/batch' });
+    const { events, errors } = helper({ flushInterval: 0 });
+    events.track({ userId: 'u-3' }, 'Order Completed');
+    const started = Date.now();
+    await events.flush();
+    assert.ok(Date.now() - started >= 1000, `retried after ${Date.now() - started} ms`);
+    assert.deepEqual(errors, []);
+    assert.equal(h.server.stats().byStatus['503'], 1);
+    assert.equal((await h.store.listEvents('shop', { userId: 'u-3' })).length, 1);
+  });
+
   it('gives up after maxRetries and on a 4xx, through onError', async () => {
     h.server.faults.fail(3, 500, {}, { path: '/v1/batch' });
     const { events, errors } = helper({ maxRetries: 1 });
