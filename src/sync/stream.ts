@@ -1,10 +1,12 @@
+import { retryAfterMs } from '../protocol/retry.ts';
 import { withWidget } from '../version.ts';
 
 /**
  * The change stream (§3): `GET /v1/stream` read with fetch, so the token travels in a header, never a
  * URL. Calls `onChange` for each `changed` event and after each (re)connect, to catch up on the gap;
  * `onEvent` with any other event's name and data (`typing`, for chat).
- * Reconnects forever with backoff; `restart()` reconnects now, e.g. when the token changed.
+ * Reconnects forever with backoff, or after `Retry-After` when a refusal asks for longer;
+ * `restart()` reconnects now, e.g. when the token changed.
  */
 export function createStream(
   url: string,
@@ -20,8 +22,11 @@ export function createStream(
       wake = resolve;
       setTimeout(resolve, ms);
     });
+  // How long a refusal asked to wait (Retry-After, e.g. too many streams): at least that long.
+  let asked: number | undefined;
   const run = async (): Promise<never> => {
-    for (let failures = 0; ; await wait(delay(++failures))) {
+    for (let failures = 0; ; await wait(Math.max(delay(++failures), asked ?? 0))) {
+      asked = undefined;
       try {
         const t = await token();
         if (!t) continue;
@@ -33,6 +38,7 @@ export function createStream(
         });
         // A refused token: the sync re-registers, the next connection uses the new token.
         if (r.status === 401) onChange();
+        asked = retryAfterMs(r.headers.get('Retry-After'));
         if (!r.ok) continue;
         // (A 2xx without a body, not the protocol's, throws here: a failure like any other.)
         const reader = r.body!.getReader();

@@ -67,17 +67,22 @@ describe('sync when the backend fails', () => {
     ]);
   });
 
-  it('reopens a stream refused with 429 (too many streams), after its backoff', async () => {
+  it('reopens a stream refused with 429 (too many streams) no sooner than its Retry-After', async () => {
     const [phone, laptop] = await openLinkedSyncPair('mei');
     const opened = (await stats()).streamsOpened;
-    await fault.fail(1, 429, { 'Retry-After': '4' }, '/v1/stream');
+    await fault.fail(1, 429, { 'Retry-After': '2' }, '/v1/stream');
+    const cutAt = Date.now();
     const cut = await fault.dropStreams();
     expect(cut).to.be.at.least(2);
-    // Every stream cut comes back, the refused one too: the stream reconnects with the sync's
-    // exponential backoff (the core has no bytes left to read Retry-After on the stream as well).
+    // The others reconnect after their backoff (at most 50 ms here); the refused one waits 2 s.
+    await waitFor(async () => (await stats()).streamsOpened >= opened + cut - 1, {
+      message: 'others reopened',
+    });
+    await sleep(cutAt + 1500 - Date.now());
+    expect((await stats()).streamsOpened).to.equal(opened + cut - 1);
     await waitFor(async () => (await stats()).streamsOpened >= opened + cut, {
-      message: 'streams reopened',
-      timeout: 8000,
+      message: 'the refused stream reopened',
+      timeout: 5000,
     });
     await phone.set('cart', 'a', 1);
     await seesCart(laptop, [['a', 1]], 1000);
