@@ -109,6 +109,8 @@ export default [
   scriptChunk('attribution', 'src/attribution/index.ts'),
   // The tracking-plan check, fetched before the first event by a site with a plan.
   scriptChunk('plan', 'src/plan/index.ts'),
+  // The change stream, fetched by the one tab that holds it after its first sync.
+  scriptChunk('stream', 'src/sync/stream.ts'),
   scriptTag('src/script/tracker.ts', 'dist/omnikit-tracker.js', { continuity: false }),
   {
     input: 'src/index.ts',

@@ -153,6 +153,7 @@ function distFiles() {
     'sync-horizon',
     'sync-tabs',
     'sync-trust',
+    'stream-chunk',
     'tabs',
     'unknown-origin',
     // What the previous build stored is read back and written with the same keys.

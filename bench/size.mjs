@@ -22,6 +22,8 @@ const ARTIFACTS = [
   { file: 'dist/omnikit-plan.js', label: 'chunk: tracking-plan check + built-in plans', budget: 3 * 1024 },
   // Referrer classes and first/last touch, fetched only by a page load from a campaign or another site.
   { file: 'dist/omnikit-attribution.js', label: 'chunk: traffic classification', budget: 1024 },
+  // The change stream's reader, fetched by the tab that holds the stream, after its first sync.
+  { file: 'dist/omnikit-stream.js', label: 'chunk: change stream', budget: 1024 },
   { file: 'dist/omnikit.mjs', label: 'npm (ESM, deps external)', budget: null },
 ];
 

@@ -1,3 +1,4 @@
+import { load as loadChunk } from '../chunks/load.ts';
 import { createArguments } from '../core/arguments.ts';
 import { createEmitter } from '../core/emitter.ts';
 import { inBrowser } from '../core/env.ts';
@@ -28,7 +29,7 @@ import { createJournal } from './journal.ts';
 import { type Docs, merge } from './merge.ts';
 import { createSchedule } from './schedule.ts';
 import { drop, load, META, type Meta, put, type Stored, stored } from './store.ts';
-import { createStream } from './stream.ts';
+import type { Stream } from './stream.ts';
 import { createTabMessages } from './tab-messages.ts';
 import type { Sync, SyncOptions, SyncSource } from './types.ts';
 
@@ -66,7 +67,7 @@ export function createSync(o: SyncOptions): Sync {
   let writing: Promise<unknown> = ready;
   const queue = (job: () => unknown) => (writing = writing.then(job));
   const journal = createJournal(writeKey);
-  const [post, listenToTabs] = createTabMessages(writeKey, () => stream._restart());
+  const [post, listenToTabs] = createTabMessages(writeKey, () => stream?._restart());
 
   /** Merges into the live documents; `save` stores the winners too (as they are: `_pending` marks local writes). */
   const apply = (records: Stored[], source: SyncSource, save?: 1) => {
@@ -188,14 +189,28 @@ export function createSync(o: SyncOptions): Sync {
     });
 
   const [sync, kick, succeeded] = createSchedule(cycle, fail, ready, o.retryBaseDelay, o.retryMaxDelay);
-  const stream = createStream(
-    `${endpoint}/v1/stream`,
-    async () => (await kv._get<Meta>(META))?._token,
-    kick,
-    delay,
-    // Ephemeral events (chat typing) reach `doc('')`'s subscribers as keys [event, data].
-    (event, data) => listeners.emit('', [[event, data], 'remote']),
-  );
+  // The change stream is a chunk: only the tab that holds the stream fetches it, after its first sync.
+  let stream: Stream | undefined;
+  let streaming: Promise<unknown> | undefined;
+  const openStream = () =>
+    (streaming ??= loadChunk('stream').then(
+      (chunk) => {
+        stream = chunk.createStream(
+          `${endpoint}/v1/stream`,
+          async () => (await kv._get<Meta>(META))?._token,
+          kick,
+          delay,
+          // Ephemeral events (chat typing) reach `doc('')`'s subscribers as keys [event, data].
+          (event, data) => listeners.emit('', [[event, data], 'remote']),
+        );
+        return stream._run();
+      },
+      (error: Error) => {
+        // Without it, changes arrive on focus and with each sync; back online, it is fetched again.
+        streaming = undefined;
+        report('internal', `stream: ${error.message}`, error);
+      },
+    ));
 
   const write = (doc: string, key: string, value: JsonValue | null, deleted?: true) => {
     if (!check.id(doc, 'doc') || !check.id(key, 'key')) return false;
@@ -248,11 +263,12 @@ export function createSync(o: SyncOptions): Sync {
       online = true;
       const first = sync();
       // One stream per browser: the tab holding the lock streams; without Web Locks every tab does.
-      electLeader(`omnikit:stream:${writeKey}`, () => void first.then(stream._run));
+      const [holdsStream] = electLeader(`omnikit:stream:${writeKey}`, () => void first.then(openStream));
       addEventListener('online', () => {
         succeeded();
         void sync();
-        stream._restart();
+        if (holdsStream()) void openStream();
+        stream?._restart();
       });
       for (const type of ['focus', 'visibilitychange'])
         addEventListener(type, () => document.visibilityState === 'visible' && kick());

@@ -1,10 +1,13 @@
 import { retryAfterMs } from '../protocol/retry.ts';
-import { withWidget } from '../version.ts';
+
+/** A change stream: `_run()` reads it for as long as the page lives. */
+export type Stream = ReturnType<typeof createStream>;
 
 /**
- * The change stream (§3): `GET /v1/stream` read with fetch, so the token travels in a header, never a
- * URL. Calls `onChange` for each `changed` event and after each (re)connect, to catch up on the gap;
- * `onEvent` with any other event's name and data (`typing`, for chat).
+ * The change stream (§3): `GET /v1/stream` read with fetch, so the token travels in a header, never
+ * a URL. A chunk, fetched by the one tab that holds the stream, after its first sync. Calls
+ * `onChange` for each `changed` event and after each (re)connect, to catch up on the gap; `onEvent`
+ * with any other event's name and data (`typing`, for chat).
  * Reconnects forever with backoff, or after `Retry-After` when a refusal asks for longer;
  * `restart()` reconnects now, e.g. when the token changed.
  */
@@ -52,11 +55,6 @@ export function createStream(
           const messages = (tail + decoder.decode(value, { stream: true })).split('\n\n');
           tail = messages.pop()!.slice(-4096);
           for (const m of messages) {
-            // Only the widget's chat listens to other events (typing): without it, `changed` is all.
-            if (!withWidget) {
-              if (/^event: ?changed$/m.test(m)) onChange();
-              continue;
-            }
             const [, event, data] = /event: ?(.+)\n(?:data: ?(.*))?/.exec(m) ?? [];
             if (event === 'changed') onChange();
             else if (event) onEvent(event, data);

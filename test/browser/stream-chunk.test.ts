@@ -1,0 +1,65 @@
+// The change stream's reader is a chunk: only the tab that holds the stream (one per browser, by Web
+// Lock) fetches it, after its first sync. A page that cannot fetch it reports it and syncs on.
+import { expect } from '@open-wc/testing';
+import { forgetDevice } from './device-storage.ts';
+import { resetBackend, stats, storedRecords, waitFor } from './helpers.ts';
+import { type ClientPage, openClient } from './sdk.ts';
+
+// omnikit-stream.js (script tag), omnikit-stream.mjs (npm build), or the module from source.
+const STREAM_CODE = String.raw`omnikit-stream\.m?js|/src/sync/stream\.ts`;
+const RUNNER = { productId: 'runner', name: 'Runner', price: 59.9, currency: 'EUR' };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const streamCode = (page: ClientPage) =>
+  page.eval<string[]>(
+    `performance.getEntriesByType('resource').map((e) => e.name).filter((n) => new RegExp(${JSON.stringify(STREAM_CODE)}).test(n))`,
+  );
+
+describe('the change stream chunk', () => {
+  const pages: ClientPage[] = [];
+  beforeEach(async () => {
+    await resetBackend();
+    await forgetDevice();
+  });
+  afterEach(async () => {
+    for (const page of pages.splice(0)) await page.close();
+  });
+
+  it('is fetched by the one tab that holds the stream, after its first sync', async () => {
+    const opened = (await stats()).streamsOpened;
+    const first = await openClient({}, { tab: true });
+    pages.push(first);
+    expect(await streamCode(first)).to.deep.equal([]); // a page that only tracks
+    await first.eval(`omnikit.cart.add(${JSON.stringify(RUNNER)})`);
+    await waitFor(async () => (await streamCode(first)).length === 1, {
+      message: 'fetched by the first tab',
+    });
+    await waitFor(async () => (await stats()).streamsOpened === opened + 1, { message: 'the stream open' });
+
+    const second = await openClient({}, { tab: true });
+    pages.push(second);
+    await second.eval('omnikit.cart.items()');
+    await waitFor(async () => (await second.eval<unknown[]>('omnikit.cart.items()')).length === 1);
+    await sleep(500);
+    expect(await streamCode(second)).to.deep.equal([]);
+    expect((await stats()).streamsOpened).to.equal(opened + 1);
+  });
+
+  it('reports code that cannot be fetched, and the page syncs on without it', async () => {
+    const page = await openClient({ retryBaseDelay: 50 }, { tab: true });
+    pages.push(page);
+    await page.eval(`window.__thrown = [];
+      addEventListener('error', (e) => __thrown.push(String(e.message)));
+      addEventListener('unhandledrejection', (e) => __thrown.push(String(e.reason)))`);
+    await page.block(STREAM_CODE);
+    await page.eval(`omnikit.cart.add(${JSON.stringify(RUNNER)})`);
+    await waitFor(async () => (await page.errors()).length > 0, { message: 'reported' });
+    const errors = await page.errors();
+    expect(errors.map((e) => e.code)).to.deep.equal(['internal']);
+    expect(errors[0].message).to.match(/^stream: /);
+    await waitFor(async () => (await storedRecords()).some((r) => r.key === 'runner|'), {
+      message: 'the cart synced',
+    });
+    expect(await page.eval('__thrown')).to.deep.equal([]);
+  });
+});
