@@ -36,7 +36,7 @@ export interface ClientParts {
  */
 export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Omnikit {
   const bus = createEmitter<OmnikitEvents>();
-  const { _settings: s, _problems: problems } = settingsOf(config);
+  const [s, problems] = settingsOf(config);
   const report = createReport(bus, s.debug);
   const guard = guardWith(report);
   // Configuration mistakes are loud: they silently lose every event otherwise.
