@@ -35,7 +35,7 @@ export type Settings = typeof NUMBERS & {
 };
 
 /** Fills in defaults and turns destination descriptions into destinations; lists what was wrong. */
-export function settingsOf(config: OmnikitConfig): { _settings: Settings; _problems: string[] } {
+export function settingsOf(config: OmnikitConfig): [settings: Settings, problems: string[]] {
   const problems: string[] = [];
   const options: Partial<OmnikitConfig> = typeof config === 'object' && config ? config : {};
   const writeKey = options.writeKey;
@@ -58,10 +58,9 @@ export function settingsOf(config: OmnikitConfig): { _settings: Settings; _probl
     const value = Number(options[key]);
     if (value > 0) numbers[key] = value;
   }
-  return {
-    _problems: problems,
+  return [
     // The rest of the config (endpoint, cookieDomain, forms) is taken as given.
-    _settings: {
+    {
       ...options,
       ...numbers,
       writeKey: `${writeKey}`,
@@ -79,5 +78,6 @@ export function settingsOf(config: OmnikitConfig): { _settings: Settings; _probl
             : options.widget
           : undefined,
     },
-  };
+    problems,
+  ];
 }

@@ -4,26 +4,28 @@ import type { Guard } from './guard.ts';
 type ConsentState = OmnikitTracker['consent']['state'];
 
 /**
- * The consent seam: its state from the config on, `granted()` for the parts that store, and the
- * public `consent` face. `onGrant` and `onDeny` are what the client does when the page changes it.
+ * The public `consent` face, its state from the config on (the parts that store read `state`).
+ * `onGrant` and `onDeny` are what the client does when the page changes it.
  */
-export function createConsent(initial: ConsentState) {
+export function createConsent(
+  initial: ConsentState,
+  guard: Guard,
+  onGrant: () => void,
+  onDeny: () => void,
+): OmnikitTracker['consent'] {
   let state = initial;
   return {
-    _granted: () => state === 'granted',
-    _face: (guard: Guard, onGrant: () => void, onDeny: () => void): OmnikitTracker['consent'] => ({
-      grant: guard(() => {
-        if (state === 'granted') return;
-        state = 'granted';
-        onGrant();
-      }),
-      deny: guard(() => {
-        state = 'denied';
-        onDeny();
-      }),
-      get state() {
-        return state;
-      },
+    grant: guard(() => {
+      if (state === 'granted') return;
+      state = 'granted';
+      onGrant();
     }),
+    deny: guard(() => {
+      state = 'denied';
+      onDeny();
+    }),
+    get state() {
+      return state;
+    },
   };
 }

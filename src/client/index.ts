@@ -36,14 +36,28 @@ export interface ClientParts {
  */
 export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Omnikit {
   const bus = createEmitter<OmnikitEvents>();
-  const { _settings: s, _problems: problems } = settingsOf(config);
+  const [s, problems] = settingsOf(config);
   const report = createReport(bus, s.debug);
   const guard = guardWith(report);
   // Configuration mistakes are loud: they silently lose every event otherwise.
   for (const problem of problems) report('invalid_config', `Invalid config: ${problem}`, undefined, true);
 
-  const consent = createConsent(s.consent);
-  const stored = consent._granted;
+  // Granted: storage opens, then what waited runs; denied: what waited is forgotten. (Called by the
+  // page later, once everything below exists.)
+  const consent = createConsent(
+    s.consent,
+    guard,
+    () => {
+      const durable = start();
+      void loading.then(() => {
+        if (durable) identity._persistTo(durable);
+        waiting._drain();
+        if (withContinuity) continuity?._allow();
+      });
+    },
+    () => waiting._reset(),
+  );
+  const stored = () => consent.state === 'granted';
   const identity = createIdentity(s.cookieDomain);
   const session = createSession(s.sessionTimeout, stored);
   const delivery = createDelivery({ ...s, _report: report, bus });
@@ -75,23 +89,12 @@ export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Om
 
   const accept = acceptInto(
     waiting,
-    () => client.consent.state === 'denied',
+    () => consent.state === 'denied',
     () => spaReferrer,
   );
   const client: Omnikit = {
     ...createMethods(guard, createArguments(report), accept, identity, session, traffic, continuity),
-    consent: consent._face(
-      guard,
-      () => {
-        const durable = start();
-        void loading.then(() => {
-          if (durable) identity._persistTo(durable);
-          waiting._drain();
-          if (withContinuity) continuity?._allow();
-        });
-      },
-      waiting._reset,
-    ),
+    consent,
     flush: async () => {
       try {
         await loading;

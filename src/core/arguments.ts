@@ -25,7 +25,7 @@ export function createArguments(report: Report) {
         return {};
       }
       try {
-        const { value: json, problems } = toJson(value);
+        const [json, problems] = toJson(value);
         if (problems.length) {
           report(
             'invalid_value',

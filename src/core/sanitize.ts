@@ -7,10 +7,9 @@ const MAX_DEPTH = 20;
  * symbols, bigints, non-finite numbers, over-deep nesting. Each repair is listed in `problems` (as
  * `key: what`) so the caller can say what happened. Throws only if a `toJSON` method throws.
  */
-export function toJson(input: Record<string, unknown>): {
-  value: Record<string, JsonValue>;
-  problems: string[];
-} {
+export function toJson(
+  input: Record<string, unknown>,
+): [value: Record<string, JsonValue>, problems: string[]] {
   const problems: string[] = [];
   const ancestors: unknown[] = [];
   const repaired = (key: string, what: string, replacement?: JsonValue) => {
@@ -31,7 +30,7 @@ export function toJson(input: Record<string, unknown>): {
     }
     return value;
   });
-  return { value: JSON.parse(json), problems };
+  return [JSON.parse(json), problems];
 }
 
 const encoder = new TextEncoder();
