@@ -37,7 +37,7 @@ const SWEEP_INTERVAL = 30_000;
  * tab per browser, tabs told about new and delivered events over a BroadcastChannel, and a last
  * keepalive send when the page goes away.
  */
-export function createDelivery(o: DeliveryOptions) {
+export function createDelivery(options: DeliveryOptions) {
   const routes: Route[] = [];
   let channel: BroadcastChannel | undefined;
   let kicks = 0;
@@ -68,14 +68,14 @@ export function createDelivery(o: DeliveryOptions) {
   return {
     /** Starts delivering, in a browser page only; `openKv` gives each destination's outbox its storage. */
     _start(openKv: (name: string) => Kv): void {
-      const [isLeader, resign] = electLeader(`omnikit:flush:${o.writeKey}`, () => {
+      const [isLeader, resign] = electLeader(`omnikit:flush:${options.writeKey}`, () => {
         for (const route of routes) void route._flusher._run();
       });
-      for (const destination of o.destinations) {
+      for (const destination of options.destinations) {
         const kv = openKv(`omnikit-outbox-${destination.name}`);
-        const outbox = createOutbox(kv, o.maxOutbox, o._report);
+        const outbox = createOutbox(kv, options.maxOutbox, options._report);
         const flusher = createFlusher({
-          ...o,
+          ...options,
           destination,
           _outbox: outbox,
           // Any tab may flush an outbox in memory: it is not shared. Such a tab cannot read the
@@ -89,14 +89,14 @@ export function createDelivery(o: DeliveryOptions) {
             const ids = events.map((event) => event.messageId);
             forget(destination.name, ids);
             channel?.postMessage({ sent: destination.name, ids } satisfies Message);
-            o.bus.emit('sent', { destination: destination.name, count: events.length });
+            options.bus.emit('sent', { destination: destination.name, count: events.length });
           },
         });
         routes.push({ destination, _outbox: outbox, _flusher: flusher, _unconfirmed: new Map() });
       }
       // (No BroadcastChannel before Safari 15.4: the constructor throws, and tabs go untold.)
       try {
-        channel = new BroadcastChannel(`omnikit:${o.writeKey}`);
+        channel = new BroadcastChannel(`omnikit:${options.writeKey}`);
         channel.onmessage = ({ data }: MessageEvent<Message>) => {
           if ('sent' in data) forget(data.sent, data.ids);
           else for (const route of routes) route._flusher._kick(data.kick);

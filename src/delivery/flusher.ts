@@ -23,10 +23,10 @@ export interface FlusherOptions {
  * long as `Retry-After` says). Destinations each have their own flusher, so one that fails never
  * holds up or duplicates delivery to another. Created in a browser page only (delivery's start()).
  */
-export function createFlusher(o: FlusherOptions) {
+export function createFlusher(options: FlusherOptions) {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<void> | undefined;
-  const [retryAt, fail, succeeded] = createRetry(o.retryBaseDelay, o.retryMaxDelay);
+  const [retryAt, fail, succeeded] = createRetry(options.retryBaseDelay, options.retryMaxDelay);
   let waiting = 0;
 
   const schedule = (delay: number) => {
@@ -44,12 +44,12 @@ export function createFlusher(o: FlusherOptions) {
   async function cycle(): Promise<void> {
     waiting = 0;
     for (;;) {
-      if (!o._mayFlush() || !navigator.onLine) return;
-      await o._outbox._written();
-      const [keys, events] = await o._outbox._peek();
+      if (!options._mayFlush() || !navigator.onLine) return;
+      await options._outbox._written();
+      const [keys, events] = await options._outbox._peek();
       if (!events.length) return;
       // A send that throws (a page's own destination) is retried like a network error.
-      const result = await o.destination
+      const result = await options.destination
         .send(events, false)
         .catch(() => ({ ok: false, retry: true }) as Delivery);
       if (!result.ok && result.retry) {
@@ -58,13 +58,13 @@ export function createFlusher(o: FlusherOptions) {
         return;
       }
       succeeded();
-      await o._outbox._remove(keys);
-      if (result.ok) o._onSent(events);
+      await options._outbox._remove(keys);
+      if (result.ok) options._onSent(events);
       // Refused for good (a 4xx): retrying cannot help, so say so, with what was lost.
       else
-        o._report(
+        options._report(
           'delivery_rejected',
-          `${o.destination.name} refused ${events.length} events: ${result.message}`,
+          `${options.destination.name} refused ${events.length} events: ${result.message}`,
           events,
         );
     }
@@ -74,11 +74,11 @@ export function createFlusher(o: FlusherOptions) {
   function run(due = Date.now() >= retryAt()): Promise<void> {
     if (!running && due) {
       running = cycle()
-        .catch((error) => o._report('internal', `flush: ${error}`, error))
+        .catch((error) => options._report('internal', `flush: ${error}`, error))
         .finally(() => {
           running = undefined;
           // Kicks that arrived mid-cycle found it busy: give them their own turn.
-          if (waiting && !timer) schedule(waiting >= o.flushAt ? 0 : o.flushInterval);
+          if (waiting && !timer) schedule(waiting >= options.flushAt ? 0 : options.flushInterval);
         });
     }
     return running ?? Promise.resolve();
@@ -93,7 +93,8 @@ export function createFlusher(o: FlusherOptions) {
     /** `count` more events were queued (by this or another tab): send when enough wait or soon. */
     _kick(count: number): void {
       waiting += count;
-      if (!timer || waiting >= o.flushAt) schedule(waiting >= o.flushAt ? 0 : o.flushInterval);
+      if (!timer || waiting >= options.flushAt)
+        schedule(waiting >= options.flushAt ? 0 : options.flushInterval);
     },
     _run: () => run(),
   };

@@ -4,27 +4,27 @@ import { counterOfHlc, formatHlc, MAX_HLC_COUNTER, msOfHlc } from '../protocol/i
 /** A clock for one replica: `now()` is always after every HLC it made or received. */
 export function createClock(replica: string) {
   let ms = 0;
-  let n = 0;
+  let counter = 0;
   return {
     _now(): string {
-      const t = Date.now();
-      if (t > ms) {
-        ms = t;
-        n = 0;
-      } else if (++n > MAX_HLC_COUNTER) {
+      const now = Date.now();
+      if (now > ms) {
+        ms = now;
+        counter = 0;
+      } else if (++counter > MAX_HLC_COUNTER) {
         // Three digits are full: borrow the next millisecond rather than break the fixed width.
         ms++;
-        n = 0;
+        counter = 0;
       }
-      return formatHlc(ms, n, replica);
+      return formatHlc(ms, counter, replica);
     },
     /** Moves the clock past a remote HLC (a malformed one is ignored: NaN compares false). */
     _receive(hlc: string): void {
-      const m = msOfHlc(hlc);
-      const c = counterOfHlc(hlc);
-      if (m > ms || (m === ms && c > n)) {
-        ms = m;
-        n = c;
+      const remoteMs = msOfHlc(hlc);
+      const remoteCounter = counterOfHlc(hlc);
+      if (remoteMs > ms || (remoteMs === ms && remoteCounter > counter)) {
+        ms = remoteMs;
+        counter = remoteCounter;
       }
     },
   };

@@ -15,16 +15,17 @@ export interface HttpError extends Error {
 export const createHttp =
   (endpoint: string) =>
   async <T>(path: string, body?: unknown, token?: string, method = 'POST'): Promise<T> => {
-    const r = await request(`${endpoint}/v1/${path}`, {
+    const response = await request(`${endpoint}/v1/${path}`, {
       method,
       // JSON as text/plain, like /v1/batch: without a token that is a simple request (no preflight).
       headers: token ? { Authorization: `Bearer ${token}` } : {},
       body: JSON.stringify(body), // undefined stays undefined
       signal: AbortSignal.timeout?.(30_000),
     });
-    const answer: { error?: { code?: string } } = attempt(() => JSON.parse(r.body), {});
-    if (!r.ok) {
-      throw Object.assign(new Error(`${path}: ${r.status} ${answer.error?.code ?? r.body.slice(0, 100)}`), r);
+    const answer: { error?: { code?: string } } = attempt(() => JSON.parse(response.body), {});
+    if (!response.ok) {
+      const code = answer.error?.code ?? response.body.slice(0, 100);
+      throw Object.assign(new Error(`${path}: ${response.status} ${code}`), response);
     }
     return answer as T;
   };

@@ -45,17 +45,17 @@ type Answer = SyncAnswer<JsonValue | null>;
  * first, so tabs neither register twice nor race on the cursor. A record stays pending until a sync
  * that pushed it succeeded, whichever tab wrote it.
  */
-export function createSync(o: SyncOptions): Sync {
-  const { writeKey, _report: report } = o;
-  const endpoint = o.endpoint.replace(/\/+$/, '');
+export function createSync(options: SyncOptions): Sync {
+  const { writeKey, _report: report } = options;
+  const endpoint = options.endpoint.replace(/\/+$/, '');
   const http = createHttp(endpoint);
   const check = createArguments(report);
   // A replica per page: tabs of one device have clocks of their own, so a shared id could repeat HLCs.
   const clock = createClock(randomId().slice(0, 8));
   const docs: Docs = new Map();
   const listeners: Listeners = createEmitter();
-  const delay = (failures: number) => backoff(failures, o.retryBaseDelay, o.retryMaxDelay);
-  const isLocal = (doc: string) => o._local?.(doc);
+  const delay = (failures: number) => backoff(failures, options.retryBaseDelay, options.retryMaxDelay);
+  const isLocal = (doc: string) => options._local?.(doc);
   let kv: Kv;
   let meta: Meta = {};
   let started = false;
@@ -128,12 +128,12 @@ export function createSync(o: SyncOptions): Sync {
   const authed = async <T>(path: string, body: unknown): Promise<T> => {
     for (let again = true; ; again = false) {
       if (!meta._token) {
-        const a = await http<RegisterAnswer>('devices', {
+        const registered = await http<RegisterAnswer>('devices', {
           writeKey,
-          anonymousId: o.anonymousId(),
+          anonymousId: options.anonymousId(),
         } satisfies RegisterRequest);
-        meta._token = a.token;
-        await adopt(a.profileId);
+        meta._token = registered.token;
+        await adopt(registered.profileId);
         post({ _switched: false }); // the stream reconnects with the new token
       }
       try {
@@ -164,13 +164,16 @@ export function createSync(o: SyncOptions): Sync {
         const all = await stored(kv);
         const pending = all.filter((r) => !isLocal(r.doc) && r._pending);
         const push = pending.slice(0, MAX_RECORDS_PER_PUSH).map(({ _pending, ...r }) => r);
-        const a = await authed<Answer>('sync', { push, cursor: meta._cursor ?? '' } satisfies SyncRequest);
-        if (a.profileId !== meta._profileId) {
-          await adopt(a.profileId);
+        const answer = await authed<Answer>('sync', {
+          push,
+          cursor: meta._cursor ?? '',
+        } satisfies SyncRequest);
+        if (answer.profileId !== meta._profileId) {
+          await adopt(answer.profileId);
           continue;
         }
-        for (const r of a.rejected ?? []) report('delivery_rejected', `sync: ${r.code} ${r.message}`, r);
-        if (a.reset) {
+        for (const r of answer.rejected ?? []) report('delivery_rejected', `sync: ${r.code} ${r.message}`, r);
+        if (answer.reset) {
           // Drops the records this device got from the server, keeping its writes not pushed yet.
           const pulled = all.filter((r) => !r._pending);
           for (const r of pulled)
@@ -178,17 +181,23 @@ export function createSync(o: SyncOptions): Sync {
           await kv._delMany(pulled.map((r) => r.hlc));
           notify(listeners, pulled, 'remote');
         }
-        post({ _records: apply(a.records, 'remote', 1) });
+        post({ _records: apply(answer.records, 'remote', 1) });
         // Confirmed: stored again without `_pending` (one replaced meanwhile is dropped again on load).
         queue(() => put(kv, push));
-        meta._cursor = a.cursor;
+        meta._cursor = answer.cursor;
         await save();
         await writing;
-        more = a.more || pending.length > push.length;
+        more = answer.more || pending.length > push.length;
       }
     });
 
-  const [sync, kick, succeeded] = createSchedule(cycle, fail, ready, o.retryBaseDelay, o.retryMaxDelay);
+  const [sync, kick, succeeded] = createSchedule(
+    cycle,
+    fail,
+    ready,
+    options.retryBaseDelay,
+    options.retryMaxDelay,
+  );
   // The change stream is a chunk: only the tab that holds the stream fetches it, after its first sync.
   let stream: Stream | undefined;
   let streaming: Promise<unknown> | undefined;
@@ -214,13 +223,13 @@ export function createSync(o: SyncOptions): Sync {
 
   const write = (doc: string, key: string, value: JsonValue | null, deleted?: true) => {
     if (!check.id(doc, 'doc') || !check.id(key, 'key')) return false;
-    const v = check._record({ v: value }, key).v ?? null;
-    if (jsonBytes(v) > MAX_VALUE_BYTES) {
+    const json = check._record({ v: value }, key).v ?? null;
+    if (jsonBytes(json) > MAX_VALUE_BYTES) {
       report('value_too_large', `${key}: value over 16 KB`);
       return false;
     }
     // Not pushed yet: it travels so to other tabs and the journal too.
-    const record: Stored = { doc, key, value: v, hlc: clock._now(), _pending: 1, deleted };
+    const record: Stored = { doc, key, value: json, hlc: clock._now(), _pending: 1, deleted };
     post({ _records: apply([record], 'local', 1) });
     if (started) {
       // Journaled until the store has it (the store write queued by apply() comes first).
@@ -243,7 +252,7 @@ export function createSync(o: SyncOptions): Sync {
       if (!inBrowser()) return;
       if (!started) {
         started = true;
-        kv = o._openKv(`omnikit-docs-${writeKey}`);
+        kv = options._openKv(`omnikit-docs-${writeKey}`);
         const early = journal();
         // (`_pending` set again: a journal written by an earlier version has records without it.)
         void put(
@@ -277,8 +286,8 @@ export function createSync(o: SyncOptions): Sync {
     sync: () => (online ? sync() : Promise.resolve()),
     _call: call,
     identify: (userId, userHash) =>
-      call<IdentifyAnswer>('identify', { userId, userHash } satisfies IdentifyRequest, async (a) => {
-        await adopt(a.profileId, true, a.wasAnonymous);
+      call<IdentifyAnswer>('identify', { userId, userHash } satisfies IdentifyRequest, async (linked) => {
+        await adopt(linked.profileId, true, linked.wasAnonymous);
         // Not synced at once: the caller may first forget() a document it merges by a policy (§5).
         kick(50);
       }),

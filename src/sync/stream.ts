@@ -31,20 +31,20 @@ export function createStream(
     for (let failures = 0; ; await wait(Math.max(delay(++failures), asked ?? 0))) {
       asked = undefined;
       try {
-        const t = await token();
-        if (!t) continue;
+        const bearer = await token();
+        if (!bearer) continue;
         abort = new AbortController();
-        const r = await fetch(url, {
-          headers: { Authorization: `Bearer ${t}` },
+        const response = await fetch(url, {
+          headers: { Authorization: `Bearer ${bearer}` },
           signal: abort.signal,
           credentials: 'omit',
         });
         // A refused token: the sync re-registers, the next connection uses the new token.
-        if (r.status === 401) onChange();
-        asked = retryAfterMs(r.headers.get('Retry-After'));
-        if (!r.ok) continue;
+        if (response.status === 401) onChange();
+        asked = retryAfterMs(response.headers.get('Retry-After'));
+        if (!response.ok) continue;
         // (A 2xx without a body, not the protocol's, throws here: a failure like any other.)
-        const reader = r.body!.getReader();
+        const reader = response.body!.getReader();
         const decoder = new TextDecoder();
         failures = 0;
         onChange();
@@ -54,8 +54,8 @@ export function createStream(
           if (done) break;
           const messages = (tail + decoder.decode(value, { stream: true })).split('\n\n');
           tail = messages.pop()!.slice(-4096);
-          for (const m of messages) {
-            const [, event, data] = /event: ?(.+)\n(?:data: ?(.*))?/.exec(m) ?? [];
+          for (const message of messages) {
+            const [, event, data] = /event: ?(.+)\n(?:data: ?(.*))?/.exec(message) ?? [];
             if (event === 'changed') onChange();
             else if (event) onEvent(event, data);
           }
