@@ -1,14 +1,14 @@
 // A chunk (src/chunks/load.ts): loaded at the first watch of a form (src/forms/facade.ts checks its
 // arguments). Only types come from the core; what it needs of it is passed as functions.
-// This file wires one form's parts: its draft (draft.ts), the fields the customer changes
-// (watch-fields.ts), the restore (restore.ts) and how the visit ends (visit-end.ts).
+// This file wires one form's parts: its draft (draft.ts), its fields as the customer and a restore
+// change them (watch-fields.ts), what a restore fills (restore.ts), how the visit ends (visit-end.ts).
 import type { Report } from '../core/report.ts';
 import type { Properties } from '../protocol/events.ts';
 import { FORM_DOC_PREFIX } from '../protocol/index.ts';
 import type { Sync } from '../sync/index.ts';
-import { draftStore } from './draft.ts';
+import { draftStore, type Saved } from './draft.ts';
 import { captured, type Field, keyOf } from './fields.ts';
-import { restoreDraft } from './restore.ts';
+import { draftValues } from './restore.ts';
 import type { FormHandle, FormsConfig, WatchForm, WatchOptions } from './types.ts';
 import { watchVisitEnd } from './visit-end.ts';
 import { watchFields } from './watch-fields.ts';
@@ -43,38 +43,30 @@ export function createForms(
 
     const fields = (key: string) =>
       [...form.elements].filter((el): el is Field => captured(el, config) && keyOf(el as Field) === key);
-    const [save, change, discard, drop] = draftStore(
+    const [save, change, discardDraft, drop] = draftStore(
       doc,
       fields,
       () => client().anonymousId() ?? '',
       () => track('Form Started', props),
     );
-    const unheard = watchFields(form, config, typed, (key) => {
-      touched.add(key);
-      change(key);
-    });
+    const fillUntouched = watchFields(form, fields, config, typed, touched, change);
     const restore = async () => {
-      const [filled, from] = await restoreDraft(
-        form,
-        doc,
-        drop,
-        fields,
-        touched,
-        unheard,
-        options,
-        config.maxAge,
-      );
+      const found = draftValues(doc.entries() as [string, Saved][], form.dataset.omnikitSince, config.maxAge);
+      if (!found) return drop(); // expired, or empty
+      const [values, from] = found;
+      await options.prepare?.(values);
+      const filled = fillUntouched(values);
       if (filled && !resumed) track('Form Resumed', { ...props, fields: filled, from_anonymous_id: from });
       resumed ||= !!filled;
     };
     const fill = () => restore().catch((error) => report('internal', `forms: ${error}`));
-    const discardAll = () => {
+    const discard = () => {
       touched.clear();
       forgetSubmit();
-      discard();
+      discardDraft();
     };
     const complete = () => {
-      discardAll();
+      discard();
       track('Form Submitted', props);
     };
     const forgetSubmit = watchVisitEnd(form, save, complete, () => {
@@ -84,7 +76,7 @@ export function createForms(
     // Loaded from storage, or changed by another tab or device: fill what the customer left alone.
     doc.subscribe((_, source) => source === 'remote' && fill());
     fill();
-    const handle = { restore, complete, discard: discardAll };
+    const handle = { restore, complete, discard };
     watched.set(form, [handle, options]);
     return handle;
   };

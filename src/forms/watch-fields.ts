@@ -1,32 +1,46 @@
+import type { JsonValue } from '../protocol/events.ts';
 import { captured, type Field, type FieldLists, keyOf } from './fields.ts';
+import { read, write } from './values.ts';
 
 /**
- * Calls `changed` with the key of every field the customer changes in `form` (`input` and `change`),
- * and of the `typed` events seen before; fields a draft may not hold (`lists`) are left out.
- * Answers `unheard`: runs a function (a restore writing fields) whose own events are not the
- * customer's, so they are not reported.
+ * The fields of `form` as the customer changes them: each field a draft may hold (`lists`) changed
+ * by `input` or `change`, or by one of the `typed` events seen before, goes into `touched` and to
+ * `changed`. Answers `fill`, which writes values into the fields the customer left alone and answers
+ * how many it changed; its own events are not the customer's.
  */
 export function watchFields(
   form: HTMLFormElement,
+  fields: (key: string) => Field[],
   lists: FieldLists,
   typed: Event[],
+  touched: Set<string>,
   changed: (key: string) => void,
-): (write: () => void) => void {
-  let writing = false;
+): (values: Record<string, JsonValue>) => number {
+  let filling = false;
   const input = (event: Event) => {
     const field = event.target as Field;
-    if (!writing && captured(field, lists)) changed(keyOf(field));
+    if (filling || !captured(field, lists)) return;
+    touched.add(keyOf(field));
+    changed(keyOf(field));
   };
   // Capturing, so a page that stops propagation still saves.
   form.addEventListener('input', input, true);
   form.addEventListener('change', input, true);
   for (const event of typed) input(event);
-  return (write) => {
-    writing = true;
+  return (values) => {
+    let filled = 0;
+    filling = true;
     try {
-      write();
+      for (const [key, value] of Object.entries(values)) {
+        const group = fields(key);
+        if (group[0] && !touched.has(key) && `${read(group)}` !== `${value}`) {
+          write(group, value);
+          filled++;
+        }
+      }
     } finally {
-      writing = false; // even when a page's own setter threw: keep saving what the customer types
+      filling = false; // even when a page's own setter threw: keep saving what the customer types
     }
+    return filled;
   };
 }
