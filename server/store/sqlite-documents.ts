@@ -50,58 +50,92 @@ export function recordSeq(db: Database.Database) {
 export function sqliteDocumentStore(
   db: Database.Database,
 ): Omit<DocumentStore, 'compactTombstones' | 'compactionWatermark'> {
-  const seq = recordSeq(db);
-  // The WHERE of DO UPDATE is the merge rule: a stale or repeated record changes nothing (changes = 0).
-  // Binary text comparison orders HLCs exactly like JavaScript's string comparison. Each stored
-  // version also gets its receive position (migration 2): the seq it is written with, which
-  // compaction may renumber later but never received_seq, and the server's clock.
-  const upsert = db.prepare<[string, string, string, string, string, string, number, number, number, number]>(
-    `INSERT INTO records (site_id, profile_id, doc, key, value, hlc, deleted, seq, received_seq, received_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (site_id, profile_id, doc, key) DO UPDATE SET
-       value = excluded.value, hlc = excluded.hlc, deleted = excluded.deleted, seq = excluded.seq,
-       received_seq = excluded.received_seq, received_at = excluded.received_at
-     WHERE excluded.hlc > records.hlc`,
-  );
-  // Compare-and-set: a correction lands only on the very record it was computed from.
-  const correct = db.prepare<
-    [string, string, number, number, number, number, string, string, string, string, string]
-  >(
-    `UPDATE records SET value = ?, hlc = ?, deleted = ?, seq = ?, received_seq = ?, received_at = ?
-      WHERE site_id = ? AND profile_id = ? AND doc = ? AND key = ? AND hlc = ?`,
-  );
-  const selectSince = db.prepare<[string, string, number, number], SeqRow>(
-    `SELECT doc, key, value, hlc, deleted, seq FROM records
-      WHERE site_id = ? AND profile_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
-  );
-  const selectLive = db.prepare<[string, string, string], SeqRow>(
-    `SELECT doc, key, value, hlc, deleted, seq FROM records
-      WHERE site_id = ? AND profile_id = ? AND doc = ? AND deleted = 0 ORDER BY key`,
-  );
-  const selectLast = db.prepare<[string, string], { seq: number | null }>(
-    'SELECT MAX(seq) AS seq FROM records WHERE site_id = ? AND profile_id = ?',
-  );
-  const selectUsage = db.prepare<[string, string], ProfileUsage>(
-    `SELECT COUNT(*) AS records, COALESCE(SUM(${RECORD_BYTES_SQL}), 0) AS bytes FROM records
-      WHERE site_id = ? AND profile_id = ?`,
-  );
-  const selectSize = db.prepare<[string, string, string, string], StoredSize>(
-    `SELECT hlc, ${RECORD_BYTES_SQL} AS bytes FROM records
-      WHERE site_id = ? AND profile_id = ? AND doc = ? AND key = ?`,
-  );
-  const usage = (siteId: string, profileId: string): ProfileUsage =>
-    selectUsage.get(siteId, profileId) ?? { records: 0, bytes: 0 };
-  // Inside the merge's write transaction: no other writer can slip in between check and write.
-  const refusal = (siteId: string, profileId: string, records: SyncRecord[], quota: ProfileQuota) => {
-    const stored = new Map<string, StoredSize>();
-    for (const record of records) {
-      const size = selectSize.get(siteId, profileId, record.doc, record.key);
-      if (size) stored.set(recordId(record), size);
-    }
-    return overQuota(usage(siteId, profileId), records, stored, quota);
-  };
+  const statements = documentStatements(db);
+  const { selectSince, selectLive, selectLast } = statements;
+  const merge = merger(db, statements);
+  return {
+    async mergeRecords(siteId, profileId, records, corrections = [], quota) {
+      // IMMEDIATE: the counter is read then written, so take the write lock first.
+      return merge.immediate(siteId, profileId, records, corrections, quota);
+    },
 
-  const merge = db.transaction(
+    async profileUsage(siteId, profileId) {
+      return usageOf(statements, siteId, profileId);
+    },
+
+    async recordsSince(siteId, profileId, after, limit) {
+      // One extra row tells whether another page follows.
+      const rows = selectSince.all(siteId, profileId, after, limit + 1);
+      const more = rows.length > limit;
+      const page = more ? rows.slice(0, limit) : rows;
+      return {
+        records: page.map(toRecord),
+        cursor: page.length > 0 ? page[page.length - 1].seq : after,
+        more,
+      };
+    },
+
+    async liveRecords(siteId, profileId, doc) {
+      return selectLive.all(siteId, profileId, doc).map(toRecord);
+    },
+
+    async profileCursor(siteId, profileId) {
+      return selectLast.get(siteId, profileId)?.seq ?? 0;
+    },
+  };
+}
+
+/** The prepared statements of the document store. */
+type Statements = ReturnType<typeof documentStatements>;
+
+function documentStatements(db: Database.Database) {
+  return {
+    // The WHERE of DO UPDATE is the merge rule: a stale or repeated record changes nothing (changes = 0).
+    // Binary text comparison orders HLCs exactly like JavaScript's string comparison. Each stored
+    // version also gets its receive position (migration 2): the seq it is written with, which
+    // compaction may renumber later but never received_seq, and the server's clock.
+    upsert: db.prepare<[string, string, string, string, string, string, number, number, number, number]>(
+      `INSERT INTO records (site_id, profile_id, doc, key, value, hlc, deleted, seq, received_seq, received_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (site_id, profile_id, doc, key) DO UPDATE SET
+         value = excluded.value, hlc = excluded.hlc, deleted = excluded.deleted, seq = excluded.seq,
+         received_seq = excluded.received_seq, received_at = excluded.received_at
+       WHERE excluded.hlc > records.hlc`,
+    ),
+    // Compare-and-set: a correction lands only on the very record it was computed from.
+    correct: db.prepare<
+      [string, string, number, number, number, number, string, string, string, string, string]
+    >(
+      `UPDATE records SET value = ?, hlc = ?, deleted = ?, seq = ?, received_seq = ?, received_at = ?
+        WHERE site_id = ? AND profile_id = ? AND doc = ? AND key = ? AND hlc = ?`,
+    ),
+    selectSince: db.prepare<[string, string, number, number], SeqRow>(
+      `SELECT doc, key, value, hlc, deleted, seq FROM records
+        WHERE site_id = ? AND profile_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+    ),
+    selectLive: db.prepare<[string, string, string], SeqRow>(
+      `SELECT doc, key, value, hlc, deleted, seq FROM records
+        WHERE site_id = ? AND profile_id = ? AND doc = ? AND deleted = 0 ORDER BY key`,
+    ),
+    selectLast: db.prepare<[string, string], { seq: number | null }>(
+      'SELECT MAX(seq) AS seq FROM records WHERE site_id = ? AND profile_id = ?',
+    ),
+    selectUsage: db.prepare<[string, string], ProfileUsage>(
+      `SELECT COUNT(*) AS records, COALESCE(SUM(${RECORD_BYTES_SQL}), 0) AS bytes FROM records
+        WHERE site_id = ? AND profile_id = ?`,
+    ),
+    selectSize: db.prepare<[string, string, string, string], StoredSize>(
+      `SELECT hlc, ${RECORD_BYTES_SQL} AS bytes FROM records
+        WHERE site_id = ? AND profile_id = ? AND doc = ? AND key = ?`,
+    ),
+  };
+}
+
+/** The merge of a push, as a transaction: records win by HLC, corrections by compare-and-set. */
+function merger(db: Database.Database, statements: Statements) {
+  const { upsert, correct } = statements;
+  const seq = recordSeq(db);
+  return db.transaction(
     (
       siteId: string,
       profileId: string,
@@ -109,7 +143,8 @@ export function sqliteDocumentStore(
       corrections: Correction[],
       quota: ProfileQuota | undefined,
     ): MergeResult => {
-      const over = quota && records.length > 0 ? refusal(siteId, profileId, records, quota) : null;
+      const over =
+        quota && records.length > 0 ? refusal(statements, siteId, profileId, records, quota) : null;
       if (over) return { written: 0, cursor: 0, overQuota: over };
       let next = seq.last() + 1;
       let written = 0;
@@ -155,35 +190,27 @@ export function sqliteDocumentStore(
       return { written, cursor: written > 0 ? next - 1 : 0 };
     },
   );
+}
 
-  return {
-    async mergeRecords(siteId, profileId, records, corrections = [], quota) {
-      // IMMEDIATE: the counter is read then written, so take the write lock first.
-      return merge.immediate(siteId, profileId, records, corrections, quota);
-    },
+/**
+ * Why the push would exceed the profile's quota, or null. Called inside the merge's write
+ * transaction: no other writer can slip in between check and write.
+ */
+function refusal(
+  statements: Statements,
+  siteId: string,
+  profileId: string,
+  records: SyncRecord[],
+  quota: ProfileQuota,
+) {
+  const stored = new Map<string, StoredSize>();
+  for (const record of records) {
+    const size = statements.selectSize.get(siteId, profileId, record.doc, record.key);
+    if (size) stored.set(recordId(record), size);
+  }
+  return overQuota(usageOf(statements, siteId, profileId), records, stored, quota);
+}
 
-    async profileUsage(siteId, profileId) {
-      return usage(siteId, profileId);
-    },
-
-    async recordsSince(siteId, profileId, after, limit) {
-      // One extra row tells whether another page follows.
-      const rows = selectSince.all(siteId, profileId, after, limit + 1);
-      const more = rows.length > limit;
-      const page = more ? rows.slice(0, limit) : rows;
-      return {
-        records: page.map(toRecord),
-        cursor: page.length > 0 ? page[page.length - 1].seq : after,
-        more,
-      };
-    },
-
-    async liveRecords(siteId, profileId, doc) {
-      return selectLive.all(siteId, profileId, doc).map(toRecord);
-    },
-
-    async profileCursor(siteId, profileId) {
-      return selectLast.get(siteId, profileId)?.seq ?? 0;
-    },
-  };
+function usageOf(statements: Statements, siteId: string, profileId: string): ProfileUsage {
+  return statements.selectUsage.get(siteId, profileId) ?? { records: 0, bytes: 0 };
 }

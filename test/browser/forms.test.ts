@@ -20,7 +20,7 @@ import { type ClientPage, pagePool, wrap } from './sdk.ts';
 
 const SAVED = 700; // the 300 ms debounce, IndexedDB, and room on a busy machine
 /** URLs of the drafts code: the chunk of the script-tag build, or its modules from source. */
-const DRAFTS_CODE = String.raw`omnikit-forms\.js|/src/forms/(index|fields|values|submit)\.ts`;
+const DRAFTS_CODE = String.raw`omnikit-forms\.js|/src/forms/(index|fields|values|submit|draft|restore|visit-end|watch-fields)\.ts`;
 const draftsCode = (page: ClientPage) =>
   page.eval<string[]>(
     `performance.getEntriesByType('resource').map((e) => e.name).filter((n) => new RegExp(${js(DRAFTS_CODE)}).test(n))`,
