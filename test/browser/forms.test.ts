@@ -302,12 +302,13 @@ describe('form drafts on one device', function () {
   });
 
   it('lets drafts expire after maxAge', async () => {
-    const shop = await openShop(pool, { forms: js({ maxAge: 1500 }) });
+    // Long enough that a loaded machine still restores it once; the wait after is longer still.
+    const shop = await openShop(pool, { forms: js({ maxAge: 4000 }) });
     await shop.act('fill', '[name=street]', '8 Stale Street');
     await sleep(SAVED);
     let again = await reopen(shop, shippingForm());
     await waitFor(async () => (await shownIn(again)).street === '8 Stale Street', { message: 'still fresh' });
-    await sleep(2000);
+    await sleep(4500);
     again = await reopen(again, shippingForm());
     await sleep(SAVED);
     expect((await shownIn(again)).street).to.equal('');
