@@ -109,7 +109,8 @@ describe('test infrastructure', () => {
     tabs.push(tab);
     expect(await tab.eval<string>("localStorage.getItem('infra')")).to.equal('from-test-page');
     await tab.eval("localStorage.setItem('infra', 'from-tab')");
-    expect(localStorage.getItem('infra')).to.equal('from-tab');
+    // Another renderer's write reaches this page's localStorage asynchronously (late when loaded).
+    await waitFor(() => localStorage.getItem('infra') === 'from-tab', { message: "the tab's write" });
     // Promises are awaited, undefined survives, page errors are thrown.
     expect(await tab.eval<number>('Promise.resolve(42)')).to.equal(42);
     expect(await tab.eval('undefined')).to.equal(undefined);
