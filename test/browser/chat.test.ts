@@ -4,6 +4,7 @@
 // Real Chromium, the real server and SQLite; the agent is the real agent API (./agent.ts).
 import { expect } from '@open-wc/testing';
 import { agent } from './agent.ts';
+import { forgetDevice } from './device-storage.ts';
 import { resetBackend, setDeviceOffline, stats, storedRecords, waitFor } from './helpers.ts';
 import { identifyIn, pagePool } from './sdk.ts';
 import { openWidget, type WidgetPage } from './widget-page.ts';
@@ -21,21 +22,6 @@ const storedMessages = async () =>
   (await storedRecords())
     .filter((r) => r.doc === 'chat' && r.key.startsWith('m:') && !r.deleted)
     .map((r) => (typeof r.value === 'string' ? JSON.parse(r.value) : r.value) as { text: string });
-
-/** Forgets this context's device (storage its tabs share), so each test's tabs start anonymous. */
-async function forgetDevice() {
-  for (const { name } of await indexedDB.databases())
-    if (name)
-      await new Promise((resolve) => {
-        const r = indexedDB.deleteDatabase(name);
-        r.onsuccess = r.onerror = r.onblocked = resolve;
-      });
-  localStorage.clear();
-  for (const c of document.cookie.split(';')) {
-    // biome-ignore lint/suspicious/noDocumentCookie: the anonymous id's cookie, set the same way.
-    document.cookie = `${c.split('=')[0].trim()}=; max-age=0; path=/`;
-  }
-}
 
 describe('chat', function () {
   this.timeout(60_000);
