@@ -1,5 +1,13 @@
 // Drives an Omnikit client in a page of its own, as a site would load it.
-import { type FixtureParams, fixtureUrl, openDevice, openTab, type Tab, userHashOf } from './helpers.ts';
+import {
+  type FixtureParams,
+  fixtureUrl,
+  openDevice,
+  openTab,
+  type Tab,
+  userHashOf,
+  waitFor,
+} from './helpers.ts';
 
 export interface ClientPage extends Tab {
   /** Calls a client method in the page, e.g. `call('track', 'Signed Up', { plan: 'pro' })`. */
@@ -24,7 +32,13 @@ export async function openClient(
 
 /** Adds the client helpers to a tab whose page loads a fixture (also after a reload). */
 export async function wrap(page: Tab): Promise<ClientPage> {
-  await page.eval('__omnikitReady');
+  // Polled as a plain value: a promise awaited through the DevTools protocol while a freshly loaded
+  // page compiles its modules was now and then collected ("Resulting promise was garbage collected").
+  const loaded = await waitFor(() => page.eval<string | undefined>('window.__omnikitLoaded'), {
+    message: 'the fixture loaded',
+    timeout: 30_000,
+  });
+  if (loaded !== 'ready') throw new Error(`${page.id}: ${loaded}`);
   await page.eval(
     `window.__errors ??= []; omnikit.on('error', (e) => __errors.push({ code: e.code, message: e.message }))`,
   );
