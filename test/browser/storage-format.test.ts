@@ -201,6 +201,10 @@ describe('the stored format', () => {
     const anonymousId = await page.anonymousId();
     await page.call('track', 'Before', {});
     await waitFor(async () => (await storedEvents({ anonymousId, type: 'track' })).length === 1);
+    // The page takes a sent event out of its outbox after the answer: wait until it has.
+    await waitFor(async () => (await readDevice()).databases['omnikit-outbox-http']?.stores.kv.length === 0, {
+      message: 'the outbox emptied',
+    });
 
     // A newer script in another tab: its upgrade goes through at once, not after this page closes.
     const upgrade = indexedDB.open('omnikit-outbox-http', NEWER);
