@@ -34,10 +34,18 @@ export async function openClient(
 export async function wrap(page: Tab): Promise<ClientPage> {
   // Polled as a plain value: a promise awaited through the DevTools protocol while a freshly loaded
   // page compiles its modules was now and then collected ("Resulting promise was garbage collected").
-  const loaded = await waitFor(() => page.eval<string | undefined>('window.__omnikitLoaded'), {
-    message: 'the fixture loaded',
-    timeout: 30_000,
-  });
+  // Each poll marks the fixture's `__omnikitReady` outcome on the page, then reads the mark.
+  const loaded = await waitFor(
+    () =>
+      page.eval<string | undefined>(`(
+        window.__omnikitReady.then(
+          () => (window.__omnikitLoaded = 'ready'),
+          (error) => (window.__omnikitLoaded = 'failed: ' + error),
+        ),
+        window.__omnikitLoaded
+      )`),
+    { message: 'the fixture loaded', timeout: 30_000 },
+  );
   if (loaded !== 'ready') throw new Error(`${page.id}: ${loaded}`);
   await page.eval(
     `window.__errors ??= []; omnikit.on('error', (e) => __errors.push({ code: e.code, message: e.message }))`,
