@@ -20,11 +20,11 @@
  * slow result. Nothing here judges the times: CI enforces sizes, never wall-clock numbers.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { userHashOf } from '../server/index.ts';
 import { CHROMIUM_FLAGS, WRITE_KEY, within } from './browser.ts';
@@ -123,7 +123,8 @@ async function clockOffset(page: Page): Promise<{ ms: number; rtt: number }> {
 }
 
 export async function continuity(): Promise<ContinuityResult> {
-  const script = readFileSync(omnikitScript());
+  // The script and the chunks it fetches from beside itself (the replication, the stream, the sign-in).
+  const scripts = dirname(omnikitScript());
   const dir = mkdtempSync(join(tmpdir(), 'omnikit-bench-continuity-'));
   // The site's secret, known to the server (to verify) and to "the site's server" here (to sign).
   const secret = randomBytes(32).toString('hex');
@@ -133,14 +134,14 @@ export async function continuity(): Promise<ContinuityResult> {
   try {
     server = await startServer(join(dir, 'bench.db'), { BENCH_SITE_SECRET: secret });
     const html = pageHtml(server.url);
-    // The shop: the page and the script, on another origin than the backend (as on a real site).
+    // The shop: the page and the scripts, on another origin than the backend (as on a real site).
     pages = createServer((req, res) => {
-      const js = req.url === '/omnikit.js';
+      const js = /^\/omnikit(-[a-z]+)?\.js$/.test(req.url ?? '') && existsSync(join(scripts, req.url ?? ''));
       res.writeHead(js || req.url === '/' ? 200 : 404, {
         'Content-Type': js ? 'text/javascript' : 'text/html; charset=utf-8',
         'Cache-Control': 'no-store',
       });
-      res.end(js ? script : req.url === '/' ? html : '');
+      res.end(js ? readFileSync(join(scripts, req.url ?? '')) : req.url === '/' ? html : '');
     });
     const listening = pages;
     await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', resolve));
