@@ -103,12 +103,15 @@ export default [
   },
   scriptTag('src/script/omnikit.ts', 'dist/omnikit.js'),
   scriptChunk('handoff', 'src/handoff/handoff.ts'),
-  scriptChunk('merge', 'src/cart/merge.ts'),
+  // The verified sign-in: links the device and merges a guest cart into the account's.
+  scriptChunk('account', 'src/account/index.ts'),
   scriptChunk('forms', 'src/forms/index.ts'),
   scriptChunk('widget', 'src/widget/panel/index.ts'),
   scriptChunk('attribution', 'src/attribution/index.ts'),
   // The tracking-plan check, fetched before the first event by a site with a plan.
   scriptChunk('plan', 'src/plan/index.ts'),
+  // The sync's replication, fetched when sync first goes online.
+  scriptChunk('replication', 'src/sync/replication.ts'),
   // The change stream, fetched by the one tab that holds it after its first sync.
   scriptChunk('stream', 'src/sync/stream.ts'),
   scriptTag('src/script/tracker.ts', 'dist/omnikit-tracker.js', { continuity: false }),

@@ -147,6 +147,7 @@ function distFiles() {
     'identity',
     'linking',
     'reload',
+    'replication-chunk',
     'storage-blocked',
     'sync-devices',
     'sync-faults',

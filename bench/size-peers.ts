@@ -60,11 +60,13 @@ export async function sizes(sdks: Sdk[]): Promise<SizeRow[]> {
       // Fetched by dist/omnikit.js only on the pages that use them (src/chunks/load.ts).
       const when = {
         handoff: 'a handoff link made or opened',
-        merge: 'a guest cart merged',
+        account: 'a verified sign-in, with its guest-cart merge',
         forms: 'a form to keep a draft of',
         widget: 'a page with the widget, when idle or at its first open (Preact and the QR encoder included)',
         attribution: 'a page load from a campaign or another site',
         plan: 'a site with a tracking plan',
+        replication: 'sync going online: the cart, a synced form, the chat',
+        stream: 'the tab that holds the change stream, after its first sync',
       };
       for (const [chunk, use] of Object.entries(when)) {
         const file = `dist/omnikit-${chunk}.js`;

@@ -13,7 +13,7 @@ const ARTIFACTS = [
   { file: 'dist/omnikit.js', label: 'script tag, full (core, forms, launcher)', budget: 12 * 1024 },
   // Chunks the full script-tag client fetches on demand (src/chunks/load.ts), beside omnikit.js.
   { file: 'dist/omnikit-handoff.js', label: 'chunk: handoff flow', budget: 1024 },
-  { file: 'dist/omnikit-merge.js', label: 'chunk: guest-cart merge', budget: 1024 },
+  { file: 'dist/omnikit-account.js', label: 'chunk: verified sign-in, guest-cart merge', budget: 1024 },
   { file: 'dist/omnikit-forms.js', label: 'chunk: form drafts', budget: 2 * 1024 },
   // The widget's panel (chat, cart, QR), Preact and the QR encoder included.
   { file: 'dist/omnikit-widget.js', label: 'chunk: widget panel (Preact, QR)', budget: 20 * 1024 },
@@ -22,6 +22,8 @@ const ARTIFACTS = [
   { file: 'dist/omnikit-plan.js', label: 'chunk: tracking-plan check + built-in plans', budget: 3 * 1024 },
   // Referrer classes and first/last touch, fetched only by a page load from a campaign or another site.
   { file: 'dist/omnikit-attribution.js', label: 'chunk: traffic classification', budget: 1024 },
+  // The sync's replication (session, push and pull, schedule), fetched when sync first goes online.
+  { file: 'dist/omnikit-replication.js', label: 'chunk: sync replication', budget: 2.5 * 1024 },
   // The change stream's reader, fetched by the tab that holds the stream, after its first sync.
   { file: 'dist/omnikit-stream.js', label: 'chunk: change stream', budget: 1024 },
   { file: 'dist/omnikit.mjs', label: 'npm (ESM, deps external)', budget: null },

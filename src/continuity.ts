@@ -1,5 +1,4 @@
 import { type Cart, createCart } from './cart/cart.ts';
-import { toStored } from './cart/line.ts';
 import { load } from './chunks/load.ts';
 import type { Settings } from './config.ts';
 import type { Emitter } from './core/emitter.ts';
@@ -84,24 +83,17 @@ export function createContinuity(settings: Settings, internals: ContinuityIntern
     : undefined;
   if (forms && inBrowser()) pickUp((form) => forms.watch(form));
   let pendingLink: [string, string] | undefined;
-  const identify = async (userId: string, userHash: string): Promise<void> => {
+  const identify = (userId: string, userHash: string) => {
     if (checkout) {
       pendingLink = [userId, userHash];
       return;
     }
     const { sync, cart } = start();
-    await sync.ready();
-    const linked = await sync.identify(userId, userHash);
-    const guest = cart.items();
-    if (!linked?.wasAnonymous || !guest.length) return;
-    // Set aside at once, before the next sync pushes the guest lines into the account as they are.
-    const doc = sync.doc(CART_DOC);
-    doc.forget();
-    const [merge] = await Promise.all([load('merge').catch(fail), sync.sync()]);
-    // Without the merge code (it could not be fetched), the guest lines go back as they were.
-    if (!merge) for (const line of guest) doc.set(line.id, toStored(line));
-    const changes = merge?.mergeGuest(doc, cart.items(), guest, settings.cartMerge, track) ?? [];
-    if (changes.length) internals.bus.emit('cartMerged', changes);
+    // The sign-in is a chunk: a customer who never signs in with proof never fetches it.
+    void load('account').then(async (account) => {
+      const changes = await account.signIn(sync, cart, userId, userHash, settings.cartMerge, track);
+      if (changes.length) internals.bus.emit('cartMerged', changes);
+    }, fail);
   };
 
   // The panel brings the chat; it syncs, so it starts continuity.

@@ -1,4 +1,4 @@
-// A chunk (src/chunks/load.ts): loaded when a guest cart is merged into an account, once per customer.
+// Part of the sign-in chunk (src/account/): run when a guest cart meets an account, once per customer.
 
 import type { Properties } from '../protocol/events.ts';
 import type { SyncDoc } from '../sync/index.ts';

@@ -1,6 +1,6 @@
 import type { Report } from '../core/report.ts';
 import type { JsonValue } from '../protocol/events.ts';
-import type { IdentifyAnswer, SyncRecord as WireRecord } from '../protocol/index.ts';
+import type { SyncRecord as WireRecord } from '../protocol/index.ts';
 import type { Kv } from '../storage/kv.ts';
 
 /** One key of one document, as the protocol carries it (§3), with a JSON value. */
@@ -51,6 +51,9 @@ export interface SyncDoc {
   subscribe(listener: (keys: string[], source: SyncSource) => void): () => void;
 }
 
+/** Moves this device to a profile; `identified`: a verified user's; `keep`: its documents go along. */
+export type Adopt = (profileId: string, identified?: boolean, keep?: boolean) => Promise<void>;
+
 /** The sync engine: documents kept locally and replicated through the backend (protocol §2–§4). */
 export interface Sync {
   /**
@@ -66,13 +69,6 @@ export interface Sync {
   /** Pushes pending writes and pulls what changed; never throws (problems are reported). */
   sync(): Promise<void>;
   /**
-   * Links this device to a verified user; undefined when refused (reported). On a switch from a guest
-   * profile, what the device holds is pushed to the account on the next sync (soon after, or at
-   * `sync()`): forget() right away the documents merged by a policy. From another user's profile, the
-   * local documents are dropped.
-   */
-  identify(userId: string, userHash: string): Promise<IdentifyAnswer | undefined>;
-  /**
    * A one-off call to `path` with the device token, under the sync lock (handoff, identify). `then`
    * runs inside the lock and may move the device to a profile with `adopt`. A failure is reported and
    * answers undefined.
@@ -80,8 +76,10 @@ export interface Sync {
   _call<T>(
     path: string,
     body: unknown,
-    then?: (answer: T, adopt: (profileId: string) => Promise<void>) => Promise<unknown>,
+    then?: (answer: T, adopt: Adopt) => Promise<unknown>,
   ): Promise<T | undefined>;
+  /** Syncs in `ms` (or when the backoff ends), unless a sync is planned already. */
+  _kick(ms?: number): void;
   /** Revokes the token, forgets the local documents and registers as a new anonymous device. */
   reset(): Promise<void>;
   /** Resolves once the local documents are loaded. */

@@ -141,6 +141,8 @@ export interface Tab {
    * with `hold`, leaves them hanging instead.
    */
   block(pattern: string, options?: { hold?: boolean }): Promise<void>;
+  /** Lets requests that `block(pattern)` stopped through again. */
+  unblock(pattern: string): Promise<void>;
   close(opts?: { runBeforeUnload?: boolean }): Promise<void>;
   /** Emulated: headless Chromium never really hides a page (see commands/tabs.ts). */
   hide(): Promise<void>;
@@ -163,6 +165,7 @@ function tabHandle(id: string): Tab {
     requests: () => command('tab-requests', { id }),
     reload: () => command('tab-reload', { id }).then(() => {}),
     block: (pattern, options) => command('tab-block', { id, pattern, ...options }).then(() => {}),
+    unblock: (pattern) => command('tab-unblock', { id, pattern }).then(() => {}),
     close: (opts = {}) => command('tab-close', { id, ...opts }).then(() => {}),
     hide: () => command('tab-hide', { id }).then(() => {}),
     show: () => command('tab-show', { id }).then(() => {}),
@@ -251,7 +254,7 @@ export async function startSync(
   { anonymousId = 'localStorage.aid', retryBaseDelay = 50, retryMaxDelay = 500 } = {},
 ): Promise<void> {
   await page.eval(`(async () => {
-    const { openSync } = await import(${JSON.stringify(distBuild ? '/test/built/sync-page.js' : '/test/fixtures/sync-page.ts')});
+    const { openSync, link } = await import(${JSON.stringify(distBuild ? '/test/built/sync-page.js' : '/test/fixtures/sync-page.ts')});
     window.handoff = ${
       distBuild
         ? `await new Promise((resolve, reject) => {
@@ -271,7 +274,7 @@ export async function startSync(
       retryBaseDelay: ${retryBaseDelay},
       retryMaxDelay: ${retryMaxDelay},
     });
-    Object.assign(window, { sync, errors });
+    Object.assign(window, { sync, errors, link });
     sync.start();
     await sync.ready();
   })()`);
@@ -297,7 +300,7 @@ export async function openSyncPage(
     entries: (doc) => page.eval(`sync.doc(${js(doc)}).entries().sort(([a], [b]) => (a < b ? -1 : 1))`),
     sync: () => page.eval('sync.sync()'),
     identify: async (userId, hash) =>
-      page.eval(`sync.identify(${js(userId)}, ${js(hash ?? (await userHashOf(userId)))})`),
+      page.eval(`link(sync, ${js(userId)}, ${js(hash ?? (await userHashOf(userId)))})`),
     errors: () => page.eval('errors'),
     setOffline: (offline) => (tab ? setOffline(offline) : setDeviceOffline(marker, offline)),
   };

@@ -51,7 +51,7 @@ describe('sync and trust', () => {
     // What the cart's merge policy does (src/continuity.ts): forget the guest cart right after identify,
     // pull the account's, then write the merged lines.
     const hash = await userHashOf('mei');
-    const cart = await phone.eval(`sync.identify('mei', ${JSON.stringify(hash)}).then(async (a) => {
+    const cart = await phone.eval(`link(sync, 'mei', ${JSON.stringify(hash)}).then(async (a) => {
       if (!a.wasAnonymous) throw new Error('expected a guest');
       sync.doc('cart').forget();
       await sync.sync();

@@ -55,6 +55,8 @@ export interface CommandPayloads {
    * error; with `hold`, never answers them instead (a request that hangs).
    */
   'tab-block': { id: string; pattern: string; hold?: boolean };
+  /** Lets the requests a `tab-block` with this `pattern` stopped through again. */
+  'tab-unblock': { id: string; pattern: string };
   'tab-close': { id: string; runBeforeUnload?: boolean };
   'tab-hide': { id: string };
   'tab-show': { id: string };
@@ -86,6 +88,7 @@ export interface CommandResults {
   'tab-requests': SentRequest[];
   'tab-reload': true;
   'tab-block': true;
+  'tab-unblock': true;
   'tab-close': true;
   'tab-hide': true;
   'tab-show': true;

@@ -120,6 +120,11 @@ export function tabsPlugin(): TestRunnerPlugin {
           await get(id).page.route(new RegExp(pattern), (route) => (hold ? undefined : route.abort()));
           return true;
         }
+        case 'tab-unblock': {
+          const { id, pattern } = payload as CommandPayloads['tab-unblock'];
+          await get(id).page.unroute(new RegExp(pattern));
+          return true;
+        }
         case 'tab-reload': {
           const { id } = payload as CommandPayloads['tab-reload'];
           await get(id).page.reload({ waitUntil: 'load' });

@@ -1,0 +1,60 @@
+import type { Report } from '../core/report.ts';
+import type { JsonValue } from '../protocol/events.ts';
+import { MAX_RECORDS_PER_PUSH, type SyncAnswer, type SyncRequest } from '../protocol/index.ts';
+import { notify } from './docs.ts';
+import type { LocalCopy } from './local.ts';
+import type { Session } from './session.ts';
+import { put, stored } from './store.ts';
+
+/** A sync's answer (§3): `rejected` records are done all the same, never pushed again. */
+type Answer = SyncAnswer<JsonValue | null>;
+
+/**
+ * One sync (protocol §3), under the lock: pushes pending records (a page at a time) and pulls from the
+ * cursor until nothing is left, follows a profile switch, drops what a `reset` answer says. A record
+ * stays pending until a sync that pushed it succeeded, whichever tab wrote it. After a document was
+ * forgotten (`_rewind`), it pulls from cursor "".
+ */
+export function createCycle(
+  session: Session,
+  local: LocalCopy,
+  report: Report,
+  isLocal: (doc: string) => unknown,
+): () => Promise<void> {
+  return () =>
+    session._locked(async (meta) => {
+      if (local._rewind) meta._cursor = '';
+      local._rewind = false;
+      const kv = local._kv();
+      for (let more = true; more; ) {
+        const all = await stored(kv);
+        const pending = all.filter((r) => !isLocal(r.doc) && r._pending);
+        const push = pending.slice(0, MAX_RECORDS_PER_PUSH).map(({ _pending, ...r }) => r);
+        const answer = await session._authed<Answer>('sync', {
+          push,
+          cursor: meta._cursor ?? '',
+        } satisfies SyncRequest);
+        if (answer.profileId !== meta._profileId) {
+          await session._adopt(answer.profileId);
+          continue;
+        }
+        for (const r of answer.rejected ?? []) report('delivery_rejected', `sync: ${r.code} ${r.message}`, r);
+        if (answer.reset) {
+          // Drops the records this device got from the server, keeping its writes not pushed yet.
+          const pulled = all.filter((r) => !r._pending);
+          const docs = local._docs;
+          for (const r of pulled)
+            if (docs.get(r.doc)?.get(r.key)?.hlc === r.hlc) docs.get(r.doc)?.delete(r.key);
+          await kv._delMany(pulled.map((r) => r.hlc));
+          notify(local._listeners, pulled, 'remote');
+        }
+        local._post({ _records: local._apply(answer.records, 'remote', 1) });
+        // Confirmed: stored again without `_pending` (one replaced meanwhile is dropped again on load).
+        local._queue(() => put(kv, push));
+        meta._cursor = answer.cursor;
+        await session._save();
+        await local._queue();
+        more = answer.more || pending.length > push.length;
+      }
+    });
+}

@@ -1,0 +1,77 @@
+// The sync's replication (session, push and pull, schedule) is a chunk: fetched when sync first goes
+// online. A page that only tracks never fetches it; a page that cannot keeps its cart on the device,
+// reports it, and syncs once the code can be fetched again.
+import { expect } from '@open-wc/testing';
+import { forgetDevice } from './device-storage.ts';
+import { resetBackend, storedRecords, waitFor } from './helpers.ts';
+import { type ClientPage, openClient, wrap } from './sdk.ts';
+
+// omnikit-replication.js (script tag), omnikit-replication.mjs (npm build), or the module from source.
+const REPLICATION_CODE = String.raw`omnikit-replication\.m?js|/src/sync/replication\.ts`;
+const RUNNER = { productId: 'runner', name: 'Runner', price: 59.9, currency: 'EUR' };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const replicationCode = (page: ClientPage) =>
+  page.eval<string[]>(
+    `performance.getEntriesByType('resource').map((e) => e.name).filter((n) => new RegExp(${JSON.stringify(REPLICATION_CODE)}).test(n))`,
+  );
+const synced = async () => (await storedRecords()).some((r) => r.key === 'runner|');
+
+describe('the replication chunk', () => {
+  const pages: ClientPage[] = [];
+  beforeEach(async () => {
+    await resetBackend();
+    await forgetDevice();
+  });
+  afterEach(async () => {
+    for (const page of pages.splice(0)) await page.close();
+  });
+
+  it('is fetched once sync goes online, never by a page that only tracks', async () => {
+    const page = await openClient({}, { tab: true });
+    pages.push(page);
+    await page.eval(`omnikit.track('Viewed Home')`);
+    await sleep(300);
+    expect(await replicationCode(page)).to.deep.equal([]);
+    await page.eval(`omnikit.cart.add(${JSON.stringify(RUNNER)})`);
+    await waitFor(synced, { message: 'the cart synced' });
+    expect(await replicationCode(page)).to.have.length(1);
+  });
+
+  /** Blocks the code, adds to the cart; checks the report, the cart on the device, nothing synced. */
+  const withoutTheCode = async (page: ClientPage) => {
+    await page.eval(`window.__thrown = [];
+      addEventListener('error', (e) => __thrown.push(String(e.message)));
+      addEventListener('unhandledrejection', (e) => __thrown.push(String(e.reason)))`);
+    await page.block(REPLICATION_CODE);
+    await page.eval(`omnikit.cart.add(${JSON.stringify(RUNNER)})`);
+    await waitFor(async () => (await page.errors()).length > 0, { message: 'reported' });
+    const errors = await page.errors();
+    expect(errors.map((e) => e.code)).to.deep.equal(['internal']);
+    expect(errors[0].message).to.match(/^sync: /);
+    expect(await page.eval('omnikit.cart.items().map((line) => line.quantity)')).to.deep.equal([1]);
+    await sleep(300);
+    expect(await synced()).to.equal(false);
+    expect(await page.eval('__thrown')).to.deep.equal([]);
+    await page.unblock(REPLICATION_CODE);
+  };
+
+  it('keeps the cart when it cannot be fetched, reports it, and back online fetches it and syncs', async () => {
+    const page = await openClient({ retryBaseDelay: 50 }, { tab: true, fixture: 'script-tag' });
+    pages.push(page);
+    await withoutTheCode(page);
+    await page.eval(`dispatchEvent(new Event('online'))`);
+    await waitFor(synced, { message: 'the cart synced' });
+  });
+
+  it('from the npm build, syncs what was written meanwhile at the next page load', async () => {
+    // A browser keeps a failed import() for the page's life (the module map), unlike a script tag.
+    const page = await openClient({ retryBaseDelay: 50 }, { tab: true });
+    pages.push(page);
+    await withoutTheCode(page);
+    await page.reload();
+    const again = await wrap(page);
+    await again.eval('omnikit.cart.items()');
+    await waitFor(synced, { message: 'the cart synced' });
+  });
+});
