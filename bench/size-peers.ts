@@ -40,7 +40,7 @@ export async function sizes(sdks: Sdk[]): Promise<SizeRow[]> {
         buildCode({ continuity: false, attribution: false, plan: false }, undefined, 'src/script/tracker.ts'),
       ]);
       rows.push({
-        label: 'Omnikit: sync + cart added to the tracker',
+        label: 'Omnikit: cart + local sync on the tracker',
         version: sdk.version,
         source: `core only − tracker alone, each gzipped: ${gzipped(core)} − ${gzipped(tracker2)} = ${gzipped(core) - gzipped(tracker2)} B`,
         raw: core.length - tracker2.length,

@@ -1,7 +1,9 @@
 // Form drafts on one device: drafts saved as the customer types and restored on the next visit, forms
 // picked up when an SPA adds them, restores that never overwrite what the customer typed, a draft
 // cleared only by a submission that succeeded, and drafts that expire. Real pages, real server.
+
 import { expect } from '@open-wc/testing';
+import { fetchedCode, thrown, watchThrown } from './chunk-code.ts';
 import {
   addForm,
   BLANK,
@@ -21,10 +23,7 @@ import { type ClientPage, pagePool, wrap } from './sdk.ts';
 const SAVED = 700; // the 300 ms debounce, IndexedDB, and room on a busy machine
 /** URLs of the drafts code: the chunk of the script-tag build, or its modules from source. */
 const DRAFTS_CODE = String.raw`omnikit-forms\.js|/src/forms/(index|fields|values|submit|draft|restore|visit-end|watch-fields)\.ts`;
-const draftsCode = (page: ClientPage) =>
-  page.eval<string[]>(
-    `performance.getEntriesByType('resource').map((e) => e.name).filter((n) => new RegExp(${js(DRAFTS_CODE)}).test(n))`,
-  );
+const draftsCode = (page: ClientPage) => fetchedCode(page, DRAFTS_CODE);
 
 /** The form events stored on the server for a device, as [event, properties]. */
 async function formEvents(page: ClientPage) {
@@ -125,9 +124,7 @@ describe('form drafts on one device', function () {
 
   it('reports drafts code that cannot be loaded, and throws nothing into the page', async () => {
     const shop = await pool.open({ flushInterval: 50 });
-    await shop.eval(`window.__thrown = [];
-      addEventListener('error', (e) => __thrown.push(String(e.message)));
-      addEventListener('unhandledrejection', (e) => __thrown.push(String(e.reason)))`);
+    await watchThrown(shop);
     await shop.block(DRAFTS_CODE);
     await addForm(shop);
     expect(await shop.eval(`omnikit.forms.watch('#shipping').restore().then(() => 'settled')`)).to.equal(
@@ -136,7 +133,7 @@ describe('form drafts on one device', function () {
     await shop.eval(`omnikit.forms.watch('#shipping').complete()`);
     await sleep(100);
     expect((await shop.errors()).map((e) => e.code)).to.deep.equal(['internal']);
-    expect(await shop.eval('__thrown')).to.deep.equal([]);
+    expect(await thrown(shop)).to.deep.equal([]);
   });
 
   it('fills another tab’s changes live, but never a field the customer typed on this page', async () => {

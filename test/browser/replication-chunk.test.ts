@@ -2,6 +2,7 @@
 // online. A page that only tracks never fetches it; a page that cannot keeps its cart on the device,
 // reports it, and syncs once the code can be fetched again.
 import { expect } from '@open-wc/testing';
+import { fetchedCode, thrown, watchThrown } from './chunk-code.ts';
 import { forgetDevice } from './device-storage.ts';
 import { resetBackend, storedRecords, waitFor } from './helpers.ts';
 import { type ClientPage, openClient, wrap } from './sdk.ts';
@@ -11,10 +12,7 @@ const REPLICATION_CODE = String.raw`omnikit-replication\.m?js|/src/sync/replicat
 const RUNNER = { productId: 'runner', name: 'Runner', price: 59.9, currency: 'EUR' };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const replicationCode = (page: ClientPage) =>
-  page.eval<string[]>(
-    `performance.getEntriesByType('resource').map((e) => e.name).filter((n) => new RegExp(${JSON.stringify(REPLICATION_CODE)}).test(n))`,
-  );
+const replicationCode = (page: ClientPage) => fetchedCode(page, REPLICATION_CODE);
 const synced = async () => (await storedRecords()).some((r) => r.key === 'runner|');
 
 describe('the replication chunk', () => {
@@ -40,9 +38,7 @@ describe('the replication chunk', () => {
 
   /** Blocks the code, adds to the cart; checks the report, the cart on the device, nothing synced. */
   const withoutTheCode = async (page: ClientPage) => {
-    await page.eval(`window.__thrown = [];
-      addEventListener('error', (e) => __thrown.push(String(e.message)));
-      addEventListener('unhandledrejection', (e) => __thrown.push(String(e.reason)))`);
+    await watchThrown(page);
     await page.block(REPLICATION_CODE);
     await page.eval(`omnikit.cart.add(${JSON.stringify(RUNNER)})`);
     await waitFor(async () => (await page.errors()).length > 0, { message: 'reported' });
@@ -52,7 +48,7 @@ describe('the replication chunk', () => {
     expect(await page.eval('omnikit.cart.items().map((line) => line.quantity)')).to.deep.equal([1]);
     await sleep(300);
     expect(await synced()).to.equal(false);
-    expect(await page.eval('__thrown')).to.deep.equal([]);
+    expect(await thrown(page)).to.deep.equal([]);
     await page.unblock(REPLICATION_CODE);
   };
 

@@ -1,6 +1,7 @@
 // The change stream's reader is a chunk: only the tab that holds the stream (one per browser, by Web
 // Lock) fetches it, after its first sync. A page that cannot fetch it reports it and syncs on.
 import { expect } from '@open-wc/testing';
+import { fetchedCode, thrown, watchThrown } from './chunk-code.ts';
 import { forgetDevice } from './device-storage.ts';
 import { resetBackend, stats, storedRecords, waitFor } from './helpers.ts';
 import { type ClientPage, openClient } from './sdk.ts';
@@ -10,10 +11,7 @@ const STREAM_CODE = String.raw`omnikit-stream\.m?js|/src/sync/stream\.ts`;
 const RUNNER = { productId: 'runner', name: 'Runner', price: 59.9, currency: 'EUR' };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const streamCode = (page: ClientPage) =>
-  page.eval<string[]>(
-    `performance.getEntriesByType('resource').map((e) => e.name).filter((n) => new RegExp(${JSON.stringify(STREAM_CODE)}).test(n))`,
-  );
+const streamCode = (page: ClientPage) => fetchedCode(page, STREAM_CODE);
 
 describe('the change stream chunk', () => {
   const pages: ClientPage[] = [];
@@ -48,9 +46,7 @@ describe('the change stream chunk', () => {
   it('reports code that cannot be fetched, and the page syncs on without it', async () => {
     const page = await openClient({ retryBaseDelay: 50 }, { tab: true });
     pages.push(page);
-    await page.eval(`window.__thrown = [];
-      addEventListener('error', (e) => __thrown.push(String(e.message)));
-      addEventListener('unhandledrejection', (e) => __thrown.push(String(e.reason)))`);
+    await watchThrown(page);
     await page.block(STREAM_CODE);
     await page.eval(`omnikit.cart.add(${JSON.stringify(RUNNER)})`);
     await waitFor(async () => (await page.errors()).length > 0, { message: 'reported' });
@@ -60,6 +56,6 @@ describe('the change stream chunk', () => {
     await waitFor(async () => (await storedRecords()).some((r) => r.key === 'runner|'), {
       message: 'the cart synced',
     });
-    expect(await page.eval('__thrown')).to.deep.equal([]);
+    expect(await thrown(page)).to.deep.equal([]);
   });
 });
