@@ -9,6 +9,7 @@ import { cors } from './cors.ts';
 import type { ProtocolDeps } from './deps.ts';
 import { ErrorLog } from './error-log.ts';
 import { ApiError, errorResponse } from './errors.ts';
+import { eventReaderHandler } from './event-reader.ts';
 import { DEFAULT_HANDOFF_TTL_MS } from './handoff.ts';
 import {
   DEFAULT_HOUSEKEEPING,
@@ -20,6 +21,7 @@ import { batchOf, ingestHandler } from './ingest.ts';
 import { type Limits, ServerLimits } from './limits/index.ts';
 import type { ServerMiddleware } from './middleware.ts';
 import { planReportHandler } from './plan/report.ts';
+import { mountProbes } from './probes.ts';
 import { mountProtocolRoutes } from './routes.ts';
 import { checkSiteKeys, UnsafeSecretError } from './secrets.ts';
 import { type Site, SiteDirectory } from './sites.ts';
@@ -142,10 +144,11 @@ export function createServer(options: ServerOptions): OmnikitServer {
   for (const { request } of installed) if (request) app.use('*', request);
   // Before every other middleware and route: an origin no site allows reaches none of them.
   app.use('*', cors(sites));
-  app.get('/health', (context) => context.json({ ok: true }));
+  mountProbes(app, options.store, errors);
   // Before the event routes: /v1/identify is both (see mountProtocolRoutes).
   mountProtocolRoutes(app, protocolDeps, beforeHandlers);
   for (const step of [...beforeHandlers, planReportHandler(deps)]) app.get('/v1/plan/report', step);
+  for (const step of [...beforeHandlers, eventReaderHandler(deps)]) app.get('/v1/events', step);
 
   const routes: IngestRoute[] = [{ path: '/v1/batch', extract: batchOf }, ...COMPAT_ROUTES];
   for (const route of routes) {

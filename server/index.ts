@@ -68,6 +68,7 @@ export type {
 export type {
   EventFilter,
   EventLog,
+  EventPage,
   EventStore,
   PlanReportRow,
   PlanViolation,

@@ -52,13 +52,24 @@ try {
 }
 // Never print the URL itself: it may hold a password.
 const where = databaseUrl ? 'data in PostgreSQL' : `data in ${dataDir}`;
-const listening = await createServer({
+const server = createServer({
   store,
   sites,
   demo,
   limits: config.limits,
   trustedProxies: config.trustedProxies,
-}).listen(port, host);
+});
+const listening = await server
+  .listen(port, host)
+  .catch((error: NodeJS.ErrnoException) =>
+    fail(
+      error.code === 'EADDRINUSE'
+        ? `port ${port} on ${host} is in use (another server? set PORT)`
+        : error.code === 'EACCES'
+          ? `no permission to listen on port ${port} on ${host} (below 1024 needs privileges; set PORT)`
+          : `cannot listen on ${host}:${port}: ${error.message}`,
+    ),
+  );
 console.log(`Omnikit server listening on ${listening.url} (${sites.length} site(s), ${where})`);
 
 let stopping = false;

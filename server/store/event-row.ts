@@ -1,4 +1,10 @@
-import { DEFAULT_LIST_LIMIT, type EventCredential, type EventFilter, type StoredEvent } from './types.ts';
+import {
+  DEFAULT_LIST_LIMIT,
+  type EventCredential,
+  type EventFilter,
+  type EventPage,
+  type StoredEvent,
+} from './types.ts';
 
 /** An event as both stores keep it: the columns we query on, plus the client's JSON as text. */
 export interface EventRow {
@@ -69,27 +75,44 @@ export function normalizeTimestamp(value: unknown): string | null {
 
 /**
  * listEvents' filter as SQL: the WHERE clause, the LIMIT's placeholder and the parameters of both;
- * `mark(n)` is the database's n-th placeholder (`?` in SQLite, `$n` in PostgreSQL).
+ * `mark(n)` is the database's n-th placeholder (`?` in SQLite, `$n` in PostgreSQL), `position` the
+ * column that follows insertion order (a page's `after` compares with it).
  */
 export function eventFilter(
   siteId: string,
   filter: EventFilter,
   mark: (position: number) => string,
+  position: 'rowid' | 'id',
 ): { where: string; limit: string; params: unknown[] } {
   const params: unknown[] = [siteId];
   const where = [`site_id = ${mark(1)}`];
-  const columns = [
-    ['anonymous_id', filter.anonymousId],
-    ['user_id', filter.userId],
-    ['type', filter.type],
-    ['message_id', filter.messageId],
-    ['credential', filter.credential],
+  const conditions = [
+    ['anonymous_id =', filter.anonymousId],
+    ['user_id =', filter.userId],
+    ['type =', filter.type],
+    ['message_id =', filter.messageId],
+    ['credential =', filter.credential],
+    ['received_at >=', filter.receivedFrom],
+    ['received_at <', filter.receivedBefore],
+    [`${position} >`, filter.after === undefined ? undefined : Number(filter.after)],
   ] as const;
-  for (const [column, value] of columns) {
+  for (const [test, value] of conditions) {
     if (value === undefined) continue;
     params.push(value);
-    where.push(`${column} = ${mark(params.length)}`);
+    where.push(`${test} ${mark(params.length)}`);
   }
   params.push(Number.isFinite(filter.limit) ? Math.max(0, Math.floor(filter.limit!)) : DEFAULT_LIST_LIMIT);
   return { where: where.join(' AND '), limit: mark(params.length), params };
+}
+
+/**
+ * A page of events from rows selected with their `position` (eventFilter's column): `next` is the
+ * last one's position when the page is full (there may be more), else there is none.
+ */
+export function eventPage(rows: (EventRow & { position: number | string })[], limit: number): EventPage {
+  const last = rows.at(-1);
+  return {
+    events: rows.map(fromEventRow),
+    ...(last && rows.length === limit ? { next: String(last.position) } : {}),
+  };
 }

@@ -26,6 +26,18 @@ export interface EventFilter {
   credential?: EventCredential;
   /** Maximum number of events returned (default 1000). */
   limit?: number;
+  /** Only events the server received at or after this instant (ISO 8601 UTC, as `receivedAt`). */
+  receivedFrom?: string;
+  /** Only events the server received before this instant (ISO 8601 UTC). */
+  receivedBefore?: string;
+  /** Only events stored after this position: the `next` of the page before (see `pageEvents`). */
+  after?: string;
+}
+
+/** A page of `pageEvents`; `next` (when the page is full) asks for the page after it. */
+export interface EventPage {
+  events: StoredEvent[];
+  next?: string;
 }
 
 /**
@@ -56,6 +68,8 @@ export interface EventLog {
   ): Promise<{ inserted: number; duplicates: number }>;
   /** Events of one site, oldest first. */
   listEvents(siteId: string, filter?: EventFilter): Promise<StoredEvent[]>;
+  /** Like `listEvents`, a page at a time: pass a page's `next` as `after` for the following one. */
+  pageEvents(siteId: string, filter?: EventFilter): Promise<EventPage>;
 }
 
 /** One tracking-plan violation of one stored event (server/plan/). */

@@ -1,8 +1,8 @@
 import type pg from 'pg';
-import { type EventRow, eventFilter, fromEventRow, toEventRow } from './event-row.ts';
+import { type EventRow, eventFilter, eventPage, toEventRow } from './event-row.ts';
 import { type Db, transaction } from './postgres-db.ts';
 import { postgresViolationStore } from './postgres-violations.ts';
-import type { EventLog } from './types.ts';
+import type { EventFilter, EventLog } from './types.ts';
 
 /**
  * Tables of the event log at version 1, as in SQLite (the key has been (site, messageId, credential)
@@ -58,6 +58,14 @@ const INSERT = `
 
 /** The event log on a PostgreSQL pool. */
 export function postgresEventLog(pool: pg.Pool): EventLog {
+  const pageEvents = async (siteId: string, filter: EventFilter) => {
+    const { where, limit, params } = eventFilter(siteId, filter, (position) => `$${position}`, 'id');
+    const { rows } = await pool.query<EventRow & { position: string }>(
+      `SELECT id AS position, ${COLUMNS.join(', ')} FROM events WHERE ${where} ORDER BY id LIMIT ${limit}`,
+      params,
+    );
+    return eventPage(rows, params.at(-1) as number);
+  };
   return {
     async insertEvents(siteId, events, options = {}) {
       const receivedAt = new Date().toISOString();
@@ -77,13 +85,7 @@ export function postgresEventLog(pool: pg.Pool): EventLog {
       return { inserted, duplicates: rows.length - inserted };
     },
 
-    async listEvents(siteId, filter = {}) {
-      const { where, limit, params } = eventFilter(siteId, filter, (position) => `$${position}`);
-      const { rows } = await pool.query<EventRow>(
-        `SELECT ${COLUMNS.join(', ')} FROM events WHERE ${where} ORDER BY id LIMIT ${limit}`,
-        params,
-      );
-      return rows.map(fromEventRow);
-    },
+    listEvents: async (siteId, filter = {}) => (await pageEvents(siteId, filter)).events,
+    pageEvents: (siteId, filter = {}) => pageEvents(siteId, filter),
   };
 }

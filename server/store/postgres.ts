@@ -95,6 +95,10 @@ export async function openPostgresStore(
       });
     },
 
+    async ping() {
+      await pool.query('SELECT count(*) FROM schema_migrations');
+    },
+
     async close() {
       if (closed) return;
       closed = true;

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
-import { type EventRow, eventFilter, fromEventRow, toEventRow } from './event-row.ts';
+import { type EventRow, eventFilter, eventPage, toEventRow } from './event-row.ts';
 import { sqliteViolationRecorder } from './sqlite-violations.ts';
-import type { EventLog, PlanViolation } from './types.ts';
+import type { EventFilter, EventLog, PlanViolation } from './types.ts';
 
 /**
  * Tables of the event log at version 1: one row per (site, messageId), a key that makes at-least-once
@@ -43,6 +43,14 @@ export function sqliteEventLog(db: Database.Database): EventLog {
     return inserted;
   });
 
+  const pageEvents = (siteId: string, filter: EventFilter) => {
+    const { where, limit, params } = eventFilter(siteId, filter, () => '?', 'rowid');
+    // rowid follows insertion order, which is "oldest first" from the server's point of view.
+    const sql = `SELECT rowid AS position, * FROM events WHERE ${where} ORDER BY rowid LIMIT ${limit}`;
+    const rows = db.prepare<unknown[], EventRow & { position: number }>(sql).all(...params);
+    return eventPage(rows, params.at(-1) as number);
+  };
+
   return {
     async insertEvents(siteId, events, options = {}) {
       const receivedAt = new Date().toISOString();
@@ -51,12 +59,7 @@ export function sqliteEventLog(db: Database.Database): EventLog {
       return { inserted, duplicates: rows.length - inserted };
     },
 
-    async listEvents(siteId, filter = {}) {
-      const { where, limit, params } = eventFilter(siteId, filter, () => '?');
-      // rowid follows insertion order, which is "oldest first" from the server's point of view.
-      const sql = `SELECT * FROM events WHERE ${where} ORDER BY rowid LIMIT ${limit}`;
-      const rows = db.prepare<unknown[], EventRow>(sql).all(...params);
-      return rows.map(fromEventRow);
-    },
+    listEvents: async (siteId, filter = {}) => pageEvents(siteId, filter).events,
+    pageEvents: async (siteId, filter = {}) => pageEvents(siteId, filter),
   };
 }

@@ -66,6 +66,10 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       })();
     },
 
+    async ping() {
+      db.prepare('SELECT count(*) FROM schema_migrations').get();
+    },
+
     async close() {
       if (closed) return;
       closed = true;

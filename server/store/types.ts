@@ -12,6 +12,7 @@ export type {
   EventCredential,
   EventFilter,
   EventLog,
+  EventPage,
   InsertEventsOptions,
   PlanViolation,
   StoredEvent,
@@ -28,6 +29,8 @@ export interface Store
     HousekeepingStore {
   /** Deletes everything (tests). Sequence numbers keep growing, so no old cursor can skip new records. */
   reset(): Promise<void>;
+  /** Resolves once the database answers a read of its schema; rejects as a failing query would. */
+  ping(): Promise<void>;
   /** Releases the database; safe to call twice. */
   close(): Promise<void>;
 }

@@ -271,6 +271,10 @@ describe('docs/openapi.json', () => {
     await exchange('GET', '/health', 200);
   });
 
+  it('GET /ready', async () => {
+    await exchange('GET', '/ready', 200);
+  });
+
   it('POST /v1/batch', async () => {
     const auth = { Authorization: basicAuth('shop-key') };
     await exchange('POST', '/v1/batch', 200, {
@@ -551,6 +555,25 @@ describe('docs/openapi.json', () => {
     await events(deviceStream, { typing: 'DeviceTyping', changed: 'StreamChanged' }, true);
   });
 
+  it('GET /v1/events', async () => {
+    const auth = { Authorization: basicAuth('shop-key') };
+    await exchange('POST', '/v1/batch', 200, {
+      body: { batch: [trackEvent({ userId: 'reader-1' }), trackEvent({ userId: 'reader-1' })] },
+      headers: auth,
+    });
+    const page = await exchange('GET', '/v1/events', 200, {
+      token: SHOP_SERVER_KEY,
+      query: '?userId=reader-1&limit=1',
+    });
+    assert.equal((page.events as Json[]).length, 1);
+    await exchange('GET', '/v1/events', 200, {
+      token: SHOP_SERVER_KEY,
+      query: `?userId=reader-1&limit=1&after=${page.next}&from=2020-01-01T00:00:00Z`,
+    });
+    await exchange('GET', '/v1/events', 400, { token: SHOP_SERVER_KEY, query: '?limit=0' });
+    await exchange('GET', '/v1/events', 401);
+  });
+
   it('GET /v1/plan/report', async () => {
     await exchange('GET', '/v1/plan/report', 200, { token: SHOP_SERVER_KEY, query: '?examples=1' });
     await exchange('GET', '/v1/plan/report', 401);
@@ -579,6 +602,7 @@ describe('docs/openapi.json', () => {
       const agent = { headers: { Authorization: `Bearer ${SHOP_AGENT_KEY}` }, params: { profileId: 'p-1' } };
       // A request each route would serve; the database is asked first, and is not there.
       const requests: Record<string, Exchange> = {
+        'GET /ready': {},
         'POST /v1/batch': {
           body: { batch: [trackEvent()] },
           headers: { Authorization: basicAuth('shop-key') },
@@ -598,6 +622,7 @@ describe('docs/openapi.json', () => {
         'POST /v1/agent/conversations/{profileId}/read': agent,
         'POST /v1/agent/conversations/{profileId}/typing': { ...agent, body: { typing: true } },
         'GET /v1/plan/report': { token: SHOP_SERVER_KEY },
+        'GET /v1/events': { token: SHOP_SERVER_KEY },
       };
       for (const [path, operations] of Object.entries(paths)) {
         for (const [method, operation] of Object.entries(operations)) {

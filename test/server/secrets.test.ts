@@ -1,12 +1,12 @@
 // Safe secrets by default: the server refuses to start with example, short or shared keys, from
 // createServer (library users) and from the config file (the CLI), unless it is started as the demo.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { createServer, loadSites, openSqliteStore, type Site } from '../../server/index.ts';
+import { runServerMain } from './main-process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'omnikit-secrets-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -161,32 +161,8 @@ describe('safe secrets by default', () => {
   });
 });
 
-/** Runs `tsx server/main.ts` until it exits (or prints that it listens, then stops it). */
-function runMain(
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-      env: { ...process.env, PORT: '0', DATA_DIR: mkdtempSync(join(dir, 'data-')), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-      if (stdout.includes('listening on')) child.kill('SIGTERM');
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const runMain = (env: Record<string, string>) =>
+  runServerMain({ DATA_DIR: mkdtempSync(join(dir, 'data-')), ...env });
 
 describe('tsx server/main.ts', () => {
   it('exits non-zero on the shipped config, saying how to start the demo or make secrets', async () => {

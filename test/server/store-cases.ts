@@ -73,6 +73,32 @@ export function storeCases(fresh: TestDatabaseFactory): void {
       assert.deepEqual(await store.listEvents('blog'), []);
     }));
 
+  it('pages through events in the order they arrived, by the time the server received them', () =>
+    withStore(async (store) => {
+      await store.insertEvents('shop', [
+        trackEvent({ messageId: 'a', userId: 'mei' }),
+        trackEvent({ messageId: 'b', userId: 'lin' }),
+        trackEvent({ messageId: 'c', userId: 'mei' }),
+      ]);
+      const between = new Date().toISOString();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await store.insertEvents('shop', [trackEvent({ messageId: 'd', userId: 'mei' })]);
+      const ids = (page: { events: { messageId: string }[] }) => page.events.map((e) => e.messageId);
+
+      const first = await store.pageEvents('shop', { userId: 'mei', limit: 2 });
+      assert.deepEqual(ids(first), ['a', 'c']);
+      assert.ok(first.next, 'a full page says where the next one starts');
+      const second = await store.pageEvents('shop', { userId: 'mei', limit: 2, after: first.next });
+      assert.deepEqual(ids(second), ['d']);
+      assert.equal(second.next, undefined, 'the last page is not full');
+      // A page's `next` holds for other filters too: it is a position in arrival order.
+      assert.deepEqual(ids(await store.pageEvents('shop', { after: first.next })), ['d']);
+
+      assert.deepEqual(ids(await store.pageEvents('shop', { receivedFrom: between })), ['d']);
+      assert.deepEqual(ids(await store.pageEvents('shop', { receivedBefore: between })), ['a', 'b', 'c']);
+      assert.deepEqual(await store.pageEvents('blog', {}), { events: [] });
+    }));
+
   it('deduplicates per credential: an event sent with the write key never shadows the server key', () =>
     withStore(async (store) => {
       // Anyone may guess the POS's messageId and send it with the public write key first.
@@ -195,6 +221,18 @@ export function storeCases(fresh: TestDatabaseFactory): void {
       });
       assert.equal((await store.planReport('shop')).length, 1);
     }));
+
+  it('answers a ping while open, and rejects it once closed', async () => {
+    const database = await fresh();
+    const store = await database.open();
+    try {
+      await store.ping();
+    } finally {
+      await store.close();
+    }
+    await assert.rejects(store.ping());
+    await database.remove();
+  });
 
   it('falls back to receivedAt when the event has no timestamp', () =>
     withStore(async (store) => {

@@ -1,0 +1,26 @@
+import type { Hono } from 'hono';
+import type { ErrorLog } from './error-log.ts';
+import { errorResponse } from './errors.ts';
+import { STORAGE_RETRY_AFTER_S } from './store/storage-failure.ts';
+import type { Store } from './store/types.ts';
+
+/**
+ * The probes a load balancer or an orchestrator asks. `GET /health`: the process answers (restart it
+ * if not). `GET /ready`: its database answers too (send it traffic); a 503 while the
+ * database is unreachable (`storage_unavailable`), which the process stays alive through (PostgreSQL
+ * restarting).
+ */
+export function mountProbes(app: Hono, store: Store, errors: ErrorLog): void {
+  app.get('/health', (context) => context.json({ ok: true }));
+  app.get('/ready', async (context) => {
+    try {
+      await store.ping();
+    } catch (error) {
+      errors.report('storage unavailable, not ready', error, 'GET /ready');
+      return errorResponse(503, 'storage_unavailable', 'Storage is unavailable; not ready', {
+        'Retry-After': String(STORAGE_RETRY_AFTER_S),
+      });
+    }
+    return context.json({ ready: true });
+  });
+}
