@@ -80,6 +80,8 @@ export function storeCases(fresh: TestDatabaseFactory): void {
         trackEvent({ messageId: 'b', userId: 'lin' }),
         trackEvent({ messageId: 'c', userId: 'mei' }),
       ]);
+      // Milliseconds apart from both batches: receivedAt has millisecond precision.
+      await new Promise((resolve) => setTimeout(resolve, 5));
       const between = new Date().toISOString();
       await new Promise((resolve) => setTimeout(resolve, 5));
       await store.insertEvents('shop', [trackEvent({ messageId: 'd', userId: 'mei' })]);
