@@ -22,6 +22,7 @@ import { type Limits, ServerLimits } from './limits/index.ts';
 import type { ServerMiddleware } from './middleware.ts';
 import { planReportHandler } from './plan/report.ts';
 import { mountProbes } from './probes.ts';
+import { logRefusedOrigins } from './refused-origins.ts';
 import { mountProtocolRoutes } from './routes.ts';
 import { checkSiteKeys, UnsafeSecretError } from './secrets.ts';
 import { type Site, SiteDirectory } from './sites.ts';
@@ -99,6 +100,11 @@ export interface ServerOptions {
   housekeeping?: Partial<HousekeepingOptions>;
   /** Hears what each housekeeping run deleted (default: one log line when it deleted something). */
   onHousekeeping?: (removed: HousekeepingReport) => void;
+  /**
+   * Hears each request refused because no site allows its origin (default: one log line per origin,
+   * for the first 1,000 origins).
+   */
+  onRefusedOrigin?: (origin: string) => void;
   /** @deprecated The same as `housekeeping.intervalMs`. */
   compactionIntervalMs?: number;
   /**
@@ -143,7 +149,7 @@ export function createServer(options: ServerOptions): OmnikitServer {
   const app = new Hono();
   for (const { request } of installed) if (request) app.use('*', request);
   // Before every other middleware and route: an origin no site allows reaches none of them.
-  app.use('*', cors(sites));
+  app.use('*', cors(sites, options.onRefusedOrigin ?? logRefusedOrigins()));
   mountProbes(app, options.store, errors);
   // Before the event routes: /v1/identify is both (see mountProtocolRoutes).
   mountProtocolRoutes(app, protocolDeps, beforeHandlers);

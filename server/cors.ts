@@ -18,15 +18,16 @@ const PREFLIGHT_MAX_AGE_SECONDS = '86400';
  * is that a request from an origin no site allows is answered here, 403 `origin_not_allowed`, and
  * never reaches one: nothing runs for it and its answer holds nothing but the refusal. An origin
  * that some site allows reaches the routes, which check it against the site of the key they are
- * given. Every answer varies with Origin, for caches.
+ * given. Every answer varies with Origin, for caches. `refused` hears each refused origin.
  */
-export function cors(sites: SiteDirectory): MiddlewareHandler {
+export function cors(sites: SiteDirectory, refused: (origin: string) => void): MiddlewareHandler {
   return async (context, next) => {
     const origin = context.req.header('origin');
     if (context.req.method === 'OPTIONS' && context.req.header('access-control-request-method')) {
       return preflight(origin, context.req.header('access-control-request-headers'));
     }
     if (origin !== undefined && !sites.anyAllows(origin)) {
+      refused(origin);
       return errorResponse(403, 'origin_not_allowed', `Origin ${origin} is not allowed by any site`, {
         'Access-Control-Allow-Origin': origin,
         Vary: 'Origin',

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { logRefusedOrigins } from '../../server/refused-origins.ts';
 import {
   BLOG_ORIGIN,
   basicAuth,
@@ -130,6 +131,29 @@ describe('CORS on actual responses', () => {
     });
     assert.equal((await h.store.listEvents('shop')).length, 0);
     assert.equal(h.server.stats().requests, 0, 'refused before the route');
+  });
+
+  it('logs each origin no site allows once, quoted, and never an allowed one', async () => {
+    // Origins no earlier test sent: the server logs an origin once in its life.
+    const forgotten = `http://forgotten-${Date.now()}.example`;
+    const staging = `https://staging-${Date.now()}.example`;
+    const before = h.refusedOriginLog.length;
+    const send = (origin: string) =>
+      postJson(batchUrl(), { batch: [trackEvent()] }, { headers: { Origin: origin } });
+    for (const origin of [forgotten, forgotten, SHOP_ORIGIN, BLOG_ORIGIN, staging, forgotten])
+      await send(origin);
+    const quoted = (origin: string) =>
+      `Omnikit server: refused origin "${origin}": no site allows it (add it to a site's "origins" if it is one of the shop's pages)`;
+    assert.deepEqual(h.refusedOriginLog.slice(before), [quoted(forgotten), quoted(staging)]);
+  });
+
+  it('logs at most a bounded number of refused origins, then says the rest are not logged', () => {
+    const lines: string[] = [];
+    const log = logRefusedOrigins((line) => lines.push(line), 3);
+    for (let n = 0; n < 10; n++) log(`http://made-up-${n}.example`);
+    log('http://made-up-0.example');
+    assert.equal(lines.length, 4);
+    assert.match(lines[3], /more than 3 origins refused; the others are not logged/);
   });
 
   it('gives each kind of origin its preflight and its answer', async () => {

@@ -6,6 +6,7 @@ import {
   type Site,
   type Store,
 } from '../../server/index.ts';
+import { logRefusedOrigins } from '../../server/refused-origins.ts';
 import { sqliteDatabase, type TestDatabase, type TestDatabaseFactory } from './test-database.ts';
 
 /** Origins and keys used across the server tests. */
@@ -53,6 +54,8 @@ export interface Harness {
   database: TestDatabase;
   /** The server's clock (ms); starts at TEST_NOW and survives a restart. */
   clock: { now: number };
+  /** What the server logged of refused origins (its `onRefusedOrigin` default, written here). */
+  refusedOriginLog: string[];
   /** Stops the server and the store, then starts new ones on the same port and database (a restart). */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -78,11 +81,14 @@ export function setHarnessDatabase(factory: TestDatabaseFactory): void {
 export async function startServer(options: HarnessOptions = {}): Promise<Harness> {
   const database = await databases();
   const clock = { now: TEST_NOW };
+  const refusedOriginLog: string[] = [];
+  const logRefused = logRefusedOrigins((line) => refusedOriginLog.push(line));
   const start = async (port: number) => {
     const store = await database.open();
     const { faults = true, ...serverOptions } = options;
     const settings: ServerOptions = {
       now: () => clock.now,
+      onRefusedOrigin: logRefused,
       ...serverOptions,
       store,
       sites: options.sites ?? SITES,
@@ -103,6 +109,7 @@ export async function startServer(options: HarnessOptions = {}): Promise<Harness
     store: current.store,
     database,
     clock,
+    refusedOriginLog,
     async restart() {
       await stop();
       current = await start(current.listening.port);
