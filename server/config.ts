@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { checkCatalog } from './catalog.ts';
+import { fromEnvironment } from './config-env.ts';
 import { checkLimits, type Limits, TrustedProxies } from './limits/index.ts';
 import { loadSitePlan } from './plan/load.ts';
 import { checkSiteKeys, type SecretPolicy } from './secrets.ts';
@@ -25,10 +26,15 @@ export function loadSites(file: string, policy: SecretPolicy = {}): Site[] {
 
 /**
  * Reads a whole config file, `{ "sites": [...], "limits"?: {...}, "trustedProxies"?: [...] }`, and
- * validates it, with errors that name the file and the bad field. Example or short secrets are
- * refused unless `policy.demo` (see checkSiteKeys).
+ * validates it, with errors that name the file and the bad field. `${NAME}` in a string is the
+ * environment variable NAME of `env` (see fromEnvironment). Example or short secrets are refused
+ * unless `policy.demo` (see checkSiteKeys).
  */
-export function loadConfig(file: string, policy: SecretPolicy = {}): ServerConfig {
+export function loadConfig(
+  file: string,
+  policy: SecretPolicy = {},
+  env: NodeJS.ProcessEnv = process.env,
+): ServerConfig {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -42,7 +48,7 @@ export function loadConfig(file: string, policy: SecretPolicy = {}): ServerConfi
     throw new Error(`Omnikit config ${file} is not valid JSON: ${(error as Error).message}`);
   }
   try {
-    return validateConfig(config, dirname(file), policy);
+    return validateConfig(fromEnvironment(config, env), dirname(file), policy);
   } catch (error) {
     throw new Error(`Omnikit config ${file}: ${(error as Error).message}`, { cause: error });
   }

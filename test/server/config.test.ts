@@ -287,3 +287,55 @@ describe('loadConfig: limits and trusted proxies', () => {
     }
   });
 });
+
+describe('loadConfig: secrets from the environment', () => {
+  /** `${NAME}` as the config file writes it. */
+  const ref = (name: string) => `\${${name}}`;
+  const SECRET = 'L4y0ZqV8cM2nR7tW1xB9dF3gH6jK5pS0uE8iO2aQ4wY="quoted"\\';
+  const SERVER_KEY = 'Zc3Vb8Nm1Qw6Er4Ty9Ui2Op7As5Df0Gh3Jk8Lz1Xc6=';
+
+  it('replaces a reference to an environment variable in any string with its value, whatever it holds', () => {
+    const file = configFile({
+      sites: [
+        site({
+          writeKey: `shop-${ref('STAGE')}`,
+          secret: ref('SHOP_SECRET'),
+          serverKey: ref('SHOP_SERVER_KEY'),
+          origins: [`https://${ref('SHOP_HOST')}`],
+        }),
+      ],
+    });
+    const env = {
+      SHOP_SECRET: SECRET,
+      SHOP_SERVER_KEY: SERVER_KEY,
+      SHOP_HOST: 'shop.example',
+      STAGE: 'live',
+    };
+    const [loaded] = loadConfig(file, {}, env).sites;
+    assert.equal(loaded.secret, SECRET);
+    assert.equal(loaded.serverKey, SERVER_KEY);
+    assert.equal(loaded.writeKey, 'shop-live');
+    assert.deepEqual(loaded.origins, ['https://shop.example']);
+  });
+
+  it('refuses a variable that is not set or empty, naming the field and the variable', () => {
+    const file = configFile({ sites: [site({ secret: ref('SHOP_SECRET') })] });
+    for (const env of [{}, { SHOP_SECRET: '' }]) {
+      assert.throws(
+        () => loadConfig(file, {}, env),
+        /sites\[0\]\.secret: environment variable SHOP_SECRET is not set/,
+      );
+    }
+  });
+
+  it('leaves $NAME without braces, and lower-case names, as they are; checks secrets after replacing', () => {
+    const file = configFile({ sites: [site({ writeKey: `key-$STAGE-${ref('lower')}` })] });
+    assert.equal(
+      loadConfig(file, {}, { STAGE: 'x', lower: 'y' }).sites[0].writeKey,
+      `key-$STAGE-${ref('lower')}`,
+    );
+    // An example secret coming from the environment is refused like one written in the file.
+    const example = configFile({ sites: [site({ secret: ref('SHOP_SECRET') })] });
+    assert.throws(() => loadConfig(example, {}, { SHOP_SECRET: 'change-me' }), /sites\[0\]\.secret/);
+  });
+});

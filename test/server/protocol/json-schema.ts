@@ -20,6 +20,12 @@ const KNOWN = new Set([
   'maxItems',
   'format',
   'description',
+  'minItems',
+  'exclusiveMinimum',
+  // Annotations and containers: nothing to check.
+  '$schema',
+  'title',
+  '$defs',
 ]);
 
 /** Validates `value` against `schema`; returns the problems found (empty when valid). */
@@ -66,9 +72,18 @@ export function validate(value: unknown, schema: unknown, root: unknown, path = 
   if (typeof value === 'number' && typeof definition.minimum === 'number' && value < definition.minimum) {
     fail(`${value} is below ${definition.minimum}`);
   }
+  if (
+    typeof value === 'number' &&
+    typeof definition.exclusiveMinimum === 'number' &&
+    value <= definition.exclusiveMinimum
+  ) {
+    fail(`${value} is not above ${definition.exclusiveMinimum}`);
+  }
   if (Array.isArray(value)) {
     if (typeof definition.maxItems === 'number' && value.length > definition.maxItems)
       fail(`more than ${definition.maxItems} items`);
+    if (typeof definition.minItems === 'number' && value.length < definition.minItems)
+      fail(`fewer than ${definition.minItems} items`);
     if (definition.items !== undefined) {
       value.forEach((item, index) => {
         errors.push(...validate(item, definition.items, root, `${path}[${index}]`));
