@@ -58,6 +58,12 @@ export interface OmnikitServer {
    * stream cleanly, so shutdown never waits on one.
    */
   listen(port?: number, hostname?: string): Promise<Listening>;
+  /**
+   * Serves these sites from now on, without a restart (a config reloaded: origins, keys, plans,
+   * catalogs, a site's limits). Checked first as at start (`demo` as given then); throws and changes
+   * nothing when they are wrong.
+   */
+  reloadSites(sites: Site[]): void;
 }
 
 /** Options of `createServer`. */
@@ -186,6 +192,15 @@ export function createServer(options: ServerOptions): OmnikitServer {
 
   return {
     app,
+    reloadSites(next) {
+      try {
+        checkSiteKeys(next, { demo: options.demo === true });
+      } catch (error) {
+        throw new UnsafeSecretError(`reloadSites(): ${(error as Error).message}`, { cause: error });
+      }
+      limits.replaceSites(next);
+      sites.replace(next);
+    },
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
     resetRateLimits: () => limits.reset(),

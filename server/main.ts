@@ -82,6 +82,19 @@ async function shutdown(signal: string): Promise<void> {
   await store.close();
   process.exit(0);
 }
+// SIGHUP reads the config again: a new origin or site without a restart. A config that is wrong now
+// leaves the running one in place. (Server-wide limits and trusted proxies are read at start only.)
+process.on('SIGHUP', () => {
+  try {
+    const next = loadConfig(configFile, { demo });
+    server.reloadSites(next.sites);
+    console.log(`Omnikit server: config reloaded (${next.sites.length} site(s))`);
+  } catch (error) {
+    console.error(
+      `Omnikit server: config not reloaded, still serving the previous one: ${(error as Error).message}`,
+    );
+  }
+});
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 

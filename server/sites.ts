@@ -30,18 +30,29 @@ export interface Site {
 
 /** The configured sites, indexed the two ways a request needs them. */
 export class SiteDirectory {
-  readonly #byWriteKey = new Map<string, Site>();
-  readonly #byId = new Map<string, Site>();
-  readonly #byServerKey = new Map<string, Site>();
-  readonly #sites: Site[];
+  #byWriteKey = new Map<string, Site>();
+  #byId = new Map<string, Site>();
+  #byServerKey = new Map<string, Site>();
+  #sites: Site[] = [];
 
   constructor(sites: Site[]) {
-    this.#sites = sites;
+    this.replace(sites);
+  }
+
+  /** Serves `sites` from now on (a config reloaded): each request sees the old set or the new one. */
+  replace(sites: Site[]): void {
+    const byWriteKey = new Map<string, Site>();
+    const byId = new Map<string, Site>();
+    const byServerKey = new Map<string, Site>();
     for (const site of sites) {
-      this.#byWriteKey.set(site.writeKey, site);
-      this.#byId.set(site.id, site);
-      if (site.serverKey) this.#byServerKey.set(site.serverKey, site);
+      byWriteKey.set(site.writeKey, site);
+      byId.set(site.id, site);
+      if (site.serverKey) byServerKey.set(site.serverKey, site);
     }
+    this.#sites = sites;
+    this.#byWriteKey = byWriteKey;
+    this.#byId = byId;
+    this.#byServerKey = byServerKey;
   }
 
   /** The site with this id (devices remember their site by id). */

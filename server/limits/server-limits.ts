@@ -51,12 +51,25 @@ export class ServerLimits {
   constructor(options: LimitsOptions) {
     this.#defaults = { ...DEFAULT_LIMITS, ...checkLimits(options.limits ?? {}, 'limits', 'server') };
     this.#trusted = TrustedProxies.parse(options.trustedProxies ?? [], 'trustedProxies');
-    options.sites.forEach((site, index) => {
-      const own = site.limits === undefined ? {} : checkLimits(site.limits, `sites[${index}].limits`, 'site');
-      this.#sites.set(site.id, budget({ ...this.#defaults, ...own }));
-    });
+    this.replaceSites(options.sites);
     this.#agentKeyFailures = new RateLimiter(this.#defaults.agentKeyFailures);
     this.#now = options.now ?? Date.now;
+  }
+
+  /**
+   * Takes the sites' own limits (a config reloaded), validated first. A site whose limits are the same
+   * keeps its counts; one whose limits changed starts counting anew.
+   */
+  replaceSites(sites: LimitsOptions['sites']): void {
+    const own = sites.map((site, index) =>
+      site.limits === undefined ? {} : checkLimits(site.limits, `sites[${index}].limits`, 'site'),
+    );
+    sites.forEach((site, index) => {
+      const limits = { ...this.#defaults, ...own[index] };
+      const current = this.#sites.get(site.id);
+      if (!current || JSON.stringify(current.limits) !== JSON.stringify(limits))
+        this.#sites.set(site.id, budget(limits));
+    });
   }
 
   /** The client a request counts against: its IP (behind trusted proxies, the one they saw), IPv6 by /64. */

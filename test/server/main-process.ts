@@ -1,5 +1,8 @@
 // The server's CLI (`server/main.ts`) in a process of its own, as a shop starts it.
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
 
 /** What a run of the CLI printed, and how it ended. */
 export interface MainRun {
@@ -15,6 +18,7 @@ export interface MainRun {
 export function runServerMain(env: Record<string, string>): Promise<MainRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+      cwd: ROOT,
       env: { ...process.env, PORT: '0', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -34,4 +38,52 @@ export function runServerMain(env: Record<string, string>): Promise<MainRun> {
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** `server/main.ts` running in a process of its own, its output kept line by line. */
+export interface ServerProcess {
+  child: ChildProcess;
+  output: string[];
+  /** Resolves with the URL once the server listens; rejects if it exits first. */
+  listening: Promise<string>;
+  /** Resolves once a line matching `pattern` was printed. */
+  printed(pattern: RegExp): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** Starts `tsx server/main.ts` with `env` (PORT 0 and HOST 127.0.0.1 unless given); `stop()` sends SIGTERM. */
+export function startServerMain(env: Record<string, string>): ServerProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const waiting: { pattern: RegExp; resolve: (line: string) => void }[] = [];
+  for (const stream of [child.stdout!, child.stderr!]) {
+    createInterface({ input: stream }).on('line', (line) => {
+      output.push(line);
+      for (const w of waiting.filter((w) => w.pattern.test(line))) w.resolve(line);
+    });
+  }
+  const printed = (pattern: RegExp) =>
+    new Promise<string>((resolve, reject) => {
+      const seen = output.find((line) => pattern.test(line));
+      if (seen) return resolve(seen);
+      waiting.push({ pattern, resolve });
+      child.once('exit', (code) => reject(new Error(`server exited (${code}):\n${output.join('\n')}`)));
+    });
+  const listening = printed(/listening on (http:\/\/\S+)/).then((line) => /(http:\/\/\S+)/.exec(line)![1]);
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  return { child, output, listening, printed, stop };
 }

@@ -4,20 +4,18 @@
 // Retry-After, every write answered 2xx is in the database afterwards, and the same process serves
 // again once PostgreSQL is back. Also: the server starts while PostgreSQL is still coming up.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { basicAuth } from './helpers.ts';
+import { startServerMain } from './main-process.ts';
 import { startPostgres } from './postgres.ts';
 import { api, hlc, register, type TestDevice } from './protocol/client.ts';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
 const WRITE_KEY = 'restart-test-write-key-0123456789abcdef';
 const dir = mkdtempSync(join(tmpdir(), 'omnikit-restart-'));
 const configFile = join(dir, 'omnikit.config.json');
@@ -41,53 +39,8 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** `server/main.ts` in a process of its own, its output kept line by line. */
-interface ServerProcess {
-  child: ChildProcess;
-  output: string[];
-  /** Resolves with the URL once the server listens; rejects if it exits first. */
-  listening: Promise<string>;
-  /** Resolves once a line matching `pattern` was printed. */
-  printed(pattern: RegExp): Promise<string>;
-  stop(): Promise<void>;
-}
-
-function startServerProcess(databaseUrl: string): ServerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: databaseUrl,
-      OMNIKIT_CONFIG: configFile,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  const waiting: { pattern: RegExp; resolve: (line: string) => void }[] = [];
-  for (const stream of [child.stdout!, child.stderr!]) {
-    createInterface({ input: stream }).on('line', (line) => {
-      output.push(line);
-      for (const w of waiting.filter((w) => w.pattern.test(line))) w.resolve(line);
-    });
-  }
-  const printed = (pattern: RegExp) =>
-    new Promise<string>((resolve, reject) => {
-      const seen = output.find((line) => pattern.test(line));
-      if (seen) return resolve(seen);
-      waiting.push({ pattern, resolve });
-      child.once('exit', (code) => reject(new Error(`server exited (${code}):\n${output.join('\n')}`)));
-    });
-  const listening = printed(/listening on (http:\/\/\S+)/).then((line) => /(http:\/\/\S+)/.exec(line)![1]);
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
-  return { child, output, listening, printed, stop };
-}
+const startServerProcess = (databaseUrl: string) =>
+  startServerMain({ DATABASE_URL: databaseUrl, OMNIKIT_CONFIG: configFile });
 
 /** What clients saw: every answer, and the writes answered 2xx. */
 interface Load {
