@@ -5,7 +5,7 @@ import { expect } from '@open-wc/testing';
 import { fetchedCode, thrown, watchThrown } from './chunk-code.ts';
 import { forgetDevice } from './device-storage.ts';
 import { resetBackend, storedRecords, waitFor } from './helpers.ts';
-import { type ClientPage, openClient, wrap } from './sdk.ts';
+import { type ClientPage, pagePool, wrap } from './sdk.ts';
 
 // omnikit-replication.js (script tag), omnikit-replication.mjs (npm build), or the module from source.
 const REPLICATION_CODE = String.raw`omnikit-replication\.m?js|/src/sync/replication\.ts`;
@@ -16,18 +16,15 @@ const replicationCode = (page: ClientPage) => fetchedCode(page, REPLICATION_CODE
 const synced = async () => (await storedRecords()).some((r) => r.key === 'runner|');
 
 describe('the replication chunk', () => {
-  const pages: ClientPage[] = [];
+  const pool = pagePool();
   beforeEach(async () => {
     await resetBackend();
     await forgetDevice();
   });
-  afterEach(async () => {
-    for (const page of pages.splice(0)) await page.close();
-  });
+  afterEach(() => pool.closeAll());
 
   it('is fetched once sync goes online, never by a page that only tracks', async () => {
-    const page = await openClient({}, { tab: true });
-    pages.push(page);
+    const page = await pool.open({}, { tab: true });
     await page.eval(`omnikit.track('Viewed Home')`);
     await sleep(300);
     expect(await replicationCode(page)).to.deep.equal([]);
@@ -53,8 +50,7 @@ describe('the replication chunk', () => {
   };
 
   it('keeps the cart when it cannot be fetched, reports it, and back online fetches it and syncs', async () => {
-    const page = await openClient({ retryBaseDelay: 50 }, { tab: true, fixture: 'script-tag' });
-    pages.push(page);
+    const page = await pool.open({ retryBaseDelay: 50 }, { tab: true, fixture: 'script-tag' });
     await withoutTheCode(page);
     await page.eval(`dispatchEvent(new Event('online'))`);
     await waitFor(synced, { message: 'the cart synced' });
@@ -62,8 +58,7 @@ describe('the replication chunk', () => {
 
   it('from the npm build, syncs what was written meanwhile at the next page load', async () => {
     // A browser keeps a failed import() for the page's life (the module map), unlike a script tag.
-    const page = await openClient({ retryBaseDelay: 50 }, { tab: true });
-    pages.push(page);
+    const page = await pool.open({ retryBaseDelay: 50 }, { tab: true });
     await withoutTheCode(page);
     await page.reload();
     const again = await wrap(page);

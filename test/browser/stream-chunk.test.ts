@@ -4,7 +4,7 @@ import { expect } from '@open-wc/testing';
 import { fetchedCode, thrown, watchThrown } from './chunk-code.ts';
 import { forgetDevice } from './device-storage.ts';
 import { resetBackend, stats, storedRecords, waitFor } from './helpers.ts';
-import { type ClientPage, openClient } from './sdk.ts';
+import { type ClientPage, pagePool } from './sdk.ts';
 
 // omnikit-stream.js (script tag), omnikit-stream.mjs (npm build), or the module from source.
 const STREAM_CODE = String.raw`omnikit-stream\.m?js|/src/sync/stream\.ts`;
@@ -14,19 +14,16 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const streamCode = (page: ClientPage) => fetchedCode(page, STREAM_CODE);
 
 describe('the change stream chunk', () => {
-  const pages: ClientPage[] = [];
+  const pool = pagePool();
   beforeEach(async () => {
     await resetBackend();
     await forgetDevice();
   });
-  afterEach(async () => {
-    for (const page of pages.splice(0)) await page.close();
-  });
+  afterEach(() => pool.closeAll());
 
   it('is fetched by the one tab that holds the stream, after its first sync', async () => {
     const opened = (await stats()).streamsOpened;
-    const first = await openClient({}, { tab: true });
-    pages.push(first);
+    const first = await pool.open({}, { tab: true });
     expect(await streamCode(first)).to.deep.equal([]); // a page that only tracks
     await first.eval(`omnikit.cart.add(${JSON.stringify(RUNNER)})`);
     await waitFor(async () => (await streamCode(first)).length === 1, {
@@ -34,8 +31,7 @@ describe('the change stream chunk', () => {
     });
     await waitFor(async () => (await stats()).streamsOpened === opened + 1, { message: 'the stream open' });
 
-    const second = await openClient({}, { tab: true });
-    pages.push(second);
+    const second = await pool.open({}, { tab: true });
     await second.eval('omnikit.cart.items()');
     await waitFor(async () => (await second.eval<unknown[]>('omnikit.cart.items()')).length === 1);
     await sleep(500);
@@ -44,8 +40,7 @@ describe('the change stream chunk', () => {
   });
 
   it('reports code that cannot be fetched, and the page syncs on without it', async () => {
-    const page = await openClient({ retryBaseDelay: 50 }, { tab: true });
-    pages.push(page);
+    const page = await pool.open({ retryBaseDelay: 50 }, { tab: true });
     await watchThrown(page);
     await page.block(STREAM_CODE);
     await page.eval(`omnikit.cart.add(${JSON.stringify(RUNNER)})`);

@@ -1,8 +1,17 @@
 // The server's CLI (`server/main.ts`) in a process of its own, as a shop starts it.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
+
+/** Writes a config file of these sites in `dir` (again: replaced) and answers its path. */
+export function writeServerConfig(dir: string, config: { sites: object[] } | string): string {
+  const file = join(dir, 'omnikit.config.json');
+  writeFileSync(file, typeof config === 'string' ? config : JSON.stringify(config));
+  return file;
+}
 
 /** What a run of the CLI printed, and how it ended. */
 export interface MainRun {

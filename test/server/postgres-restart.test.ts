@@ -5,33 +5,29 @@
 // again once PostgreSQL is back. Also: the server starts while PostgreSQL is still coming up.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { basicAuth } from './helpers.ts';
-import { startServerMain } from './main-process.ts';
+import { startServerMain, writeServerConfig } from './main-process.ts';
 import { startPostgres } from './postgres.ts';
 import { api, hlc, register, type TestDevice } from './protocol/client.ts';
 
 const WRITE_KEY = 'restart-test-write-key-0123456789abcdef';
 const dir = mkdtempSync(join(tmpdir(), 'omnikit-restart-'));
-const configFile = join(dir, 'omnikit.config.json');
-writeFileSync(
-  configFile,
-  JSON.stringify({
-    sites: [
-      {
-        id: 'shop',
-        writeKey: WRITE_KEY,
-        origins: ['http://localhost:8000'],
-        secret: `restart-test-secret-${randomUUID()}`,
-      },
-    ],
-  }),
-);
+const configFile = writeServerConfig(dir, {
+  sites: [
+    {
+      id: 'shop',
+      writeKey: WRITE_KEY,
+      origins: ['http://localhost:8000'],
+      secret: `restart-test-secret-${randomUUID()}`,
+    },
+  ],
+});
 
 const cluster = await startPostgres({ durableCommits: true });
 after(async () => {

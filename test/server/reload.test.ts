@@ -1,15 +1,14 @@
 // A new origin or a new site without a restart: the real server process reads its config again on
 // SIGHUP. A config that is wrong now (not JSON, an example secret) leaves the running one serving.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { basicAuth, trackEvent } from './helpers.ts';
-import { type ServerProcess, startServerMain } from './main-process.ts';
+import { type ServerProcess, startServerMain, writeServerConfig } from './main-process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'omnikit-reload-'));
-const configFile = join(dir, 'omnikit.config.json');
 const SHOP = {
   id: 'shop',
   writeKey: 'reload-shop-key',
@@ -17,8 +16,8 @@ const SHOP = {
   secret: 'L4y0ZqV8cM2nR7tW1xB9dF3gH6jK5pS0uE8iO2aQ4wY=',
 };
 const BLOG = { id: 'blog', writeKey: 'reload-blog-key', origins: ['https://blog.example'] };
-const writeConfig = (config: unknown) =>
-  writeFileSync(configFile, typeof config === 'string' ? config : JSON.stringify(config));
+const writeConfig = (config: { sites: object[] } | string) => writeServerConfig(dir, config);
+const configFile = writeConfig({ sites: [SHOP] });
 
 let server: ServerProcess | undefined;
 after(async () => {
@@ -49,7 +48,6 @@ async function reload(running: ServerProcess, pattern: RegExp, count: number): P
 
 describe('server/main.ts on SIGHUP', () => {
   it('serves a new origin and a new site without a restart, and keeps serving through a wrong config', async () => {
-    writeConfig({ sites: [SHOP] });
     server = startServerMain({ OMNIKIT_CONFIG: configFile, DATA_DIR: join(dir, 'data') });
     const url = await server.listening;
     const pid = server.child.pid;

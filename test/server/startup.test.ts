@@ -7,24 +7,20 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { type MainRun, runServerMain } from './main-process.ts';
+import { type MainRun, runServerMain, writeServerConfig } from './main-process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'omnikit-startup-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-const configFile = join(dir, 'omnikit.config.json');
-writeFileSync(
-  configFile,
-  JSON.stringify({
-    sites: [
-      {
-        id: 'shop',
-        writeKey: 'startup-test-write-key',
-        origins: ['https://shop.example'],
-        secret: 'L4y0ZqV8cM2nR7tW1xB9dF3gH6jK5pS0uE8iO2aQ4wY=',
-      },
-    ],
-  }),
-);
+const configFile = writeServerConfig(dir, {
+  sites: [
+    {
+      id: 'shop',
+      writeKey: 'startup-test-write-key',
+      origins: ['https://shop.example'],
+      secret: 'L4y0ZqV8cM2nR7tW1xB9dF3gH6jK5pS0uE8iO2aQ4wY=',
+    },
+  ],
+});
 const run = (env: Record<string, string>) =>
   runServerMain({ OMNIKIT_CONFIG: configFile, DATA_DIR: mkdtempSync(join(dir, 'data-')), ...env });
 
