@@ -183,7 +183,8 @@ const shop = createHttpServer(async (req, res) => {
       return send(res, 200, 'text/javascript; charset=utf-8', file('demo/agent.js'));
     if (url.pathname === '/agent.css')
       return send(res, 200, 'text/css; charset=utf-8', file('demo/agent.css'));
-    // The script and the chunks it loads from beside itself (forms, handoff, merge, the widget's panel).
+    // The script and the chunks it loads from beside itself (replication, stream, forms, handoff, account,
+    // the widget's panel...).
     const script = /^\/(omnikit(-[a-z]+)?\.js)$/.exec(url.pathname)?.[1];
     if (script) {
       try {

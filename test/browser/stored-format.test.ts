@@ -132,7 +132,7 @@ async function storedBy(build: 'npm' | 'dist'): Promise<string> {
       quantity: 2,
     });
     await page.call('track', 'Signed Up', { plan: 'pro' });
-    // Verified: the device is linked, and its guest cart merged into the account's (the merge chunk).
+    // Verified: the device is linked, and its guest cart merged into the account's (the sign-in chunk).
     await identifyIn(page, 'ada', { traits: { plan: 'pro' } });
     // Product Added, Signed Up, identify, Cart Merged.
     await until('linked', (d, docs) => events(d) === 4 && meta(docs)?.u === true);
