@@ -23,6 +23,7 @@ import type { ServerMiddleware } from './middleware.ts';
 import { planReportHandler } from './plan/report.ts';
 import { mountProbes } from './probes.ts';
 import { logRefusedOrigins } from './refused-origins.ts';
+import { type RequestLogEntry, requestLog } from './request-log.ts';
 import { mountProtocolRoutes } from './routes.ts';
 import { checkSiteKeys, UnsafeSecretError } from './secrets.ts';
 import { type Site, SiteDirectory } from './sites.ts';
@@ -111,6 +112,11 @@ export interface ServerOptions {
    * for the first 1,000 origins).
    */
   onRefusedOrigin?: (origin: string) => void;
+  /**
+   * Hears one entry per request (id, method, route pattern, status, ms, site), never a header, query
+   * or body (default: none; the CLI logs them as JSON lines with pino).
+   */
+  onRequest?: (entry: RequestLogEntry) => void;
   /** @deprecated The same as `housekeeping.intervalMs`. */
   compactionIntervalMs?: number;
   /**
@@ -153,6 +159,8 @@ export function createServer(options: ServerOptions): OmnikitServer {
   const errors = new ErrorLog({ now: protocolDeps.now });
 
   const app = new Hono();
+  // First: every request is logged, refusals and injected faults included.
+  if (options.onRequest) app.use('*', requestLog(options.onRequest));
   for (const { request } of installed) if (request) app.use('*', request);
   // Before every other middleware and route: an origin no site allows reaches none of them.
   app.use('*', cors(sites, options.onRefusedOrigin ?? logRefusedOrigins()));

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { ApiError } from './errors.ts';
+import { noteSite } from './request-site.ts';
 import { type Site, type SiteDirectory, siteAllowsOrigin } from './sites.ts';
 import type { Device } from './store/sync-types.ts';
 import type { Store } from './store/types.ts';
@@ -29,7 +30,7 @@ export async function authenticate(context: Context, deps: { store: Store; sites
   }
   const device = await deps.store.deviceByTokenHash(hashToken(match[1]));
   // A device of a site that left the config is as good as revoked.
-  const site = device && deps.sites.byId(device.siteId);
+  const site = noteSite(context.req.raw, device ? deps.sites.byId(device.siteId) : undefined);
   if (!device || !site) {
     throw new ApiError(401, 'invalid_token', 'Unknown or revoked device token; register the device again');
   }

@@ -38,6 +38,7 @@ export {
 } from './limits/index.ts';
 export type { ServerMiddleware } from './middleware.ts';
 export type { PlanReport } from './plan/report.ts';
+export type { RequestLogEntry } from './request-log.ts';
 export type { SecretPolicy } from './secrets.ts';
 export { MIN_SECRET_BYTES, UnsafeSecretError } from './secrets.ts';
 export type { Site } from './sites.ts';

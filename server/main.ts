@@ -1,8 +1,9 @@
 /**
- * CLI entry: `tsx server/main.ts` (env: PORT, HOST, DATA_DIR, DATABASE_URL, OMNIKIT_CONFIG, and
- * OMNIKIT_DEMO=1 to serve the example config's public secrets, on a loopback HOST only).
+ * CLI entry: `tsx server/main.ts` (env: PORT, HOST, DATA_DIR, DATABASE_URL, OMNIKIT_CONFIG, LOG_LEVEL,
+ * and OMNIKIT_DEMO=1 to serve the example config's public secrets, on a loopback HOST only).
  */
 import { join } from 'node:path';
+import { type Logger, pino } from 'pino';
 import {
   createServer,
   loadConfig,
@@ -52,12 +53,20 @@ try {
 }
 // Never print the URL itself: it may hold a password.
 const where = databaseUrl ? 'data in PostgreSQL' : `data in ${dataDir}`;
+// One JSON line per request on stdout (pino), at LOG_LEVEL (default info; `warn` turns them off).
+let logger: Logger;
+try {
+  logger = pino({ level: process.env.LOG_LEVEL || 'info' });
+} catch (error) {
+  fail(`LOG_LEVEL: ${(error as Error).message}`);
+}
 const server = createServer({
   store,
   sites,
   demo,
   limits: config.limits,
   trustedProxies: config.trustedProxies,
+  onRequest: (entry) => logger.info(entry, 'request'),
 });
 const listening = await server
   .listen(port, host)

@@ -1,4 +1,5 @@
 import { ApiError } from './errors.ts';
+import { noteSite } from './request-site.ts';
 import type { Site, SiteDirectory } from './sites.ts';
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
@@ -12,7 +13,7 @@ export function siteOfServerKey(request: Request, sites: SiteDirectory): Site | 
   if (!match) return undefined;
   const site = sites.byServerKey(match[1]);
   if (!site) throw new ApiError(401, 'invalid_server_key', 'Unknown server key');
-  return site;
+  return noteSite(request, site);
 }
 
 /** Like siteOfServerKey, but the key is required. */

@@ -1,4 +1,5 @@
 import { ApiError } from './errors.ts';
+import { noteSite } from './request-site.ts';
 import { siteOfServerKey } from './server-key.ts';
 import type { Site, SiteDirectory } from './sites.ts';
 import type { EventCredential } from './store/types.ts';
@@ -37,7 +38,7 @@ function siteOfWriteKey(request: Request, body: unknown, sites: SiteDirectory): 
   }
   const site = sites.byWriteKey(writeKey);
   if (!site) throw new ApiError(401, 'invalid_write_key', 'Unknown write key');
-  return site;
+  return noteSite(request, site);
 }
 
 function writeKeyFromHeader(request: Request): string | undefined {

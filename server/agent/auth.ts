@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
 import { ApiError } from '../errors.ts';
 import type { ServerLimits } from '../limits/index.ts';
+import { noteSite } from '../request-site.ts';
 import type { Site, SiteDirectory } from '../sites.ts';
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
@@ -37,5 +38,5 @@ export function authenticateAgent(
     deps.limits.agentKeyFailed(client);
     throw new ApiError(401, 'invalid_agent_key', 'Unknown agent key');
   }
-  return found;
+  return noteSite(context.req.raw, found);
 }
