@@ -8,7 +8,7 @@ import { COMPAT_ROUTES, type IngestRoute, ignoreMetricsHandler, METRICS_PATHS } 
 import { cors } from './cors.ts';
 import type { ProtocolDeps } from './deps.ts';
 import { ErrorLog } from './error-log.ts';
-import { ApiError, errorResponse } from './errors.ts';
+import { ApiError, errorResponse, storageUnavailable } from './errors.ts';
 import { eventReaderHandler } from './event-reader.ts';
 import { DEFAULT_HANDOFF_TTL_MS } from './handoff.ts';
 import {
@@ -28,7 +28,7 @@ import { mountProtocolRoutes } from './routes.ts';
 import { checkSiteKeys, UnsafeSecretError } from './secrets.ts';
 import { type Site, SiteDirectory } from './sites.ts';
 import { type ServerStats, StatsRecorder } from './stats.ts';
-import { isStorageFailure, STORAGE_RETRY_AFTER_S } from './store/storage-failure.ts';
+import { isStorageFailure } from './store/storage-failure.ts';
 import type { Store } from './store/types.ts';
 import { DEFAULT_STREAM_PING_MS } from './stream.ts';
 import { StreamHub } from './stream-hub.ts';
@@ -190,9 +190,7 @@ export function createServer(options: ServerOptions): OmnikitServer {
     const where = `${context.req.method} ${context.req.routePath}`;
     if (isStorageFailure(error)) {
       errors.report('storage unavailable, answered 503', error, where);
-      return errorResponse(503, 'storage_unavailable', 'Storage is unavailable; retry later', {
-        'Retry-After': String(STORAGE_RETRY_AFTER_S),
-      });
+      return storageUnavailable('Storage is unavailable; retry later');
     }
     errors.report('unexpected error, answered 500', error, where);
     return errorResponse(500, 'internal_error', 'Internal server error');

@@ -1,4 +1,5 @@
 import type { ErrorBody } from '../src/protocol/index.ts';
+import { STORAGE_RETRY_AFTER_S } from './store/storage-failure.ts';
 
 /** A request-level failure that maps to one HTTP status and a machine-readable code. */
 export class ApiError extends Error {
@@ -30,3 +31,10 @@ export function errorResponse(
     headers: { ...(noBody ? {} : { 'Content-Type': 'application/json; charset=UTF-8' }), ...headers },
   });
 }
+
+/**
+ * 503 `storage_unavailable` with Retry-After: the database cannot serve now, nothing was stored, the
+ * client re-sends later (any route through onError, and `/ready`).
+ */
+export const storageUnavailable = (message: string) =>
+  errorResponse(503, 'storage_unavailable', message, { 'Retry-After': String(STORAGE_RETRY_AFTER_S) });

@@ -1,7 +1,6 @@
 import type { Hono } from 'hono';
 import type { ErrorLog } from './error-log.ts';
-import { errorResponse } from './errors.ts';
-import { STORAGE_RETRY_AFTER_S } from './store/storage-failure.ts';
+import { storageUnavailable } from './errors.ts';
 import type { Store } from './store/types.ts';
 
 /**
@@ -17,9 +16,7 @@ export function mountProbes(app: Hono, store: Store, errors: ErrorLog): void {
       await store.ping();
     } catch (error) {
       errors.report('storage unavailable, not ready', error, 'GET /ready');
-      return errorResponse(503, 'storage_unavailable', 'Storage is unavailable; not ready', {
-        'Retry-After': String(STORAGE_RETRY_AFTER_S),
-      });
+      return storageUnavailable('Storage is unavailable; not ready');
     }
     return context.json({ ready: true });
   });

@@ -74,7 +74,8 @@ export function normalizeTimestamp(value: unknown): string | null {
 }
 
 /**
- * listEvents' filter as SQL: the WHERE clause, the LIMIT's placeholder and the parameters of both;
+ * listEvents' filter as SQL: the WHERE clause, the LIMIT's placeholder, the LIMIT itself (`count`)
+ * and the parameters of both;
  * `mark(n)` is the database's n-th placeholder (`?` in SQLite, `$n` in PostgreSQL), `position` the
  * column that follows insertion order (a page's `after` compares with it).
  */
@@ -83,7 +84,7 @@ export function eventFilter(
   filter: EventFilter,
   mark: (position: number) => string,
   position: 'rowid' | 'id',
-): { where: string; limit: string; params: unknown[] } {
+): { where: string; limit: string; count: number; params: unknown[] } {
   const params: unknown[] = [siteId];
   const where = [`site_id = ${mark(1)}`];
   const conditions = [
@@ -101,8 +102,9 @@ export function eventFilter(
     params.push(value);
     where.push(`${test} ${mark(params.length)}`);
   }
-  params.push(Number.isFinite(filter.limit) ? Math.max(0, Math.floor(filter.limit!)) : DEFAULT_LIST_LIMIT);
-  return { where: where.join(' AND '), limit: mark(params.length), params };
+  const count = Number.isFinite(filter.limit) ? Math.max(0, Math.floor(filter.limit!)) : DEFAULT_LIST_LIMIT;
+  params.push(count);
+  return { where: where.join(' AND '), limit: mark(params.length), count, params };
 }
 
 /**

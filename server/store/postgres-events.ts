@@ -59,12 +59,12 @@ const INSERT = `
 /** The event log on a PostgreSQL pool. */
 export function postgresEventLog(pool: pg.Pool): EventLog {
   const pageEvents = async (siteId: string, filter: EventFilter) => {
-    const { where, limit, params } = eventFilter(siteId, filter, (position) => `$${position}`, 'id');
+    const { where, limit, count, params } = eventFilter(siteId, filter, (position) => `$${position}`, 'id');
     const { rows } = await pool.query<EventRow & { position: string }>(
       `SELECT id AS position, ${COLUMNS.join(', ')} FROM events WHERE ${where} ORDER BY id LIMIT ${limit}`,
       params,
     );
-    return eventPage(rows, params.at(-1) as number);
+    return eventPage(rows, count);
   };
   return {
     async insertEvents(siteId, events, options = {}) {

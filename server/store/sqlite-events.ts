@@ -44,11 +44,11 @@ export function sqliteEventLog(db: Database.Database): EventLog {
   });
 
   const pageEvents = (siteId: string, filter: EventFilter) => {
-    const { where, limit, params } = eventFilter(siteId, filter, () => '?', 'rowid');
+    const { where, limit, count, params } = eventFilter(siteId, filter, () => '?', 'rowid');
     // rowid follows insertion order, which is "oldest first" from the server's point of view.
     const sql = `SELECT rowid AS position, * FROM events WHERE ${where} ORDER BY rowid LIMIT ${limit}`;
     const rows = db.prepare<unknown[], EventRow & { position: number }>(sql).all(...params);
-    return eventPage(rows, params.at(-1) as number);
+    return eventPage(rows, count);
   };
 
   return {
