@@ -24,9 +24,10 @@ const SDK_LAYERS = [
 
 /** The reference server's layers: the HTTP face, the features behind it, storage and values below. */
 const SERVER_LAYERS = [
-  // faults.ts builds a server with fault injection installed, for tests: an entry point too.
-  { name: 'server entry', path: '^server/(main|index|app|routes|faults)\\.ts$' },
-  { name: 'server features', path: '^server/(?!(main|index|app|routes|faults)\\.ts$|store/|values/)' },
+  // faults.ts builds a server with fault injection installed, for tests: an entry point too; so is
+  // the `omnikit-server` command (main.ts and cli/).
+  { name: 'server entry', path: '^server/(main|index|app|routes|faults)\\.ts$|^server/cli/' },
+  { name: 'server features', path: '^server/(?!(main|index|app|routes|faults)\\.ts$|cli/|store/|values/)' },
   { name: 'server storage', path: '^server/(store|values)/' },
 ];
 

@@ -5,6 +5,14 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
+/** Absolute, so the CLI can run in any working directory (`init` writes there, `start` reads there). */
+const MAIN_ARGS = ['--import', import.meta.resolve('tsx'), join(ROOT, 'server/main.ts')];
+
+/** Where and how to run the CLI: its arguments (default none: `start`) and working directory. */
+export interface MainOptions {
+  args?: string[];
+  cwd?: string;
+}
 
 /** Writes a config file of these sites in `dir` (again: replaced) and answers its path. */
 export function writeServerConfig(dir: string, config: { sites: object[] } | string): string {
@@ -21,13 +29,13 @@ export interface MainRun {
 }
 
 /**
- * Runs `tsx server/main.ts` with `env` (on PORT 0 unless given) until it exits, or until it prints
+ * Runs `tsx server/main.ts` with `env` (on PORT 0 unless given) and `options` until it exits, or until it prints
  * that it listens, then stops it with SIGTERM. Killed after 20 s.
  */
-export function runServerMain(env: Record<string, string>): Promise<MainRun> {
+export function runServerMain(env: Record<string, string>, options: MainOptions = {}): Promise<MainRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-      cwd: ROOT,
+    const child = spawn(process.execPath, [...MAIN_ARGS, ...(options.args ?? [])], {
+      cwd: options.cwd ?? ROOT,
       env: { ...process.env, PORT: '0', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -61,9 +69,9 @@ export interface ServerProcess {
 }
 
 /** Starts `tsx server/main.ts` with `env` (PORT 0 and HOST 127.0.0.1 unless given); `stop()` sends SIGTERM. */
-export function startServerMain(env: Record<string, string>): ServerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: ROOT,
+export function startServerMain(env: Record<string, string>, options: MainOptions = {}): ServerProcess {
+  const child = spawn(process.execPath, [...MAIN_ARGS, ...(options.args ?? [])], {
+    cwd: options.cwd ?? ROOT,
     env: {
       ...process.env,
       PORT: '0',

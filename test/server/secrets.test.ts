@@ -166,7 +166,10 @@ const runMain = (env: Record<string, string>) =>
 
 describe('tsx server/main.ts', () => {
   it('exits non-zero on the shipped config, saying how to start the demo or make secrets', async () => {
-    const { code, stdout, stderr } = await runMain({ OMNIKIT_DEMO: '' });
+    const { code, stdout, stderr } = await runMain({
+      OMNIKIT_DEMO: '',
+      OMNIKIT_CONFIG: 'server/omnikit.config.json',
+    });
     assert.notEqual(code, 0);
     assert.doesNotMatch(stdout, /listening on/);
     assert.match(stderr, /sites\[0\]\.secret must be a secret of your own, not an example/);
@@ -176,7 +179,7 @@ describe('tsx server/main.ts', () => {
     assert.doesNotMatch(stderr, /demo-secret-change-me/);
   });
 
-  it('serves the shipped config with OMNIKIT_DEMO=1, on a loopback host only', async () => {
+  it('serves the example config shipped with the package with OMNIKIT_DEMO=1, on a loopback host only', async () => {
     const demo = await runMain({ OMNIKIT_DEMO: '1' });
     assert.match(demo.stdout, /listening on http:\/\/127\.0\.0\.1:\d+/, demo.stderr);
     const exposed = await runMain({ OMNIKIT_DEMO: '1', HOST: '0.0.0.0' });
