@@ -3,11 +3,15 @@
 // so they are installed, deduped and updated like any other; the wire protocol and plan checker it
 // shares with the SDK (../src) are compiled in.
 
+import { rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import nodeResolve from '@rollup/plugin-node-resolve';
 import { dts } from 'rollup-plugin-dts';
 import esbuild from 'rollup-plugin-esbuild';
 import pkg from './package.json' with { type: 'json' };
+
+// A fresh dist/ each build: chunk names carry hashes, and a stale chunk would ship in the package.
+rmSync(new URL('dist', import.meta.url), { recursive: true, force: true });
 
 const dependencies = Object.keys(pkg.dependencies);
 const external = (id) =>

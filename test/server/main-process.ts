@@ -70,14 +70,24 @@ export interface ServerProcess {
 
 /** Starts `tsx server/main.ts` with `env` (PORT 0 and HOST 127.0.0.1 unless given); `stop()` sends SIGTERM. */
 export function startServerMain(env: Record<string, string>, options: MainOptions = {}): ServerProcess {
-  const child = spawn(process.execPath, [...MAIN_ARGS, ...(options.args ?? [])], {
+  return startServerProcess(process.execPath, [...MAIN_ARGS, ...(options.args ?? [])], {
     cwd: options.cwd ?? ROOT,
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      ...env,
-    },
+    env,
+  });
+}
+
+/**
+ * Starts a server command (the CLI from source, or `omnikit-server` as a package installed it) in
+ * `cwd` with `env` over this process's (PORT 0 and HOST 127.0.0.1 unless given).
+ */
+export function startServerProcess(
+  command: string,
+  args: string[],
+  { cwd, env }: { cwd: string; env: Record<string, string> },
+): ServerProcess {
+  const child = spawn(command, args, {
+    cwd,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
