@@ -66,6 +66,7 @@ const server = createServer({
   demo,
   limits: config.limits,
   trustedProxies: config.trustedProxies,
+  metrics: config.metrics,
   onRequest: (entry) => logger.info(entry, 'request'),
 });
 const listening = await server
@@ -92,7 +93,7 @@ async function shutdown(signal: string): Promise<void> {
   process.exit(0);
 }
 // SIGHUP reads the config again: a new origin or site without a restart. A config that is wrong now
-// leaves the running one in place. (Server-wide limits and trusted proxies are read at start only.)
+// leaves the running one in place. (Server-wide limits, trusted proxies and metrics are read at start only.)
 process.on('SIGHUP', () => {
   try {
     const next = loadConfig(configFile, { demo });
