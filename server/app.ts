@@ -19,13 +19,14 @@ import {
 } from './housekeeping.ts';
 import { batchOf, ingestHandler } from './ingest.ts';
 import { type Limits, ServerLimits } from './limits/index.ts';
+import { type MetricsOptions, metricsHandler, ServerMetrics } from './metrics/index.ts';
 import type { ServerMiddleware } from './middleware.ts';
 import { planReportHandler } from './plan/report.ts';
 import { mountProbes } from './probes.ts';
 import { logRefusedOrigins } from './refused-origins.ts';
 import { type RequestLogEntry, requestLog } from './request-log.ts';
 import { mountProtocolRoutes } from './routes.ts';
-import { checkSiteKeys, UnsafeSecretError } from './secrets.ts';
+import { checkServerSecret, checkSiteKeys, UnsafeSecretError } from './secrets.ts';
 import { type Site, SiteDirectory } from './sites.ts';
 import { type ServerStats, StatsRecorder } from './stats.ts';
 import { isStorageFailure } from './store/storage-failure.ts';
@@ -117,6 +118,11 @@ export interface ServerOptions {
    * or body (default: none; the CLI logs them as JSON lines with pino).
    */
   onRequest?: (entry: RequestLogEntry) => void;
+  /**
+   * Serves Prometheus metrics at `GET /metrics` to a scraper sending `Authorization: Bearer <token>`
+   * (default: off, and /metrics answers 404). The token is checked like a site's secrets.
+   */
+  metrics?: MetricsOptions;
   /** @deprecated The same as `housekeeping.intervalMs`. */
   compactionIntervalMs?: number;
   /**
@@ -128,23 +134,22 @@ export interface ServerOptions {
 
 /** Builds the backend; mount `app` anywhere (e.g. `getRequestListener(app.fetch)`) or call `listen()`. */
 export function createServer(options: ServerOptions): OmnikitServer {
-  try {
-    checkSiteKeys(options.sites, { demo: options.demo === true });
-  } catch (error) {
-    throw new UnsafeSecretError(`createServer(): ${(error as Error).message}`, { cause: error });
-  }
+  checkKeys(options.sites, options, 'createServer()');
   const sites = new SiteDirectory(options.sites);
   const hub = new StreamHub();
   const agents = new AgentHub();
+  const metrics = options.metrics
+    ? new ServerMetrics({ deviceStreams: () => hub.size, agentStreams: () => agents.size })
+    : undefined;
   // Both kinds of stream: shutdown ends them all, cutStreams() cuts them all.
   const streams = {
     endAll: () => hub.endAll() + agents.endAll(),
     cutAll: () => hub.cutAll() + agents.cutAll(),
   };
-  const stats = new StatsRecorder(() => hub.size);
+  const stats = new StatsRecorder(() => hub.size, metrics);
   const installed = options.middleware ?? [];
   const beforeHandlers = installed.flatMap((m) => (m.route ? [m.route] : []));
-  const limits = serverLimits(options);
+  const limits = serverLimits(options, metrics);
   const deps = { store: options.store, sites, stats, limits };
   const protocolDeps: ProtocolDeps = {
     ...deps,
@@ -159,12 +164,15 @@ export function createServer(options: ServerOptions): OmnikitServer {
   const errors = new ErrorLog({ now: protocolDeps.now });
 
   const app = new Hono();
-  // First: every request is logged, refusals and injected faults included.
-  if (options.onRequest) app.use('*', requestLog(options.onRequest));
+  // First: every request is logged and counted, refusals and injected faults included.
+  const onRequest = requestListener(options.onRequest, metrics);
+  if (onRequest) app.use('*', requestLog(onRequest));
   for (const { request } of installed) if (request) app.use('*', request);
+  // Before CORS: a scraper is not a browser, and the sites' origins say nothing about it.
+  if (metrics && options.metrics) app.get('/metrics', metricsHandler(metrics, options.metrics.token));
   // Before every other middleware and route: an origin no site allows reaches none of them.
   app.use('*', cors(sites, options.onRefusedOrigin ?? logRefusedOrigins()));
-  mountProbes(app, options.store, errors);
+  mountProbes(app, options.store, errors, (error) => metrics?.storageFailed(error));
   // Before the event routes: /v1/identify is both (see mountProtocolRoutes).
   mountProtocolRoutes(app, protocolDeps, beforeHandlers);
   for (const step of [...beforeHandlers, planReportHandler(deps)]) app.get('/v1/plan/report', step);
@@ -189,6 +197,7 @@ export function createServer(options: ServerOptions): OmnikitServer {
     // The route's pattern, not the path: a path may name a customer (/v1/agent/profiles/{id}).
     const where = `${context.req.method} ${context.req.routePath}`;
     if (isStorageFailure(error)) {
+      metrics?.storageFailed(error);
       errors.report('storage unavailable, answered 503', error, where);
       return storageUnavailable('Storage is unavailable; retry later');
     }
@@ -199,11 +208,7 @@ export function createServer(options: ServerOptions): OmnikitServer {
   return {
     app,
     reloadSites(next) {
-      try {
-        checkSiteKeys(next, { demo: options.demo === true });
-      } catch (error) {
-        throw new UnsafeSecretError(`reloadSites(): ${(error as Error).message}`, { cause: error });
-      }
+      checkKeys(next, options, 'reloadSites()');
       limits.replaceSites(next);
       sites.replace(next);
     },
@@ -234,6 +239,29 @@ export function createServer(options: ServerOptions): OmnikitServer {
   };
 }
 
+// Every site key, and the metrics token against them, as the config loader checks them.
+function checkKeys(sites: readonly Site[], options: ServerOptions, caller: string): void {
+  const policy = { demo: options.demo === true };
+  try {
+    checkSiteKeys(sites, policy);
+    if (options.metrics) checkServerSecret(options.metrics.token, 'metrics.token', sites, policy);
+  } catch (error) {
+    throw new UnsafeSecretError(`${caller}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+// The caller's request log and the metrics both hear each request's entry; neither: no middleware.
+function requestListener(
+  log: ((entry: RequestLogEntry) => void) | undefined,
+  metrics: ServerMetrics | undefined,
+): ((entry: RequestLogEntry) => void) | undefined {
+  if (!metrics) return log;
+  return (entry) => {
+    metrics.request(entry);
+    log?.(entry);
+  };
+}
+
 function housekeepingOptions(options: ServerOptions): HousekeepingOptions {
   const given = { intervalMs: options.compactionIntervalMs, ...options.housekeeping };
   const result = { ...DEFAULT_HOUSEKEEPING };
@@ -248,13 +276,14 @@ function housekeepingOptions(options: ServerOptions): HousekeepingOptions {
   return result;
 }
 
-function serverLimits(options: ServerOptions): ServerLimits {
+function serverLimits(options: ServerOptions, metrics: ServerMetrics | undefined): ServerLimits {
   try {
     return new ServerLimits({
       limits: { ...options.rateLimits, ...options.limits },
       sites: options.sites,
       trustedProxies: options.trustedProxies,
       now: options.now,
+      onRefusal: metrics && ((limit) => metrics.limitRefused(limit)),
     });
   } catch (error) {
     throw new RangeError(`createServer(): ${(error as Error).message}`);

@@ -3,8 +3,9 @@ import { dirname } from 'node:path';
 import { checkCatalog } from './catalog.ts';
 import { fromEnvironment } from './config-env.ts';
 import { checkLimits, type Limits, TrustedProxies } from './limits/index.ts';
+import type { MetricsOptions } from './metrics/index.ts';
 import { loadSitePlan } from './plan/load.ts';
-import { checkSiteKeys, type SecretPolicy } from './secrets.ts';
+import { checkServerSecret, checkSiteKeys, type SecretPolicy } from './secrets.ts';
 import type { Site } from './sites.ts';
 
 /** A config file: the sites, and what holds for the whole server. */
@@ -14,6 +15,8 @@ export interface ServerConfig {
   limits?: Partial<Limits>;
   /** Proxies whose X-Forwarded-For is believed (createServer's `trustedProxies`). */
   trustedProxies?: string[];
+  /** Turns on `GET /metrics` with its token (createServer's `metrics`); off when absent. */
+  metrics?: MetricsOptions;
 }
 
 /**
@@ -25,7 +28,7 @@ export function loadSites(file: string, policy: SecretPolicy = {}): Site[] {
 }
 
 /**
- * Reads a whole config file, `{ "sites": [...], "limits"?: {...}, "trustedProxies"?: [...] }`, and
+ * Reads a whole config file, `{ "sites": [...], "limits"?, "trustedProxies"?, "metrics"? }`, and
  * validates it, with errors that name the file and the bad field. `${NAME}` in a string is the
  * environment variable NAME of `env` (see fromEnvironment). Example or short secrets are refused
  * unless `policy.demo` (see checkSiteKeys).
@@ -61,7 +64,7 @@ export function validateConfig(
   policy: SecretPolicy = {},
 ): ServerConfig {
   const result: ServerConfig = { sites: validateSites(config, baseDir, policy) };
-  const { limits, trustedProxies } = config as Record<string, unknown>;
+  const { limits, trustedProxies, metrics } = config as Record<string, unknown>;
   if (limits !== undefined) result.limits = checkLimits(limits, 'limits', 'server');
   if (trustedProxies !== undefined) {
     if (!Array.isArray(trustedProxies)) {
@@ -70,7 +73,19 @@ export function validateConfig(
     TrustedProxies.parse(trustedProxies, 'trustedProxies');
     result.trustedProxies = [...(trustedProxies as string[])];
   }
+  if (metrics !== undefined) result.metrics = readMetrics(metrics, result.sites, policy);
   return result;
+}
+
+function readMetrics(metrics: unknown, sites: Site[], policy: SecretPolicy): MetricsOptions {
+  const shape = 'metrics must be an object with one field, "token" (e.g. from an environment variable)';
+  if (!isObject(metrics) || Object.keys(metrics).some((key) => key !== 'token')) throw new Error(shape);
+  const { token } = metrics;
+  if (typeof token !== 'string' || token.trim() === '') {
+    throw new Error(`metrics.token must be a non-empty string (${shape})`);
+  }
+  checkServerSecret(token, 'metrics.token', sites, policy);
+  return { token };
 }
 
 /** Validates a parsed config object; throws on the first problem found. A `plan` path is relative to `baseDir`. */

@@ -36,6 +36,7 @@ export {
   type SiteLimits,
   TrustedProxies,
 } from './limits/index.ts';
+export type { MetricsOptions } from './metrics/index.ts';
 export type { ServerMiddleware } from './middleware.ts';
 export type { PlanReport } from './plan/report.ts';
 export type { RequestLogEntry } from './request-log.ts';

@@ -53,10 +53,15 @@ export function ingestHandler(deps: IngestDeps, extract: EventExtractor): Handle
 
     const valid: Record<string, unknown>[] = [];
     const rejected = new RejectionList<RejectedEvent>();
+    const rejectedCodes: Record<string, number> = {};
     raws.forEach((raw, index) => {
       const check = checkEvent(raw);
-      if (check.ok) valid.push(check.event);
-      else rejected.add({ index, messageId: messageIdOf(raw), code: check.code, message: check.message });
+      if (check.ok) {
+        valid.push(check.event);
+        return;
+      }
+      rejected.add({ index, messageId: messageIdOf(raw), code: check.code, message: check.message });
+      rejectedCodes[check.code] = (rejectedCodes[check.code] ?? 0) + 1;
     });
     // Violations are recorded, never refused, in the events' transaction: a failure stores neither,
     // and a re-sent event's violations are counted once (see ViolationStore).
@@ -65,7 +70,13 @@ export function ingestHandler(deps: IngestDeps, extract: EventExtractor): Handle
       valid.length > 0
         ? await deps.store.insertEvents(site.id, valid, { credential, violations })
         : { inserted: 0, duplicates: 0 };
-    deps.stats.recordBatch(raws.length, inserted, duplicates);
+    deps.stats.recordBatch({
+      siteId: site.id,
+      received: raws.length,
+      inserted,
+      duplicates,
+      rejected: rejectedCodes,
+    });
 
     const result: BatchAnswer = {
       ok: true,

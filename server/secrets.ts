@@ -72,6 +72,28 @@ export function checkSiteKeys(sites: readonly SiteKeys[], policy: SecretPolicy =
   });
 }
 
+/**
+ * Checks a server-wide secret (the metrics token) as a site secret is checked: strong unless
+ * `policy.demo`, and equal to no key of any site, so a leak of one is never a leak of the other.
+ * Throws an UnsafeSecretError naming `where`, never the value.
+ */
+export function checkServerSecret(
+  value: string,
+  where: string,
+  sites: readonly SiteKeys[],
+  policy: SecretPolicy = {},
+): void {
+  if (policy.demo !== true) checkStrength(value, where);
+  sites.forEach((site, index) => {
+    for (const field of KEY_FIELDS) {
+      if (site[field] !== value) continue;
+      throw new UnsafeSecretError(
+        `${where} must be unique, but it equals sites[${index}].${field}; ${HOW_TO_MAKE_A_SECRET}`,
+      );
+    }
+  });
+}
+
 function checkStrength(value: string, where: string): void {
   if (EXAMPLE_SECRETS.includes(value) || /change[\s_.-]*me/i.test(value)) {
     throw new UnsafeSecretError(

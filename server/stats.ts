@@ -29,14 +29,40 @@ export interface ServerStats {
 
 type Counters = Omit<ServerStats, 'streamsOpen'>;
 
+/** What became of one ingest request's events. */
+export interface BatchOutcome {
+  /** The site its credential named. */
+  siteId: string;
+  /** Events received, valid or not. */
+  received: number;
+  /** Events newly stored. */
+  inserted: number;
+  /** Valid events whose messageId was already stored. */
+  duplicates: number;
+  /** Events refused, by their rejection code (`invalid_type`, …). */
+  rejected: Record<string, number>;
+}
+
+/**
+ * Hears what the recorder counts, as it counts it: the server's metrics (server/metrics) listen here
+ * rather than at a second set of call sites.
+ */
+export interface StatsListener {
+  batch(outcome: BatchOutcome): void;
+  /** One POST /v1/sync answered (or dropped), after `seconds`. */
+  sync(seconds: number): void;
+}
+
 /** Mutable counters behind `OmnikitServer.stats()`. */
 export class StatsRecorder {
   #stats: Counters = emptyStats();
   readonly #streamsOpen: () => number;
+  readonly #listener: StatsListener | undefined;
 
-  /** `streamsOpen` reads the live number of open streams. */
-  constructor(streamsOpen: () => number = () => 0) {
+  /** `streamsOpen` reads the live number of open streams; `listener` hears every record. */
+  constructor(streamsOpen: () => number = () => 0, listener?: StatsListener) {
     this.#streamsOpen = streamsOpen;
+    this.#listener = listener;
   }
 
   /** A copy, so callers can compare snapshots. */
@@ -50,10 +76,11 @@ export class StatsRecorder {
   }
 
   /** Records the outcome of storing one batch. */
-  recordBatch(received: number, inserted: number, duplicates: number): void {
-    this.#stats.received += received;
-    this.#stats.inserted += inserted;
-    this.#stats.duplicates += duplicates;
+  recordBatch(outcome: BatchOutcome): void {
+    this.#stats.received += outcome.received;
+    this.#stats.inserted += outcome.inserted;
+    this.#stats.duplicates += outcome.duplicates;
+    this.#listener?.batch(outcome);
   }
 
   /** Counts a stream connection being opened. */
@@ -65,7 +92,12 @@ export class StatsRecorder {
   syncMiddleware(): MiddlewareHandler {
     return async (_c, next) => {
       this.#stats.syncRequests += 1;
-      await next();
+      const started = performance.now();
+      try {
+        await next();
+      } finally {
+        this.#listener?.sync((performance.now() - started) / 1000);
+      }
     };
   }
 

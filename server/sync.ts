@@ -5,7 +5,7 @@ import { readJsonObject } from './body.ts';
 import { repriceCart } from './catalog.ts';
 import { chatGuard, touchesChat } from './chat/guard.ts';
 import type { ProtocolDeps } from './deps.ts';
-import { quotaExceeded, RejectionList } from './limits/index.ts';
+import { RejectionList } from './limits/index.ts';
 import { checkPush, parseCursor } from './records.ts';
 import type { Site } from './sites.ts';
 import type { Correction, SyncRecord } from './store/sync-types.ts';
@@ -28,7 +28,7 @@ export function syncHandler(deps: ProtocolDeps): Handler {
       const corrections = await correctionsOf(deps, site, push.records);
       const quota = deps.limits.quota(siteId);
       const merged = await deps.store.mergeRecords(siteId, profileId, push.records, corrections, quota);
-      if (merged.overQuota) throw quotaExceeded(merged.overQuota, quota);
+      if (merged.overQuota) throw deps.limits.overQuota(siteId, merged.overQuota);
       if (merged.written > 0) {
         deps.hub.publish(profileId, merged.cursor);
         if (touchesChat(push.records)) deps.agents.message(siteId, profileId);

@@ -54,6 +54,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<void>
     demo: settings.demo,
     limits: config.limits,
     trustedProxies: config.trustedProxies,
+    metrics: config.metrics,
     onRequest: (entry) => logger.info(entry, 'request'),
   });
   const listening = await listen(server, settings);
@@ -131,7 +132,7 @@ function handleSignals(server: OmnikitServer, listening: Listening, store: Store
     process.exit(0);
   };
   // SIGHUP reads the config again: a new origin or site without a restart. A config that is wrong
-  // now leaves the running one in place. (Server-wide limits and trusted proxies: at start only.)
+  // now leaves the running one in place. (Server-wide limits, trusted proxies, metrics: at start only.)
   process.on('SIGHUP', () => {
     try {
       const next = loadConfig(settings.configFile, { demo: settings.demo });

@@ -1,6 +1,7 @@
 import type { HttpBindings } from '@hono/node-server';
 import type { Context } from 'hono';
-import type { ProfileQuota } from '../store/sync-types.ts';
+import type { ApiError } from '../errors.ts';
+import type { OverQuota, ProfileQuota } from '../store/sync-types.ts';
 import { checkLimits } from './check.ts';
 import { addressBucket, clientAddress, TrustedProxies } from './client-address.ts';
 import {
@@ -12,7 +13,7 @@ import {
 } from './defaults.ts';
 import { OpenCounter } from './open-counter.ts';
 import { RateLimiter } from './rate-limiter.ts';
-import { rateLimited, tooManyStreams } from './refusals.ts';
+import { quotaExceeded, rateLimited, tooManyStreams } from './refusals.ts';
 
 /** What `ServerLimits` is built from. */
 export interface LimitsOptions {
@@ -24,6 +25,11 @@ export interface LimitsOptions {
   trustedProxies?: readonly string[];
   /** The clock of the rate windows (default `Date.now`; tests pin it to step past a window). */
   now?: () => number;
+  /**
+   * Hears each refusal by the limit it enforced: a 429, or a typing signal dropped (the server's
+   * metrics count them).
+   */
+  onRefusal?: (limit: keyof Limits) => void;
 }
 
 /** A site's budgets: every counter of one site, so no site can spend another's. */
@@ -46,6 +52,7 @@ export class ServerLimits {
   readonly #sites = new Map<string, SiteBudget>();
   readonly #agentKeyFailures: RateLimiter;
   readonly #now: () => number;
+  readonly #refused: (limit: keyof Limits) => void;
 
   /** Validates everything up front: errors name the field ("limits.syncPerIp.limit", "sites[0].limits..."). */
   constructor(options: LimitsOptions) {
@@ -54,6 +61,7 @@ export class ServerLimits {
     this.replaceSites(options.sites);
     this.#agentKeyFailures = new RateLimiter(this.#defaults.agentKeyFailures);
     this.#now = options.now ?? Date.now;
+    this.#refused = options.onRefusal ?? (() => {});
   }
 
   /**
@@ -81,12 +89,17 @@ export class ServerLimits {
   /** Counts one request of `key` (a device id, a client) against a rate; throws its 429 when spent. */
   enforce(siteId: string, name: Exclude<RateLimitName, 'agentKeyFailures'>, key: string): void {
     const retryAfter = this.#site(siteId).rates.get(name)?.take(key, this.#now()) ?? 0;
-    if (retryAfter > 0) throw rateLimited(name, retryAfter);
+    if (retryAfter > 0) {
+      this.#refused(name);
+      throw rateLimited(name, retryAfter);
+    }
   }
 
   /** Like `enforce`, for what is dropped rather than refused when over (typing signals). */
   allows(siteId: string, name: Exclude<RateLimitName, 'agentKeyFailures'>, key: string): boolean {
-    return (this.#site(siteId).rates.get(name)?.take(key, this.#now()) ?? 0) === 0;
+    const allowed = (this.#site(siteId).rates.get(name)?.take(key, this.#now()) ?? 0) === 0;
+    if (!allowed) this.#refused(name);
+    return allowed;
   }
 
   /** The most a profile of the site may hold. */
@@ -95,14 +108,24 @@ export class ServerLimits {
     return { records: limits.recordsPerProfile, bytes: limits.bytesPerProfile };
   }
 
+  /** The 429 of a push the store found over the site's profile quota (see `quota`). */
+  overQuota(siteId: string, over: OverQuota): ApiError {
+    this.#refused(over.limit === 'records' ? 'recordsPerProfile' : 'bytesPerProfile');
+    return quotaExceeded(over, this.quota(siteId));
+  }
+
   /** Takes a device stream's places (per device, per client); returns their release, or throws 429. */
   openStream(siteId: string, deviceId: string, client: string): () => void {
     const site = this.#site(siteId);
     const device = site.streamsPerDevice.open(deviceId);
-    if (!device) throw tooManyStreams('too_many_streams', 'for this device');
+    if (!device) {
+      this.#refused('streamsPerDevice');
+      throw tooManyStreams('too_many_streams', 'for this device');
+    }
     const address = site.streamsPerIp.open(client);
     if (!address) {
       device();
+      this.#refused('streamsPerIp');
       throw tooManyStreams('too_many_streams', 'from this address');
     }
     return () => {
@@ -114,14 +137,20 @@ export class ServerLimits {
   /** Takes an agent stream's place (per agent key, so per site); returns its release, or throws 429. */
   openAgentStream(siteId: string): () => void {
     const release = this.#site(siteId).agentStreams.open(siteId);
-    if (!release) throw tooManyStreams('too_many_agent_streams', 'for this agent key');
+    if (!release) {
+      this.#refused('agentStreamsPerKey');
+      throw tooManyStreams('too_many_agent_streams', 'for this agent key');
+    }
     return release;
   }
 
   /** Throws 429 while `client` is locked out of the agent API by its wrong keys. */
   checkAgentKeyLock(client: string): void {
     const retryAfter = this.#agentKeyFailures.peek(client, this.#now());
-    if (retryAfter > 0) throw rateLimited('agentKeyFailures', retryAfter);
+    if (retryAfter > 0) {
+      this.#refused('agentKeyFailures');
+      throw rateLimited('agentKeyFailures', retryAfter);
+    }
   }
 
   /** Counts a wrong agent key from `client`. */

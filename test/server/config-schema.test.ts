@@ -38,8 +38,11 @@ describe('the config schema', () => {
       SHOP_SECRET: 'L4y0ZqV8cM2nR7tW1xB9dF3gH6jK5pS0uE8iO2aQ4wY=',
       SHOP_AGENT_KEY: 'Tq7Xk2Pz9Rb4Nm1Vc8Ld3Hs6Jf0Gw5Ye2Ua7Io4Kp1=',
       SHOP_SERVER_KEY: 'Zc3Vb8Nm1Qw6Er4Ty9Ui2Op7As5Df0Gh3Jk8Lz1Xc6=',
+      METRICS_TOKEN: 'Mx5Pq2Wr8Ty1Ui4Op7As0Df3Gh6Jk9Lz2Xc5Vb8Nm=',
     };
-    assert.equal(loadConfig(file, {}, env).sites.length, 2);
+    const loaded = loadConfig(file, {}, env);
+    assert.equal(loaded.sites.length, 2);
+    assert.deepEqual(loaded.metrics, { token: env.METRICS_TOKEN });
   });
 
   it('refuses what loadConfig refuses for its shape', () => {
@@ -56,6 +59,10 @@ describe('the config schema', () => {
       { sites: [site], limits: { streamsPerIp: 0 } },
       { sites: [site], limits: { noSuchLimit: 3 } },
       { sites: [site], trustedProxies: '10.0.0.0/8' },
+      { sites: [site], metrics: 'a-metrics-token' },
+      { sites: [site], metrics: {} },
+      { sites: [site], metrics: { token: '' } },
+      { sites: [site], metrics: { token: 'a-metrics-token', port: 9100 } },
     ];
     for (const [index, config] of refused.entries()) {
       assert.notDeepEqual(check(config), [], `schema accepts ${JSON.stringify(config)}`);

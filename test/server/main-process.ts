@@ -14,8 +14,11 @@ export interface MainOptions {
   cwd?: string;
 }
 
-/** Writes a config file of these sites in `dir` (again: replaced) and answers its path. */
-export function writeServerConfig(dir: string, config: { sites: object[] } | string): string {
+/** Writes a config file of these sites (and top-level fields) in `dir` (again: replaced); answers its path. */
+export function writeServerConfig(
+  dir: string,
+  config: { sites: object[]; [field: string]: unknown } | string,
+): string {
   const file = join(dir, 'omnikit.config.json');
   writeFileSync(file, typeof config === 'string' ? config : JSON.stringify(config));
   return file;

@@ -39,6 +39,7 @@ import {
   startServer,
   trackEvent,
 } from './helpers.ts';
+import { METRICS_TOKEN } from './metrics-scrape.ts';
 import { startPostgres } from './postgres.ts';
 import {
   ANSWER_SHAPES,
@@ -273,6 +274,18 @@ describe('docs/openapi.json', () => {
 
   it('GET /ready', async () => {
     await exchange('GET', '/ready', 200);
+  });
+
+  it('GET /metrics', async () => {
+    // The file's server has no metrics: off.
+    await exchange('GET', '/metrics', 404, { token: METRICS_TOKEN });
+    const scraped = await startServer({ metrics: { token: METRICS_TOKEN } });
+    try {
+      await exchange('GET', '/metrics', 401, { base: scraped.url, token: 'not-the-metrics-token' });
+      await exchange('GET', '/metrics', 200, { base: scraped.url, token: METRICS_TOKEN });
+    } finally {
+      await scraped.close();
+    }
   });
 
   it('POST /v1/batch', async () => {

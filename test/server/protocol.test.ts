@@ -18,3 +18,4 @@ import './protocol/event-bodies.ts';
 import './protocol/housekeeping.ts';
 import './protocol/limits.ts';
 import './protocol/storage-faults.ts';
+import './protocol/metrics.ts';
