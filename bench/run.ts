@@ -92,10 +92,15 @@ if (only.includes('server')) {
   const sqlite = await serverIngest();
   section('Reference server on SQLite (loopback)', serverTables(sqlite));
   console.log('Reference server on PostgreSQL: one process, then two on one database…');
-  section(
-    'Reference server on PostgreSQL (loopback): one and two server processes on one database',
-    postgresTables(await postgresServer(CHANGES), sqlite),
-  );
+  const title = 'Reference server on PostgreSQL (loopback): one and two server processes on one database';
+  // Missing PostgreSQL binaries are a row of the table; anything else failing here is a failure of
+  // the run, reported after the sections that still can run.
+  try {
+    section(title, postgresTables(await postgresServer(CHANGES), sqlite));
+  } catch (error) {
+    failures.push(`PostgreSQL server: ${(error as Error).message}`);
+    section(`${title}: FAILED`, (error as Error).stack ?? String(error));
+  }
 }
 
 if (only.includes('continuity')) {
