@@ -211,9 +211,10 @@ function latencyCells({ times, changes, warmupHeard }: StreamLatency, across = f
 
 function notes(version: string): string {
   return [
-    `- ${version}: a throwaway cluster on this machine (loopback) with PostgreSQL's own durability`,
-    '  defaults, fsync, full_page_writes and synchronous_commit on (every acknowledged commit is on disk,',
-    "  as with SQLite's synchronous = FULL); its other settings are its defaults too (max_connections 200).",
+    `- ${version}, a throwaway cluster on this machine's disk (loopback).`,
+    "- Durability as in production: PostgreSQL's own defaults, fsync, full_page_writes and",
+    "  synchronous_commit on (every acknowledged commit is on disk, as with SQLite's synchronous = FULL);",
+    '  its other settings are its defaults too (max_connections 200).',
     "- Each server process opens the store with the server's defaults (a pool of 10 connections), as",
     '  `DATABASE_URL` does; each deployment starts on a fresh, empty database. Two processes: half the',
     '  ingest connections and half the devices on each, latencies pooled from both, rates summed.',
