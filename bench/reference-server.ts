@@ -1,11 +1,14 @@
 /**
- * The reference backend as a child process for server-ingest.ts and continuity.ts (so the load
- * generator and the browser driver do not share its event loop): `node --import tsx
- * bench/reference-server.ts <db file>` prints `{"url": ...}` once listening on 127.0.0.1, with one
- * site accepting any origin. BENCH_SITE_SECRET, when set, is the site's secret (verified identify);
- * BENCH_SQLITE_SYNCHRONOUS=normal opens the store with SQLite's faster, not power-cut safe setting.
+ * The reference backend as a child process for server-ingest.ts, postgres-server.ts and
+ * continuity.ts (so the load generator and the browser driver do not share its event loop): `node
+ * --import tsx bench/reference-server.ts <sqlite file | postgres:// url>` prints `{"url": ...}` once
+ * listening on 127.0.0.1, with one site accepting any origin. BENCH_SITE_SECRET, when set, is the
+ * site's secret (verified identify); BENCH_SQLITE_SYNCHRONOUS=normal opens an SQLite store with
+ * SQLite's faster, not power-cut safe setting. A PostgreSQL store is opened with the server's
+ * defaults (its pool size, timeouts), as `DATABASE_URL` opens it in production; several of these
+ * processes may share one database.
  */
-import { createServer, openSqliteStore, type Site } from '../server/index.ts';
+import { createServer, openPostgresStore, openSqliteStore, type Site } from '../server/index.ts';
 
 const secret = process.env.BENCH_SITE_SECRET;
 const BENCH_SITE: Site = {
@@ -15,10 +18,12 @@ const BENCH_SITE: Site = {
   ...(secret && { secret }),
 };
 
-const file = process.argv[2];
-if (!file) throw new Error('usage: reference-server.ts <sqlite file>');
+const database = process.argv[2];
+if (!database) throw new Error('usage: reference-server.ts <sqlite file | postgres:// url>');
 const synchronous = process.env.BENCH_SQLITE_SYNCHRONOUS === 'normal' ? 'normal' : 'full';
-const store = openSqliteStore(file, { synchronous });
+const store = /^postgres(ql)?:\/\//.test(database)
+  ? await openPostgresStore(database)
+  : openSqliteStore(database, { synchronous });
 // Every simulated device and page comes from the same loopback address: lift the per-IP limits, so
 // the bench measures the server, not its limits.
 const perIp = { limit: 10_000_000, windowMs: 60_000 };

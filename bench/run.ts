@@ -3,9 +3,10 @@
  * machine. Prints the tables and writes them to bench/RESULTS.md (only after a full run: a run
  * narrowed by BENCH_ONLY prints, and leaves the file as it was).
  *
- * Env: BENCH_RUNS (main-thread runs, default 3: about 80 s each here; 5 runs take ~11 min in all), BENCH_ONLY (comma list of size, main, burst,
- * server, continuity), BENCH_CHANGES (cart changes timed across devices, default 30), BENCH_DEBUG=1 (page
- * console, errors and failed requests), CHROME_PATH.
+ * Env: BENCH_RUNS (main-thread runs, default 3: about 80 s each here; 5 runs take ~11 min in all),
+ * BENCH_ONLY (comma list of size, main, burst, server, continuity), BENCH_CHANGES (cart changes timed
+ * across devices, in the browser and on PostgreSQL's change streams, default 30), BENCH_DEBUG=1 (page
+ * console, errors and failed requests), CHROME_PATH, PG_BIN (where initdb and pg_ctl are).
  *
  * A correctness failure in a section (device B never shows a cart change) exits non-zero, after the
  * other sections, and leaves bench/RESULTS.md as it was.
@@ -20,6 +21,7 @@ import { chatWidgetSizes } from './chat-peers.ts';
 import { CHANGES, continuity, continuityTable } from './continuity.ts';
 import { EVENTS, mainThread, mainThreadTables } from './main-thread.ts';
 import { SDKS } from './peers.ts';
+import { postgresServer, postgresTables } from './postgres-server.ts';
 import { BENCH, ROOT } from './prepare.ts';
 import { serverIngest, serverTables } from './server-ingest.ts';
 import { sizes, sizeTable } from './size-peers.ts';
@@ -87,7 +89,18 @@ if (only.includes('main') || only.includes('burst')) {
 
 if (only.includes('server')) {
   console.log('Reference server…');
-  section('Reference server on SQLite (loopback)', serverTables(await serverIngest()));
+  const sqlite = await serverIngest();
+  section('Reference server on SQLite (loopback)', serverTables(sqlite));
+  console.log('Reference server on PostgreSQL: one process, then two on one database…');
+  const title = 'Reference server on PostgreSQL (loopback): one and two server processes on one database';
+  // Missing PostgreSQL binaries are a row of the table; anything else failing here is a failure of
+  // the run, reported after the sections that still can run.
+  try {
+    section(title, postgresTables(await postgresServer(CHANGES), sqlite));
+  } catch (error) {
+    failures.push(`PostgreSQL server: ${(error as Error).message}`);
+    section(`${title}: FAILED`, (error as Error).stack ?? String(error));
+  }
 }
 
 if (only.includes('continuity')) {
@@ -137,7 +150,10 @@ How it measures (details at the top of each file in bench/):
   (\`userHash\` signed with the site secret). A changes its cart one change at a time, 250 ms apart;
   the time runs from A's cart call to B's \`cart.subscribe\` callback, both stamped with
   \`performance.timeOrigin + performance.now()\` in the page (one machine, so one wall clock; the
-  skew between the two pages is measured and printed). Loopback: a real network adds its round trips.`;
+  skew between the two pages is measured and printed). Loopback: a real network adds its round trips.
+- PostgreSQL: the same server loads on a throwaway local cluster with production durability, one server
+  process and then two sharing one database (the load split between them), and the time from a cart
+  push to another device's change stream, within a process and across the two (notes under the tables).`;
 
 const notes = `## What each SDK does by default\n\n${SDKS.map((sdk) => `- **${sdk.label}** ${sdk.version}: ${sdk.note}`).join('\n')}`;
 console.log(`\n${notes}\n`);

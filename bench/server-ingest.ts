@@ -5,7 +5,8 @@
  * afterwards. The same load runs first on a server whose SQLite store uses synchronous = NORMAL, to
  * show what the default (FULL: every commit fsynced before the answer) costs. Then 100 devices,
  * registered through /v1/devices, each push a cart change and pull through /v1/sync in a loop for a
- * fixed 10 s, as the SDK does after every change.
+ * fixed 10 s, as the SDK does after every change. Both loads take a list of server URLs, so
+ * postgres-server.ts runs the same ones on PostgreSQL across one and two processes.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -18,15 +19,20 @@ import Database from 'better-sqlite3';
 import { ROOT } from './prepare.ts';
 import { num, table } from './report.ts';
 
-const BATCH = 20;
-const CONNECTIONS = 10;
-const SECONDS = 10;
+export const BATCH = 20;
+export const CONNECTIONS = 10;
+export const SECONDS = 10;
 const WRITE_KEY = 'bench-write-key';
 
-interface Latency {
+/** The `q`-th percentile of sorted `values`. */
+const percentile = (values: number[], fraction: number) =>
+  values[Math.min(values.length - 1, Math.floor(values.length * fraction))];
+
+export interface Latency {
   p50: number;
   p99: number;
 }
+export type SyncLatency = Latency & { syncs: number; failed: number };
 export interface IngestResult {
   eventsPerSecond: number;
   latency: Latency;
@@ -41,8 +47,7 @@ export interface ServerResults {
   ingest: IngestResult;
   /** The same load with synchronous = NORMAL (a power cut loses the last acknowledged commits). */
   ingestNormal: IngestResult;
-  /** null until /v1/sync exists. */
-  sync: Latency & { syncs: number; failed: number };
+  sync: SyncLatency;
 }
 
 export interface Running {
@@ -113,53 +118,85 @@ function batchBody(): string {
   return JSON.stringify({ batch, writeKey: WRITE_KEY, sentAt: now });
 }
 
-async function ingestLoad(url: string, db: string): Promise<IngestResult> {
+/**
+ * Posts batches to /v1/batch for SECONDS with CONNECTIONS connections in all, split evenly across
+ * `urls` (several server processes behind one database: a load balancer would spread them so);
+ * `stored` counts the events in the database afterwards. Latencies are every response's, from all
+ * processes together, so the percentiles are those a client of the whole deployment sees.
+ */
+export async function ingestLoad(urls: string[], stored: () => Promise<number>): Promise<IngestResult> {
   let bodyBytes = 0;
-  const result = await autocannon({
-    url: `${url}/v1/batch`,
-    method: 'POST',
-    connections: CONNECTIONS,
-    duration: SECONDS,
-    headers: { 'content-type': 'text/plain;charset=UTF-8', origin: 'https://shop.example' },
-    requests: [
-      {
-        setupRequest: (request) => {
-          const body = batchBody();
-          bodyBytes = body.length;
-          return { ...request, body };
-        },
-      },
-    ],
-  });
-  const ok = result['2xx'];
-  let stored = Number.NaN;
-  try {
-    const sqlite = new Database(db, { readonly: true });
-    stored = (sqlite.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
-    sqlite.close();
-  } catch {} // the schema moved: the count shows as "-"
+  const times: number[] = [];
+  const results = await Promise.all(
+    urls.map(
+      (url, index) =>
+        new Promise<autocannon.Result>((resolve, reject) => {
+          const connections =
+            Math.floor(CONNECTIONS / urls.length) + (index < CONNECTIONS % urls.length ? 1 : 0);
+          const instance = autocannon(
+            {
+              url: `${url}/v1/batch`,
+              method: 'POST',
+              connections,
+              duration: SECONDS,
+              headers: { 'content-type': 'text/plain;charset=UTF-8', origin: 'https://shop.example' },
+              requests: [
+                {
+                  setupRequest: (request) => {
+                    const body = batchBody();
+                    bodyBytes = body.length;
+                    return { ...request, body };
+                  },
+                },
+              ],
+            },
+            (error, result) => (error ? reject(error) : resolve(result)),
+          );
+          instance.on('response', (_client, _status, _bytes, ms) => times.push(ms));
+        }),
+    ),
+  );
+  const sum = (pick: (result: autocannon.Result) => number) =>
+    results.reduce((total, result) => total + pick(result), 0);
+  const ok = sum((result) => result['2xx']);
+  times.sort((a, b) => a - b);
   return {
-    eventsPerSecond: (ok * BATCH) / (result.duration || SECONDS),
-    latency: { p50: result.latency.p50, p99: result.latency.p99 },
+    // Each instance's own duration: they start together, so the rates add up.
+    eventsPerSecond: results.reduce(
+      (total, result) => total + (result['2xx'] * BATCH) / (result.duration || SECONDS),
+      0,
+    ),
+    latency: { p50: percentile(times, 0.5), p99: percentile(times, 0.99) },
     batches: ok,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
-    stored,
+    non2xx: sum((result) => result.non2xx),
+    errors: sum((result) => result.errors + result.timeouts),
+    // The schema moved: the count shows as "-".
+    stored: await stored().catch(() => Number.NaN),
     bodyBytes,
   };
 }
 
-const DEVICES = 100;
+/** Counts the events in an SQLite file, read-only beside the running server. */
+async function sqliteStored(db: string): Promise<number> {
+  const sqlite = new Database(db, { readonly: true });
+  try {
+    return (sqlite.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+  } finally {
+    sqlite.close();
+  }
+}
+
+export const DEVICES = 100;
 const pad = (value: number, width: number) => value.toString(36).padStart(width, '0');
 
-/** The `q`-th percentile of sorted `values`. */
-const percentile = (values: number[], fraction: number) =>
-  values[Math.min(values.length - 1, Math.floor(values.length * fraction))];
-
-/** `/v1/sync` p50/p99 with 100 devices syncing at once, each pushing one cart line per sync. */
-async function syncLatency(url: string): Promise<Latency & { syncs: number; failed: number }> {
-  const post = (path: string, body: unknown, token?: string) =>
-    fetch(`${url}/v1/${path}`, {
+/**
+ * `/v1/sync` p50/p99 with 100 devices syncing at once, each pushing one cart line per sync. With
+ * several `urls` (server processes on one database) the devices are dealt out round-robin, each one
+ * registering and syncing with its own process, as a sticky load balancer would keep it there.
+ */
+export async function syncLatency(urls: string[]): Promise<SyncLatency> {
+  const post = (device: number, path: string, body: unknown, token?: string) =>
+    fetch(`${urls[device % urls.length]}/v1/${path}`, {
       method: 'POST',
       headers: {
         'content-type': 'text/plain',
@@ -169,8 +206,8 @@ async function syncLatency(url: string): Promise<Latency & { syncs: number; fail
       body: JSON.stringify(body),
     });
   const tokens = await Promise.all(
-    Array.from({ length: DEVICES }, async () => {
-      const response = await post('devices', { writeKey: WRITE_KEY, anonymousId: randomUUID() });
+    Array.from({ length: DEVICES }, async (_, device) => {
+      const response = await post(device, 'devices', { writeKey: WRITE_KEY, anonymousId: randomUUID() });
       if (!response.ok) throw new Error(`POST /v1/devices: ${response.status} ${await response.text()}`);
       return ((await response.json()) as { token: string }).token;
     }),
@@ -193,7 +230,7 @@ async function syncLatency(url: string): Promise<Latency & { syncs: number; fail
           },
         ];
         const started = performance.now();
-        const response = await post('sync', { push, cursor }, token);
+        const response = await post(device, 'sync', { push, cursor }, token);
         const answer = response.ok ? ((await response.json()) as { cursor: string }) : undefined;
         if (!answer) {
           failed++;
@@ -215,12 +252,12 @@ export async function serverIngest(): Promise<ServerResults> {
     const ingestNormal = await onServer(
       join(dir, 'normal.db'),
       { BENCH_SQLITE_SYNCHRONOUS: 'normal' },
-      (url, db) => ingestLoad(url, db),
+      (url, db) => ingestLoad([url], () => sqliteStored(db)),
     );
     return await onServer(join(dir, 'bench.db'), {}, async (url, db) => ({
-      ingest: await ingestLoad(url, db),
+      ingest: await ingestLoad([url], () => sqliteStored(db)),
       ingestNormal,
-      sync: await syncLatency(url),
+      sync: await syncLatency([url]),
     }));
   } finally {
     rmSync(dir, { recursive: true, force: true });
