@@ -26,8 +26,9 @@ const SDK_LAYERS = [
 const SERVER_LAYERS = [
   // faults.ts builds a server with fault injection installed, for tests: an entry point too.
   { name: 'server entry', path: '^server/(main|index|app|routes|faults)\\.ts$' },
-  { name: 'server features', path: '^server/(?!(main|index|app|routes|faults)\\.ts$|store/|values/)' },
-  { name: 'server storage', path: '^server/(store|values)/' },
+  { name: 'server features', path: '^server/(?!(main|index|app|routes|faults)\\.ts$|store/|values/|relay/)' },
+  // The relay (fan-out between server processes) is a port beside the store, which provides it.
+  { name: 'server storage', path: '^server/(store|values|relay)/' },
 ];
 
 const upward = (layers) =>

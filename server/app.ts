@@ -23,6 +23,8 @@ import type { ServerMiddleware } from './middleware.ts';
 import { planReportHandler } from './plan/report.ts';
 import { mountProbes } from './probes.ts';
 import { logRefusedOrigins } from './refused-origins.ts';
+import { localRelay } from './relay/local.ts';
+import type { Relay } from './relay/types.ts';
 import { type RequestLogEntry, requestLog } from './request-log.ts';
 import { mountProtocolRoutes } from './routes.ts';
 import { checkSiteKeys, UnsafeSecretError } from './secrets.ts';
@@ -117,6 +119,13 @@ export interface ServerOptions {
    * or body (default: none; the CLI logs them as JSON lines with pino).
    */
   onRequest?: (entry: RequestLogEntry) => void;
+  /**
+   * How the live streams of several server processes sharing one database hear each other (pushes,
+   * typing, revoked and linked devices). Default: the store's own (`openPostgresStore` relays through
+   * PostgreSQL LISTEN/NOTIFY), else this process only (SQLite). Whoever opened it closes it (the
+   * store's closes with the store).
+   */
+  relay?: Relay;
   /** @deprecated The same as `housekeeping.intervalMs`. */
   compactionIntervalMs?: number;
   /**
@@ -134,8 +143,9 @@ export function createServer(options: ServerOptions): OmnikitServer {
     throw new UnsafeSecretError(`createServer(): ${(error as Error).message}`, { cause: error });
   }
   const sites = new SiteDirectory(options.sites);
-  const hub = new StreamHub();
-  const agents = new AgentHub();
+  const relay = options.relay ?? options.store.relay?.() ?? localRelay();
+  const hub = new StreamHub(relay);
+  const agents = new AgentHub(relay);
   // Both kinds of stream: shutdown ends them all, cutStreams() cuts them all.
   const streams = {
     endAll: () => hub.endAll() + agents.endAll(),
@@ -212,6 +222,8 @@ export function createServer(options: ServerOptions): OmnikitServer {
     resetRateLimits: () => limits.reset(),
     cutStreams: () => streams.cutAll(),
     listen: async (port = 0, hostname = '127.0.0.1') => {
+      // Streams opened before the relay hears the other processes could miss their messages.
+      await relay.ready();
       const housekeeper = await startHousekeeping(
         options.store,
         protocolDeps.now,
