@@ -173,3 +173,65 @@ describe('two server processes on one PostgreSQL', () => {
     assert.equal((await again.changed(1000)).cursor, pushed.cursor);
   });
 });
+
+describe('two server processes when PostgreSQL restarts', () => {
+  let servers: ServerProcess[];
+  let p1: string;
+  let p2: string;
+  const open: SseReader[] = [];
+  before(async () => {
+    ({
+      servers,
+      urls: [p1, p2],
+    } = await startPair());
+  });
+  after(async () => {
+    for (const stream of open) await stream.cancel();
+    await Promise.all(servers.map((server) => server.stop()));
+  });
+  const listen = async (reader: Promise<SseReader>) => {
+    const stream = await reader;
+    open.push(stream);
+    return stream;
+  };
+  /** Retries `request` while the server answers 503 (its pool finding PostgreSQL back). */
+  const once503Passes = async <T>(request: () => Promise<T>): Promise<T> => {
+    for (let tries = 0; ; tries++) {
+      try {
+        return await request();
+      } catch (error) {
+        if (tries >= 40 || !/\b503\b/.test((error as Error).message)) throw error;
+        await sleep(100);
+      }
+    }
+  };
+
+  it('each process listens again, ends its open streams so they catch up, and streams hear the other process afterwards', async () => {
+    const [a, b] = await Promise.all([register(p1, 'gus-a'), register(p2, 'gus-b')]);
+    const linked = await identify(p1, a, 'gus');
+    await identify(p2, b, 'gus');
+    const before = await listen(openStream(p2, b));
+    const agentsBefore = await listen(openAgentStream(p2));
+
+    await cluster.restart('fast');
+    const relaysBack = Promise.all(servers.map((server) => server.printed(/stream relay: listening again/)));
+    assert.notEqual(
+      await Promise.race([relaysBack, sleep(10_000, 'timeout')]),
+      'timeout',
+      'a relay never listened again',
+    );
+    // Told to catch up: a notice may have been missed while the relay was away.
+    assert.equal(await Promise.race([before.done, sleep(2000, 'still open')]), 'end');
+    assert.equal(await Promise.race([agentsBefore.done, sleep(2000, 'still open')]), 'end');
+
+    // The clients reconnect (and sync); from then on they hear the other process again.
+    const after = await listen(openStream(p2, b));
+    const agents = await listen(openAgentStream(p2));
+    const pushed = await once503Passes(() => sync(p1, a, [cartLine('sku-after-restart')]));
+    assert.equal((await after.changed(1000)).cursor, pushed.cursor);
+    await sync(p1, a, [customerMessage('m-restart', 'still there?', Date.now())]);
+    const message = await agents.next((m) => m.event === 'message', 1000);
+    assert.deepEqual(JSON.parse(message.data ?? ''), { profileId: linked.profileId });
+    for (const server of servers) assert.equal(server.child.exitCode, null, server.output.join('\n'));
+  });
+});
