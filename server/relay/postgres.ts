@@ -11,6 +11,9 @@ import type { Relay, RelayMessage } from './types.ts';
  */
 export const RELAY_CHANNEL = 'omnikit_streams';
 
+/** Longest close() waits to send what is still waiting. */
+const CLOSE_DRAIN_MS = 1_000;
+
 /** Options of `postgresRelay`. */
 export interface PostgresRelayOptions {
   /** Longest wait to open the connection (default 5 s). */
@@ -54,7 +57,8 @@ class PostgresRelay implements Relay {
   /** The connection being opened or in use, to end at close(). */
   #current: pg.Client | null = null;
   #outbox: RelayMessage[] = [];
-  #flushing = false;
+  /** The sending under way, if any. */
+  #flushing: Promise<void> | null = null;
   #scheduled = false;
   #dropped = 0;
   #closed = false;
@@ -108,6 +112,9 @@ class PostgresRelay implements Relay {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    // What the last requests before a shutdown sent must still reach the other processes' streams;
+    // a database that is away does not hold the shutdown up for long.
+    await Promise.race([this.#drain(), sleep(CLOSE_DRAIN_MS, undefined, { ref: false })]);
     this.#stop.abort();
     await this.#current?.end().catch(() => {});
     await this.#running;
@@ -203,28 +210,34 @@ class PostgresRelay implements Relay {
    * repeat is harmless: every message is a nudge or says where things are now); what PostgreSQL
    * refused is dropped, or it would block everything behind it.
    */
-  async #flush(): Promise<void> {
-    if (this.#flushing) return;
-    this.#flushing = true;
-    try {
-      while (this.#live && this.#outbox.length > 0) {
-        const { client } = this.#live;
-        const batch = this.#outbox.splice(0);
-        try {
-          for (const payload of encodePayloads(batch)) {
-            await client.query('SELECT pg_notify($1, $2)', [RELAY_CHANNEL, payload]);
-          }
-        } catch (error) {
-          if (!isStorageFailure(error)) {
-            this.#log(`[omnikit] stream relay: PostgreSQL refused a notification (${errorKind(error)})`);
-            continue;
-          }
-          this.#outbox.unshift(...batch);
-          return;
+  #flush(): Promise<void> {
+    this.#flushing ??= this.#sendWaiting().finally(() => {
+      this.#flushing = null;
+    });
+    return this.#flushing;
+  }
+
+  /** Sends until nothing waits, or the connection is gone. */
+  async #drain(): Promise<void> {
+    while (this.#live && (this.#outbox.length > 0 || this.#flushing)) await this.#flush();
+  }
+
+  async #sendWaiting(): Promise<void> {
+    while (this.#live && this.#outbox.length > 0) {
+      const { client } = this.#live;
+      const batch = this.#outbox.splice(0);
+      try {
+        for (const payload of encodePayloads(batch)) {
+          await client.query('SELECT pg_notify($1, $2)', [RELAY_CHANNEL, payload]);
         }
+      } catch (error) {
+        if (!isStorageFailure(error)) {
+          this.#log(`[omnikit] stream relay: PostgreSQL refused a notification (${errorKind(error)})`);
+          continue;
+        }
+        this.#outbox.unshift(...batch);
+        return;
       }
-    } finally {
-      this.#flushing = false;
     }
   }
 
