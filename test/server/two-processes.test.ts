@@ -24,6 +24,9 @@ import {
   type TestDevice,
 } from './protocol/client.ts';
 
+// The timers of a race against a deadline must not keep the test process alive once it is done.
+const UNREF = { ref: false };
+
 const dir = mkdtempSync(join(tmpdir(), 'omnikit-two-processes-'));
 const configFile = writeServerConfig(dir, { sites: SITES });
 const cluster = await startPostgres();
@@ -138,7 +141,7 @@ describe('two server processes on one PostgreSQL', () => {
     const stream = await listen(openStream(p2, device));
     const revoked = await api(p1, 'DELETE', '/v1/devices/current', { token: device.token });
     assert.equal(revoked.status, 204);
-    const ended = await Promise.race([stream.done, sleep(1000, 'still open')]);
+    const ended = await Promise.race([stream.done, sleep(1000, 'still open', UNREF)]);
     assert.equal(ended, 'end');
   });
 
@@ -216,13 +219,13 @@ describe('two server processes when PostgreSQL restarts', () => {
     await cluster.restart('fast');
     const relaysBack = Promise.all(servers.map((server) => server.printed(/stream relay: listening again/)));
     assert.notEqual(
-      await Promise.race([relaysBack, sleep(10_000, 'timeout')]),
+      await Promise.race([relaysBack, sleep(10_000, 'timeout', UNREF)]),
       'timeout',
       'a relay never listened again',
     );
     // Told to catch up: a notice may have been missed while the relay was away.
-    assert.equal(await Promise.race([before.done, sleep(2000, 'still open')]), 'end');
-    assert.equal(await Promise.race([agentsBefore.done, sleep(2000, 'still open')]), 'end');
+    assert.equal(await Promise.race([before.done, sleep(2000, 'still open', UNREF)]), 'end');
+    assert.equal(await Promise.race([agentsBefore.done, sleep(2000, 'still open', UNREF)]), 'end');
 
     // The clients reconnect (and sync); from then on they hear the other process again.
     const after = await listen(openStream(p2, b));
