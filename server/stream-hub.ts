@@ -1,4 +1,3 @@
-import { localRelay } from './relay/local.ts';
 import type { Relay, RelayMessage } from './relay/types.ts';
 import { closeAll } from './sse.ts';
 
@@ -29,7 +28,7 @@ export class StreamHub {
   readonly #all = new Set<StreamConnection>();
   readonly #relay: Relay;
 
-  constructor(relay: Relay = localRelay()) {
+  constructor(relay: Relay) {
     this.#relay = relay;
     relay.subscribe({ message: (message) => this.#apply(message), missed: () => this.endAll() });
   }

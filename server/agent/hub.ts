@@ -1,4 +1,3 @@
-import { localRelay } from '../relay/local.ts';
 import type { Relay, RelayMessage } from '../relay/types.ts';
 import { closeAll, type OpenStream } from '../sse.ts';
 
@@ -27,7 +26,7 @@ export class AgentHub {
   readonly #all = new Set<AgentConnection>();
   readonly #relay: Relay;
 
-  constructor(relay: Relay = localRelay()) {
+  constructor(relay: Relay) {
     this.#relay = relay;
     relay.subscribe({ message: (message) => this.#apply(message), missed: () => this.endAll() });
   }

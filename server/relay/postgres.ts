@@ -170,7 +170,12 @@ class PostgresRelay implements Relay {
       // Only the connection listening now: a dropped one that still delivers would apply twice.
       if (this.#live?.client !== client || notification.channel !== RELAY_CHANNEL) return;
       if (notification.processId === this.#live.pid) return; // this process's own, applied at send
-      for (const message of decodePayload(notification.payload)) this.#listeners.deliver(message);
+      try {
+        for (const message of decodePayload(notification.payload)) this.#listeners.deliver(message);
+      } catch (error) {
+        // Thrown from an event handler it would end the process, for every stream on it.
+        this.#log(`[omnikit] stream relay: a message failed to apply (${errorKind(error)})`);
+      }
     });
     await client.connect();
     await client.query(`LISTEN ${RELAY_CHANNEL}`);

@@ -157,6 +157,21 @@ describe('two server processes on one PostgreSQL', () => {
     assert.equal((await stream.changed(1000)).cursor, pushed.cursor);
   });
 
+  it("claiming a handoff through one process moves the claimer's stream on the other", async () => {
+    // A guest's profile (a signed-in user's cannot be handed off).
+    const laptop = await register(p2, 'hana-laptop');
+    const created = await api(p2, 'POST', '/v1/handoff', { token: laptop.token });
+    assert.equal(created.status, 201);
+    const { token } = (await created.json()) as { token: string };
+    const phone = await register(p2, 'hana-phone');
+    const stream = await listen(openStream(p2, phone));
+    const claimed = await api(p1, 'POST', '/v1/handoff/claim', { token: phone.token, body: { token } });
+    assert.equal(claimed.status, 200);
+    await stream.changed(1000);
+    const pushed = await sync(p1, laptop, [cartLine('sku-handoff')]);
+    assert.equal((await stream.changed(1000)).cursor, pushed.cursor);
+  });
+
   it('a process killed with SIGKILL loses nothing it acknowledged: its clients reconnect to the other and sync', async () => {
     const [a, b] = await twoDevicesOf('fay');
     const stream = await listen(openStream(p1, b));
