@@ -52,9 +52,9 @@ class PostgresRelay implements Relay {
   readonly #connectionString: string;
   readonly #options: Required<Omit<PostgresRelayOptions, 'log'>>;
   readonly #log: (line: string) => void;
-  /** The connection listening now, and its session's pid; null while reconnecting. */
-  #live: { client: pg.Client; pid: number } | null = null;
-  /** The connection being opened or in use, to end at close(). */
+  /** The connection listening now, which sends; null while reconnecting. */
+  #live: pg.Client | null = null;
+  /** The connection being opened or in use (the only one whose notifications count), to end at close(). */
   #current: pg.Client | null = null;
   #outbox: RelayMessage[] = [];
   /** The sending under way, if any. */
@@ -130,9 +130,9 @@ class PostgresRelay implements Relay {
       const lost = lostOf(client);
       let error: unknown;
       try {
-        const pid = await this.#listen(client);
+        await this.#listen(client);
         if (attempted) this.#caughtUp();
-        this.#live = { client, pid };
+        this.#live = client;
         outage = false;
         delay = this.#options.minRetryMs;
         this.#markReady();
@@ -142,6 +142,7 @@ class PostgresRelay implements Relay {
         error = failure;
       }
       this.#live = null;
+      this.#current = null;
       attempted = true;
       void client.end().catch(() => {});
       if (this.#closed) break;
@@ -164,12 +165,16 @@ class PostgresRelay implements Relay {
     return client;
   }
 
-  /** Opens the connection and LISTENs; answers its session's pid. */
-  async #listen(client: pg.Client): Promise<number> {
+  /** Opens the connection and LISTENs. */
+  async #listen(client: pg.Client): Promise<void> {
+    await client.connect();
+    // Known before LISTEN, so no notification of this process's own arrives before it can be told.
+    const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    const pid = rows[0].pid;
     client.on('notification', (notification) => {
-      // Only the connection listening now: a dropped one that still delivers would apply twice.
-      if (this.#live?.client !== client || notification.channel !== RELAY_CHANNEL) return;
-      if (notification.processId === this.#live.pid) return; // this process's own, applied at send
+      // Only the current connection: one given up on (its heartbeat unanswered) may still deliver.
+      if (this.#current !== client || notification.channel !== RELAY_CHANNEL) return;
+      if (notification.processId === pid) return; // this process's own, applied when sent
       try {
         for (const message of decodePayload(notification.payload)) this.#listeners.deliver(message);
       } catch (error) {
@@ -177,10 +182,7 @@ class PostgresRelay implements Relay {
         this.#log(`[omnikit] stream relay: a message failed to apply (${errorKind(error)})`);
       }
     });
-    await client.connect();
     await client.query(`LISTEN ${RELAY_CHANNEL}`);
-    const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-    return rows[0].pid;
   }
 
   /** Waits until the connection is lost (or the relay closed), asking it `SELECT 1` while idle. */
@@ -229,7 +231,7 @@ class PostgresRelay implements Relay {
 
   async #sendWaiting(): Promise<void> {
     while (this.#live && this.#outbox.length > 0) {
-      const { client } = this.#live;
+      const client = this.#live;
       const batch = this.#outbox.splice(0);
       try {
         for (const payload of encodePayloads(batch)) {
