@@ -27,8 +27,12 @@ const SERVER_LAYERS = [
   // faults.ts builds a server with fault injection installed, for tests: an entry point too; so is
   // the `omnikit-server` command (main.ts and cli/).
   { name: 'server entry', path: '^server/(main|index|app|routes|faults)\\.ts$|^server/cli/' },
-  { name: 'server features', path: '^server/(?!(main|index|app|routes|faults)\\.ts$|cli/|store/|values/)' },
-  { name: 'server storage', path: '^server/(store|values)/' },
+  {
+    name: 'server features',
+    path: '^server/(?!(main|index|app|routes|faults)\\.ts$|cli/|store/|values/|relay/)',
+  },
+  // The relay (fan-out between server processes) is a port beside the store, which provides it.
+  { name: 'server storage', path: '^server/(store|values|relay)/' },
 ];
 
 const upward = (layers) =>

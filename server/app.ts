@@ -24,6 +24,8 @@ import type { ServerMiddleware } from './middleware.ts';
 import { planReportHandler } from './plan/report.ts';
 import { mountProbes } from './probes.ts';
 import { logRefusedOrigins } from './refused-origins.ts';
+import { localRelay } from './relay/local.ts';
+import type { Relay } from './relay/types.ts';
 import { type RequestLogEntry, requestLog } from './request-log.ts';
 import { mountProtocolRoutes } from './routes.ts';
 import { checkServerSecret, checkSiteKeys, UnsafeSecretError } from './secrets.ts';
@@ -123,6 +125,13 @@ export interface ServerOptions {
    * (default: off, and /metrics answers 404). The token is checked like a site's secrets.
    */
   metrics?: MetricsOptions;
+  /**
+   * How the live streams of several server processes sharing one database hear each other (pushes,
+   * typing, revoked and linked devices). Default: the store's own (`openPostgresStore` relays through
+   * PostgreSQL LISTEN/NOTIFY), else this process only (SQLite). Whoever opened it closes it (the
+   * store's closes with the store).
+   */
+  relay?: Relay;
   /** @deprecated The same as `housekeeping.intervalMs`. */
   compactionIntervalMs?: number;
   /**
@@ -136,8 +145,9 @@ export interface ServerOptions {
 export function createServer(options: ServerOptions): OmnikitServer {
   checkKeys(options.sites, options, 'createServer()');
   const sites = new SiteDirectory(options.sites);
-  const hub = new StreamHub();
-  const agents = new AgentHub();
+  const relay = options.relay ?? options.store.relay?.() ?? localRelay();
+  const hub = new StreamHub(relay);
+  const agents = new AgentHub(relay);
   const metrics = options.metrics
     ? new ServerMetrics({ deviceStreams: () => hub.size, agentStreams: () => agents.size })
     : undefined;
@@ -187,6 +197,57 @@ export function createServer(options: ServerOptions): OmnikitServer {
   }
   for (const path of METRICS_PATHS) app.post(path, ignoreMetricsHandler);
 
+  answerErrors(app, errors, metrics);
+
+  return {
+    app,
+    reloadSites(next) {
+      checkKeys(next, options, 'reloadSites()');
+      limits.replaceSites(next);
+      sites.replace(next);
+    },
+    stats: () => stats.snapshot(),
+    resetStats: () => stats.reset(),
+    resetRateLimits: () => limits.reset(),
+    cutStreams: () => streams.cutAll(),
+    listen: async (port = 0, hostname = '127.0.0.1') => {
+      // Streams opened before the relay hears the other processes could miss their messages.
+      await relay.ready();
+      const housekeeper = await startHousekeeping(
+        options.store,
+        protocolDeps.now,
+        housekeeping,
+        errors,
+        options.onHousekeeping,
+      );
+      return listenWithHousekeeper(app, streams, housekeeper, port, hostname);
+    },
+  };
+}
+
+// Housekeeping stops with the server, or at once when listening fails.
+async function listenWithHousekeeper(
+  app: Hono,
+  streams: { endAll(): number },
+  housekeeper: { stop(): Promise<void> },
+  port: number,
+  hostname: string,
+): Promise<Listening> {
+  try {
+    const listening = await listen(app, streams, port, hostname);
+    const close = async () => {
+      await housekeeper.stop();
+      return listening.close();
+    };
+    return { ...listening, close };
+  } catch (error) {
+    await housekeeper.stop();
+    throw error;
+  }
+}
+
+// Errors as `{ error: { code, message } }`: 404 for no route, 503 while storage fails, 500 else.
+function answerErrors(app: Hono, errors: ErrorLog, metrics: ServerMetrics | undefined): void {
   app.notFound((context) =>
     errorResponse(404, 'not_found', `No route for ${context.req.method} ${context.req.path}`),
   );
@@ -204,39 +265,6 @@ export function createServer(options: ServerOptions): OmnikitServer {
     errors.report('unexpected error, answered 500', error, where);
     return errorResponse(500, 'internal_error', 'Internal server error');
   });
-
-  return {
-    app,
-    reloadSites(next) {
-      checkKeys(next, options, 'reloadSites()');
-      limits.replaceSites(next);
-      sites.replace(next);
-    },
-    stats: () => stats.snapshot(),
-    resetStats: () => stats.reset(),
-    resetRateLimits: () => limits.reset(),
-    cutStreams: () => streams.cutAll(),
-    listen: async (port = 0, hostname = '127.0.0.1') => {
-      const housekeeper = await startHousekeeping(
-        options.store,
-        protocolDeps.now,
-        housekeeping,
-        errors,
-        options.onHousekeeping,
-      );
-      try {
-        const listening = await listen(app, streams, port, hostname);
-        const close = async () => {
-          await housekeeper.stop();
-          return listening.close();
-        };
-        return { ...listening, close };
-      } catch (error) {
-        await housekeeper.stop();
-        throw error;
-      }
-    },
-  };
 }
 
 // Every site key, and the metrics token against them, as the config loader checks them.

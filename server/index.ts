@@ -39,6 +39,9 @@ export {
 export type { MetricsOptions } from './metrics/index.ts';
 export type { ServerMiddleware } from './middleware.ts';
 export type { PlanReport } from './plan/report.ts';
+export { localRelay } from './relay/local.ts';
+export { type PostgresRelayOptions, postgresRelay, RELAY_CHANNEL } from './relay/postgres.ts';
+export type { Relay, RelayListener, RelayMessage } from './relay/types.ts';
 export type { RequestLogEntry } from './request-log.ts';
 export type { SecretPolicy } from './secrets.ts';
 export { MIN_SECRET_BYTES, UnsafeSecretError } from './secrets.ts';

@@ -1,3 +1,4 @@
+import type { Relay, RelayMessage } from './relay/types.ts';
 import { closeAll } from './sse.ts';
 
 /** One open `GET /v1/stream` connection, as the hub drives it. */
@@ -16,12 +17,21 @@ export interface StreamConnection {
 }
 
 /**
- * In-process pub/sub from profile changes to open streams. One process only: a cluster of servers
- * would relay `publish` through its database (e.g. PostgreSQL LISTEN/NOTIFY).
+ * Pub/sub from profile changes to the open device streams of every server process. What it is told
+ * (publish, typing, moveDevice, endDevice) goes through the relay, which applies it here at once and
+ * in every other process sharing the database (PostgreSQL LISTEN/NOTIFY; in one process, nowhere
+ * else). When the relay may have missed another process's message, every open stream is ended: its
+ * client reconnects and syncs, which catches up whatever it did not hear.
  */
 export class StreamHub {
   readonly #byProfile = new Map<string, Set<StreamConnection>>();
   readonly #all = new Set<StreamConnection>();
+  readonly #relay: Relay;
+
+  constructor(relay: Relay) {
+    this.#relay = relay;
+    relay.subscribe({ message: (message) => this.#apply(message), missed: () => this.endAll() });
+  }
 
   /** Open connections. */
   get size(): number {
@@ -40,37 +50,65 @@ export class StreamHub {
 
   /** Tells every connection on the profile that its documents changed. */
   publish(profileId: string, cursor: number): void {
-    for (const connection of this.#byProfile.get(profileId) ?? []) connection.notify(String(cursor));
+    this.#relay.send({ kind: 'changed', profileId, cursor });
   }
 
-  /** Sends an ephemeral event (an agent typing) to every connection on the profile. */
-  signal(profileId: string, event: string, data: unknown): void {
-    for (const connection of this.#byProfile.get(profileId) ?? []) connection.signal(event, data);
+  /** Tells every connection on the profile that an agent (`name`, when given) is (not) typing. */
+  agentTyping(profileId: string, typing: boolean, name?: string): void {
+    this.#relay.send({ kind: 'agentTyping', profileId, typing, ...(name ? { name } : {}) });
   }
 
   /** Re-points a device's connections at its new profile (after identify or a handoff claim). */
   moveDevice(deviceId: string, profileId: string): void {
+    this.#relay.send({ kind: 'moved', deviceId, profileId });
+  }
+
+  /** Ends the connections of one device (its token was revoked). */
+  endDevice(deviceId: string): void {
+    this.#relay.send({ kind: 'revoked', deviceId });
+  }
+
+  /** Ends every connection of this process cleanly; returns how many there were. */
+  endAll(): number {
+    return closeAll(this.#all, 'end');
+  }
+
+  /** Cuts every connection of this process abruptly; returns how many there were. */
+  cutAll(): number {
+    return closeAll(this.#all, 'cut');
+  }
+
+  #apply(message: RelayMessage): void {
+    switch (message.kind) {
+      case 'changed':
+        for (const connection of this.#on(message.profileId)) connection.notify(String(message.cursor));
+        return;
+      case 'agentTyping': {
+        const data = { typing: message.typing, ...(message.name ? { name: message.name } : {}) };
+        for (const connection of this.#on(message.profileId)) connection.signal('typing', data);
+        return;
+      }
+      case 'moved':
+        this.#move(message.deviceId, message.profileId);
+        return;
+      case 'revoked':
+        for (const connection of [...this.#all])
+          if (connection.deviceId === message.deviceId) connection.end();
+        return;
+    }
+  }
+
+  #on(profileId: string): Iterable<StreamConnection> {
+    return this.#byProfile.get(profileId) ?? [];
+  }
+
+  #move(deviceId: string, profileId: string): void {
     for (const connection of this.#all) {
       if (connection.deviceId !== deviceId || connection.profileId === profileId) continue;
       this.#unindex(connection);
       connection.profileId = profileId;
       this.#index(connection);
     }
-  }
-
-  /** Ends the connections of one device (its token was revoked). */
-  endDevice(deviceId: string): void {
-    for (const connection of [...this.#all]) if (connection.deviceId === deviceId) connection.end();
-  }
-
-  /** Ends every connection cleanly; returns how many there were. */
-  endAll(): number {
-    return closeAll(this.#all, 'end');
-  }
-
-  /** Cuts every connection abruptly; returns how many there were. */
-  cutAll(): number {
-    return closeAll(this.#all, 'cut');
   }
 
   #index(connection: StreamConnection): void {

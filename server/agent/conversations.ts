@@ -152,7 +152,7 @@ export function agentTypingHandler(deps: ProtocolDeps): Handler {
     const { typing, name } = await readJsonObject(context.req.raw);
     if (typeof typing !== 'boolean') throw new ApiError(400, 'invalid_typing', '"typing" must be a boolean');
     checkAgentName(name);
-    deps.hub.signal(profileId, 'typing', { typing, ...(name ? { name } : {}) });
+    deps.hub.agentTyping(profileId, typing, name);
     return context.body(null, 204);
   };
 }
@@ -173,7 +173,7 @@ export async function conversationOf(
 }
 
 /** Refuses an agent display name that is not a short, well-formed string (400 `invalid_name`). */
-function checkAgentName(name: unknown): void {
+function checkAgentName(name: unknown): asserts name is string | undefined {
   if (
     name !== undefined &&
     (typeof name !== 'string' || name.length > MAX_NAME_LENGTH || !isStorableText(name))

@@ -1,3 +1,4 @@
+import type { Relay, RelayMessage } from '../relay/types.ts';
 import { closeAll, type OpenStream } from '../sse.ts';
 
 /** One open `GET /v1/agent/stream` connection: the agents of one site. */
@@ -16,9 +17,19 @@ export interface AgentTypingEvent {
   typing: boolean;
 }
 
-/** In-process pub/sub from conversations to the agent streams of their site (one process, like StreamHub). */
+/**
+ * Pub/sub from conversations to the agent streams of their site, in every server process: like
+ * StreamHub, through the relay, and ending its streams when the relay may have missed something (an
+ * agent's console fetches the list again when it reconnects).
+ */
 export class AgentHub {
   readonly #all = new Set<AgentConnection>();
+  readonly #relay: Relay;
+
+  constructor(relay: Relay) {
+    this.#relay = relay;
+    relay.subscribe({ message: (message) => this.#apply(message), missed: () => this.endAll() });
+  }
 
   get size(): number {
     return this.#all.size;
@@ -32,22 +43,32 @@ export class AgentHub {
 
   /** Tells the site's agents that a conversation changed (they fetch the list or the profile again). */
   message(siteId: string, profileId: string): void {
-    this.#send(siteId, 'message', { profileId } satisfies AgentMessageEvent);
+    this.#relay.send({ kind: 'chat', siteId, profileId });
   }
 
   /** Tells the site's agents that a customer started or stopped typing. */
   typing(siteId: string, profileId: string, typing: boolean): void {
-    this.#send(siteId, 'typing', { profileId, typing } satisfies AgentTypingEvent);
+    this.#relay.send({ kind: 'customerTyping', siteId, profileId, typing });
   }
 
-  /** Ends every connection cleanly; returns how many there were. */
+  /** Ends every connection of this process cleanly; returns how many there were. */
   endAll(): number {
     return closeAll(this.#all, 'end');
   }
 
-  /** Cuts every connection abruptly; returns how many there were. */
+  /** Cuts every connection of this process abruptly; returns how many there were. */
   cutAll(): number {
     return closeAll(this.#all, 'cut');
+  }
+
+  #apply(message: RelayMessage): void {
+    if (message.kind === 'chat') {
+      const { siteId, profileId } = message;
+      this.#send(siteId, 'message', { profileId } satisfies AgentMessageEvent);
+    } else if (message.kind === 'customerTyping') {
+      const { siteId, profileId, typing } = message;
+      this.#send(siteId, 'typing', { profileId, typing } satisfies AgentTypingEvent);
+    }
   }
 
   #send(siteId: string, event: string, data: unknown): void {

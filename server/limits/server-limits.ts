@@ -43,8 +43,9 @@ interface SiteBudget {
 
 /**
  * The server's limits and quotas, per site: who a request counts against (its device, or its client
- * IP as trusted proxies report it), and the 429s when a budget is spent. In memory, like the rest of
- * one process's state (a cluster would keep the counters in its shared store).
+ * IP as trusted proxies report it), and the 429s when a budget is spent. Rates and open streams are
+ * counted in this process's memory: N processes sharing a database allow up to N times each. The
+ * profile quotas are checked by the store, in the push's own transaction, so they hold across them.
  */
 export class ServerLimits {
   readonly #trusted: TrustedProxies;

@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { postgresRelay } from '../relay/postgres.ts';
+import type { Relay } from '../relay/types.ts';
 import { MIGRATIONS_TABLE, pendingMigrations } from './migrations.ts';
 import { AGENT_SCHEMA, postgresAgentStore } from './postgres-agent.ts';
 import { COMPACTION_SCHEMA, postgresCompaction } from './postgres-compaction.ts';
@@ -76,6 +78,7 @@ export async function openPostgresStore(
     throw error;
   }
   let closed = false;
+  let relay: Relay | undefined;
 
   return {
     ...postgresEventLog(pool),
@@ -99,9 +102,20 @@ export async function openPostgresStore(
       await pool.query('SELECT count(*) FROM schema_migrations');
     },
 
+    relay() {
+      // A connection of its own, opened only by a server that asks (tools and tests that just read
+      // or write the store never hold one).
+      relay ??= postgresRelay(connectionString, {
+        connectTimeoutMs: options.connectTimeoutMs,
+        log: options.log,
+      });
+      return relay;
+    },
+
     async close() {
       if (closed) return;
       closed = true;
+      await relay?.close();
       await pool.end();
     },
   };

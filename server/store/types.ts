@@ -3,6 +3,7 @@
  * sync-types.ts. SQLite (sqlite.ts) and PostgreSQL (postgres.ts) implement it; every method is async
  * for PostgreSQL's sake, even though SQLite is not.
  */
+import type { Relay } from '../relay/types.ts';
 import type { AgentStore } from './agent-types.ts';
 import type { EventLog, PlanViolation } from './event-types.ts';
 import type { HousekeepingStore } from './housekeeping-types.ts';
@@ -31,8 +32,14 @@ export interface Store
   reset(): Promise<void>;
   /** Resolves once the database answers a read of its schema; rejects as a failing query would. */
   ping(): Promise<void>;
-  /** Releases the database; safe to call twice. */
+  /** Releases the database (and the relay, if one was started); safe to call twice. */
   close(): Promise<void>;
+  /**
+   * The fan-out of live stream messages between the server processes sharing this store's database
+   * (PostgreSQL: LISTEN/NOTIFY), started on the first call, the same one on every later call. Absent
+   * where one process owns the data (SQLite): createServer then applies them in its process only.
+   */
+  relay?(): Relay;
 }
 
 /** The name `Store` had when it only held events; kept so existing callers compile. */

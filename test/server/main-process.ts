@@ -111,7 +111,8 @@ export function startServerProcess(
   const listening = printed(/listening on (http:\/\/\S+)/).then((line) => /(http:\/\/\S+)/.exec(line)![1]);
   const stop = () =>
     new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
+      // Already gone: it exited, or a signal (a test's SIGKILL) ended it.
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
     });
