@@ -18,6 +18,7 @@ import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { ROOT } from './prepare.ts';
 import { num, table } from './report.ts';
+import { sdkPost } from './sdk-post.ts';
 
 export const BATCH = 20;
 export const CONNECTIONS = 10;
@@ -196,15 +197,7 @@ const pad = (value: number, width: number) => value.toString(36).padStart(width,
  */
 export async function syncLatency(urls: string[]): Promise<SyncLatency> {
   const post = (device: number, path: string, body: unknown, token?: string) =>
-    fetch(`${urls[device % urls.length]}/v1/${path}`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'text/plain',
-        origin: 'https://shop.example',
-        ...(token && { authorization: `Bearer ${token}` }),
-      },
-      body: JSON.stringify(body),
-    });
+    sdkPost(urls[device % urls.length], path, body, token);
   const tokens = await Promise.all(
     Array.from({ length: DEVICES }, async (_, device) => {
       const response = await post(device, 'devices', { writeKey: WRITE_KEY, anonymousId: randomUUID() });

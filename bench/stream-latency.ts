@@ -12,6 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { userHashOf } from '../server/index.ts';
+import { sdkPost } from './sdk-post.ts';
 
 const WRITE_KEY = 'bench-write-key';
 const WARMUP = 3;
@@ -33,17 +34,9 @@ interface Device {
   token: string;
 }
 
-/** POSTs JSON as the SDK does (text/plain: no preflight), with the device token when given. */
+/** sdkPost, answering its JSON body; throws on any answer but a 2xx. */
 async function post<T>(url: string, path: string, body: unknown, token?: string): Promise<T> {
-  const response = await fetch(`${url}/v1/${path}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'text/plain',
-      origin: 'https://shop.example',
-      ...(token && { authorization: `Bearer ${token}` }),
-    },
-    body: JSON.stringify(body),
-  });
+  const response = await sdkPost(url, path, body, token);
   if (!response.ok) throw new Error(`POST /v1/${path}: ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
 }
