@@ -1,5 +1,5 @@
 import { campaignOf, pageOf } from '../core/context.ts';
-import { randomId } from '../core/id.ts';
+import { timeOrderedId } from '../core/id.ts';
 import type { Report } from '../core/report.ts';
 import { withAttribution, withPlan } from '../version.ts';
 import type { Draft } from './envelope.ts';
@@ -100,7 +100,7 @@ export const acceptInto =
     waiting._push({
       type,
       at,
-      messageId: randomId(),
+      messageId: timeOrderedId(at),
       page,
       campaign: campaignOf(page.search),
       fields,

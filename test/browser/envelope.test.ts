@@ -26,7 +26,13 @@ describe('the event envelope', () => {
 
     expect(track).to.include({ type: 'track', event: 'Product Viewed', anonymousId, userId: null });
     expect(track.properties).to.deep.equal({ product_id: 'p1', price: 12.5 });
-    expect(track.messageId).to.be.a('string').with.length.greaterThan(15);
+    // Time-ordered: the first 9 characters are the event's time in ms (base 32), so ids sort by time.
+    for (const event of [track, identify, group, alias]) {
+      expect(event.messageId).to.match(/^[0-9a-v]{26}$/);
+      expect(parseInt((event.messageId as string).slice(0, 9), 32)).to.equal(
+        Date.parse(event.timestamp as string),
+      );
+    }
     expect(Date.parse(track.timestamp as string)).to.be.closeTo(Date.now(), 60_000);
     expect(Date.parse(track.sentAt as string)).to.be.at.least(Date.parse(track.timestamp as string));
     const context = track.context as Record<string, Record<string, unknown>>;
