@@ -17,6 +17,7 @@ import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { ROOT } from './prepare.ts';
+import { type CpuUse, withCpu } from './process-cpu.ts';
 import { num, table } from './report.ts';
 import { sdkPost } from './sdk-post.ts';
 
@@ -46,6 +47,8 @@ export interface IngestResult {
 export interface ServerResults {
   /** With the store's default, synchronous = FULL: every commit fsynced before the answer. */
   ingest: IngestResult;
+  /** CPU time the server and the load generator spent on `ingest`. */
+  ingestCpu: CpuUse;
   /** The same load with synchronous = NORMAL (a power cut loses the last acknowledged commits). */
   ingestNormal: IngestResult;
   sync: SyncLatency;
@@ -57,15 +60,27 @@ export interface Running {
 }
 
 /** Starts bench/reference-server.ts on `db` in a child process; `env` adds to the child's environment. */
-export async function startServer(db: string, env: Record<string, string> = {}): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/reference-server.ts'), db], {
+export function startServer(db: string, env: Record<string, string> = {}): Promise<Running> {
+  return spawnServer('bench/reference-server.ts', [db], env);
+}
+
+/**
+ * Runs `script` (a path from the repository's root) with `args` in a child process, through tsx as
+ * the real server runs, and waits for the `{"url": ...}` line it prints once listening.
+ */
+export async function spawnServer(
+  script: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<Running> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script), ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout! });
   const url = await new Promise<string>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`reference server exited (${code})`)));
+    child.once('exit', (code) => reject(new Error(`${script} exited (${code})`)));
     lines.once('line', (line) => resolve(JSON.parse(line).url));
   });
   return { url, child };
@@ -178,7 +193,7 @@ export async function ingestLoad(urls: string[], stored: () => Promise<number>):
 }
 
 /** Counts the events in an SQLite file, read-only beside the running server. */
-async function sqliteStored(db: string): Promise<number> {
+export async function sqliteStored(db: string): Promise<number> {
   const sqlite = new Database(db, { readonly: true });
   try {
     return (sqlite.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
@@ -245,13 +260,12 @@ export async function serverIngest(): Promise<ServerResults> {
     const ingestNormal = await onServer(
       join(dir, 'normal.db'),
       { BENCH_SQLITE_SYNCHRONOUS: 'normal' },
-      (url, db) => ingestLoad([url], () => sqliteStored(db)),
+      ({ url }, db) => ingestLoad([url], () => sqliteStored(db)),
     );
-    return await onServer(join(dir, 'bench.db'), {}, async (url, db) => ({
-      ingest: await ingestLoad([url], () => sqliteStored(db)),
-      ingestNormal,
-      sync: await syncLatency([url]),
-    }));
+    return await onServer(join(dir, 'bench.db'), {}, async ({ url, child }, db) => {
+      const [ingest, ingestCpu] = await withCpu(child.pid, () => ingestLoad([url], () => sqliteStored(db)));
+      return { ingest, ingestCpu, ingestNormal, sync: await syncLatency([url]) };
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -261,11 +275,11 @@ export async function serverIngest(): Promise<ServerResults> {
 async function onServer<T>(
   db: string,
   env: Record<string, string>,
-  work: (url: string, db: string) => Promise<T>,
+  work: (server: Running, db: string) => Promise<T>,
 ): Promise<T> {
   const server = await startServer(db, env);
   try {
-    return await work(server.url, db);
+    return await work(server, db);
   } finally {
     await stopServer(server);
   }
