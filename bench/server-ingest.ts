@@ -5,7 +5,8 @@
  * afterwards. The same load runs first on a server whose SQLite store uses synchronous = NORMAL, to
  * show what the default (FULL: every commit fsynced before the answer) costs. Then 100 devices,
  * registered through /v1/devices, each push a cart change and pull through /v1/sync in a loop for a
- * fixed 10 s, as the SDK does after every change. Both loads take a list of server URLs, so
+ * fixed 10 s, as the SDK does after every change; they are node:http clients (sdk-http.ts), whose own
+ * CPU cost stays small beside the server's. Both loads take a list of server URLs, so
  * postgres-server.ts runs the same ones on PostgreSQL across one and two processes.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -19,7 +20,7 @@ import Database from 'better-sqlite3';
 import { ROOT } from './prepare.ts';
 import { type CpuUse, withCpu } from './process-cpu.ts';
 import { num, table } from './report.ts';
-import { sdkPost } from './sdk-post.ts';
+import { isOk, type SdkClient, sdkClient } from './sdk-http.ts';
 
 export const BATCH = 20;
 export const CONNECTIONS = 10;
@@ -52,6 +53,8 @@ export interface ServerResults {
   /** The same load with synchronous = NORMAL (a power cut loses the last acknowledged commits). */
   ingestNormal: IngestResult;
   sync: SyncLatency;
+  /** CPU time the server and the devices' clients spent on `sync`. */
+  syncCpu: CpuUse;
 }
 
 export interface Running {
@@ -211,46 +214,59 @@ const pad = (value: number, width: number) => value.toString(36).padStart(width,
  * registering and syncing with its own process, as a sticky load balancer would keep it there.
  */
 export async function syncLatency(urls: string[]): Promise<SyncLatency> {
-  const post = (device: number, path: string, body: unknown, token?: string) =>
-    sdkPost(urls[device % urls.length], path, body, token);
-  const tokens = await Promise.all(
-    Array.from({ length: DEVICES }, async (_, device) => {
-      const response = await post(device, 'devices', { writeKey: WRITE_KEY, anonymousId: randomUUID() });
-      if (!response.ok) throw new Error(`POST /v1/devices: ${response.status} ${await response.text()}`);
-      return ((await response.json()) as { token: string }).token;
-    }),
-  );
-  const timings: number[] = [];
-  let failed = 0;
-  const until = Date.now() + SECONDS * 1000;
-  await Promise.all(
-    tokens.map(async (token, device) => {
-      let cursor = '';
-      for (let change = 0; Date.now() < until; change++) {
-        // An HLC in the protocol's form (§3): this device's n-th change to its cart.
-        const hlc = `${pad(Date.now(), 9)}-${pad(change % 46_656, 3)}-d${device}`;
-        const push = [
-          {
-            doc: 'cart',
-            key: `sku-${change % 5}|`,
-            value: { qty: (change % 3) + 1, name: 'Trail shoe', price: 119.9 },
-            hlc,
-          },
-        ];
-        const started = performance.now();
-        const response = await post(device, 'sync', { push, cursor }, token);
-        const answer = response.ok ? ((await response.json()) as { cursor: string }) : undefined;
-        if (!answer) {
-          failed++;
-          continue;
+  // As many sockets per process as devices on it: each device is its own browser, on its own connection.
+  const clients = urls.map((url) => sdkClient(url, Math.ceil(DEVICES / urls.length)));
+  const clientOf = (device: number) => clients[device % urls.length];
+  try {
+    const tokens = await Promise.all(
+      Array.from({ length: DEVICES }, (_, device) => registered(clientOf(device))),
+    );
+    const timings: number[] = [];
+    let failed = 0;
+    const until = Date.now() + SECONDS * 1000;
+    await Promise.all(
+      tokens.map(async (token, device) => {
+        let cursor = '';
+        for (let change = 0; Date.now() < until; change++) {
+          const push = cartChange(device, change);
+          const started = performance.now();
+          const response = await clientOf(device).post('sync', { push, cursor }, token);
+          const answer = isOk(response) ? (JSON.parse(response.text) as { cursor: string }) : undefined;
+          if (!answer) {
+            failed++;
+            continue;
+          }
+          timings.push(performance.now() - started);
+          cursor = answer.cursor;
         }
-        timings.push(performance.now() - started);
-        cursor = answer.cursor;
-      }
-    }),
-  );
-  timings.sort((a, b) => a - b);
-  return { p50: percentile(timings, 0.5), p99: percentile(timings, 0.99), syncs: timings.length, failed };
+      }),
+    );
+    timings.sort((a, b) => a - b);
+    return { p50: percentile(timings, 0.5), p99: percentile(timings, 0.99), syncs: timings.length, failed };
+  } finally {
+    for (const client of clients) client.close();
+  }
+}
+
+/** Registers a device through /v1/devices on `client`'s server; its token. */
+async function registered(client: SdkClient): Promise<string> {
+  const response = await client.post('devices', { writeKey: WRITE_KEY, anonymousId: randomUUID() });
+  if (!isOk(response)) throw new Error(`POST /v1/devices: ${response.status} ${response.text}`);
+  return (JSON.parse(response.text) as { token: string }).token;
+}
+
+/** The push of `device`'s `change`-th sync: one cart line. */
+function cartChange(device: number, change: number) {
+  // An HLC in the protocol's form (§3): this device's n-th change to its cart.
+  const hlc = `${pad(Date.now(), 9)}-${pad(change % 46_656, 3)}-d${device}`;
+  return [
+    {
+      doc: 'cart',
+      key: `sku-${change % 5}|`,
+      value: { qty: (change % 3) + 1, name: 'Trail shoe', price: 119.9 },
+      hlc,
+    },
+  ];
 }
 
 export async function serverIngest(): Promise<ServerResults> {
@@ -264,7 +280,8 @@ export async function serverIngest(): Promise<ServerResults> {
     );
     return await onServer(join(dir, 'bench.db'), {}, async ({ url, child }, db) => {
       const [ingest, ingestCpu] = await withCpu(child.pid, () => ingestLoad([url], () => sqliteStored(db)));
-      return { ingest, ingestCpu, ingestNormal, sync: await syncLatency([url]) };
+      const [sync, syncCpu] = await withCpu(child.pid, () => syncLatency([url]));
+      return { ingest, ingestCpu, ingestNormal, sync, syncCpu };
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -285,9 +302,9 @@ async function onServer<T>(
   }
 }
 
-export function serverTables({ ingest, ingestNormal, sync }: ServerResults): string {
+export function serverTables({ ingest, ingestNormal, sync, syncCpu }: ServerResults): string {
   const ms = (latency: Latency) => `${num(latency.p50, 0)} ms / ${num(latency.p99, 0)} ms`;
-  return table(
+  const rows = table(
     ['measurement', 'result'],
     [
       [
@@ -314,6 +331,19 @@ export function serverTables({ ingest, ingestNormal, sync }: ServerResults): str
       ['batch body size', `${num(ingest.bodyBytes / 1024, 1)} KB`],
       [`/v1/sync p50 / p99, ${DEVICES} devices syncing at once for ${SECONDS} s`, ms(sync)],
       ['syncs answered / failed', `${num(sync.syncs, 0)} / ${sync.failed}`],
+      [
+        'during the syncs, cores busy: server / the devices (this process)',
+        `${num(syncCpu.server / syncCpu.wall, 2)} / ${num(syncCpu.generator / syncCpu.wall, 2)}`,
+      ],
     ],
   );
+  return `${rows}\n\n${SYNC_NOTE}`;
 }
+
+/** How the devices talk, shared with postgres-server.ts's note. */
+export const SYNC_NOTE = [
+  "- /v1/sync: the devices are node:http clients in the bench's process, one keep-alive connection",
+  '  each; a sync is timed from its request to its parsed answer. Earlier runs used fetch (undici),',
+  '  which spent more CPU than the server on a 2-core machine and inflated the latencies: sync figures',
+  '  from before that change are not comparable.',
+].join('\n');
