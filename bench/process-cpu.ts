@@ -22,18 +22,36 @@ export function cpuSecondsOf(pid: number | undefined): number | undefined {
   }
 }
 
+/**
+ * CPU seconds the whole machine has been busy so far (every core, every process: user, nice, system,
+ * irq, softirq, steal from /proc/stat); undefined without /proc. Other work on the machine during a
+ * load shows as what is busy beyond the server and the load generator.
+ */
+export function machineBusySeconds(): number | undefined {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0];
+    const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+    return (user + nice + system + irq + softirq + steal) / TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
 /** CPU seconds spent while a load ran, and how long it ran. */
 export interface CpuUse {
   /** The server process's; NaN when it cannot be read. */
   server: number;
   /** This process's: the load generator's (and anything else it ran meanwhile). */
   generator: number;
+  /** Every other process's on the machine (other work, the kernel's writeback); NaN when unknown. */
+  others: number;
   /** Wall-clock seconds of the load. */
   wall: number;
 }
 
 /** Runs `load` and reports the CPU time the server `pid` and this process spent meanwhile. */
 export async function withCpu<T>(pid: number | undefined, load: () => Promise<T>): Promise<[T, CpuUse]> {
+  const machineBefore = machineBusySeconds();
   const serverBefore = cpuSecondsOf(pid);
   const generatorBefore = process.cpuUsage();
   const started = performance.now();
@@ -41,7 +59,11 @@ export async function withCpu<T>(pid: number | undefined, load: () => Promise<T>
   const wall = (performance.now() - started) / 1000;
   const generator = process.cpuUsage(generatorBefore);
   const serverAfter = cpuSecondsOf(pid);
-  const server =
-    serverBefore === undefined || serverAfter === undefined ? Number.NaN : serverAfter - serverBefore;
-  return [result, { server, generator: (generator.user + generator.system) / 1e6, wall }];
+  const machineAfter = machineBusySeconds();
+  const spent = (before: number | undefined, after: number | undefined) =>
+    before === undefined || after === undefined ? Number.NaN : after - before;
+  const server = spent(serverBefore, serverAfter);
+  const generatorSeconds = (generator.user + generator.system) / 1e6;
+  const others = spent(machineBefore, machineAfter) - server - generatorSeconds;
+  return [result, { server, generator: generatorSeconds, others, wall }];
 }

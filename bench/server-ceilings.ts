@@ -72,12 +72,14 @@ export function ceilingTable({ http, storage }: Ceilings, sqlite: ServerResults)
     num(cpuPerEvent(measured), 1),
     cores(measured.cpu.server, measured.cpu),
     cores(measured.cpu.generator, measured.cpu),
+    cores(Math.max(0, measured.cpu.others), measured.cpu),
   ];
   const versus = (label: string, ceiling: Measured) => [
     label,
     times(real.ingest.eventsPerSecond / ceiling.ingest.eventsPerSecond),
     '',
     times(cpuPerEvent(real) / cpuPerEvent(ceiling)),
+    '',
     '',
     '',
   ];
@@ -89,6 +91,7 @@ export function ceilingTable({ http, storage }: Ceilings, sqlite: ServerResults)
       'server CPU µs / event',
       'server, cores busy',
       'load generator, cores busy',
+      'rest of the machine, cores busy',
     ],
     [
       row('(a) HTTP ceiling: Hono + @hono/node-server + JSON.parse, 200 `{}`', http),
@@ -112,6 +115,7 @@ function notes(): string {
     '  logging, metrics. "÷" rows: the reference server\'s events/s (and CPU per event) over the ceiling\'s.',
     "- CPU: the server process's user + system time during the load (from /proc), per event answered 2xx;",
     '  "cores busy" is CPU time ÷ wall time. The load generator (autocannon) runs in the bench\'s own',
-    '  process on the same cores, so a server can use at most what it leaves.',
+    '  process on the same cores, so a server can use at most what it leaves; "rest of the machine" is',
+    '  every other process and the kernel (from /proc/stat): well above 0, other work competed for the cores.',
   ].join('\n');
 }

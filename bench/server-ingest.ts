@@ -332,8 +332,10 @@ export function serverTables({ ingest, ingestNormal, sync, syncCpu }: ServerResu
       [`/v1/sync p50 / p99, ${DEVICES} devices syncing at once for ${SECONDS} s`, ms(sync)],
       ['syncs answered / failed', `${num(sync.syncs, 0)} / ${sync.failed}`],
       [
-        'during the syncs, cores busy: server / the devices (this process)',
-        `${num(syncCpu.server / syncCpu.wall, 2)} / ${num(syncCpu.generator / syncCpu.wall, 2)}`,
+        'during the syncs, cores busy: server / the devices (this process) / rest of the machine',
+        [syncCpu.server, syncCpu.generator, Math.max(0, syncCpu.others)]
+          .map((seconds) => num(seconds / syncCpu.wall, 2))
+          .join(' / '),
       ],
     ],
   );
