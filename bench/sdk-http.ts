@@ -1,8 +1,9 @@
 /**
  * The bench's simulated devices talking to the reference server over node:http, for the timed sync
- * loop: on a 2-core machine fetch (undici) spent more CPU than the server it measured, taking cores
- * from it and adding its own queueing to every latency. A request is what sdkPost (sdk-post.ts) sends,
- * JSON as text/plain from the bench site's origin, over one keep-alive agent per server URL.
+ * loop: on a 2-core machine the load generator shares the cores with the server it measures, and
+ * fetch (undici) spent 2-4 times the CPU of node:http for the same syncs, which showed as a longer
+ * tail of sync latencies. A request is what sdkPost (sdk-post.ts) sends, JSON as text/plain from the
+ * bench site's origin, over one keep-alive agent per server URL.
  */
 import { Agent, request } from 'node:http';
 
