@@ -346,6 +346,6 @@ export function serverTables({ ingest, ingestNormal, sync, syncCpu }: ServerResu
 export const SYNC_NOTE = [
   "- /v1/sync: the devices are node:http clients in the bench's process, one keep-alive connection",
   '  each; a sync is timed from its request to its parsed answer. Earlier runs used fetch (undici):',
-  '  side by side on a 2-core machine it kept 0.7 of a core busy for the same syncs (node:http',
-  "  0.2-0.35) beside the server's 0.8, and its p99 was 1.5-2 times longer; p50 moved under 10 %.",
+  '  side by side on a 2-core machine it kept 0.5-0.7 of a core busy for the same syncs (node:http',
+  "  0.15-0.35) beside the server's 0.8, its p99 was 1.5-2 times longer and its p50 5-15 % longer.",
 ].join('\n');
