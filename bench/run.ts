@@ -23,6 +23,7 @@ import { EVENTS, mainThread, mainThreadTables } from './main-thread.ts';
 import { SDKS } from './peers.ts';
 import { postgresServer, postgresTables } from './postgres-server.ts';
 import { BENCH, ROOT } from './prepare.ts';
+import { ceilingTable, serverCeilings } from './server-ceilings.ts';
 import { serverIngest, serverTables } from './server-ingest.ts';
 import { sizes, sizeTable } from './size-peers.ts';
 
@@ -90,7 +91,12 @@ if (only.includes('main') || only.includes('burst')) {
 if (only.includes('server')) {
   console.log('Reference server…');
   const sqlite = await serverIngest();
-  section('Reference server on SQLite (loopback)', serverTables(sqlite));
+  console.log("The same ingest load on this machine's ceilings: bare HTTP, then HTTP and SQLite…");
+  const ceilings = await serverCeilings();
+  section(
+    'Reference server on SQLite (loopback)',
+    `${serverTables(sqlite)}\n\n${ceilingTable(ceilings, sqlite)}`,
+  );
   console.log('Reference server on PostgreSQL: one process, then two on one database…');
   const title = 'Reference server on PostgreSQL (loopback): one and two server processes on one database';
   // Missing PostgreSQL binaries are a row of the table; anything else failing here is a failure of

@@ -5,7 +5,8 @@
  * afterwards. The same load runs first on a server whose SQLite store uses synchronous = NORMAL, to
  * show what the default (FULL: every commit fsynced before the answer) costs. Then 100 devices,
  * registered through /v1/devices, each push a cart change and pull through /v1/sync in a loop for a
- * fixed 10 s, as the SDK does after every change. Both loads take a list of server URLs, so
+ * fixed 10 s, as the SDK does after every change; they are node:http clients (sdk-http.ts), whose own
+ * CPU cost stays small beside the server's. Both loads take a list of server URLs, so
  * postgres-server.ts runs the same ones on PostgreSQL across one and two processes.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -17,8 +18,9 @@ import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { ROOT } from './prepare.ts';
+import { type CpuUse, withCpu } from './process-cpu.ts';
 import { num, table } from './report.ts';
-import { sdkPost } from './sdk-post.ts';
+import { isOk, type SdkClient, sdkClient } from './sdk-http.ts';
 
 export const BATCH = 20;
 export const CONNECTIONS = 10;
@@ -46,9 +48,13 @@ export interface IngestResult {
 export interface ServerResults {
   /** With the store's default, synchronous = FULL: every commit fsynced before the answer. */
   ingest: IngestResult;
+  /** CPU time the server and the load generator spent on `ingest`. */
+  ingestCpu: CpuUse;
   /** The same load with synchronous = NORMAL (a power cut loses the last acknowledged commits). */
   ingestNormal: IngestResult;
   sync: SyncLatency;
+  /** CPU time the server and the devices' clients spent on `sync`. */
+  syncCpu: CpuUse;
 }
 
 export interface Running {
@@ -57,15 +63,27 @@ export interface Running {
 }
 
 /** Starts bench/reference-server.ts on `db` in a child process; `env` adds to the child's environment. */
-export async function startServer(db: string, env: Record<string, string> = {}): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/reference-server.ts'), db], {
+export function startServer(db: string, env: Record<string, string> = {}): Promise<Running> {
+  return spawnServer('bench/reference-server.ts', [db], env);
+}
+
+/**
+ * Runs `script` (a path from the repository's root) with `args` in a child process, through tsx as
+ * the real server runs, and waits for the `{"url": ...}` line it prints once listening.
+ */
+export async function spawnServer(
+  script: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<Running> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script), ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout! });
   const url = await new Promise<string>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`reference server exited (${code})`)));
+    child.once('exit', (code) => reject(new Error(`${script} exited (${code})`)));
     lines.once('line', (line) => resolve(JSON.parse(line).url));
   });
   return { url, child };
@@ -178,7 +196,7 @@ export async function ingestLoad(urls: string[], stored: () => Promise<number>):
 }
 
 /** Counts the events in an SQLite file, read-only beside the running server. */
-async function sqliteStored(db: string): Promise<number> {
+export async function sqliteStored(db: string): Promise<number> {
   const sqlite = new Database(db, { readonly: true });
   try {
     return (sqlite.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
@@ -196,46 +214,59 @@ const pad = (value: number, width: number) => value.toString(36).padStart(width,
  * registering and syncing with its own process, as a sticky load balancer would keep it there.
  */
 export async function syncLatency(urls: string[]): Promise<SyncLatency> {
-  const post = (device: number, path: string, body: unknown, token?: string) =>
-    sdkPost(urls[device % urls.length], path, body, token);
-  const tokens = await Promise.all(
-    Array.from({ length: DEVICES }, async (_, device) => {
-      const response = await post(device, 'devices', { writeKey: WRITE_KEY, anonymousId: randomUUID() });
-      if (!response.ok) throw new Error(`POST /v1/devices: ${response.status} ${await response.text()}`);
-      return ((await response.json()) as { token: string }).token;
-    }),
-  );
-  const timings: number[] = [];
-  let failed = 0;
-  const until = Date.now() + SECONDS * 1000;
-  await Promise.all(
-    tokens.map(async (token, device) => {
-      let cursor = '';
-      for (let change = 0; Date.now() < until; change++) {
-        // An HLC in the protocol's form (§3): this device's n-th change to its cart.
-        const hlc = `${pad(Date.now(), 9)}-${pad(change % 46_656, 3)}-d${device}`;
-        const push = [
-          {
-            doc: 'cart',
-            key: `sku-${change % 5}|`,
-            value: { qty: (change % 3) + 1, name: 'Trail shoe', price: 119.9 },
-            hlc,
-          },
-        ];
-        const started = performance.now();
-        const response = await post(device, 'sync', { push, cursor }, token);
-        const answer = response.ok ? ((await response.json()) as { cursor: string }) : undefined;
-        if (!answer) {
-          failed++;
-          continue;
+  // As many sockets per process as devices on it: each device is its own browser, on its own connection.
+  const clients = urls.map((url) => sdkClient(url, Math.ceil(DEVICES / urls.length)));
+  const clientOf = (device: number) => clients[device % urls.length];
+  try {
+    const tokens = await Promise.all(
+      Array.from({ length: DEVICES }, (_, device) => registered(clientOf(device))),
+    );
+    const timings: number[] = [];
+    let failed = 0;
+    const until = Date.now() + SECONDS * 1000;
+    await Promise.all(
+      tokens.map(async (token, device) => {
+        let cursor = '';
+        for (let change = 0; Date.now() < until; change++) {
+          const push = cartChange(device, change);
+          const started = performance.now();
+          const response = await clientOf(device).post('sync', { push, cursor }, token);
+          const answer = isOk(response) ? (JSON.parse(response.text) as { cursor: string }) : undefined;
+          if (!answer) {
+            failed++;
+            continue;
+          }
+          timings.push(performance.now() - started);
+          cursor = answer.cursor;
         }
-        timings.push(performance.now() - started);
-        cursor = answer.cursor;
-      }
-    }),
-  );
-  timings.sort((a, b) => a - b);
-  return { p50: percentile(timings, 0.5), p99: percentile(timings, 0.99), syncs: timings.length, failed };
+      }),
+    );
+    timings.sort((a, b) => a - b);
+    return { p50: percentile(timings, 0.5), p99: percentile(timings, 0.99), syncs: timings.length, failed };
+  } finally {
+    for (const client of clients) client.close();
+  }
+}
+
+/** Registers a device through /v1/devices on `client`'s server; its token. */
+async function registered(client: SdkClient): Promise<string> {
+  const response = await client.post('devices', { writeKey: WRITE_KEY, anonymousId: randomUUID() });
+  if (!isOk(response)) throw new Error(`POST /v1/devices: ${response.status} ${response.text}`);
+  return (JSON.parse(response.text) as { token: string }).token;
+}
+
+/** The push of `device`'s `change`-th sync: one cart line. */
+function cartChange(device: number, change: number) {
+  // An HLC in the protocol's form (§3): this device's n-th change to its cart.
+  const hlc = `${pad(Date.now(), 9)}-${pad(change % 46_656, 3)}-d${device}`;
+  return [
+    {
+      doc: 'cart',
+      key: `sku-${change % 5}|`,
+      value: { qty: (change % 3) + 1, name: 'Trail shoe', price: 119.9 },
+      hlc,
+    },
+  ];
 }
 
 export async function serverIngest(): Promise<ServerResults> {
@@ -245,13 +276,13 @@ export async function serverIngest(): Promise<ServerResults> {
     const ingestNormal = await onServer(
       join(dir, 'normal.db'),
       { BENCH_SQLITE_SYNCHRONOUS: 'normal' },
-      (url, db) => ingestLoad([url], () => sqliteStored(db)),
+      ({ url }, db) => ingestLoad([url], () => sqliteStored(db)),
     );
-    return await onServer(join(dir, 'bench.db'), {}, async (url, db) => ({
-      ingest: await ingestLoad([url], () => sqliteStored(db)),
-      ingestNormal,
-      sync: await syncLatency([url]),
-    }));
+    return await onServer(join(dir, 'bench.db'), {}, async ({ url, child }, db) => {
+      const [ingest, ingestCpu] = await withCpu(child.pid, () => ingestLoad([url], () => sqliteStored(db)));
+      const [sync, syncCpu] = await withCpu(child.pid, () => syncLatency([url]));
+      return { ingest, ingestCpu, ingestNormal, sync, syncCpu };
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -261,19 +292,19 @@ export async function serverIngest(): Promise<ServerResults> {
 async function onServer<T>(
   db: string,
   env: Record<string, string>,
-  work: (url: string, db: string) => Promise<T>,
+  work: (server: Running, db: string) => Promise<T>,
 ): Promise<T> {
   const server = await startServer(db, env);
   try {
-    return await work(server.url, db);
+    return await work(server, db);
   } finally {
     await stopServer(server);
   }
 }
 
-export function serverTables({ ingest, ingestNormal, sync }: ServerResults): string {
+export function serverTables({ ingest, ingestNormal, sync, syncCpu }: ServerResults): string {
   const ms = (latency: Latency) => `${num(latency.p50, 0)} ms / ${num(latency.p99, 0)} ms`;
-  return table(
+  const rows = table(
     ['measurement', 'result'],
     [
       [
@@ -300,6 +331,21 @@ export function serverTables({ ingest, ingestNormal, sync }: ServerResults): str
       ['batch body size', `${num(ingest.bodyBytes / 1024, 1)} KB`],
       [`/v1/sync p50 / p99, ${DEVICES} devices syncing at once for ${SECONDS} s`, ms(sync)],
       ['syncs answered / failed', `${num(sync.syncs, 0)} / ${sync.failed}`],
+      [
+        'during the syncs, cores busy: server / the devices (this process) / rest of the machine',
+        [syncCpu.server, syncCpu.generator, Math.max(0, syncCpu.others)]
+          .map((seconds) => num(seconds / syncCpu.wall, 2))
+          .join(' / '),
+      ],
     ],
   );
+  return `${rows}\n\n${SYNC_NOTE}`;
 }
+
+/** How the devices talk, shared with postgres-server.ts's note. */
+export const SYNC_NOTE = [
+  "- /v1/sync: the devices are node:http clients in the bench's process, one keep-alive connection",
+  '  each; a sync is timed from its request to its parsed answer. Earlier runs used fetch (undici):',
+  '  side by side on a 2-core machine it kept 0.5-0.7 of a core busy for the same syncs (node:http',
+  "  0.15-0.35) beside the server's 0.8, its p99 was 1.5-2 times longer and its p50 5-15 % longer.",
+].join('\n');

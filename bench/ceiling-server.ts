@@ -1,0 +1,94 @@
+/**
+ * The least a server on this machine must do to take the bench's ingest load, run as a child process
+ * beside the reference server (server-ceilings.ts): `node --import tsx bench/ceiling-server.ts http`
+ * is Hono on @hono/node-server parsing each POST /v1/batch body with JSON.parse and answering 200
+ * `{}` (no validation, no storage: the HTTP ceiling); `… ceiling-server.ts <sqlite file>` does the
+ * same and also stores every event of the batch as the real store does (the storage ceiling). Prints
+ * `{"url": ...}` once listening on 127.0.0.1, like reference-server.ts.
+ */
+import { serve } from '@hono/node-server';
+import Database from 'better-sqlite3';
+import { Hono } from 'hono';
+import { WAL_SIZE_LIMIT } from '../server/store/sqlite.ts';
+
+/**
+ * The events table as the real SQLite store has it after its migrations (server/store/sqlite-events.ts,
+ * then sqlite-migrations.ts version 2): the same columns, primary key and indexes, since each index is
+ * written on every insert.
+ */
+const EVENTS_TABLE = `
+  CREATE TABLE IF NOT EXISTS events (
+    site_id      TEXT NOT NULL,
+    message_id   TEXT NOT NULL,
+    type         TEXT NOT NULL,
+    anonymous_id TEXT,
+    user_id      TEXT,
+    event        TEXT,
+    timestamp    TEXT NOT NULL,
+    received_at  TEXT NOT NULL,
+    body         TEXT NOT NULL,
+    credential   TEXT NOT NULL DEFAULT 'public' CHECK (credential IN ('public', 'server')),
+    PRIMARY KEY (site_id, message_id, credential)
+  );
+  CREATE INDEX IF NOT EXISTS events_by_anonymous_id ON events (site_id, anonymous_id);
+  CREATE INDEX IF NOT EXISTS events_by_user_id ON events (site_id, user_id);
+`;
+
+type Event = Record<string, unknown>;
+
+/** Stores a batch in one transaction, durable before it returns, as the real store does. */
+function sqliteWriter(file: string): { write: (events: Event[]) => void; close: () => void } {
+  const db = new Database(file);
+  // The real store's durability (server/store/sqlite.ts): WAL, and every commit fsynced.
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
+  db.exec(EVENTS_TABLE);
+  const insert = db.prepare(
+    `INSERT OR IGNORE INTO events
+       (site_id, message_id, type, anonymous_id, user_id, event, timestamp, received_at, body, credential)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'public')`,
+  );
+  const text = (value: unknown) => (typeof value === 'string' ? value : null);
+  const write = db.transaction((events: Event[]) => {
+    const receivedAt = new Date().toISOString();
+    for (const event of events) {
+      // The real store keeps each event's own JSON as its body: serialising it is part of storing.
+      insert.run(
+        'bench',
+        text(event.messageId),
+        text(event.type),
+        text(event.anonymousId),
+        text(event.userId),
+        text(event.event),
+        text(event.timestamp) ?? receivedAt,
+        receivedAt,
+        JSON.stringify(event),
+      );
+    }
+  });
+  return { write, close: () => db.close() };
+}
+
+const target = process.argv[2];
+if (!target) throw new Error('usage: ceiling-server.ts <http | sqlite file>');
+const store = target === 'http' ? undefined : sqliteWriter(target);
+
+const app = new Hono();
+app.post('/v1/batch', async (context) => {
+  const body = JSON.parse(await context.req.text()) as { batch: Event[] };
+  store?.write(body.batch);
+  return context.json({});
+});
+
+const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, ({ port }) =>
+  console.log(JSON.stringify({ url: `http://127.0.0.1:${port}` })),
+);
+process.on('SIGTERM', () => {
+  // Keep-alive sockets of the load generator would hold close() open: end them.
+  server.close(() => {
+    store?.close();
+    process.exit(0);
+  });
+  if ('closeAllConnections' in server) server.closeAllConnections();
+});
