@@ -9,41 +9,21 @@
 import { serve } from '@hono/node-server';
 import Database from 'better-sqlite3';
 import { Hono } from 'hono';
+import { openSqliteStore } from '../server/index.ts';
 import { WAL_SIZE_LIMIT } from '../server/store/sqlite.ts';
-
-/**
- * The events table as the real SQLite store has it after its migrations (server/store/sqlite-events.ts,
- * then sqlite-migrations.ts version 2): the same columns, primary key and indexes, since each index is
- * written on every insert.
- */
-const EVENTS_TABLE = `
-  CREATE TABLE IF NOT EXISTS events (
-    site_id      TEXT NOT NULL,
-    message_id   TEXT NOT NULL,
-    type         TEXT NOT NULL,
-    anonymous_id TEXT,
-    user_id      TEXT,
-    event        TEXT,
-    timestamp    TEXT NOT NULL,
-    received_at  TEXT NOT NULL,
-    body         TEXT NOT NULL,
-    credential   TEXT NOT NULL DEFAULT 'public' CHECK (credential IN ('public', 'server')),
-    PRIMARY KEY (site_id, message_id, credential)
-  );
-  CREATE INDEX IF NOT EXISTS events_by_anonymous_id ON events (site_id, anonymous_id);
-  CREATE INDEX IF NOT EXISTS events_by_user_id ON events (site_id, user_id);
-`;
 
 type Event = Record<string, unknown>;
 
 /** Stores a batch in one transaction, durable before it returns, as the real store does. */
-function sqliteWriter(file: string): { write: (events: Event[]) => void; close: () => void } {
+async function sqliteWriter(file: string): Promise<{ write: (events: Event[]) => void; close: () => void }> {
+  // The schema exactly as the real store makes it (tables, keys, every index, its migrations): each
+  // index is written on every insert, so the ceiling must pay for the same ones.
+  await openSqliteStore(file).close();
   const db = new Database(file);
   // The real store's durability (server/store/sqlite.ts): WAL, and every commit fsynced.
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
-  db.exec(EVENTS_TABLE);
   const insert = db.prepare(
     `INSERT OR IGNORE INTO events
        (site_id, message_id, type, anonymous_id, user_id, event, timestamp, received_at, body, credential)
@@ -72,7 +52,7 @@ function sqliteWriter(file: string): { write: (events: Event[]) => void; close: 
 
 const target = process.argv[2];
 if (!target) throw new Error('usage: ceiling-server.ts <http | sqlite file>');
-const store = target === 'http' ? undefined : sqliteWriter(target);
+const store = target === 'http' ? undefined : await sqliteWriter(target);
 
 const app = new Hono();
 app.post('/v1/batch', async (context) => {

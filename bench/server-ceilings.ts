@@ -108,7 +108,7 @@ function notes(): string {
   return [
     "- The ceilings: what any Node server on this machine's cores can take of this load. (a) does only",
     '  what every server must, HTTP and JSON.parse, no validation and no storage; (b) adds the storage,',
-    "  each event's row in an events table like the real one (same columns, primary key and indexes)",
+    "  each event's row in the real store's events table (made by openSqliteStore: its keys and indexes)",
     '  with the same durability (WAL, synchronous = FULL, one transaction per batch, fsynced before the',
     '  200). Each is its own child process, started with tsx like the real server, in this same run.',
     '- Between (b) and the reference server lies its own work: validation, write key, limits, CORS,',
