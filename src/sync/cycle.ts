@@ -27,6 +27,9 @@ export function createCycle(
       local._rewind = false;
       const kv = local._kv();
       for (let more = true; more; ) {
+        // Writes made before this sync are in the store first: a burst (a loop of cart.add) planned
+        // one sync, and that one push carries all of it.
+        await local._queue();
         const all = await stored(kv);
         const pending = all.filter((r) => !isLocal(r.doc) && r._pending);
         const push = pending.slice(0, MAX_RECORDS_PER_PUSH).map(({ _pending, ...r }) => r);

@@ -21,7 +21,7 @@ export function createSync(options: SyncOptions): Sync {
   let fetching: Promise<Replication | undefined> | undefined;
   let online = false;
   const local = createLocalCopy(writeKey, () => replica?._restart());
-  const [write, forget] = createWrites(local, report, (doc) => options._local?.(doc) || replica?._kick(50));
+  const [write, forget] = createWrites(local, report, (doc) => options._local?.(doc) || replica?._kick());
   /**
    * The replication, fetched once; it goes online as soon as it is there, if sync is. A failed fetch is
    * reported and tried again at the next call, or back online.

@@ -1,7 +1,7 @@
 // The cart: what a shop builds its cart page on, through the public API
 // (`omnikit.cart`) in real pages, against the real backend.
 import { expect } from '@open-wc/testing';
-import { resetBackend, stats, storedEvents, waitFor } from './helpers.ts';
+import { resetBackend, stats, storedEvents, storedRecords, waitFor } from './helpers.ts';
 import { type ClientPage, cartOf, pagePool, wrap } from './sdk.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -286,6 +286,57 @@ describe('the cart', () => {
     const { streamsOpen } = await stats();
     expect(streamsOpen).to.equal(1); // one per browser, not one per tab
     await deleteDocs();
+  });
+
+  it('pushes a burst of changes made in one go (a loop of 100 cart.add) in one request, at once', async () => {
+    const shop = await pool.open(FAST);
+    await add(shop, TEE);
+    await waitFor(async () => (await storedRecords()).some((r) => r.key === 'tee|'), {
+      message: 'the first line synced (the device registered)',
+    });
+    // Every push the page makes from now on, by its number of records.
+    await shop.eval(`window.__pushes = [];
+      const send = window.fetch;
+      window.fetch = (url, init) => {
+        if (String(url).endsWith('/v1/sync')) {
+          const { push } = JSON.parse(init.body);
+          if (push.length) __pushes.push(push.length);
+        }
+        return send(url, init);
+      };`);
+    const started = Date.now();
+    await shop.eval(`for (let i = 0; i < 100; i++)
+      omnikit.cart.add({ productId: 'burst-' + i, name: 'Item ' + i, price: 1, currency: 'EUR' })`);
+    const burst = async () => (await storedRecords()).filter((r) => r.key.startsWith('burst-')).length;
+    await waitFor(async () => (await burst()) === 100, { message: 'the burst synced' });
+    expect(await shop.eval('__pushes')).to.deep.equal([100]);
+    expect(Date.now() - started).to.be.below(2000);
+  });
+
+  it('pushes a change as soon as the device has stored it, with no debounce in the way', async () => {
+    const shop = await pool.open(FAST);
+    await add(shop, TEE);
+    await waitFor(async () => (await storedRecords()).some((r) => r.key === 'tee|'), {
+      message: 'the first line synced (the device registered)',
+    });
+    // For each change: ms from cart.add until its push request leaves the page.
+    await shop.eval(`window.__delays = [];
+      const send = window.fetch;
+      window.fetch = (url, init) => {
+        if (String(url).endsWith('/v1/sync') && JSON.parse(init.body).push.length)
+          __delays.push(performance.now() - __changedAt);
+        return send(url, init);
+      };`);
+    for (let i = 1; i <= 5; i++) {
+      await shop.eval(`window.__changedAt = performance.now(); omnikit.cart.update('tee|', ${i + 1})`);
+      await waitFor(async () => (await shop.eval<number[]>('__delays')).length === i, {
+        message: `push ${i}`,
+      });
+      await sleep(100);
+    }
+    const delays = (await shop.eval<number[]>('__delays')).sort((a, b) => a - b);
+    // A debounce would hold every push back by its whole delay (it was 50 ms).
+    expect(delays[2], `median of ${delays.map(Math.round).join(', ')} ms`).to.be.below(30);
   });
 
   it('survives reloads', async () => {
