@@ -288,12 +288,18 @@ describe('the cart', () => {
     await deleteDocs();
   });
 
-  it('pushes a burst of changes made in one go (a loop of 100 cart.add) in one request, at once', async () => {
+  /** A shop page whose device is registered and synced once: its next pushes are the test's. */
+  const syncedShop = async () => {
     const shop = await pool.open(FAST);
     await add(shop, TEE);
     await waitFor(async () => (await storedRecords()).some((r) => r.key === 'tee|'), {
       message: 'the first line synced (the device registered)',
     });
+    return shop;
+  };
+
+  it('pushes a burst of changes made in one go (a loop of 100 cart.add) in one request, at once', async () => {
+    const shop = await syncedShop();
     // Every push the page makes from now on, by its number of records.
     await shop.eval(`window.__pushes = [];
       const send = window.fetch;
@@ -314,11 +320,7 @@ describe('the cart', () => {
   });
 
   it('pushes a change as soon as the device has stored it, with no debounce in the way', async () => {
-    const shop = await pool.open(FAST);
-    await add(shop, TEE);
-    await waitFor(async () => (await storedRecords()).some((r) => r.key === 'tee|'), {
-      message: 'the first line synced (the device registered)',
-    });
+    const shop = await syncedShop();
     // For each change: ms from cart.add until its push request leaves the page.
     await shop.eval(`window.__delays = [];
       const send = window.fetch;
