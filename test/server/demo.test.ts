@@ -210,7 +210,12 @@ describe('the demo shop', () => {
       await agent.waitForSelector('#messages li');
       await agent.fill('#reply-text', 'Sent from the console');
       await agent.click('#reply button[type=submit]');
-      await agent.waitForFunction(() => document.querySelectorAll('#messages li.agent').length > 0);
+      // An earlier case already replied, so wait for this reply itself, not for any agent reply.
+      await agent.waitForFunction(() =>
+        [...document.querySelectorAll('#messages li.agent')].some((li) =>
+          li.textContent?.includes('Sent from the console'),
+        ),
+      );
       assert.ok((await agentReplies()).includes('Sent from the console'));
 
       // The attacker's page, once its name resolves to 127.0.0.1, is "same-origin" with the demo.
