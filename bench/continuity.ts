@@ -42,6 +42,8 @@ const SEEN_WITHIN_MS = 10_000;
 export interface ContinuityResult {
   /** ms from A's cart call until B's subscriber showed the change, in the order measured. */
   times: number[];
+  /** Where each change's time went, in the order measured (the warm-up changes left out). */
+  phases: Phases[];
   /** B's clock minus A's, in ms, and how precisely that is known (± ms). */
   skew: { ms: number; within: number };
   chromiumVersion: string;
@@ -50,8 +52,27 @@ export interface ContinuityResult {
 /** Page code: collects client errors, stamps cart changes (A) and their arrival (B). */
 const HARNESS = `
 var now = function () { return performance.timeOrigin + performance.now(); };
+// Phase stamps: when a sync request leaves and its answer arrives, when a stream chunk arrives.
+var realFetch = window.fetch;
+window.fetch = function (url, init) {
+  var path = String(url).replace(/^.*\\/v1\\//, '');
+  if (path === 'sync') __continuity.stamps.push(['sync', now()]);
+  return realFetch(url, init).then(function (response) {
+    if (path === 'sync') __continuity.stamps.push(['answer', now()]);
+    if (path !== 'stream' || !response.body) return response;
+    var stamped = response.body.pipeThrough(new TransformStream({
+      transform: function (chunk, out) {
+        if (chunk.byteLength > 20) __continuity.stamps.push(['message', now()]); // not a ": ping"
+        out.enqueue(chunk);
+      }
+    }));
+    return new Response(stamped, { status: response.status, headers: response.headers });
+  });
+};
 window.__continuity = {
   errors: [],
+  stamps: [],
+  takeStamps: function () { var s = __continuity.stamps; __continuity.stamps = []; return s; },
   start: function () {
     omnikit.on('error', function (e) { __continuity.errors.push(e.code + ': ' + e.message); });
     omnikit.cart.subscribe(function (lines) {
@@ -92,6 +113,20 @@ interface PageContinuity {
   heard(ms: number): Promise<number | null>;
   change(productId: string, quantity: number): number;
   cart(): string;
+  takeStamps(): [Stamp, number][];
+}
+
+/** A phase stamp of the page harness: a sync request sent, its answer, a stream message. */
+type Stamp = 'sync' | 'answer' | 'message';
+
+/** ms after A's cart call: A's push sent and answered, B's stream message and its pull answered. */
+export interface Phases {
+  pushSent: number;
+  pushAnswered: number;
+  message: number;
+  /** Absent when B applied the stream's records without pulling. */
+  pulled?: number;
+  seen: number;
 }
 declare global {
   interface Window {
@@ -198,6 +233,7 @@ export async function continuity(): Promise<ContinuityResult> {
     const skew = { ms: clockB.ms - clockA.ms, within: (clockA.rtt + clockB.rtt) / 2 };
 
     const times: number[] = [];
+    const phases: Phases[] = [];
     for (let change = 0; change < WARMUP + CHANGES; change++) {
       // Even: a product A did not have; odd: a new quantity of the first one (never a value seen before).
       const [id, quantity] = change % 2 === 0 ? [`p${change}`, 1] : ['p0', change + 1];
@@ -220,7 +256,13 @@ export async function continuity(): Promise<ContinuityResult> {
           `device B never showed change ${change + 1} (${id} ×${quantity}) within ${SEEN_WITHIN_MS / 1000} s${errors.length ? `; client errors: ${errors.join('; ')}` : ''}`,
         );
       }
-      if (change >= WARMUP) times.push(seenAt - changedAt);
+      const [stampsA, stampsB] = await Promise.all(
+        [deviceA, deviceB].map((page) => page.evaluate(() => window.__continuity.takeStamps())),
+      );
+      if (change >= WARMUP) {
+        times.push(seenAt - changedAt);
+        phases.push(phasesOf(changedAt, seenAt, stampsA, stampsB));
+      }
       await sleep(PAUSE_MS);
     }
 
@@ -234,7 +276,7 @@ export async function continuity(): Promise<ContinuityResult> {
     });
     const errors = await errorsOf(deviceA, deviceB);
     if (errors.length) throw new Error(`the clients reported errors: ${errors.join('; ')}`);
-    return { times, skew, chromiumVersion: launched.version() };
+    return { times, phases, skew, chromiumVersion: launched.version() };
   } finally {
     await browser?.close();
     const stopping = pages;
@@ -256,6 +298,22 @@ async function errorsOf(deviceA: Page, deviceB: Page): Promise<string[]> {
   return [...ea.map((error) => `A ${error}`), ...eb.map((error) => `B ${error}`)];
 }
 
+/** The phases of one change, from both pages' stamps (each page's clock; the skew is printed apart). */
+function phasesOf(changedAt: number, seenAt: number, a: [Stamp, number][], b: [Stamp, number][]): Phases {
+  const first = (stamps: [Stamp, number][], kind: Stamp, after: number) =>
+    stamps.find(([k, at]) => k === kind && at >= after)?.[1] ?? Number.NaN;
+  const pushSent = first(a, 'sync', changedAt);
+  const message = first(b, 'message', changedAt);
+  const pulled = first(b, 'answer', message);
+  return {
+    pushSent: pushSent - changedAt,
+    pushAnswered: first(a, 'answer', pushSent) - changedAt,
+    message: message - changedAt,
+    pulled: pulled <= seenAt ? pulled - changedAt : undefined,
+    seen: seenAt - changedAt,
+  };
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Resolves once `condition` holds (checked every 20 ms); fails after `ms`, saying what did not happen. */
@@ -265,12 +323,28 @@ async function until(what: string, ms: number, condition: () => boolean | Promis
   }
 }
 
-export function continuityTable({ times, skew }: ContinuityResult, sdks: Sdk[]): string {
+/** The issue's target for the cross-device median and p95 on loopback, ms. */
+const TARGET = { median: 5, p95: 15 };
+
+export function continuityTable({ times, phases, skew }: ContinuityResult, sdks: Sdk[]): string {
   const sorted = [...times].sort((x, y) => x - y);
   const ms = (value: number) => num(value, 1);
   const summary = [median(sorted), percentile(sorted, 0.95), sorted[0], sorted[sorted.length - 1]];
+  const met = summary[0] <= TARGET.median && summary[1] <= TARGET.p95;
+  const medianOf = (pick: (p: Phases) => number | undefined) => {
+    const values = phases.map(pick).filter((v): v is number => v !== undefined && !Number.isNaN(v));
+    return values.length ? ms(median(values)) : '–';
+  };
+  const pulls = phases.filter((p) => p.pulled !== undefined).length;
+  const where = [
+    `A's push sent ${medianOf((p) => p.pushSent)}`,
+    `A's push answered ${medianOf((p) => p.pushAnswered)}`,
+    `B's stream message ${medianOf((p) => p.message)}`,
+    `B's pull answered ${medianOf((p) => p.pulled)} (${pulls} of ${phases.length} changes pulled)`,
+    `B's subscriber called ${medianOf((p) => p.seen)}`,
+  ].join(' · ');
   const note = `${times.length} changes, add and update alternately; A↔B clock skew ${num(skew.ms, 2)} ms (±${num(skew.within, 2)})`;
-  return table(
+  return `${table(
     ['SDK', 'median / p95 / min / max, ms', 'note'],
     sdks.map((sdk) =>
       sdk.id === 'omnikit'
@@ -278,5 +352,7 @@ export function continuityTable({ times, skew }: ContinuityResult, sdks: Sdk[]):
         : [sdk.label, 'n/a (no cross-device cart)', ''],
     ),
     'lrl',
-  );
+  )}
+Target on loopback: median ≤ ${TARGET.median} ms and p95 ≤ ${TARGET.p95} ms: **${met ? 'met' : 'not met'}**.
+Where the time goes (median ms after A's cart call): ${where}.`;
 }

@@ -72,7 +72,9 @@ export function claimHandoffHandler(deps: ProtocolDeps): Handler {
     if (claim.profileId !== claim.previousProfileId) {
       deps.hub.moveDevice(device.id, claim.profileId);
       // Everyone on the profile, the claimer's moved stream included, hears about the new device.
-      deps.hub.publish(claim.profileId, await deps.store.profileCursor(device.siteId, claim.profileId));
+      deps.hub.publish(claim.profileId, {
+        cursor: await deps.store.profileCursor(device.siteId, claim.profileId),
+      });
     }
     const result: HandoffClaimed = { profileId: claim.profileId };
     return context.json(result);

@@ -57,7 +57,7 @@ export function identifyHandler(deps: ProtocolDeps): Handler {
       deps.hub.moveDevice(device.id, link.profileId);
       if (link.wasAnonymous) await moveConversation(deps, site.id, link.previousProfileId, link.profileId);
       // The device's own stream now hears the new profile: this tells it to pull from there.
-      deps.hub.publish(link.profileId, await deps.store.profileCursor(site.id, link.profileId));
+      deps.hub.publish(link.profileId, { cursor: await deps.store.profileCursor(site.id, link.profileId) });
     }
     const result: IdentifyAnswer = {
       profileId: link.profileId,

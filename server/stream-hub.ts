@@ -1,13 +1,31 @@
+import type { StreamChanged } from '../src/protocol/index.ts';
 import type { Relay, RelayMessage } from './relay/types.ts';
 import { closeAll } from './sse.ts';
+import type { SyncRecord } from './store/sync-types.ts';
+
+/** A change of a profile's documents, as the hub is told it. */
+export interface ProfileChange {
+  /** The profile's cursor after the change. */
+  cursor: number;
+  /** The profile's cursor before it: with `records`, the devices at `from` need no pull. */
+  from?: number;
+  /** Every record written between `from` and `cursor`, as stored. */
+  records?: SyncRecord[];
+}
+
+/**
+ * The most JSON a `changed` message carries in records: a larger change is only announced, and the
+ * devices pull it (a cart or a chat message is a few hundred bytes; a push may hold megabytes).
+ */
+export const MAX_STREAMED_RECORDS_BYTES = 64 * 1024;
 
 /** One open `GET /v1/stream` connection, as the hub drives it. */
 export interface StreamConnection {
   readonly deviceId: string;
   /** The profile whose changes it hears; follows the device when it is linked elsewhere. */
   profileId: string;
-  /** Tells the client to sync. */
-  notify(cursor: string): void;
+  /** Sends a `changed` message: the client applies its records, or syncs. */
+  notify(change: StreamChanged): void;
   /** Sends an ephemeral event that is never stored (`typing`). */
   signal(event: string, data: unknown): void;
   /** Ends the response cleanly (server shutdown, revoked device). */
@@ -48,9 +66,16 @@ export class StreamHub {
     };
   }
 
-  /** Tells every connection on the profile that its documents changed. */
-  publish(profileId: string, cursor: number): void {
-    this.#relay.send({ kind: 'changed', profileId, cursor });
+  /**
+   * Tells every connection on the profile that its documents changed, with the records written when
+   * they are known and small enough to carry.
+   */
+  publish(profileId: string, { cursor, from, records }: ProfileChange): void {
+    const carried =
+      from !== undefined && records && JSON.stringify(records).length <= MAX_STREAMED_RECORDS_BYTES
+        ? { from, records }
+        : {};
+    this.#relay.send({ kind: 'changed', profileId, cursor, ...carried });
   }
 
   /** Tells every connection on the profile that an agent (`name`, when given) is (not) typing. */
@@ -80,9 +105,13 @@ export class StreamHub {
 
   #apply(message: RelayMessage): void {
     switch (message.kind) {
-      case 'changed':
-        for (const connection of this.#on(message.profileId)) connection.notify(String(message.cursor));
+      case 'changed': {
+        const { profileId, cursor, from, records } = message;
+        const change: StreamChanged = { cursor: String(cursor), profileId };
+        if (from !== undefined && records) Object.assign(change, { from: String(from), records });
+        for (const connection of this.#on(profileId)) connection.notify(change);
         return;
+      }
       case 'agentTyping': {
         const data = { typing: message.typing, ...(message.name ? { name: message.name } : {}) };
         for (const connection of this.#on(message.profileId)) connection.signal('typing', data);

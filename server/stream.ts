@@ -1,5 +1,4 @@
 import type { Handler } from 'hono';
-import type { StreamChanged } from '../src/protocol/index.ts';
 import { authenticate } from './auth.ts';
 import type { ProtocolDeps } from './deps.ts';
 import { eventStream } from './sse.ts';
@@ -8,8 +7,9 @@ import { eventStream } from './sse.ts';
 export const DEFAULT_STREAM_PING_MS = 15_000;
 
 /**
- * `GET /v1/stream` (Bearer): server-sent events telling the device to sync. The events carry no
- * document data, only a nudge, so the stream needs no replay: the client syncs after reconnecting.
+ * `GET /v1/stream` (Bearer): server-sent events telling the device what changed: the records
+ * themselves when they fit, else a nudge to sync. The stream needs no replay: the client syncs after
+ * reconnecting, and whenever a message does not follow its cursor.
  */
 export function streamHandler(deps: ProtocolDeps): Handler {
   return async (context) => {
@@ -20,7 +20,7 @@ export function streamHandler(deps: ProtocolDeps): Handler {
       const remove = deps.hub.add({
         deviceId: device.id,
         profileId: device.profileId,
-        notify: (cursor) => send('changed', { cursor } satisfies StreamChanged),
+        notify: (change) => send('changed', change),
         signal: send,
         end,
         cut,

@@ -30,7 +30,7 @@ export function syncHandler(deps: ProtocolDeps): Handler {
       const merged = await deps.store.mergeRecords(siteId, profileId, push.records, corrections, quota);
       if (merged.overQuota) throw deps.limits.overQuota(siteId, merged.overQuota);
       if (merged.written > 0) {
-        deps.hub.publish(profileId, merged.cursor);
+        deps.hub.publish(profileId, merged);
         if (touchesChat(push.records)) deps.agents.message(siteId, profileId);
       }
     }

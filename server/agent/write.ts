@@ -28,6 +28,6 @@ export async function writeChat(
     records.map((record) => ({ ...record, doc: CHAT_DOC })),
   );
   if (merged.written === 0) return;
-  deps.hub.publish(profileId, merged.cursor);
+  deps.hub.publish(profileId, merged);
   deps.agents.message(siteId, profileId);
 }

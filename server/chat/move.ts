@@ -29,8 +29,8 @@ export async function moveConversation(deps: ProtocolDeps, siteId: string, from:
     from,
     records.map(({ doc, key, hlc }) => ({ doc, key, value: null, deleted: true, hlc: serverHlcAfter(hlc) })),
   );
-  if (moved.written > 0) deps.hub.publish(to, moved.cursor);
-  if (removed.written > 0) deps.hub.publish(from, removed.cursor);
+  if (moved.written > 0) deps.hub.publish(to, moved);
+  if (removed.written > 0) deps.hub.publish(from, removed);
   deps.agents.message(siteId, to);
   deps.agents.message(siteId, from);
 }

@@ -4,14 +4,17 @@
  * (SQLite, or a single server) the relay is a plain function call (local.ts), between processes on
  * PostgreSQL it is LISTEN/NOTIFY (postgres.ts).
  *
- * Only ids, cursors and flags cross: never a token or anything a customer wrote. The one text is an
- * agent's display name while typing, which the devices of that profile are shown anyway.
+ * Never a token crosses. Besides ids, cursors and flags, a `changed` message may carry the records
+ * just written, as the profile's devices are sent them (to the database they are stored in, and only
+ * when small: a larger change crosses as its cursor alone, and the devices pull it); and an agent's
+ * display name while typing, which the devices of that profile are shown anyway.
  */
+import type { SyncRecord } from '../store/sync-types.ts';
 
 /** One thing every process's hubs apply to their own open streams. */
 export type RelayMessage =
-  /** The profile's documents changed: its device streams get `changed`. */
-  | { kind: 'changed'; profileId: string; cursor: number }
+  /** The profile's documents changed: its device streams get `changed` (with the records, if carried). */
+  | { kind: 'changed'; profileId: string; cursor: number; from?: number; records?: SyncRecord[] }
   /** An agent is (not) typing to the profile: its device streams get `typing`. */
   | { kind: 'agentTyping'; profileId: string; typing: boolean; name?: string }
   /** The device was linked to another profile (identify, handoff claim): its streams follow it. */

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { type Db, int, transaction } from './postgres-db.ts';
-import { type RecordRow, storedValue, toRecord } from './rows.ts';
+import { asStored, type RecordRow, storedValue, toRecord } from './rows.ts';
 import type {
   Correction,
   DocumentStore,
@@ -69,7 +69,8 @@ export function postgresDocumentStore(
   const read: Db = pool;
   return {
     async mergeRecords(siteId, profileId, records, corrections = [], quota) {
-      if (records.length === 0 && corrections.length === 0) return { written: 0, cursor: 0 };
+      if (records.length === 0 && corrections.length === 0)
+        return { written: 0, cursor: 0, from: 0, records: [] };
       return transaction(pool, (tx) => merge(tx, siteId, profileId, records, corrections, quota));
     },
 
@@ -103,13 +104,18 @@ export function postgresDocumentStore(
     },
 
     async profileCursor(siteId, profileId) {
-      const { rows } = await read.query<{ seq: string | null }>(
-        'SELECT MAX(seq) AS seq FROM records WHERE site_id = $1 AND profile_id = $2',
-        [siteId, profileId],
-      );
-      return int(rows[0]?.seq);
+      return profileCursorOf(read, siteId, profileId);
     },
   };
+}
+
+/** The sequence number of the profile's last change (0 when it has none). */
+async function profileCursorOf(db: Db, siteId: string, profileId: string): Promise<number> {
+  const { rows } = await db.query<{ seq: string | null }>(
+    'SELECT MAX(seq) AS seq FROM records WHERE site_id = $1 AND profile_id = $2',
+    [siteId, profileId],
+  );
+  return int(rows[0]?.seq);
 }
 
 async function merge(
@@ -131,8 +137,9 @@ async function merge(
   const sizes = await storedSizes(tx, siteId, profileId, records);
   if (quota && records.length > 0) {
     const over = overQuota(await usageOf(tx, siteId, profileId), records, sizes, quota);
-    if (over) return { written: 0, cursor: 0, overQuota: over };
+    if (over) return { written: 0, cursor: 0, from: 0, records: [], overQuota: over };
   }
+  const from = await profileCursorOf(tx, siteId, profileId);
   const current = new Map([...sizes].map(([id, size]) => [id, size.hlc]));
   const winners = new Map<string, { record: SyncRecord; seq: number }>();
   let written = 0;
@@ -165,7 +172,7 @@ async function merge(
         rows.map((winner) => winner.record.key),
         rows.map((winner) => storedValue(winner.record)),
         rows.map((winner) => winner.record.hlc),
-        rows.map((winner) => winner.record.deleted),
+        rows.map((winner) => Boolean(winner.record.deleted)),
         rows.map((winner) => winner.seq),
         receivedAt,
       ],
@@ -181,7 +188,7 @@ async function merge(
       [
         storedValue(corrected),
         corrected.hlc,
-        corrected.deleted,
+        Boolean(corrected.deleted),
         next,
         siteId,
         profileId,
@@ -194,10 +201,12 @@ async function merge(
     if (rowCount) {
       written += 1;
       next += 1;
+      winners.set(recordId(corrected), { record: corrected, seq: next - 1 });
     }
   }
   if (written > 0) await setRecordSeq(tx, next - 1);
-  return { written, cursor: written > 0 ? next - 1 : 0 };
+  const stored = [...winners.values()].map((winner) => asStored(winner.record));
+  return { written, cursor: written > 0 ? next - 1 : 0, from, records: stored };
 }
 
 /** The stored hlc and bytes of each (doc, key) the push names, by `recordId`. */

@@ -28,6 +28,18 @@ export function storedValue(record: SyncRecord): string {
   return record.deleted ? 'null' : JSON.stringify(record.value ?? null);
 }
 
+/** A merged record as a pull would read it back (a tombstone's value null), without the round trip. */
+export function asStored(record: SyncRecord): SyncRecord {
+  const deleted = Boolean(record.deleted);
+  return {
+    doc: record.doc,
+    key: record.key,
+    value: deleted ? null : (record.value ?? null),
+    hlc: record.hlc,
+    deleted,
+  };
+}
+
 export function toRecord(row: RecordRow): SyncRecord {
   return {
     doc: row.doc,

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { type RecordRow, storedValue, toRecord } from './rows.ts';
+import { asStored, type RecordRow, storedValue, toRecord } from './rows.ts';
 import type {
   Correction,
   DocumentStore,
@@ -133,7 +133,7 @@ function documentStatements(db: Database.Database) {
 
 /** The merge of a push, as a transaction: records win by HLC, corrections by compare-and-set. */
 function merger(db: Database.Database, statements: Statements) {
-  const { upsert, correct } = statements;
+  const { upsert, correct, selectLast } = statements;
   const seq = recordSeq(db);
   return db.transaction(
     (
@@ -145,9 +145,12 @@ function merger(db: Database.Database, statements: Statements) {
     ): MergeResult => {
       const over =
         quota && records.length > 0 ? refusal(statements, siteId, profileId, records, quota) : null;
-      if (over) return { written: 0, cursor: 0, overQuota: over };
+      if (over) return { written: 0, cursor: 0, from: 0, records: [], overQuota: over };
+      const from = selectLast.get(siteId, profileId)?.seq ?? 0;
       let next = seq.last() + 1;
       let written = 0;
+      // What the profile's devices are sent: a key written twice (or corrected) only as it ends up.
+      const stored = new Map<string, SyncRecord>();
       const receivedAt = Date.now();
       for (const record of records) {
         const { changes } = upsert.run(
@@ -165,6 +168,7 @@ function merger(db: Database.Database, statements: Statements) {
         if (changes > 0) {
           written += 1;
           next += 1;
+          stored.set(recordId(record), asStored(record));
         }
       }
       for (const { record: corrected, replaces } of corrections) {
@@ -184,10 +188,11 @@ function merger(db: Database.Database, statements: Statements) {
         if (changes > 0) {
           written += 1;
           next += 1;
+          stored.set(recordId(corrected), asStored(corrected));
         }
       }
       if (written > 0) seq.set(next - 1);
-      return { written, cursor: written > 0 ? next - 1 : 0 };
+      return { written, cursor: written > 0 ? next - 1 : 0, from, records: [...stored.values()] };
     },
   );
 }

@@ -79,6 +79,10 @@ export interface MergeResult {
   written: number;
   /** The sequence number of the last record written; 0 when nothing was. */
   cursor: number;
+  /** The profile's cursor before the merge: its records above it and up to `cursor` are `records`. */
+  from: number;
+  /** The records written, as stored (a pull would read these back), one per key. */
+  records: SyncRecord[];
   /** Set when the merge was refused by its quota: then nothing was written. */
   overQuota?: OverQuota;
 }

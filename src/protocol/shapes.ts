@@ -65,7 +65,12 @@ export const SHAPES = {
     deleted: REQUIRED,
   } satisfies Shape<StoredRecord>,
   RejectedRecord: { hlc: REQUIRED, code: REQUIRED, message: REQUIRED } satisfies Shape<RejectedRecord>,
-  StreamChanged: { cursor: REQUIRED } satisfies Shape<StreamChanged>,
+  StreamChanged: {
+    cursor: REQUIRED,
+    profileId: OPTIONAL,
+    from: OPTIONAL,
+    records: OPTIONAL,
+  } satisfies Shape<StreamChanged>,
   DeviceTyping: { typing: REQUIRED, name: OPTIONAL } satisfies Shape<DeviceTyping>,
   HandoffCreated: { token: REQUIRED, expiresAt: REQUIRED } satisfies Shape<HandoffCreated>,
   HandoffPeek: { summary: REQUIRED, expiresAt: REQUIRED } satisfies Shape<HandoffPeek>,

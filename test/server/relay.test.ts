@@ -87,6 +87,36 @@ describe('postgresRelay', () => {
     assert.deepEqual(there.messages, sent);
   });
 
+  it("carries a change's records when they fit, and its cursor alone when they do not", async () => {
+    const [one, two] = [await open(), await open()];
+    const there = heard(two);
+    const record = (key: string, value: unknown) => ({
+      doc: 'cart',
+      key,
+      value,
+      hlc: `h-${key}`,
+      deleted: false,
+    });
+    const small: RelayMessage = {
+      kind: 'changed',
+      profileId: 'p1',
+      cursor: 9,
+      from: 7,
+      records: [record('a', 1)],
+    };
+    const large: RelayMessage = {
+      kind: 'changed',
+      profileId: 'p1',
+      cursor: 12,
+      from: 9,
+      records: [record('b', 'x'.repeat(8_000))],
+    };
+    one.send(small);
+    one.send(large);
+    await until(() => there.messages.length === 2, 'both changes');
+    assert.deepEqual(there.messages, [small, { kind: 'changed', profileId: 'p1', cursor: 12 }]);
+  });
+
   it("ignores what is not an Omnikit message on its channel, and another database's messages", async () => {
     const [one, two] = [await open(), await open()];
     const there = heard(two);
@@ -101,6 +131,8 @@ describe('postgresRelay', () => {
         'not json',
         '{"kind":"revoked"}',
         '[{"kind":"drop tables"},{"kind":"revoked"}]',
+        '[{"kind":"changed","profileId":"p1","cursor":3,"from":1,"records":[{"doc":"cart"}]}]',
+        '[{"kind":"changed","profileId":"p1","cursor":3,"records":[]}]',
       ]) {
         await client.query('SELECT pg_notify($1, $2)', [RELAY_CHANNEL, payload]);
       }

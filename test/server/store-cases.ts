@@ -404,6 +404,39 @@ export function storeCases(fresh: TestDatabaseFactory): void {
       );
     }));
 
+  it('tells what a merge wrote, as a pull from the cursor before it would read it back', () =>
+    withStore(async (store) => {
+      const first = await store.mergeRecords('shop', 'p1', [record('a', hlcAt(1)), record('b', hlcAt(1))]);
+      assert.equal(first.from, 0, 'an empty profile starts at 0');
+      assert.deepEqual(first.records, (await store.recordsSince('shop', 'p1', 0, 10)).records);
+      // Another profile's changes move the global counter, not this profile's cursor.
+      await store.mergeRecords('shop', 'p2', [record('x', hlcAt(1))]);
+
+      const second = await store.mergeRecords('shop', 'p1', [
+        record('a', hlcAt(0), 'stale'), // loses: not written, not told
+        record('b', hlcAt(2), 'first'),
+        record('b', hlcAt(3), 'second'), // the same key twice: told once, as it ends up
+        { doc: 'cart', key: 'c', value: { left: 'behind' }, hlc: hlcAt(2), deleted: true },
+        { doc: 'cart', key: 'd', value: 'kept', hlc: hlcAt(2) }, // `deleted` left out, as a push may
+      ]);
+      assert.equal(second.from, first.cursor);
+      const pulled = await store.recordsSince('shop', 'p1', second.from, 10);
+      const byKey = (records: SyncRecord[]) => [...records].sort((x, y) => (x.key < y.key ? -1 : 1));
+      assert.deepEqual(byKey(second.records), byKey(pulled.records));
+      assert.deepEqual(
+        byKey(second.records).map((r) => [r.key, r.value, r.deleted]),
+        [
+          ['b', 'second', false],
+          ['c', null, true],
+          ['d', 'kept', false],
+        ],
+      );
+      assert.equal(second.cursor, pulled.cursor);
+
+      const nothing = await store.mergeRecords('shop', 'p1', [record('a', hlcAt(0))]);
+      assert.deepEqual([nothing.written, nothing.records], [0, []]);
+    }));
+
   it('concurrent merges get gap-free, increasing sequence numbers a concurrent puller never skips', () =>
     withStore(async (store) => {
       const writers = 8;
@@ -582,6 +615,8 @@ export function storeCases(fresh: TestDatabaseFactory): void {
       assert.deepEqual(refused, {
         written: 0,
         cursor: 0,
+        from: 0,
+        records: [],
         overQuota: { limit: 'records', usage: { records: 4, bytes: 23 + 2 * (4 + 1 + 11) } },
       });
       assert.deepEqual(

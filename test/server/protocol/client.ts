@@ -1,6 +1,7 @@
 // Test-side client of the device protocol (§2–§4): plain fetch over loopback, as a browser would.
 import { createHmac } from 'node:crypto';
 import { type IncomingHttpHeaders, type IncomingMessage, request } from 'node:http';
+import type { StreamChanged } from '../../../src/protocol/index.ts';
 import { SHOP_SECRET } from '../helpers.ts';
 
 /** A registered device, as the tests use it. */
@@ -170,9 +171,9 @@ export class SseReader {
   }
 
   /** The next `changed` event's data. */
-  async changed(timeoutMs?: number): Promise<{ cursor: string }> {
+  async changed(timeoutMs?: number): Promise<StreamChanged> {
     const message = await this.next((candidate) => candidate.event === 'changed', timeoutMs);
-    return JSON.parse(message.data ?? '') as { cursor: string };
+    return JSON.parse(message.data ?? '') as StreamChanged;
   }
 
   /** Messages received and not yet taken. */

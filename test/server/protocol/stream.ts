@@ -54,11 +54,38 @@ describe('change stream (§3)', () => {
       const elapsed = performance.now() - start;
       assert.ok(elapsed < 100, `changed arrived ${elapsed.toFixed(0)} ms after the push was answered`);
       assert.equal(changed.cursor, pushed.cursor);
-      // The nudge is all it carries: the laptop pulls.
+      // It carries what the laptop would pull from its cursor, so the laptop needs no pull at all.
+      const pulled = await sync(h.url, laptop, [], changed.from);
+      assert.equal(changed.profileId, pulled.profileId);
+      assert.deepEqual(changed.records, pulled.records);
       assert.deepEqual(
-        (await sync(h.url, laptop)).records.map((r) => r.key),
-        ['a'],
+        changed.records?.map((r) => [r.key, r.value]),
+        [['a', { qty: 1 }]],
       );
+      assert.equal(pulled.cursor, changed.cursor);
+    });
+
+    it("follows the profile's cursor: a device that pulled up to `from` is exactly up to date after it", async () => {
+      const stream = await listen(laptop);
+      await sync(h.url, phone, [line('a', 1, T)]);
+      const upToDate = await sync(h.url, laptop);
+      const first = await stream.changed(1000);
+      assert.equal(first.cursor, upToDate.cursor);
+      // A change the laptop missed (its stream was not listening) leaves a gap the next message shows.
+      await sync(h.url, phone, [line('b', 1, T), line('c', 1, T)]);
+      const second = await stream.changed(1000);
+      assert.equal(second.from, upToDate.cursor);
+      assert.deepEqual(second.records?.map((r) => r.key).sort(), ['b', 'c']);
+      assert.deepEqual(second.records, (await sync(h.url, laptop, [], second.from)).records);
+    });
+
+    it('announces a change too large to carry without its records: the device pulls it', async () => {
+      const stream = await listen(laptop);
+      const big = 'x'.repeat(10_000);
+      const lines = Array.from({ length: 8 }, (_, i) => ({ ...line(`big${i}`, 1, T), value: { big } }));
+      const pushed = await sync(h.url, phone, lines);
+      const changed = await stream.changed(1000);
+      assert.deepEqual(changed, { cursor: pushed.cursor, profileId: pushed.profileId });
     });
 
     it('says nothing when a push changes nothing (so a sync on "changed" cannot loop)', async () => {
