@@ -172,7 +172,7 @@ async function merge(
         rows.map((winner) => winner.record.key),
         rows.map((winner) => storedValue(winner.record)),
         rows.map((winner) => winner.record.hlc),
-        rows.map((winner) => Boolean(winner.record.deleted)),
+        rows.map((winner) => winner.record.deleted),
         rows.map((winner) => winner.seq),
         receivedAt,
       ],
@@ -188,7 +188,7 @@ async function merge(
       [
         storedValue(corrected),
         corrected.hlc,
-        Boolean(corrected.deleted),
+        corrected.deleted,
         next,
         siteId,
         profileId,

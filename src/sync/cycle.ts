@@ -27,11 +27,9 @@ export function createCycle(
       local._rewind = false;
       const kv = local._kv();
       for (let more = true; more; ) {
-        // Writes made before this sync are in the store first: a burst (a loop of cart.add) planned
-        // one sync, and that one push carries all of it.
-        await local._queue();
-        const all = await stored(kv);
-        const pending = all.filter((r) => !isLocal(r.doc) && r._pending);
+        // From memory, while the store writes them (the journal keeps them should the page die): a
+        // burst (a loop of cart.add) planned one sync, and that one push carries all of it.
+        const pending = local._unpushed().filter((r) => !isLocal(r.doc));
         const push = pending.slice(0, MAX_RECORDS_PER_PUSH).map(({ _pending, ...r }) => r);
         const answer = await session._authed<Answer>('sync', {
           push,
@@ -44,7 +42,8 @@ export function createCycle(
         for (const r of answer.rejected ?? []) report('delivery_rejected', `sync: ${r.code} ${r.message}`, r);
         if (answer.reset) {
           // Drops the records this device got from the server, keeping its writes not pushed yet.
-          const pulled = all.filter((r) => !r._pending);
+          await local._queue();
+          const pulled = (await stored(kv)).filter((r) => !r._pending);
           const docs = local._docs;
           for (const r of pulled)
             if (docs.get(r.doc)?.get(r.key)?.hlc === r.hlc) docs.get(r.doc)?.delete(r.key);
@@ -53,6 +52,7 @@ export function createCycle(
         }
         local._post({ _records: local._apply(answer.records, 'remote', 1) });
         // Confirmed: stored again without `_pending` (one replaced meanwhile is dropped again on load).
+        local._pushed(push);
         local._queue(() => put(kv, push));
         meta._cursor = answer.cursor;
         await session._save();

@@ -7,7 +7,7 @@ import { createJournal, type Journal } from './journal.ts';
 import { type Docs, merge } from './merge.ts';
 import { drop, load, put, type Stored } from './store.ts';
 import { createTabMessages, type PostToTabs } from './tab-messages.ts';
-import type { SyncSource } from './types.ts';
+import type { SyncRecord, SyncSource } from './types.ts';
 
 /**
  * This device's copy of the documents: live in memory, stored in IndexedDB (and in the journal until
@@ -30,6 +30,12 @@ export interface LocalCopy {
   _queue(job?: () => unknown): Promise<unknown>;
   /** Merges into the live documents; `save` stores the winners too (as they are: `_pending` marks local writes). */
   _apply(records: Stored[], source: SyncSource, save?: 1): Stored[];
+  /** The live records not pushed yet: what the next sync pushes, without reading the store. */
+  _unpushed(): Stored[];
+  /** Replaces live records by these (pending again) where they are the same write or a newer one. */
+  _mark(records: Stored[]): void;
+  /** Marks live records pushed (the same writes: a newer one stays pending). */
+  _pushed(records: SyncRecord[]): void;
   /** Forgets the live documents, or one. */
   _clear(only?: string): void;
   /** Drops every document: live, journaled and stored. */
@@ -62,6 +68,7 @@ export function createLocalCopy(writeKey: string, restartStream: () => void): Lo
     return won;
   };
   const clear = (only?: string) => notify(listeners, takeOut(docs, only), 'remote');
+  const live = (r: SyncRecord): Stored | undefined => docs.get(r.doc)?.get(r.key);
   return {
     _docs: docs,
     _listeners: listeners,
@@ -73,6 +80,16 @@ export function createLocalCopy(writeKey: string, restartStream: () => void): Lo
     _opened: () => !!kv,
     _queue: queue,
     _apply: apply,
+    _unpushed: () => [...docs.values()].flatMap((doc) => [...doc.values()]).filter((r: Stored) => r._pending),
+    _mark(records) {
+      for (const r of records) if ((live(r)?.hlc ?? '') <= r.hlc) docs.get(r.doc)?.set(r.key, r);
+    },
+    _pushed(records) {
+      for (const r of records) {
+        const current = live(r);
+        if (current?.hlc === r.hlc) current._pending = 0;
+      }
+    },
     _clear: clear,
     _wipe: () => {
       clear();

@@ -4,6 +4,7 @@ import type { load } from '../chunks/load.ts';
 import { failureCode } from '../core/request.ts';
 import { backoff } from '../protocol/retry.ts';
 import { electLeader } from '../tabs/leader.ts';
+import { createChanges } from './changes.ts';
 import { createCycle } from './cycle.ts';
 import { createHttp, type HttpError } from './http.ts';
 import type { LocalCopy } from './local.ts';
@@ -39,7 +40,8 @@ export function replicate(local: LocalCopy, options: SyncOptions, loadChunk: typ
   const cycle = createCycle(session, local, report, (doc) => options._local?.(doc));
   const [sync, kick, succeeded] = createSchedule(cycle, fail, local._ready, retryBaseDelay, retryMaxDelay);
   const delay = (failures: number) => backoff(failures, retryBaseDelay, retryMaxDelay);
-  const [openStream, restart] = createStreamOpener(endpoint, local, kick, delay, report, loadChunk);
+  const changed = createChanges(session, local, () => kick());
+  const [openStream, restart] = createStreamOpener(endpoint, local, changed, delay, report, loadChunk);
   return {
     _sync: sync,
     _kick: kick,

@@ -6,14 +6,15 @@ import {
 } from '../protocol/index.ts';
 import type { Http, HttpError } from './http.ts';
 import type { LocalCopy } from './local.ts';
-import { META, type Meta, put, stored } from './store.ts';
+import { META, type Meta, put, type Stored, stored } from './store.ts';
 import type { Adopt } from './types.ts';
 
 /** The device's standing with the backend (protocol §2): its token and profile, under the sync lock. */
 export interface Session {
   /**
-   * Runs `fn` under the sync lock (one tab at a time), once the store writes queued before are done,
-   * with the meta read again from the store: another tab may have registered or pulled meanwhile.
+   * Runs `fn` under the sync lock (one tab at a time), with the meta read again from the store:
+   * another tab may have registered or pulled meanwhile. Store writes queued before may still run:
+   * what reads the records waits for them (`local._queue()`).
    */
   _locked<T>(fn: (meta: Meta) => Promise<T>): Promise<T>;
   /** Stores the meta (under the lock). */
@@ -34,7 +35,6 @@ export function createSession(
   let meta: Meta = {};
   const locked = <T>(fn: (meta: Meta) => Promise<T>): Promise<T> => {
     const run = async () => {
-      await local._queue();
       meta = (await local._kv()._get<Meta>(META)) ?? {};
       return fn(meta);
     };
@@ -56,16 +56,16 @@ export function createSession(
       // is at its size budget. An agent's chat message is refused from a device whatever its HLC: it
       // stays the agent's, on the old profile.)
       const kv = local._kv();
-      if (keep)
-        await put(
-          kv,
-          (await stored(kv)).map((r) => ({
-            ...r,
-            _pending: 1,
-            hlc: replicaOfHlc(r.hlc) === SERVER_REPLICA ? local._clock._now() : r.hlc,
-          })),
-        );
-      else await local._wipe();
+      await local._queue();
+      if (keep) {
+        const mine: Stored[] = (await stored(kv)).map((r) => ({
+          ...r,
+          _pending: 1,
+          hlc: replicaOfHlc(r.hlc) === SERVER_REPLICA ? local._clock._now() : r.hlc,
+        }));
+        await put(kv, mine);
+        local._mark(mine); // pushed from memory: the live copies are pending again too
+      } else await local._wipe();
       local._post({ _switched: !keep });
     }
     meta._profileId = id;
@@ -95,6 +95,7 @@ export function createSession(
 
   const end = () =>
     locked(async () => {
+      await local._queue();
       if (meta._token) await http('devices/current', undefined, meta._token, 'DELETE').catch(() => {});
       meta = {};
       await local._wipe();

@@ -12,7 +12,7 @@ import type { Stream } from './stream.ts';
 export function createStreamOpener(
   endpoint: string,
   local: LocalCopy,
-  kick: () => void,
+  changed: (data?: string) => void,
   delay: (failures: number) => number,
   report: Report,
   loadChunk: typeof load,
@@ -25,7 +25,7 @@ export function createStreamOpener(
         stream = chunk.createStream(
           `${endpoint}/v1/stream`,
           async () => (await local._kv()._get<Meta>(META))?._token,
-          kick,
+          changed,
           delay,
           // Ephemeral events (chat typing) reach `doc('')`'s subscribers as keys [event, data].
           (event, data) => local._listeners.emit('', [[event, data], 'remote']),

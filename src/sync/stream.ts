@@ -1,20 +1,23 @@
 import { retryAfterMs } from '../protocol/retry.ts';
 
+/** The longest unfinished message kept: above the largest the server sends (64 KB of records). */
+const MAX_MESSAGE_CHARS = 100_000;
+
 /** A change stream: `_run()` reads it for as long as the page lives. */
 export type Stream = ReturnType<typeof createStream>;
 
 /**
  * The change stream (§3): `GET /v1/stream` read with fetch, so the token travels in a header, never
  * a URL. A chunk, fetched by the one tab that holds the stream, after its first sync. Calls
- * `onChange` for each `changed` event and after each (re)connect, to catch up on the gap; `onEvent`
- * with any other event's name and data (`typing`, for chat).
+ * `onChange` with each `changed` event's data, and without after each (re)connect, to catch up on the
+ * gap; `onEvent` with any other event's name and data (`typing`, for chat).
  * Reconnects forever with backoff, or after `Retry-After` when a refusal asks for longer;
  * `restart()` reconnects now, e.g. when the token changed.
  */
 export function createStream(
   url: string,
   token: () => Promise<string | undefined>,
-  onChange: () => void,
+  onChange: (data?: string) => void,
   delay: (failures: number) => number,
   onEvent: (event: string, data: string) => void,
 ) {
@@ -53,10 +56,10 @@ export function createStream(
           const { done, value } = await reader.read();
           if (done) break;
           const messages = (tail + decoder.decode(value, { stream: true })).split('\n\n');
-          tail = messages.pop()!.slice(-4096);
+          tail = messages.pop()!.slice(-MAX_MESSAGE_CHARS);
           for (const message of messages) {
             const [, event, data] = /event: ?(.+)\n(?:data: ?(.*))?/.exec(message) ?? [];
-            if (event === 'changed') onChange();
+            if (event === 'changed') onChange(data);
             else if (event) onEvent(event, data);
           }
         }

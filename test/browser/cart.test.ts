@@ -319,7 +319,7 @@ describe('the cart', () => {
     expect(Date.now() - started).to.be.below(2000);
   });
 
-  it('pushes a change as soon as the device has stored it, with no debounce in the way', async () => {
+  it('pushes a change at once, from memory while IndexedDB stores it, with no debounce in the way', async () => {
     const shop = await syncedShop();
     // For each change: ms from cart.add until its push request leaves the page.
     await shop.eval(`window.__delays = [];

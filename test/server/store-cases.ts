@@ -417,7 +417,7 @@ export function storeCases(fresh: TestDatabaseFactory): void {
         record('b', hlcAt(2), 'first'),
         record('b', hlcAt(3), 'second'), // the same key twice: told once, as it ends up
         { doc: 'cart', key: 'c', value: { left: 'behind' }, hlc: hlcAt(2), deleted: true },
-        { doc: 'cart', key: 'd', value: 'kept', hlc: hlcAt(2) }, // `deleted` left out, as a push may
+        record('d', hlcAt(2), 'kept'),
       ]);
       assert.equal(second.from, first.cursor);
       const pulled = await store.recordsSince('shop', 'p1', second.from, 10);
