@@ -18,6 +18,7 @@ export function createSchedule(
   let chain = after;
   let next: Promise<void> | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let soon = false;
   const sync = (): Promise<void> =>
     (next ??= chain =
       chain.then(() => {
@@ -31,13 +32,20 @@ export function createSchedule(
         });
       }));
   const kick = (ms = 0) => {
-    timer ??= setTimeout(
-      () => {
+    const wait = Math.max(ms, retryAt() - Date.now());
+    if (wait > 0)
+      timer ??= setTimeout(() => {
         timer = undefined;
         void sync();
-      },
-      Math.max(ms, retryAt() - Date.now()),
-    );
+      }, wait);
+    else if (!soon && !timer) {
+      // Once the task that wrote is done (a loop of writes is one push), not a timer's turn later.
+      soon = true;
+      queueMicrotask(() => {
+        soon = false;
+        void sync();
+      });
+    }
   };
   return [sync, kick, succeeded];
 }
