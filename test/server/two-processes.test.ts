@@ -118,15 +118,20 @@ describe('two server processes on one PostgreSQL', () => {
     assert.ok(elapsed < 1000, `changed reached the other process ${elapsed.toFixed(0)} ms after the push`);
     t.diagnostic(`push to process 1 → changed on process 2: ${elapsed.toFixed(0)} ms`);
     assert.equal(changed.cursor, pushed.cursor);
-    assert.equal((await onP1.changed(HEARD_MS)).cursor, pushed.cursor);
+    const here = await onP1.changed(HEARD_MS);
+    assert.equal(here.cursor, pushed.cursor);
     // Exactly once on each process: its own message is not applied again when it comes back.
     await sleep(300);
     assert.deepEqual(pendingEvents(onP1, 'changed'), []);
     assert.deepEqual(pendingEvents(onP2, 'changed'), []);
+    // The records crossed too (they fit a notification): on either process, B needs no pull.
+    const pulled = await sync(p2, b, [], changed.from);
     assert.deepEqual(
-      (await sync(p2, b)).records.map((record) => record.key),
+      pulled.records.map((record) => record.key),
       ['sku-1'],
     );
+    assert.deepEqual(changed.records, pulled.records);
+    assert.deepEqual(here, changed);
   });
 
   it("an agent stream on one process hears a customer's message and typing sent to the other, and the customer hears the agent type", async () => {
