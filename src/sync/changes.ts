@@ -17,6 +17,11 @@ export function createChanges(session: Session, local: LocalCopy, sync: () => vo
       {},
     );
     if (!records || !cursor) return sync();
+    // Shown and stored at once when they are of this device's profile: records merge the same in any
+    // order and any number of times, so only the cursor waits for the lock. (A message of a profile
+    // the device is leaving: the switch drops them, or a guest's take them along, like its own.)
+    if (profileId && profileId === session._profile())
+      local._post({ _records: local._apply(records as Stored[], 'remote', 1) });
     session
       ._locked(async (meta) => {
         const here = meta._profileId === profileId;

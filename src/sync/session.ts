@@ -19,6 +19,8 @@ export interface Session {
   _locked<T>(fn: (meta: Meta) => Promise<T>): Promise<T>;
   /** Stores the meta (under the lock). */
   _save(): Promise<void>;
+  /** The profile this tab last knew the device on (outside the lock, it may be about to change). */
+  _profile(): string | undefined;
   _adopt: Adopt;
   /** Calls `path` with the device token: registers first when there is none, and once more after a 401. */
   _authed<T>(path: string, body: unknown): Promise<T>;
@@ -103,5 +105,12 @@ export function createSession(
       local._post({ _switched: true });
     });
 
-  return { _locked: locked, _save: save, _adopt: adopt, _authed: authed, _end: end };
+  return {
+    _locked: locked,
+    _save: save,
+    _profile: () => meta._profileId,
+    _adopt: adopt,
+    _authed: authed,
+    _end: end,
+  };
 }
