@@ -6,17 +6,9 @@
  * site's secret (verified identify); BENCH_SQLITE_SYNCHRONOUS=normal opens an SQLite store with
  * SQLite's faster, not power-cut safe setting. A PostgreSQL store is opened with the server's
  * defaults (its pool size, timeouts), as `DATABASE_URL` opens it in production; several of these
- * processes may share one database. BENCH_BUILT_SERVER=1 runs the built package (server/dist).
+ * processes may share one database.
  */
-import type { Site } from '../server/index.ts';
-
-// BENCH_BUILT_SERVER=1: the compiled package (server/dist, `npm run build:server`), as production
-// runs it, instead of the sources through tsx.
-const serverModule =
-  process.env.BENCH_BUILT_SERVER === '1' ? '../server/dist/index.js' : '../server/index.ts';
-const { createServer, openPostgresStore, openSqliteStore } = (await import(
-  serverModule
-)) as typeof import('../server/index.ts');
+import { createServer, openPostgresStore, openSqliteStore, type Site } from '../server/index.ts';
 
 const secret = process.env.BENCH_SITE_SECRET;
 const BENCH_SITE: Site = {

@@ -4,12 +4,10 @@
  * narrowed by BENCH_ONLY prints, and leaves the file as it was).
  *
  * Env: BENCH_RUNS (main-thread runs, default 3: about 80 s each here; 5 runs take ~11 min in all),
- * BENCH_ONLY (comma list of size, main, burst, server, continuity; or sync: the /v1/sync load alone,
- * never part of a full run), BENCH_CHANGES (cart changes timed across devices, in the browser and on
- * PostgreSQL's change streams, default 30), BENCH_DEBUG=1 (page console, errors and failed
- * requests), CHROME_PATH, PG_BIN (where initdb and pg_ctl are), BENCH_BUILT_SERVER=1 (the reference
- * server from server/dist, built by `npm run build:server`, as production runs it; default: its
- * sources through tsx), BENCH_SYNC_PROFILE (see server-sync.ts).
+ * BENCH_ONLY (comma list of size, main, burst, server, continuity, sync: the /v1/sync load alone, not
+ * part of a full run), BENCH_CHANGES (cart changes timed
+ * across devices, in the browser and on PostgreSQL's change streams, default 30), BENCH_DEBUG=1 (page
+ * console, errors and failed requests), CHROME_PATH, PG_BIN (where initdb and pg_ctl are).
  *
  * A correctness failure in a section (device B never shows a cart change) exits non-zero, after the
  * other sections, and leaves bench/RESULTS.md as it was.
