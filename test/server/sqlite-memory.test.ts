@@ -82,6 +82,31 @@ describe('SQLite store: what it keeps in memory', () => {
     assert.equal(await store.deviceByTokenHash('hash-1'), null);
   });
 
+  it('answers an up-to-date pull without a query (one look at the file per turn of the event loop)', async () => {
+    const { profileId } = await device('hash-1');
+    const merged = await store.mergeRecords(SITE, profileId, [put('line', Date.now())]);
+    const syncReads = async () => {
+      const found = await store.deviceByTokenHash('hash-1');
+      const watermark = await store.compactionWatermark(SITE, profileId);
+      const page = await store.recordsSince(SITE, profileId, merged.cursor, 1000);
+      return { found: found?.profileId, watermark, page };
+    };
+    await syncReads();
+    await nextTurn();
+    const statements = countStatements();
+    try {
+      const answer = await syncReads();
+      assert.deepEqual(answer, {
+        found: profileId,
+        watermark: 0,
+        page: { records: [], cursor: merged.cursor, more: false },
+      });
+      assert.equal(statements.count, 1, 'PRAGMA data_version, nothing else');
+    } finally {
+      statements.stop();
+    }
+  });
+
   it('answers every pull as the database does, through merges, compaction and reset', async () => {
     const reader = new Database(database.file, { readonly: true });
     try {
@@ -193,3 +218,23 @@ describe('SQLite store: merges committed in groups', () => {
     assert.equal((await store.recordsSince(SITE, 'p', 0, 10)).records.length, 1);
   });
 });
+
+/** Counts the statements better-sqlite3 runs (get, all, run, iterate on any statement) until `stop()`. */
+function countStatements(): { count: number; stop(): void } {
+  const probe = new Database(':memory:');
+  const prototype = Object.getPrototypeOf(probe.prepare('SELECT 1')) as Record<string, unknown>;
+  probe.close();
+  const counter = { count: 0, stop: () => {} };
+  const originals = (['get', 'all', 'run', 'iterate'] as const).map((name) => {
+    const original = prototype[name] as (...args: unknown[]) => unknown;
+    prototype[name] = function (this: unknown, ...args: unknown[]) {
+      counter.count += 1;
+      return original.apply(this, args);
+    };
+    return [name, original] as const;
+  });
+  counter.stop = () => {
+    for (const [name, original] of originals) prototype[name] = original;
+  };
+  return counter;
+}
