@@ -4,7 +4,8 @@
  * narrowed by BENCH_ONLY prints, and leaves the file as it was).
  *
  * Env: BENCH_RUNS (main-thread runs, default 3: about 80 s each here; 5 runs take ~11 min in all),
- * BENCH_ONLY (comma list of size, main, burst, server, continuity), BENCH_CHANGES (cart changes timed
+ * BENCH_ONLY (comma list of size, main, burst, server, continuity, sync: the /v1/sync load alone, not
+ * part of a full run), BENCH_CHANGES (cart changes timed
  * across devices, in the browser and on PostgreSQL's change streams, default 30), BENCH_DEBUG=1 (page
  * console, errors and failed requests), CHROME_PATH, PG_BIN (where initdb and pg_ctl are).
  *
@@ -25,6 +26,7 @@ import { postgresServer, postgresTables } from './postgres-server.ts';
 import { BENCH, ROOT } from './prepare.ts';
 import { ceilingTable, serverCeilings } from './server-ceilings.ts';
 import { serverIngest, serverTables } from './server-ingest.ts';
+import { serverSync, syncTable } from './server-sync.ts';
 import { sizes, sizeTable } from './size-peers.ts';
 
 const started = Date.now();
@@ -32,7 +34,8 @@ const loadAtStart = loadavg()[0];
 const runs = Number(process.env.BENCH_RUNS || 3);
 const ALL = ['size', 'main', 'burst', 'server', 'continuity'];
 const only = (process.env.BENCH_ONLY || ALL.join(',')).split(',').map((name) => name.trim());
-const unknown = only.filter((name) => !ALL.includes(name));
+// `sync` repeats the server section's sync load on its own: a quick check, never in a full run.
+const unknown = only.filter((name) => !ALL.includes(name) && name !== 'sync');
 if (unknown.length)
   throw new Error(`BENCH_ONLY: unknown section(s) ${unknown.join(', ')}; known: ${ALL.join(', ')}`);
 /** A partial run prints its tables only: bench/RESULTS.md keeps the last full run's. */
@@ -107,6 +110,11 @@ if (only.includes('server')) {
     failures.push(`PostgreSQL server: ${(error as Error).message}`);
     section(`${title}: FAILED`, (error as Error).stack ?? String(error));
   }
+}
+
+if (only.includes('sync')) {
+  console.log('/v1/sync on SQLite, 100 devices…');
+  section('/v1/sync on SQLite (loopback)', syncTable(await serverSync()));
 }
 
 if (only.includes('continuity')) {

@@ -63,20 +63,25 @@ export interface Running {
 }
 
 /** Starts bench/reference-server.ts on `db` in a child process; `env` adds to the child's environment. */
-export function startServer(db: string, env: Record<string, string> = {}): Promise<Running> {
-  return spawnServer('bench/reference-server.ts', [db], env);
+export function startServer(
+  db: string,
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
+): Promise<Running> {
+  return spawnServer('bench/reference-server.ts', [db], env, nodeArgs);
 }
 
 /**
- * Runs `script` (a path from the repository's root) with `args` in a child process, through tsx as
- * the real server runs, and waits for the `{"url": ...}` line it prints once listening.
+ * Runs `script` (a path from the repository's root) with `args` in a child process (node with
+ * `nodeArgs`), through tsx as the real server runs, and waits for the `{"url": ...}` line it prints once listening.
  */
 export async function spawnServer(
   script: string,
   args: string[],
   env: Record<string, string> = {},
+  nodeArgs: string[] = [],
 ): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script), ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(ROOT, script), ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -331,6 +336,10 @@ export function serverTables({ ingest, ingestNormal, sync, syncCpu }: ServerResu
       ['batch body size', `${num(ingest.bodyBytes / 1024, 1)} KB`],
       [`/v1/sync p50 / p99, ${DEVICES} devices syncing at once for ${SECONDS} s`, ms(sync)],
       ['syncs answered / failed', `${num(sync.syncs, 0)} / ${sync.failed}`],
+      [
+        '/v1/sync server CPU per call (user + system, from /proc)',
+        `${num((syncCpu.server / sync.syncs) * 1e6, 0)} µs`,
+      ],
       [
         'during the syncs, cores busy: server / the devices (this process) / rest of the machine',
         [syncCpu.server, syncCpu.generator, Math.max(0, syncCpu.others)]

@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { hasCorsHeaders } from './cors-headers.ts';
 import { errorResponse } from './errors.ts';
 import type { SiteDirectory } from './sites.ts';
 
@@ -35,6 +36,8 @@ export function cors(sites: SiteDirectory, refused: (origin: string) => void): M
     }
 
     await next();
+    // A hot route's answer carries them already (cors-headers.ts): adding them would rebuild it.
+    if (hasCorsHeaders(context.res)) return;
     context.header('Vary', 'Origin', { append: true });
     if (origin !== undefined) {
       context.header('Access-Control-Allow-Origin', origin);

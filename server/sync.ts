@@ -4,6 +4,7 @@ import { authenticate } from './auth.ts';
 import { readJsonObject } from './body.ts';
 import { repriceCart } from './catalog.ts';
 import { chatGuard, touchesChat } from './chat/guard.ts';
+import { jsonAnswer } from './cors-headers.ts';
 import type { ProtocolDeps } from './deps.ts';
 import { RejectionList } from './limits/index.ts';
 import { checkPush, parseCursor } from './records.ts';
@@ -50,7 +51,7 @@ export function syncHandler(deps: ProtocolDeps): Handler {
       rejectedCount: rejected.count,
     };
     if (reset) result.reset = true;
-    return context.json(result);
+    return jsonAnswer(context, result);
   };
 }
 

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { hlcTime } from '../../src/protocol/index.ts';
 import { int, transaction } from './postgres-db.ts';
-import { lockRecordSeq, setRecordSeq } from './postgres-documents.ts';
+import { lockAllProfiles, nextSeqs } from './postgres-documents.ts';
 import type { CompactionResult, DocumentStore } from './sync-types.ts';
 
 /** Per profile, the largest sequence number of a tombstone compacted away. */
@@ -27,7 +27,7 @@ export function postgresCompaction(
 ): Pick<DocumentStore, 'compactTombstones' | 'compactionWatermark'> {
   return {
     async compactTombstones(beforeMs) {
-      // The counter's lock (see lockRecordSeq) also keeps merges out while records are renumbered.
+      // Every profile's turn at once (see lockAllProfiles): no merge runs while records are renumbered.
       return transaction(pool, (tx) => compact(tx, beforeMs));
     },
 
@@ -44,7 +44,7 @@ export function postgresCompaction(
 async function compact(tx: pg.PoolClient, beforeMs: number): Promise<CompactionResult> {
   // HLCs start with the fixed-width base36 ms, so `hlc < prefix` is "written before that ms".
   const prefix = hlcTime(Math.max(0, Math.floor(beforeMs)));
-  let next = (await lockRecordSeq(tx)) + 1;
+  await lockAllProfiles(tx);
   // The renumbering below joins a profile's records to themselves. Right after a bulk write the
   // planner's statistics say "1 row" and it picks a nested loop: quadratic (3.5 s for 1,500 records,
   // 50 ms as a hash join). This batch job runs rarely, so it simply rules nested loops out.
@@ -67,15 +67,21 @@ async function compact(tx: pg.PoolClient, beforeMs: number): Promise<CompactionR
     removed += int(profile.removed);
     // A pull from "" must end on a cursor above the watermark, or its next page would look like a
     // cursor from before the compaction and start over: so nothing may keep a number at or below it.
-    const renumbered = await tx.query(
-      `UPDATE records r SET seq = $4::bigint - 1 + below.n
+    // New numbers, in the records' order: above every number handed out before (no merge runs).
+    const { rows: below } = await tx.query<{ n: string }>(
+      'SELECT COUNT(*) AS n FROM records WHERE site_id = $1 AND profile_id = $2 AND seq <= $3',
+      [profile.site_id, profile.profile_id, rows[0].seq],
+    );
+    const numbers = await nextSeqs(tx, int(below[0]?.n));
+    if (numbers.length === 0) continue;
+    await tx.query(
+      `UPDATE records r SET seq = renumbered.seq
          FROM (SELECT doc, key, row_number() OVER (ORDER BY seq) AS n FROM records
                 WHERE site_id = $1 AND profile_id = $2 AND seq <= $3) below
+         JOIN unnest($4::bigint[]) WITH ORDINALITY AS renumbered (seq, n) USING (n)
         WHERE r.site_id = $1 AND r.profile_id = $2 AND r.doc = below.doc AND r.key = below.key`,
-      [profile.site_id, profile.profile_id, rows[0].seq, next],
+      [profile.site_id, profile.profile_id, rows[0].seq, numbers],
     );
-    next += renumbered.rowCount ?? 0;
   }
-  await setRecordSeq(tx, next - 1);
   return { removed, profiles: old.length };
 }

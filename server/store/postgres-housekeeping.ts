@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { checked, type HousekeepingStore, type SweepResult, type SweepStep } from './housekeeping-types.ts';
 import { int, transaction } from './postgres-db.ts';
-import { lockRecordSeq } from './postgres-documents.ts';
+import { lockAllProfiles } from './postgres-documents.ts';
 
 /** Housekeeping deletes on a PostgreSQL pool (the rules of housekeeping-types.ts, the SQL of SQLite's). */
 export function postgresHousekeeping(pool: pg.Pool): HousekeepingStore {
@@ -33,10 +33,10 @@ export function postgresHousekeeping(pool: pg.Pool): HousekeepingStore {
 
     async removeEmptyAnonymousProfiles(createdBefore, step) {
       return sweep(pool, 'profiles', 'id', checked(step), async (tx, range) => {
-        // Every writer of records holds the counter's lock (see lockRecordSeq) until it commits: with
-        // it, the statement below sees every record written so far, so a profile a push is filling is
-        // never taken for empty.
-        await lockRecordSeq(tx);
+        // Every writer of records holds its share of this lock (see lockAllProfiles) until it
+        // commits: with it, the statement below sees every record written so far, so a profile a push
+        // is filling is never taken for empty.
+        await lockAllProfiles(tx);
         // profiles.id is COLLATE "C", the profile_id of devices, records and handoffs is not: compared in
         // their collation, the window's few hundred profiles are probes of their indexes. Compared
         // without one (mixed collations), no index applies and the planner hashes both whole tables

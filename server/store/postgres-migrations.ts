@@ -37,4 +37,15 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       UPDATE records SET received_seq = seq, received_at = GREATEST(0, ${hlcMs('hlc')});
     `,
   },
+  {
+    version: 4,
+    name: 'record numbers from a sequence: pushes to different profiles merge at once',
+    // See lockProfile (postgres-documents.ts). The sequence goes on from the counter row, so every
+    // number it hands out is above every number handed out before. Every server process must run
+    // this version: an older one would still number records from the counter row.
+    sql: `
+      CREATE SEQUENCE record_seq AS BIGINT;
+      SELECT setval('record_seq', GREATEST(value, 1), value > 0) FROM counters WHERE name = 'record_seq';
+    `,
+  },
 ];

@@ -61,4 +61,10 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       UPDATE records SET received_seq = seq, received_at = MAX(0, ${hlcMs('hlc')});
     `,
   },
+  {
+    version: 4,
+    name: 'record numbers from a sequence: pushes to different profiles merge at once',
+    // PostgreSQL's change only: SQLite has one writer, whose counter row stays as it is.
+    sql: '-- nothing to change in SQLite',
+  },
 ];

@@ -8,8 +8,10 @@ import { COMPACTION_SCHEMA, sqliteCompaction } from './sqlite-compaction.ts';
 import { DEVICES_SCHEMA, sqliteDeviceStore } from './sqlite-devices.ts';
 import { DOCUMENTS_SCHEMA, sqliteDocumentStore } from './sqlite-documents.ts';
 import { EVENTS_SCHEMA, sqliteEventLog } from './sqlite-events.ts';
+import { groupCommits } from './sqlite-group-commit.ts';
 import { HANDOFFS_SCHEMA, sqliteHandoffStore } from './sqlite-handoffs.ts';
 import { sqliteHousekeeping } from './sqlite-housekeeping.ts';
+import { withSyncMemory } from './sqlite-memory.ts';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.ts';
 import { sqliteViolationStore, VIOLATIONS_SCHEMA } from './sqlite-violations.ts';
 import { isStorageFailure } from './storage-failure.ts';
@@ -77,7 +79,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     },
   };
   return {
-    ...recoverAfterStorageFailures(store, db),
+    ...recoverAfterStorageFailures(singleWriter(store, db), db),
     durability: () => ({
       journalMode: String(db.pragma('journal_mode', { simple: true })),
       synchronous: SYNCHRONOUS[Number(db.pragma('synchronous', { simple: true }))] ?? 'off',
@@ -86,6 +88,25 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
 }
 
 const SYNCHRONOUS = ['off', 'normal', 'full', 'extra'] as const;
+
+/**
+ * What being the file's one writer allows: what /v1/sync reads on every call kept in memory
+ * (sqlite-memory.ts), and merges committed in groups, one fsync for all the pushes of a moment
+ * (sqlite-group-commit.ts). Merges pass through the memory inside the group's transaction.
+ */
+function singleWriter(store: Store, db: Database.Database): Store {
+  const remembered = withSyncMemory(db, store);
+  const merges = groupCommits(db, remembered.mergeRecords);
+  return {
+    ...remembered,
+    mergeRecords: merges.merge,
+    async close() {
+      // Merges still waiting for their group are committed, not lost.
+      if (db.open) merges.flush();
+      return remembered.close();
+    },
+  };
+}
 
 /**
  * After a storage failure (full disk, I/O error), the first call that succeeds again checkpoints the

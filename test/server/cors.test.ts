@@ -87,6 +87,39 @@ describe('CORS on actual responses', () => {
     assert.match(res.headers.get('vary') ?? '', /Origin/);
   });
 
+  it('answers /v1/sync with the same CORS headers, made once per origin', async () => {
+    const device = await register(h.url, 'anon-cors-sync');
+    const syncWith = (headers: Record<string, string>) =>
+      fetch(`${h.url}/v1/sync`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'text/plain', Authorization: `Bearer ${device.token}`, ...headers },
+        body: JSON.stringify({ push: [], cursor: '' }),
+      });
+    // Twice: the second answer reuses the headers made for the first.
+    for (const origin of [SHOP_ORIGIN, SHOP_ORIGIN]) {
+      const res = await syncWith({ Origin: origin });
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('access-control-allow-origin'), origin);
+      assert.equal(res.headers.get('access-control-expose-headers'), 'Retry-After');
+      assert.equal(res.headers.get('vary'), 'Origin');
+      assert.match(res.headers.get('content-type') ?? '', /^application\/json/);
+      assert.equal(((await res.json()) as { profileId: string }).profileId, device.profileId);
+    }
+    const withoutOrigin = await syncWith({});
+    assert.equal(withoutOrigin.status, 200);
+    assert.equal(withoutOrigin.headers.get('access-control-allow-origin'), null);
+    assert.equal(withoutOrigin.headers.get('vary'), 'Origin');
+    // Another site's origin: refused by the route, still readable.
+    const refused = await syncWith({ Origin: BLOG_ORIGIN });
+    assert.equal(refused.status, 403);
+    assert.equal(refused.headers.get('access-control-allow-origin'), BLOG_ORIGIN);
+    h.server.faults.fail(1, 503, { 'Retry-After': '2' });
+    const failed = await syncWith({ Origin: SHOP_ORIGIN });
+    assert.equal(failed.status, 503);
+    assert.equal(failed.headers.get('access-control-allow-origin'), SHOP_ORIGIN);
+    assert.match(failed.headers.get('vary') ?? '', /Origin/);
+  });
+
   it('carries Allow-Origin on 401, 400 and 413 errors', async () => {
     const headers = { Origin: SHOP_ORIGIN };
     const unauthorized = await postJson(batchUrl(), { batch: [] }, { writeKey: 'wrong', headers });
