@@ -9,7 +9,7 @@ import type { ProtocolDeps } from './deps.ts';
 import { RejectionList } from './limits/index.ts';
 import { checkPush, parseCursor } from './records.ts';
 import type { Site } from './sites.ts';
-import type { Correction, SyncRecord } from './store/sync-types.ts';
+import type { Correction, MergeResult, SyncRecord } from './store/sync-types.ts';
 
 /**
  * `POST /v1/sync` (Bearer): merges the push into the device's profile, then returns the profile's
@@ -25,10 +25,11 @@ export function syncHandler(deps: ProtocolDeps): Handler {
     const push = checkPush(body.push, deps.now(), await chatGuard(deps, siteId, profileId, body.push));
     const after = parseCursor(body.cursor);
 
+    let merged: MergeResult | undefined;
     if (push.records.length > 0) {
       const corrections = await correctionsOf(deps, site, push.records);
       const quota = deps.limits.quota(siteId);
-      const merged = await deps.store.mergeRecords(siteId, profileId, push.records, corrections, quota);
+      merged = await deps.store.mergeRecords(siteId, profileId, push.records, corrections, quota);
       if (merged.overQuota) throw deps.limits.overQuota(siteId, merged.overQuota);
       if (merged.written > 0) {
         deps.hub.publish(profileId, merged);
@@ -38,7 +39,11 @@ export function syncHandler(deps: ProtocolDeps): Handler {
     const watermark = await deps.store.compactionWatermark(siteId, profileId);
     // A cursor below the watermark may predate a removal that is gone now: start that device over.
     const reset = after > 0 && after < watermark;
-    const page = await deps.store.recordsSince(siteId, profileId, reset ? 0 : after, SYNC_PAGE_SIZE);
+    // A device that was up to date when it pushed gets what its push wrote, without reading it back.
+    const page =
+      merged?.written && !reset && after === merged.from && merged.records.length <= SYNC_PAGE_SIZE
+        ? { records: merged.records, cursor: merged.cursor, more: false }
+        : await deps.store.recordsSince(siteId, profileId, reset ? 0 : after, SYNC_PAGE_SIZE);
     const rejected = RejectionList.of(push.rejected);
     const result: SyncAnswer = {
       records: page.records,
