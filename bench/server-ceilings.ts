@@ -58,7 +58,7 @@ async function ceiling(target: string, stored: () => Promise<number>): Promise<M
 }
 
 /** Server CPU per event acknowledged (2xx batches × their events), in µs. */
-const cpuPerEvent = ({ ingest, cpu }: Measured) => (cpu.server / (ingest.batches * BATCH)) * 1e6;
+const cpuPerEvent = ({ ingest, cpu }: Measured) => (cpu.server / (ingest.batches * ingest.events)) * 1e6;
 const cores = (seconds: number, { wall }: CpuUse) => num(seconds / wall, 2);
 const times = (value: number) => (Number.isFinite(value) ? `${value.toFixed(2)}×` : '-');
 
@@ -110,7 +110,8 @@ function notes(): string {
     '  what every server must, HTTP and JSON.parse, no validation and no storage; (b) adds the storage,',
     "  each event's row in the real store's events table (made by openSqliteStore: its keys and indexes)",
     '  with the same durability (WAL, synchronous = FULL, one transaction per batch, fsynced before the',
-    '  200). Each is its own child process, started with tsx like the real server, in this same run.',
+    '  200). Each is its own child process, compiled JavaScript like the real server (its built',
+    '  package, as production runs it; not tsx), in this same run.',
     '- Between (b) and the reference server lies its own work: validation, write key, limits, CORS,',
     '  logging, metrics. "÷" rows: the reference server\'s events/s (and CPU per event) over the ceiling\'s.',
     "- CPU: the server process's user + system time during the load (from /proc), per event answered 2xx;",
