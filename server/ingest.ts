@@ -37,7 +37,7 @@ export function singleEventOf(type: string): EventExtractor {
 /** A route handler that authenticates, validates each event and stores the valid ones. */
 export function ingestHandler(deps: IngestDeps, extract: EventExtractor): Handler {
   return async (context) => {
-    const body = await readEventBody(context.req.raw);
+    const body = await readEventBody(context);
     const { site, credential } = resolveSender(context.req.raw, body, deps.sites);
     deps.limits.enforce(site.id, 'batchesPerIp', deps.limits.client(context));
     const origin = context.req.header('origin');
