@@ -1,10 +1,11 @@
 /**
  * The least a server on this machine must do to take the bench's ingest load, run as a child process
- * beside the reference server (server-ceilings.ts): `node --import tsx bench/ceiling-server.ts http`
- * is Hono on @hono/node-server parsing each POST /v1/batch body with JSON.parse and answering 200
- * `{}` (no validation, no storage: the HTTP ceiling); `… ceiling-server.ts <sqlite file>` does the
- * same and also stores every event of the batch as the real store does (the storage ceiling). Prints
- * `{"url": ...}` once listening on 127.0.0.1, like reference-server.ts.
+ * beside the reference server (server-ceilings.ts), compiled like it (server-build.ts):
+ * `ceiling-server.ts http` is Hono on @hono/node-server parsing each POST /v1/batch body with
+ * JSON.parse and answering 200 `{}` (no validation, no storage: the HTTP ceiling);
+ * `… ceiling-server.ts <sqlite file>` does the same and also stores every event of the batch as the
+ * real store does (the storage ceiling). Prints `{"url": ...}` once listening on 127.0.0.1, like
+ * reference-server.ts.
  */
 import { serve } from '@hono/node-server';
 import Database from 'better-sqlite3';

@@ -1,9 +1,9 @@
 /**
  * The reference backend as a child process for server-ingest.ts, postgres-server.ts and
- * continuity.ts (so the load generator and the browser driver do not share its event loop): `node
- * --import tsx bench/reference-server.ts <sqlite file | postgres:// url>` prints `{"url": ...}` once
- * listening on 127.0.0.1, with one site accepting any origin. BENCH_SITE_SECRET, when set, is the
- * site's secret (verified identify); BENCH_SQLITE_SYNCHRONOUS=normal opens an SQLite store with
+ * continuity.ts (so the load generator and the browser driver do not share its event loop), run
+ * compiled on the built server package (server-build.ts): `reference-server.ts <sqlite file |
+ * postgres:// url>` prints `{"url": ...}` once listening on 127.0.0.1, with one site accepting any
+ * origin. BENCH_SITE_SECRET, when set, is the site's secret (verified identify); BENCH_SQLITE_SYNCHRONOUS=normal opens an SQLite store with
  * SQLite's faster, not power-cut safe setting. A PostgreSQL store is opened with the server's
  * defaults (its pool size, timeouts), as `DATABASE_URL` opens it in production; several of these
  * processes may share one database.

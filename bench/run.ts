@@ -96,10 +96,7 @@ if (only.includes('server')) {
   const sqlite = await serverIngest();
   console.log("The same ingest load on this machine's ceilings: bare HTTP, then HTTP and SQLite…");
   const ceilings = await serverCeilings();
-  section(
-    'Reference server on SQLite (loopback)',
-    `${serverTables(sqlite)}\n\n${ceilingTable(ceilings, sqlite)}`,
-  );
+  section('Reference server on SQLite (loopback)', `${serverTables(sqlite)}\n\n${ceilingTable(ceilings)}`);
   console.log('Reference server on PostgreSQL: one process, then two on one database…');
   const title = 'Reference server on PostgreSQL (loopback): one and two server processes on one database';
   // Missing PostgreSQL binaries are a row of the table; anything else failing here is a failure of

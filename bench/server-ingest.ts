@@ -17,13 +17,29 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
+import { timeOrderedId } from '../src/core/id.ts';
 import { ROOT } from './prepare.ts';
 import { type CpuUse, withCpu } from './process-cpu.ts';
 import { num, table } from './report.ts';
 import { isOk, type SdkClient, sdkClient } from './sdk-http.ts';
+import { builtScript } from './server-build.ts';
 
 export const BATCH = 20;
 export const CONNECTIONS = 10;
+
+/**
+ * What a load's batches hold: how many events each, and whose messageIds. `random` ids are
+ * Segment's and RudderStack's (a UUID each: every insert lands at a random place of the primary-key
+ * index); `time-ordered` are Omnikit's own (src/core/id.ts: later ids sort later, so they append).
+ */
+export interface IngestShape {
+  events: number;
+  ids: 'random' | 'time-ordered';
+}
+/** The load every server row is measured with: 20-event batches, random ids. */
+export const RANDOM_IDS: IngestShape = { events: BATCH, ids: 'random' };
+/** Omnikit's own SDK: 100-event batches of its time-ordered ids. */
+export const OWN_IDS: IngestShape = { events: 100, ids: 'time-ordered' };
 export const SECONDS = 10;
 const WRITE_KEY = 'bench-write-key';
 
@@ -37,6 +53,8 @@ export interface Latency {
 }
 export type SyncLatency = Latency & { syncs: number; failed: number };
 export interface IngestResult {
+  /** Events per batch of the load. */
+  events: number;
   eventsPerSecond: number;
   latency: Latency;
   batches: number;
@@ -73,7 +91,8 @@ export function startServer(
 
 /**
  * Runs `script` (a path from the repository's root) with `args` in a child process (node with
- * `nodeArgs`), through tsx as the real server runs, and waits for the `{"url": ...}` line it prints once listening.
+ * `nodeArgs`), compiled as the real server runs in production (server-build.ts: plain JavaScript on
+ * the built server package), and waits for the `{"url": ...}` line it prints once listening.
  */
 export async function spawnServer(
   script: string,
@@ -81,7 +100,7 @@ export async function spawnServer(
   env: Record<string, string> = {},
   nodeArgs: string[] = [],
 ): Promise<Running> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(ROOT, script), ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, await builtScript(script), ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -102,14 +121,16 @@ export function stopServer({ child }: Running): Promise<void> {
   });
 }
 
-/** One batch as the Omnikit browser SDK sends it: 20 track events of one visitor. */
-function batchBody(): string {
+/** One batch as the Omnikit browser SDK sends it: `shape.events` track events of one visitor. */
+function batchBody(shape: IngestShape): string {
   const anonymousId = randomUUID();
-  const now = new Date().toISOString();
-  const batch = Array.from({ length: BATCH }, (_, index) => ({
+  const at = Date.now();
+  const now = new Date(at).toISOString();
+  const messageId = shape.ids === 'random' ? () => randomUUID() : () => timeOrderedId(at);
+  const batch = Array.from({ length: shape.events }, (_, index) => ({
     type: 'track',
     event: 'Product Viewed',
-    messageId: randomUUID(),
+    messageId: messageId(),
     anonymousId,
     userId: null,
     timestamp: now,
@@ -148,7 +169,11 @@ function batchBody(): string {
  * `stored` counts the events in the database afterwards. Latencies are every response's, from all
  * processes together, so the percentiles are those a client of the whole deployment sees.
  */
-export async function ingestLoad(urls: string[], stored: () => Promise<number>): Promise<IngestResult> {
+export async function ingestLoad(
+  urls: string[],
+  stored: () => Promise<number>,
+  shape: IngestShape = RANDOM_IDS,
+): Promise<IngestResult> {
   let bodyBytes = 0;
   const times: number[] = [];
   const results = await Promise.all(
@@ -167,7 +192,7 @@ export async function ingestLoad(urls: string[], stored: () => Promise<number>):
               requests: [
                 {
                   setupRequest: (request) => {
-                    const body = batchBody();
+                    const body = batchBody(shape);
                     bodyBytes = body.length;
                     return { ...request, body };
                   },
@@ -185,9 +210,10 @@ export async function ingestLoad(urls: string[], stored: () => Promise<number>):
   const ok = sum((result) => result['2xx']);
   times.sort((a, b) => a - b);
   return {
+    events: shape.events,
     // Each instance's own duration: they start together, so the rates add up.
     eventsPerSecond: results.reduce(
-      (total, result) => total + (result['2xx'] * BATCH) / (result.duration || SECONDS),
+      (total, result) => total + (result['2xx'] * shape.events) / (result.duration || SECONDS),
       0,
     ),
     latency: { p50: percentile(times, 0.5), p99: percentile(times, 0.99) },

@@ -45,6 +45,6 @@ const MAX_METRICS_BYTES = 64 * 1024;
  * customers. The body is read (up to a small limit) only so the connection can be reused.
  */
 export const ignoreMetricsHandler: Handler = async (context) => {
-  await readBody(context.req.raw, MAX_METRICS_BYTES);
+  await readBody(context, MAX_METRICS_BYTES);
   return context.body(null, 204);
 };

@@ -4,9 +4,12 @@ import { checkJson } from './values/index.ts';
 /** Event types of the Segment spec, which Omnikit's envelope follows. */
 export const EVENT_TYPES = ['track', 'page', 'screen', 'identify', 'group', 'alias'] as const;
 
-/** Outcome of checking one event: either the event, ready to store, or the reason it was refused. */
+/**
+ * Outcome of checking one event: either the event, ready to store, with its JSON (made by the check,
+ * stored as it is: an event is serialised once), or the reason it was refused.
+ */
 export type EventCheck =
-  | { ok: true; event: Record<string, unknown> }
+  | { ok: true; event: Record<string, unknown>; json: string }
   | { ok: false; code: RejectedEventCode; message: string };
 
 /**
@@ -47,7 +50,7 @@ export function checkEvent(raw: unknown): EventCheck {
   if (event.timestamp !== undefined && !isTimestamp(event.timestamp)) {
     return refuse('invalid_timestamp', '"timestamp" must be an ISO 8601 date string');
   }
-  return { ok: true, event };
+  return { ok: true, event, json: json.json };
 }
 
 /** The messageId of a raw event as sent (null when not a non-empty string), so the client can match reports. */

@@ -37,7 +37,7 @@ export function singleEventOf(type: string): EventExtractor {
 /** A route handler that authenticates, validates each event and stores the valid ones. */
 export function ingestHandler(deps: IngestDeps, extract: EventExtractor): Handler {
   return async (context) => {
-    const body = await readEventBody(context.req.raw);
+    const body = await readEventBody(context);
     const { site, credential } = resolveSender(context.req.raw, body, deps.sites);
     deps.limits.enforce(site.id, 'batchesPerIp', deps.limits.client(context));
     const origin = context.req.header('origin');
@@ -52,23 +52,27 @@ export function ingestHandler(deps: IngestDeps, extract: EventExtractor): Handle
     const raws = extract(body as Record<string, unknown>);
 
     const valid: Record<string, unknown>[] = [];
+    // Each valid event's JSON, made by its check: the store keeps it as the body, not a second copy.
+    const json: string[] = [];
     const rejected = new RejectionList<RejectedEvent>();
     const rejectedCodes: Record<string, number> = {};
-    raws.forEach((raw, index) => {
+    for (let index = 0; index < raws.length; index++) {
+      const raw = raws[index];
       const check = checkEvent(raw);
       if (check.ok) {
         valid.push(check.event);
-        return;
+        json.push(check.json);
+        continue;
       }
       rejected.add({ index, messageId: messageIdOf(raw), code: check.code, message: check.message });
       rejectedCodes[check.code] = (rejectedCodes[check.code] ?? 0) + 1;
-    });
+    }
     // Violations are recorded, never refused, in the events' transaction: a failure stores neither,
     // and a re-sent event's violations are counted once (see ViolationStore).
     const violations = site.plan ? planViolations(site.plan, valid) : [];
     const { inserted, duplicates } =
       valid.length > 0
-        ? await deps.store.insertEvents(site.id, valid, { credential, violations })
+        ? await deps.store.insertEvents(site.id, valid, { credential, violations, json })
         : { inserted: 0, duplicates: 0 };
     deps.stats.recordBatch({
       siteId: site.id,

@@ -20,12 +20,13 @@ export interface EventRow {
   credential: EventCredential;
 }
 
-/** The row of one already-validated event, sent with `credential`. */
+/** The row of one already-validated event, sent with `credential`; `json` is its JSON when known. */
 export function toEventRow(
   siteId: string,
   body: Record<string, unknown>,
   receivedAt: string,
   credential: EventCredential = 'public',
+  json?: string,
 ): EventRow {
   const messageId = body.messageId;
   const type = body.type;
@@ -42,7 +43,7 @@ export function toEventRow(
     // RudderStack sends the client clock as originalTimestamp only.
     timestamp: normalizeTimestamp(body.timestamp) ?? normalizeTimestamp(body.originalTimestamp) ?? receivedAt,
     received_at: receivedAt,
-    body: JSON.stringify(body),
+    body: json ?? JSON.stringify(body),
     credential,
   };
 }

@@ -52,6 +52,12 @@ export interface InsertEventsOptions {
   credential?: EventCredential;
   /** Plan violations of these events, stored in the same transaction as the events. */
   violations?: PlanViolation[];
+  /**
+   * Each event's JSON, as `JSON.stringify` gives it, in the order of `events`, when the caller has it
+   * already (the server's validation serialises every event): stored as the body instead of
+   * serialising each event again.
+   */
+  json?: readonly string[];
 }
 
 /** Durable, deduplicating home of analytics events. */

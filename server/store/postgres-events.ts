@@ -69,7 +69,9 @@ export function postgresEventLog(pool: pg.Pool): EventLog {
   return {
     async insertEvents(siteId, events, options = {}) {
       const receivedAt = new Date().toISOString();
-      const rows = events.map((body) => toEventRow(siteId, body, receivedAt, options.credential));
+      const rows = events.map((body, index) =>
+        toEventRow(siteId, body, receivedAt, options.credential, options.json?.[index]),
+      );
       const violations = options.violations ?? [];
       if (rows.length === 0 && violations.length === 0) return { inserted: 0, duplicates: 0 };
       const insert = async (on: Db) => {

@@ -24,20 +24,48 @@ export const EVENTS_SCHEMA = `
   CREATE INDEX IF NOT EXISTS events_by_user_id ON events (site_id, user_id);
 `;
 
+/** An EventRow's values in the insert's column order. */
+type EventValues = [
+  string,
+  string,
+  string,
+  string | null,
+  string | null,
+  string | null,
+  string,
+  string,
+  string,
+  string,
+];
+
 /** The event log on an open SQLite database. */
 export function sqliteEventLog(db: Database.Database): EventLog {
-  const insert = db.prepare<[EventRow]>(
+  // Positional parameters: binding a row object by name looks up every name, per row (measured
+  // 5-20 % of the insert here).
+  const insert = db.prepare<EventValues>(
     // Not `INSERT OR IGNORE`: that would also swallow NOT NULL violations and count them as duplicates.
     `INSERT INTO events
        (site_id, message_id, type, anonymous_id, user_id, event, timestamp, received_at, body, credential)
-     VALUES (@site_id, @message_id, @type, @anonymous_id, @user_id, @event, @timestamp, @received_at, @body,
-             @credential)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (site_id, message_id, credential) DO NOTHING`,
   );
   const recordViolations = sqliteViolationRecorder(db);
   const insertBatch = db.transaction((siteId: string, rows: EventRow[], violations: PlanViolation[]) => {
     let inserted = 0;
-    for (const row of rows) inserted += insert.run(row).changes;
+    for (const r of rows) {
+      inserted += insert.run(
+        r.site_id,
+        r.message_id,
+        r.type,
+        r.anonymous_id,
+        r.user_id,
+        r.event,
+        r.timestamp,
+        r.received_at,
+        r.body,
+        r.credential,
+      ).changes;
+    }
     // Same transaction: a failure stores neither, so the client's re-sent batch is stored whole.
     if (violations.length > 0) recordViolations(siteId, violations);
     return inserted;
@@ -54,7 +82,9 @@ export function sqliteEventLog(db: Database.Database): EventLog {
   return {
     async insertEvents(siteId, events, options = {}) {
       const receivedAt = new Date().toISOString();
-      const rows = events.map((body) => toEventRow(siteId, body, receivedAt, options.credential));
+      const rows = events.map((body, index) =>
+        toEventRow(siteId, body, receivedAt, options.credential, options.json?.[index]),
+      );
       const inserted = insertBatch(siteId, rows, options.violations ?? []);
       return { inserted, duplicates: rows.length - inserted };
     },

@@ -13,11 +13,12 @@ import { textProblem } from './text.ts';
 export type JsonProblemCode = ValueProblemCode;
 
 /**
- * A value every store keeps as sent, with the size of its JSON in UTF-8 bytes and in characters
- * (UTF-16 code units, how RudderStack counts); or why it is refused, and where.
+ * A value every store keeps as sent, with its JSON (`JSON.stringify`'s: a caller that stores it need
+ * not serialise it again) and that JSON's size in UTF-8 bytes and in characters (UTF-16 code units,
+ * how RudderStack counts); or why it is refused, and where.
  */
 export type JsonCheck =
-  | { ok: true; bytes: number; chars: number }
+  | { ok: true; bytes: number; chars: number; json: string }
   | { ok: false; code: JsonProblemCode; message: string };
 
 /** One value still to visit; `parent` and `key` give its path, built only for a message. */
@@ -71,7 +72,7 @@ export function checkJson(value: unknown, root = '', rootName = 'the value'): Js
   }
   // Safe now: the depth is bounded, and nothing in a parsed body has a toJSON to throw.
   const json = JSON.stringify(value) ?? '';
-  return { ok: true, bytes: Buffer.byteLength(json, 'utf8'), chars: json.length };
+  return { ok: true, bytes: Buffer.byteLength(json, 'utf8'), chars: json.length, json };
 }
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;

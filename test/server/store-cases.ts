@@ -54,6 +54,19 @@ export function storeCases(fresh: TestDatabaseFactory): void {
       assert.deepEqual(stored.body, first);
     }));
 
+  it("stores the events' JSON the caller passes (the server's check made it) as their bodies", () =>
+    withStore(async (store) => {
+      const events = [trackEvent({ messageId: 'j-1' }), trackEvent({ messageId: 'j-2' })];
+      // Key order is the client's: the JSON given is what is kept, byte for byte.
+      const json = events.map((event) => JSON.stringify({ ...event, extra: 'from the json' }));
+      assert.deepEqual(await store.insertEvents('shop', events, { json }), { inserted: 2, duplicates: 0 });
+      const stored = await store.listEvents('shop');
+      assert.deepEqual(
+        stored.map((e) => e.body),
+        events.map((event) => ({ ...event, extra: 'from the json' })),
+      );
+    }));
+
   it('filters by identity, type, messageId and limit', () =>
     withStore(async (store) => {
       await store.insertEvents('shop', [
