@@ -15,7 +15,7 @@ export const DEVICE_TOKEN_BYTES = DEVICE_TOKEN_BITS / 8;
 /** `POST /v1/devices`: registers a device (write key like /v1/batch) and hands out its token, once. */
 export function registerHandler(deps: ProtocolDeps): Handler {
   return async (context) => {
-    const body = await readJsonObject(context.req.raw);
+    const body = await readJsonObject(context);
     const site = resolveSite(context.req.raw, body, deps.sites);
     // Before any work for the site: refused floods should cost as little as possible.
     deps.limits.enforce(site.id, 'registrations', deps.limits.client(context));

@@ -101,7 +101,7 @@ async function handoffRequest(context: Context, deps: ProtocolDeps) {
   if (device.userId !== null) throw handoffError('identified_device');
   // Peeks and claims share one budget: both answer "does this token exist?".
   deps.limits.enforce(device.siteId, 'handoffClaims', device.id);
-  const { token } = await readJsonObject(context.req.raw);
+  const { token } = await readJsonObject(context);
   if (!isStorableId(token, MAX_ID_LENGTH)) {
     throw new ApiError(
       400,

@@ -34,7 +34,7 @@ export function identifyHandler(deps: ProtocolDeps): Handler {
         `Site "${site.id}" has no secret configured, so it cannot verify identities`,
       );
     }
-    const body = await readJsonObject(context.req.raw);
+    const body = await readJsonObject(context);
     const { userId, userHash } = body;
     // Well-formed, or HMAC's UTF-8 turns a lone surrogate into U+FFFD: one userHash would prove two
     // ids ("x\ud800" signed as "x\ufffd") and a device would land on another customer's profile.

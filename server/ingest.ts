@@ -1,6 +1,7 @@
 import type { Handler } from 'hono';
 import type { BatchAnswer, RejectedEvent } from '../src/protocol/index.ts';
 import { readEventBody } from './body.ts';
+import { jsonAnswer } from './cors-headers.ts';
 import { ApiError } from './errors.ts';
 import { checkEvent, messageIdOf } from './events.ts';
 import { RejectionList, type ServerLimits } from './limits/index.ts';
@@ -89,6 +90,6 @@ export function ingestHandler(deps: IngestDeps, extract: EventExtractor): Handle
       rejected: rejected.listed,
       rejectedCount: rejected.count,
     };
-    return context.json(result);
+    return jsonAnswer(context, result);
   };
 }

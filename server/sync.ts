@@ -20,7 +20,7 @@ export function syncHandler(deps: ProtocolDeps): Handler {
     const { device, site } = await authenticate(context, deps);
     deps.limits.enforce(site.id, 'syncPerDevice', device.id);
     deps.limits.enforce(site.id, 'syncPerIp', deps.limits.client(context));
-    const body = await readJsonObject(context.req.raw, MAX_SYNC_BODY_BYTES);
+    const body = await readJsonObject(context, MAX_SYNC_BODY_BYTES);
     const { siteId, profileId } = device;
     const push = checkPush(body.push, deps.now(), await chatGuard(deps, siteId, profileId, body.push));
     const after = parseCursor(body.cursor);

@@ -101,7 +101,7 @@ async function summaryOf(
 export function replyHandler(deps: ProtocolDeps): Handler {
   return async (context) => {
     const { site, profileId } = await conversationOf(context, deps);
-    const body = await readJsonObject(context.req.raw);
+    const body = await readJsonObject(context);
     const { text, name } = body;
     if (
       typeof text !== 'string' ||
@@ -149,7 +149,7 @@ export function readHandler(deps: ProtocolDeps): Handler {
 export function agentTypingHandler(deps: ProtocolDeps): Handler {
   return async (context) => {
     const { profileId } = await conversationOf(context, deps);
-    const { typing, name } = await readJsonObject(context.req.raw);
+    const { typing, name } = await readJsonObject(context);
     if (typeof typing !== 'boolean') throw new ApiError(400, 'invalid_typing', '"typing" must be a boolean');
     checkAgentName(name);
     deps.hub.agentTyping(profileId, typing, name);

@@ -13,7 +13,7 @@ import { ApiError } from '../errors.ts';
 export function customerTypingHandler(deps: ProtocolDeps): Handler {
   return async (context) => {
     const { device } = await authenticate(context, deps);
-    const { typing } = await readJsonObject(context.req.raw);
+    const { typing } = await readJsonObject(context);
     if (typeof typing !== 'boolean') throw new ApiError(400, 'invalid_typing', '"typing" must be a boolean');
     if (deps.limits.allows(device.siteId, 'typing', device.id))
       deps.agents.typing(device.siteId, device.profileId, typing);

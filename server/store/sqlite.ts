@@ -91,18 +91,20 @@ const SYNCHRONOUS = ['off', 'normal', 'full', 'extra'] as const;
 
 /**
  * What being the file's one writer allows: what /v1/sync reads on every call kept in memory
- * (sqlite-memory.ts), and merges committed in groups, one fsync for all the pushes of a moment
- * (sqlite-group-commit.ts). Merges pass through the memory inside the group's transaction.
+ * (sqlite-memory.ts), and merges and event batches committed in groups, one fsync for all the
+ * pushes and batches of a moment (sqlite-group-commit.ts). Merges pass through the memory inside the
+ * group's transaction.
  */
 function singleWriter(store: Store, db: Database.Database): Store {
   const remembered = withSyncMemory(db, store);
-  const merges = groupCommits(db, remembered.mergeRecords);
+  const group = groupCommits(db);
   return {
     ...remembered,
-    mergeRecords: merges.merge,
+    mergeRecords: (...args) => group.run(() => remembered.mergeRecords(...args)),
+    insertEvents: (...args) => group.run(() => remembered.insertEvents(...args)),
     async close() {
-      // Merges still waiting for their group are committed, not lost.
-      if (db.open) merges.flush();
+      // Writes still waiting for their group are committed, not lost.
+      if (db.open) group.flush();
       return remembered.close();
     },
   };

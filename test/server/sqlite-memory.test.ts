@@ -6,9 +6,11 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import type { Store, SyncRecord } from '../../server/index.ts';
+import { trackEvent } from './helpers.ts';
 import { sqliteDatabase, type TestDatabase } from './test-database.ts';
 
 const SITE = 'shop';
+type EventBody = Parameters<Store['insertEvents']>[1][number];
 const HOUR = 3_600_000;
 const at = (ms: number, replica = 'memory') => `${ms.toString(36).padStart(9, '0')}-000-${replica}`;
 const put = (key: string, ms: number, qty = 1): SyncRecord => ({
@@ -160,7 +162,7 @@ describe('SQLite store: what it keeps in memory', () => {
   });
 });
 
-describe('SQLite store: merges committed in groups', () => {
+describe('SQLite store: merges and event batches committed in groups', () => {
   let database: TestDatabase & { file: string };
   let store: Store;
   beforeEach(async () => {
@@ -208,6 +210,35 @@ describe('SQLite store: merges committed in groups', () => {
     );
     const keys = (await database.rows('records')).map((row) => row.key).sort();
     assert.deepEqual(keys, ['after', 'before']);
+  });
+
+  it('event batches asked for at once share the group: each sees the ones before it, and one that fails, fails alone', async () => {
+    const event = (messageId: string) => trackEvent({ messageId }) as EventBody;
+    const broken = { ...event('broken'), properties: { n: 1n } } as unknown as EventBody;
+    const outcomes = await Promise.allSettled([
+      store.insertEvents(SITE, [event('m-1'), event('m-2')]),
+      store.mergeRecords(SITE, 'p', [put('k', Date.now())]),
+      store.insertEvents(SITE, [event('m-2'), event('m-3')]), // m-2 is a duplicate of the first batch's
+      store.insertEvents(SITE, [event('m-4'), broken]),
+    ]);
+    const [first, merge, second, failing] = outcomes.map((outcome) =>
+      outcome.status === 'fulfilled' ? outcome.value : outcome.status,
+    );
+    assert.deepEqual(
+      [first, second, failing],
+      [{ inserted: 2, duplicates: 0 }, { inserted: 1, duplicates: 1 }, 'rejected'],
+    );
+    assert.equal((merge as { written: number }).written, 1, 'the merge between them');
+    const ids = (await database.rows('events')).map((row) => row.message_id).sort();
+    assert.deepEqual(ids, ['m-1', 'm-2', 'm-3']);
+  });
+
+  it('an event batch still waiting when the store closes is committed, not lost', async () => {
+    const inserted = store.insertEvents(SITE, [trackEvent({ messageId: 'last' }) as EventBody]);
+    await store.close();
+    assert.deepEqual(await inserted, { inserted: 1, duplicates: 0 });
+    store = await database.open();
+    assert.equal((await store.listEvents(SITE)).length, 1);
   });
 
   it('a merge still waiting when the store closes is committed, not lost', async () => {
