@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { bearerToken } from './bearer.ts';
 import { ApiError } from './errors.ts';
 import { noteSite } from './request-site.ts';
 import { type Site, type SiteDirectory, siteAllowsOrigin } from './sites.ts';
@@ -12,8 +13,6 @@ export interface Authenticated {
   site: Site;
 }
 
-const BEARER = /^Bearer\s+(\S+)\s*$/i;
-
 /** Whether the request carries `Authorization: Bearer ...` (a device call, not a write-key call). */
 export function hasBearer(context: Context): boolean {
   return /^Bearer\s/i.test(context.req.header('authorization') ?? '');
@@ -24,11 +23,11 @@ export function hasBearer(context: Context): boolean {
  * against the device's site like /v1/batch does with the write key's site.
  */
 export async function authenticate(context: Context, deps: { store: Store; sites: SiteDirectory }) {
-  const match = BEARER.exec(context.req.header('authorization') ?? '');
-  if (!match) {
+  const token = bearerToken(context.req.header('authorization'));
+  if (!token) {
     throw new ApiError(401, 'invalid_token', 'Missing device token: send "Authorization: Bearer <token>"');
   }
-  const device = await deps.store.deviceByTokenHash(hashToken(match[1]));
+  const device = await deps.store.deviceByTokenHash(hashToken(token));
   // A device of a site that left the config is as good as revoked.
   const site = noteSite(context.req.raw, device ? deps.sites.byId(device.siteId) : undefined);
   if (!device || !site) {

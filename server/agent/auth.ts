@@ -1,11 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
+import { bearerToken } from '../bearer.ts';
 import { ApiError } from '../errors.ts';
 import type { ServerLimits } from '../limits/index.ts';
 import { noteSite } from '../request-site.ts';
 import type { Site, SiteDirectory } from '../sites.ts';
-
-const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 const digest = (key: string) => createHash('sha256').update(key, 'utf8').digest();
 
@@ -19,8 +18,8 @@ export function authenticateAgent(
   context: Context,
   deps: { sites: SiteDirectory; limits: ServerLimits },
 ): Site {
-  const match = BEARER.exec(context.req.header('authorization') ?? '');
-  if (!match) {
+  const key = bearerToken(context.req.header('authorization'));
+  if (!key) {
     throw new ApiError(
       401,
       'missing_agent_key',
@@ -29,7 +28,7 @@ export function authenticateAgent(
   }
   const client = deps.limits.client(context);
   deps.limits.checkAgentKeyLock(client);
-  const given = digest(match[1]);
+  const given = digest(key);
   let found: Site | undefined;
   for (const site of deps.sites.all()) {
     if (site.agentKey !== undefined && timingSafeEqual(given, digest(site.agentKey))) found = site;

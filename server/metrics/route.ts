@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Handler } from 'hono';
+import { bearerToken } from '../bearer.ts';
 import { errorResponse } from '../errors.ts';
 import type { ServerMetrics } from './server-metrics.ts';
 
@@ -15,7 +16,7 @@ const digest = (value: string) => createHash('sha256').update(value, 'utf8').dig
 export function metricsHandler(metrics: ServerMetrics, token: string): Handler {
   const expected = digest(token);
   return async (context) => {
-    const given = /^Bearer +(\S+)\s*$/i.exec(context.req.header('authorization') ?? '')?.[1];
+    const given = bearerToken(context.req.header('authorization'));
     if (given === undefined || !timingSafeEqual(digest(given), expected)) {
       return errorResponse(401, 'invalid_metrics_token', 'Send "Authorization: Bearer <metrics token>"', {
         'WWW-Authenticate': 'Bearer',
