@@ -4,6 +4,7 @@
 // before the mangle map (test/fixtures/stored-format.json), so data stored by either still reads.
 // Run `npm run build` first: this file loads dist/ in both cases.
 import { expect } from '@open-wc/testing';
+import { zoneOfOffset } from '../../src/identity/time-zone.ts';
 import { FORMAT, LOCAL_FORMAT } from '../../src/storage/format.ts';
 import { resetBackend, waitFor } from './helpers.ts';
 import { type ClientPage, identifyIn, openClient } from './sdk.ts';
@@ -98,6 +99,8 @@ const withoutEnvironment = (text: string) =>
     .replaceAll(location.origin, '<origin>')
     .replaceAll(`"${navigator.language}"`, '"<locale>"')
     .replaceAll(`"${Intl.DateTimeFormat().resolvedOptions().timeZone}"`, '"<timezone>"')
+    // Events tracked before the page was first idle name the zone by its offset (src/identity/time-zone.ts).
+    .replaceAll(`"${zoneOfOffset(new Date().getTimezoneOffset())}"`, '"<timezone>"')
     .replace(/"version":"[^"]+"/g, '"version":"<version>"')
     .replace(/"bytes":\d+/g, '"bytes":"<bytes>"');
 
@@ -164,10 +167,15 @@ describe('what the builds store', function () {
     const scriptTag = await storedBy('dist');
     expect(npm).to.equal(scriptTag);
     const before: Dump = await (await fetch('/test/fixtures/stored-format.json')).json();
-    // Recorded before stored data had a format version: the one key added since is its stamp
-    // (src/storage/format.ts). Everything else is as it was.
-    const stamped = [...before.local, [LOCAL_FORMAT, String(FORMAT)] as [string, string]].sort(([a], [b]) =>
-      a < b ? -1 : 1,
+    // Recorded before stored data had a format version: the keys added since are its stamp
+    // (src/storage/format.ts) and the time zone, kept by offset once the page was idle
+    // (src/identity/time-zone.ts). Everything else is as it was.
+    const zone: [string, string] = [
+      `omnikit:tz:${new Date().getTimezoneOffset()}`,
+      JSON.stringify(Intl.DateTimeFormat().resolvedOptions().timeZone),
+    ];
+    const stamped = [...before.local, [LOCAL_FORMAT, String(FORMAT)] as [string, string], zone].sort(
+      ([a], [b]) => (a < b ? -1 : 1),
     );
     expect(JSON.parse(withoutEnvironment(scriptTag))).to.deep.equal({ ...before, local: stamped });
   });
