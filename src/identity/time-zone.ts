@@ -1,4 +1,4 @@
-import { attempt, inBrowser } from '../core/env.ts';
+import { attempt } from '../core/env.ts';
 import { local } from '../storage/local.ts';
 
 /**
@@ -18,20 +18,28 @@ export const zoneOfOffset = (offset: number): string =>
  *
  * Kept in localStorage by offset (`omnikit:tz:-60` → "Europe/Paris"), beside the identity: a repeat
  * visit knows it at once. A zone is only ever used at the offset it was resolved at, so a new offset
- * (travel, or the first DST change this browser sees) resolves it again. Resolving waits until the
- * page is idle, and is kept once storage is allowed (consent); events sent before carry `zoneOfOffset`.
+ * (travel, or the first DST change this browser sees) looks it up again: when the page is idle after
+ * the visit's first event, kept once storage is allowed (consent). Events before carry `zoneOfOffset`.
  */
 export function createTimeZone(stored: () => boolean): () => string {
   const offset = new Date().getTimezoneOffset();
   const key = `omnikit:tz:${offset}`;
   let zone = local.get<string>(key);
-  if (!zone && inBrowser()) {
-    // Without requestIdleCallback (Safari), at least out of the script's own task.
-    (window.requestIdleCallback ?? setTimeout)(() => {
-      zone = attempt(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
-      if (zone && stored()) local.set(key, zone);
-    });
-  }
-  // The fallback is named per event only until the zone is known.
-  return () => zone || zoneOfOffset(offset);
+  const lookUp = () => {
+    zone = attempt(() => Intl.DateTimeFormat().resolvedOptions().timeZone, '');
+    if (zone && stored()) local.set(key, zone);
+  };
+  // Scheduled by the visit's first event, so after the SDK's start-up (events wait for identity):
+  // the lookup never holds up the first events. '' until it ran.
+  const lookUpWhenIdle = () => {
+    // Without requestIdleCallback (Safari), at least out of the event's own task; outside a browser
+    // (server-side rendering) a timer too, and nothing is stored.
+    (globalThis.requestIdleCallback ?? setTimeout)(lookUp);
+    return '';
+  };
+  return () => {
+    zone ??= lookUpWhenIdle();
+    // The fallback is named per event only until the zone is known.
+    return zone || zoneOfOffset(offset);
+  };
 }

@@ -1,6 +1,7 @@
 // The builds agree on what they keep and what they tell other tabs: the npm build (dist/omnikit.mjs)
 // and the script-tag build (dist/omnikit.js) write byte-identical stored records (IndexedDB,
-// localStorage, the cookie) and tab messages for the same calls, and the same ones as the builds made
+// localStorage, the cookie) and tab messages for the same calls (but for the time zone of the events
+// tracked before it was looked up, and so their sizes, which timing decides), and the same ones as the builds made
 // before the mangle map (test/fixtures/stored-format.json), so data stored by either still reads.
 // Run `npm run build` first: this file loads dist/ in both cases.
 import { expect } from '@open-wc/testing';
@@ -165,7 +166,9 @@ describe('what the builds store', function () {
   it('is byte-identical from the npm and the script-tag build, and the same as before the mangle map', async () => {
     const npm = await storedBy('npm');
     const scriptTag = await storedBy('dist');
-    expect(npm).to.equal(scriptTag);
+    // Which events were tracked before the time zone was looked up (and so how many bytes they take)
+    // depends on timing: compared with the environment's values named.
+    expect(withoutEnvironment(npm)).to.equal(withoutEnvironment(scriptTag));
     const before: Dump = await (await fetch('/test/fixtures/stored-format.json')).json();
     // Recorded before stored data had a format version: the keys added since are its stamp
     // (src/storage/format.ts) and the time zone, kept by offset once the page was idle

@@ -1,6 +1,6 @@
 // The time zone in every event's context, without the ~30 ms of a page's first Intl.DateTimeFormat()
-// at load: a first visit sends an offset-based name until the page is idle, a repeat visit the zone a
-// previous visit kept, and a new offset (travel, DST) resolves it again. Each visit is a reload of one
+// at load: a first visit sends an offset-based name until the page is idle after its first event, a
+// repeat visit the zone a previous visit kept, and a new offset (travel, DST) looks it up again. Each visit is a reload of one
 // device (its storage kept) with the visitor's zone set in the page before Omnikit loads: the offset,
 // what Intl answers (counted), and "idle" as the test decides (requestIdleCallback held).
 import { expect } from '@open-wc/testing';
@@ -172,9 +172,14 @@ describe('the time zone of events', () => {
     expect(await page.eval('pageErrors')).to.deep.equal([]);
   });
 
-  it('is not kept while consent is pending', async () => {
+  it('is not kept while consent is pending, and is once granted', async () => {
     await visit(page, { ...PARIS, consent: 'pending' });
+    await page.eval(`omnikit.track('Waiting')`);
     await goIdle(page);
     expect(await kept(page)).to.deep.equal([]);
+    await page.eval(`omnikit.consent.grant()`);
+    await waitFor(() => page.eval('idle.length'));
+    await goIdle(page);
+    expect(await kept(page)).to.deep.equal([['omnikit:tz:-60', '"Europe/Paris"']]);
   });
 });

@@ -36,8 +36,10 @@ describe('zoneOfOffset', () => {
 });
 
 describe('createTimeZone outside a browser (server-side rendering)', () => {
-  it('answers the offset-based name, without storage, idle callbacks or throwing', () => {
+  it('answers the offset-based name, then the zone after a timer, without storage or throwing', async () => {
     const zone = createTimeZone(() => true);
     assert.equal(zone(), zoneOfOffset(new Date().getTimezoneOffset()));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(zone(), Intl.DateTimeFormat().resolvedOptions().timeZone);
   });
 });
