@@ -20,6 +20,8 @@ export const zoneOfOffset = (offset: number): string =>
  * visit knows it at once. A zone is only ever used at the offset it was resolved at, so a new offset
  * (travel, or the first DST change this browser sees) looks it up again: when the page is idle after
  * the visit's first event, kept once storage is allowed (consent). Events before carry `zoneOfOffset`.
+ * A move to another zone that has the same offset today keeps the old name: the local time it implies
+ * is still right; only DST dates may differ, and the next change of offset looks it up again.
  */
 export function createTimeZone(stored: () => boolean): () => string {
   const offset = new Date().getTimezoneOffset();
