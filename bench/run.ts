@@ -154,7 +154,8 @@ How it measures (details at the top of each file in bench/):
   cross-origin isolated for 5 µs \`performance.now()\` resolution; other hosts do not resolve.
 - Each main-thread run is cold: a fresh browser context (empty HTTP cache and storage), same browser;
   the SDK order rotates between runs. Rows marked "repeat visit" are the second page of a context,
-  loaded once the first page's SDK went quiet (its storage and HTTP cache as that visit left them).
+  loaded once the first page's SDK tracked one event and went quiet (its storage and HTTP cache as
+  that visit left them).
 - "main-thread ms" is the renderer main thread's busy time (Chrome DevTools Protocol TaskDuration); for
   ${EVENTS.toLocaleString('en-US')} events it runs from the first call until delivery ended, so work an SDK
   defers (storage, batching, sending) counts. Delivery ends when all events arrived, or when nothing
