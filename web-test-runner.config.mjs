@@ -156,6 +156,7 @@ function distFiles() {
     'sync-trust',
     'stream-chunk',
     'tabs',
+    'time-zone',
     'unknown-origin',
     // What the previous build stored is read back and written with the same keys.
     'upgrade',

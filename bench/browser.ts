@@ -209,8 +209,12 @@ export interface SdkPage {
   close(): Promise<void>;
 }
 
-export async function openSdkPage(env: Env, sdk: Sdk): Promise<SdkPage> {
-  const context: BrowserContext = await env.browser.newContext({ userAgent: env.userAgent });
+/**
+ * Opens the SDK's page in a fresh context, or in `context` (a repeat visit: its storage and HTTP cache
+ * as a previous page left them). `close()` closes the context too.
+ */
+export async function openSdkPage(env: Env, sdk: Sdk, given?: BrowserContext): Promise<SdkPage> {
+  const context: BrowserContext = given ?? (await env.browser.newContext({ userAgent: env.userAgent }));
   const page = await context.newPage();
   page.on('pageerror', (error) => {
     if (process.env.BENCH_DEBUG) console.log(`[${sdk.id}] page error: ${error.message}`);
@@ -286,22 +290,29 @@ export function within<T>(ms: number, what: string, promise: Promise<T>): Promis
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Opens the SDK's page, loads the SDK and waits until the collector has been quiet for a while. */
+/**
+ * Opens the SDK's page (in `context` when given: see openSdkPage), loads the SDK and waits until the
+ * collector has been quiet for a while. `cpuMs`: main-thread busy time from inserting the script tag
+ * until the SDK is ready; `settleCpuMs`: from then until the collector was quiet, which counts what
+ * the SDK deferred past "ready" (timers, idle callbacks, first requests).
+ */
 export async function loadSdk(
   env: Env,
   sdk: Sdk,
-): Promise<{ sdkPage: SdkPage; t0: number; t1: number; cpuMs: number }> {
-  const sdkPage = await openSdkPage(env, sdk);
+  context?: BrowserContext,
+): Promise<{ sdkPage: SdkPage; t0: number; t1: number; cpuMs: number; settleCpuMs: number }> {
+  const sdkPage = await openSdkPage(env, sdk, context);
   try {
     env.collector.reset();
     const before = await sdkPage.taskMs();
     const { t0, t1 } = await within(15_000, 'load', sdkPage.load());
-    const cpuMs = (await sdkPage.taskMs()) - before;
+    const ready = await sdkPage.taskMs();
     // Let it finish what follows initialisation (first requests, timers) before measuring more.
     await env.collector.settle(Number.POSITIVE_INFINITY, 1000, 6000);
+    const settleCpuMs = (await sdkPage.taskMs()) - ready;
     if (process.env.BENCH_DEBUG)
       console.log(`[${sdk.id}] collector during load:`, env.collector.counts.paths);
-    return { sdkPage, t0, t1, cpuMs };
+    return { sdkPage, t0, t1, cpuMs: ready - before, settleCpuMs };
   } catch (error) {
     await sdkPage.close();
     throw error;

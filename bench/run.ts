@@ -5,7 +5,8 @@
  *
  * Env: BENCH_RUNS (main-thread runs, default 3: about 80 s each here; 5 runs take ~11 min in all),
  * BENCH_ONLY (comma list of size, main, burst, server, continuity, sync: the /v1/sync load alone, not
- * part of a full run), BENCH_CHANGES (cart changes timed
+ * part of a full run), BENCH_SDKS (comma list of SDK ids for the main-thread and burst sections,
+ * Omnikit always first: e.g. omnikit,segment,amplitude), BENCH_CHANGES (cart changes timed
  * across devices, in the browser and on PostgreSQL's change streams, default 30), BENCH_DEBUG=1 (page
  * console, errors and failed requests), CHROME_PATH, PG_BIN (where initdb and pg_ctl are).
  *
@@ -38,8 +39,16 @@ const only = (process.env.BENCH_ONLY || ALL.join(',')).split(',').map((name) => 
 const unknown = only.filter((name) => !ALL.includes(name) && name !== 'sync');
 if (unknown.length)
   throw new Error(`BENCH_ONLY: unknown section(s) ${unknown.join(', ')}; known: ${ALL.join(', ')}`);
+/** The SDKs the browser sections measure: every one, or those BENCH_SDKS names (Omnikit always, first). */
+const chosen = process.env.BENCH_SDKS?.split(',').map((id) => id.trim());
+const unknownSdks = chosen?.filter((id) => !SDKS.some((sdk) => sdk.id === id)) ?? [];
+if (unknownSdks.length)
+  throw new Error(
+    `BENCH_SDKS: unknown SDK(s) ${unknownSdks.join(', ')}; known: ${SDKS.map((sdk) => sdk.id).join(', ')}`,
+  );
+const browserSdks = chosen ? SDKS.filter((sdk) => sdk.id === 'omnikit' || chosen.includes(sdk.id)) : SDKS;
 /** A partial run prints its tables only: bench/RESULTS.md keeps the last full run's. */
-const partial = !ALL.every((name) => only.includes(name));
+const partial = !ALL.every((name) => only.includes(name)) || chosen !== undefined;
 const sections: string[] = [];
 const failures: string[] = [];
 const section = (title: string, body: string) => {
@@ -68,12 +77,12 @@ if (only.includes('size')) {
 
 let chromium = '-';
 if (only.includes('main') || only.includes('burst')) {
-  const env = await openEnv(SDKS);
+  const env = await openEnv(browserSdks);
   chromium = env.chromiumVersion;
   try {
     if (only.includes('main')) {
-      console.log(`Main thread: ${runs} runs × ${SDKS.length} SDKs…`);
-      const results = await mainThread(env, SDKS, runs);
+      console.log(`Main thread: ${runs} runs × ${browserSdks.length} SDKs…`);
+      const results = await mainThread(env, browserSdks, runs);
       section(
         `Main-thread cost in headless Chromium (${runs} runs: median (min–max), × = median ÷ Omnikit's)`,
         mainThreadTables(results),
@@ -83,7 +92,7 @@ if (only.includes('main') || only.includes('burst')) {
       console.log(`Burst: ${BURST.toLocaleString('en-US')} calls per SDK…`);
       section(
         `Burst: ${BURST.toLocaleString('en-US')} track() calls in a tight loop (one run per SDK, right after load)`,
-        burstTable(await burst(env, SDKS)),
+        burstTable(await burst(env, browserSdks)),
       );
     }
   } finally {
@@ -149,7 +158,9 @@ How it measures (details at the top of each file in bench/):
   events from bots); console calls are no-ops (Playwright makes them costly); the page is
   cross-origin isolated for 5 µs \`performance.now()\` resolution; other hosts do not resolve.
 - Each main-thread run is cold: a fresh browser context (empty HTTP cache and storage), same browser;
-  the SDK order rotates between runs.
+  the SDK order rotates between runs. Rows marked "repeat visit" are the second page of a context,
+  loaded once the first page's SDK tracked one event and went quiet (its storage and HTTP cache as
+  that visit left them).
 - "main-thread ms" is the renderer main thread's busy time (Chrome DevTools Protocol TaskDuration); for
   ${EVENTS.toLocaleString('en-US')} events it runs from the first call until delivery ended, so work an SDK
   defers (storage, batching, sending) counts. Delivery ends when all events arrived, or when nothing
@@ -173,7 +184,7 @@ if (failures.length) {
   process.exitCode = 1;
 } else if (partial) {
   console.log(
-    `Partial run (BENCH_ONLY=${only.join(',')}): bench/RESULTS.md left as it was (total ${seconds} s)`,
+    `Partial run (BENCH_ONLY=${only.join(',')}${chosen ? `, BENCH_SDKS=${chosen.join(',')}` : ''}): bench/RESULTS.md left as it was (total ${seconds} s)`,
   );
 } else {
   writeFileSync(join(BENCH, 'RESULTS.md'), `${header}\n\n${sections.join('\n\n')}\n\n${notes}\n`);

@@ -5,7 +5,6 @@ import type { FormsConfig } from './forms/types.ts';
 import type { PlanMode } from './plan/index.ts';
 import type { TrackingPlan } from './plan/types.ts';
 import type { OmnikitConfig } from './types.ts';
-import { withContinuity, withWidget } from './version.ts';
 import type { WidgetConfig } from './widget/types.ts';
 
 const NUMBERS = {
@@ -20,7 +19,8 @@ const NUMBERS = {
 export type Settings = typeof NUMBERS & {
   writeKey: string;
   endpoint?: string;
-  cartMerge: MergePolicy;
+  /** As given: continuity applies its default ('max') where it merges, so the tracker never carries it. */
+  cartMerge?: MergePolicy;
   destinations: Destination[];
   channel: string;
   autoPage: boolean;
@@ -28,7 +28,8 @@ export type Settings = typeof NUMBERS & {
   cookieDomain?: string;
   debug: boolean;
   forms?: FormsConfig;
-  widget?: WidgetConfig;
+  /** As given: `true` or an object shows the widget (src/continuity.ts). */
+  widget?: WidgetConfig | boolean;
   /** A plan, or its URL (the script tag's `data-plan`). */
   plan?: TrackingPlan | string;
   planMode?: PlanMode;
@@ -59,24 +60,16 @@ export function settingsOf(config: OmnikitConfig): [settings: Settings, problems
     if (value > 0) numbers[key] = value;
   }
   return [
-    // The rest of the config (endpoint, cookieDomain, forms) is taken as given.
+    // The rest of the config (endpoint, cookieDomain, forms, cartMerge, widget) is taken as given.
     {
       ...options,
       ...numbers,
       writeKey: `${writeKey}`,
-      cartMerge: options.cartMerge ?? 'max',
       destinations,
       channel: options.channel || 'web',
       autoPage: options.autoPage !== false,
       consent: options.consent === 'pending' ? 'pending' : 'granted',
       debug: options.debug === true,
-      // `true`: the widget's defaults; an object: exactly its options, nothing else of the config.
-      widget:
-        withContinuity && withWidget && options.widget
-          ? options.widget === true
-            ? {}
-            : options.widget
-          : undefined,
     },
     problems,
   ];

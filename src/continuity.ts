@@ -91,14 +91,22 @@ export function createContinuity(settings: Settings, internals: ContinuityIntern
     const { sync, cart } = start();
     // The sign-in is a chunk: a customer who never signs in with proof never fetches it.
     void load('account').then(async (account) => {
-      const changes = await account.signIn(sync, cart, userId, userHash, settings.cartMerge, track);
+      const changes = await account.signIn(sync, cart, userId, userHash, settings.cartMerge ?? 'max', track);
       if (changes.length) internals.bus.emit('cartMerged', changes);
     }, fail);
   };
 
-  // The panel brings the chat; it syncs, so it starts continuity.
+  // The panel brings the chat; it syncs, so it starts continuity. `true`: the widget's defaults; an
+  // object: exactly its options, nothing else of the config.
+  const { widget: shown } = settings;
   const widget = withWidget
-    ? createLauncher(settings.widget, settings.writeKey, () => start().sync, client, fail)
+    ? createLauncher(
+        shown === true ? {} : shown || undefined,
+        settings.writeKey,
+        () => start().sync,
+        client,
+        fail,
+      )
     : undefined;
 
   return {

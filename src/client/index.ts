@@ -10,6 +10,7 @@ import { createReport } from '../core/report.ts';
 import { createDelivery } from '../delivery/delivery.ts';
 import { createIdentity } from '../identity/identity.ts';
 import { createSession } from '../identity/session.ts';
+import { createTimeZone } from '../identity/time-zone.ts';
 import type { createPlanGlue } from '../plan/glue.ts';
 import type { Omnikit, OmnikitConfig, OmnikitEvents } from '../types.ts';
 import { withAttribution, withContinuity, withPlan } from '../version.ts';
@@ -61,9 +62,7 @@ export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Om
   const identity = createIdentity(s.cookieDomain);
   const session = createSession(s.sessionTimeout, stored);
   const delivery = createDelivery({ ...s, _report: report, bus });
-  const device = deviceContext();
-  // Read in a task of its own, off the script's: the first event would otherwise pay for it.
-  if (inBrowser()) setTimeout(device);
+  const device = deviceContext(createTimeZone(stored));
   const storage = createClientStorage(report, delivery);
   const openStore = storage._openKv;
   const start = storage._start;

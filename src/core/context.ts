@@ -1,5 +1,5 @@
 import type { EventContext } from '../protocol/events.ts';
-import { attempt, inBrowser } from './env.ts';
+import { inBrowser } from './env.ts';
 
 /** Ad-platform click ids, kept as they are: Google, Meta, Microsoft, TikTok, LinkedIn, X, Yandex. */
 const CLICK_ID = /^(gclid|gbraid|wbraid|dclid|fbclid|msclkid|ttclid|li_fat_id|twclid|yclid)$/;
@@ -47,18 +47,10 @@ export function pageOf(referrer?: string): EventContext['page'] {
 type Device = Pick<EventContext, 'locale' | 'timezone' | 'userAgent'>;
 
 /**
- * Facts about the device that do not change within a page's life, read on first use: a page's first
- * `Intl.DateTimeFormat()` costs ~40 ms (measured in Chromium), too much for the script's own task.
+ * Facts about the device for every event: the locale, the user agent and the time zone as `timezone`
+ * names it now (src/identity/time-zone.ts: known only later on a first visit).
  */
-export function deviceContext(): () => Device {
-  let device: Device | undefined;
-  return () => {
-    const nav = globalThis.navigator;
-    device ??= {
-      locale: nav?.language ?? '',
-      timezone: attempt(() => Intl.DateTimeFormat().resolvedOptions().timeZone, ''),
-      userAgent: nav?.userAgent ?? '',
-    };
-    return device;
-  };
+export function deviceContext(timezone: () => string): () => Device {
+  const nav = globalThis.navigator;
+  return () => ({ locale: nav?.language ?? '', timezone: timezone(), userAgent: nav?.userAgent ?? '' });
 }
