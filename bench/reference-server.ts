@@ -25,9 +25,16 @@ const store = /^postgres(ql)?:\/\//.test(database)
   ? await openPostgresStore(database)
   : openSqliteStore(database, { synchronous });
 // Every simulated device and page comes from the same loopback address: lift the per-IP limits, so
-// the bench measures the server, not its limits.
-const perIp = { limit: 10_000_000, windowMs: 60_000 };
-const limits = { registrations: perIp, syncPerIp: perIp, batchesPerIp: perIp, streamsPerIp: 1_000_000 };
+// the bench measures the server, not its limits. And each device syncs again as soon as it is
+// answered, past the 600 syncs a minute a real one never nears: lifted too, or its 429s are measured.
+const lifted = { limit: 10_000_000, windowMs: 60_000 };
+const limits = {
+  registrations: lifted,
+  syncPerIp: lifted,
+  syncPerDevice: lifted,
+  batchesPerIp: lifted,
+  streamsPerIp: 1_000_000,
+};
 const listening = await createServer({ store, sites: [BENCH_SITE], limits }).listen(0, '127.0.0.1');
 console.log(JSON.stringify({ url: listening.url }));
 process.on('SIGTERM', async () => {
