@@ -5,6 +5,7 @@ import { type Listeners, notify, takeOut } from './docs.ts';
 import { type Clock, createClock } from './hlc.ts';
 import { createJournal, type Journal } from './journal.ts';
 import { type Docs, merge } from './merge.ts';
+import { createMetaStamp, type MetaStamp } from './meta-stamp.ts';
 import { drop, load, put, type Stored } from './store.ts';
 import { createTabMessages, type PostToTabs } from './tab-messages.ts';
 import type { SyncRecord, SyncSource } from './types.ts';
@@ -19,6 +20,8 @@ export interface LocalCopy {
   _listeners: Listeners;
   _clock: Clock;
   _journal: Journal;
+  /** Whether this tab's copy of the sync meta is still the stored one (see meta-stamp.ts). */
+  _stamp: MetaStamp;
   _post: PostToTabs;
   /** Resolves once the store is open and loaded (see `_open`). */
   _ready: Promise<void>;
@@ -74,6 +77,7 @@ export function createLocalCopy(writeKey: string, restartStream: () => void): Lo
     _listeners: listeners,
     _clock: clock,
     _journal: journal,
+    _stamp: createMetaStamp(writeKey),
     _post: post,
     _ready: ready,
     _kv: () => kv as Kv,

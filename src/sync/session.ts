@@ -12,9 +12,9 @@ import type { Adopt } from './types.ts';
 /** The device's standing with the backend (protocol §2): its token and profile, under the sync lock. */
 export interface Session {
   /**
-   * Runs `fn` under the sync lock (one tab at a time), with the meta read again from the store:
-   * another tab may have registered or pulled meanwhile. Store writes queued before may still run:
-   * what reads the records waits for them (`local._queue()`).
+   * Runs `fn` under the sync lock (one tab at a time), with the meta as stored: read again when
+   * another tab may have registered or pulled meanwhile (meta-stamp.ts). Store writes queued before
+   * may still run: what reads the records waits for them (`local._queue()`).
    */
   _locked<T>(fn: (meta: Meta) => Promise<T>): Promise<T>;
   /** Stores the meta (under the lock). */
@@ -37,7 +37,11 @@ export function createSession(
   let meta: Meta = {};
   const locked = <T>(fn: (meta: Meta) => Promise<T>): Promise<T> => {
     const run = async () => {
-      meta = (await local._kv()._get<Meta>(META)) ?? {};
+      // Without a token, always read: another tab may have registered the device.
+      if (!meta._token || !local._stamp._fresh()) {
+        local._stamp._read();
+        meta = (await local._kv()._get<Meta>(META)) ?? {};
+      }
       return fn(meta);
     };
     const locks = navigator.locks;
@@ -45,7 +49,10 @@ export function createSession(
       locks ? (locks.request(`omnikit:sync:${writeKey}`, run) as Promise<T>) : run(),
     );
   };
-  const save = () => local._kv()._setMany([[META, meta]]);
+  const save = () => {
+    local._stamp._renew();
+    return local._kv()._setMany([[META, meta]]);
+  };
 
   /** After a switch, pulls from cursor "". */
   const adopt: Adopt = async (id, identified, keep = !meta._identified) => {

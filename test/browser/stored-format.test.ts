@@ -171,15 +171,20 @@ describe('what the builds store', function () {
     expect(withoutEnvironment(npm)).to.equal(withoutEnvironment(scriptTag));
     const before: Dump = await (await fetch('/test/fixtures/stored-format.json')).json();
     // Recorded before stored data had a format version: the keys added since are its stamp
-    // (src/storage/format.ts) and the time zone, kept by offset once the page was idle
-    // (src/identity/time-zone.ts). Everything else is as it was.
+    // (src/storage/format.ts), the time zone, kept by offset once the page was idle
+    // (src/identity/time-zone.ts), and the sync meta's stamp (src/sync/meta-stamp.ts, a random id).
+    // Everything else is as it was.
     const zone: [string, string] = [
       `omnikit:tz:${new Date().getTimezoneOffset()}`,
       JSON.stringify(Intl.DateTimeFormat().resolvedOptions().timeZone),
     ];
-    const stamped = [...before.local, [LOCAL_FORMAT, String(FORMAT)] as [string, string], zone].sort(
-      ([a], [b]) => (a < b ? -1 : 1),
-    );
+    const metaStamp: [string, string] = ['omnikit-meta:test-key', '"<id>"'];
+    const stamped = [
+      ...before.local,
+      [LOCAL_FORMAT, String(FORMAT)] as [string, string],
+      zone,
+      metaStamp,
+    ].sort(([a], [b]) => (a < b ? -1 : 1));
     expect(JSON.parse(withoutEnvironment(scriptTag))).to.deep.equal({ ...before, local: stamped });
   });
 });

@@ -241,9 +241,14 @@ describe('a browser upgraded from the build before stored formats', () => {
       expect(db.version, name).to.equal(FORMAT);
       expect(Object.keys(db.stores), name).to.deep.equal(Object.keys(before.databases[name].stores));
     }
-    expect(Object.keys(after.local).sort()).to.deep.equal(
-      [...Object.keys(before.local), LOCAL_FORMAT].sort(),
-    );
+    // New since that build: the format stamp, the time zone kept by offset (src/identity/time-zone.ts)
+    // and the sync meta's stamp (src/sync/meta-stamp.ts).
+    const added = [
+      LOCAL_FORMAT,
+      `omnikit:tz:${new Date().getTimezoneOffset()}`,
+      `omnikit-meta:${writeKeys.test}`,
+    ];
+    expect(Object.keys(after.local).sort()).to.deep.equal([...Object.keys(before.local), ...added].sort());
     for (const key of Object.keys(before.local))
       expect(shapeOf(JSON.parse(after.local[key])), key).to.deep.equal(
         shapeOf(JSON.parse(before.local[key])),
