@@ -6,6 +6,8 @@ import { streamSSE } from 'hono/streaming';
 export interface OpenStream {
   /** Writes `event: <event>` with `data` as JSON. */
   send(event: string, data: unknown): void;
+  /** Writes `event: <event>` with data already JSON (one message sent to many streams). */
+  sendJson(event: string, json: string): void;
   /** Ends the response cleanly (server shutdown, revoked device). */
   end(): void;
   /** Kills the TCP connection without a goodbye, as a proxy cutting it would. */
@@ -45,6 +47,9 @@ export function eventStream(context: Context, pingMs: number, register: (stream:
     remove = register({
       send(event, data) {
         void stream.writeSSE({ event, data: JSON.stringify(data) });
+      },
+      sendJson(event, json) {
+        void stream.writeSSE({ event, data: json });
       },
       end: close,
       cut() {

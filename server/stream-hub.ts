@@ -24,8 +24,8 @@ export interface StreamConnection {
   readonly deviceId: string;
   /** The profile whose changes it hears; follows the device when it is linked elsewhere. */
   profileId: string;
-  /** Sends a `changed` message: the client applies its records, or syncs. */
-  notify(change: StreamChanged): void;
+  /** Sends a `changed` message (its data as JSON): the client applies its records, or syncs. */
+  notify(json: string): void;
   /** Sends an ephemeral event that is never stored (`typing`). */
   signal(event: string, data: unknown): void;
   /** Ends the response cleanly (server shutdown, revoked device). */
@@ -109,7 +109,9 @@ export class StreamHub {
         const { profileId, cursor, from, records } = message;
         const change: StreamChanged = { cursor: String(cursor), profileId };
         if (from !== undefined && records) Object.assign(change, { from: String(from), records });
-        for (const connection of this.#on(profileId)) connection.notify(change);
+        // Serialised once, however many of the profile's devices are listening.
+        const json = JSON.stringify(change);
+        for (const connection of this.#on(profileId)) connection.notify(json);
         return;
       }
       case 'agentTyping': {

@@ -16,11 +16,11 @@ export function streamHandler(deps: ProtocolDeps): Handler {
     const { device, site } = await authenticate(context, deps);
     // Places taken now, so a refusal is a 429 before the stream's 200 head; given back on close.
     const release = deps.limits.openStream(site.id, device.id, deps.limits.client(context));
-    return eventStream(context, deps.streamPingMs, ({ send, end, cut }) => {
+    return eventStream(context, deps.streamPingMs, ({ send, sendJson, end, cut }) => {
       const remove = deps.hub.add({
         deviceId: device.id,
         profileId: device.profileId,
-        notify: (change) => send('changed', change),
+        notify: (json) => sendJson('changed', json),
         signal: send,
         end,
         cut,

@@ -20,15 +20,16 @@ export function createChanges(session: Session, local: LocalCopy, sync: () => vo
     // Shown and stored at once when they are of this device's profile: records merge the same in any
     // order and any number of times, so only the cursor waits for the lock. (A message of a profile
     // the device is leaving: the switch drops them, or a guest's take them along, like its own.)
-    if (profileId && profileId === session._profile())
-      local._post({ _records: local._apply(records as Stored[], 'remote', 1) });
+    const apply = () => local._post({ _records: local._apply(records as Stored[], 'remote', 1) });
+    const shown = profileId && profileId === session._profile();
+    if (shown) apply();
     session
       ._locked(async (meta) => {
         const here = meta._profileId === profileId;
         // Pulled that far already (its own push, or a sync that overtook the message): nothing to do.
         if (here && Number(meta._cursor) >= Number(cursor)) return;
         if (!here || meta._cursor !== from) return sync();
-        local._post({ _records: local._apply(records as Stored[], 'remote', 1) });
+        if (!shown) apply();
         // The records are in the store before the cursor says so, or a page dying between would skip them.
         await local._queue();
         meta._cursor = cursor;
