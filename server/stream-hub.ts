@@ -14,8 +14,8 @@ export interface ProfileChange {
 }
 
 /**
- * The most JSON a `changed` message carries in records: a larger change is only announced, and the
- * devices pull it (a cart or a chat message is a few hundred bytes; a push may hold megabytes).
+ * The most JSON of a `changed` message carrying its records: a larger change is only announced, and
+ * the devices pull it (a cart or a chat message is a few hundred bytes; a push may hold megabytes).
  */
 export const MAX_STREAMED_RECORDS_BYTES = 64 * 1024;
 
@@ -71,10 +71,9 @@ export class StreamHub {
    * they are known and small enough to carry.
    */
   publish(profileId: string, { cursor, from, records }: ProfileChange): void {
-    const carried =
-      from !== undefined && records && JSON.stringify(records).length <= MAX_STREAMED_RECORDS_BYTES
-        ? { from, records }
-        : {};
+    // Their size is measured where they are written to a stream, and only there (#apply); a relay
+    // to other processes measures what fits its own messages.
+    const carried = from !== undefined && records ? { from, records } : {};
     this.#relay.send({ kind: 'changed', profileId, cursor, ...carried });
   }
 
@@ -107,10 +106,15 @@ export class StreamHub {
     switch (message.kind) {
       case 'changed': {
         const { profileId, cursor, from, records } = message;
+        // Most changes have no device of theirs listening here: nothing to write, or to serialise.
+        if (!this.#byProfile.has(profileId)) return;
         const change: StreamChanged = { cursor: String(cursor), profileId };
-        if (from !== undefined && records) Object.assign(change, { from: String(from), records });
-        // Serialised once, however many of the profile's devices are listening.
-        const json = JSON.stringify(change);
+        // Serialised once, however many of the profile's devices are listening. A change too large
+        // to carry is only announced: the devices pull it.
+        let json = JSON.stringify(
+          from !== undefined && records ? { ...change, from: String(from), records } : change,
+        );
+        if (json.length > MAX_STREAMED_RECORDS_BYTES) json = JSON.stringify(change);
         for (const connection of this.#on(profileId)) connection.notify(json);
         return;
       }
