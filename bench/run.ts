@@ -27,7 +27,7 @@ import { postgresServer, postgresTables } from './postgres-server.ts';
 import { BENCH, ROOT } from './prepare.ts';
 import { ceilingTable, serverCeilings } from './server-ceilings.ts';
 import { serverIngest, serverTables } from './server-ingest.ts';
-import { serverSync, syncTable } from './server-sync.ts';
+import { serverSync, syncCeiling, syncTable } from './server-sync.ts';
 import { sizes, sizeTable } from './size-peers.ts';
 
 const started = Date.now();
@@ -105,7 +105,12 @@ if (only.includes('server')) {
   const sqlite = await serverIngest();
   console.log("The same ingest load on this machine's ceilings: bare HTTP, then HTTP and SQLite…");
   const ceilings = await serverCeilings();
-  section('Reference server on SQLite (loopback)', `${serverTables(sqlite)}\n\n${ceilingTable(ceilings)}`);
+  console.log("The same sync load on this machine's sync ceiling…");
+  const sync = syncTable({ sync: sqlite.sync, cpu: sqlite.syncCpu }, await syncCeiling());
+  section(
+    'Reference server on SQLite (loopback)',
+    `${serverTables(sqlite)}\n\n${ceilingTable(ceilings)}\n\n${sync}`,
+  );
   console.log('Reference server on PostgreSQL: one process, then two on one database…');
   const title = 'Reference server on PostgreSQL (loopback): one and two server processes on one database';
   // Missing PostgreSQL binaries are a row of the table; anything else failing here is a failure of
@@ -120,7 +125,8 @@ if (only.includes('server')) {
 
 if (only.includes('sync')) {
   console.log('/v1/sync on SQLite, 100 devices…');
-  section('/v1/sync on SQLite (loopback)', syncTable(await serverSync()));
+  const reference = await serverSync();
+  section('/v1/sync on SQLite (loopback)', syncTable(reference, await syncCeiling()));
 }
 
 if (only.includes('continuity')) {

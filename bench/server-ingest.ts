@@ -333,9 +333,9 @@ async function onServer<T>(
   }
 }
 
-export function serverTables({ ingest, ingestNormal, sync, syncCpu }: ServerResults): string {
+export function serverTables({ ingest, ingestNormal }: ServerResults): string {
   const ms = (latency: Latency) => `${num(latency.p50, 0)} ms / ${num(latency.p99, 0)} ms`;
-  const rows = table(
+  return table(
     ['measurement', 'result'],
     [
       [
@@ -360,21 +360,8 @@ export function serverTables({ ingest, ingestNormal, sync, syncCpu }: ServerResu
         num(ingest.stored, 0),
       ],
       ['batch body size', `${num(ingest.bodyBytes / 1024, 1)} KB`],
-      [`/v1/sync p50 / p99, ${DEVICES} devices syncing at once for ${SECONDS} s`, ms(sync)],
-      ['syncs answered / failed', `${num(sync.syncs, 0)} / ${sync.failed}`],
-      [
-        '/v1/sync server CPU per call (user + system, from /proc)',
-        `${num((syncCpu.server / sync.syncs) * 1e6, 0)} µs`,
-      ],
-      [
-        'during the syncs, cores busy: server / the devices (this process) / rest of the machine',
-        [syncCpu.server, syncCpu.generator, Math.max(0, syncCpu.others)]
-          .map((seconds) => num(seconds / syncCpu.wall, 2))
-          .join(' / '),
-      ],
     ],
   );
-  return `${rows}\n\n${SYNC_NOTE}`;
 }
 
 /** How the devices talk, shared with postgres-server.ts's note. */
