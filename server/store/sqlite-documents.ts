@@ -208,12 +208,16 @@ function refusal(
   records: SyncRecord[],
   quota: ProfileQuota,
 ) {
+  const usage = usageOf(statements, siteId, profileId);
+  // A push that would fit even if each of its keys were new fits: the records it replaces can only
+  // make it smaller, so they are read only for a profile near its quota.
+  if (!overQuota(usage, records, new Map(), quota)) return null;
   const stored = new Map<string, StoredSize>();
   for (const record of records) {
     const size = statements.selectSize.get(siteId, profileId, record.doc, record.key);
     if (size) stored.set(recordId(record), size);
   }
-  return overQuota(usageOf(statements, siteId, profileId), records, stored, quota);
+  return overQuota(usage, records, stored, quota);
 }
 
 function usageOf(statements: Statements, siteId: string, profileId: string): ProfileUsage {
