@@ -1,3 +1,4 @@
+import { isoTime } from '../core/time.ts';
 import type { Person } from '../identity/identity.ts';
 import type { Envelope, EventContext, EventType } from '../protocol/events.ts';
 
@@ -29,7 +30,7 @@ export function envelopeOf(draft: EventDraft, person: Person, context: ClientCon
     messageId: draft.messageId,
     anonymousId: person.anonymousId,
     userId: person.userId,
-    timestamp: new Date(draft.at).toISOString(),
+    timestamp: isoTime(draft.at),
     ...draft.fields(person, draft.page),
     context: {
       page: draft.page,
