@@ -78,12 +78,9 @@ export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Om
   const plan = withPlan ? parts.plan?.(s, report) : undefined;
   const traffic = withAttribution ? parts.traffic?.(s.cookieDomain, start, report) : undefined;
   const send = createSending(s, report, identity, session, delivery, device, traffic, plan);
-  // Identity loads first: `start()` opens the storage the traffic source then reads.
-  const identityLoad = stored() ? identity._load(start()) : identity._load();
-  const waiting = createWaiting(report, stored, send, identityLoad, [
-    traffic?._load(storage._get()),
-    plan?.ready,
-  ]);
+  // Identity loads first, then the traffic source, from the storage `start()` opens when allowed.
+  const kv = stored() ? start() : undefined;
+  const waiting = createWaiting(report, stored, send, identity._load(kv), [traffic?._load(kv), plan?.ready]);
   const loading = waiting._loading;
 
   const accept = acceptInto(
@@ -104,7 +101,7 @@ export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Om
     },
     ready: () => loading,
     anonymousId: () => (waiting._loaded() ? identity._get().anonymousId : undefined),
-    on: (type, listener) => bus.on(type, listener),
+    on: bus.on,
   } as Omnikit;
   if (withContinuity) exposeContinuity(client, continuity);
 
