@@ -33,8 +33,11 @@ export function toJson(
   return [JSON.parse(json), problems];
 }
 
-/** Characters of 2 UTF-8 bytes; surrogates too: JSON.stringify escapes lone ones, so each is half a 4-byte pair. */
-const TWO_BYTES = /[\u0080-\u07ff\ud800-\udfff]/g;
+/**
+ * Characters past ASCII take 2 UTF-8 bytes, 3 from U+0800 (one more); a surrogate 2: JSON.stringify
+ * escapes lone ones, so each is half a 4-byte pair.
+ */
+const NON_ASCII = /[\u0080-\uffff]/g;
 const THREE_BYTES = /[\u0800-\ud7ff\ue000-\uffff]/g;
 const matches = (text: string, pattern: RegExp) => text.match(pattern)?.length ?? 0;
 
@@ -44,7 +47,7 @@ const matches = (text: string, pattern: RegExp) => text.match(pattern)?.length ?
  */
 export function jsonBytes(value: unknown): number {
   const json = JSON.stringify(value);
-  return json.length + matches(json, TWO_BYTES) + 2 * matches(json, THREE_BYTES);
+  return json.length + matches(json, NON_ASCII) + matches(json, THREE_BYTES);
 }
 
 /** True for a plain object usable as properties or traits. */
