@@ -42,6 +42,10 @@ export function createDelivery(options: DeliveryOptions) {
   let channel: BroadcastChannel | undefined;
   let kicks = 0;
 
+  /** `count` more events wait (0: a look for any): each destination's flusher decides when to send. */
+  const kick = (count: number) => {
+    for (const route of routes) route._flusher._kick(count);
+  };
   const forget = (name: string, ids: string[]) => {
     const route = routes.find((r) => r.destination.name === name);
     for (const id of ids) route?._unconfirmed.delete(id);
@@ -99,14 +103,12 @@ export function createDelivery(options: DeliveryOptions) {
         channel = new BroadcastChannel(`omnikit:${options.writeKey}`);
         channel.onmessage = ({ data }: MessageEvent<Message>) => {
           if ('sent' in data) forget(data.sent, data.ids);
-          else for (const route of routes) route._flusher._kick(data.kick);
+          else kick(data.kick);
         };
       } catch {}
       onPageExit(sendOnExit);
       // A sweep for events whose tab closed before it could tell the leader about them.
-      setInterval(() => {
-        for (const route of routes) route._flusher._kick(0);
-      }, SWEEP_INTERVAL);
+      setInterval(kick, SWEEP_INTERVAL, 0);
     },
     /** Queues an event (of `bytes` bytes as JSON) for every destination. */
     _enqueue(event: Envelope, bytes: number): void {

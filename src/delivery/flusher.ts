@@ -81,10 +81,18 @@ export function createFlusher(options: FlusherOptions) {
         .finally(() => {
           running = undefined;
           // Kicks that arrived mid-cycle found it busy: give them their own turn.
-          if (waiting && !timer) schedule(waiting >= options.flushAt ? 0 : options.flushInterval);
+          if (waiting) kick(0);
         });
     }
     return running ?? Promise.resolve();
+  }
+
+  /** `count` more events were queued (by this or another tab): send when enough wait or soon. */
+  function kick(count: number): void {
+    waiting += count;
+    const due = waiting >= options.flushAt;
+    // A burst past flushAt re-arms the timer once, not once per event.
+    if (!timer || (due && timerDelay)) schedule(due ? 0 : options.flushInterval);
   }
 
   addEventListener('online', () => {
@@ -92,16 +100,7 @@ export function createFlusher(options: FlusherOptions) {
     void run();
   });
 
-  return {
-    /** `count` more events were queued (by this or another tab): send when enough wait or soon. */
-    _kick(count: number): void {
-      waiting += count;
-      const due = waiting >= options.flushAt;
-      // A burst past flushAt re-arms the timer once, not once per event.
-      if (!timer || (due && timerDelay)) schedule(due ? 0 : options.flushInterval);
-    },
-    _run: () => run(),
-  };
+  return { _kick: kick, _run: () => run() };
 }
 
 export type Flusher = ReturnType<typeof createFlusher>;

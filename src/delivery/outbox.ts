@@ -61,7 +61,7 @@ export function createOutbox(kv: Kv, max: number, report: Report) {
       }
       return [keys, events];
     },
-    _remove: (keys: string[]) => kv._delMany(keys),
+    _remove: kv._delMany,
   };
 }
 
