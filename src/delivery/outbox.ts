@@ -22,19 +22,14 @@ const keyOf = (event: Envelope) =>
  * one IndexedDB transaction, so a burst of calls does not open a transaction per event.
  */
 export function createOutbox(kv: Kv, max: number, report: Report) {
-  let buffer: [string, Entry][] = [];
+  const buffer: [string, Entry][] = [];
   let writing: Promise<void> = Promise.resolve();
 
   return {
     /** Queues `event`, of `bytes` bytes as JSON. */
     _push(event: Envelope, bytes: number): void {
       // The first push of a batch chains its write, which takes the events pushed until it runs.
-      if (!buffer.length)
-        writing = writing.then(() => {
-          const items = buffer;
-          buffer = [];
-          return kv._setMany(items);
-        });
+      if (!buffer.length) writing = writing.then(() => kv._setMany(buffer.splice(0)));
       buffer.push([keyOf(event), { event, bytes }]);
     },
     /** Resolves once everything pushed so far is stored. */
