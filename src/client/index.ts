@@ -15,6 +15,7 @@ import type { createPlanGlue } from '../plan/glue.ts';
 import type { Omnikit, OmnikitConfig, OmnikitEvents } from '../types.ts';
 import { withAttribution, withContinuity, withPlan } from '../version.ts';
 import { createConsent } from './consent.ts';
+import { warmTimestamps } from './envelope.ts';
 import { guardWith } from './guard.ts';
 import { createMethods } from './methods.ts';
 import { createSending } from './sending.ts';
@@ -105,6 +106,7 @@ export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Om
   } as Omnikit;
   if (withContinuity) exposeContinuity(client, continuity);
 
+  if (inBrowser()) warmTimestamps();
   if (s.autoPage && inBrowser()) {
     // After the script-tag stub's queued calls are replayed, so an early identify() tags this view.
     queueMicrotask(() => client.page());

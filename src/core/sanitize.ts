@@ -33,22 +33,8 @@ export function toJson(
   return [JSON.parse(json), problems];
 }
 
-/**
- * Characters past ASCII take 2 UTF-8 bytes, 3 from U+0800 (one more); a surrogate 2: JSON.stringify
- * escapes lone ones, so each is half a 4-byte pair.
- */
-const NON_ASCII = /[\u0080-\uffff]/g;
-const THREE_BYTES = /[\u0800-\ud7ff\ue000-\uffff]/g;
-const matches = (text: string, pattern: RegExp) => text.match(pattern)?.length ?? 0;
-
-/**
- * Bytes of a value once serialised as UTF-8 JSON, counted rather than encoded: an encoded copy
- * allocates a buffer per event (measured: the largest cost of a track() call).
- */
-export function jsonBytes(value: unknown): number {
-  const json = JSON.stringify(value);
-  return json.length + matches(json, NON_ASCII) + matches(json, THREE_BYTES);
-}
+/** Bytes of a value once serialised as UTF-8 JSON (an encoder made per call: a build without a caller drops it). */
+export const jsonBytes = (value: unknown): number => new TextEncoder().encode(JSON.stringify(value)).length;
 
 /** True for a plain object usable as properties or traits. */
 export const isRecord = (value: unknown): value is Record<string, unknown> =>

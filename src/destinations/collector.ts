@@ -1,5 +1,4 @@
 import { request, retryable } from '../core/request.ts';
-import { isoTime } from '../core/time.ts';
 import type { Envelope } from '../protocol/events.ts';
 import type { BatchRequest } from '../protocol/index.ts';
 import type { Destination } from './destination.ts';
@@ -14,7 +13,7 @@ const send =
   (url: string, writeKey: string, headers: Record<string, string>): Destination['send'] =>
   async (batch, keepalive) => {
     // sentAt on each event too: collectors correct device clock skew with it (timestamp vs sentAt).
-    const sentAt = isoTime(Date.now());
+    const sentAt = new Date().toISOString();
     const { ok, status, body, retryAfter } = await request(`${url.replace(/\/+$/, '')}/v1/batch`, {
       method: 'POST',
       body: JSON.stringify({
