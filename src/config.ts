@@ -53,24 +53,21 @@ export function settingsOf(config: OmnikitConfig): [settings: Settings, problems
     } else problems.push(`destination ${name}: needs a unique name and send()`);
   }
   if (!destinations.length) problems.push('no destination: set endpoint or destinations');
-  const numbers = { ...NUMBERS };
+  // The rest of the config (endpoint, cookieDomain, forms, cartMerge, widget) is taken as given.
+  const settings: Settings = {
+    ...options,
+    ...NUMBERS,
+    writeKey: `${writeKey}`,
+    destinations,
+    channel: options.channel || 'web',
+    autoPage: options.autoPage !== false,
+    consent: options.consent === 'pending' ? 'pending' : 'granted',
+    debug: options.debug === true,
+  };
   for (const key of Object.keys(NUMBERS) as (keyof typeof NUMBERS)[]) {
     // Numeric strings count too: script-tag data attributes are strings.
     const value = Number(options[key]);
-    if (value > 0) numbers[key] = value;
+    if (value > 0) settings[key] = value;
   }
-  return [
-    // The rest of the config (endpoint, cookieDomain, forms, cartMerge, widget) is taken as given.
-    {
-      ...options,
-      ...numbers,
-      writeKey: `${writeKey}`,
-      destinations,
-      channel: options.channel || 'web',
-      autoPage: options.autoPage !== false,
-      consent: options.consent === 'pending' ? 'pending' : 'granted',
-      debug: options.debug === true,
-    },
-    problems,
-  ];
+  return [settings, problems];
 }

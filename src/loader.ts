@@ -3,6 +3,7 @@
  * creates the page's client as `window.omnikit` from the tag's data attributes, then replays the
  * calls the stub snippet queued before the script arrived.
  */
+import { inBrowser } from './core/env.ts';
 import type { OmnikitConfig, OmnikitTracker } from './types.ts';
 import { withContinuity, withForms, withWidget } from './version.ts';
 import type { WidgetConfig } from './widget/types.ts';
@@ -32,15 +33,16 @@ const configOf = (data: DOMStringMap): OmnikitConfig => ({
   ...(data as unknown as OmnikitConfig),
   autoPage: data.autoPage !== 'false',
   debug: data.debug !== undefined && data.debug !== 'false',
-  ...(withContinuity &&
-    withForms && { forms: { sync: data.formsSync !== undefined && data.formsSync !== 'false' } }),
-  ...(withContinuity && withWidget && { widget: widgetOf(data) }),
+  // One test of the flag: the tracker-only build drops the continuity options whole.
+  ...(withContinuity && {
+    ...(withForms && { forms: { sync: data.formsSync !== undefined && data.formsSync !== 'false' } }),
+    ...(withWidget && { widget: widgetOf(data) }),
+  }),
 });
 
 /** Boots the page's client with `create`; must run while the script tag executes (currentScript). */
 export function boot(create: (config: OmnikitConfig) => OmnikitTracker): void {
-  const script =
-    typeof document !== 'undefined' ? (document.currentScript as HTMLScriptElement | null) : null;
+  const script = inBrowser() ? (document.currentScript as HTMLScriptElement | null) : null;
   if (!script?.dataset.writeKey) return;
   const queued = window.omnikit;
   const client = create(configOf(script.dataset));

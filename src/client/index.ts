@@ -15,6 +15,7 @@ import type { createPlanGlue } from '../plan/glue.ts';
 import type { Omnikit, OmnikitConfig, OmnikitEvents } from '../types.ts';
 import { withAttribution, withContinuity, withPlan } from '../version.ts';
 import { createConsent } from './consent.ts';
+import { warmTimestamps } from './envelope.ts';
 import { guardWith } from './guard.ts';
 import { createMethods } from './methods.ts';
 import { createSending } from './sending.ts';
@@ -78,12 +79,9 @@ export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Om
   const plan = withPlan ? parts.plan?.(s, report) : undefined;
   const traffic = withAttribution ? parts.traffic?.(s.cookieDomain, start, report) : undefined;
   const send = createSending(s, report, identity, session, delivery, device, traffic, plan);
-  // Identity loads first: `start()` opens the storage the traffic source then reads.
-  const identityLoad = stored() ? identity._load(start()) : identity._load();
-  const waiting = createWaiting(report, stored, send, identityLoad, [
-    traffic?._load(storage._get()),
-    plan?.ready,
-  ]);
+  // Identity loads first, then the traffic source, from the storage `start()` opens when allowed.
+  const kv = stored() ? start() : undefined;
+  const waiting = createWaiting(report, stored, send, identity._load(kv), [traffic?._load(kv), plan?.ready]);
   const loading = waiting._loading;
 
   const accept = acceptInto(
@@ -104,10 +102,11 @@ export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Om
     },
     ready: () => loading,
     anonymousId: () => (waiting._loaded() ? identity._get().anonymousId : undefined),
-    on: (type, listener) => bus.on(type, listener),
+    on: bus.on,
   } as Omnikit;
   if (withContinuity) exposeContinuity(client, continuity);
 
+  if (inBrowser()) warmTimestamps();
   if (s.autoPage && inBrowser()) {
     // After the script-tag stub's queued calls are replayed, so an early identify() tags this view.
     queueMicrotask(() => client.page());

@@ -2,7 +2,6 @@ import type { createTraffic } from '../attribution/traffic.ts';
 import type { Settings } from '../config.ts';
 import type { deviceContext } from '../core/context.ts';
 import type { Report } from '../core/report.ts';
-import { jsonBytes } from '../core/sanitize.ts';
 import type { Delivery } from '../delivery/delivery.ts';
 import type { Identity } from '../identity/identity.ts';
 import type { createSession } from '../identity/session.ts';
@@ -12,10 +11,10 @@ import { version, withAttribution, withPlan } from '../version.ts';
 import { type Draft, type EventDraft, envelopeOf } from './envelope.ts';
 
 /**
- * Largest event accepted, less room for the `sentAt` added when sent. Counted in UTF-8 bytes, never
- * fewer than the characters the server counts, so the server never refuses an event sent.
+ * Largest event accepted, less room for the `sentAt` added when sent: in characters of its JSON
+ * (UTF-16 code units), as the server counts it.
  */
-const MAX_EVENT_BYTES = MAX_EVENT_CHARS - 64;
+const MAX_EVENT_SIZE = MAX_EVENT_CHARS - 64;
 
 /**
  * Runs one waiting call, once allowed: its identity change first (identify, reset), then its event,
@@ -47,12 +46,13 @@ export function createSending(
     });
     if (withAttribution) traffic?._tag(envelope);
     if (withPlan && plan?.keep?.(envelope) === false) return;
-    // Measured once, here: the outbox batches by it and the exit send budgets by it.
-    const bytes = jsonBytes(envelope);
-    if (bytes > MAX_EVENT_BYTES) {
-      report('event_too_large', `${draft.type}: ${bytes} bytes > ${MAX_EVENT_BYTES}; dropped`, { bytes });
+    // Measured once, here, in characters (no UTF-8 copy per event): the outbox batches by it and
+    // the exit send budgets by it.
+    const size = JSON.stringify(envelope).length;
+    if (size > MAX_EVENT_SIZE) {
+      report('event_too_large', `${draft.type}: ${size} characters > ${MAX_EVENT_SIZE}; dropped`, { size });
       return;
     }
-    delivery._enqueue(envelope, bytes);
+    delivery._enqueue(envelope, size);
   };
 }

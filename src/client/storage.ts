@@ -6,7 +6,7 @@ import { type Kv, openKv } from '../storage/kv.ts';
 /**
  * The client's storage on the device: `_openKv` opens a store (reporting once when IndexedDB cannot
  * be used), `_start` opens the client's own and starts delivery once storage is allowed, never
- * outside a browser (SSR); `_get` is that store, once started.
+ * outside a browser (SSR), and returns that store.
  */
 export function createClientStorage(report: Report, delivery: Delivery) {
   let warned = false;
@@ -26,6 +26,5 @@ export function createClientStorage(report: Report, delivery: Delivery) {
       }
       return kv;
     },
-    _get: () => kv,
   };
 }

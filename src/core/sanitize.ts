@@ -33,10 +33,8 @@ export function toJson(
   return [JSON.parse(json), problems];
 }
 
-const encoder = new TextEncoder();
-
-/** Bytes of a value once serialised as UTF-8 JSON. */
-export const jsonBytes = (value: unknown): number => encoder.encode(JSON.stringify(value)).length;
+/** Bytes of a value once serialised as UTF-8 JSON (an encoder made per call: a build without a caller drops it). */
+export const jsonBytes = (value: unknown): number => new TextEncoder().encode(JSON.stringify(value)).length;
 
 /** True for a plain object usable as properties or traits. */
 export const isRecord = (value: unknown): value is Record<string, unknown> =>

@@ -4,7 +4,7 @@ import type { Envelope } from '../protocol/events.ts';
 import type { Kv } from '../storage/kv.ts';
 import { electLeader } from '../tabs/leader.ts';
 import { createFlusher, type Flusher } from './flusher.ts';
-import { createOutbox, MAX_BATCH_BYTES, type Outbox } from './outbox.ts';
+import { createOutbox, MAX_BATCH_SIZE, type Outbox } from './outbox.ts';
 import { onPageExit } from './page-exit.ts';
 
 export interface DeliveryOptions {
@@ -24,7 +24,7 @@ interface Route {
   destination: Destination;
   _outbox: Outbox;
   _flusher: Flusher;
-  /** Events (and their bytes) this tab queued that no tab has confirmed delivered yet: what to send on page exit. */
+  /** Events (and their JSON sizes) this tab queued that no tab has confirmed delivered yet: what to send on page exit. */
   _unconfirmed: Map<string, [Envelope, number]>;
 }
 type Message = { kick: number } | { sent: string; ids: string[] };
@@ -42,23 +42,29 @@ export function createDelivery(options: DeliveryOptions) {
   let channel: BroadcastChannel | undefined;
   let kicks = 0;
 
+  /** `count` more events wait (0: a look for any): each destination's flusher decides when to send. */
+  const kick = (count: number) => {
+    for (const route of routes) route._flusher._kick(count);
+  };
   const forget = (name: string, ids: string[]) => {
     const route = routes.find((r) => r.destination.name === name);
     for (const id of ids) route?._unconfirmed.delete(id);
   };
 
   const sendOnExit = () => {
+    const room = MAX_BATCH_SIZE / routes.length;
     for (const route of routes) {
       // The newest that fit: the older ones are the likeliest to be stored safely already.
-      let room = MAX_BATCH_BYTES / routes.length;
-      const events = [...route._unconfirmed.values()]
-        .reverse()
-        .filter(([, bytes]) => {
-          room -= bytes;
-          return room >= 0;
-        })
-        .map(([event]) => event)
-        .reverse();
+      const newest = (left: number) =>
+        [...route._unconfirmed.values()]
+          .reverse()
+          .filter(([, size]) => (left -= size) >= 0)
+          .map(([event]) => event)
+          .reverse();
+      // Sizes are JSON characters, and a keepalive body may take 64 KB of UTF-8: past it in another
+      // script, as many as 3 bytes a character surely fit.
+      let events = newest(room);
+      if (new Blob([JSON.stringify(events)]).size > room) events = newest(room / 3);
       route._unconfirmed.clear();
       // fetch keepalive while the page goes away; the outbox keeps its copy.
       if (events.length) void route.destination.send(events, true);
@@ -99,22 +105,20 @@ export function createDelivery(options: DeliveryOptions) {
         channel = new BroadcastChannel(`omnikit:${options.writeKey}`);
         channel.onmessage = ({ data }: MessageEvent<Message>) => {
           if ('sent' in data) forget(data.sent, data.ids);
-          else for (const route of routes) route._flusher._kick(data.kick);
+          else kick(data.kick);
         };
       } catch {}
       onPageExit(sendOnExit);
       // A sweep for events whose tab closed before it could tell the leader about them.
-      setInterval(() => {
-        for (const route of routes) route._flusher._kick(0);
-      }, SWEEP_INTERVAL);
+      setInterval(kick, SWEEP_INTERVAL, 0);
     },
-    /** Queues an event (of `bytes` bytes as JSON) for every destination. */
-    _enqueue(event: Envelope, bytes: number): void {
+    /** Queues an event (of `size` characters as JSON) for every destination. */
+    _enqueue(event: Envelope, size: number): void {
       for (const route of routes) {
-        route._unconfirmed.set(event.messageId, [event, bytes]);
+        route._unconfirmed.set(event.messageId, [event, size]);
         if (route._unconfirmed.size > MAX_UNCONFIRMED)
           route._unconfirmed.delete(route._unconfirmed.keys().next().value!);
-        route._outbox._push(event, bytes);
+        route._outbox._push(event, size);
         route._flusher._kick(1);
       }
       // Tell the flushing tab once this tick's events are stored, so it finds them when it looks.

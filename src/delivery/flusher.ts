@@ -25,12 +25,15 @@ export interface FlusherOptions {
  */
 export function createFlusher(options: FlusherOptions) {
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /** The delay the pending timer was asked for: a kick past flushAt brings only a later one forward. */
+  let timerDelay = 0;
   let running: Promise<void> | undefined;
   const [retryAt, fail, succeeded] = createRetry(options.retryBaseDelay, options.retryMaxDelay);
   let waiting = 0;
 
   const schedule = (delay: number) => {
     clearTimeout(timer);
+    timerDelay = delay;
     timer = setTimeout(
       () => {
         // The timer already waited for retryAt: don't re-check it, a timer may fire a hair early.
@@ -78,10 +81,18 @@ export function createFlusher(options: FlusherOptions) {
         .finally(() => {
           running = undefined;
           // Kicks that arrived mid-cycle found it busy: give them their own turn.
-          if (waiting && !timer) schedule(waiting >= options.flushAt ? 0 : options.flushInterval);
+          if (waiting) kick(0);
         });
     }
     return running ?? Promise.resolve();
+  }
+
+  /** `count` more events were queued (by this or another tab): send when enough wait or soon. */
+  function kick(count: number): void {
+    waiting += count;
+    const due = waiting >= options.flushAt;
+    // A burst past flushAt re-arms the timer once, not once per event.
+    if (!timer || (due && timerDelay)) schedule(due ? 0 : options.flushInterval);
   }
 
   addEventListener('online', () => {
@@ -89,15 +100,7 @@ export function createFlusher(options: FlusherOptions) {
     void run();
   });
 
-  return {
-    /** `count` more events were queued (by this or another tab): send when enough wait or soon. */
-    _kick(count: number): void {
-      waiting += count;
-      if (!timer || waiting >= options.flushAt)
-        schedule(waiting >= options.flushAt ? 0 : options.flushInterval);
-    },
-    _run: () => run(),
-  };
+  return { _kick: kick, _run: () => run() };
 }
 
 export type Flusher = ReturnType<typeof createFlusher>;

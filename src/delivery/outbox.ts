@@ -2,12 +2,16 @@ import type { Report } from '../core/report.ts';
 import type { Envelope } from '../protocol/events.ts';
 import type { Kv } from '../storage/kv.ts';
 
-/** Largest batch body: under the 64 KB keepalive limit, with room for the wrapper. */
-export const MAX_BATCH_BYTES = 60_000;
+/**
+ * Largest batch, in characters of its events' JSON (UTF-16 code units, as the server counts an
+ * event): well under the server's body limit in any script, with room for the wrapper.
+ */
+export const MAX_BATCH_SIZE = 60_000;
 const MAX_BATCH_COUNT = 100;
 
 interface Entry {
   event: Envelope;
+  /** Characters of the event's JSON (entries stored by earlier versions hold its UTF-8 bytes). */
   bytes: number;
 }
 
@@ -22,20 +26,15 @@ const keyOf = (event: Envelope) =>
  * one IndexedDB transaction, so a burst of calls does not open a transaction per event.
  */
 export function createOutbox(kv: Kv, max: number, report: Report) {
-  let buffer: [string, Entry][] = [];
+  const buffer: [string, Entry][] = [];
   let writing: Promise<void> = Promise.resolve();
 
   return {
-    /** Queues `event`, of `bytes` bytes as JSON. */
-    _push(event: Envelope, bytes: number): void {
+    /** Queues `event`, of `size` characters as JSON. */
+    _push(event: Envelope, size: number): void {
       // The first push of a batch chains its write, which takes the events pushed until it runs.
-      if (!buffer.length)
-        writing = writing.then(() => {
-          const items = buffer;
-          buffer = [];
-          return kv._setMany(items);
-        });
-      buffer.push([keyOf(event), { event, bytes }]);
+      if (!buffer.length) writing = writing.then(() => kv._setMany(buffer.splice(0)));
+      buffer.push([keyOf(event), { event, bytes: size }]);
     },
     /** Resolves once everything pushed so far is stored. */
     _written: () => writing,
@@ -51,17 +50,17 @@ export function createOutbox(kv: Kv, max: number, report: Report) {
       }
       const keys: string[] = [];
       const events: Envelope[] = [];
-      let bytes = 0;
+      let size = 0;
       for (const [key, entry] of all) {
-        if (events.length === MAX_BATCH_COUNT || (events.length && bytes + entry.bytes > MAX_BATCH_BYTES))
+        if (events.length === MAX_BATCH_COUNT || (events.length && size + entry.bytes > MAX_BATCH_SIZE))
           break;
-        bytes += entry.bytes + 1;
+        size += entry.bytes + 1;
         keys.push(key);
         events.push(entry.event);
       }
       return [keys, events];
     },
-    _remove: (keys: string[]) => kv._delMany(keys),
+    _remove: kv._delMany,
   };
 }
 

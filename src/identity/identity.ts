@@ -50,7 +50,7 @@ export function createIdentity(cookieDomain?: string) {
         first(isUser, 'user', local.get(LOCAL_USER)),
       ]);
       if (anonymousId) person.anonymousId = anonymousId;
-      if (user) person = { ...person, userId: user.userId, traits: user.traits };
+      if (user) identity._update({ userId: user.userId, traits: user.traits });
       if (kv) identity._save();
     },
     /** Storage became allowed (consent granted): keep what this page knows, everywhere. */

@@ -43,6 +43,30 @@ describe('events around page exits', () => {
     await expectEachOnce(anonymousId, 'Close Test');
   });
 
+  it('in a script of 3-byte characters, the newest that fit a keepalive body arrive when the tab is closed', async () => {
+    const client = await openClient(HOLD, { tab: true });
+    const anonymousId = await client.anonymousId();
+    // ~2,100 characters of JSON each but ~4,500 bytes of UTF-8: all 25 fit the exit's budget in
+    // characters, and would make a keepalive body of over 64 KB, which the browser refuses.
+    const name = '購物車'.repeat(400);
+    await client.eval(
+      `for (let n = 0; n < ${N}; n++) omnikit.track('Wide Close Test', { n, name: '${name}' })`,
+    );
+    await client.close({ runBeforeUnload: true });
+    const events = await waitFor(
+      async () => {
+        const stored = (await storedEvents({ anonymousId, type: 'track' })).filter(
+          (e) => e.event === 'Wide Close Test',
+        );
+        return stored.length > 0 && stored;
+      },
+      { timeout: 15_000, message: 'events stored' },
+    );
+    const numbers = events.map((e) => (e.body.properties as { n: number }).n);
+    expect(numbers).to.include(N - 1);
+    expect(new Set(numbers).size).to.equal(numbers.length);
+  });
+
   it('arrive when the page is hidden (tab switch, app switch) even if it is never seen again', async () => {
     const client = await openClient(HOLD, { tab: true });
     const anonymousId = await client.anonymousId();
