@@ -58,7 +58,10 @@ export function createDelivery(options: DeliveryOptions) {
       const newest = (left: number) =>
         [...route._unconfirmed.values()]
           .reverse()
-          .filter(([, size]) => (left -= size) >= 0)
+          .filter(([, size]) => {
+            left -= size;
+            return left >= 0;
+          })
           .map(([event]) => event)
           .reverse();
       // Sizes are JSON characters, and a keepalive body may take 64 KB of UTF-8: past it in another
