@@ -36,10 +36,14 @@ describe('zoneOfOffset', () => {
 });
 
 describe('createTimeZone outside a browser (server-side rendering)', () => {
-  it('answers the offset-based name, then the zone after a timer, without storage or throwing', async () => {
+  it('answers the offset-based name, then the zone after its timers, without storage or throwing', async () => {
     const zone = createTimeZone(() => true);
     assert.equal(zone(), zoneOfOffset(new Date().getTimezoneOffset()));
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    assert.equal(zone(), Intl.DateTimeFormat().resolvedOptions().timeZone);
+    // Two timers in turn (the lookup is asked for from one): on a busy machine a fixed wait can end
+    // between them, so wait for the answer, for 2 s at most.
+    const expected = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    for (let waited = 0; zone() !== expected && waited < 2000; waited += 10)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(zone(), expected);
   });
 });
