@@ -14,8 +14,10 @@ import { randomUUID } from 'node:crypto';
 import { serve } from '@hono/node-server';
 import Database from 'better-sqlite3';
 import { Hono } from 'hono';
+import { bearerToken } from '../server/bearer.ts';
 import { openSqliteStore } from '../server/index.ts';
 import { WAL_SIZE_LIMIT } from '../server/store/sqlite.ts';
+import { documentStatements } from '../server/store/sqlite-documents.ts';
 import { groupCommits } from '../server/store/sqlite-group-commit.ts';
 
 type Event = Record<string, unknown>;
@@ -63,25 +65,18 @@ async function sqliteWriter(file: string) {
 }
 
 /**
- * Upserts a push's records into the profile's documents as the real store does (its statement, the
+ * Upserts a push's records into the profile's documents as the real store does (its very statement, the
  * merge rule in its WHERE, a savepoint per push inside a group commit), numbering them from a
  * sequence kept in memory; resolves with the profile's new cursor once the group is durable.
  */
 function recordMerger(db: Database.Database) {
-  const upsert = db.prepare(
-    `INSERT INTO records (site_id, profile_id, doc, key, value, hlc, deleted, seq, received_seq, received_at)
-     VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)
-     ON CONFLICT (site_id, profile_id, doc, key) DO UPDATE SET
-       value = excluded.value, hlc = excluded.hlc, deleted = excluded.deleted, seq = excluded.seq,
-       received_seq = excluded.received_seq, received_at = excluded.received_at
-     WHERE excluded.hlc > records.hlc`,
-  );
+  const { upsert } = documentStatements(db);
   let seq = 0;
   const merge = db.transaction((profileId: string, records: PushedRecord[]) => {
     const receivedAt = Date.now();
     for (const { doc, key, value, hlc } of records) {
       seq += 1;
-      upsert.run('bench', profileId, doc, key, JSON.stringify(value), hlc, seq, seq, receivedAt);
+      upsert.run('bench', profileId, doc, key, JSON.stringify(value), hlc, 0, seq, seq, receivedAt);
     }
     return seq;
   });
@@ -101,7 +96,7 @@ app.post('/v1/batch', async (context) => {
 });
 app.post('/v1/devices', (context) => context.json({ token: randomUUID() }));
 app.post('/v1/sync', async (context) => {
-  const token = context.req.header('authorization')?.slice('Bearer '.length) ?? '';
+  const token = bearerToken(context.req.header('authorization')) ?? '';
   const body = JSON.parse(await context.req.text()) as { push: PushedRecord[] };
   const cursor = store ? await store.merge(token, body.push) : 0;
   return context.json({ records: [], cursor: String(cursor), more: false });

@@ -88,7 +88,7 @@ export function sqliteDocumentStore(
 /** The prepared statements of the document store. */
 type Statements = ReturnType<typeof documentStatements>;
 
-function documentStatements(db: Database.Database) {
+export function documentStatements(db: Database.Database) {
   return {
     // The WHERE of DO UPDATE is the merge rule: a stale or repeated record changes nothing (changes = 0).
     // Binary text comparison orders HLCs exactly like JavaScript's string comparison. Each stored
