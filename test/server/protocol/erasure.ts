@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { validateSites } from '../../../server/config.ts';
+import { createServer } from '../../../server/index.ts';
 import {
   type ErrorBody,
   type Harness,
@@ -66,11 +67,12 @@ const serverKey = { Authorization: `Bearer ${SHOP_SERVER_KEY}` };
 
 describe('erasure and access (§8)', () => {
   let h: Harness;
+  const [shop, blog] = SITES;
+  // A plan, so the customer's events leave violations behind that the erasure must find.
+  const plan = { events: { 'Plan Chosen': { properties: { plan: { enum: ['pro'] } } } } };
+  const sites = validateSites({ sites: [{ ...shop, plan }, blog] });
   before(async () => {
-    const [shop, blog] = SITES;
-    // A plan, so the customer's events leave violations behind that the erasure must find.
-    const plan = { events: { 'Plan Chosen': { properties: { plan: { enum: ['pro'] } } } } };
-    h = await startServer({ sites: validateSites({ sites: [{ ...shop, plan }, blog] }) });
+    h = await startServer({ sites });
   });
   after(() => h.close());
   beforeEach(async () => {
@@ -182,6 +184,26 @@ describe('erasure and access (§8)', () => {
     // A token that was never valid stays a plain invalid_token.
     const res = await api(h.url, 'POST', '/v1/sync', { token: 'made-up', body: { push: [] } });
     assert.equal(((await res.json()) as ErrorBody).error.code, 'invalid_token');
+  });
+
+  it('on PostgreSQL, another server process refuses the erased tokens at once and ends their streams', async (t) => {
+    if (h.database.engine !== 'postgres') return t.skip('one SQLite file has one server process');
+    // A second server on the same database, as behind a load balancer: its own pool and relay.
+    const store = await h.database.open();
+    const other = await createServer({ store, sites }).listen();
+    try {
+      const ada = await customer(ADA, 'ada');
+      const stream = await openStream(other.url, ada.laptop);
+      await sync(other.url, ada.phone);
+      await erased(ADA);
+      assert.equal(await stream.done, 'end');
+      const res = await api(other.url, 'POST', '/v1/sync', { token: ada.phone.token, body: { push: [] } });
+      assert.equal(res.status, 401);
+      assert.equal(((await res.json()) as ErrorBody).error.code, 'profile_erased');
+    } finally {
+      await other.close();
+      await store.close();
+    }
   });
 
   it('the agent API never shows an erased customer again', async () => {
