@@ -218,6 +218,35 @@ describe('erasure and access (§8)', () => {
     assert.equal(view.status, 404);
   });
 
+  it('is all or nothing: a failure at its last step (the receipt) leaves every row and token as it was', async () => {
+    const ada = await customer(ADA, 'ada');
+    const needles = [ADA, ...ada.anonymousIds];
+    const before = await whereFound(h.database, needles);
+    const { engine } = h.database;
+    await h.database.exec(
+      engine === 'sqlite'
+        ? `CREATE TRIGGER refuse_receipts BEFORE INSERT ON erasure_receipts BEGIN SELECT RAISE(ABORT, 'refused'); END;`
+        : `CREATE FUNCTION refuse_receipts() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$;
+           CREATE TRIGGER refuse_receipts BEFORE INSERT ON erasure_receipts FOR EACH ROW EXECUTE FUNCTION refuse_receipts();`,
+    );
+    const quiet = console.error;
+    console.error = () => {};
+    try {
+      assert.equal((await erase(ADA)).status, 500);
+    } finally {
+      console.error = quiet;
+      await h.database.exec(
+        engine === 'sqlite'
+          ? 'DROP TRIGGER refuse_receipts;'
+          : 'DROP TRIGGER refuse_receipts ON erasure_receipts; DROP FUNCTION refuse_receipts();',
+      );
+    }
+    assert.deepEqual(await whereFound(h.database, needles), before);
+    assert.equal((await sync(h.url, ada.laptop)).profileId, ada.profileId, 'the token still works');
+    await erased(ADA);
+    assert.deepEqual(await whereFound(h.database, needles), []);
+  });
+
   it('is idempotent: a second erasure answers a receipt that removed nothing', async () => {
     await customer(ADA, 'ada');
     await erased(ADA);
