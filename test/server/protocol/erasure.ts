@@ -278,6 +278,18 @@ describe('erasure and access (§8)', () => {
     assert.notDeepEqual(await whereFound(h.database, [BOB]), []);
   });
 
+  it('erases and exports a userId whatever it holds: "/", "%", "?", "#", or the word "current"', async () => {
+    for (const userId of ['tenant/42', '100% sure', 'a?b#c', 'über/ü%2F', 'current', 'x/export']) {
+      await batch([trackEvent({ userId })]);
+      const exported = await fetch(`${h.url}/v1/profiles/${encodeURIComponent(userId)}/export`, {
+        headers: serverKey,
+      });
+      const data = (await exported.json()) as { userId: string; events: unknown[] };
+      assert.deepEqual([data.userId, data.events.length], [userId, 1]);
+      assert.equal((await erased(userId)).removed.events, 1, userId);
+    }
+  });
+
   it('refuses hostile userIds with 400 invalid_user_id, and any other credential with 401', async () => {
     await customer(ADA, 'ada');
     const raw = (path: string, headers: Record<string, string> = serverKey) =>
