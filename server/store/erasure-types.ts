@@ -10,6 +10,19 @@ export type { ErasedRows };
  * write lock that long (SQLite: every other write waits; PostgreSQL: only the rows it deletes).
  */
 
+/** The rows an erasure (or an export) is about, found before anything is deleted. */
+export interface ErasureSubject {
+  siteId: string;
+  /** Events with this userId go (null: none by userId). */
+  userId: string | null;
+  /** Events with one of these anonymous ids go… */
+  anonymousIds: string[];
+  /** …only those without a userId (a device token never erases what names a user). */
+  onlyAnonymousEvents: boolean;
+  profileIds: string[];
+  deviceIds: string[];
+}
+
 /** The outcome of an erasure: the counts, and the devices whose live streams must end. */
 export interface Erasure {
   removed: ErasedRows;

@@ -1,5 +1,5 @@
+import type { ErasureSubject } from './erasure-types.ts';
 import type { Db } from './postgres-db.ts';
-import type { ErasureSubject } from './sqlite-erasure-subject.ts';
 
 interface DeviceRow {
   id: string;

@@ -1,9 +1,14 @@
 import type pg from 'pg';
-import type { ErasedRows, Erasure, ErasureReceiptRow, ErasureStore } from './erasure-types.ts';
+import type {
+  ErasedRows,
+  Erasure,
+  ErasureReceiptRow,
+  ErasureStore,
+  ErasureSubject,
+} from './erasure-types.ts';
 import { type Db, transaction } from './postgres-db.ts';
 import { postgresDeviceSubject, postgresUserSubject } from './postgres-erasure-subject.ts';
 import { postgresExport } from './postgres-export.ts';
-import type { ErasureSubject } from './sqlite-erasure-subject.ts';
 
 type Receipt = Omit<ErasureReceiptRow, 'removed' | 'siteId'>;
 

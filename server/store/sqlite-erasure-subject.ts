@@ -1,17 +1,5 @@
 import type Database from 'better-sqlite3';
-
-/** The rows an erasure (or an export) is about, found before anything is deleted. */
-export interface ErasureSubject {
-  siteId: string;
-  /** Events with this userId go (null: none by userId). */
-  userId: string | null;
-  /** Events with one of these anonymous ids go… */
-  anonymousIds: string[];
-  /** …only those without a userId (a device token never erases what names a user). */
-  onlyAnonymousEvents: boolean;
-  profileIds: string[];
-  deviceIds: string[];
-}
+import type { ErasureSubject } from './erasure-types.ts';
 
 interface DeviceRow {
   id: string;

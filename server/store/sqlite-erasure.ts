@@ -1,6 +1,12 @@
 import type Database from 'better-sqlite3';
-import type { ErasedRows, Erasure, ErasureReceiptRow, ErasureStore } from './erasure-types.ts';
-import { type ErasureSubject, IN_LIST, list, sqliteSubjects } from './sqlite-erasure-subject.ts';
+import type {
+  ErasedRows,
+  Erasure,
+  ErasureReceiptRow,
+  ErasureStore,
+  ErasureSubject,
+} from './erasure-types.ts';
+import { IN_LIST, list, sqliteSubjects } from './sqlite-erasure-subject.ts';
 import { sqliteExport } from './sqlite-export.ts';
 
 type Receipt = Omit<ErasureReceiptRow, 'removed' | 'siteId'>;
