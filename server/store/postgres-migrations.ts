@@ -1,3 +1,4 @@
+import { ERASURE_MIGRATION_NAME, ERASURE_MIGRATION_SQL } from './erasure-schema.ts';
 import type { Migration } from './migrations.ts';
 
 /** SQLite's twin is in sqlite-migrations.ts, with the same version and name. */
@@ -47,5 +48,11 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE SEQUENCE record_seq AS BIGINT;
       SELECT setval('record_seq', GREATEST(value, 1), value > 0) FROM counters WHERE name = 'record_seq';
     `,
+  },
+  {
+    version: 5,
+    name: ERASURE_MIGRATION_NAME,
+    // See erasure-schema.ts: the same SQL on both engines.
+    sql: ERASURE_MIGRATION_SQL,
   },
 ];

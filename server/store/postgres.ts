@@ -8,6 +8,7 @@ import { COMPACTION_SCHEMA, postgresCompaction } from './postgres-compaction.ts'
 import { transaction } from './postgres-db.ts';
 import { DEVICES_SCHEMA, postgresDeviceStore } from './postgres-devices.ts';
 import { DOCUMENTS_SCHEMA, postgresDocumentStore } from './postgres-documents.ts';
+import { postgresErasureStore } from './postgres-erasure.ts';
 import { EVENTS_SCHEMA, postgresEventLog } from './postgres-events.ts';
 import { HANDOFFS_SCHEMA, postgresHandoffStore } from './postgres-handoffs.ts';
 import { postgresHousekeeping } from './postgres-housekeeping.ts';
@@ -89,6 +90,7 @@ export async function openPostgresStore(
     ...postgresAgentStore(pool),
     ...postgresViolationStore(pool),
     ...postgresHousekeeping(pool),
+    ...postgresErasureStore(pool),
 
     async reset() {
       // DELETE, not TRUNCATE: ten times faster on the small tables of tests (which reset often), and

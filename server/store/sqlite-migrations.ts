@@ -1,3 +1,4 @@
+import { ERASURE_MIGRATION_NAME, ERASURE_MIGRATION_SQL } from './erasure-schema.ts';
 import type { Migration } from './migrations.ts';
 
 /** PostgreSQL's twin is in postgres-migrations.ts, with the same version and name. */
@@ -66,5 +67,11 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     name: 'record numbers from a sequence: pushes to different profiles merge at once',
     // PostgreSQL's change only: SQLite has one writer, whose counter row stays as it is.
     sql: '-- nothing to change in SQLite',
+  },
+  {
+    version: 5,
+    name: ERASURE_MIGRATION_NAME,
+    // See erasure-schema.ts: the same SQL on both engines.
+    sql: ERASURE_MIGRATION_SQL,
   },
 ];

@@ -19,3 +19,4 @@ import './protocol/housekeeping.ts';
 import './protocol/limits.ts';
 import './protocol/storage-faults.ts';
 import './protocol/metrics.ts';
+import './protocol/erasure.ts';
