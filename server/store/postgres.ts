@@ -12,6 +12,7 @@ import { EVENTS_SCHEMA, postgresEventLog } from './postgres-events.ts';
 import { HANDOFFS_SCHEMA, postgresHandoffStore } from './postgres-handoffs.ts';
 import { postgresHousekeeping } from './postgres-housekeeping.ts';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.ts';
+import { postgresRetention } from './postgres-retention.ts';
 import { postgresViolationStore, VIOLATIONS_SCHEMA } from './postgres-violations.ts';
 import { DATA_TABLES } from './rows.ts';
 import { errorKind, isStorageFailure } from './storage-failure.ts';
@@ -89,6 +90,7 @@ export async function openPostgresStore(
     ...postgresAgentStore(pool),
     ...postgresViolationStore(pool),
     ...postgresHousekeeping(pool),
+    ...postgresRetention(pool),
 
     async reset() {
       // DELETE, not TRUNCATE: ten times faster on the small tables of tests (which reset often), and

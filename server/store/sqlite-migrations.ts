@@ -2,6 +2,7 @@ import type { Migration } from './migrations.ts';
 
 /** PostgreSQL's twin is in postgres-migrations.ts, with the same version and name. */
 const EVENTS_PER_CREDENTIAL = 'provenance: events deduplicated per credential, handoffs by profile';
+const EVENTS_BY_RECEIVED_AT = "retention: a site's events by the time the server received them";
 
 const BASE36 = '0123456789abcdefghijklmnopqrstuvwxyz';
 
@@ -66,5 +67,12 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     name: 'record numbers from a sequence: pushes to different profiles merge at once',
     // PostgreSQL's change only: SQLite has one writer, whose counter row stays as it is.
     sql: '-- nothing to change in SQLite',
+  },
+  {
+    version: 5,
+    name: EVENTS_BY_RECEIVED_AT,
+    // Retention deletes a site's oldest events first (sqlite-retention.ts): without this index each
+    // batch would read the whole table to find them.
+    sql: 'CREATE INDEX events_by_received_at ON events (site_id, received_at);',
   },
 ];
