@@ -222,6 +222,7 @@ export function createServer(options: ServerOptions): OmnikitServer {
         housekeeping,
         errors,
         options.onHousekeeping,
+        () => sites.all(),
       );
       return listenWithHousekeeper(app, streams, housekeeper, port, hostname);
     },
