@@ -7,19 +7,21 @@ import { lockAllProfiles } from './postgres-documents.ts';
  * The site's anonymous profiles of the window ($1, $2] with no activity since the cutoff (the rules
  * of retention-types.ts, the query of sqlite-anonymous-retention.ts): $3 the site, $4 and $5 the
  * cutoff as ISO text and as ms. profiles.id is COLLATE "C" and the profile_id of the other tables is
- * not: compared in theirs, so their indexes apply (see postgres-housekeeping.ts).
+ * not: compared in theirs, so their indexes apply (see postgres-housekeeping.ts). Each test is a
+ * scalar subquery, not NOT EXISTS: the planner turns NOT EXISTS into an anti join, and with the
+ * time filters it guessed "1 row" and scanned all of devices and handoffs once per profile
+ * (measured on 20,000 profiles); a scalar subquery stays one index probe per profile.
  */
 const INACTIVE_ANONYMOUS_PROFILES = `
   SELECT p.id FROM profiles p
    WHERE p.id > $1 AND p.id <= $2 AND p.site_id = $3 AND p.user_id IS NULL AND p.created_at < $4
-     AND NOT EXISTS (SELECT 1 FROM devices d WHERE d.profile_id = p.id COLLATE "default" AND d.created_at >= $4)
-     AND NOT EXISTS (SELECT 1 FROM records r WHERE r.site_id = p.site_id
-                        AND r.profile_id = p.id COLLATE "default" AND r.received_at >= $5)
-     AND NOT EXISTS (SELECT 1 FROM handoffs h WHERE h.site_id = p.site_id AND h.profile_id = p.id COLLATE "default"
-                        AND (h.created_at >= $5 OR h.claimed_at >= $5))
-     AND NOT EXISTS (SELECT 1 FROM devices d JOIN events e
-                       ON e.site_id = p.site_id AND e.anonymous_id = d.anonymous_id
-                      WHERE d.profile_id = p.id COLLATE "default" AND e.received_at >= $4)
+     AND (SELECT 1 FROM devices d WHERE d.profile_id = p.id COLLATE "default" AND d.created_at >= $4 LIMIT 1) IS NULL
+     AND (SELECT 1 FROM records r WHERE r.site_id = p.site_id
+             AND r.profile_id = p.id COLLATE "default" AND r.received_at >= $5 LIMIT 1) IS NULL
+     AND (SELECT 1 FROM handoffs h WHERE h.site_id = p.site_id AND h.profile_id = p.id COLLATE "default"
+             AND (h.created_at >= $5 OR h.claimed_at >= $5) LIMIT 1) IS NULL
+     AND (SELECT 1 FROM devices d JOIN events e ON e.site_id = p.site_id AND e.anonymous_id = d.anonymous_id
+           WHERE d.profile_id = p.id COLLATE "default" AND e.received_at >= $4 LIMIT 1) IS NULL
    ORDER BY p.id`;
 
 /** One window of profiles, in the caller's transaction: the site's inactive anonymous ones go. */

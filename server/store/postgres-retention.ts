@@ -53,6 +53,8 @@ async function removeStaleWindow(
   step: SweepStep,
 ): Promise<SweepResult> {
   const after = recordCursor(step.after);
+  // Every writer of records waits meanwhile (see lockAllProfiles): the window stays what it was read as.
+  await lockAllProfiles(tx);
   const { rows: window } = await tx.query<{ profile_id: string; doc: string; key: string }>(
     `SELECT profile_id, doc, key FROM records WHERE site_id = $1 AND (profile_id, doc, key) > ($2, $3, $4)
       ORDER BY profile_id, doc, key LIMIT $5`,
@@ -60,21 +62,28 @@ async function removeStaleWindow(
   );
   const last = window.at(-1);
   if (!last) return { removed: 0, next: null };
-  // Every writer of records waits meanwhile (see lockAllProfiles): no record slips in to be missed.
-  await lockAllProfiles(tx);
-  await tx.query('SET LOCAL enable_nestloop = off');
   const { doc, prefix } = DOCUMENT_KINDS[kind];
-  // A document is stale when no record of it was received since: a newer one keeps it whole.
+  // A document is stale when no record of it was received since: a newer one keeps it whole. The
+  // window is read again with its LIMIT, so the planner knows it is small and probes the key for each
+  // row rather than hashing every record of the kind.
   const { rows: gone } = await tx.query<{ profile_id: string; seq: string }>(
-    `DELETE FROM records r WHERE r.site_id = $1 AND (r.profile_id, r.doc, r.key) > ($2, $3, $4)
-        AND (r.profile_id, r.doc, r.key) <= ($5, $6, $7)
-        AND ${prefix ? 'left(r.doc, length($8)) = $8' : 'r.doc = $8'}
-        AND NOT EXISTS (SELECT 1 FROM records newer
-                         WHERE newer.site_id = r.site_id AND newer.profile_id = r.profile_id
-                           AND newer.doc = r.doc AND newer.received_at >= $9)
-      RETURNING r.profile_id, r.seq`,
-    [siteId, ...after, last.profile_id, last.doc, last.key, doc, before],
+    `WITH win AS MATERIALIZED (
+       SELECT profile_id, doc, key FROM records
+        WHERE site_id = $1 AND (profile_id, doc, key) > ($2, $3, $4) AND (profile_id, doc, key) <= ($5, $6, $7)
+        ORDER BY profile_id, doc, key LIMIT $8),
+     stale AS MATERIALIZED (
+       SELECT w.profile_id, w.doc, w.key FROM win w
+        WHERE ${prefix ? 'left(w.doc, length($9)) = $9' : 'w.doc = $9'}
+          AND NOT EXISTS (SELECT 1 FROM records newer
+                           WHERE newer.site_id = $1 AND newer.profile_id = w.profile_id
+                             AND newer.doc = w.doc AND newer.received_at >= $10))
+     DELETE FROM records r USING stale s
+      WHERE r.site_id = $1 AND r.profile_id = s.profile_id AND r.doc = s.doc AND r.key = s.key
+     RETURNING r.profile_id, r.seq`,
+    [siteId, ...after, last.profile_id, last.doc, last.key, step.limit, doc, before],
   );
+  // The renumbering joins a profile's records to themselves: no nested loop (see postgres-compaction.ts).
+  if (gone.length > 0) await tx.query('SET LOCAL enable_nestloop = off');
   const upTo = new Map<string, number>();
   for (const row of gone) upTo.set(row.profile_id, Math.max(upTo.get(row.profile_id) ?? 0, int(row.seq)));
   for (const [profileId, seq] of upTo) {
