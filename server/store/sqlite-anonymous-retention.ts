@@ -4,18 +4,22 @@ import type { SweepResult, SweepStep } from './housekeeping-types.ts';
 /**
  * The site's anonymous profiles of the window (after, last] with no activity since the cutoff
  * (retention-types.ts says what counts). `@iso` and `@ms` are the cutoff as each column keeps time.
+ * A unary `+` keeps a column's index out of SQLite's choice, and CROSS JOIN keeps the join's order:
+ * the window is found by the primary key (by (site_id, user_id) it would be every anonymous profile
+ * of the site), and a profile's events through its devices' anonymousIds (by received time it would
+ * be every recent event of the site, once per profile).
  */
 export const INACTIVE_ANONYMOUS_PROFILES = `
   SELECT p.id FROM profiles p
-   WHERE p.id > @after AND p.id <= @last AND p.site_id = @site AND p.user_id IS NULL AND p.created_at < @iso
+   WHERE p.id > @after AND p.id <= @last AND +p.site_id = @site AND +p.user_id IS NULL AND p.created_at < @iso
      AND NOT EXISTS (SELECT 1 FROM devices d WHERE d.profile_id = p.id AND d.created_at >= @iso)
      AND NOT EXISTS (SELECT 1 FROM records r
                       WHERE r.site_id = p.site_id AND r.profile_id = p.id AND r.received_at >= @ms)
      AND NOT EXISTS (SELECT 1 FROM handoffs h WHERE h.site_id = p.site_id AND h.profile_id = p.id
                         AND (h.created_at >= @ms OR h.claimed_at >= @ms))
-     AND NOT EXISTS (SELECT 1 FROM devices d JOIN events e
+     AND NOT EXISTS (SELECT 1 FROM devices d CROSS JOIN events e
                        ON e.site_id = p.site_id AND e.anonymous_id = d.anonymous_id
-                      WHERE d.profile_id = p.id AND e.received_at >= @iso)
+                      WHERE d.profile_id = p.id AND +e.received_at >= @iso)
    ORDER BY p.id`;
 
 interface Window {

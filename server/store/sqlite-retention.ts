@@ -32,10 +32,12 @@ export function sqliteRetention(db: Database.Database): RetentionStore {
 
 /** The oldest expired events of a site, at most `limit`, with their violations: one transaction. */
 function sqliteEventRetention(db: Database.Database) {
-  // events_by_received_at: the oldest of the site first, however many younger ones or other sites' follow.
+  // events_by_received_at (NOCASE, see sqlite-migrations.ts) finds the site's oldest at once,
+  // whatever else the table holds.
   const deleteOldest = db.prepare<[string, string, number], { message_id: string }>(
     `DELETE FROM events WHERE rowid IN
-       (SELECT rowid FROM events WHERE site_id = ? AND received_at < ? ORDER BY received_at LIMIT ?)
+       (SELECT rowid FROM events WHERE site_id = ? AND received_at COLLATE NOCASE < ?
+         ORDER BY received_at COLLATE NOCASE LIMIT ?)
      RETURNING message_id`,
   );
   // Violations are kept per messageId: they go with its last event (the other credential's may stay).
