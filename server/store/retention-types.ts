@@ -25,7 +25,7 @@ export interface RetentionStore {
    * opaque) and deletes those of documents of `kind` (`chat`; `form:<id>`) that the server last
    * changed before `changedBefore`: a document goes whole once no record of it was received since,
    * so a conversation in progress keeps its first messages. Each profile that lost records has its
-   * compaction watermark raised above every record number it handed out, so each of its devices'
+   * compaction watermark raised to the last record number it handed out, so each of its devices'
    * next pull is a reset (docs/protocol.md §3) and they forget the deleted records too.
    */
   removeStaleDocuments(
