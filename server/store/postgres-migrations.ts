@@ -3,6 +3,7 @@ import type { Migration } from './migrations.ts';
 
 /** SQLite's twin is in sqlite-migrations.ts, with the same version and name. */
 const EVENTS_PER_CREDENTIAL = 'provenance: events deduplicated per credential, handoffs by profile';
+const EVENTS_BY_RECEIVED_AT = "retention: a site's events by the time the server received them";
 
 const BASE36 = '0123456789abcdefghijklmnopqrstuvwxyz';
 
@@ -54,5 +55,11 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     name: ERASURE_MIGRATION_NAME,
     // See erasure-schema.ts: the same SQL on both engines.
     sql: ERASURE_MIGRATION_SQL,
+  },
+  {
+    version: 6,
+    name: EVENTS_BY_RECEIVED_AT,
+    // As in sqlite-migrations.ts. Building it locks the events table against writes meanwhile.
+    sql: 'CREATE INDEX events_by_received_at ON events (site_id, received_at);',
   },
 ];

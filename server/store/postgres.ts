@@ -13,6 +13,7 @@ import { EVENTS_SCHEMA, postgresEventLog } from './postgres-events.ts';
 import { HANDOFFS_SCHEMA, postgresHandoffStore } from './postgres-handoffs.ts';
 import { postgresHousekeeping } from './postgres-housekeeping.ts';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.ts';
+import { postgresRetention } from './postgres-retention.ts';
 import { postgresViolationStore, VIOLATIONS_SCHEMA } from './postgres-violations.ts';
 import { DATA_TABLES } from './rows.ts';
 import { errorKind, isStorageFailure } from './storage-failure.ts';
@@ -91,6 +92,7 @@ export async function openPostgresStore(
     ...postgresViolationStore(pool),
     ...postgresHousekeeping(pool),
     ...postgresErasureStore(pool),
+    ...postgresRetention(pool),
 
     async reset() {
       // DELETE, not TRUNCATE: ten times faster on the small tables of tests (which reset often), and

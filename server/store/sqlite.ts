@@ -14,6 +14,7 @@ import { HANDOFFS_SCHEMA, sqliteHandoffStore } from './sqlite-handoffs.ts';
 import { sqliteHousekeeping } from './sqlite-housekeeping.ts';
 import { withSyncMemory } from './sqlite-memory.ts';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.ts';
+import { sqliteRetention } from './sqlite-retention.ts';
 import { sqliteViolationStore, VIOLATIONS_SCHEMA } from './sqlite-violations.ts';
 import { isStorageFailure } from './storage-failure.ts';
 import type { Store } from './types.ts';
@@ -63,6 +64,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     ...sqliteViolationStore(db),
     ...sqliteHousekeeping(db),
     ...sqliteErasureStore(db),
+    ...sqliteRetention(db),
 
     async reset() {
       db.transaction(() => {
