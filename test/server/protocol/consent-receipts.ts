@@ -264,6 +264,26 @@ describe('consent receipts (§3, §8)', () => {
   });
 });
 
+describe('consent receipts and the quota', () => {
+  it('keeps no receipt of a push refused whole by the profile quota', async () => {
+    const h = await startServer({ limits: { recordsPerProfile: 1 } });
+    try {
+      const phone = await register(h.url, 'anon-full');
+      await identify(h.url, phone, ADA);
+      await sync(h.url, phone, [line('tee', 1, TEST_NOW)]);
+      const res = await api(h.url, 'POST', '/v1/sync', {
+        token: phone.token,
+        body: { push: [consent('analytics', { granted: true, channel: 'web' })] },
+      });
+      assert.equal(res.status, 429);
+      assert.equal(((await res.json()) as ErrorBody).error.code, 'records_quota_exceeded');
+      assert.deepEqual(await h.database.rows('consent_receipts'), []);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe('consent and retention', () => {
   const DAY = 24 * 60 * 60 * 1000;
   const retention = { events: 1, chat: 1, drafts: 1, anonymousProfiles: 1 };
