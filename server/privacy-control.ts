@@ -1,5 +1,3 @@
-import { isRecord } from '../src/core/sanitize.ts';
-
 /**
  * Global Privacy Control (`Sec-GPC: 1`, which the browser sends with every request while its user
  * turned it on): an opt-out of sale and targeted advertising that California and Colorado require
@@ -24,3 +22,7 @@ export function refuseMarketing(event: Record<string, unknown>): Record<string, 
 
 /** Whether a request carries Global Privacy Control (`Sec-GPC: 1`; any other value is none). */
 export const hasPrivacyControl = (header: string | undefined): boolean => header?.trim() === '1';
+
+// The server imports only the shared protocol from the SDK (.dependency-cruiser.cjs), not src/core.
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);

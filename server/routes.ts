@@ -9,6 +9,7 @@ import { profileHandler } from './agent/profile.ts';
 import { agentStreamHandler } from './agent/stream.ts';
 import { hasBearer } from './auth.ts';
 import { customerTypingHandler } from './chat/typing.ts';
+import { consentHandler } from './consent/route.ts';
 import type { ProtocolDeps } from './deps.ts';
 import { registerHandler, revokeHandler } from './devices.ts';
 import { eraseUserHandler, forgetDeviceHandler } from './erasure/erase.ts';
@@ -65,6 +66,9 @@ export function mountProtocolRoutes(
   for (const path of ['/v1/profiles/:userId', '/v1/profiles/']) mount('DELETE', path, eraseUserHandler(deps));
   for (const path of ['/v1/profiles/:userId/export', '/v1/profiles//export']) {
     mount('GET', path, exportHandler(deps));
+  }
+  for (const path of ['/v1/profiles/:userId/consent', '/v1/profiles//consent']) {
+    mount('GET', path, consentHandler(deps));
   }
 }
 

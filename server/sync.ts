@@ -4,6 +4,7 @@ import { authenticate } from './auth.ts';
 import { readJsonObject } from './body.ts';
 import { repriceCart } from './catalog.ts';
 import { chatGuard, touchesChat } from './chat/guard.ts';
+import { consentGuard } from './consent/check.ts';
 import { jsonAnswer } from './cors-headers.ts';
 import type { ProtocolDeps } from './deps.ts';
 import { RejectionList } from './limits/index.ts';
@@ -22,14 +23,21 @@ export function syncHandler(deps: ProtocolDeps): Handler {
     deps.limits.enforce(site.id, 'syncPerIp', deps.limits.client(context));
     const body = await readJsonObject(context, MAX_SYNC_BODY_BYTES);
     const { siteId, profileId } = device;
-    const push = checkPush(body.push, deps.now(), await chatGuard(deps, siteId, profileId, body.push));
+    const chat = await chatGuard(deps, siteId, profileId, body.push);
+    const push = checkPush(
+      body.push,
+      deps.now(),
+      (record, where) => chat(record, where) ?? consentGuard(record, where),
+    );
     const after = parseCursor(body.cursor);
 
     let merged: MergeResult | undefined;
     if (push.records.length > 0) {
       const corrections = await correctionsOf(deps, site, push.records);
       const quota = deps.limits.quota(siteId);
-      merged = await deps.store.mergeRecords(siteId, profileId, push.records, corrections, quota);
+      // The device and the server's clock go with the merge: each consent record it takes is a receipt.
+      const source = { writer: device.id, receivedAt: deps.now() };
+      merged = await deps.store.mergeRecords(siteId, profileId, push.records, corrections, quota, source);
       if (merged.overQuota) throw deps.limits.overQuota(siteId, merged.overQuota);
       if (merged.written > 0) {
         deps.hub.publish(profileId, merged);

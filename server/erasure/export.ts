@@ -1,4 +1,5 @@
 import type { Handler } from 'hono';
+import { receiptOnWire } from '../consent/answer.ts';
 import type { ProtocolDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import { requireServerKey } from '../server-key.ts';
@@ -23,7 +24,8 @@ export function exportHandler(deps: ProtocolDeps): Handler {
   };
 }
 
-function pageOf(query: Record<string, string>): { after: string; limit: number } {
+/** `?limit=` and `?after=` of a paged route of a customer's data (the export, the consent receipts). */
+export function pageOf(query: Record<string, string>): { after: string; limit: number } {
   const limit = query.limit === undefined ? EXPORT_PAGE_EVENTS : Number(query.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > EXPORT_PAGE_EVENTS) {
     throw new ApiError(400, 'invalid_query', `limit must be an integer from 1 to ${EXPORT_PAGE_EVENTS}`);
@@ -46,6 +48,7 @@ function readable(page: ExportPage) {
           Object.fromEntries(Object.entries(records).map(([key, value]) => [key, parsed(value)])),
         ]),
       ),
+      consentReceipts: profile.consentReceipts.map(receiptOnWire),
     })),
     events: page.events.map((event) => ({ ...event, body: parsed(event.body) })),
     ...(page.next ? { next: page.next } : {}),

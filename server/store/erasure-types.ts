@@ -1,4 +1,5 @@
 import type { ErasedRows } from '../../src/protocol/index.ts';
+import type { ConsentReceiptRow } from './consent-types.ts';
 
 export type { ErasedRows };
 
@@ -61,6 +62,8 @@ export interface ExportedProfile {
   /** doc → key → the record's value as stored (JSON text), live records only. */
   documents: Record<string, Record<string, string>>;
   handoffs: { createdBy: string; createdAt: string; expiresAt: string; claimedAt: string | null }[];
+  /** Every consent change the server accepted for the profile, oldest first. */
+  consentReceipts: ConsentReceiptRow[];
 }
 
 /** A page of an export. `profiles` only on the first page (`after` empty): they are bounded by quotas. */

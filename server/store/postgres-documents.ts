@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { keepReceipts } from './postgres-consent.ts';
 import { type Db, int, transaction } from './postgres-db.ts';
 import { asStored, type RecordRow, storedValue, toRecord } from './rows.ts';
 import type {
@@ -88,10 +89,15 @@ export function postgresDocumentStore(
 ): Omit<DocumentStore, 'compactTombstones' | 'compactionWatermark'> {
   const read: Db = pool;
   return {
-    async mergeRecords(siteId, profileId, records, corrections = [], quota) {
+    async mergeRecords(siteId, profileId, records, corrections = [], quota, source) {
       if (records.length === 0 && corrections.length === 0)
         return { written: 0, cursor: 0, from: 0, records: [] };
-      return transaction(pool, (tx) => merge(tx, siteId, profileId, records, corrections, quota));
+      return transaction(pool, async (tx) => {
+        const merged = await merge(tx, siteId, profileId, records, corrections, quota);
+        // A refused merge wrote nothing, so it leaves no receipt either.
+        if (!merged.overQuota) await keepReceipts(tx, siteId, profileId, records, source);
+        return merged;
+      });
     },
 
     async profileUsage(siteId, profileId) {

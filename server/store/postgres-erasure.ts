@@ -96,6 +96,8 @@ async function removeSubject(tx: Db, subject: ErasureSubject, at: string): Promi
     profiles,
   );
   await count('DELETE FROM compactions WHERE site_id = $1 AND profile_id = ANY($2::text[])', profiles);
+  // The proof of consent goes with the profile it proves: nothing is left to prove it about.
+  await count('DELETE FROM consent_receipts WHERE site_id = $1 AND profile_id = ANY($2::text[])', profiles);
   removed.handoffs = await count(
     `DELETE FROM handoffs WHERE (site_id = $1 AND profile_id = ANY($2::text[]))
         OR created_by = ANY($3::text[]) OR claimed_by = ANY($3::text[])`,

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { RECEIPT_COLUMNS, type ReceiptSqlRow, toReceipt } from './consent-rows.ts';
 import type { ErasureStore, ExportedEvent, ExportedProfile } from './erasure-types.ts';
 import { type Db, int } from './postgres-db.ts';
 import { postgresUserSubject } from './postgres-erasure-subject.ts';
@@ -56,7 +57,7 @@ export function postgresExport(pool: pg.Pool): ErasureStore['exportUser'] {
 
 /** One profile with its devices, live documents and handoffs: never a token hash. */
 async function exportProfile(db: Db, siteId: string, profileId: string): Promise<ExportedProfile> {
-  const [profile, devices, records, handoffs] = await Promise.all([
+  const [profile, devices, records, handoffs, receipts] = await Promise.all([
     db.query<{ user_id: string | null; created_at: string }>(
       'SELECT user_id, created_at FROM profiles WHERE site_id = $1 AND id = $2',
       [siteId, profileId],
@@ -71,6 +72,10 @@ async function exportProfile(db: Db, siteId: string, profileId: string): Promise
     ),
     db.query<{ created_by: string; created_at: string; expires_at: string; claimed_at: string | null }>(
       'SELECT created_by, created_at, expires_at, claimed_at FROM handoffs WHERE site_id = $1 AND profile_id = $2 ORDER BY created_at',
+      [siteId, profileId],
+    ),
+    db.query<ReceiptSqlRow>(
+      `SELECT ${RECEIPT_COLUMNS} FROM consent_receipts WHERE site_id = $1 AND profile_id = $2 ORDER BY id`,
       [siteId, profileId],
     ),
   ]);
@@ -97,5 +102,6 @@ async function exportProfile(db: Db, siteId: string, profileId: string): Promise
       expiresAt: iso(h.expires_at),
       claimedAt: h.claimed_at === null ? null : iso(h.claimed_at),
     })),
+    consentReceipts: receipts.rows.map(toReceipt),
   };
 }

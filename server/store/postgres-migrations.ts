@@ -1,3 +1,4 @@
+import { CONSENT_MIGRATION_NAME, POSTGRES_CONSENT_MIGRATION_SQL } from './consent-schema.ts';
 import { ERASURE_MIGRATION_NAME, ERASURE_MIGRATION_SQL } from './erasure-schema.ts';
 import type { Migration } from './migrations.ts';
 
@@ -61,5 +62,11 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     name: EVENTS_BY_RECEIVED_AT,
     // As in sqlite-migrations.ts. Building it locks the events table against writes meanwhile.
     sql: 'CREATE INDEX events_by_received_at ON events (site_id, received_at);',
+  },
+  {
+    version: 7,
+    name: CONSENT_MIGRATION_NAME,
+    // See consent-schema.ts: the same table on both engines, in each one's types.
+    sql: POSTGRES_CONSENT_MIGRATION_SQL,
   },
 ];

@@ -5,6 +5,7 @@ import type { Relay } from '../relay/types.ts';
 import { MIGRATIONS_TABLE, pendingMigrations } from './migrations.ts';
 import { AGENT_SCHEMA, postgresAgentStore } from './postgres-agent.ts';
 import { COMPACTION_SCHEMA, postgresCompaction } from './postgres-compaction.ts';
+import { postgresConsentStore } from './postgres-consent.ts';
 import { transaction } from './postgres-db.ts';
 import { DEVICES_SCHEMA, postgresDeviceStore } from './postgres-devices.ts';
 import { DOCUMENTS_SCHEMA, postgresDocumentStore } from './postgres-documents.ts';
@@ -93,6 +94,7 @@ export async function openPostgresStore(
     ...postgresHousekeeping(pool),
     ...postgresErasureStore(pool),
     ...postgresRetention(pool),
+    ...postgresConsentStore(pool),
 
     async reset() {
       // DELETE, not TRUNCATE: ten times faster on the small tables of tests (which reset often), and

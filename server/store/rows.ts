@@ -15,6 +15,7 @@ export const DATA_TABLES = [
   'erased_tokens',
   'erasure_suppressions',
   'erasure_receipts',
+  'consent_receipts',
 ];
 
 /** A record row; `deleted` is 0/1 in SQLite, a boolean in PostgreSQL. */

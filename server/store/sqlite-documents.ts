@@ -1,9 +1,11 @@
 import type Database from 'better-sqlite3';
 import { asStored, type RecordRow, storedValue, toRecord } from './rows.ts';
+import { sqliteReceiptWriter } from './sqlite-consent.ts';
 import type {
   Correction,
   DocumentStore,
   MergeResult,
+  MergeSource,
   ProfileQuota,
   ProfileUsage,
   SyncRecord,
@@ -54,9 +56,9 @@ export function sqliteDocumentStore(
   const { selectSince, selectLive, selectLast } = statements;
   const merge = merger(db, statements);
   return {
-    async mergeRecords(siteId, profileId, records, corrections = [], quota) {
+    async mergeRecords(siteId, profileId, records, corrections = [], quota, source) {
       // IMMEDIATE: the counter is read then written, so take the write lock first.
-      return merge.immediate(siteId, profileId, records, corrections, quota);
+      return merge.immediate(siteId, profileId, records, corrections, quota, source);
     },
 
     async profileUsage(siteId, profileId) {
@@ -135,6 +137,7 @@ export function documentStatements(db: Database.Database) {
 function merger(db: Database.Database, statements: Statements) {
   const { upsert, correct, selectLast } = statements;
   const seq = recordSeq(db);
+  const keepReceipts = sqliteReceiptWriter(db);
   return db.transaction(
     (
       siteId: string,
@@ -142,10 +145,12 @@ function merger(db: Database.Database, statements: Statements) {
       records: SyncRecord[],
       corrections: Correction[],
       quota: ProfileQuota | undefined,
+      source: MergeSource | undefined,
     ): MergeResult => {
       const over =
         quota && records.length > 0 ? refusal(statements, siteId, profileId, records, quota) : null;
       if (over) return { written: 0, cursor: 0, from: 0, records: [], overQuota: over };
+      keepReceipts(siteId, profileId, records, source);
       const from = selectLast.get(siteId, profileId)?.seq ?? 0;
       let next = seq.last() + 1;
       let written = 0;

@@ -88,6 +88,9 @@ function sqliteRemoval(db: Database.Database) {
   const ofAnonymousOnly = byEvents(`site_id = ? AND anonymous_id ${IN_LIST} AND user_id IS NULL`);
   const records = db.prepare(`DELETE FROM records WHERE site_id = ? AND profile_id ${IN_LIST}`);
   const watermarks = db.prepare(`DELETE FROM compactions WHERE site_id = ? AND profile_id ${IN_LIST}`);
+  const consentReceipts = db.prepare(
+    `DELETE FROM consent_receipts WHERE site_id = ? AND profile_id ${IN_LIST}`,
+  );
   const handoffs = db.prepare(
     `DELETE FROM handoffs WHERE (site_id = ? AND profile_id ${IN_LIST}) OR created_by ${IN_LIST} OR claimed_by ${IN_LIST}`,
   );
@@ -120,6 +123,8 @@ function sqliteRemoval(db: Database.Database) {
     const deviceIds = list(subject.deviceIds);
     removed.records = records.run(siteId, profileIds).changes;
     watermarks.run(siteId, profileIds);
+    // The proof of consent goes with the profile it proves: nothing is left to prove it about.
+    consentReceipts.run(siteId, profileIds);
     removed.handoffs = handoffs.run(siteId, profileIds, deviceIds, deviceIds).changes;
     keepTokens.run(at, deviceIds);
     removed.devices = devices.run(deviceIds).changes;

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { RECEIPT_COLUMNS, type ReceiptSqlRow, toReceipt } from './consent-rows.ts';
 import type { ErasureStore, ExportedEvent, ExportedProfile } from './erasure-types.ts';
 import { IN_LIST, list, type sqliteSubjects } from './sqlite-erasure-subject.ts';
 
@@ -74,6 +75,9 @@ function profileReader(db: Database.Database) {
   >(
     'SELECT created_by, created_at, expires_at, claimed_at FROM handoffs WHERE site_id = ? AND profile_id = ? ORDER BY created_at',
   );
+  const consentReceipts = db.prepare<[string, string], ReceiptSqlRow>(
+    `SELECT ${RECEIPT_COLUMNS} FROM consent_receipts WHERE site_id = ? AND profile_id = ? ORDER BY id`,
+  );
   const iso = (ms: number) => new Date(ms).toISOString();
 
   return (siteId: string, profileId: string): ExportedProfile => {
@@ -100,6 +104,7 @@ function profileReader(db: Database.Database) {
         expiresAt: iso(h.expires_at),
         claimedAt: h.claimed_at === null ? null : iso(h.claimed_at),
       })),
+      consentReceipts: consentReceipts.all(siteId, profileId).map(toReceipt),
     };
   };
 }

@@ -36,6 +36,7 @@ const KEEPS_MEMORY = new Set<string>([
   'isErasedToken',
   'suppressedSubjects',
   'exportUser',
+  'consentOfUser',
   'ping',
 ]);
 

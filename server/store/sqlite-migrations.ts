@@ -1,3 +1,4 @@
+import { CONSENT_MIGRATION_NAME, SQLITE_CONSENT_MIGRATION_SQL } from './consent-schema.ts';
 import { ERASURE_MIGRATION_NAME, ERASURE_MIGRATION_SQL } from './erasure-schema.ts';
 import type { Migration } from './migrations.ts';
 
@@ -84,5 +85,11 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     // statistics here, and it preferred a plain (site_id, received_at) index to the anonymous_id and
     // user_id ones for GET /v1/events with a time range, reading a site's whole range for one visitor.
     sql: 'CREATE INDEX events_by_received_at ON events (site_id, received_at COLLATE NOCASE);',
+  },
+  {
+    version: 7,
+    name: CONSENT_MIGRATION_NAME,
+    // See consent-schema.ts: the same table on both engines, in each one's types.
+    sql: SQLITE_CONSENT_MIGRATION_SQL,
   },
 ];

@@ -5,6 +5,7 @@ import { MIGRATIONS_TABLE, pendingMigrations } from './migrations.ts';
 import { DATA_TABLES } from './rows.ts';
 import { AGENT_SCHEMA, sqliteAgentStore } from './sqlite-agent.ts';
 import { COMPACTION_SCHEMA, sqliteCompaction } from './sqlite-compaction.ts';
+import { sqliteConsentStore } from './sqlite-consent.ts';
 import { DEVICES_SCHEMA, sqliteDeviceStore } from './sqlite-devices.ts';
 import { DOCUMENTS_SCHEMA, sqliteDocumentStore } from './sqlite-documents.ts';
 import { sqliteErasureStore } from './sqlite-erasure.ts';
@@ -65,6 +66,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     ...sqliteHousekeeping(db),
     ...sqliteErasureStore(db),
     ...sqliteRetention(db),
+    ...sqliteConsentStore(db),
 
     async reset() {
       db.transaction(() => {

@@ -17,6 +17,17 @@ export interface Correction {
   replaces: string;
 }
 
+/**
+ * Who wrote a merge, and when the server took it: what a receipt of each `consent` record it accepts
+ * keeps (consent-rows.ts). Without one, the server wrote it (`server`, now).
+ */
+export interface MergeSource {
+  /** The device that pushed the records, or `server`. */
+  writer: string;
+  /** The server's clock when it took them (ms). */
+  receivedAt: number;
+}
+
 /** What compacting tombstones removed. */
 export interface CompactionResult {
   /** Tombstones deleted. */
@@ -124,7 +135,9 @@ export interface DocumentStore {
    * correction replaces the record it names, if that one is still stored. With a `quota`, a merge
    * that would grow the profile's records or bytes past it writes nothing and says so (`overQuota`);
    * one that does not grow them (updates, removals) always merges. Checked in the same transaction
-   * as the writes, so concurrent merges cannot pass it together.
+   * as the writes, so concurrent merges cannot pass it together. Each `consent` record merged (won
+   * or not) leaves a receipt naming `source`, in the same transaction; one already received (same
+   * category and hlc) leaves none.
    */
   mergeRecords(
     siteId: string,
@@ -132,6 +145,7 @@ export interface DocumentStore {
     records: SyncRecord[],
     corrections?: Correction[],
     quota?: ProfileQuota,
+    source?: MergeSource,
   ): Promise<MergeResult>;
   /** What the profile holds now. */
   profileUsage(siteId: string, profileId: string): Promise<ProfileUsage>;

@@ -5,6 +5,7 @@
  */
 import type { Relay } from '../relay/types.ts';
 import type { AgentStore } from './agent-types.ts';
+import type { ConsentStore } from './consent-types.ts';
 import type { ErasureStore } from './erasure-types.ts';
 import type { EventLog, PlanViolation } from './event-types.ts';
 import type { HousekeepingStore } from './housekeeping-types.ts';
@@ -31,7 +32,8 @@ export interface Store
     ViolationStore,
     HousekeepingStore,
     ErasureStore,
-    RetentionStore {
+    RetentionStore,
+    ConsentStore {
   /** Deletes everything (tests). Sequence numbers keep growing, so no old cursor can skip new records. */
   reset(): Promise<void>;
   /** Resolves once the database answers a read of its schema; rejects as a failing query would. */

@@ -2,6 +2,7 @@
 // checks docs/openapi.json and the real server's answers against it. TypeScript checks each copy
 // against its type (Shape<T>), so a field added to a type and not here, or the other way round, fails
 // the build. The SDK never imports this file, so it stays out of the browser bundles.
+import type { ConsentAnswer, ConsentReceipt } from './consent.ts';
 import type { RegisterAnswer } from './devices.ts';
 import type { ErasedRows, ErasureReceipt } from './erasure.ts';
 import type { ErrorBody } from './errors.ts';
@@ -39,6 +40,21 @@ export const SHAPES = {
     handoffs: REQUIRED,
     violations: REQUIRED,
   } satisfies Shape<ErasedRows>,
+  ConsentAnswer: {
+    userId: REQUIRED,
+    current: REQUIRED,
+    receipts: REQUIRED,
+    next: OPTIONAL,
+  } satisfies Shape<ConsentAnswer>,
+  ConsentReceipt: {
+    category: REQUIRED,
+    granted: REQUIRED,
+    channel: REQUIRED,
+    policy: OPTIONAL,
+    deviceId: REQUIRED,
+    clientAt: REQUIRED,
+    receivedAt: REQUIRED,
+  } satisfies Shape<ConsentReceipt>,
   BatchAnswer: {
     ok: REQUIRED,
     accepted: REQUIRED,

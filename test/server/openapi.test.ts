@@ -587,7 +587,7 @@ describe('docs/openapi.json', () => {
     await exchange('GET', '/v1/events', 401);
   });
 
-  it('DELETE /v1/profiles/{userId}, its export, and DELETE /v1/devices/current/data', async () => {
+  it('DELETE /v1/profiles/{userId}, its export and consent, and DELETE /v1/devices/current/data', async () => {
     const phone = await register('anon-erased');
     await exchange('POST', '/v1/identify', 200, {
       token: phone.token,
@@ -607,6 +607,24 @@ describe('docs/openapi.json', () => {
     );
     await exchange('GET', '/v1/profiles/{userId}/export', 400, { ...server, query: '?limit=0' });
     await exchange('GET', '/v1/profiles/{userId}/export', 401, { params });
+    await exchange('POST', '/v1/sync', 200, {
+      token: phone.token,
+      body: {
+        push: [
+          {
+            doc: 'consent',
+            key: 'analytics',
+            value: { granted: true, channel: 'web', policy: 'v1' },
+            hlc: hlc(h.clock.now),
+          },
+        ],
+        cursor: '',
+      },
+    });
+    const consent = await exchange('GET', '/v1/profiles/{userId}/consent', 200, server);
+    assert.equal((consent.receipts as Json[]).length, 1);
+    await exchange('GET', '/v1/profiles/{userId}/consent', 400, { ...server, query: '?after=x' });
+    await exchange('GET', '/v1/profiles/{userId}/consent', 401, { params });
     await exchange('DELETE', '/v1/profiles/{userId}', 400, {
       token: SHOP_SERVER_KEY,
       params: { userId: 'a\u0000b' },
@@ -675,6 +693,7 @@ describe('docs/openapi.json', () => {
         'GET /v1/events': { token: SHOP_SERVER_KEY },
         'DELETE /v1/profiles/{userId}': { token: SHOP_SERVER_KEY, params: { userId: 'ida' } },
         'GET /v1/profiles/{userId}/export': { token: SHOP_SERVER_KEY, params: { userId: 'ida' } },
+        'GET /v1/profiles/{userId}/consent': { token: SHOP_SERVER_KEY, params: { userId: 'ida' } },
         'DELETE /v1/devices/current/data': { token },
       };
       for (const [path, operations] of Object.entries(paths)) {

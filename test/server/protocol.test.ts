@@ -21,3 +21,4 @@ import './protocol/limits.ts';
 import './protocol/storage-faults.ts';
 import './protocol/metrics.ts';
 import './protocol/erasure.ts';
+import './protocol/consent-receipts.ts';

@@ -14,6 +14,7 @@ export const ANSWER_SHAPES: Record<string, ShapeName> = {
   'POST /v1/handoff/claim 200': 'HandoffClaimed',
   'DELETE /v1/profiles/{userId} 200': 'ErasureReceipt',
   'DELETE /v1/devices/current/data 200': 'ErasureReceipt',
+  'GET /v1/profiles/{userId}/consent 200': 'ConsentAnswer',
 };
 
 /** The data of each device stream event. */
@@ -30,6 +31,7 @@ const NESTED: Partial<Record<ShapeName, Record<string, ShapeName>>> = {
   HandoffPeek: { summary: 'HandoffSummary' },
   HandoffSummary: { cart: 'CartSummary' },
   ErasureReceipt: { removed: 'ErasedRows' },
+  ConsentAnswer: { receipts: 'ConsentReceipt' },
 };
 
 /** Where docs/openapi.json describes each shape: a schema, then property names down from it. */
@@ -52,6 +54,8 @@ export const OPENAPI_SCHEMAS: Record<ShapeName, [schema: string, ...properties: 
   HandoffClaimed: ['HandoffClaimed'],
   ErasureReceipt: ['ErasureReceipt'],
   ErasedRows: ['ErasureReceipt', 'removed'],
+  ConsentAnswer: ['ConsentAnswer'],
+  ConsentReceipt: ['ConsentReceipt'],
 };
 
 /** The fields of a shape that are always there. */

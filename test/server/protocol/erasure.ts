@@ -100,6 +100,7 @@ describe('erasure and access (§8)', () => {
       line(`guest-${tag}`, 1, TEST_NOW),
       { doc: 'form:checkout', key: 'street', value: `1 ${tag} street`, hlc: hlc(TEST_NOW) },
       customerMessage(`${tag}-guest`, `hello from guest ${tag}`, TEST_NOW),
+      { doc: 'consent', key: 'analytics', value: { granted: true, channel: 'web' }, hlc: hlc(TEST_NOW) },
     ]);
     const link = await api(h.url, 'POST', '/v1/handoff', { token: phone.token });
     assert.equal(link.status, 201);
@@ -108,6 +109,8 @@ describe('erasure and access (§8)', () => {
       line(`account-${tag}`, 2, TEST_NOW + 1),
       { doc: 'form:address', key: 'name', value: `${tag} ${userId}`, hlc: hlc(TEST_NOW + 1) },
       customerMessage(`${tag}-1`, `I am ${userId}`, TEST_NOW + 1),
+      // A consent receipt too: it names the account's profile.
+      { doc: 'consent', key: 'marketing', value: { granted: false, channel: 'web' }, hlc: hlc(TEST_NOW + 1) },
     ]);
     await reply(h.url, profileId, `Hello ${tag}`, 'Mia');
     const laptop = await register(h.url, `anon-${tag}-laptop`);
@@ -148,6 +151,11 @@ describe('erasure and access (§8)', () => {
     // What the guest typed before signing in names neither id, but it is theirs all the same.
     const needles = [ADA, ...ada.anonymousIds, '1 ada street', ada.guestProfile, ada.profileId];
     assert.equal((await whereFound(h.database, needles)).length > 5, true, 'planted');
+    const receipts = await whereFound(h.database, [ada.profileId, ada.guestProfile]);
+    assert.ok(
+      receipts.includes(`consent_receipts.profile_id ∋ ${ada.profileId}`),
+      'a consent receipt planted',
+    );
 
     const receipt = await erased(ADA);
     assert.deepEqual(await whereFound(h.database, needles), []);
@@ -158,9 +166,9 @@ describe('erasure and access (§8)', () => {
     assert.equal(receipt.removed.events, 6);
     // The account and the guest profile each device started on.
     assert.equal(receipt.removed.profiles, 4);
-    // Guest: a cart line, a draft field, the tombstone of the chat message that moved; account: a
-    // cart line, a draft field, the moved message, a message, the agent's reply.
-    assert.equal(receipt.removed.records, 8, JSON.stringify(receipt.removed));
+    // Guest: a cart line, a draft field, a consent, the tombstone of the chat message that moved;
+    // account: a cart line, a draft field, a consent, the moved message, a message, the agent's reply.
+    assert.equal(receipt.removed.records, 10, JSON.stringify(receipt.removed));
     assert.equal(receipt.removed.handoffs, 1);
     assert.ok(receipt.removed.violations >= 1);
 
@@ -382,6 +390,7 @@ describe('erasure and access (§8)', () => {
         devices: Record<string, unknown>[];
         documents: Record<string, Record<string, unknown>>;
         handoffs: Record<string, unknown>[];
+        consentReceipts: { category: string; granted: boolean; deviceId: string }[];
       }[];
       events: { messageId: string; body: Record<string, unknown>; violations: unknown[] }[];
       next?: string;
@@ -396,11 +405,19 @@ describe('erasure and access (§8)', () => {
       'anon-ada-phone',
     ]);
     assert.ok(account.devices.every((d) => !('tokenHash' in d) && !('token_hash' in d)));
-    assert.deepEqual(Object.keys(account.documents).sort(), ['cart', 'chat', 'form:address']);
+    assert.deepEqual(Object.keys(account.documents).sort(), ['cart', 'chat', 'consent', 'form:address']);
     assert.deepEqual(account.documents.cart['account-ada'], { qty: 2 });
+    assert.deepEqual(
+      account.consentReceipts.map((r) => [r.category, r.granted, r.deviceId]),
+      [['marketing', false, ada.phone.deviceId]],
+    );
     const guest = data.profiles.find((p) => p.profileId === ada.guestProfile);
     assert.ok(guest, 'the guest profile the phone started on');
     assert.deepEqual(guest.documents.cart, { 'guest-ada': { qty: 1 } });
+    assert.deepEqual(
+      guest.consentReceipts.map((r) => r.category),
+      ['analytics'],
+    );
     assert.equal(guest.handoffs.length, 1);
     assert.ok(guest.handoffs.every((handoff) => !JSON.stringify(handoff).includes('token')));
     assert.equal(data.events.length, 6);
