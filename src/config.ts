@@ -4,7 +4,7 @@ import type { Destination } from './destinations/destination.ts';
 import type { FormsConfig } from './forms/types.ts';
 import type { PlanMode } from './plan/index.ts';
 import type { TrackingPlan } from './plan/types.ts';
-import type { OmnikitConfig } from './types.ts';
+import type { CategoryPreferences, OmnikitConfig } from './types.ts';
 import type { WidgetConfig } from './widget/types.ts';
 
 const NUMBERS = {
@@ -24,7 +24,7 @@ export type Settings = typeof NUMBERS & {
   destinations: Destination[];
   channel: string;
   autoPage: boolean;
-  consent: 'granted' | 'pending';
+  consent: 'granted' | 'pending' | CategoryPreferences;
   cookieDomain?: string;
   debug: boolean;
   forms?: FormsConfig;
@@ -61,7 +61,8 @@ export function settingsOf(config: OmnikitConfig): [settings: Settings, problems
     destinations,
     channel: options.channel || 'web',
     autoPage: options.autoPage !== false,
-    consent: options.consent === 'pending' ? 'pending' : 'granted',
+    // As given (createConsent reads it): anything but `granted`, `pending` or an object waits.
+    consent: options.consent ?? 'granted',
     debug: options.debug === true,
   };
   for (const key of Object.keys(NUMBERS) as (keyof typeof NUMBERS)[]) {

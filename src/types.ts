@@ -22,8 +22,11 @@ export interface OmnikitConfig {
   channel?: string;
   /** Track a page view on load and on SPA route changes. Default true. */
   autoPage?: boolean;
-  /** `pending`: nothing is stored or sent until `consent.grant()`. Default `granted`. */
-  consent?: 'granted' | 'pending';
+  /**
+   * The customer's choice when the page starts: `granted` (default; all categories), `pending`
+   * (nothing is stored or sent until a choice), or per category, as the site's banner stored it.
+   */
+  consent?: 'granted' | 'pending' | CategoryPreferences;
   /** Cookie domain for the anonymous id, e.g. `example.com` to share it across subdomains. */
   cookieDomain?: string;
   /** Log problems to the console. */
@@ -58,6 +61,28 @@ export interface OmnikitEvents {
   sent: { destination: string; count: number };
   /** A guest cart was merged into the account's: what changed, to tell the customer. */
   cartMerged: MergeChange[];
+  /** The customer's consent changed: the categories now in effect. */
+  consent: CategoryPreferences;
+}
+
+/**
+ * Consent per category (Segment's `categoryPreferences`): `necessary`, `analytics`, `marketing`,
+ * `personalization`, and any a destination declares or the page sets. Every event carries it.
+ */
+export type CategoryPreferences = Record<string, boolean>;
+
+/** The customer's consent, by category; see docs/privacy.md for what each category covers. */
+export interface Consent {
+  /** Grants every category (under Global Privacy Control, all but `marketing`). */
+  grant(): void;
+  /** Refuses every category but `necessary`: what waited is dropped, what was kept on the device removed. */
+  deny(): void;
+  /** Sets the categories given, e.g. `{ analytics: true, marketing: false }`; the others keep theirs. */
+  set(choice: CategoryPreferences): void;
+  /** The categories in effect now (`necessary` always true; a category never chosen is false). */
+  get(): CategoryPreferences;
+  /** `pending` until the first choice; then `granted` when any category but `necessary` is, else `denied`. */
+  readonly state: 'pending' | 'granted' | 'denied';
 }
 
 /**
@@ -81,15 +106,15 @@ export interface OmnikitTracker {
   alias(userId: string, previousId?: string): void;
   /** Forgets the user on this device (log out): new anonymous id and session; their cart leaves it. */
   reset(): void;
-  /** Consent seam: while pending, events wait in memory and nothing is stored. */
-  consent: { grant(): void; deny(): void; readonly state: 'pending' | 'granted' | 'denied' };
+  /** Consent by category: while pending, events wait in memory and nothing is stored. */
+  consent: Consent;
   /** Sends what waits now; resolves when this tab has tried. */
   flush(): Promise<void>;
   /** Resolves once identity is loaded and earlier calls are queued. */
   ready(): Promise<void>;
   /** The device's anonymous id, once known. */
   anonymousId(): string | undefined;
-  /** Listens to `error`, `sent` or `cartMerged`; returns the function that stops listening. */
+  /** Listens to `error`, `sent`, `cartMerged` or `consent`; returns the function that stops listening. */
   on<K extends keyof OmnikitEvents>(type: K, listener: (value: OmnikitEvents[K]) => void): () => void;
 }
 

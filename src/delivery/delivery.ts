@@ -3,6 +3,7 @@ import type { Destination } from '../destinations/destination.ts';
 import type { Envelope } from '../protocol/events.ts';
 import type { Kv } from '../storage/kv.ts';
 import { electLeader } from '../tabs/leader.ts';
+import { withConsent } from '../version.ts';
 import { createFlusher, type Flusher } from './flusher.ts';
 import { createOutbox, MAX_BATCH_SIZE, type Outbox } from './outbox.ts';
 import { onPageExit } from './page-exit.ts';
@@ -16,6 +17,8 @@ export interface DeliveryOptions {
   retryBaseDelay: number;
   retryMaxDelay: number;
   _report: Report;
+  /** Whether consent allows `destination` to receive events now. */
+  _allowed: (destination: Destination) => boolean;
   /** The client's event bus: hears `sent` after each batch a destination took. */
   bus: { emit(type: 'sent', value: { destination: string; count: number }): void };
 }
@@ -26,6 +29,8 @@ interface Route {
   _flusher: Flusher;
   /** Events (and their JSON sizes) this tab queued that no tab has confirmed delivered yet: what to send on page exit. */
   _unconfirmed: Map<string, [Envelope, number]>;
+  /** Consent does not allow the destination now: it takes no event and never sends. */
+  _off?: boolean;
 }
 type Message = { kick: number } | { sent: string; ids: string[] };
 
@@ -49,6 +54,21 @@ export function createDelivery(options: DeliveryOptions) {
   const forget = (name: string, ids: string[]) => {
     const route = routes.find((r) => r.destination.name === name);
     for (const id of ids) route?._unconfirmed.delete(id);
+  };
+
+  /**
+   * Takes a consent choice in: a destination it does not allow takes no more events, and its
+   * outbox is emptied (what waited there is never sent); one it allows again takes new ones.
+   */
+  const settle = () => {
+    for (const route of routes) {
+      const off = !options._allowed(route.destination);
+      if (off && !route._off) {
+        route._unconfirmed.clear();
+        route._outbox._clear!();
+      }
+      route._off = off;
+    }
   };
 
   const sendOnExit = () => {
@@ -83,13 +103,15 @@ export function createDelivery(options: DeliveryOptions) {
       for (const destination of options.destinations) {
         const kv = openKv(`omnikit-outbox-${destination.name}`);
         const outbox = createOutbox(kv, options.maxOutbox, options._report);
-        const flusher = createFlusher({
+        const route = { destination, _outbox: outbox, _unconfirmed: new Map() } as Route;
+        route._flusher = createFlusher({
           ...options,
           destination,
           _outbox: outbox,
           // Any tab may flush an outbox in memory: it is not shared. Such a tab cannot read the
           // shared one (a newer script's format, say), so it leaves that to another tab.
           _mayFlush: () => {
+            if (withConsent && route._off) return false;
             if (kv._durable) return isLeader();
             resign();
             return true;
@@ -101,8 +123,9 @@ export function createDelivery(options: DeliveryOptions) {
             options.bus.emit('sent', { destination: destination.name, count: events.length });
           },
         });
-        routes.push({ destination, _outbox: outbox, _flusher: flusher, _unconfirmed: new Map() });
+        routes.push(route);
       }
+      if (withConsent) settle();
       // (No BroadcastChannel before Safari 15.4: the constructor throws, and tabs go untold.)
       try {
         channel = new BroadcastChannel(`omnikit:${options.writeKey}`);
@@ -115,9 +138,12 @@ export function createDelivery(options: DeliveryOptions) {
       // A sweep for events whose tab closed before it could tell the leader about them.
       setInterval(kick, SWEEP_INTERVAL, 0);
     },
-    /** Queues an event (of `size` characters as JSON) for every destination. */
+    /** Takes a new consent choice in (see `settle`). */
+    ...(withConsent && { _settle: settle }),
+    /** Queues an event (of `size` characters as JSON) for every destination consent allows. */
     _enqueue(event: Envelope, size: number): void {
       for (const route of routes) {
+        if (withConsent && route._off) continue;
         route._unconfirmed.set(event.messageId, [event, size]);
         if (route._unconfirmed.size > MAX_UNCONFIRMED)
           route._unconfirmed.delete(route._unconfirmed.keys().next().value!);

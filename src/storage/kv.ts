@@ -14,6 +14,10 @@ export interface Kv {
 
 const PROBE_TIMEOUT = 2000;
 
+/** Deletes every entry of `kv` (consent withdrawn): what it held leaves the device. */
+export const emptyKv = (kv: Kv): Promise<void> =>
+  kv._entries().then((entries) => kv._delMany(entries.map(([key]) => key)));
+
 /**
  * Opens IndexedDB database `name`, in the stored format (format.ts). If IndexedDB is missing, blocked,
  * hangs or fails (private modes, disabled storage, quota), or holds a newer format, the store switches

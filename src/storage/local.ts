@@ -28,3 +28,13 @@ export const local = {
     if (ours()) attempt(() => localStorage.removeItem(key));
   },
 };
+
+/** Removes every localStorage key of the tracker (`omnikit:*`, the format's too): consent withdrawn. */
+export function wipeLocal(): void {
+  attempt(() => {
+    for (const key of Object.keys(localStorage)) {
+      if (key.startsWith('omnikit:')) localStorage.removeItem(key);
+    }
+  });
+  stamped = false;
+}
