@@ -2,7 +2,6 @@ import type { createTraffic } from '../attribution/traffic.ts';
 import { watchRoutes } from '../auto-page.ts';
 import { settingsOf } from '../config.ts';
 import { createConsent } from '../consent/consent.ts';
-import { createGate } from '../consent/gate.ts';
 import type { createContinuity } from '../continuity.ts';
 import { createArguments } from '../core/arguments.ts';
 import { deviceContext } from '../core/context.ts';
@@ -47,8 +46,7 @@ export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Om
   for (const problem of problems) report('invalid_config', `Invalid config: ${problem}`, undefined, true);
 
   // Each choice settles what may run (a function, hoisted: the parts it drives are made below).
-  const consent = createConsent(s.consent, s.destinations, guard, settle);
-  const gate = createGate(consent, s.destinations);
+  const [consent, gate] = createConsent(s.consent, s.destinations, guard, settle);
   const stored = gate._stored;
   const identity = createIdentity(s.cookieDomain);
   const session = createSession(s.sessionTimeout, stored);
@@ -106,8 +104,7 @@ export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Om
    * opens and what waited runs, or what waited is dropped and, when storage was in use, what the
    * tracker kept on the device is removed. The page hears `consent`.
    */
-  function settle(): void {
-    const was = withConsent && gate._update();
+  function settle(wasStored: boolean): void {
     if (withConsent) delivery._settle!();
     if (stored()) {
       const durable = start();
@@ -118,7 +115,7 @@ export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Om
       });
     } else {
       waiting._reset();
-      if (was) wipeTracker(s.cookieDomain, start());
+      if (withConsent && wasStored) wipeTracker(s.cookieDomain, start());
     }
     if (withConsent) {
       if (withAttribution && !gate._marketing()) traffic?._forget?.(stored() ? start() : undefined);

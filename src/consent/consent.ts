@@ -11,59 +11,94 @@ export const CATEGORIES = ['analytics', 'marketing', 'personalization'];
 export const needsOf = (destination: Destination): string[] => destination.categories ?? ['analytics'];
 
 /**
+ * What consent lets the client do now: a destination receives events only when all its categories
+ * are granted, and the tracker stores anything only while some destination does.
+ */
+export interface Gate {
+  /** Whether `destination` receives events now. */
+  _allowed(destination: Destination): boolean;
+  /** Whether the tracker may store and send anything now. */
+  _stored(): boolean;
+  /** Whether click ids and campaign touches may be kept and sent. */
+  _marketing(): boolean;
+}
+
+/**
  * The customer's choice, per category, from the config on: `pending` until the page makes one
  * (`granted` config: all at once). A category never chosen counts as refused (opt-in), `necessary`
  * is always granted. Under Global Privacy Control `marketing` is refused unless the page sets it
  * itself (`set({ marketing: true })`, after asking): `grant()` and the config leave it off.
- * `changed` hears every choice made through the face, after it took effect.
+ * Returns the public face and the gate; `changed` hears every choice made through the face, after
+ * it took effect, with whether the tracker was storing before it.
  */
 export function createConsent(
   initial: 'granted' | 'pending' | CategoryPreferences,
   destinations: Destination[],
   guard: Guard,
-  changed: () => void,
-): Consent {
+  changed: (wasStored: boolean) => void,
+): [Consent, Gate] {
+  if (!withConsent) return allOrNothing(initial, guard, changed);
   const privacyControl =
-    withConsent &&
     attempt(() => (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl) === true;
-  const known = withConsent ? [...CATEGORIES, ...destinations.flatMap(needsOf)] : [];
+  const known = [...CATEGORIES, ...destinations.flatMap(needsOf)];
   let state: Consent['state'] = 'pending';
-  /** The categories chosen so far (changed in place: `get()` hands out copies). */
-  const preferences: CategoryPreferences = { necessary: true };
   const every = (granted: boolean) => Object.fromEntries(known.map((category) => [category, granted]));
+  /** The categories in effect: none but `necessary` until a choice (changed in place: `get()` copies). */
+  const preferences: CategoryPreferences = { ...every(false), necessary: true };
   const all = () => ({ ...every(true), ...(privacyControl && { marketing: false }) });
+  const allowed = (destination: Destination) =>
+    needsOf(destination).every((category) => preferences[category]);
+  let storing = false;
 
-  /** Applies `choice` (without categories, only whether it `granted` all or none). */
-  const choose = (choice: () => CategoryPreferences, granted: boolean) => {
-    if (!withConsent) {
-      state = granted ? 'granted' : 'denied';
-      return;
-    }
-    const chosen = choice();
-    for (const category in chosen) preferences[category] = chosen[category] === true;
+  const choose = (choice: CategoryPreferences) => {
+    for (const category in choice) preferences[category] = choice[category] === true;
     preferences.necessary = true;
-    state = Object.values(preferences).filter(Boolean)[1] ? 'granted' : 'denied';
+    state = known.some((category) => preferences[category]) ? 'granted' : 'denied';
+    storing = destinations.some(allowed);
   };
-  const made = (choice: () => CategoryPreferences, granted = false) =>
+  const made = (choice: () => CategoryPreferences) =>
     guard(() => {
-      choose(choice, granted);
-      changed();
+      const was = storing;
+      choose(choice());
+      changed(was);
     });
 
-  if (initial === 'granted') choose(all, true);
-  else if (withConsent && typeof initial === 'object') choose(() => initial, false);
-  return {
-    grant: made(all, true),
-    deny: made(() => every(false)),
-    // Categories: what the consent glue adds (bench/size.mjs measures the client without it).
-    ...(withConsent && {
-      set: (choice: CategoryPreferences) => {
+  if (initial === 'granted') choose(all());
+  else if (typeof initial === 'object') choose(initial);
+  return [
+    {
+      grant: made(all),
+      deny: made(() => every(false)),
+      set: (choice) => {
         if (choice && typeof choice === 'object') made(() => choice)();
       },
-      get: () => ({ ...every(false), ...preferences }),
-    }),
+      get: () => ({ ...preferences }),
+      get state() {
+        return state;
+      },
+    },
+    { _allowed: allowed, _stored: () => storing, _marketing: () => preferences.marketing },
+  ];
+}
+
+/** Consent before categories (the build that measures their size): all or nothing. */
+function allOrNothing(
+  initial: unknown,
+  guard: Guard,
+  changed: (wasStored: boolean) => void,
+): [Consent, Gate] {
+  let state: Consent['state'] = initial === 'granted' ? 'granted' : 'pending';
+  const made = (granted: Consent['state']) =>
+    guard(() => {
+      state = granted;
+      changed(false);
+    });
+  const face = {
+    grant: made('granted'),
+    deny: made('denied'),
     get state() {
       return state;
     },
   } as Consent;
+  return [face, { _allowed: () => true, _stored: () => state === 'granted', _marketing: () => true }];
 }

@@ -29,8 +29,6 @@ interface Route {
   _flusher: Flusher;
   /** Events (and their JSON sizes) this tab queued that no tab has confirmed delivered yet: what to send on page exit. */
   _unconfirmed: Map<string, [Envelope, number]>;
-  /** Consent does not allow the destination now: it takes no event and never sends. */
-  _off?: boolean;
 }
 type Message = { kick: number } | { sent: string; ids: string[] };
 
@@ -57,17 +55,15 @@ export function createDelivery(options: DeliveryOptions) {
   };
 
   /**
-   * Takes a consent choice in: a destination it does not allow takes no more events, and its
-   * outbox is emptied (what waited there is never sent); one it allows again takes new ones.
+   * Takes a consent choice in: the outbox of each destination it does not allow is emptied, so what
+   * waited there is never sent (the destination takes no new event meanwhile, see `_enqueue`).
    */
   const settle = () => {
     for (const route of routes) {
-      const off = !options._allowed(route.destination);
-      if (off && !route._off) {
+      if (!options._allowed(route.destination)) {
         route._unconfirmed.clear();
         route._outbox._clear!();
       }
-      route._off = off;
     }
   };
 
@@ -103,15 +99,14 @@ export function createDelivery(options: DeliveryOptions) {
       for (const destination of options.destinations) {
         const kv = openKv(`omnikit-outbox-${destination.name}`);
         const outbox = createOutbox(kv, options.maxOutbox, options._report);
-        const route = { destination, _outbox: outbox, _unconfirmed: new Map() } as Route;
-        route._flusher = createFlusher({
+        const flusher = createFlusher({
           ...options,
           destination,
           _outbox: outbox,
           // Any tab may flush an outbox in memory: it is not shared. Such a tab cannot read the
           // shared one (a newer script's format, say), so it leaves that to another tab.
           _mayFlush: () => {
-            if (withConsent && route._off) return false;
+            if (!options._allowed(destination)) return false;
             if (kv._durable) return isLeader();
             resign();
             return true;
@@ -123,9 +118,9 @@ export function createDelivery(options: DeliveryOptions) {
             options.bus.emit('sent', { destination: destination.name, count: events.length });
           },
         });
-        routes.push(route);
+        routes.push({ destination, _outbox: outbox, _flusher: flusher, _unconfirmed: new Map() });
       }
-      if (withConsent) settle();
+
       // (No BroadcastChannel before Safari 15.4: the constructor throws, and tabs go untold.)
       try {
         channel = new BroadcastChannel(`omnikit:${options.writeKey}`);
@@ -143,7 +138,7 @@ export function createDelivery(options: DeliveryOptions) {
     /** Queues an event (of `size` characters as JSON) for every destination consent allows. */
     _enqueue(event: Envelope, size: number): void {
       for (const route of routes) {
-        if (withConsent && route._off) continue;
+        if (!options._allowed(route.destination)) continue;
         route._unconfirmed.set(event.messageId, [event, size]);
         if (route._unconfirmed.size > MAX_UNCONFIRMED)
           route._unconfirmed.delete(route._unconfirmed.keys().next().value!);
