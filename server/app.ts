@@ -27,6 +27,7 @@ import { logRefusedOrigins } from './refused-origins.ts';
 import { localRelay } from './relay/local.ts';
 import type { Relay } from './relay/types.ts';
 import { type RequestLogEntry, requestLog } from './request-log.ts';
+import { checkSitesRetention } from './retention-config.ts';
 import { mountProtocolRoutes } from './routes.ts';
 import { checkServerSecret, checkSiteKeys, UnsafeSecretError } from './secrets.ts';
 import { type Site, SiteDirectory } from './sites.ts';
@@ -144,6 +145,7 @@ export interface ServerOptions {
 /** Builds the backend; mount `app` anywhere (e.g. `getRequestListener(app.fetch)`) or call `listen()`. */
 export function createServer(options: ServerOptions): OmnikitServer {
   checkKeys(options.sites, options, 'createServer()');
+  checkSitesRetention(options.sites);
   const sites = new SiteDirectory(options.sites);
   const relay = options.relay ?? options.store.relay?.() ?? localRelay();
   const hub = new StreamHub(relay);
@@ -203,6 +205,7 @@ export function createServer(options: ServerOptions): OmnikitServer {
     app,
     reloadSites(next) {
       checkKeys(next, options, 'reloadSites()');
+      checkSitesRetention(next);
       limits.replaceSites(next);
       sites.replace(next);
     },
@@ -219,6 +222,7 @@ export function createServer(options: ServerOptions): OmnikitServer {
         housekeeping,
         errors,
         options.onHousekeeping,
+        () => sites.all(),
       );
       return listenWithHousekeeper(app, streams, housekeeper, port, hostname);
     },

@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { PROFILE_ERASED } from '../src/protocol/index.ts';
 import { bearerToken } from './bearer.ts';
 import { ApiError } from './errors.ts';
 import { noteSite } from './request-site.ts';
@@ -27,7 +28,12 @@ export async function authenticate(context: Context, deps: { store: Store; sites
   if (!token) {
     throw new ApiError(401, 'invalid_token', 'Missing device token: send "Authorization: Bearer <token>"');
   }
-  const device = await deps.store.deviceByTokenHash(hashToken(token));
+  const tokenHash = hashToken(token);
+  const device = await deps.store.deviceByTokenHash(tokenHash);
+  // Told apart from an unknown token, so the client drops what it holds and starts afresh (§8).
+  if (!device && (await deps.store.isErasedToken(tokenHash))) {
+    throw new ApiError(401, PROFILE_ERASED, 'This device was erased (forgotten); start as a new visitor');
+  }
   // A device of a site that left the config is as good as revoked.
   const site = noteSite(context.req.raw, device ? deps.sites.byId(device.siteId) : undefined);
   if (!device || !site) {

@@ -5,6 +5,7 @@ import { fromEnvironment } from './config-env.ts';
 import { checkLimits, type Limits, TrustedProxies } from './limits/index.ts';
 import type { MetricsOptions } from './metrics/index.ts';
 import { loadSitePlan } from './plan/load.ts';
+import { checkRetention } from './retention-config.ts';
 import { checkServerSecret, checkSiteKeys, type SecretPolicy } from './secrets.ts';
 import type { Site } from './sites.ts';
 
@@ -107,7 +108,7 @@ function readSites(config: unknown, baseDir: string): Site[] {
   return config.sites.map((raw: unknown, index: number): Site => {
     const where = `sites[${index}]`;
     if (!isObject(raw)) throw new Error(`${where} must be an object`);
-    const { id, writeKey, origins, secret, catalog, agentKey, plan, serverKey, limits } = raw;
+    const { id, writeKey, origins, secret, catalog, agentKey, plan, serverKey, limits, retention } = raw;
     if (typeof id !== 'string' || id.trim() === '') throw new Error(`${where}.id must be a non-empty string`);
     if (ids.has(id)) throw new Error(`${where}.id "${id}" is used by another site`);
     if (typeof writeKey !== 'string' || writeKey.trim() === '') {
@@ -133,6 +134,7 @@ function readSites(config: unknown, baseDir: string): Site[] {
     if (agentKey !== undefined) site.agentKey = agentKey as string;
     if (plan !== undefined) site.plan = loadSitePlan(plan, `${where}.plan`, baseDir);
     if (limits !== undefined) site.limits = checkLimits(limits, `${where}.limits`, 'site');
+    if (retention !== undefined) site.retention = checkRetention(retention, `${where}.retention`);
     if (serverKey !== undefined) {
       if (typeof serverKey !== 'string' || serverKey.trim() === '') {
         throw new Error(`${where}.serverKey must be a non-empty string when present`);

@@ -1,5 +1,7 @@
 import { TOMBSTONE_TTL_MS } from '../src/protocol/index.ts';
 import type { ErrorLog } from './error-log.ts';
+import { enforceRetention, type RetentionReport } from './retention.ts';
+import type { Site } from './sites.ts';
 import type { SweepResult, SweepStep } from './store/housekeeping-types.ts';
 import type { Store } from './store/types.ts';
 
@@ -35,8 +37,8 @@ export const DEFAULT_HOUSEKEEPING: Readonly<HousekeepingOptions> = {
   emptyProfileGraceMs: DAY,
 };
 
-/** What one housekeeping run deleted. */
-export interface HousekeepingReport {
+/** What one housekeeping run deleted; its RetentionReport part is what the sites' `retention` deleted. */
+export interface HousekeepingReport extends RetentionReport {
   /** Tombstones older than the sync horizon (TOMBSTONE_TTL_MS). */
   tombstones: number;
   /** Handoffs that expired or were claimed more than `handoffGraceMs` ago. */
@@ -47,8 +49,6 @@ export interface HousekeepingReport {
   profiles: number;
 }
 
-type Sweep = 'handoffs' | 'devices' | 'profiles';
-
 /** A running housekeeping schedule. */
 export interface Housekeeping {
   /** Stops the schedule; resolves once a run in progress has stopped (between two windows). */
@@ -57,10 +57,11 @@ export interface Housekeeping {
 
 /**
  * Runs the server's housekeeping now, then every `options.intervalMs` until `stop()`: compacts
- * tombstones, then deletes ended handoffs, long-revoked devices and empty anonymous profiles (in that
- * order, so a profile freed by the first two goes in the same run). A failed step is logged in
- * `errors` (its kind, never its message) and retried at the next run: housekeeping only saves space.
- * `report` hears what each run deleted.
+ * tombstones, then deletes what each site's `retention` (read from `sites` at every run, so a reload
+ * applies) keeps no longer (retention.ts), then ended handoffs, long-revoked devices and empty
+ * anonymous profiles (in that order, so a profile freed before goes in the same run). A failed step
+ * is logged in `errors` (its kind, never its message) and retried at the next run. `report` hears
+ * what each run deleted.
  */
 export async function startHousekeeping(
   store: Store,
@@ -68,17 +69,18 @@ export async function startHousekeeping(
   options: HousekeepingOptions,
   errors: ErrorLog,
   report: (removed: HousekeepingReport) => void = logReport,
+  sites: () => readonly Site[] = () => [],
 ): Promise<Housekeeping> {
   let stopped = false;
   // Where each sweep resumes: a table larger than one run's budget is covered over several runs.
-  const cursors: Record<Sweep, string> = { handoffs: '', devices: '', profiles: '' };
-  const sweep = async (name: Sweep, step: (window: SweepStep) => Promise<SweepResult>): Promise<number> => {
+  const cursors = new Map<string, string>();
+  const sweep = async (name: string, step: (window: SweepStep) => Promise<SweepResult>): Promise<number> => {
     let removed = 0;
     try {
       for (let batch = 0; batch < options.batchesPerRun && !stopped; batch += 1) {
-        const result = await step({ after: cursors[name], limit: options.batchSize });
+        const result = await step({ after: cursors.get(name) ?? '', limit: options.batchSize });
         removed += result.removed;
-        cursors[name] = result.next ?? '';
+        cursors.set(name, result.next ?? '');
         if (result.next === null) break;
         // Let requests in between two windows (SQLite's calls block the event loop).
         await new Promise((resolve) => setImmediate(resolve));
@@ -97,6 +99,7 @@ export async function startHousekeeping(
     } catch (error) {
       errors.report('housekeeping: tombstone compaction failed, retried next time', error, 'housekeeping');
     }
+    const retained = await enforceRetention(store, sites(), at, sweep);
     const handoffs = await sweep('handoffs', (window) =>
       store.removeEndedHandoffs(new Date(at - options.handoffGraceMs), window),
     );
@@ -106,7 +109,7 @@ export async function startHousekeeping(
     const profiles = await sweep('profiles', (window) =>
       store.removeEmptyAnonymousProfiles(new Date(at - options.emptyProfileGraceMs), window),
     );
-    if (!stopped) report({ tombstones, handoffs, devices, profiles });
+    if (!stopped) report({ tombstones, handoffs, devices, profiles, ...retained });
   };
 
   // One run at a time: a tick that comes while the last run is still going is skipped.

@@ -43,6 +43,8 @@ export { localRelay } from './relay/local.ts';
 export { type PostgresRelayOptions, postgresRelay, RELAY_CHANNEL } from './relay/postgres.ts';
 export type { Relay, RelayListener, RelayMessage } from './relay/types.ts';
 export type { RequestLogEntry } from './request-log.ts';
+export type { RetentionReport } from './retention.ts';
+export type { RetentionKind, SiteRetention } from './retention-config.ts';
 export type { SecretPolicy } from './secrets.ts';
 export { MIN_SECRET_BYTES, UnsafeSecretError } from './secrets.ts';
 export type { Site } from './sites.ts';
@@ -50,6 +52,7 @@ export type { ServerStats } from './stats.ts';
 export type { HousekeepingStore, SweepResult, SweepStep } from './store/housekeeping-types.ts';
 export type { PostgresStoreOptions } from './store/postgres.ts';
 export { openPostgresStore } from './store/postgres.ts';
+export type { DocumentKind, RetentionStore } from './store/retention-types.ts';
 export type { SqliteStore, SqliteStoreOptions } from './store/sqlite.ts';
 export { openSqliteStore } from './store/sqlite.ts';
 export type {

@@ -2,6 +2,7 @@ import type { Handler } from 'hono';
 import type { BatchAnswer, RejectedEvent } from '../src/protocol/index.ts';
 import { readEventBody } from './body.ts';
 import { jsonAnswer } from './cors-headers.ts';
+import { dropSuppressed } from './erasure/suppression.ts';
 import { ApiError } from './errors.ts';
 import { checkEvent, messageIdOf } from './events.ts';
 import { RejectionList, type ServerLimits } from './limits/index.ts';
@@ -68,12 +69,15 @@ export function ingestHandler(deps: IngestDeps, extract: EventExtractor): Handle
       rejected.add({ index, messageId: messageIdOf(raw), code: check.code, message: check.message });
       rejectedCodes[check.code] = (rejectedCodes[check.code] ?? 0) + 1;
     }
+    // Events of a userId erased with suppression: answered as accepted (a client must not retry
+    // them, and a write-key holder must not learn who was erased), never stored (§8).
+    const kept = await dropSuppressed(deps.store, site.id, { events: valid, json });
     // Violations are recorded, never refused, in the events' transaction: a failure stores neither,
     // and a re-sent event's violations are counted once (see ViolationStore).
-    const violations = site.plan ? planViolations(site.plan, valid) : [];
+    const violations = site.plan ? planViolations(site.plan, kept.events) : [];
     const { inserted, duplicates } =
-      valid.length > 0
-        ? await deps.store.insertEvents(site.id, valid, { credential, violations, json })
+      kept.events.length > 0
+        ? await deps.store.insertEvents(site.id, kept.events, { credential, violations, json: kept.json })
         : { inserted: 0, duplicates: 0 };
     deps.stats.recordBatch({
       siteId: site.id,
@@ -81,11 +85,12 @@ export function ingestHandler(deps: IngestDeps, extract: EventExtractor): Handle
       inserted,
       duplicates,
       rejected: rejectedCodes,
+      suppressed: kept.suppressed,
     });
 
     const result: BatchAnswer = {
       ok: true,
-      accepted: inserted,
+      accepted: inserted + kept.suppressed,
       duplicates,
       rejected: rejected.listed,
       rejectedCount: rejected.count,

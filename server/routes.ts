@@ -11,6 +11,8 @@ import { hasBearer } from './auth.ts';
 import { customerTypingHandler } from './chat/typing.ts';
 import type { ProtocolDeps } from './deps.ts';
 import { registerHandler, revokeHandler } from './devices.ts';
+import { eraseUserHandler, forgetDeviceHandler } from './erasure/erase.ts';
+import { exportHandler } from './erasure/export.ts';
 import { claimHandoffHandler, createHandoffHandler, peekHandoffHandler } from './handoff.ts';
 import { identifyHandler } from './identify.ts';
 import { streamHandler } from './stream.ts';
@@ -40,6 +42,7 @@ export function mountProtocolRoutes(
 
   mount('POST', '/v1/devices', registerHandler(deps));
   mount('DELETE', '/v1/devices/current', revokeHandler(deps));
+  mount('DELETE', '/v1/devices/current/data', forgetDeviceHandler(deps));
   mount('POST', '/v1/identify', identifyHandler(deps), { bearerOnly: true });
   mount('POST', '/v1/sync', syncHandler(deps), { before: [deps.stats.syncMiddleware()] });
   mount('GET', '/v1/stream', streamHandler(deps));
@@ -56,6 +59,13 @@ export function mountProtocolRoutes(
   mount('POST', `${conversation}/typing`, agentTypingHandler(deps));
   mount('GET', '/v1/agent/profiles/:profileId', profileHandler(deps));
   mount('GET', '/v1/agent/stream', agentStreamHandler(deps));
+
+  // Erasure and access (server key, §8). The empty userId has routes of its own, so it is a 400
+  // that names it rather than a 404 for a path that looks mistyped.
+  for (const path of ['/v1/profiles/:userId', '/v1/profiles/']) mount('DELETE', path, eraseUserHandler(deps));
+  for (const path of ['/v1/profiles/:userId/export', '/v1/profiles//export']) {
+    mount('GET', path, exportHandler(deps));
+  }
 }
 
 function onlyWithBearer(step: MiddlewareHandler | Handler): MiddlewareHandler {

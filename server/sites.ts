@@ -1,6 +1,7 @@
 import type { TrackingPlan } from '../src/plan/types.ts';
 import type { Catalog } from './catalog-types.ts';
 import type { SiteLimits } from './limits/defaults.ts';
+import type { SiteRetention } from './retention-config.ts';
 
 /** A customer's website (or app) allowed to send events, identified by its public write key. */
 export interface Site {
@@ -26,6 +27,8 @@ export interface Site {
   serverKey?: string;
   /** The site's own limits and quotas, over the server's (docs/protocol.md, "Limits"). */
   limits?: Partial<SiteLimits>;
+  /** Days the site keeps each kind of data before housekeeping deletes it; absent: kept until erased. */
+  retention?: SiteRetention;
 }
 
 /** The configured sites, indexed the two ways a request needs them. */

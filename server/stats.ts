@@ -14,6 +14,8 @@ export interface ServerStats {
   inserted: number;
   /** Valid events whose messageId was already stored. */
   duplicates: number;
+  /** Valid events dropped because their userId was erased with suppression (protocol §8). */
+  suppressed: number;
   /**
    * Responses by HTTP status; a request whose connection was gone before its answer (a client that
    * hung up, a connection a fault test dropped) counts under 'dropped'.
@@ -41,6 +43,8 @@ export interface BatchOutcome {
   duplicates: number;
   /** Events refused, by their rejection code (`invalid_type`, …). */
   rejected: Record<string, number>;
+  /** Valid events dropped, not stored, because their userId was erased with suppression. */
+  suppressed?: number;
 }
 
 /**
@@ -80,6 +84,7 @@ export class StatsRecorder {
     this.#stats.received += outcome.received;
     this.#stats.inserted += outcome.inserted;
     this.#stats.duplicates += outcome.duplicates;
+    this.#stats.suppressed += outcome.suppressed ?? 0;
     this.#listener?.batch(outcome);
   }
 
@@ -123,6 +128,7 @@ function emptyStats(): Counters {
     received: 0,
     inserted: 0,
     duplicates: 0,
+    suppressed: 0,
     byStatus: {},
     syncRequests: 0,
     streamsOpened: 0,

@@ -79,6 +79,7 @@ export class ServerMetrics implements StatsListener {
     const site = { site: outcome.siteId };
     this.#events.accepted.inc(site, outcome.inserted);
     this.#events.duplicate.inc(site, outcome.duplicates);
+    if (outcome.suppressed) this.#events.suppressed.inc(site, outcome.suppressed);
     for (const [code, count] of Object.entries(outcome.rejected)) {
       this.#events.rejected.inc({ ...site, code }, count);
     }
@@ -120,6 +121,12 @@ function eventMetrics(registers: Registry[]) {
     duplicate: new Counter({
       name: 'omnikit_events_duplicate_total',
       help: 'Valid events whose messageId was already stored (a client re-sent them), by site.',
+      labelNames: ['site'],
+      registers,
+    }),
+    suppressed: new Counter({
+      name: 'omnikit_events_suppressed_total',
+      help: 'Valid events dropped, not stored, because their userId was erased with suppression, by site.',
       labelNames: ['site'],
       registers,
     }),

@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import { hlcTime } from '../../src/protocol/index.ts';
 import { int, transaction } from './postgres-db.ts';
-import { lockAllProfiles, nextSeqs } from './postgres-documents.ts';
+import { lockAllProfiles } from './postgres-documents.ts';
+import { raiseWatermark } from './postgres-watermark.ts';
 import type { CompactionResult, DocumentStore } from './sync-types.ts';
 
 /** Per profile, the largest sequence number of a tombstone compacted away. */
@@ -58,30 +59,8 @@ async function compact(tx: pg.PoolClient, beforeMs: number): Promise<CompactionR
   if (old.length === 0) return { removed: 0, profiles: 0 };
   let removed = 0;
   for (const profile of old) {
-    const { rows } = await tx.query<{ seq: string }>(
-      `INSERT INTO compactions (site_id, profile_id, seq) VALUES ($1, $2, $3)
-       ON CONFLICT (site_id, profile_id) DO UPDATE SET seq = GREATEST(compactions.seq, excluded.seq)
-       RETURNING seq`,
-      [profile.site_id, profile.profile_id, profile.seq],
-    );
+    await raiseWatermark(tx, profile.site_id, profile.profile_id, profile.seq);
     removed += int(profile.removed);
-    // A pull from "" must end on a cursor above the watermark, or its next page would look like a
-    // cursor from before the compaction and start over: so nothing may keep a number at or below it.
-    // New numbers, in the records' order: above every number handed out before (no merge runs).
-    const { rows: below } = await tx.query<{ n: string }>(
-      'SELECT COUNT(*) AS n FROM records WHERE site_id = $1 AND profile_id = $2 AND seq <= $3',
-      [profile.site_id, profile.profile_id, rows[0].seq],
-    );
-    const numbers = await nextSeqs(tx, int(below[0]?.n));
-    if (numbers.length === 0) continue;
-    await tx.query(
-      `UPDATE records r SET seq = renumbered.seq
-         FROM (SELECT doc, key, row_number() OVER (ORDER BY seq) AS n FROM records
-                WHERE site_id = $1 AND profile_id = $2 AND seq <= $3) below
-         JOIN unnest($4::bigint[]) WITH ORDINALITY AS renumbered (seq, n) USING (n)
-        WHERE r.site_id = $1 AND r.profile_id = $2 AND r.doc = below.doc AND r.key = below.key`,
-      [profile.site_id, profile.profile_id, rows[0].seq, numbers],
-    );
   }
   return { removed, profiles: old.length };
 }

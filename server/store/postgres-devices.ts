@@ -39,13 +39,14 @@ export function postgresDeviceStore(pool: pg.Pool): DeviceStore {
       const now = new Date().toISOString();
       const profileId = randomUUID();
       const deviceId = randomUUID();
-      // One statement, so the profile never exists without its device.
+      // One statement, so the profile never exists without its device. first_profile_id: the guest
+      // profile an erasure of the device's user must find (erasure-schema.ts).
       await pool.query(
         `WITH profile AS (
            INSERT INTO profiles (id, site_id, user_id, created_at) VALUES ($1, $2, NULL, $5)
          )
-         INSERT INTO devices (id, site_id, profile_id, anonymous_id, token_hash, created_at)
-         VALUES ($3, $2, $1, $4, $6, $5)`,
+         INSERT INTO devices (id, site_id, profile_id, anonymous_id, token_hash, created_at, first_profile_id)
+         VALUES ($3, $2, $1, $4, $6, $5, $1)`,
         [profileId, siteId, deviceId, anonymousId, now, tokenHash],
       );
       return { deviceId, profileId };

@@ -1,7 +1,9 @@
+import { ERASURE_MIGRATION_NAME, ERASURE_MIGRATION_SQL } from './erasure-schema.ts';
 import type { Migration } from './migrations.ts';
 
 /** SQLite's twin is in sqlite-migrations.ts, with the same version and name. */
 const EVENTS_PER_CREDENTIAL = 'provenance: events deduplicated per credential, handoffs by profile';
+const EVENTS_BY_RECEIVED_AT = "retention: a site's events by the time the server received them";
 
 const BASE36 = '0123456789abcdefghijklmnopqrstuvwxyz';
 
@@ -47,5 +49,17 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE SEQUENCE record_seq AS BIGINT;
       SELECT setval('record_seq', GREATEST(value, 1), value > 0) FROM counters WHERE name = 'record_seq';
     `,
+  },
+  {
+    version: 5,
+    name: ERASURE_MIGRATION_NAME,
+    // See erasure-schema.ts: the same SQL on both engines.
+    sql: ERASURE_MIGRATION_SQL,
+  },
+  {
+    version: 6,
+    name: EVENTS_BY_RECEIVED_AT,
+    // As in sqlite-migrations.ts. Building it locks the events table against writes meanwhile.
+    sql: 'CREATE INDEX events_by_received_at ON events (site_id, received_at);',
   },
 ];

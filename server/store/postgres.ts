@@ -8,10 +8,12 @@ import { COMPACTION_SCHEMA, postgresCompaction } from './postgres-compaction.ts'
 import { transaction } from './postgres-db.ts';
 import { DEVICES_SCHEMA, postgresDeviceStore } from './postgres-devices.ts';
 import { DOCUMENTS_SCHEMA, postgresDocumentStore } from './postgres-documents.ts';
+import { postgresErasureStore } from './postgres-erasure.ts';
 import { EVENTS_SCHEMA, postgresEventLog } from './postgres-events.ts';
 import { HANDOFFS_SCHEMA, postgresHandoffStore } from './postgres-handoffs.ts';
 import { postgresHousekeeping } from './postgres-housekeeping.ts';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.ts';
+import { postgresRetention } from './postgres-retention.ts';
 import { postgresViolationStore, VIOLATIONS_SCHEMA } from './postgres-violations.ts';
 import { DATA_TABLES } from './rows.ts';
 import { errorKind, isStorageFailure } from './storage-failure.ts';
@@ -89,6 +91,8 @@ export async function openPostgresStore(
     ...postgresAgentStore(pool),
     ...postgresViolationStore(pool),
     ...postgresHousekeeping(pool),
+    ...postgresErasureStore(pool),
+    ...postgresRetention(pool),
 
     async reset() {
       // DELETE, not TRUNCATE: ten times faster on the small tables of tests (which reset often), and

@@ -12,6 +12,9 @@ export const DATA_TABLES = [
   'handoffs',
   'compactions',
   'plan_violations',
+  'erased_tokens',
+  'erasure_suppressions',
+  'erasure_receipts',
 ];
 
 /** A record row; `deleted` is 0/1 in SQLite, a boolean in PostgreSQL. */

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { hlcTime } from '../../src/protocol/index.ts';
-import { recordSeq } from './sqlite-documents.ts';
+import { sqliteWatermark } from './sqlite-watermark.ts';
 import type { CompactionResult, DocumentStore } from './sync-types.ts';
 
 /** Per profile, the largest sequence number of a tombstone compacted away. */
@@ -24,46 +24,27 @@ interface Compactable {
 export function sqliteCompaction(
   db: Database.Database,
 ): Pick<DocumentStore, 'compactTombstones' | 'compactionWatermark'> {
-  const seq = recordSeq(db);
+  const forget = sqliteWatermark(db);
   // HLCs start with the fixed-width base36 ms, so `hlc < prefix` is "written before that ms".
   const selectOld = db.prepare<[string], Compactable>(
     `SELECT site_id, profile_id, MAX(seq) AS seq, COUNT(*) AS removed FROM records
       WHERE deleted = 1 AND hlc < ? GROUP BY site_id, profile_id`,
   );
-  const raiseWatermark = db.prepare<[string, string, number]>(
-    `INSERT INTO compactions (site_id, profile_id, seq) VALUES (?, ?, ?)
-     ON CONFLICT (site_id, profile_id) DO UPDATE SET seq = MAX(seq, excluded.seq)`,
-  );
   const selectWatermark = db.prepare<[string, string], { seq: number }>(
     'SELECT seq FROM compactions WHERE site_id = ? AND profile_id = ?',
   );
   const deleteOld = db.prepare<[string]>('DELETE FROM records WHERE deleted = 1 AND hlc < ?');
-  const selectBelow = db.prepare<[string, string, number], { doc: string; key: string }>(
-    'SELECT doc, key FROM records WHERE site_id = ? AND profile_id = ? AND seq <= ? ORDER BY seq',
-  );
-  const renumber = db.prepare<[number, string, string, string, string]>(
-    'UPDATE records SET seq = ? WHERE site_id = ? AND profile_id = ? AND doc = ? AND key = ?',
-  );
 
   const compact = db.transaction((beforeMs: number): CompactionResult => {
     const prefix = hlcTime(Math.max(0, Math.floor(beforeMs)));
     const old = selectOld.all(prefix);
     if (old.length === 0) return { removed: 0, profiles: 0 };
     deleteOld.run(prefix);
-    let next = seq.last() + 1;
     let removed = 0;
     for (const profile of old) {
-      raiseWatermark.run(profile.site_id, profile.profile_id, profile.seq);
+      forget(profile.site_id, profile.profile_id, profile.seq);
       removed += profile.removed;
-      // A pull from "" must end on a cursor above the watermark, or its next page would look like a
-      // cursor from before the compaction and start over: so nothing may keep a number at or below it.
-      const watermark = selectWatermark.get(profile.site_id, profile.profile_id)?.seq ?? profile.seq;
-      for (const { doc, key } of selectBelow.all(profile.site_id, profile.profile_id, watermark)) {
-        renumber.run(next, profile.site_id, profile.profile_id, doc, key);
-        next += 1;
-      }
     }
-    seq.set(next - 1);
     return { removed, profiles: old.length };
   });
 

@@ -33,9 +33,10 @@ export function sqliteDeviceStore(db: Database.Database): DeviceStore {
   const insertProfile = db.prepare<[string, string, string | null, string]>(
     'INSERT INTO profiles (id, site_id, user_id, created_at) VALUES (?, ?, ?, ?)',
   );
-  const insertDevice = db.prepare<[string, string, string, string, string, string]>(
-    `INSERT INTO devices (id, site_id, profile_id, anonymous_id, token_hash, created_at)
-     VALUES (?, ?, ?, ?, ?, ?)`,
+  // first_profile_id: the guest profile an erasure of the device's user must find (erasure-schema.ts).
+  const insertDevice = db.prepare<[string, string, string, string, string, string, string]>(
+    `INSERT INTO devices (id, site_id, profile_id, anonymous_id, token_hash, created_at, first_profile_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
   );
   const selectActive = db.prepare<[string], DeviceRow>(
     `SELECT d.id, d.site_id, d.profile_id, d.anonymous_id, p.user_id
@@ -59,7 +60,7 @@ export function sqliteDeviceStore(db: Database.Database): DeviceStore {
     const profileId = randomUUID();
     const deviceId = randomUUID();
     insertProfile.run(profileId, siteId, null, now);
-    insertDevice.run(deviceId, siteId, profileId, anonymousId, tokenHash, now);
+    insertDevice.run(deviceId, siteId, profileId, anonymousId, tokenHash, now, profileId);
     return { deviceId, profileId };
   });
 

@@ -33,6 +33,9 @@ const KEEPS_MEMORY = new Set<string>([
   'removeEndedHandoffs',
   'insertViolations',
   'planReport',
+  'isErasedToken',
+  'suppressedSubjects',
+  'exportUser',
   'ping',
 ]);
 

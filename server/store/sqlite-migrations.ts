@@ -1,7 +1,9 @@
+import { ERASURE_MIGRATION_NAME, ERASURE_MIGRATION_SQL } from './erasure-schema.ts';
 import type { Migration } from './migrations.ts';
 
 /** PostgreSQL's twin is in postgres-migrations.ts, with the same version and name. */
 const EVENTS_PER_CREDENTIAL = 'provenance: events deduplicated per credential, handoffs by profile';
+const EVENTS_BY_RECEIVED_AT = "retention: a site's events by the time the server received them";
 
 const BASE36 = '0123456789abcdefghijklmnopqrstuvwxyz';
 
@@ -66,5 +68,21 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     name: 'record numbers from a sequence: pushes to different profiles merge at once',
     // PostgreSQL's change only: SQLite has one writer, whose counter row stays as it is.
     sql: '-- nothing to change in SQLite',
+  },
+  {
+    version: 5,
+    name: ERASURE_MIGRATION_NAME,
+    // See erasure-schema.ts: the same SQL on both engines.
+    sql: ERASURE_MIGRATION_SQL,
+  },
+  {
+    version: 6,
+    name: EVENTS_BY_RECEIVED_AT,
+    // Retention deletes a site's oldest events first (sqlite-retention.ts): without this index each
+    // batch would read the whole table to find them. In NOCASE, which orders ISO times as BINARY does
+    // (digits, '-', ':', '.', 'T', 'Z'), so only a query that asks for NOCASE uses it: SQLite keeps no
+    // statistics here, and it preferred a plain (site_id, received_at) index to the anonymous_id and
+    // user_id ones for GET /v1/events with a time range, reading a site's whole range for one visitor.
+    sql: 'CREATE INDEX events_by_received_at ON events (site_id, received_at COLLATE NOCASE);',
   },
 ];

@@ -7,12 +7,14 @@ import { AGENT_SCHEMA, sqliteAgentStore } from './sqlite-agent.ts';
 import { COMPACTION_SCHEMA, sqliteCompaction } from './sqlite-compaction.ts';
 import { DEVICES_SCHEMA, sqliteDeviceStore } from './sqlite-devices.ts';
 import { DOCUMENTS_SCHEMA, sqliteDocumentStore } from './sqlite-documents.ts';
+import { sqliteErasureStore } from './sqlite-erasure.ts';
 import { EVENTS_SCHEMA, sqliteEventLog } from './sqlite-events.ts';
 import { groupCommits } from './sqlite-group-commit.ts';
 import { HANDOFFS_SCHEMA, sqliteHandoffStore } from './sqlite-handoffs.ts';
 import { sqliteHousekeeping } from './sqlite-housekeeping.ts';
 import { withSyncMemory } from './sqlite-memory.ts';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.ts';
+import { sqliteRetention } from './sqlite-retention.ts';
 import { sqliteViolationStore, VIOLATIONS_SCHEMA } from './sqlite-violations.ts';
 import { isStorageFailure } from './storage-failure.ts';
 import type { Store } from './types.ts';
@@ -61,6 +63,8 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     ...sqliteAgentStore(db),
     ...sqliteViolationStore(db),
     ...sqliteHousekeeping(db),
+    ...sqliteErasureStore(db),
+    ...sqliteRetention(db),
 
     async reset() {
       db.transaction(() => {
@@ -102,6 +106,10 @@ function singleWriter(store: Store, db: Database.Database): Store {
     ...remembered,
     mergeRecords: (...args) => group.run(() => remembered.mergeRecords(...args)),
     insertEvents: (...args) => group.run(() => remembered.insertEvents(...args)),
+    // In the group, in order: a batch of the customer's events read before the erasure was asked
+    // for is committed before it, never after it.
+    eraseUser: (...args) => group.run(() => remembered.eraseUser(...args)),
+    forgetDevice: (...args) => group.run(() => remembered.forgetDevice(...args)),
     async close() {
       // Writes still waiting for their group are committed, not lost.
       if (db.open) group.flush();

@@ -5,8 +5,10 @@
  */
 import type { Relay } from '../relay/types.ts';
 import type { AgentStore } from './agent-types.ts';
+import type { ErasureStore } from './erasure-types.ts';
 import type { EventLog, PlanViolation } from './event-types.ts';
 import type { HousekeepingStore } from './housekeeping-types.ts';
+import type { RetentionStore } from './retention-types.ts';
 import type { DeviceStore, DocumentStore, HandoffStore } from './sync-types.ts';
 
 export type {
@@ -27,7 +29,9 @@ export interface Store
     HandoffStore,
     AgentStore,
     ViolationStore,
-    HousekeepingStore {
+    HousekeepingStore,
+    ErasureStore,
+    RetentionStore {
   /** Deletes everything (tests). Sequence numbers keep growing, so no old cursor can skip new records. */
   reset(): Promise<void>;
   /** Resolves once the database answers a read of its schema; rejects as a failing query would. */

@@ -2,6 +2,7 @@
 export * from './chat.ts';
 export * from './devices.ts';
 export * from './documents.ts';
+export * from './erasure.ts';
 export * from './errors.ts';
 export * from './events.ts';
 export * from './form-fields.ts';

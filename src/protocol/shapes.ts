@@ -3,6 +3,7 @@
 // against its type (Shape<T>), so a field added to a type and not here, or the other way round, fails
 // the build. The SDK never imports this file, so it stays out of the browser bundles.
 import type { RegisterAnswer } from './devices.ts';
+import type { ErasedRows, ErasureReceipt } from './erasure.ts';
 import type { ErrorBody } from './errors.ts';
 import type { BatchAnswer, RejectedEvent } from './events.ts';
 import type { HandoffClaimed, HandoffCreated, HandoffPeek, HandoffSummary } from './handoffs.ts';
@@ -24,6 +25,20 @@ const OPTIONAL = 'optional';
 export const SHAPES = {
   ErrorBody: { error: REQUIRED } satisfies Shape<ErrorBody>,
   ErrorDetail: { code: REQUIRED, message: REQUIRED } satisfies Shape<ErrorBody['error']>,
+  ErasureReceipt: {
+    receiptId: REQUIRED,
+    erasedAt: REQUIRED,
+    suppressed: REQUIRED,
+    removed: REQUIRED,
+  } satisfies Shape<ErasureReceipt>,
+  ErasedRows: {
+    events: REQUIRED,
+    records: REQUIRED,
+    devices: REQUIRED,
+    profiles: REQUIRED,
+    handoffs: REQUIRED,
+    violations: REQUIRED,
+  } satisfies Shape<ErasedRows>,
   BatchAnswer: {
     ok: REQUIRED,
     accepted: REQUIRED,

@@ -72,6 +72,7 @@ describe('POST /v1/batch', () => {
       received: 3,
       inserted: 2,
       duplicates: 1,
+      suppressed: 0,
       byStatus: { '200': 2 },
       syncRequests: 0,
       streamsOpened: 0,

@@ -63,6 +63,13 @@ describe('the config schema', () => {
       { sites: [site], metrics: {} },
       { sites: [site], metrics: { token: '' } },
       { sites: [site], metrics: { token: 'a-metrics-token', port: 9100 } },
+      { sites: [{ ...site, retention: [] }] },
+      { sites: [{ ...site, retention: { evnts: 30 } }] },
+      { sites: [{ ...site, retention: { events: 0 } }] },
+      { sites: [{ ...site, retention: { chat: -1 } }] },
+      { sites: [{ ...site, retention: { drafts: 1.5 } }] },
+      { sites: [{ ...site, retention: { anonymousProfiles: 1e12 } }] },
+      { sites: [{ ...site, retention: { events: '30' } }] },
     ];
     for (const [index, config] of refused.entries()) {
       assert.notDeepEqual(check(config), [], `schema accepts ${JSON.stringify(config)}`);

@@ -339,3 +339,67 @@ describe('loadConfig: secrets from the environment', () => {
     assert.throws(() => loadConfig(example, {}, { SHOP_SECRET: 'change-me' }), /sites\[0\]\.secret/);
   });
 });
+
+describe('loadConfig: retention', () => {
+  it('reads a site retention in days, and a site without one keeps everything', () => {
+    const retention = { events: 395, anonymousProfiles: 30, chat: 180, drafts: 7 };
+    const loaded = loadConfig(
+      configFile({ sites: [site({ retention }), site({ id: 'blog', writeKey: 'b' })] }),
+    );
+    assert.deepEqual(loaded.sites[0].retention, retention);
+    assert.equal(loaded.sites[1].retention, undefined);
+    // Each kind is optional: what is left out is kept until erased.
+    assert.deepEqual(
+      loadConfig(configFile({ sites: [site({ retention: { drafts: 1 } })] })).sites[0].retention,
+      { drafts: 1 },
+    );
+  });
+
+  const hostile: [string, unknown, RegExp][] = [
+    ['not an object', [], /sites\[0\]\.retention must be an object like \{"events": 395/],
+    ['an unknown kind', { evnts: 30 }, /sites\[0\]\.retention\.evnts is not a kind of data; known: events, /],
+    [
+      'zero days',
+      { events: 0 },
+      /sites\[0\]\.retention\.events must be a whole number of days from 1 to 36500/,
+    ],
+    ['negative days', { chat: -5 }, /sites\[0\]\.retention\.chat must be a whole number of days/],
+    ['a fraction of a day', { drafts: 1.5 }, /sites\[0\]\.retention\.drafts must be a whole number of days/],
+    [
+      '1e12 days',
+      { anonymousProfiles: 1e12 },
+      /sites\[0\]\.retention\.anonymousProfiles must be .* to 36500/,
+    ],
+    ['a string', { events: '30' }, /sites\[0\]\.retention\.events must be a whole number of days/],
+    ['null', { events: null }, /sites\[0\]\.retention\.events must be a whole number of days/],
+  ];
+  for (const [what, retention, message] of hostile) {
+    it(`rejects a retention of ${what}, naming the field and the file`, () => {
+      const file = configFile({ sites: [site({ retention })] });
+      assert.throws(
+        () => loadConfig(file),
+        (error: Error) => {
+          assert.match(error.message, message);
+          assert.ok(error.message.includes(file), error.message);
+          return true;
+        },
+      );
+    });
+  }
+
+  it('createServer and reloadSites check a retention the same way (NaN included)', () => {
+    const store = openSqliteStore(join(dir, 'retention.db'));
+    try {
+      const sites = [site()] as Parameters<typeof createServer>[0]['sites'];
+      const bad = [{ ...sites[0], retention: { events: Number.NaN } }];
+      assert.throws(
+        () => createServer({ store, sites: bad }),
+        /sites\[0\]\.retention\.events must be a whole number of days/,
+      );
+      const server = createServer({ store, sites });
+      assert.throws(() => server.reloadSites(bad), /sites\[0\]\.retention\.events/);
+    } finally {
+      void store.close();
+    }
+  });
+});

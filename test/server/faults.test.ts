@@ -135,6 +135,7 @@ describe('fault injection', () => {
         syncRequests: 0,
         streamsOpened: 0,
         streamsOpen: 0,
+        suppressed: 0,
       },
     );
   });

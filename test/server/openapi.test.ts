@@ -587,6 +587,43 @@ describe('docs/openapi.json', () => {
     await exchange('GET', '/v1/events', 401);
   });
 
+  it('DELETE /v1/profiles/{userId}, its export, and DELETE /v1/devices/current/data', async () => {
+    const phone = await register('anon-erased');
+    await exchange('POST', '/v1/identify', 200, {
+      token: phone.token,
+      body: { userId: 'erin', userHash: userHash('erin') },
+    });
+    await exchange('POST', '/v1/sync', 200, {
+      token: phone.token,
+      body: { push: [{ doc: 'cart', key: 'tee', value: { qty: 1 }, hlc: hlc(Date.now()) }], cursor: '' },
+    });
+    const params = { userId: 'erin' };
+    const server = { token: SHOP_SERVER_KEY, params };
+    const page = await exchange('GET', '/v1/profiles/{userId}/export', 200, { ...server, query: '?limit=1' });
+    assert.equal(
+      (page.profiles as Json[]).length,
+      2,
+      'the account and the guest profile the phone started on',
+    );
+    await exchange('GET', '/v1/profiles/{userId}/export', 400, { ...server, query: '?limit=0' });
+    await exchange('GET', '/v1/profiles/{userId}/export', 401, { params });
+    await exchange('DELETE', '/v1/profiles/{userId}', 400, {
+      token: SHOP_SERVER_KEY,
+      params: { userId: 'a\u0000b' },
+    });
+    await exchange('DELETE', '/v1/profiles/{userId}', 401, { params });
+    const receipt = await exchange('DELETE', '/v1/profiles/{userId}', 200, {
+      ...server,
+      query: '?suppress=true',
+    });
+    assert.equal((receipt.removed as Json).devices, 1);
+    await exchange('DELETE', '/v1/devices/current/data', 401, { token: phone.token });
+
+    const visitor = await register('anon-forgetful');
+    await exchange('DELETE', '/v1/devices/current/data', 403, { token: visitor.token, ...cut });
+    await exchange('DELETE', '/v1/devices/current/data', 200, { token: visitor.token });
+  });
+
   it('GET /v1/plan/report', async () => {
     await exchange('GET', '/v1/plan/report', 200, { token: SHOP_SERVER_KEY, query: '?examples=1' });
     await exchange('GET', '/v1/plan/report', 401);
@@ -636,6 +673,9 @@ describe('docs/openapi.json', () => {
         'POST /v1/agent/conversations/{profileId}/typing': { ...agent, body: { typing: true } },
         'GET /v1/plan/report': { token: SHOP_SERVER_KEY },
         'GET /v1/events': { token: SHOP_SERVER_KEY },
+        'DELETE /v1/profiles/{userId}': { token: SHOP_SERVER_KEY, params: { userId: 'ida' } },
+        'GET /v1/profiles/{userId}/export': { token: SHOP_SERVER_KEY, params: { userId: 'ida' } },
+        'DELETE /v1/devices/current/data': { token },
       };
       for (const [path, operations] of Object.entries(paths)) {
         for (const [method, operation] of Object.entries(operations)) {

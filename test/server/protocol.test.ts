@@ -16,6 +16,8 @@ import './protocol/agent-stored-rows.ts';
 import './protocol/hostile-input.ts';
 import './protocol/event-bodies.ts';
 import './protocol/housekeeping.ts';
+import './protocol/retention.ts';
 import './protocol/limits.ts';
 import './protocol/storage-faults.ts';
 import './protocol/metrics.ts';
+import './protocol/erasure.ts';

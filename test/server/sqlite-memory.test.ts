@@ -49,6 +49,24 @@ describe('SQLite store, its one writer', () => {
       assert.equal(await store.deviceByTokenHash('hash-1'), null);
     });
 
+    it("refuses an erased user's tokens at once, and a forgotten device's", async () => {
+      const { deviceId } = await device('hash-1');
+      await store.linkDeviceToUser(deviceId, 'user-1');
+      await device('hash-2');
+      assert.ok(await store.deviceByTokenHash('hash-1'), 'held in memory');
+      const receipt = { receiptId: 'er_1', subjectHash: 'h', erasedAt: new Date().toISOString() };
+      await store.eraseUser(SITE, 'user-1', receipt);
+      assert.equal(await store.deviceByTokenHash('hash-1'), null);
+      assert.ok(await store.deviceByTokenHash('hash-2'), 'another customer is held again');
+      const forgotten = (await store.deviceByTokenHash('hash-2'))?.id ?? '';
+      await store.forgetDevice(forgotten, { ...receipt, receiptId: 'er_2' });
+      assert.equal(await store.deviceByTokenHash('hash-2'), null);
+      assert.deepEqual(
+        [await store.isErasedToken('hash-1'), await store.isErasedToken('hash-2')],
+        [true, true],
+      );
+    });
+
     it('finds a device in its new profile right after it is linked to a user', async () => {
       const { deviceId } = await device('hash-1');
       const linked = await store.linkDeviceToUser(deviceId, 'user-1');

@@ -9,6 +9,7 @@ import { EVENTS_SCHEMA as SQLITE_EVENTS_V1 } from '../../server/store/sqlite-eve
 import { SQLITE_MIGRATIONS } from '../../server/store/sqlite-migrations.ts';
 import { cleanupCases } from './cleanup-cases.ts';
 import { trackEvent } from './helpers.ts';
+import { retentionCases } from './retention-cases.ts';
 import type { TestDatabaseFactory } from './test-database.ts';
 import { version1Schema } from './version-1.ts';
 
@@ -653,6 +654,7 @@ export function storeCases(fresh: TestDatabaseFactory): void {
     }));
 
   cleanupCases(fresh);
+  retentionCases(fresh);
 }
 
 /** An HLC at `ms` of `replica`. */

@@ -12,6 +12,8 @@ export const ANSWER_SHAPES: Record<string, ShapeName> = {
   'POST /v1/handoff 201': 'HandoffCreated',
   'POST /v1/handoff/peek 200': 'HandoffPeek',
   'POST /v1/handoff/claim 200': 'HandoffClaimed',
+  'DELETE /v1/profiles/{userId} 200': 'ErasureReceipt',
+  'DELETE /v1/devices/current/data 200': 'ErasureReceipt',
 };
 
 /** The data of each device stream event. */
@@ -27,6 +29,7 @@ const NESTED: Partial<Record<ShapeName, Record<string, ShapeName>>> = {
   SyncAnswer: { records: 'StoredRecord', rejected: 'RejectedRecord' },
   HandoffPeek: { summary: 'HandoffSummary' },
   HandoffSummary: { cart: 'CartSummary' },
+  ErasureReceipt: { removed: 'ErasedRows' },
 };
 
 /** Where docs/openapi.json describes each shape: a schema, then property names down from it. */
@@ -47,6 +50,8 @@ export const OPENAPI_SCHEMAS: Record<ShapeName, [schema: string, ...properties: 
   HandoffSummary: ['HandoffPeek', 'summary'],
   CartSummary: ['HandoffPeek', 'summary', 'cart'],
   HandoffClaimed: ['HandoffClaimed'],
+  ErasureReceipt: ['ErasureReceipt'],
+  ErasedRows: ['ErasureReceipt', 'removed'],
 };
 
 /** The fields of a shape that are always there. */

@@ -17,6 +17,7 @@ const KNOWN = new Set([
   'minLength',
   'maxLength',
   'minimum',
+  'maximum',
   'maxItems',
   'format',
   'description',
@@ -71,6 +72,9 @@ export function validate(value: unknown, schema: unknown, root: unknown, path = 
   }
   if (typeof value === 'number' && typeof definition.minimum === 'number' && value < definition.minimum) {
     fail(`${value} is below ${definition.minimum}`);
+  }
+  if (typeof value === 'number' && typeof definition.maximum === 'number' && value > definition.maximum) {
+    fail(`${value} is above ${definition.maximum}`);
   }
   if (
     typeof value === 'number' &&
