@@ -1,10 +1,11 @@
 import type { MergePolicy } from './cart/merge.ts';
+import type { CategoryPreferences } from './consent/types.ts';
 import { httpDestination } from './destinations/collector.ts';
 import type { Destination } from './destinations/destination.ts';
 import type { FormsConfig } from './forms/types.ts';
 import type { PlanMode } from './plan/index.ts';
 import type { TrackingPlan } from './plan/types.ts';
-import type { CategoryPreferences, OmnikitConfig } from './types.ts';
+import type { OmnikitConfig } from './types.ts';
 import type { WidgetConfig } from './widget/types.ts';
 
 const NUMBERS = {

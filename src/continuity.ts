@@ -24,6 +24,8 @@ export interface ContinuityInternals {
   bus: Emitter<OmnikitEvents>;
   /** Whether storage and sync are allowed now (consent, and a browser to run in). */
   _allowed: () => boolean;
+  /** The server erased this device (protocol §8): the client starts as a new visitor. */
+  _erased: () => void;
 }
 
 /**
@@ -138,6 +140,12 @@ export function createContinuity(settings: Settings, internals: ContinuityIntern
     _allow(): void {
       if (parts) start(local);
     },
+    /**
+     * forget(): the server erases what it holds through this device (its anonymous events, its guest
+     * profile's documents), then the documents leave the device; false when the server was not told.
+     */
+    _forget: (): Promise<boolean> =>
+      settings.endpoint && inBrowser() ? start().sync._forget() : Promise.resolve(true),
     /** Log out: this customer's documents leave the device; a fresh anonymous device starts. */
     _reset: () => {
       if (settings.endpoint && internals._allowed()) void start().sync.reset();

@@ -1,6 +1,7 @@
 // The public API of the SDK, at the composition level: it may name every feature's public types.
 import type { Cart } from './cart/cart.ts';
 import type { MergeChange, MergePolicy } from './cart/merge.ts';
+import type { CategoryPreferences, Consent } from './consent/types.ts';
 import type { OmnikitError } from './core/report.ts';
 import type { Destination } from './destinations/destination.ts';
 import type { Forms, FormsConfig } from './forms/types.ts';
@@ -66,26 +67,6 @@ export interface OmnikitEvents {
 }
 
 /**
- * Consent per category (Segment's `categoryPreferences`): `necessary`, `analytics`, `marketing`,
- * `personalization`, and any a destination declares or the page sets. Every event carries it.
- */
-export type CategoryPreferences = Record<string, boolean>;
-
-/** The customer's consent, by category; see docs/privacy.md for what each category covers. */
-export interface Consent {
-  /** Grants every category (under Global Privacy Control, all but `marketing`). */
-  grant(): void;
-  /** Refuses every category but `necessary`: what waited is dropped, what was kept on the device removed. */
-  deny(): void;
-  /** Sets the categories given, e.g. `{ analytics: true, marketing: false }`; the others keep theirs. */
-  set(choice: CategoryPreferences): void;
-  /** The categories in effect now (`necessary` always true; a category never chosen is false). */
-  get(): CategoryPreferences;
-  /** `pending` until the first choice; then `granted` when any category but `necessary` is, else `denied`. */
-  readonly state: 'pending' | 'granted' | 'denied';
-}
-
-/**
  * What every client does: tracking, identity, consent, delivery. The tracker-only script-tag build
  * (`omnikit-tracker.js`) returns just this; every method is safe to call and never throws.
  */
@@ -128,4 +109,11 @@ export interface Omnikit extends OmnikitTracker {
   readonly forms: Forms;
   /** The chat-and-cart widget (its launcher shows when the config has `widget`). */
   readonly widget: Widget;
+  /**
+   * Forgets this visitor: the backend erases what it holds through this device (its anonymous
+   * events, a guest's cart, drafts and chat; on a signed-in device, only this device and its
+   * anonymous events), then everything Omnikit kept on the device goes and a new anonymous visitor
+   * starts. Resolves false, changing nothing, when the backend could not be reached.
+   */
+  forget(): Promise<boolean>;
 }

@@ -7,7 +7,8 @@ import { createArguments } from '../core/arguments.ts';
 import { deviceContext } from '../core/context.ts';
 import { createEmitter } from '../core/emitter.ts';
 import { inBrowser } from '../core/env.ts';
-import { createReport } from '../core/report.ts';
+import { guardWith } from '../core/guard.ts';
+import { createReport, type Report } from '../core/report.ts';
 import { createDelivery } from '../delivery/delivery.ts';
 import { createIdentity } from '../identity/identity.ts';
 import { createSession } from '../identity/session.ts';
@@ -16,12 +17,11 @@ import type { createPlanGlue } from '../plan/glue.ts';
 import type { Omnikit, OmnikitConfig, OmnikitEvents } from '../types.ts';
 import { withAttribution, withConsent, withContinuity, withPlan } from '../version.ts';
 import { warmTimestamps } from './envelope.ts';
-import { guardWith } from './guard.ts';
 import { createMethods } from './methods.ts';
 import { createSending } from './sending.ts';
 import { createClientStorage } from './storage.ts';
 import { acceptInto, createWaiting } from './waiting.ts';
-import { wipeTracker } from './wipe.ts';
+import { createAfresh, wipeTracker } from './wipe.ts';
 
 /** The optional parts an entry point builds in; each is left out of the builds that lack it. */
 export interface ClientParts {
@@ -44,7 +44,6 @@ export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Om
   const guard = guardWith(report);
   // Configuration mistakes are loud: they silently lose every event otherwise.
   for (const problem of problems) report('invalid_config', `Invalid config: ${problem}`, undefined, true);
-
   // Each choice settles what may run (a function, hoisted: the parts it drives are made below).
   const [consent, gate] = createConsent(s.consent, s.destinations, guard, settle);
   const stored = gate._stored;
@@ -59,7 +58,13 @@ export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Om
   const continuity = withContinuity
     ? parts.continuity?.(
         s,
-        { _openKv: storage._openKv, _report: report, bus, _allowed: () => stored() && inBrowser() },
+        {
+          _openKv: storage._openKv,
+          _report: report,
+          bus,
+          _allowed: () => stored() && inBrowser(),
+          _erased: () => void afresh(),
+        },
         () => client,
       )
     : undefined;
@@ -75,7 +80,17 @@ export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Om
     plan?.ready,
   ]);
   const loading = waiting._loading;
-
+  const afresh = createAfresh(
+    s.cookieDomain,
+    stored,
+    start,
+    waiting,
+    delivery,
+    identity,
+    session,
+    traffic,
+    continuity,
+  );
   // A call is dropped once a choice leaves it nowhere to go; it waits while none is made.
   const accept = acceptInto(
     waiting,
@@ -97,13 +112,9 @@ export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Om
     anonymousId: () => (waiting._loaded() ? identity._get().anonymousId : undefined),
     on: bus.on,
   } as Omnikit;
-  if (withContinuity) exposeContinuity(client, continuity);
+  if (withContinuity) exposeContinuity(client, report, afresh, continuity);
 
-  /**
-   * After each choice: the destinations it allows open (or stop, their outboxes emptied); storage
-   * opens and what waited runs, or what waited is dropped and, when storage was in use, what the
-   * tracker kept on the device is removed. The page hears `consent`.
-   */
+  /** After each choice: what it allows runs; what it withdraws stops, and leaves the device. */
   function settle(wasStored: boolean): void {
     if (withConsent) delivery._settle!();
     if (stored()) {
@@ -115,7 +126,7 @@ export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Om
       });
     } else {
       waiting._reset();
-      if (withConsent && wasStored) wipeTracker(s.cookieDomain, start());
+      if (withConsent && wasStored) void wipeTracker(s.cookieDomain, start());
     }
     if (withConsent) {
       if (withAttribution && !gate._marketing()) traffic?._forget?.(stored() ? start() : undefined);
@@ -135,8 +146,27 @@ export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Om
   return client;
 }
 
-/** Getters, so the cart starts (and syncs) only when the page first touches it. */
-function exposeContinuity(client: Omnikit, continuity?: ReturnType<typeof createContinuity>): void {
+/**
+ * Getters, so the cart starts (and syncs) only when the page first touches it; and `forget()`, which
+ * asks the server to erase what it holds through this device first: if it cannot be told, nothing
+ * here changes (the device keeps the token that proves it), and the page may try again.
+ */
+function exposeContinuity(
+  client: Omnikit,
+  report: Report,
+  afresh: () => Promise<void>,
+  continuity?: ReturnType<typeof createContinuity>,
+): void {
+  client.forget = async () => {
+    try {
+      if (!(await continuity?._forget())) return false;
+      await afresh();
+      return true;
+    } catch (error) {
+      report('internal', `forget: ${error}`, error);
+      return false;
+    }
+  };
   Object.defineProperties(client, {
     cart: { get: () => continuity?.cart },
     handoff: { get: () => continuity?.handoff },

@@ -1,5 +1,6 @@
 import type { createTraffic } from '../attribution/traffic.ts';
 import type { Settings } from '../config.ts';
+import type { Consent } from '../consent/types.ts';
 import { campaignOf, type deviceContext } from '../core/context.ts';
 import type { Report } from '../core/report.ts';
 import type { Delivery } from '../delivery/delivery.ts';
@@ -7,7 +8,6 @@ import type { Identity } from '../identity/identity.ts';
 import type { createSession } from '../identity/session.ts';
 import type { PlanGlue } from '../plan/glue.ts';
 import { MAX_EVENT_CHARS } from '../protocol/index.ts';
-import type { Consent } from '../types.ts';
 import { version, withAttribution, withConsent, withPlan } from '../version.ts';
 import { type Draft, type EventDraft, envelopeOf } from './envelope.ts';
 

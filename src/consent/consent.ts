@@ -1,8 +1,8 @@
-import type { Guard } from '../client/guard.ts';
 import { attempt } from '../core/env.ts';
+import type { Guard } from '../core/guard.ts';
 import type { Destination } from '../destinations/destination.ts';
-import type { CategoryPreferences, Consent } from '../types.ts';
 import { withConsent } from '../version.ts';
+import type { CategoryPreferences, Consent } from './types.ts';
 
 /** The categories every site has besides `necessary`; destinations and the page may add more. */
 export const CATEGORIES = ['analytics', 'marketing', 'personalization'];

@@ -55,12 +55,13 @@ export function createDelivery(options: DeliveryOptions) {
   };
 
   /**
-   * Takes a consent choice in: the outbox of each destination it does not allow is emptied, so what
-   * waited there is never sent (the destination takes no new event meanwhile, see `_enqueue`).
+   * Takes a consent choice in: the outbox of each destination it does not allow (or of every one,
+   * with `everything`: forget()) is emptied, so what waited there is never sent (a destination not
+   * allowed takes no new event meanwhile, see `_enqueue`).
    */
-  const settle = () => {
+  const settle = (everything?: boolean) => {
     for (const route of routes) {
-      if (!options._allowed(route.destination)) {
+      if (everything || !options._allowed(route.destination)) {
         route._unconfirmed.clear();
         route._outbox._clear!();
       }

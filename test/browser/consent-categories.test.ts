@@ -196,7 +196,9 @@ describe('consent by category', () => {
     await page.eval(`omnikit.consent.set({ marketing: false })`);
     const after = await waitFor(async () => {
       const now = await kept(page);
-      return !now.local.includes('omnikit:touches') && !(now.entries.omnikit ?? []).includes('touches') && now;
+      return (
+        !now.local.includes('omnikit:touches') && !(now.entries.omnikit ?? []).includes('touches') && now
+      );
     });
     expect(after.local).to.include('omnikit:aid'); // analytics still granted: the identity stays
     await page.close();
