@@ -92,11 +92,8 @@ export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Om
     continuity,
   );
   // A call is dropped once a choice leaves it nowhere to go; it waits while none is made.
-  const accept = acceptInto(
-    waiting,
-    () => consent.state !== 'pending' && !stored(),
-    () => spaReferrer,
-  );
+  const refused = () => consent.state !== 'pending' && !stored();
+  const accept = acceptInto(waiting, refused, () => spaReferrer);
   const client: Omnikit = {
     ...createMethods(guard, createArguments(report), accept, identity, session, traffic, continuity),
     consent,
