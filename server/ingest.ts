@@ -7,6 +7,7 @@ import { ApiError } from './errors.ts';
 import { checkEvent, messageIdOf } from './events.ts';
 import { RejectionList, type ServerLimits } from './limits/index.ts';
 import { planViolations } from './plan/violations.ts';
+import { hasPrivacyControl, refuseMarketing } from './privacy-control.ts';
 import { type SiteDirectory, siteAllowsOrigin } from './sites.ts';
 import type { StatsRecorder } from './stats.ts';
 import type { EventStore } from './store/types.ts';
@@ -52,6 +53,7 @@ export function ingestHandler(deps: IngestDeps, extract: EventExtractor): Handle
       throw new ApiError(400, 'invalid_body', 'Body must be a JSON object');
     }
     const raws = extract(body as Record<string, unknown>);
+    const privacyControl = hasPrivacyControl(context.req.header('sec-gpc'));
 
     const valid: Record<string, unknown>[] = [];
     // Each valid event's JSON, made by its check: the store keeps it as the body, not a second copy.
@@ -62,8 +64,10 @@ export function ingestHandler(deps: IngestDeps, extract: EventExtractor): Handle
       const raw = raws[index];
       const check = checkEvent(raw);
       if (check.ok) {
-        valid.push(check.event);
-        json.push(check.json);
+        // Under Global Privacy Control, stored with marketing refused (serialised again only then).
+        const refused = privacyControl ? refuseMarketing(check.event) : undefined;
+        valid.push(refused ?? check.event);
+        json.push(refused ? JSON.stringify(refused) : check.json);
         continue;
       }
       rejected.add({ index, messageId: messageIdOf(raw), code: check.code, message: check.message });
