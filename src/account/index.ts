@@ -7,6 +7,8 @@ import { CART_DOC } from '../protocol/index.ts';
 import type { Sync } from '../sync/index.ts';
 import { link } from '../sync/link.ts';
 
+export { followConsent } from './consent.ts';
+
 /**
  * A verified sign-in (protocol §2, §5): links this device to the customer's account, and the first
  * time a guest's device joins it, merges the guest cart into the account's by `policy`. Returns the
