@@ -99,25 +99,25 @@ export function createDelivery(options: DeliveryOptions) {
       for (const destination of options.destinations) {
         const kv = openKv(`omnikit-outbox-${destination.name}`);
         const outbox = createOutbox(kv, options.maxOutbox, options._report);
-        const flusher = createFlusher({
-          ...options,
+        const flusher = createFlusher(
           destination,
-          _outbox: outbox,
+          outbox,
           // Any tab may flush an outbox in memory: it is not shared. Such a tab cannot read the
           // shared one (a newer script's format, say), so it leaves that to another tab.
-          _mayFlush: () => {
+          () => {
             if (!options._allowed(destination)) return false;
             if (kv._durable) return isLeader();
             resign();
             return true;
           },
-          _onSent: (events) => {
+          (events) => {
             const ids = events.map((event) => event.messageId);
             forget(destination.name, ids);
             channel?.postMessage({ sent: destination.name, ids } satisfies Message);
             options.bus.emit('sent', { destination: destination.name, count: events.length });
           },
-        });
+          options,
+        );
         routes.push({ destination, _outbox: outbox, _flusher: flusher, _unconfirmed: new Map() });
       }
 
