@@ -106,7 +106,7 @@ export function createDelivery(options: DeliveryOptions) {
           // shared one (a newer script's format, say), so it leaves that to another tab.
           () => {
             if (!options._allowed(destination)) return false;
-            if (kv._durable) return isLeader();
+            if (kv._durable()) return isLeader();
             resign();
             return true;
           },
