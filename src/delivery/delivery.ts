@@ -17,7 +17,7 @@ export interface DeliveryOptions {
   retryBaseDelay: number;
   retryMaxDelay: number;
   _report: Report;
-  /** Whether consent allows `destination` to receive events now. */
+  /** Whether consent allows `destination` to receive events now (always, without categories: asked only with them). */
   _allowed: (destination: Destination) => boolean;
   /** The client's event bus: hears `sent` after each batch a destination took. */
   bus: { emit(type: 'sent', value: { destination: string; count: number }): void };
@@ -105,7 +105,7 @@ export function createDelivery(options: DeliveryOptions) {
           // Any tab may flush an outbox in memory: it is not shared. Such a tab cannot read the
           // shared one (a newer script's format, say), so it leaves that to another tab.
           () => {
-            if (!options._allowed(destination)) return false;
+            if (withConsent && !options._allowed(destination)) return false;
             if (kv._durable()) return isLeader();
             resign();
             return true;
@@ -138,7 +138,7 @@ export function createDelivery(options: DeliveryOptions) {
     /** Queues an event (of `size` characters as JSON) for every destination consent allows. */
     _enqueue(event: Envelope, size: number): void {
       for (const route of routes) {
-        if (!options._allowed(route.destination)) continue;
+        if (withConsent && !options._allowed(route.destination)) continue;
         route._unconfirmed.set(event.messageId, [event, size]);
         if (route._unconfirmed.size > MAX_UNCONFIRMED)
           route._unconfirmed.delete(route._unconfirmed.keys().next().value!);
