@@ -42,12 +42,11 @@ export function settingsOf(config: OmnikitConfig): [settings: Settings, problems
   const options: Partial<OmnikitConfig> = typeof config === 'object' && config ? config : {};
   const writeKey = options.writeKey;
   if (typeof writeKey !== 'string' || !writeKey) problems.push('writeKey: not a non-empty string');
-  const destinations: Destination[] = [];
-  const given = [
-    ...(options.endpoint ? [httpDestination(options.endpoint, `${writeKey}`)] : []),
-    ...(Array.isArray(options.destinations) ? options.destinations : []),
-  ];
-  for (const destination of given) {
+  // The endpoint's destination first: a given one of the same name is then the duplicate.
+  const destinations: Destination[] = options.endpoint
+    ? [httpDestination(options.endpoint, `${writeKey}`)]
+    : [];
+  for (const destination of Array.isArray(options.destinations) ? options.destinations : []) {
     const { name, send } = destination ?? {};
     if (typeof send === 'function' && name && !destinations.some((other) => other.name === name)) {
       destinations.push(destination);

@@ -93,7 +93,8 @@ export function createTraffic(cookieDomain: string | undefined, kv: () => Kv | u
     },
     ...(withConsent && {
       /** Consent to `marketing` withdrawn: the touches leave the device (and `store`, if given). */
-      _forget(store?: Kv): void {
+      // An arrow, not a method: terser flattens this spread only when the object holds no method.
+      _forget: (store?: Kv): void => {
         local.remove(LOCAL_KEY);
         void store?._delMany([KEY]);
       },

@@ -17,7 +17,7 @@ export interface DeliveryOptions {
   retryBaseDelay: number;
   retryMaxDelay: number;
   _report: Report;
-  /** Whether consent allows `destination` to receive events now. */
+  /** Whether consent allows `destination` to receive events now (always, without categories: asked only with them). */
   _allowed: (destination: Destination) => boolean;
   /** The client's event bus: hears `sent` after each batch a destination took. */
   bus: { emit(type: 'sent', value: { destination: string; count: number }): void };
@@ -100,25 +100,25 @@ export function createDelivery(options: DeliveryOptions) {
       for (const destination of options.destinations) {
         const kv = openKv(`omnikit-outbox-${destination.name}`);
         const outbox = createOutbox(kv, options.maxOutbox, options._report);
-        const flusher = createFlusher({
-          ...options,
+        const flusher = createFlusher(
           destination,
-          _outbox: outbox,
+          outbox,
           // Any tab may flush an outbox in memory: it is not shared. Such a tab cannot read the
           // shared one (a newer script's format, say), so it leaves that to another tab.
-          _mayFlush: () => {
-            if (!options._allowed(destination)) return false;
-            if (kv._durable) return isLeader();
+          () => {
+            if (withConsent && !options._allowed(destination)) return false;
+            if (kv._durable()) return isLeader();
             resign();
             return true;
           },
-          _onSent: (events) => {
+          (events) => {
             const ids = events.map((event) => event.messageId);
             forget(destination.name, ids);
             channel?.postMessage({ sent: destination.name, ids } satisfies Message);
             options.bus.emit('sent', { destination: destination.name, count: events.length });
           },
-        });
+          options,
+        );
         routes.push({ destination, _outbox: outbox, _flusher: flusher, _unconfirmed: new Map() });
       }
 
@@ -139,7 +139,7 @@ export function createDelivery(options: DeliveryOptions) {
     /** Queues an event (of `size` characters as JSON) for every destination consent allows. */
     _enqueue(event: Envelope, size: number): void {
       for (const route of routes) {
-        if (!options._allowed(route.destination)) continue;
+        if (withConsent && !options._allowed(route.destination)) continue;
         route._unconfirmed.set(event.messageId, [event, size]);
         if (route._unconfirmed.size > MAX_UNCONFIRMED)
           route._unconfirmed.delete(route._unconfirmed.keys().next().value!);

@@ -64,7 +64,8 @@ export function createOutbox(kv: Kv, max: number, report: Report) {
     _remove: kv._delMany,
     ...(withConsent && {
       /** Empties the queue (consent withdrawn): nothing that waited is sent or kept. */
-      _clear(): void {
+      // An arrow, not a method: terser flattens this spread only when the object holds no method.
+      _clear: (): void => {
         buffer.length = 0;
         writing = writing.then(() => emptyKv(kv));
       },

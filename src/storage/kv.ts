@@ -9,7 +9,7 @@ export interface Kv {
   /** All entries, ordered by key. */
   _entries<T>(): Promise<[string, T][]>;
   /** False once it fell back to memory: then nothing outlives the page or is shared with other tabs. */
-  readonly _durable: boolean;
+  _durable(): boolean;
 }
 
 const PROBE_TIMEOUT = 2000;
@@ -114,8 +114,6 @@ export function openKv(name: string, onUnavailable: (error: unknown) => void): K
         // Sorted as strings "key,[object Object]": by key, as every key's characters sort after ",".
         () => [...memory].sort() as [string, T][],
       ),
-    get _durable() {
-      return durable;
-    },
+    _durable: () => durable,
   };
 }
