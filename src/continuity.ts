@@ -14,7 +14,7 @@ import { CART_DOC, FORM_DOC_PREFIX } from './protocol/index.ts';
 import type { Kv } from './storage/kv.ts';
 import { createSync, type Sync } from './sync/index.ts';
 import type { Omnikit, OmnikitEvents } from './types.ts';
-import { withConsent, withForms, withWidget } from './version.ts';
+import { withForms, withWidget } from './version.ts';
 import { createLauncher } from './widget/launcher.ts';
 
 /** What the client lends continuity beside its settings and public API. */
@@ -85,7 +85,6 @@ export function createContinuity(settings: Settings, internals: ContinuityIntern
     : undefined;
   if (forms && inBrowser()) pickUp((form) => forms.watch(form));
   let pendingLink: [string, string] | undefined;
-  let following = false;
   const identify = (userId: string, userHash: string) => {
     if (checkout) {
       pendingLink = [userId, userHash];
@@ -94,11 +93,16 @@ export function createContinuity(settings: Settings, internals: ContinuityIntern
     const { sync, cart } = start();
     // The sign-in is a chunk: a customer who never signs in with proof never fetches it.
     void load('account').then(async (account) => {
-      const changes = await account.signIn(sync, cart, userId, userHash, settings.cartMerge ?? 'max', track);
+      const changes = await account.signIn(
+        sync,
+        cart,
+        userId,
+        userHash,
+        settings.cartMerge ?? 'max',
+        client(),
+        settings.channel,
+      );
       if (changes.length) internals.bus.emit('cartMerged', changes);
-      // Once per page: the verified customer's consent follows them across their devices.
-      if (withConsent && !following) await account.followConsent(sync, client(), settings.channel);
-      following = true;
     }, fail);
   };
 
