@@ -49,7 +49,7 @@ const scriptChunks = () => ({
 /**
  * A script-tag build: everything inlined, minified, global `Omnikit`. `features` turns parts off:
  * `continuity` (the tracker-only build); the others only in bench/size.mjs, to measure the core
- * without the features added on top of it (form pick-up, widget launcher, attribution and plan glue).
+ * without the features added on top of it (form pick-up, widget launcher, attribution, plan and consent glue).
  */
 export const scriptTag = (input, file, features = {}) => ({
   input,
@@ -66,6 +66,7 @@ export const scriptTag = (input, file, features = {}) => ({
         __WIDGET__: String(features.widget ?? true),
         __ATTRIBUTION__: String(features.attribution ?? true),
         __PLAN__: String(features.plan ?? true),
+        __CONSENT__: String(features.consent ?? true),
       },
     }),
     mangle(),

@@ -1,4 +1,5 @@
 import type { MergePolicy } from './cart/merge.ts';
+import type { CategoryPreferences } from './consent/types.ts';
 import { httpDestination } from './destinations/collector.ts';
 import type { Destination } from './destinations/destination.ts';
 import type { FormsConfig } from './forms/types.ts';
@@ -24,7 +25,7 @@ export type Settings = typeof NUMBERS & {
   destinations: Destination[];
   channel: string;
   autoPage: boolean;
-  consent: 'granted' | 'pending';
+  consent: 'granted' | 'pending' | CategoryPreferences;
   cookieDomain?: string;
   debug: boolean;
   forms?: FormsConfig;
@@ -41,12 +42,11 @@ export function settingsOf(config: OmnikitConfig): [settings: Settings, problems
   const options: Partial<OmnikitConfig> = typeof config === 'object' && config ? config : {};
   const writeKey = options.writeKey;
   if (typeof writeKey !== 'string' || !writeKey) problems.push('writeKey: not a non-empty string');
-  const destinations: Destination[] = [];
-  const given = [
-    ...(options.endpoint ? [httpDestination(options.endpoint, `${writeKey}`)] : []),
-    ...(Array.isArray(options.destinations) ? options.destinations : []),
-  ];
-  for (const destination of given) {
+  // The endpoint's destination first: a given one of the same name is then the duplicate.
+  const destinations: Destination[] = options.endpoint
+    ? [httpDestination(options.endpoint, `${writeKey}`)]
+    : [];
+  for (const destination of Array.isArray(options.destinations) ? options.destinations : []) {
     const { name, send } = destination ?? {};
     if (typeof send === 'function' && name && !destinations.some((other) => other.name === name)) {
       destinations.push(destination);
@@ -61,7 +61,8 @@ export function settingsOf(config: OmnikitConfig): [settings: Settings, problems
     destinations,
     channel: options.channel || 'web',
     autoPage: options.autoPage !== false,
-    consent: options.consent === 'pending' ? 'pending' : 'granted',
+    // As given (createConsent reads it): anything but `granted`, `pending` or an object waits.
+    consent: options.consent ?? 'granted',
     debug: options.debug === true,
   };
   for (const key of Object.keys(NUMBERS) as (keyof typeof NUMBERS)[]) {

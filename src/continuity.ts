@@ -24,6 +24,8 @@ export interface ContinuityInternals {
   bus: Emitter<OmnikitEvents>;
   /** Whether storage and sync are allowed now (consent, and a browser to run in). */
   _allowed: () => boolean;
+  /** The server erased this device (protocol §8): the client starts as a new visitor. */
+  _erased: () => void;
 }
 
 /**
@@ -91,7 +93,8 @@ export function createContinuity(settings: Settings, internals: ContinuityIntern
     const { sync, cart } = start();
     // The sign-in is a chunk: a customer who never signs in with proof never fetches it.
     void load('account').then(async (account) => {
-      const changes = await account.signIn(sync, cart, userId, userHash, settings.cartMerge ?? 'max', track);
+      const merge = settings.cartMerge ?? 'max';
+      const changes = await account.signIn(sync, cart, userId, userHash, merge, client(), settings.channel);
       if (changes.length) internals.bus.emit('cartMerged', changes);
     }, fail);
   };
@@ -138,6 +141,12 @@ export function createContinuity(settings: Settings, internals: ContinuityIntern
     _allow(): void {
       if (parts) start(local);
     },
+    /**
+     * forget(): the server erases what it holds through this device (its anonymous events, its guest
+     * profile's documents), then the documents leave the device; false when the server was not told.
+     */
+    _forget: (): Promise<boolean> =>
+      settings.endpoint && inBrowser() ? start().sync._forget() : Promise.resolve(true),
     /** Log out: this customer's documents leave the device; a fresh anonymous device starts. */
     _reset: () => {
       if (settings.endpoint && internals._allowed()) void start().sync.reset();

@@ -10,6 +10,7 @@ export type { Touch, Touches } from './attribution/touch.ts';
 export type { Cart } from './cart/cart.ts';
 export type { CartLine, ProductInput } from './cart/line.ts';
 export type { MergeChange, MergePolicy } from './cart/merge.ts';
+export type { CategoryPreferences, Consent } from './consent/types.ts';
 export type { ErrorCode, OmnikitError } from './core/report.ts';
 export { httpDestination, segmentDestination } from './destinations/collector.ts';
 export type { Delivery, Destination } from './destinations/destination.ts';

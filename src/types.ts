@@ -1,6 +1,7 @@
 // The public API of the SDK, at the composition level: it may name every feature's public types.
 import type { Cart } from './cart/cart.ts';
 import type { MergeChange, MergePolicy } from './cart/merge.ts';
+import type { CategoryPreferences, Consent } from './consent/types.ts';
 import type { OmnikitError } from './core/report.ts';
 import type { Destination } from './destinations/destination.ts';
 import type { Forms, FormsConfig } from './forms/types.ts';
@@ -22,8 +23,11 @@ export interface OmnikitConfig {
   channel?: string;
   /** Track a page view on load and on SPA route changes. Default true. */
   autoPage?: boolean;
-  /** `pending`: nothing is stored or sent until `consent.grant()`. Default `granted`. */
-  consent?: 'granted' | 'pending';
+  /**
+   * The customer's choice when the page starts: `granted` (default; all categories), `pending`
+   * (nothing is stored or sent until a choice), or per category, as the site's banner stored it.
+   */
+  consent?: 'granted' | 'pending' | CategoryPreferences;
   /** Cookie domain for the anonymous id, e.g. `example.com` to share it across subdomains. */
   cookieDomain?: string;
   /** Log problems to the console. */
@@ -58,6 +62,8 @@ export interface OmnikitEvents {
   sent: { destination: string; count: number };
   /** A guest cart was merged into the account's: what changed, to tell the customer. */
   cartMerged: MergeChange[];
+  /** The customer's consent changed: the categories now in effect. */
+  consent: CategoryPreferences;
 }
 
 /**
@@ -81,15 +87,15 @@ export interface OmnikitTracker {
   alias(userId: string, previousId?: string): void;
   /** Forgets the user on this device (log out): new anonymous id and session; their cart leaves it. */
   reset(): void;
-  /** Consent seam: while pending, events wait in memory and nothing is stored. */
-  consent: { grant(): void; deny(): void; readonly state: 'pending' | 'granted' | 'denied' };
+  /** Consent by category: while pending, events wait in memory and nothing is stored. */
+  consent: Consent;
   /** Sends what waits now; resolves when this tab has tried. */
   flush(): Promise<void>;
   /** Resolves once identity is loaded and earlier calls are queued. */
   ready(): Promise<void>;
   /** The device's anonymous id, once known. */
   anonymousId(): string | undefined;
-  /** Listens to `error`, `sent` or `cartMerged`; returns the function that stops listening. */
+  /** Listens to `error`, `sent`, `cartMerged` or `consent`; returns the function that stops listening. */
   on<K extends keyof OmnikitEvents>(type: K, listener: (value: OmnikitEvents[K]) => void): () => void;
 }
 
@@ -103,4 +109,11 @@ export interface Omnikit extends OmnikitTracker {
   readonly forms: Forms;
   /** The chat-and-cart widget (its launcher shows when the config has `widget`). */
   readonly widget: Widget;
+  /**
+   * Forgets this visitor: the backend erases what it holds through this device (its anonymous
+   * events, a guest's cart, drafts and chat; on a signed-in device, only this device and its
+   * anonymous events), then everything Omnikit kept on the device goes and a new anonymous visitor
+   * starts. Resolves false, changing nothing, when the backend could not be reached.
+   */
+  forget(): Promise<boolean>;
 }

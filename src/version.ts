@@ -36,3 +36,11 @@ declare const __PLAN__: boolean;
 
 /** False in the tracker-only build and in builds made to measure the core without it (bench/size.mjs). */
 export const withPlan: boolean = typeof __PLAN__ !== 'boolean' || __PLAN__;
+
+declare const __CONSENT__: boolean;
+
+/**
+ * False only in builds made to measure the client without consent categories (bench/size.mjs): then
+ * consent is all or nothing; true in every shipped build and from source.
+ */
+export const withConsent: boolean = typeof __CONSENT__ !== 'boolean' || __CONSENT__;

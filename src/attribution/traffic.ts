@@ -6,6 +6,7 @@ import type { Report } from '../core/report.ts';
 import type { Envelope, Traffic } from '../protocol/events.ts';
 import type { Kv } from '../storage/kv.ts';
 import { local } from '../storage/local.ts';
+import { withConsent } from '../version.ts';
 import { externalHost } from './referrer.ts';
 import type { Kept } from './touch.ts';
 
@@ -32,9 +33,12 @@ export function createTraffic(cookieDomain: string | undefined, kv: () => Kv | u
   let kept: Kept | undefined;
   let lost = false;
 
+  // Kept only while `kv()` gives a store: storage allowed, and consent to `marketing`.
   const save = () => {
+    const store = kv();
+    if (!store) return;
     local.set(LOCAL_KEY, kept);
-    void kv()?._setMany([[KEY, kept]]);
+    void store._setMany([[KEY, kept]]);
   };
 
   return {
@@ -87,5 +91,13 @@ export function createTraffic(cookieDomain: string | undefined, kv: () => Kv | u
       lost = false;
       save();
     },
+    ...(withConsent && {
+      /** Consent to `marketing` withdrawn: the touches leave the device (and `store`, if given). */
+      // An arrow, not a method: terser flattens this spread only when the object holds no method.
+      _forget: (store?: Kv): void => {
+        local.remove(LOCAL_KEY);
+        void store?._delMany([KEY]);
+      },
+    }),
   };
 }

@@ -7,6 +7,7 @@ export interface Draft {
   at: number;
   messageId: string;
   page: EventContext['page'];
+  /** Set when the event is made: click ids only with consent to `marketing` (known by then). */
   campaign?: Record<string, string>;
   fields: (person: Person, page: EventContext['page']) => Partial<Envelope>;
   /** An identity change (identify, reset) applied in call order, before this draft's event. */

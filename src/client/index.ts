@@ -1,26 +1,27 @@
 import type { createTraffic } from '../attribution/traffic.ts';
 import { watchRoutes } from '../auto-page.ts';
 import { settingsOf } from '../config.ts';
+import { createConsent } from '../consent/consent.ts';
 import type { createContinuity } from '../continuity.ts';
 import { createArguments } from '../core/arguments.ts';
 import { deviceContext } from '../core/context.ts';
 import { createEmitter } from '../core/emitter.ts';
 import { inBrowser } from '../core/env.ts';
-import { createReport } from '../core/report.ts';
+import { guardWith } from '../core/guard.ts';
+import { createReport, type Report } from '../core/report.ts';
 import { createDelivery } from '../delivery/delivery.ts';
 import { createIdentity } from '../identity/identity.ts';
 import { createSession } from '../identity/session.ts';
 import { createTimeZone } from '../identity/time-zone.ts';
 import type { createPlanGlue } from '../plan/glue.ts';
 import type { Omnikit, OmnikitConfig, OmnikitEvents } from '../types.ts';
-import { withAttribution, withContinuity, withPlan } from '../version.ts';
-import { createConsent } from './consent.ts';
+import { withAttribution, withConsent, withContinuity, withPlan } from '../version.ts';
 import { warmTimestamps } from './envelope.ts';
-import { guardWith } from './guard.ts';
 import { createMethods } from './methods.ts';
 import { createSending } from './sending.ts';
 import { createClientStorage } from './storage.ts';
 import { acceptInto, createWaiting } from './waiting.ts';
+import { createAfresh, wipeTracker } from './wipe.ts';
 
 /** The optional parts an entry point builds in; each is left out of the builds that lack it. */
 export interface ClientParts {
@@ -43,52 +44,56 @@ export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Om
   const guard = guardWith(report);
   // Configuration mistakes are loud: they silently lose every event otherwise.
   for (const problem of problems) report('invalid_config', `Invalid config: ${problem}`, undefined, true);
-
-  // Granted: storage opens, then what waited runs; denied: what waited is forgotten. (Called by the
-  // page later, once everything below exists.)
-  const consent = createConsent(
-    s.consent,
-    guard,
-    () => {
-      const durable = start();
-      void loading.then(() => {
-        if (durable) identity._persistTo(durable);
-        waiting._drain();
-        if (withContinuity) continuity?._allow();
-      });
-    },
-    () => waiting._reset(),
-  );
-  const stored = () => consent.state === 'granted';
+  // Each choice settles what may run (a function, hoisted: the parts it drives are made below).
+  const [consent, gate] = createConsent(s.consent, s.destinations, guard, settle);
+  const stored = gate._stored;
   const identity = createIdentity(s.cookieDomain);
   const session = createSession(s.sessionTimeout, stored);
-  const delivery = createDelivery({ ...s, _report: report, bus });
+  const delivery = createDelivery({ ...s, _report: report, bus, _allowed: gate._allowed });
   const device = deviceContext(createTimeZone(stored));
   const storage = createClientStorage(report, delivery);
-  const openStore = storage._openKv;
   const start = storage._start;
   let spaReferrer: string | undefined;
   // The client is passed as a getter: continuity uses its public API (track, anonymousId) later.
   const continuity = withContinuity
     ? parts.continuity?.(
         s,
-        { _openKv: openStore, _report: report, bus, _allowed: () => stored() && inBrowser() },
+        {
+          _openKv: storage._openKv,
+          _report: report,
+          bus,
+          _allowed: () => stored() && inBrowser(),
+          _erased: () => void afresh(),
+        },
         () => client,
       )
     : undefined;
   const plan = withPlan ? parts.plan?.(s, report) : undefined;
-  const traffic = withAttribution ? parts.traffic?.(s.cookieDomain, start, report) : undefined;
-  const send = createSending(s, report, identity, session, delivery, device, traffic, plan);
+  // The touches (campaigns, click ids) are kept and sent only with `marketing`.
+  const touchesKv = withConsent ? () => (gate._marketing() && stored() ? start() : undefined) : start;
+  const traffic = withAttribution ? parts.traffic?.(s.cookieDomain, touchesKv, report) : undefined;
+  const send = createSending(s, report, identity, session, delivery, device, consent, traffic, plan);
   // Identity loads first, then the traffic source, from the storage `start()` opens when allowed.
   const kv = stored() ? start() : undefined;
-  const waiting = createWaiting(report, stored, send, identity._load(kv), [traffic?._load(kv), plan?.ready]);
+  const waiting = createWaiting(report, stored, send, identity._load(kv), [
+    traffic?._load(touchesKv()),
+    plan?.ready,
+  ]);
   const loading = waiting._loading;
-
-  const accept = acceptInto(
+  const afresh = createAfresh(
+    s.cookieDomain,
+    stored,
+    start,
     waiting,
-    () => consent.state === 'denied',
-    () => spaReferrer,
+    delivery,
+    identity,
+    session,
+    traffic,
+    continuity,
   );
+  // A call is dropped once a choice leaves it nowhere to go; it waits while none is made.
+  const refused = () => consent.state !== 'pending' && !stored();
+  const accept = acceptInto(waiting, refused, () => spaReferrer);
   const client: Omnikit = {
     ...createMethods(guard, createArguments(report), accept, identity, session, traffic, continuity),
     consent,
@@ -104,7 +109,27 @@ export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Om
     anonymousId: () => (waiting._loaded() ? identity._get().anonymousId : undefined),
     on: bus.on,
   } as Omnikit;
-  if (withContinuity) exposeContinuity(client, continuity);
+  if (withContinuity) exposeContinuity(client, report, afresh, continuity);
+
+  /** After each choice: what it allows runs; what it withdraws stops, and leaves the device. */
+  function settle(wasStored: boolean): void {
+    if (withConsent) delivery._settle!();
+    if (stored()) {
+      const durable = start();
+      void loading.then(() => {
+        if (durable) identity._persistTo(durable);
+        waiting._drain();
+        if (withContinuity) continuity?._allow();
+      });
+    } else {
+      waiting._reset();
+      if (withConsent && wasStored) void wipeTracker(s.cookieDomain, start());
+    }
+    if (withConsent) {
+      if (withAttribution && !gate._marketing()) traffic?._forget?.(stored() ? start() : undefined);
+      bus.emit('consent', consent.get());
+    }
+  }
 
   if (inBrowser()) warmTimestamps();
   if (s.autoPage && inBrowser()) {
@@ -118,8 +143,27 @@ export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Om
   return client;
 }
 
-/** Getters, so the cart starts (and syncs) only when the page first touches it. */
-function exposeContinuity(client: Omnikit, continuity?: ReturnType<typeof createContinuity>): void {
+/**
+ * Getters, so the cart starts (and syncs) only when the page first touches it; and `forget()`, which
+ * asks the server to erase what it holds through this device first: if it cannot be told, nothing
+ * here changes (the device keeps the token that proves it), and the page may try again.
+ */
+function exposeContinuity(
+  client: Omnikit,
+  report: Report,
+  afresh: () => Promise<void>,
+  continuity?: ReturnType<typeof createContinuity>,
+): void {
+  client.forget = async () => {
+    try {
+      if (!(await continuity?._forget())) return false;
+      await afresh();
+      return true;
+    } catch (error) {
+      report('internal', `forget: ${error}`, error);
+      return false;
+    }
+  };
   Object.defineProperties(client, {
     cart: { get: () => continuity?.cart },
     handoff: { get: () => continuity?.handoff },

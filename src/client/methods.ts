@@ -1,13 +1,13 @@
 import type { createTraffic } from '../attribution/traffic.ts';
 import type { createContinuity } from '../continuity.ts';
 import type { createArguments } from '../core/arguments.ts';
+import type { Guard } from '../core/guard.ts';
 import type { Identity } from '../identity/identity.ts';
 import type { createSession } from '../identity/session.ts';
 import type { EventType, Properties } from '../protocol/events.ts';
 import type { OmnikitTracker } from '../types.ts';
 import { withAttribution, withContinuity } from '../version.ts';
 import type { Draft } from './envelope.ts';
-import type { Guard } from './guard.ts';
 
 /** Accepts a call: checked now, queued in call order, turned into an event when allowed. */
 export type Accept = (type: EventType | undefined, fields: Draft['fields'], change?: () => void) => void;

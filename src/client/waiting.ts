@@ -1,4 +1,4 @@
-import { campaignOf, pageOf } from '../core/context.ts';
+import { pageOf } from '../core/context.ts';
 import { timeOrderedId } from '../core/id.ts';
 import type { Report } from '../core/report.ts';
 import { withAttribution, withPlan } from '../version.ts';
@@ -88,7 +88,7 @@ export function createWaiting(
 }
 
 /**
- * Accepts a call from the page into `waiting`, stamped now (time, id, page, campaign), unless consent
+ * Accepts a call from the page into `waiting`, stamped now (time, id, page), unless consent
  * is denied. `referrer` is the previous URL after an SPA navigation.
  */
 export const acceptInto =
@@ -102,7 +102,6 @@ export const acceptInto =
       at,
       messageId: timeOrderedId(at),
       page,
-      campaign: campaignOf(page.search),
       fields,
       _change: change,
     });

@@ -19,9 +19,11 @@ export function createArguments(report: Report) {
     },
     /** Properties or traits: anything but a plain object is replaced by {}, values are repaired to JSON. */
     _record(value: unknown, what: string): Record<string, JsonValue> {
-      if (value === undefined || value === null) return {};
       if (!isRecord(value)) {
-        report('invalid_argument', `${what}: not an object; sent as {}`, { value: typeof value });
+        // Left out (undefined or null) is fine: no properties.
+        if (value !== undefined && value !== null) {
+          report('invalid_argument', `${what}: not an object; sent as {}`, { value: typeof value });
+        }
         return {};
       }
       try {

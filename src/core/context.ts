@@ -1,25 +1,28 @@
 import type { EventContext } from '../protocol/events.ts';
+import { withConsent } from '../version.ts';
 import { inBrowser } from './env.ts';
 
 /** Ad-platform click ids, kept as they are: Google, Meta, Microsoft, TikTok, LinkedIn, X, Yandex. */
 const CLICK_ID = /^(gclid|gbraid|wbraid|dclid|fbclid|msclkid|ttclid|li_fat_id|twclid|yclid)$/;
 
-let lastSearch: string | undefined;
+let lastQuery: string | undefined;
 let lastCampaign: Record<string, string> | undefined;
 
 /**
- * Campaign fields of a query string: utm_* (utm_campaign as `name`, as Segment does) and click ids.
- * The last answer is reused while the query string stays the same (every event asks).
+ * Campaign fields of a query string: utm_* (utm_campaign as `name`, as Segment does) and, unless
+ * `clickIds` is false (no consent to `marketing`), click ids. The last answer is reused while the
+ * query stays the same (every event asks).
  */
-export function campaignOf(search: string): Record<string, string> | undefined {
-  if (search === lastSearch) return lastCampaign;
+export function campaignOf(search: string, clickIds = true): Record<string, string> | undefined {
+  const query = withConsent ? clickIds + search : search;
+  if (query === lastQuery) return lastCampaign;
   let campaign: Record<string, string> | undefined;
   for (const [key, value] of new URLSearchParams(search)) {
     const utm = key.startsWith('utm_') && key.slice(4);
-    const name = utm === 'campaign' ? 'name' : utm || (CLICK_ID.test(key) && key);
+    const name = utm === 'campaign' ? 'name' : utm || (clickIds && CLICK_ID.test(key) && key);
     if (name && value) campaign = { ...campaign, [name]: value.slice(0, 500) };
   }
-  lastSearch = search;
+  lastQuery = query;
   lastCampaign = campaign;
   return campaign;
 }

@@ -3,6 +3,7 @@ import type { Destination } from '../destinations/destination.ts';
 import type { Envelope } from '../protocol/events.ts';
 import type { Kv } from '../storage/kv.ts';
 import { electLeader } from '../tabs/leader.ts';
+import { withConsent } from '../version.ts';
 import { createFlusher, type Flusher } from './flusher.ts';
 import { createOutbox, MAX_BATCH_SIZE, type Outbox } from './outbox.ts';
 import { onPageExit } from './page-exit.ts';
@@ -16,6 +17,8 @@ export interface DeliveryOptions {
   retryBaseDelay: number;
   retryMaxDelay: number;
   _report: Report;
+  /** Whether consent allows `destination` to receive events now (always, without categories: asked only with them). */
+  _allowed: (destination: Destination) => boolean;
   /** The client's event bus: hears `sent` after each batch a destination took. */
   bus: { emit(type: 'sent', value: { destination: string; count: number }): void };
 }
@@ -51,6 +54,20 @@ export function createDelivery(options: DeliveryOptions) {
     for (const id of ids) route?._unconfirmed.delete(id);
   };
 
+  /**
+   * Takes a consent choice in: the outbox of each destination it does not allow (or of every one,
+   * with `everything`: forget()) is emptied, so what waited there is never sent (a destination not
+   * allowed takes no new event meanwhile, see `_enqueue`).
+   */
+  const settle = (everything?: boolean) => {
+    for (const route of routes) {
+      if (everything || !options._allowed(route.destination)) {
+        route._unconfirmed.clear();
+        route._outbox._clear!();
+      }
+    }
+  };
+
   const sendOnExit = () => {
     const room = MAX_BATCH_SIZE / routes.length;
     for (const route of routes) {
@@ -83,26 +100,28 @@ export function createDelivery(options: DeliveryOptions) {
       for (const destination of options.destinations) {
         const kv = openKv(`omnikit-outbox-${destination.name}`);
         const outbox = createOutbox(kv, options.maxOutbox, options._report);
-        const flusher = createFlusher({
-          ...options,
+        const flusher = createFlusher(
           destination,
-          _outbox: outbox,
+          outbox,
           // Any tab may flush an outbox in memory: it is not shared. Such a tab cannot read the
           // shared one (a newer script's format, say), so it leaves that to another tab.
-          _mayFlush: () => {
-            if (kv._durable) return isLeader();
+          () => {
+            if (withConsent && !options._allowed(destination)) return false;
+            if (kv._durable()) return isLeader();
             resign();
             return true;
           },
-          _onSent: (events) => {
+          (events) => {
             const ids = events.map((event) => event.messageId);
             forget(destination.name, ids);
             channel?.postMessage({ sent: destination.name, ids } satisfies Message);
             options.bus.emit('sent', { destination: destination.name, count: events.length });
           },
-        });
+          options,
+        );
         routes.push({ destination, _outbox: outbox, _flusher: flusher, _unconfirmed: new Map() });
       }
+
       // (No BroadcastChannel before Safari 15.4: the constructor throws, and tabs go untold.)
       try {
         channel = new BroadcastChannel(`omnikit:${options.writeKey}`);
@@ -115,9 +134,12 @@ export function createDelivery(options: DeliveryOptions) {
       // A sweep for events whose tab closed before it could tell the leader about them.
       setInterval(kick, SWEEP_INTERVAL, 0);
     },
-    /** Queues an event (of `size` characters as JSON) for every destination. */
+    /** Takes a new consent choice in (see `settle`). */
+    ...(withConsent && { _settle: settle }),
+    /** Queues an event (of `size` characters as JSON) for every destination consent allows. */
     _enqueue(event: Envelope, size: number): void {
       for (const route of routes) {
+        if (withConsent && !options._allowed(route.destination)) continue;
         route._unconfirmed.set(event.messageId, [event, size]);
         if (route._unconfirmed.size > MAX_UNCONFIRMED)
           route._unconfirmed.delete(route._unconfirmed.keys().next().value!);

@@ -4,17 +4,13 @@ import type { Envelope } from '../protocol/events.ts';
 import { createRetry } from '../protocol/retry.ts';
 import type { Outbox } from './outbox.ts';
 
+/** The client's settings a flusher reads, and where it reports. */
 export interface FlusherOptions {
-  destination: Destination;
-  _outbox: Outbox;
-  /** Whether this tab may send (the leader, or any tab when the outbox is not shared). */
-  _mayFlush: () => boolean;
   flushAt: number;
   flushInterval: number;
   retryBaseDelay: number;
   retryMaxDelay: number;
   _report: Report;
-  _onSent: (events: Envelope[]) => void;
 }
 
 /**
@@ -22,8 +18,16 @@ export interface FlusherOptions {
  * passed, at once after a success, and after a failure with exponential backoff and jitter (or as
  * long as `Retry-After` says). Destinations each have their own flusher, so one that fails never
  * holds up or duplicates delivery to another. Created in a browser page only (delivery's start()).
+ * `mayFlush` says whether this tab may send now (the leader, or any tab when the outbox is not
+ * shared); `onSent` hears each batch the destination took.
  */
-export function createFlusher(options: FlusherOptions) {
+export function createFlusher(
+  destination: Destination,
+  outbox: Outbox,
+  mayFlush: () => boolean,
+  onSent: (events: Envelope[]) => void,
+  options: FlusherOptions,
+) {
   let timer: ReturnType<typeof setTimeout> | undefined;
   /** The delay the pending timer was asked for: a kick past flushAt brings only a later one forward. */
   let timerDelay = 0;
@@ -47,12 +51,12 @@ export function createFlusher(options: FlusherOptions) {
   async function cycle(): Promise<void> {
     waiting = 0;
     for (;;) {
-      if (!options._mayFlush() || !navigator.onLine) return;
-      await options._outbox._written();
-      const [keys, events] = await options._outbox._peek();
+      if (!mayFlush() || !navigator.onLine) return;
+      await outbox._written();
+      const [keys, events] = await outbox._peek();
       if (!events.length) return;
       // A send that throws (a page's own destination) is retried like a network error.
-      const result = await options.destination
+      const result = await destination
         .send(events, false)
         .catch(() => ({ ok: false, retry: true }) as Delivery);
       if (!result.ok && result.retry) {
@@ -61,13 +65,13 @@ export function createFlusher(options: FlusherOptions) {
         return;
       }
       succeeded();
-      await options._outbox._remove(keys);
-      if (result.ok) options._onSent(events);
+      await outbox._remove(keys);
+      if (result.ok) onSent(events);
       // Refused for good (a 4xx): retrying cannot help, so say so, with what was lost.
       else
         options._report(
           'delivery_rejected',
-          `${options.destination.name} refused ${events.length} events: ${result.message}`,
+          `${destination.name} refused ${events.length} events: ${result.message}`,
           events,
         );
     }

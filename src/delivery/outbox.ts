@@ -1,6 +1,7 @@
 import type { Report } from '../core/report.ts';
 import type { Envelope } from '../protocol/events.ts';
-import type { Kv } from '../storage/kv.ts';
+import { emptyKv, type Kv } from '../storage/kv.ts';
+import { withConsent } from '../version.ts';
 
 /**
  * Largest batch, in characters of its events' JSON (UTF-16 code units, as the server counts an
@@ -61,6 +62,14 @@ export function createOutbox(kv: Kv, max: number, report: Report) {
       return [keys, events];
     },
     _remove: kv._delMany,
+    ...(withConsent && {
+      /** Empties the queue (consent withdrawn): nothing that waited is sent or kept. */
+      // An arrow, not a method: terser flattens this spread only when the object holds no method.
+      _clear: (): void => {
+        buffer.length = 0;
+        writing = writing.then(() => emptyKv(kv));
+      },
+    }),
   };
 }
 

@@ -9,6 +9,8 @@ export type Delivery =
 export interface Destination {
   /** Unique among the configured destinations; names its outbox. */
   name: string;
+  /** Consent categories it needs (all granted) to receive events; default `['analytics']`. */
+  categories?: string[];
   /** Sends one batch; `keepalive` is set when the page is going away. Must not throw. */
   send(batch: Envelope[], keepalive: boolean): Promise<Delivery>;
 }

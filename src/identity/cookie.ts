@@ -12,12 +12,15 @@ export function readCookie(): string | undefined {
   });
 }
 
-/** Writes the anonymous id's first-party cookie, on `domain` when given so subdomains share it. */
-export function writeCookie(value: string, domain?: string): void {
+/**
+ * Writes the anonymous id's first-party cookie, on `domain` when given so subdomains share it; a
+ * `maxAge` of 0 removes it.
+ */
+export function writeCookie(value: string, domain?: string, maxAge = MAX_AGE): void {
   const scope = domain ? `; Domain=${domain}` : '';
   attempt(() => {
     const secure = location.protocol === 'https:' ? '; Secure' : '';
     // biome-ignore lint/suspicious/noDocumentCookie: the Cookie Store API is not in Safari or Firefox.
-    document.cookie = `omnikit_aid=${encodeURIComponent(value)}; Path=/; Max-Age=${MAX_AGE}; SameSite=Lax${scope}${secure}`;
+    document.cookie = `omnikit_aid=${encodeURIComponent(value)}; Path=/; Max-Age=${maxAge}; SameSite=Lax${scope}${secure}`;
   });
 }

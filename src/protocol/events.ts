@@ -83,6 +83,8 @@ export interface EventContext {
   attribution?: Touches;
   /** What the tracking plan found wrong with this `track` event (`planMode: 'flag'` only). */
   violations?: Violation[];
+  /** The customer's consent when the event was made, per category (Segment's shape). */
+  consent?: { categoryPreferences: Record<string, boolean> };
 }
 
 /** The traffic source of a session, as analytics tools group it. */

@@ -9,10 +9,14 @@ export interface Kv {
   /** All entries, ordered by key. */
   _entries<T>(): Promise<[string, T][]>;
   /** False once it fell back to memory: then nothing outlives the page or is shared with other tabs. */
-  readonly _durable: boolean;
+  _durable(): boolean;
 }
 
 const PROBE_TIMEOUT = 2000;
+
+/** Deletes every entry of `kv` (consent withdrawn): what it held leaves the device. */
+export const emptyKv = (kv: Kv): Promise<void> =>
+  kv._entries().then((entries) => kv._delMany(entries.map(([key]) => key)));
 
 /**
  * Opens IndexedDB database `name`, in the stored format (format.ts). If IndexedDB is missing, blocked,
@@ -110,8 +114,6 @@ export function openKv(name: string, onUnavailable: (error: unknown) => void): K
         // Sorted as strings "key,[object Object]": by key, as every key's characters sort after ",".
         () => [...memory].sort() as [string, T][],
       ),
-    get _durable() {
-      return durable;
-    },
+    _durable: () => durable,
   };
 }

@@ -1,5 +1,6 @@
 import { attempt } from '../core/env.ts';
 import { request } from '../core/request.ts';
+import { PROFILE_ERASED } from '../protocol/erasure.ts';
 
 /** A failed backend call: `status` 0 for a network error. */
 export interface HttpError extends Error {
@@ -31,3 +32,7 @@ export const createHttp =
   };
 
 export type Http = ReturnType<typeof createHttp>;
+
+/** Whether a failed call says the server erased this device (protocol §8): start as a new visitor. */
+export const erased = (error: unknown): boolean =>
+  (error as HttpError).status === 401 && `${(error as Error).message}`.endsWith(PROFILE_ERASED);

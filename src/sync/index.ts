@@ -59,6 +59,10 @@ export function createSync(options: SyncOptions): Sync {
     reset: async () => {
       await (await replication())?._reset();
     },
+    _forget: async () => {
+      if (!local._opened()) local._open(options._openKv);
+      return (await replication())?._forget() ?? false;
+    },
     ready: () => local._ready,
   };
 }

@@ -6,7 +6,7 @@ import { backoff } from '../protocol/retry.ts';
 import { electLeader } from '../tabs/leader.ts';
 import { createChanges } from './changes.ts';
 import { createCycle } from './cycle.ts';
-import { createHttp, type HttpError } from './http.ts';
+import { createHttp, erased, type HttpError } from './http.ts';
 import type { LocalCopy } from './local.ts';
 import { createSchedule } from './schedule.ts';
 import { createSession } from './session.ts';
@@ -21,6 +21,11 @@ export interface Replication {
   _call: Sync['_call'];
   /** Logs the device out, then registers anew. */
   _reset(): Promise<void>;
+  /**
+   * Erases what the server holds through this device, then drops the documents; false (reported)
+   * when the server could not be told. Registers anew only at the next sync.
+   */
+  _forget(): Promise<boolean>;
   /** Reconnects the stream (a new token or profile). */
   _restart(): void;
   /** Syncs now and on every way back (online, focus); the tab that holds the stream opens it. */
@@ -35,7 +40,9 @@ export interface Replication {
 export function replicate(local: LocalCopy, options: SyncOptions, loadChunk: typeof load): Replication {
   const { writeKey, _report: report, retryBaseDelay, retryMaxDelay } = options;
   const endpoint = options.endpoint.replace(/\/+$/, '');
-  const fail = (error: HttpError) => void report(failureCode(error.status), error.message, error);
+  // A device the server erased (protocol §8) starts afresh: the client drops what it keeps.
+  const fail = (error: HttpError) =>
+    void (erased(error) ? options._erased?.() : report(failureCode(error.status), error.message, error));
   const session = createSession(writeKey, createHttp(endpoint), options.anonymousId, local);
   const cycle = createCycle(session, local, report, (doc) => options._local?.(doc));
   const [sync, kick, succeeded] = createSchedule(cycle, fail, local._ready, retryBaseDelay, retryMaxDelay);
@@ -54,6 +61,16 @@ export function replicate(local: LocalCopy, options: SyncOptions, loadChunk: typ
         })
         .catch(fail),
     _reset: () => session._end().then(sync).catch(fail),
+    _forget: () =>
+      session._end(true).then(
+        () => true,
+        (error: HttpError) => {
+          // Already erased (by the shop, say): done as well.
+          if (erased(error)) return true;
+          fail(error);
+          return false;
+        },
+      ),
     _restart: restart,
     _online() {
       const first = sync();

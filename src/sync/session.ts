@@ -4,7 +4,7 @@ import {
   replicaOfHlc,
   SERVER_REPLICA,
 } from '../protocol/index.ts';
-import type { Http, HttpError } from './http.ts';
+import { erased, type Http, type HttpError } from './http.ts';
 import type { LocalCopy } from './local.ts';
 import { META, type Meta, put, type Stored, stored } from './store.ts';
 import type { Adopt } from './types.ts';
@@ -22,10 +22,17 @@ export interface Session {
   /** The profile this tab last knew the device on (outside the lock, it may be about to change). */
   _profile(): string | undefined;
   _adopt: Adopt;
-  /** Calls `path` with the device token: registers first when there is none, and once more after a 401. */
-  _authed<T>(path: string, body: unknown): Promise<T>;
-  /** Revokes the token and drops the documents (under the lock): the next call registers anew. */
-  _end(): Promise<void>;
+  /**
+   * Calls `path` with the device token: registers first when there is none, and once more after a
+   * 401, unless the server erased the device (`profile_erased`: the caller starts afresh).
+   */
+  _authed<T>(path: string, body: unknown, method?: string): Promise<T>;
+  /**
+   * Revokes the token and drops the documents (under the lock): the next call registers anew. With
+   * `forgetting`, the server first erases what the device holds there (registering it first if
+   * needed: its anonymous events); if that fails, nothing here changes and the call rejects.
+   */
+  _end(forgetting?: boolean): Promise<void>;
 }
 
 export function createSession(
@@ -82,7 +89,7 @@ export function createSession(
     await save();
   };
 
-  const authed = async <T>(path: string, body: unknown): Promise<T> => {
+  const authed = async <T>(path: string, body: unknown, method?: string): Promise<T> => {
     for (let again = true; ; again = false) {
       if (!meta._token) {
         const registered = await http<RegisterAnswer>('devices', {
@@ -94,18 +101,19 @@ export function createSession(
         local._post({ _switched: false }); // the stream reconnects with the new token
       }
       try {
-        return await http<T>(path, body, meta._token);
+        return await http<T>(path, body, meta._token, method);
       } catch (error) {
-        if ((error as HttpError).status !== 401 || !again) throw error;
+        if ((error as HttpError).status !== 401 || !again || erased(error)) throw error;
         meta._token = undefined;
       }
     }
   };
 
-  const end = () =>
+  const end = (forgetting?: boolean) =>
     locked(async () => {
       await local._queue();
-      if (meta._token) await http('devices/current', undefined, meta._token, 'DELETE').catch(() => {});
+      if (forgetting) await authed('devices/current/data', undefined, 'DELETE');
+      else if (meta._token) await http('devices/current', undefined, meta._token, 'DELETE').catch(() => {});
       meta = {};
       await local._wipe();
       await save();

@@ -24,6 +24,8 @@ export interface SyncOptions {
   retryBaseDelay: number;
   /** Longest retry delay (ms). */
   retryMaxDelay: number;
+  /** The server erased this device (protocol §8): the client starts as a new visitor. */
+  _erased?: () => void;
 }
 
 /** Who changed a document: this tab, or the server / another tab. */
@@ -82,6 +84,11 @@ export interface Sync {
   _kick(ms?: number): void;
   /** Revokes the token, forgets the local documents and registers as a new anonymous device. */
   reset(): Promise<void>;
+  /**
+   * Erases what the server holds through this device (protocol §8), then its documents here; false
+   * (reported) when the server could not be reached, and then nothing changed.
+   */
+  _forget(): Promise<boolean>;
   /** Resolves once the local documents are loaded. */
   ready(): Promise<void>;
 }

@@ -20,6 +20,32 @@ interface Dump {
 
 const CHANNELS = ['omnikit:test-key', 'omnikit-sync:test-key', 'omnikit-chat:test-key'];
 
+/** Whether a stored or sent record is of the `consent` document. */
+const ofConsent = (record: unknown) => (record as { doc?: string } | null)?.doc === 'consent';
+
+/**
+ * The dump without the verified customer's `consent` document (its records and the tab messages
+ * that carry them), which the sign-in writes since consent follows the customer: a document added
+ * after the fixture was recorded, in the format every document has.
+ */
+function withoutConsentDoc(d: Dump): Dump {
+  const docs = d.idb['omnikit-docs-test-key'];
+  const message = (json: string) => {
+    const parsed = JSON.parse(json) as { r?: unknown[] };
+    if (!Array.isArray(parsed.r)) return json;
+    const r = parsed.r.filter((record) => !ofConsent(record));
+    if (r.length === parsed.r.length) return json;
+    return r.length ? JSON.stringify({ ...parsed, r }) : undefined;
+  };
+  return {
+    ...d,
+    idb: { ...d.idb, ...(docs && { 'omnikit-docs-test-key': docs.filter(([, r]) => !ofConsent(r)) }) },
+    messages: Object.fromEntries(
+      Object.entries(d.messages).map(([name, list]) => [name, list.flatMap((json) => message(json) ?? [])]),
+    ),
+  };
+}
+
 /** Listens to the SDK's BroadcastChannels as another tab would: each distinct message, as JSON. */
 const listen = (page: ClientPage) =>
   page.eval(`(() => {
@@ -126,7 +152,9 @@ async function storedBy(build: 'npm' | 'dist'): Promise<string> {
     const events = (d: Dump) => d.idb['omnikit-outbox-http']?.length;
     const meta = (docs: [string, unknown][]) => docs.find(([key]) => key === 'm')?.[1] as { u?: boolean };
     const records = (docs: [string, unknown][]) =>
-      docs.filter(([key]) => key !== 'm').map(([, r]) => r as { doc: string; p?: number });
+      docs
+        .filter(([key, r]) => key !== 'm' && !ofConsent(r))
+        .map(([, r]) => r as { doc: string; p?: number });
 
     await page.call('cart.add', {
       productId: 'tea',
@@ -154,7 +182,7 @@ async function storedBy(build: 'npm' | 'dist'): Promise<string> {
         d.local.some(([key, value]) => key === 'omnikit-journal:test-key' && value === '[]'),
     );
     await new Promise((resolve) => setTimeout(resolve, 500)); // late tab messages
-    return normalised(await dump(page), anonymousId);
+    return normalised(withoutConsentDoc(await dump(page)), anonymousId);
   } finally {
     await page.close();
   }
@@ -179,12 +207,19 @@ describe('what the builds store', function () {
       JSON.stringify(Intl.DateTimeFormat().resolvedOptions().timeZone),
     ];
     const metaStamp: [string, string] = ['omnikit-meta:test-key', '"<id>"'];
+    // Events carry the consent in effect since consent categories (docs/privacy.md): an envelope
+    // field, not a stored format's, and left out of the comparison.
+    const withoutConsent = (text: string) =>
+      text.replace(/,"consent":\{"categoryPreferences":\{[^}]*\}\}/g, '');
     const stamped = [
       ...before.local,
       [LOCAL_FORMAT, String(FORMAT)] as [string, string],
       zone,
       metaStamp,
     ].sort(([a], [b]) => (a < b ? -1 : 1));
-    expect(JSON.parse(withoutEnvironment(scriptTag))).to.deep.equal({ ...before, local: stamped });
+    expect(JSON.parse(withoutConsent(withoutEnvironment(scriptTag)))).to.deep.equal({
+      ...before,
+      local: stamped,
+    });
   });
 });

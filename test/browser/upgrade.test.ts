@@ -60,9 +60,14 @@ const pendingLine = (device: DeviceStorage, productId: string) =>
   records(device).find((r) => r.doc === 'cart' && r.key.startsWith(`${productId}|`) && r.p === 1);
 const draftOf = (device: DeviceStorage, value: string) =>
   records(device).find((r) => r.doc === 'form:address' && (r.value as unknown[])[0] === value);
-/** An outbox entry's shape, less the campaign (only the previous build's page came from one). */
+/**
+ * An outbox entry's shape, less the campaign (only the previous build's page came from one) and the
+ * consent every event carries since consent categories (an envelope field, not a stored format's).
+ */
 const entryShape = (entry: Entry | undefined) =>
-  shapeOf(entry).filter((path) => !path.startsWith('event.context.campaign'));
+  shapeOf(entry).filter(
+    (path) => !path.startsWith('event.context.campaign') && !path.startsWith('event.context.consent'),
+  );
 
 /** Waits until the device holds what `ready` looks for, and answers it. */
 const settled = (ready: (device: DeviceStorage) => unknown, message: string) =>

@@ -1,0 +1,104 @@
+import { attempt } from '../core/env.ts';
+import type { Guard } from '../core/guard.ts';
+import type { Destination } from '../destinations/destination.ts';
+import { withConsent } from '../version.ts';
+import type { CategoryPreferences, Consent } from './types.ts';
+
+/** The categories every site has besides `necessary`; destinations and the page may add more. */
+export const CATEGORIES = ['analytics', 'marketing', 'personalization'];
+
+/** The categories a destination needs before it receives events: by default, `analytics`. */
+export const needsOf = (destination: Destination): string[] => destination.categories ?? ['analytics'];
+
+/**
+ * What consent lets the client do now: a destination receives events only when all its categories
+ * are granted, and the tracker stores anything only while some destination does.
+ */
+export interface Gate {
+  /** Whether `destination` receives events now. */
+  _allowed(destination: Destination): boolean;
+  /** Whether the tracker may store and send anything now. */
+  _stored(): boolean;
+  /** Whether click ids and campaign touches may be kept and sent. */
+  _marketing(): boolean;
+}
+
+/**
+ * The customer's choice, per category, from the config on: `pending` until the page makes one
+ * (`granted` config: all at once). A category never chosen counts as refused (opt-in), `necessary`
+ * is always granted. Under Global Privacy Control `marketing` is refused unless the page sets it
+ * itself (`set({ marketing: true })`, after asking): `grant()` and the config leave it off.
+ * Returns the public face and the gate; `changed` hears every choice made through the face, after
+ * it took effect, with whether the tracker was storing before it.
+ */
+export function createConsent(
+  initial: 'granted' | 'pending' | CategoryPreferences,
+  destinations: Destination[],
+  guard: Guard,
+  changed: (wasStored: boolean) => void,
+): [Consent, Gate] {
+  if (!withConsent) return allOrNothing(initial, guard, changed);
+  const privacyControl =
+    attempt(() => (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl) === true;
+  const known = [...CATEGORIES, ...destinations.flatMap(needsOf)];
+  let state: Consent['state'] = 'pending';
+  const every = (granted: boolean) => Object.fromEntries(known.map((category) => [category, granted]));
+  /** The categories in effect: none but `necessary` until a choice (changed in place: `get()` copies). */
+  const preferences: CategoryPreferences = { ...every(false), necessary: true };
+  const all = () => ({ ...every(true), ...(privacyControl && { marketing: false }) });
+  const allowed = (destination: Destination) =>
+    needsOf(destination).every((category) => preferences[category]);
+  let storing = false;
+
+  const choose = (choice: CategoryPreferences) => {
+    for (const category in choice) preferences[category] = choice[category] === true;
+    preferences.necessary = true;
+    state = known.some((category) => preferences[category]) ? 'granted' : 'denied';
+    storing = destinations.some(allowed);
+  };
+  const made = (choice: () => CategoryPreferences) =>
+    guard(() => {
+      const was = storing;
+      choose(choice());
+      changed(was);
+    });
+
+  if (initial === 'granted') choose(all());
+  else if (typeof initial === 'object') choose(initial);
+  return [
+    {
+      grant: made(all),
+      deny: made(() => every(false)),
+      set: (choice) => {
+        if (choice && typeof choice === 'object') made(() => choice)();
+      },
+      get: () => ({ ...preferences }),
+      get state() {
+        return state;
+      },
+    },
+    { _allowed: allowed, _stored: () => storing, _marketing: () => preferences.marketing },
+  ];
+}
+
+/** Consent before categories (the build that measures their size): all or nothing. */
+function allOrNothing(
+  initial: unknown,
+  guard: Guard,
+  changed: (wasStored: boolean) => void,
+): [Consent, Gate] {
+  let state: Consent['state'] = initial === 'granted' ? 'granted' : 'pending';
+  const made = (granted: Consent['state']) =>
+    guard(() => {
+      state = granted;
+      changed(false);
+    });
+  const face = {
+    grant: made('granted'),
+    deny: made('denied'),
+    get state() {
+      return state;
+    },
+  } as Consent;
+  return [face, { _allowed: () => true, _stored: () => state === 'granted', _marketing: () => true }];
+}

@@ -1,0 +1,64 @@
+// Consent that follows a verified customer: made on one device, it holds on their others.
+import { expect } from '@open-wc/testing';
+import { backend, resetBackend, storedEvents, storedRecords, waitFor } from './helpers.ts';
+import { type ClientPage, identifyIn, pagePool } from './sdk.ts';
+
+const pool = pagePool();
+const USER = 'consent-follows-1';
+
+/** A device of the customer, signed in with proof, its consent as the config says. */
+async function device(consent: string): Promise<ClientPage> {
+  const page = await pool.open({ endpoint: backend.url, flushInterval: 20, consent });
+  await page.eval(`window.heard = []; omnikit.on('consent', (c) => heard.push(c))`);
+  await identifyIn(page, USER);
+  return page;
+}
+
+/** A choice as text, its categories in order, to compare two. */
+const sorted = (choice: Record<string, boolean>) => JSON.stringify(Object.entries(choice).sort());
+const preferences = (page: ClientPage) => page.eval<Record<string, boolean>>('omnikit.consent.get()');
+
+describe('consent across a verified customer’s devices', () => {
+  beforeEach(resetBackend);
+  afterEach(() => pool.closeAll());
+
+  it('a choice made on the phone applies on the laptop at sign-in, and the laptop’s page is told', async () => {
+    const phone = await device(JSON.stringify({ analytics: true }));
+    await phone.eval(`omnikit.consent.set({ marketing: false, personalization: true })`);
+    await waitFor(
+      async () =>
+        (await storedRecords()).some(
+          (r) => r.doc === 'consent' && r.key === 'personalization' && JSON.parse(`${r.value}`).granted,
+        ),
+      { message: "the phone's choice on the server" },
+    );
+    // The laptop's banner had an older answer; signing in brings the account's.
+    const laptop = await device(JSON.stringify({ analytics: true, marketing: true }));
+    const expected = { necessary: true, analytics: true, marketing: false, personalization: true };
+    await waitFor(async () => sorted(await preferences(laptop)) === sorted(expected), {
+      message: "the phone's choice on the laptop",
+      timeout: 10_000,
+    });
+    expect(await laptop.eval('omnikit.consent.state')).to.equal('granted');
+    expect(await laptop.eval('heard.at(-1)')).to.deep.equal(expected);
+  });
+
+  it('a withdrawal on one device stops collection on the other within 2 s', async () => {
+    const phone = await device('granted');
+    const laptop = await device('granted');
+    await waitFor(async () => (await preferences(laptop)).analytics === true);
+    // Both signed in and following; the phone withdraws analytics.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const withdrawn = Date.now();
+    await phone.eval(`omnikit.consent.set({ analytics: false })`);
+    await waitFor(async () => (await preferences(laptop)).analytics === false, {
+      message: 'the withdrawal on the laptop',
+      timeout: 2000,
+    });
+    expect(Date.now() - withdrawn).to.be.below(2000);
+    const anonymousId = await laptop.anonymousId();
+    await laptop.eval(`omnikit.track('After Withdrawal')`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await storedEvents({ anonymousId })).map((e) => e.event)).to.not.include('After Withdrawal');
+  });
+});
