@@ -255,19 +255,7 @@ describe('loadConfig: limits and trusted proxies', () => {
     ],
     ['a bad CIDR prefix', { trustedProxies: ['10.0.0.0/40'], sites: [site()] }, /trustedProxies\[0\]/],
   ];
-  for (const [what, content, message] of failures) {
-    it(`rejects ${what}, naming the field and the file`, () => {
-      const file = configFile(content);
-      assert.throws(
-        () => loadConfig(file),
-        (error: Error) => {
-          assert.match(error.message, message);
-          assert.ok(error.message.includes(file), error.message);
-          return true;
-        },
-      );
-    });
-  }
+  for (const [what, content, message] of failures) rejectsNamingFile(what, content, message);
 
   it('createServer checks its limits and trusted proxies the same way', () => {
     const store = openSqliteStore(join(dir, 'limits.db'));
@@ -374,17 +362,7 @@ describe('loadConfig: retention', () => {
     ['null', { events: null }, /sites\[0\]\.retention\.events must be a whole number of days/],
   ];
   for (const [what, retention, message] of hostile) {
-    it(`rejects a retention of ${what}, naming the field and the file`, () => {
-      const file = configFile({ sites: [site({ retention })] });
-      assert.throws(
-        () => loadConfig(file),
-        (error: Error) => {
-          assert.match(error.message, message);
-          assert.ok(error.message.includes(file), error.message);
-          return true;
-        },
-      );
-    });
+    rejectsNamingFile(`a retention of ${what}`, { sites: [site({ retention })] }, message);
   }
 
   it('createServer and reloadSites check a retention the same way (NaN included)', () => {
@@ -403,3 +381,18 @@ describe('loadConfig: retention', () => {
     }
   });
 });
+
+/** A test that loading `content` as the config file fails with `message`, naming the file. */
+function rejectsNamingFile(what: string, content: unknown, message: RegExp): void {
+  it(`rejects ${what}, naming the field and the file`, () => {
+    const file = configFile(content);
+    assert.throws(
+      () => loadConfig(file),
+      (error: Error) => {
+        assert.match(error.message, message);
+        assert.ok(error.message.includes(file), error.message);
+        return true;
+      },
+    );
+  });
+}

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { HousekeepingReport, Site } from '../../../server/index.ts';
+import type { ConsentAnswer } from '../../../src/protocol/index.ts';
 import { type ErrorBody, type Harness, SHOP_SERVER_KEY, SITES, startServer, TEST_NOW } from '../helpers.ts';
 import { api, hlc, identify, line, register, sync, type TestDevice, type WireRecord } from './client.ts';
 
@@ -20,20 +21,8 @@ const consent = (category: string, value: unknown, at = TEST_NOW, replica = 'pho
   hlc: hlc(at, 0, replica),
 });
 
-interface ConsentBody {
-  userId: string;
-  current: Record<string, { granted: boolean; channel: string; policy?: string; at: string }>;
-  receipts: {
-    category: string;
-    granted: boolean;
-    channel: string;
-    policy?: string;
-    deviceId: string;
-    clientAt: string;
-    receivedAt: string;
-  }[];
-  next?: string;
-}
+/** The consent route's answer, as the protocol defines it (the test reads it as a client would). */
+type ConsentBody = ConsentAnswer;
 
 describe('consent receipts (§3, §8)', () => {
   let h: Harness;
