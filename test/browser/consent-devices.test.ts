@@ -1,6 +1,7 @@
 // Consent that follows a verified customer: made on one device, it holds on their others.
 import { expect } from '@open-wc/testing';
-import { backend, resetBackend, storedEvents, storedRecords, waitFor } from './helpers.ts';
+import type { ConsentAnswer } from '../../src/protocol/index.ts';
+import { backend, resetBackend, storedEvents, storedRecords, TEST_SERVER_KEY, waitFor } from './helpers.ts';
 import { type ClientPage, identifyIn, pagePool } from './sdk.ts';
 
 const pool = pagePool();
@@ -60,5 +61,18 @@ describe('consent across a verified customer’s devices', () => {
     await laptop.eval(`omnikit.track('After Withdrawal')`);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect((await storedEvents({ anonymousId })).map((e) => e.event)).to.not.include('After Withdrawal');
+
+    // The shop can show when and how: the server's receipts list the grant and the withdrawal.
+    const answer = await fetch(`${backend.url}/v1/profiles/${USER}/consent`, {
+      headers: { Authorization: `Bearer ${TEST_SERVER_KEY}` },
+    });
+    const { current, receipts } = (await answer.json()) as ConsentAnswer;
+    expect(current.analytics.granted).to.equal(false);
+    const analytics = receipts.filter((receipt) => receipt.category === 'analytics');
+    // Each device may have recorded the grant at its sign-in; the withdrawal comes last.
+    expect(analytics[0].granted).to.equal(true);
+    expect(analytics.at(-1)?.granted).to.equal(false);
+    expect(analytics.filter((receipt) => !receipt.granted)).to.have.length(1);
+    expect(analytics.every((receipt) => receipt.channel === 'web')).to.equal(true);
   });
 });
