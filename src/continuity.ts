@@ -148,8 +148,8 @@ export function createContinuity(settings: Settings, internals: ContinuityIntern
     _forget: (): Promise<boolean> =>
       settings.endpoint && inBrowser() ? start().sync._forget() : Promise.resolve(true),
     /** Log out: this customer's documents leave the device; a fresh anonymous device starts. */
-    _reset: () => {
-      if (settings.endpoint && internals._allowed()) void start().sync.reset();
+    _reset: async () => {
+      if (settings.endpoint && internals._allowed()) await start().sync.reset();
     },
   };
 }

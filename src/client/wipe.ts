@@ -38,10 +38,9 @@ export function createAfresh(
   continuity?: ReturnType<typeof createContinuity>,
 ): () => Promise<void> {
   let forgotten: string | undefined;
-  return async () => {
-    const visitor = identity._get().anonymousId;
-    if (visitor === forgotten) return;
-    forgotten = visitor;
+  // Until the device has registered anew, calls still holding the erased token hear it again.
+  let running: Promise<void> | undefined;
+  const afresh = async () => {
     waiting._reset();
     delivery._settle?.(true);
     // Emptied before the new visitor's identity is stored, or the emptying would take it too.
@@ -49,7 +48,16 @@ export function createAfresh(
     identity._reset();
     session._reset();
     if (withAttribution) traffic?._reset();
-    continuity?._reset();
     if (stored()) identity._save();
+    await continuity?._reset();
+  };
+  return () => {
+    const visitor = identity._get().anonymousId;
+    if (running || visitor === forgotten) return running ?? Promise.resolve();
+    forgotten = visitor;
+    running = afresh().finally(() => {
+      running = undefined;
+    });
+    return running;
   };
 }
