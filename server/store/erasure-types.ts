@@ -104,12 +104,15 @@ export interface ErasureStore {
   exportUser(siteId: string, userId: string, page: { after: string; limit: number }): Promise<ExportPage>;
 }
 
-/** No rows removed: an erasure of nobody. */
-export const NOTHING_ERASED: ErasedRows = {
+/** No rows removed yet: the counts an erasure starts from (a fresh object, counted up in place). */
+export const noRowsErased = (): ErasedRows => ({
   events: 0,
   records: 0,
   devices: 0,
   profiles: 0,
   handoffs: 0,
   violations: 0,
-};
+});
+
+/** An erasure of nobody. */
+export const nothingErased = (): Erasure => ({ removed: noRowsErased(), deviceIds: [], profileIds: [] });

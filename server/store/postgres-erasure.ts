@@ -1,10 +1,11 @@
 import type pg from 'pg';
-import type {
-  ErasedRows,
-  Erasure,
-  ErasureReceiptRow,
-  ErasureStore,
-  ErasureSubject,
+import {
+  type Erasure,
+  type ErasureReceiptRow,
+  type ErasureStore,
+  type ErasureSubject,
+  noRowsErased,
+  nothingErased,
 } from './erasure-types.ts';
 import { type Db, transaction } from './postgres-db.ts';
 import { postgresDeviceSubject, postgresUserSubject } from './postgres-erasure-subject.ts';
@@ -19,7 +20,7 @@ type Receipt = Omit<ErasureReceiptRow, 'removed' | 'siteId'>;
  */
 export function postgresErasureStore(pool: pg.Pool): ErasureStore {
   const erase = async (tx: Db, subject: ErasureSubject | undefined, siteId: string, receipt: Receipt) => {
-    const outcome = subject ? await removeSubject(tx, subject, receipt.erasedAt) : nothing();
+    const outcome = subject ? await removeSubject(tx, subject, receipt.erasedAt) : nothingErased();
     await tx.query(
       'INSERT INTO erasure_receipts (id, site_id, subject_hash, erased_at, removed) VALUES ($1, $2, $3, $4, $5)',
       [receipt.receiptId, siteId, receipt.subjectHash, receipt.erasedAt, JSON.stringify(outcome.removed)],
@@ -64,16 +65,10 @@ export function postgresErasureStore(pool: pg.Pool): ErasureStore {
   };
 }
 
-const nothing = (): Erasure => ({
-  removed: { events: 0, records: 0, devices: 0, profiles: 0, handoffs: 0, violations: 0 },
-  deviceIds: [],
-  profileIds: [],
-});
-
 /** Deletes what a subject names (as sqliteRemoval does), in the caller's transaction. */
 async function removeSubject(tx: Db, subject: ErasureSubject, at: string): Promise<Erasure> {
   const { siteId } = subject;
-  const removed: ErasedRows = { events: 0, records: 0, devices: 0, profiles: 0, handoffs: 0, violations: 0 };
+  const removed = noRowsErased();
   const count = async (sql: string, params: unknown[]) => (await tx.query(sql, params)).rowCount ?? 0;
   const deleteEvents = async (where: string, key: unknown) => {
     removed.violations += await count(

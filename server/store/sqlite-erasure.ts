@@ -1,10 +1,11 @@
 import type Database from 'better-sqlite3';
-import type {
-  ErasedRows,
-  Erasure,
-  ErasureReceiptRow,
-  ErasureStore,
-  ErasureSubject,
+import {
+  type Erasure,
+  type ErasureReceiptRow,
+  type ErasureStore,
+  type ErasureSubject,
+  noRowsErased,
+  nothingErased,
 } from './erasure-types.ts';
 import { IN_LIST, list, sqliteSubjects } from './sqlite-erasure-subject.ts';
 import { sqliteExport } from './sqlite-export.ts';
@@ -31,7 +32,7 @@ export function sqliteErasureStore(db: Database.Database): ErasureStore {
     .pluck();
 
   const erase = (subject: ErasureSubject | undefined, siteId: string, receipt: Receipt): Erasure => {
-    const outcome = subject ? remove(subject, receipt.erasedAt) : nothing();
+    const outcome = subject ? remove(subject, receipt.erasedAt) : nothingErased();
     const at = receipt.erasedAt;
     keepReceipt.run(receipt.receiptId, siteId, receipt.subjectHash, at, JSON.stringify(outcome.removed));
     return outcome;
@@ -65,12 +66,6 @@ export function sqliteErasureStore(db: Database.Database): ErasureStore {
   };
 }
 
-const nothing = (): Erasure => ({
-  removed: { events: 0, records: 0, devices: 0, profiles: 0, handoffs: 0, violations: 0 },
-  deviceIds: [],
-  profileIds: [],
-});
-
 /**
  * Deletes what a subject names, by the tables' indexes, in the caller's transaction. Violations go
  * before their events (they are found through them), and the devices' token hashes are kept before
@@ -102,14 +97,7 @@ function sqliteRemoval(db: Database.Database) {
 
   return (subject: ErasureSubject, at: string): Erasure => {
     const { siteId } = subject;
-    const removed: ErasedRows = {
-      events: 0,
-      records: 0,
-      devices: 0,
-      profiles: 0,
-      handoffs: 0,
-      violations: 0,
-    };
+    const removed = noRowsErased();
     const deleteEvents = (statements: ReturnType<typeof byEvents>, key: string) => {
       removed.violations += statements.violations.run(siteId, siteId, key).changes;
       removed.events += statements.events.run(siteId, key).changes;

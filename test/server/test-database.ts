@@ -25,6 +25,36 @@ export interface TestDatabase {
 /** Makes a fresh TestDatabase. */
 export type TestDatabaseFactory = () => Promise<TestDatabase>;
 
+/**
+ * Runs `run` while every insert into `table` fails (a trigger, on either engine), with the server's
+ * error log silenced: how a test breaks a transaction at one of its steps. The trigger goes after.
+ */
+export async function refusingInserts<T>(
+  database: TestDatabase,
+  table: string,
+  run: () => Promise<T>,
+): Promise<T> {
+  const name = `refuse_${table}`;
+  await database.exec(
+    database.engine === 'sqlite'
+      ? `CREATE TRIGGER ${name} BEFORE INSERT ON ${table} BEGIN SELECT RAISE(ABORT, 'refused'); END;`
+      : `CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$;
+         CREATE TRIGGER ${name} BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION ${name}();`,
+  );
+  const quiet = console.error;
+  console.error = () => {};
+  try {
+    return await run();
+  } finally {
+    console.error = quiet;
+    await database.exec(
+      database.engine === 'sqlite'
+        ? `DROP TRIGGER ${name};`
+        : `DROP TRIGGER ${name} ON ${table}; DROP FUNCTION ${name}();`,
+    );
+  }
+}
+
 /** An SQLite file in a temp dir of its own, made inside `parent` (default: the system's temp dir). */
 export async function sqliteDatabase(parent = tmpdir()): Promise<TestDatabase & { file: string }> {
   const dir = mkdtempSync(join(parent, 'omnikit-server-'));

@@ -8,6 +8,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import type { HousekeepingReport, Site } from '../../../server/index.ts';
 import type { ConsentAnswer } from '../../../src/protocol/index.ts';
 import { type ErrorBody, type Harness, SHOP_SERVER_KEY, SITES, startServer, TEST_NOW } from '../helpers.ts';
+import { refusingInserts } from '../test-database.ts';
 import { api, hlc, identify, line, register, sync, type TestDevice, type WireRecord } from './client.ts';
 
 const ADA = 'ada.lovelace@example.com';
@@ -151,29 +152,13 @@ describe('consent receipts (§3, §8)', () => {
   });
 
   it('keeps no receipt of a merge that failed', async () => {
-    const { engine } = h.database;
-    await h.database.exec(
-      engine === 'sqlite'
-        ? `CREATE TRIGGER refuse_records BEFORE INSERT ON records BEGIN SELECT RAISE(ABORT, 'refused'); END;`
-        : `CREATE FUNCTION refuse_records() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$;
-           CREATE TRIGGER refuse_records BEFORE INSERT ON records FOR EACH ROW EXECUTE FUNCTION refuse_records();`,
-    );
-    const quiet = console.error;
-    console.error = () => {};
-    try {
+    await refusingInserts(h.database, 'records', async () => {
       const res = await api(h.url, 'POST', '/v1/sync', {
         token: phone.token,
         body: { push: [consent('analytics', { granted: true, channel: 'web' })] },
       });
       assert.equal(res.status, 500);
-    } finally {
-      console.error = quiet;
-      await h.database.exec(
-        engine === 'sqlite'
-          ? 'DROP TRIGGER refuse_records;'
-          : 'DROP TRIGGER refuse_records ON records; DROP FUNCTION refuse_records();',
-      );
-    }
+    });
     assert.deepEqual(await h.database.rows('consent_receipts'), []);
     // Pushed again once the database takes it: one receipt.
     await sync(h.url, phone, [consent('analytics', { granted: true, channel: 'web' })]);

@@ -18,7 +18,7 @@ import {
   TEST_NOW,
   trackEvent,
 } from '../helpers.ts';
-import type { TestDatabase } from '../test-database.ts';
+import { refusingInserts, type TestDatabase } from '../test-database.ts';
 import { agentApi, conversations, customerMessage, reply } from './agent-client.ts';
 import { api, hlc, identify, line, openStream, register, sync, type TestDevice } from './client.ts';
 
@@ -230,25 +230,9 @@ describe('erasure and access (§8)', () => {
     const ada = await customer(ADA, 'ada');
     const needles = [ADA, ...ada.anonymousIds];
     const before = await whereFound(h.database, needles);
-    const { engine } = h.database;
-    await h.database.exec(
-      engine === 'sqlite'
-        ? `CREATE TRIGGER refuse_receipts BEFORE INSERT ON erasure_receipts BEGIN SELECT RAISE(ABORT, 'refused'); END;`
-        : `CREATE FUNCTION refuse_receipts() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$;
-           CREATE TRIGGER refuse_receipts BEFORE INSERT ON erasure_receipts FOR EACH ROW EXECUTE FUNCTION refuse_receipts();`,
-    );
-    const quiet = console.error;
-    console.error = () => {};
-    try {
+    await refusingInserts(h.database, 'erasure_receipts', async () => {
       assert.equal((await erase(ADA)).status, 500);
-    } finally {
-      console.error = quiet;
-      await h.database.exec(
-        engine === 'sqlite'
-          ? 'DROP TRIGGER refuse_receipts;'
-          : 'DROP TRIGGER refuse_receipts ON erasure_receipts; DROP FUNCTION refuse_receipts();',
-      );
-    }
+    });
     assert.deepEqual(await whereFound(h.database, needles), before);
     assert.equal((await sync(h.url, ada.laptop)).profileId, ada.profileId, 'the token still works');
     await erased(ADA);
