@@ -1,3 +1,4 @@
+import { signInOut } from './account/sign-in.ts';
 import { type Cart, createCart } from './cart/cart.ts';
 import { load } from './chunks/load.ts';
 import type { Settings } from './config.ts';
@@ -22,7 +23,7 @@ export interface ContinuityInternals {
   _openKv: (name: string) => Kv;
   _report: Report;
   bus: Emitter<OmnikitEvents>;
-  /** Whether storage and sync are allowed now (consent, and a browser to run in). */
+  /** Whether storage and sync are allowed now (a browser to run in; without consent categories, consent too). */
   _allowed: () => boolean;
   /** The server erased this device (protocol §8): the client starts as a new visitor. */
   _erased: () => void;
@@ -38,7 +39,6 @@ export function createContinuity(settings: Settings, internals: ContinuityIntern
   const fail = (error: Error) => void internals._report('internal', `${error.message}`, error);
   const anonymousId = () => client().anonymousId() ?? '';
   let parts: { sync: Sync; cart: Cart; handoff: Handoff };
-  let checkout = false;
   // Unless the site syncs them, form drafts stay on the device, and a page whose only part in
   // continuity is a form registers no device and opens no stream (`local` until something else starts).
   const localForms = !settings.forms?.sync;
@@ -84,20 +84,13 @@ export function createContinuity(settings: Settings, internals: ContinuityIntern
       }, internals._report)
     : undefined;
   if (forms && inBrowser()) pickUp((form) => forms.watch(form));
-  let pendingLink: [string, string] | undefined;
-  const identify = (userId: string, userHash: string) => {
-    if (checkout) {
-      pendingLink = [userId, userHash];
-      return;
-    }
-    const { sync, cart } = start();
-    // The sign-in is a chunk: a customer who never signs in with proof never fetches it.
-    void load('account').then(async (account) => {
-      const merge = settings.cartMerge ?? 'max';
-      const changes = await account.signIn(sync, cart, userId, userHash, merge, client(), settings.channel);
-      if (changes.length) internals.bus.emit('cartMerged', changes);
-    }, fail);
-  };
+  const account = signInOut(
+    settings,
+    client,
+    start,
+    (changes) => internals.bus.emit('cartMerged', changes),
+    fail,
+  );
 
   // The panel brings the chat; it syncs, so it starts continuity. `true`: the widget's defaults; an
   // object: exactly its options, nothing else of the config.
@@ -121,22 +114,9 @@ export function createContinuity(settings: Settings, internals: ContinuityIntern
       return start().handoff;
     },
     forms,
-    /**
-     * Links this device to a verified user; a guest cart is merged into the account's once, by the
-     * policy. During a checkout the link itself waits until it ends, so the device keeps showing the
-     * cart being paid for.
-     */
-    _identify: identify,
-    /** Watches the e-commerce events that open and close a checkout. */
-    _tracked(event: string): void {
-      if (event === 'Checkout Started') checkout = true;
-      if (event === 'Order Completed' || event === 'Checkout Cancelled') {
-        checkout = false;
-        const link = pendingLink;
-        pendingLink = undefined;
-        if (link) void identify(...link);
-      }
-    },
+    /** Links this device to a verified user (src/account/sign-in.ts). */
+    _identify: account._identify,
+    _tracked: account._tracked,
     /** Storage became allowed: start syncing what the page already touched. */
     _allow(): void {
       if (parts) start(local);
@@ -148,8 +128,9 @@ export function createContinuity(settings: Settings, internals: ContinuityIntern
     _forget: (): Promise<boolean> =>
       settings.endpoint && inBrowser() ? start().sync._forget() : Promise.resolve(true),
     /** Log out: this customer's documents leave the device; a fresh anonymous device starts. */
-    _reset: async () => {
-      if (settings.endpoint && internals._allowed()) await start().sync.reset();
-    },
+    _reset: () =>
+      account._logOut(async () => {
+        if (settings.endpoint && internals._allowed()) await start().sync.reset();
+      }),
   };
 }

@@ -62,7 +62,8 @@ export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Om
           _openKv: storage._openKv,
           _report: report,
           bus,
-          _allowed: () => stored() && inBrowser(),
+          // The cart, chat and handoff are what the customer asked for: necessary, under any choice.
+          _allowed: withConsent ? inBrowser : () => stored() && inBrowser(),
           _erased: () => void afresh(),
         },
         () => client,
@@ -75,7 +76,9 @@ export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Om
   const send = createSending(s, report, identity, session, delivery, device, consent, traffic, plan);
   // Identity loads first, then the traffic source, from the storage `start()` opens when allowed.
   const kv = stored() ? start() : undefined;
-  const waiting = createWaiting(report, stored, send, identity._load(kv), [
+  // A choice that leaves calls nowhere to go drops their events; none made yet, they wait.
+  const refused = () => consent.state !== 'pending' && !stored();
+  const waiting = createWaiting(report, stored, refused, send, identity._load(kv), [
     traffic?._load(touchesKv()),
     plan?.ready,
   ]);
@@ -91,9 +94,7 @@ export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Om
     traffic,
     continuity,
   );
-  // A call is dropped once a choice leaves it nowhere to go; it waits while none is made.
-  const refused = () => consent.state !== 'pending' && !stored();
-  const accept = acceptInto(waiting, refused, () => spaReferrer);
+  const accept = acceptInto(waiting, () => spaReferrer);
   const client: Omnikit = {
     ...createMethods(guard, createArguments(report), accept, identity, session, traffic, continuity),
     consent,
@@ -122,7 +123,7 @@ export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Om
         if (withContinuity) continuity?._allow();
       });
     } else {
-      waiting._reset();
+      waiting._drain();
       if (withConsent && wasStored) void wipeTracker(s.cookieDomain, start());
     }
     if (withConsent) {

@@ -51,12 +51,11 @@ export function createMethods(
       accept(
         'identify',
         () => ({ traits: values }),
-        () => {
-          identity._update({ userId: id, traits: { ...identity._get().traits, ...values } });
-          // Only a hash signed by the site's server links devices; a bare claim just tags events.
-          if (withContinuity && typeof userHash === 'string') void continuity?._identify(id, userHash);
-        },
+        () => identity._update({ userId: id, traits: { ...identity._get().traits, ...values } }),
       );
+      // Only a hash signed by the site's server links devices; a bare claim just tags events. The
+      // link is the customer's own sign-in (necessary): it waits for identity, not for consent.
+      if (withContinuity && typeof userHash === 'string') continuity?._identify(id, userHash);
     }),
     group: guard((groupId: string, traits?: Properties) => {
       const id = check.id(groupId, 'group id');

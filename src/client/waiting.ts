@@ -12,9 +12,12 @@ const MAX_WAITING = 1000;
 export interface Waiting {
   /** Queues a call in call order and runs what may run. */
   _push(draft: Draft): void;
-  /** Runs every waiting call, if identity is loaded and consent allows. */
+  /**
+   * Runs the waiting calls once identity is loaded: as events when consent allows; when it refuses,
+   * only their identity changes (in memory), for signing in and out need no consent.
+   */
   _drain(): void;
-  /** Forgets every waiting call (consent denied). */
+  /** Forgets every waiting call, identity changes too (the device starts afresh). */
   _reset(): void;
   /** Identity is loaded: the anonymous id is known. */
   _loaded(): boolean;
@@ -24,11 +27,13 @@ export interface Waiting {
 
 /**
  * Creates the queue and its loading gate: `identity` loading, then `prepared` (the traffic source and
- * the plan's check, each a chunk) too. `run` turns one call into an event; `allowed` is consent.
+ * the plan's check, each a chunk) too. `run` turns one call into an event; `allowed` is consent, and
+ * `refused` tells a choice that allows no event from one still pending (calls wait for it).
  */
 export function createWaiting(
   report: Report,
   allowed: () => boolean,
+  refused: () => boolean,
   run: (draft: Draft) => void,
   identity: Promise<unknown>,
   prepared: (Promise<unknown> | undefined)[],
@@ -40,11 +45,14 @@ export function createWaiting(
   let overflowing = false;
 
   const drain = (): void => {
-    if (!loaded || ((withAttribution || withPlan) && !ready) || !allowed()) return;
+    if (!loaded || ((withAttribution || withPlan) && !ready)) return;
+    const sending = allowed();
+    if (!sending && !refused()) return;
     overflowing = false;
     for (const draft of waiting.splice(0)) {
       try {
-        run(draft);
+        if (sending) run(draft);
+        else draft._change?.();
       } catch (error) {
         report('internal', `queue: ${error}`, error);
       }
@@ -88,13 +96,12 @@ export function createWaiting(
 }
 
 /**
- * Accepts a call from the page into `waiting`, stamped now (time, id, page), unless consent
- * is denied. `referrer` is the previous URL after an SPA navigation.
+ * Accepts a call from the page into `waiting`, stamped now (time, id, page). `referrer` is the
+ * previous URL after an SPA navigation.
  */
 export const acceptInto =
-  (waiting: Waiting, denied: () => boolean, referrer: () => string | undefined): Accept =>
+  (waiting: Waiting, referrer: () => string | undefined): Accept =>
   (type, fields, change) => {
-    if (denied()) return;
     const page = pageOf(referrer());
     const at = Date.now();
     waiting._push({

@@ -2,6 +2,7 @@
 // arguments). Only types come from the core; what it needs of it is passed as functions.
 // This file wires one form's parts: its draft (draft.ts), its fields as the customer and a restore
 // change them (watch-fields.ts), what a restore fills (restore.ts), how the visit ends (visit-end.ts).
+import type { CategoryPreferences, Consent } from '../consent/types.ts';
 import type { Report } from '../core/report.ts';
 import type { Properties } from '../protocol/events.ts';
 import { FORM_DOC_PREFIX } from '../protocol/index.ts';
@@ -15,10 +16,36 @@ import { watchFields } from './watch-fields.ts';
 
 export type { FormHandle, Forms, FormsConfig, WatchForm, WatchOptions } from './types.ts';
 
-/** What the drafts need of the client: its public `track` and the device's anonymous id. */
+/** What the drafts need of the client: its public `track`, the device's anonymous id, its consent. */
 export interface FormsClient {
   track(event: string, properties?: Properties): void;
   anonymousId(): string | undefined;
+  consent: Consent;
+  on(type: 'consent', listener: (preferences: CategoryPreferences) => void): () => void;
+}
+
+/**
+ * Drafts are kept only with `personalization`: the customer did not ask for them. Without it no
+ * draft is saved or restored; once a choice refuses it, every draft this device holds is discarded
+ * (on every device, as a discard is): when the chunk starts, and at once on withdrawal. A grant
+ * calls `granted` (the watched forms are restored). Answers whether drafts are kept now.
+ */
+function keepDraftsWhileAllowed(sync: Sync, client: () => FormsClient, granted: () => void): () => boolean {
+  const { consent } = client();
+  // A build without consent categories has no get(): drafts are kept as its consent allows storage.
+  const allowed = () => consent.get?.().personalization !== false;
+  const settle = () => {
+    if (allowed()) return granted();
+    if (consent.state === 'pending') return;
+    for (const name of sync._names?.() ?? []) {
+      if (!name.startsWith(FORM_DOC_PREFIX)) continue;
+      const doc = sync.doc(name);
+      for (const [key] of doc.entries()) doc.remove(key);
+    }
+  };
+  void sync.ready().then(settle);
+  client().on('consent', settle);
+  return allowed;
 }
 
 /** The drafts of `sync`'s documents `form:<id>`; `client` tracks the form events. */
@@ -30,6 +57,10 @@ export function createForms(
 ): WatchForm {
   const track = (event: string, properties: Properties) => client().track(event, properties);
   const watched = new Map<HTMLFormElement, [FormHandle, WatchOptions]>();
+  const fills = new Set<() => void>();
+  const kept = keepDraftsWhileAllowed(sync, client, () => {
+    for (const fill of fills) fill();
+  });
   return (form, options = {}, typed = []) => {
     const known = watched.get(form);
     if (known) return Object.assign(known[1], options) && known[0];
@@ -43,14 +74,16 @@ export function createForms(
 
     const fields = (key: string) =>
       [...form.elements].filter((el): el is Field => captured(el, config) && keyOf(el as Field) === key);
-    const [save, change, discardDraft, drop] = draftStore(
+    const [save, changed, discardDraft, drop] = draftStore(
       doc,
       fields,
       () => client().anonymousId() ?? '',
       () => track('Form Started', props),
     );
+    const change = (key: string) => kept() && changed(key);
     const fillUntouched = watchFields(form, fields, config, typed, touched, change);
     const restore = async () => {
+      if (!kept()) return;
       const found = draftValues(doc.entries() as [string, Saved][], form.dataset.omnikitSince, config.maxAge);
       if (!found) return drop(); // expired, or empty
       const [values, from] = found;
@@ -75,6 +108,7 @@ export function createForms(
     });
     // Loaded from storage, or changed by another tab or device: fill what the customer left alone.
     doc.subscribe((_, source) => source === 'remote' && fill());
+    fills.add(fill);
     fill();
     const handle = { restore, complete, discard };
     watched.set(form, [handle, options]);

@@ -1,5 +1,6 @@
 import { load as loadChunk } from '../chunks/load.ts';
 import { inBrowser } from '../core/env.ts';
+import { withConsent } from '../version.ts';
 import { createDocView } from './doc-view.ts';
 import { createLocalCopy } from './local.ts';
 import type { Replication } from './replication.ts';
@@ -64,5 +65,6 @@ export function createSync(options: SyncOptions): Sync {
       return (await replication())?._forget() ?? false;
     },
     ready: () => local._ready,
+    ...(withConsent && { _names: () => [...local._docs.keys()] }),
   };
 }

@@ -91,4 +91,6 @@ export interface Sync {
   _forget(): Promise<boolean>;
   /** Resolves once the local documents are loaded. */
   ready(): Promise<void>;
+  /** The names of the documents this device holds (builds with consent categories: drafts go on withdrawal). */
+  _names?(): string[];
 }

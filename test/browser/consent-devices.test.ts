@@ -44,6 +44,34 @@ describe('consent across a verified customer’s devices', () => {
     expect(await laptop.eval('heard.at(-1)')).to.deep.equal(expected);
   });
 
+  it('signing in while the banner waits brings the account’s choice: the page is told, and what waited is sent with it', async () => {
+    const phone = await device(JSON.stringify({ analytics: true, personalization: true }));
+    await waitFor(
+      async () => (await storedRecords()).some((r) => r.doc === 'consent' && r.key === 'analytics'),
+      {
+        message: "the phone's choice on the server",
+      },
+    );
+    const laptop = await pool.open({ endpoint: backend.url, flushInterval: 20, consent: 'pending' });
+    await laptop.eval(`window.heard = []; omnikit.on('consent', (c) => heard.push(c))`);
+    await laptop.eval(`omnikit.track('Browsed While Asked')`);
+    await identifyIn(laptop, USER);
+    const expected = { necessary: true, analytics: true, marketing: false, personalization: true };
+    await waitFor(async () => sorted(await preferences(laptop)) === sorted(expected), {
+      message: "the account's choice on the laptop",
+      timeout: 10_000,
+    });
+    expect(await laptop.eval('heard.at(-1)')).to.deep.equal(expected);
+    const anonymousId = await laptop.anonymousId();
+    const [browsed] = await waitFor(async () => {
+      const events = (await storedEvents({ anonymousId })).filter((e) => e.event === 'Browsed While Asked');
+      return events.length === 1 && events;
+    });
+    const context = browsed.body.context as { consent: { categoryPreferences: Record<string, boolean> } };
+    expect(context.consent.categoryPreferences).to.deep.equal(expected);
+    await phone.close();
+  });
+
   it('a withdrawal on one device stops collection on the other within 2 s', async () => {
     const phone = await device('granted');
     const laptop = await device('granted');
