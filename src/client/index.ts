@@ -114,8 +114,8 @@ export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Om
   /** After each choice: what it allows runs; what it withdraws stops, and leaves the device. */
   function settle(wasStored: boolean): void {
     if (withConsent) delivery._settle!();
+    const durable = stored() ? start() : undefined;
     if (stored()) {
-      const durable = start();
       void loading.then(() => {
         if (durable) identity._persistTo(durable);
         waiting._drain();
@@ -125,10 +125,8 @@ export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Om
       waiting._reset();
       if (withConsent && wasStored) void wipeTracker(s.cookieDomain, start());
     }
-    if (withConsent) {
-      if (withAttribution && !gate._marketing()) traffic?._forget?.(stored() ? start() : undefined);
-      bus.emit('consent', consent.get());
-    }
+    if (withConsent && withAttribution && !gate._marketing()) traffic?._forget?.(durable);
+    if (withConsent) bus.emit('consent', consent.get());
   }
 
   if (inBrowser()) warmTimestamps();
