@@ -15,7 +15,8 @@ import { createSession } from '../identity/session.ts';
 import { createTimeZone } from '../identity/time-zone.ts';
 import type { createPlanGlue } from '../plan/glue.ts';
 import type { Omnikit, OmnikitConfig, OmnikitEvents } from '../types.ts';
-import { withAttribution, withConsent, withContinuity, withPlan } from '../version.ts';
+import { withAttribution, withBridges, withConsent, withContinuity, withPlan } from '../version.ts';
+import { startBridges } from './bridges.ts';
 import { warmTimestamps } from './envelope.ts';
 import { createMethods } from './methods.ts';
 import { createSending } from './sending.ts';
@@ -110,6 +111,7 @@ export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Om
     on: bus.on,
   } as Omnikit;
   if (withContinuity) exposeContinuity(client, report, afresh, continuity);
+  if (withConsent && withBridges) startBridges(s, client, report);
 
   /** After each choice: what it allows runs; what it withdraws stops, and leaves the device. */
   function settle(wasStored: boolean): void {
