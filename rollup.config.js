@@ -9,7 +9,12 @@ import esbuild from 'rollup-plugin-esbuild';
 import pkg from './package.json' with { type: 'json' };
 import { mangler, unmarkedTypes } from './tools/mangle.mjs';
 
-const define = { __OMNIKIT_VERSION__: JSON.stringify(pkg.version), __CONTINUITY__: 'true' };
+// __BRIDGES__ too: a chunk that imports version.ts (the sign-in's) then carries no test of it.
+const define = {
+  __OMNIKIT_VERSION__: JSON.stringify(pkg.version),
+  __CONTINUITY__: 'true',
+  __BRIDGES__: 'true',
+};
 const resolve = () =>
   nodeResolve({ browser: true, exportConditions: ['browser'], extensions: ['.ts', '.js'] });
 
@@ -49,7 +54,8 @@ const scriptChunks = () => ({
 /**
  * A script-tag build: everything inlined, minified, global `Omnikit`. `features` turns parts off:
  * `continuity` (the tracker-only build); the others only in bench/size.mjs, to measure the core
- * without the features added on top of it (form pick-up, widget launcher, attribution, plan and consent glue).
+ * without the features added on top of it (form pick-up, widget launcher, attribution, plan and consent
+ * glue, the consent bridges' glue).
  */
 export const scriptTag = (input, file, features = {}) => ({
   input,
@@ -67,6 +73,7 @@ export const scriptTag = (input, file, features = {}) => ({
         __ATTRIBUTION__: String(features.attribution ?? true),
         __PLAN__: String(features.plan ?? true),
         __CONSENT__: String(features.consent ?? true),
+        __BRIDGES__: String(features.bridges ?? true),
       },
     }),
     mangle(),
@@ -123,6 +130,9 @@ export default [
   scriptChunk('replication', 'src/sync/replication.ts'),
   // The change stream, fetched by the one tab that holds it after its first sync.
   scriptChunk('stream', 'src/sync/stream.ts'),
+  // The consent bridges, each fetched only by a page that turns it on (`consentMode`, `tcf`).
+  scriptChunk('consentMode', 'src/consent/consent-mode.ts'),
+  scriptChunk('tcf', 'src/consent/tcf.ts'),
   scriptTag('src/script/tracker.ts', 'dist/omnikit-tracker.js', { continuity: false }),
   {
     input: 'src/index.ts',

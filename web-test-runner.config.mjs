@@ -137,6 +137,7 @@ function distFiles() {
     'cart-reprice',
     'chat',
     'consent',
+    'consent-bridges',
     'destinations',
     'envelope',
     'faults',

@@ -26,6 +26,10 @@ export type Settings = typeof NUMBERS & {
   channel: string;
   autoPage: boolean;
   consent: 'granted' | 'pending' | CategoryPreferences;
+  /** As given: a script tag's `data-consent-mode` is a string, and `"false"` is off (src/client/bridges.ts). */
+  consentMode?: boolean | string;
+  /** As given, like `consentMode` (`data-tcf`). */
+  tcf?: boolean | string;
   cookieDomain?: string;
   debug: boolean;
   forms?: FormsConfig;

@@ -28,6 +28,10 @@ export interface OmnikitConfig {
    * (nothing is stored or sent until a choice), or per category, as the site's banner stored it.
    */
   consent?: 'granted' | 'pending' | CategoryPreferences;
+  /** Mirror the consent to Google Consent Mode v2 (`gtag('consent', 'update', …)`), from a chunk loaded only then. */
+  consentMode?: boolean;
+  /** Take the consent from the page's IAB TCF v2.2 CMP (`__tcfapi`), from a chunk loaded only then. */
+  tcf?: boolean;
   /** Cookie domain for the anonymous id, e.g. `example.com` to share it across subdomains. */
   cookieDomain?: string;
   /** Log problems to the console. */

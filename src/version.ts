@@ -44,3 +44,11 @@ declare const __CONSENT__: boolean;
  * consent is all or nothing; true in every shipped build and from source.
  */
 export const withConsent: boolean = typeof __CONSENT__ !== 'boolean' || __CONSENT__;
+
+declare const __BRIDGES__: boolean;
+
+/**
+ * False only in builds made to measure the client without the consent bridges' glue (bench/size.mjs),
+ * so their few bytes have a row and a budget of their own; true in every shipped build and from source.
+ */
+export const withBridges: boolean = typeof __BRIDGES__ !== 'boolean' || __BRIDGES__;

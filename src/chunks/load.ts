@@ -3,8 +3,8 @@
  * makes or opens a "continue on another device" link), the verified sign-in with its guest-cart merge (once per sign-in with proof),
  * form drafts (a page with a form to keep), the widget's panel (when idle, or at the first open), the
  * traffic classification (a page load from a campaign or another site), the tracking-plan check
- * (a site with a plan, before its first event), the sync's replication (when it first goes online)
- * and the change stream (the tab that holds it).
+ * (a site with a plan, before its first event), the sync's replication (when it first goes online),
+ * the change stream (the tab that holds it) and the consent bridges (a page that turns one on).
  * Here by dynamic import, for bundlers and the npm build; the script-tag builds swap this file for
  * load-script.ts (rollup.config.js), which fetches `omnikit-<name>.js` beside the core script.
  * A chunk imports only types from the core, so it never carries a second copy of it.
@@ -18,6 +18,8 @@ const chunks = {
   plan: () => import('../plan/index.ts'),
   replication: () => import('../sync/replication.ts'),
   stream: () => import('../sync/stream.ts'),
+  consentMode: () => import('../consent/consent-mode.ts'),
+  tcf: () => import('../consent/tcf.ts'),
 };
 
 export type Chunks = { [N in keyof typeof chunks]: Awaited<ReturnType<(typeof chunks)[N]>> };

@@ -15,7 +15,8 @@ import { createSession } from '../identity/session.ts';
 import { createTimeZone } from '../identity/time-zone.ts';
 import type { createPlanGlue } from '../plan/glue.ts';
 import type { Omnikit, OmnikitConfig, OmnikitEvents } from '../types.ts';
-import { withAttribution, withConsent, withContinuity, withPlan } from '../version.ts';
+import { withAttribution, withBridges, withConsent, withContinuity, withPlan } from '../version.ts';
+import { startBridges } from './bridges.ts';
 import { warmTimestamps } from './envelope.ts';
 import { createMethods } from './methods.ts';
 import { createSending } from './sending.ts';
@@ -111,12 +112,13 @@ export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Om
     on: bus.on,
   } as Omnikit;
   if (withContinuity) exposeContinuity(client, report, afresh, continuity);
+  if (withConsent && withBridges) startBridges(s, client, report);
 
   /** After each choice: what it allows runs; what it withdraws stops, and leaves the device. */
   function settle(wasStored: boolean): void {
     if (withConsent) delivery._settle!();
+    const durable = stored() ? start() : undefined;
     if (stored()) {
-      const durable = start();
       void loading.then(() => {
         if (durable) identity._persistTo(durable);
         waiting._drain();
@@ -126,10 +128,8 @@ export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Om
       waiting._drain();
       if (withConsent && wasStored) void wipeTracker(s.cookieDomain, start());
     }
-    if (withConsent) {
-      if (withAttribution && !gate._marketing()) traffic?._forget?.(stored() ? start() : undefined);
-      bus.emit('consent', consent.get());
-    }
+    if (withConsent && withAttribution && !gate._marketing()) traffic?._forget?.(durable);
+    if (withConsent) bus.emit('consent', consent.get());
   }
 
   if (inBrowser()) warmTimestamps();

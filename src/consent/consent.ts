@@ -1,4 +1,3 @@
-import { attempt } from '../core/env.ts';
 import type { Guard } from '../core/guard.ts';
 import type { Destination } from '../destinations/destination.ts';
 import { withConsent } from '../version.ts';
@@ -38,14 +37,18 @@ export function createConsent(
   changed: (wasStored: boolean) => void,
 ): [Consent, Gate] {
   if (!withConsent) return allOrNothing(initial, guard, changed);
-  const privacyControl =
-    attempt(() => (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl) === true;
   const known = [...CATEGORIES, ...destinations.flatMap(needsOf)];
   let state: Consent['state'] = 'pending';
   const every = (granted: boolean) => Object.fromEntries(known.map((category) => [category, granted]));
+  const all = {
+    ...every(true),
+    // Global Privacy Control refuses `marketing` unless the page sets it.
+    marketing:
+      (globalThis.navigator as { globalPrivacyControl?: boolean } | undefined)?.globalPrivacyControl !== true,
+  };
+  const none = { ...every(false), necessary: true };
   /** The categories in effect: none but `necessary` until a choice (changed in place: `get()` copies). */
-  const preferences: CategoryPreferences = { ...every(false), necessary: true };
-  const all = () => ({ ...every(true), ...(privacyControl && { marketing: false }) });
+  const preferences: CategoryPreferences = { ...none };
   const allowed = (destination: Destination) =>
     needsOf(destination).every((category) => preferences[category]);
   let storing = false;
@@ -56,22 +59,22 @@ export function createConsent(
     state = known.some((category) => preferences[category]) ? 'granted' : 'denied';
     storing = destinations.some(allowed);
   };
-  const made = (choice: () => CategoryPreferences) =>
-    guard(() => {
+  // A choice made through the face; `set()` takes only an object (anything else changes nothing).
+  const made = guard((choice: CategoryPreferences) => {
+    if (typeof choice === 'object' && choice) {
       const was = storing;
-      choose(choice());
+      choose(choice);
       changed(was);
-    });
+    }
+  });
 
-  if (initial === 'granted') choose(all());
+  if (initial === 'granted') choose(all);
   else if (typeof initial === 'object') choose(initial);
   return [
     {
-      grant: made(all),
-      deny: made(() => every(false)),
-      set: (choice) => {
-        if (choice && typeof choice === 'object') made(() => choice)();
-      },
+      grant: () => made(all),
+      deny: () => made(none),
+      set: made,
       get: () => ({ ...preferences }),
       get state() {
         return state;
