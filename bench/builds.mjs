@@ -34,10 +34,10 @@ export const gzipped = (code) => gzipSync(code, { level: 9 }).length;
 
 /**
  * What `feature` (see scriptTag) adds: gzipped bytes of the full build, of the same build without it,
- * and the difference; `rawAdded`: the difference minified, before gzip. `base`: features off in both.
+ * and the difference; `rawAdded`: the difference minified, before gzip.
  */
-export async function featureSize(feature, base = {}) {
-  const [full, without] = await Promise.all([buildCode(base), buildCode({ ...base, [feature]: false })]);
+export async function featureSize(feature) {
+  const [full, without] = await Promise.all([buildCode(), buildCode({ [feature]: false })]);
   return {
     full: gzipped(full),
     without: gzipped(without),

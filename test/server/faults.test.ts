@@ -80,12 +80,13 @@ describe('fault injection', () => {
   };
 
   it('delay(ms, count) slows down only the next count requests', async () => {
-    // Delays far above a loaded machine's noise (requests can take ~300 ms with 2 cores busy).
-    h.server.faults.delay(800, 1);
+    // Delays far above a loaded machine's noise (requests took up to ~600 ms with 2 cores busy and
+    // a browser suite beside): a second request delayed too would take at least 1,500 ms itself.
+    h.server.faults.delay(1500, 1);
     const slow = await timed();
     const fast = await timed();
-    assert.ok(slow >= 790, `delayed request took ${slow} ms`);
-    assert.ok(fast < slow - 400, `next request took ${fast} ms (delayed one: ${slow} ms)`);
+    assert.ok(slow >= 1490, `delayed request took ${slow} ms`);
+    assert.ok(fast < slow - 700, `next request took ${fast} ms (delayed one: ${slow} ms)`);
   });
 
   it('delay(ms) without a count lasts until clear()', async () => {
