@@ -24,6 +24,8 @@ export type Settings = typeof NUMBERS & {
   cartMerge?: MergePolicy;
   destinations: Destination[];
   channel: string;
+  /** As given: the sign-in chunk records it with consent changes (src/account/sign-in.ts). */
+  privacyPolicy?: string;
   autoPage: boolean;
   consent: 'granted' | 'pending' | CategoryPreferences;
   /** As given: a script tag's `data-consent-mode` is a string, and `"false"` is off (src/client/bridges.ts). */

@@ -21,6 +21,8 @@ export interface OmnikitConfig {
   destinations?: Destination[];
   /** `context.channel` of every event. Default `web`. */
   channel?: string;
+  /** The version of the privacy policy the page shows (e.g. `"2026-12"`): kept with each consent change a verified customer makes. */
+  privacyPolicy?: string;
   /** Track a page view on load and on SPA route changes. Default true. */
   autoPage?: boolean;
   /**

@@ -10,6 +10,12 @@ export interface ConsentClient {
 }
 
 /**
+ * How this device records a change the customer made here: its channel, and the version of the
+ * privacy policy the page showed (`privacyPolicy` in the config), when it names one.
+ */
+export type Recorded = Pick<Chosen, 'channel' | 'policy'>;
+
+/**
  * Consent that follows a verified customer across their devices, in their profile's `consent`
  * document. At sign-in the account's choice applies here (the page hears `consent`, so its banner
  * need not ask again), and what this device chose for the categories the account has no choice for
@@ -18,14 +24,14 @@ export interface ConsentClient {
  * collection here. A choice still pending is never written. Only changes are written, so a page that
  * applies its banner's stored choice at each load writes nothing new.
  */
-export async function followConsent(sync: Sync, client: ConsentClient, channel: string): Promise<void> {
+export async function followConsent(sync: Sync, client: ConsentClient, recorded: Recorded): Promise<void> {
   const { consent } = client;
   const doc = sync.doc(CONSENT_DOC);
   const write = () => {
     if (consent.state === 'pending') return;
     for (const [category, granted] of Object.entries(consent.get())) {
       if (category !== 'necessary' && (doc.get(category) as Chosen | undefined)?.granted !== granted) {
-        doc.set(category, { granted, channel } satisfies Chosen);
+        doc.set(category, { granted, ...recorded } satisfies Chosen);
       }
     }
   };

@@ -7,7 +7,7 @@ import { CART_DOC } from '../protocol/index.ts';
 import type { Sync } from '../sync/index.ts';
 import { link } from '../sync/link.ts';
 import { withConsent } from '../version.ts';
-import { type ConsentClient, followConsent } from './consent.ts';
+import { type ConsentClient, followConsent, type Recorded } from './consent.ts';
 
 /** What a sign-in needs of the client: tracking the merge, and its consent. */
 export interface SignInClient extends ConsentClient {
@@ -22,7 +22,7 @@ let following = false;
  * time a guest's device joins it, merges the guest cart into the account's by `policy`; from then
  * on the customer's consent follows them (consent.ts). Returns the lines the merge changed (none
  * when there was nothing to merge, or the link was refused: reported). `client` tracks the merge;
- * `channel` is its events' (`web`), recorded with the consent.
+ * `recorded`: the channel (`web`) and privacy-policy version a consent change is recorded with.
  */
 export async function signIn(
   sync: Sync,
@@ -31,7 +31,7 @@ export async function signIn(
   userHash: string,
   policy: MergePolicy,
   client: SignInClient,
-  channel: string,
+  recorded: Recorded,
 ): Promise<MergeChange[]> {
   await sync.ready();
   const linked = await link(sync, userId, userHash);
@@ -48,7 +48,7 @@ export async function signIn(
   }
   if (withConsent && !following) {
     following = true;
-    void followConsent(sync, client, channel);
+    void followConsent(sync, client, recorded);
   }
   return changes;
 }

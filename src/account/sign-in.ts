@@ -22,7 +22,7 @@ export interface SignInOut {
  * `parts` starts continuity; `merged` hears the lines a merge changed; `fail` what went wrong.
  */
 export function signInOut(
-  settings: { cartMerge?: MergePolicy; channel: string },
+  settings: { cartMerge?: MergePolicy; channel: string; privacyPolicy?: string },
   client: () => SignInClient & { ready(): Promise<void> },
   parts: () => { sync: Sync; cart: Cart },
   merged: (changes: MergeChange[]) => void,
@@ -43,7 +43,10 @@ export function signInOut(
       // The sign-in is a chunk: a customer who never signs in with proof never fetches it.
       const account = await load('account');
       const merge = settings.cartMerge ?? 'max';
-      const changes = await account.signIn(sync, cart, userId, userHash, merge, client(), settings.channel);
+      const { channel, privacyPolicy } = settings;
+      // A policy version that is not text is left out (the server would refuse the record).
+      const recorded = { channel, ...(typeof privacyPolicy === 'string' && { policy: privacyPolicy }) };
+      const changes = await account.signIn(sync, cart, userId, userHash, merge, client(), recorded);
       if (changes.length) merged(changes);
     });
   };

@@ -7,9 +7,12 @@ import { type ClientPage, identifyIn, pagePool } from './sdk.ts';
 const pool = pagePool();
 const USER = 'consent-follows-1';
 
+/** The version of the privacy policy the shop's pages show. */
+const POLICY = '2026-12';
+
 /** A device of the customer, signed in with proof, its consent as the config says. */
 async function device(consent: string): Promise<ClientPage> {
-  const page = await pool.open({ endpoint: backend.url, flushInterval: 20, consent });
+  const page = await pool.open({ endpoint: backend.url, flushInterval: 20, consent, privacyPolicy: POLICY });
   await page.eval(`window.heard = []; omnikit.on('consent', (c) => heard.push(c))`);
   await identifyIn(page, USER);
   return page;
@@ -102,5 +105,7 @@ describe('consent across a verified customer’s devices', () => {
     expect(analytics.at(-1)?.granted).to.equal(false);
     expect(analytics.filter((receipt) => !receipt.granted)).to.have.length(1);
     expect(analytics.every((receipt) => receipt.channel === 'web')).to.equal(true);
+    // Each receipt names the privacy policy the page showed when the choice was made.
+    expect(receipts.every((receipt) => receipt.policy === POLICY)).to.equal(true);
   });
 });
