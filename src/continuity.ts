@@ -23,7 +23,10 @@ export interface ContinuityInternals {
   _openKv: (name: string) => Kv;
   _report: Report;
   bus: Emitter<OmnikitEvents>;
-  /** Whether storage and sync are allowed now (a browser to run in; without consent categories, consent too). */
+  /**
+   * Whether storage and sync are allowed now: in a browser, under any consent (the cart, chat and
+   * handoff are what the customer asked for: `necessary`); without consent categories, once allowed.
+   */
   _allowed: () => boolean;
   /** The server erased this device (protocol §8): the client starts as a new visitor. */
   _erased: () => void;

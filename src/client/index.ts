@@ -9,7 +9,7 @@ import { createEmitter } from '../core/emitter.ts';
 import { inBrowser } from '../core/env.ts';
 import { guardWith } from '../core/guard.ts';
 import { createReport, type Report } from '../core/report.ts';
-import { createDelivery } from '../delivery/delivery.ts';
+import { createDelivery, type Delivery } from '../delivery/delivery.ts';
 import { createIdentity } from '../identity/identity.ts';
 import { createSession } from '../identity/session.ts';
 import { createTimeZone } from '../identity/time-zone.ts';
@@ -63,7 +63,6 @@ export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Om
           _openKv: storage._openKv,
           _report: report,
           bus,
-          // The cart, chat and handoff are what the customer asked for: necessary, under any choice.
           _allowed: withConsent ? inBrowser : () => stored() && inBrowser(),
           _erased: () => void afresh(),
         },
@@ -71,13 +70,12 @@ export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Om
       )
     : undefined;
   const plan = withPlan ? parts.plan?.(s, report) : undefined;
-  // The touches (campaigns, click ids) are kept and sent only with `marketing`.
-  const touchesKv = withConsent ? () => (gate._marketing() && stored() ? start() : undefined) : start;
+  // The tracker's store while consent lets it keep anything; the touches (click ids) need `marketing`.
+  const storedKv = () => (stored() ? start() : undefined);
+  const touchesKv = withConsent ? () => (gate._marketing() ? storedKv() : undefined) : start;
   const traffic = withAttribution ? parts.traffic?.(s.cookieDomain, touchesKv, report) : undefined;
   const send = createSending(s, report, identity, session, delivery, device, consent, traffic, plan);
-  // Identity loads first, then the traffic source, from the storage `start()` opens when allowed.
-  const kv = stored() ? start() : undefined;
-  // A choice that leaves calls nowhere to go drops their events; none made yet, they wait.
+  const kv = storedKv();
   const refused = () => consent.state !== 'pending' && !stored();
   const waiting = createWaiting(report, stored, refused, send, identity._load(kv), [
     traffic?._load(touchesKv()),
@@ -99,14 +97,7 @@ export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Om
   const client: Omnikit = {
     ...createMethods(guard, createArguments(report), accept, identity, session, traffic, continuity),
     consent,
-    flush: async () => {
-      try {
-        await loading;
-        if (stored()) await delivery._flush();
-      } catch (error) {
-        report('internal', `flush: ${error}`, error);
-      }
-    },
+    flush: flushing(loading, stored, delivery, report),
     ready: () => loading,
     anonymousId: () => (waiting._loaded() ? identity._get().anonymousId : undefined),
     on: bus.on,
@@ -117,7 +108,7 @@ export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Om
   /** After each choice: what it allows runs; what it withdraws stops, and leaves the device. */
   function settle(wasStored: boolean): void {
     if (withConsent) delivery._settle!();
-    const durable = stored() ? start() : undefined;
+    const durable = storedKv();
     if (stored()) {
       void loading.then(() => {
         if (durable) identity._persistTo(durable);
@@ -128,7 +119,8 @@ export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Om
       waiting._drain();
       if (withConsent && wasStored) void wipeTracker(s.cookieDomain, start());
     }
-    if (withConsent && withAttribution && !gate._marketing()) traffic?._forget?.(durable);
+    // biome-ignore lint/suspicious/noNonNullAssertedOptionalChain: traffic has _forget with consent categories
+    if (withConsent && withAttribution && !gate._marketing()) traffic?._forget!(durable);
     if (withConsent) bus.emit('consent', consent.get());
   }
 
@@ -143,6 +135,17 @@ export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Om
   }
   return client;
 }
+
+/** `flush()`: once identity is loaded, sends what waits, if consent lets the tracker keep anything. */
+const flushing =
+  (loading: Promise<void>, stored: () => boolean, delivery: Delivery, report: Report) => async () => {
+    try {
+      await loading;
+      if (stored()) await delivery._flush();
+    } catch (error) {
+      report('internal', `flush: ${error}`, error);
+    }
+  };
 
 /**
  * Getters, so the cart starts (and syncs) only when the page first touches it; and `forget()`, which

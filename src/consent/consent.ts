@@ -43,12 +43,11 @@ export function createConsent(
   const all = {
     ...every(true),
     // Global Privacy Control refuses `marketing` unless the page sets it.
-    marketing:
-      (globalThis.navigator as { globalPrivacyControl?: boolean } | undefined)?.globalPrivacyControl !== true,
+    marketing: !(globalThis.navigator as { globalPrivacyControl?: boolean } | undefined)
+      ?.globalPrivacyControl,
   };
-  const none = { ...every(false), necessary: true };
   /** The categories in effect: none but `necessary` until a choice (changed in place: `get()` copies). */
-  const preferences: CategoryPreferences = { ...none };
+  const preferences: CategoryPreferences = { ...every(false), necessary: true };
   const allowed = (destination: Destination) =>
     needsOf(destination).every((category) => preferences[category]);
   let storing = false;
@@ -73,7 +72,7 @@ export function createConsent(
   return [
     {
       grant: () => made(all),
-      deny: () => made(none),
+      deny: () => made(every(false)),
       set: made,
       get: () => ({ ...preferences }),
       get state() {
