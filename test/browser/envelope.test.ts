@@ -72,7 +72,11 @@ describe('the event envelope', () => {
     await client.eval(`history.replaceState(null, '', '/shop/shoes?color=red')`); // same route
     await client.eval(`history.pushState(null, '', '/shop/shoes?color=red#reviews')`); // a jump on the page
     await client.eval(`history.replaceState(null, '', '/shop/bags')`);
-    await client.eval(`history.pushState(null, '', '/shop/hats'); history.back()`); // back to /shop/bags
+    await client.eval(`history.pushState(null, '', '/shop/hats')`);
+    // A route is read once the router has rendered it (a task later): one left within the same task
+    // (a redirect) is no page view. So the customer stays a moment before going back to /shop/bags.
+    await client.eval('new Promise((resolve) => setTimeout(resolve, 50))');
+    await client.eval('history.back()');
     const pages = await waitFor(async () => {
       const stored = await storedEvents({ anonymousId, type: 'page' });
       return stored.length >= 5 && stored;
