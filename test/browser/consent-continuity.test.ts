@@ -79,7 +79,10 @@ describe('continuity under consent', function () {
     const phone = await pool.open({ consent: REFUSED });
     await identifyIn(phone, user);
     await phone.eval(sock(2));
-    await waitFor(async () => (await liveRecords('cart')).length === 1);
+    // On the server (in the guest's profile, the account's, or both while the link settles).
+    await waitFor(async () => (await liveRecords('cart')).some((r) => `${r.value}`.includes('"qty":2')), {
+      message: "the phone's cart on the server",
+    });
 
     const laptop = await pool.open({ consent: REFUSED });
     await identifyIn(laptop, user);
