@@ -1,13 +1,7 @@
-import type { CategoryPreferences, Consent } from '../consent/types.ts';
+import type { CategoryPreferences, Consent, ConsentClient } from '../consent/types.ts';
 import { type ConsentValue as Chosen, CONSENT_DOC } from '../protocol/consent.ts';
 import type { JsonValue } from '../protocol/events.ts';
 import type { Sync } from '../sync/index.ts';
-
-/** What following needs of the client: its consent, and hearing when it changes. */
-export interface ConsentClient {
-  consent: Consent;
-  on(type: 'consent', listener: (preferences: CategoryPreferences) => void): () => void;
-}
 
 /**
  * How this device records a change the customer made here: its channel, and the version of the

@@ -2,12 +2,13 @@
 // with proof never fetches it.
 import type { Cart } from '../cart/cart.ts';
 import { type MergeChange, type MergePolicy, mergeGuest } from '../cart/merge.ts';
+import type { ConsentClient } from '../consent/types.ts';
 import type { Properties } from '../protocol/events.ts';
 import { CART_DOC } from '../protocol/index.ts';
 import type { Sync } from '../sync/index.ts';
 import { link } from '../sync/link.ts';
 import { withConsent } from '../version.ts';
-import { type ConsentClient, followConsent, type Recorded } from './consent.ts';
+import { followConsent, type Recorded } from './consent.ts';
 
 /** What a sign-in needs of the client: tracking the merge, and its consent. */
 export interface SignInClient extends ConsentClient {

@@ -1,6 +1,6 @@
 import { load } from '../chunks/load.ts';
 import type { Settings } from '../config.ts';
-import type { BridgedClient } from '../consent/bridge.ts';
+import type { ConsentClient } from '../consent/types.ts';
 import type { Report } from '../core/report.ts';
 
 /**
@@ -8,7 +8,7 @@ import type { Report } from '../core/report.ts';
  * An option is on unless absent or false, as a script tag's data attribute is read: a bare
  * `data-tcf` is on, `data-tcf="false"` off.
  */
-export function startBridges(settings: Settings, client: BridgedClient, report: Report): void {
+export function startBridges(settings: Settings, client: ConsentClient, report: Report): void {
   for (const name of ['consentMode', 'tcf'] as const)
     if (`${settings[name] ?? false}` !== 'false')
       load(name)

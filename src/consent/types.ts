@@ -6,6 +6,15 @@
  */
 export type CategoryPreferences = Record<string, boolean>;
 
+/**
+ * What a part loaded later (a bridge, the sign-in, the drafts) needs of the client's consent: the
+ * choice, and hearing each change to it.
+ */
+export interface ConsentClient {
+  consent: Consent;
+  on(type: 'consent', listener: (preferences: CategoryPreferences) => void): () => void;
+}
+
 /** The customer's consent, by category; see docs/privacy.md for what each category covers. */
 export interface Consent {
   /** Grants every category (under Global Privacy Control, all but `marketing`). */

@@ -6,6 +6,11 @@ import { read } from './values.ts';
 /** A field as saved: its value, when (ms), and the anonymous id of the device that saved it. */
 export type Saved = [value: JsonValue, at: number, device: string];
 
+/** Deletes what `doc` holds of a draft, with tombstones: the draft goes on every device. */
+export const dropDraft = (doc: SyncDoc): void => {
+  for (const [key] of doc.entries()) doc.remove(key);
+};
+
 /**
  * The draft of one form in its document `doc`, one key per field: a changed field is saved 300 ms
  * after the customer's last change, or at once by `save`. `fields` gives the fields of a key, `device`
@@ -34,10 +39,7 @@ export function draftStore(
     }
     dirty.clear();
   };
-  // Tombstones: the draft goes on every device.
-  const drop = () => {
-    for (const [key] of doc.entries()) doc.remove(key);
-  };
+  const drop = () => dropDraft(doc);
   const change = (key: string) => {
     dirty.add(key);
     clearTimeout(timer);

@@ -2,12 +2,12 @@
 // arguments). Only types come from the core; what it needs of it is passed as functions.
 // This file wires one form's parts: its draft (draft.ts), its fields as the customer and a restore
 // change them (watch-fields.ts), what a restore fills (restore.ts), how the visit ends (visit-end.ts).
-import type { CategoryPreferences, Consent } from '../consent/types.ts';
+import type { ConsentClient } from '../consent/types.ts';
 import type { Report } from '../core/report.ts';
 import type { Properties } from '../protocol/events.ts';
 import { FORM_DOC_PREFIX } from '../protocol/index.ts';
 import type { Sync } from '../sync/index.ts';
-import { draftStore, type Saved } from './draft.ts';
+import { draftStore, dropDraft, type Saved } from './draft.ts';
 import { captured, type Field, keyOf } from './fields.ts';
 import { draftValues } from './restore.ts';
 import type { FormHandle, FormsConfig, WatchForm, WatchOptions } from './types.ts';
@@ -17,11 +17,9 @@ import { watchFields } from './watch-fields.ts';
 export type { FormHandle, Forms, FormsConfig, WatchForm, WatchOptions } from './types.ts';
 
 /** What the drafts need of the client: its public `track`, the device's anonymous id, its consent. */
-export interface FormsClient {
+export interface FormsClient extends ConsentClient {
   track(event: string, properties?: Properties): void;
   anonymousId(): string | undefined;
-  consent: Consent;
-  on(type: 'consent', listener: (preferences: CategoryPreferences) => void): () => void;
 }
 
 /**
@@ -39,8 +37,7 @@ function keepDraftsWhileAllowed(sync: Sync, client: () => FormsClient, granted: 
     if (consent.state === 'pending') return;
     for (const name of sync._names?.() ?? []) {
       if (!name.startsWith(FORM_DOC_PREFIX)) continue;
-      const doc = sync.doc(name);
-      for (const [key] of doc.entries()) doc.remove(key);
+      dropDraft(sync.doc(name));
     }
   };
   void sync.ready().then(settle);
