@@ -4,15 +4,34 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { buildCode, featureSize, gzipped } from './builds.mjs';
 
+/**
+ * What consent by category adds to the core. It was to hold in 400 B, and held them until a
+ * withdrawal was made to hold everywhere: in the site's other open tabs at once (35 B), for the
+ * drafts on a page without a form (21 B), and for the click ids in the page's address (62 B), each
+ * a privacy promise docs/privacy.md makes. No cut found yet frees those 137 B (measured cuts and
+ * ideas: CONTRIBUTING.md, "Measure bytes"), so the budget is what it measures, kept honest: the tracker
+ * carries 72 B of the excess (no drafts there), and omnikit.js none, its own headroom takes them.
+ */
+const CONSENT_TARGET = 400;
+const CONSENT_GLUE = 544;
+
 /** One row per shipped artifact; `budget` is in gzipped bytes (null = measured, not enforced). */
 const ARTIFACTS = [
   // The tracker's 6 KB (guarded below on a build of exactly its features), plus the glue every page
   // needs: the traffic source, the tracking plan, and the chunk loader they fetch their chunks with.
   // Consent by category adds at most 400 B to both script tags (measured on its own below), and the
   // tracker's foundation its plumbing (below).
-  { file: 'dist/omnikit-tracker.js', label: 'script tag, tracker only', budget: 7 * 1024 + 400 + 128 },
+  {
+    file: 'dist/omnikit-tracker.js',
+    label: 'script tag, tracker only',
+    budget: 7 * 1024 + CONSENT_TARGET + 128 + 72,
+  },
   // The core, form pick-up and the widget launcher (measured on its own below), with a headroom kept.
-  { file: 'dist/omnikit.js', label: 'script tag, full (core, forms, launcher)', budget: 12 * 1024 + 400 },
+  {
+    file: 'dist/omnikit.js',
+    label: 'script tag, full (core, forms, launcher)',
+    budget: 12 * 1024 + CONSENT_TARGET,
+  },
   // Chunks the full script-tag client fetches on demand (src/chunks/load.ts), beside omnikit.js.
   { file: 'dist/omnikit-handoff.js', label: 'chunk: handoff flow', budget: 1024 },
   { file: 'dist/omnikit-account.js', label: 'chunk: verified sign-in, guest-cart merge', budget: 1024 },
@@ -126,7 +145,7 @@ for (const { file, label, module } of ADDED) {
 // glue (events wait for the check, then are dropped or flagged); consent by category (the choice per
 // category on every event, destinations gated by theirs, Global Privacy Control, click ids and
 // touches only with `marketing`, the drafts' discard on withdrawal, and loading the Consent Mode and
-// TCF bridges a page turns on: 400 B in all).
+// TCF bridges a page turns on: see CONSENT_GLUE).
 const FEATURES = [
   { feature: 'widget', name: 'launcher', label: 'widget launcher added to the core', budget: 1536 },
   // The traffic glue with its consent gate (touches kept and click ids sent only with `marketing`, 50 B
@@ -134,7 +153,12 @@ const FEATURES = [
   { feature: 'attribution', name: 'attribution', label: 'traffic glue added to the core', budget: 576 },
   { feature: 'plan', name: 'plan glue', label: 'tracking-plan glue added to the core', budget: 256 },
   // Everything consent by category adds, the bridges' loading included (it needs categories).
-  { feature: 'consent', name: 'consent glue', label: 'consent categories added to the core', budget: 400 },
+  {
+    feature: 'consent',
+    name: 'consent glue',
+    label: `consent categories added to the core (target ${CONSENT_TARGET} B)`,
+    budget: CONSENT_GLUE,
+  },
   // Of which: loading the Google Consent Mode and IAB TCF bridges (their code is the chunks).
   { feature: 'bridges', name: 'bridges glue', label: 'of it, loading the consent bridges', budget: 72 },
 ];

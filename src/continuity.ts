@@ -15,7 +15,7 @@ import { CART_DOC, FORM_DOC_PREFIX } from './protocol/index.ts';
 import type { Kv } from './storage/kv.ts';
 import { createSync, type Sync } from './sync/index.ts';
 import type { Omnikit, OmnikitEvents } from './types.ts';
-import { withForms, withWidget } from './version.ts';
+import { withConsent, withForms, withWidget } from './version.ts';
 import { createLauncher } from './widget/launcher.ts';
 
 /** What the client lends continuity beside its settings and public API. */
@@ -76,16 +76,15 @@ export function createContinuity(settings: Settings, internals: ContinuityIntern
   };
   let formsCode: Promise<WatchForm | undefined> | undefined;
   // The drafts code is a chunk: a page that watches no form never fetches it.
-  const forms = withForms
-    ? formsFacade(() => {
-        const { sync } = start(localForms); // the store loads meanwhile
-        formsCode ??= load('forms').then(
-          (chunk) => chunk.createForms(sync, client, internals._report, settings.forms),
-          fail,
-        );
-        return formsCode;
-      }, internals._report)
-    : undefined;
+  const draftsCode = () => {
+    const { sync } = start(localForms); // the store loads meanwhile
+    formsCode ??= load('forms').then(
+      (chunk) => chunk.createForms(sync, client, internals._report, settings.forms),
+      fail,
+    );
+    return formsCode;
+  };
+  const forms = withForms ? formsFacade(draftsCode, internals._report) : undefined;
   if (forms && inBrowser()) pickUp((form) => forms.watch(form));
   const account = signInOut(
     settings,
@@ -120,6 +119,11 @@ export function createContinuity(settings: Settings, internals: ContinuityIntern
     /** Links this device to a verified user (src/account/sign-in.ts). */
     _identify: account._identify,
     _tracked: account._tracked,
+    /**
+     * `personalization` withdrawn: the drafts code starts, form or not, and discards every draft the
+     * device keeps (src/forms/index.ts); without a form, it would wait for the next page with one.
+     */
+    ...(withConsent && { _withdrawn: () => void (withForms && draftsCode()) }),
     /** Storage became allowed: start syncing what the page already touched. */
     _allow(): void {
       if (parts) start(local);

@@ -16,7 +16,7 @@ const NAMES: Record<string, string> = {
 
 /**
  * Click ids and the network that adds them. fbclid alone is not a paid click: Meta adds it to
- * organic links too (it counts as social).
+ * organic links too (it counts as social). The same ids as src/protocol/click-ids.ts (tested).
  */
 export const CLICK_IDS: Record<string, string> = {
   gclid: 'google',

@@ -2,6 +2,7 @@ import type { createTraffic } from '../attribution/traffic.ts';
 import { watchRoutes } from '../auto-page.ts';
 import { settingsOf } from '../config.ts';
 import { createConsent } from '../consent/consent.ts';
+import type { CategoryPreferences } from '../consent/types.ts';
 import type { createContinuity } from '../continuity.ts';
 import { createArguments } from '../core/arguments.ts';
 import { deviceContext } from '../core/context.ts';
@@ -46,7 +47,7 @@ export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Om
   // Configuration mistakes are loud: they silently lose every event otherwise.
   for (const problem of problems) report('invalid_config', `Invalid config: ${problem}`, undefined, true);
   // Each choice settles what may run (a function, hoisted: the parts it drives are made below).
-  const [consent, gate] = createConsent(s.consent, s.destinations, guard, settle);
+  const [consent, gate] = createConsent(s.consent, s.destinations, s.writeKey, guard, settle);
   const stored = gate._stored;
   const identity = createIdentity(s.cookieDomain);
   const session = createSession(s.sessionTimeout, stored);
@@ -72,7 +73,7 @@ export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Om
   const plan = withPlan ? parts.plan?.(s, report) : undefined;
   // The tracker's store while consent lets it keep anything; the touches (click ids) need `marketing`.
   const storedKv = () => (stored() ? start() : undefined);
-  const touchesKv = withConsent ? () => (gate._marketing() ? storedKv() : undefined) : start;
+  const touchesKv = withConsent ? () => (consent.get().marketing ? storedKv() : undefined) : start;
   const traffic = withAttribution ? parts.traffic?.(s.cookieDomain, touchesKv, report) : undefined;
   const send = createSending(s, report, identity, session, delivery, device, consent, traffic, plan);
   const kv = storedKv();
@@ -105,8 +106,12 @@ export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Om
   if (withContinuity) exposeContinuity(client, report, afresh, continuity);
   if (withConsent && withBridges) startBridges(s, client, report);
 
-  /** After each choice: what it allows runs; what it withdraws stops, and leaves the device. */
-  function settle(wasStored: boolean): void {
+  /**
+   * After each choice (made here or in another tab): what it allows runs; what it withdraws stops,
+   * and leaves the device. `before`: the categories in effect until this choice.
+   */
+  function settle(wasStored: boolean, before: CategoryPreferences): void {
+    const preferences = withConsent ? consent.get() : {};
     if (withConsent) delivery._settle!();
     const durable = storedKv();
     if (stored()) {
@@ -120,8 +125,11 @@ export function createClient(config: OmnikitConfig, parts: ClientParts = {}): Om
       if (withConsent && wasStored) void wipeTracker(s.cookieDomain, start());
     }
     // biome-ignore lint/suspicious/noNonNullAssertedOptionalChain: traffic has _forget with consent categories
-    if (withConsent && withAttribution && !gate._marketing()) traffic?._forget!(durable);
-    if (withConsent) bus.emit('consent', consent.get());
+    if (withConsent && withAttribution && !preferences.marketing) traffic?._forget!(durable);
+    // Drafts are kept only with `personalization`: the drafts code discards them, form or not.
+    if (withConsent && withContinuity && before.personalization && !preferences.personalization)
+      continuity?._withdrawn?.();
+    if (withConsent) bus.emit('consent', preferences);
   }
 
   if (inBrowser()) warmTimestamps();

@@ -1,7 +1,7 @@
 import type { createTraffic } from '../attribution/traffic.ts';
 import type { Settings } from '../config.ts';
 import type { Consent } from '../consent/types.ts';
-import { campaignOf, type deviceContext } from '../core/context.ts';
+import { campaignOf, type deviceContext, withoutClickIds } from '../core/context.ts';
 import type { Report } from '../core/report.ts';
 import type { Delivery } from '../delivery/delivery.ts';
 import type { Identity } from '../identity/identity.ts';
@@ -42,7 +42,8 @@ export function createSending(
     if (!draft.type) return;
     const categoryPreferences = withConsent ? consent.get() : {};
     const marketing = !withConsent || categoryPreferences.marketing;
-    draft.campaign = campaignOf(draft.page.search, marketing);
+    if (!marketing) draft.page = withoutClickIds(draft.page);
+    draft.campaign = campaignOf(draft.page.search);
     // A draft with a type is an event draft (TypeScript does not narrow an object by its property).
     const envelope = envelopeOf(draft as EventDraft, identity._get(), {
       channel: settings.channel,

@@ -1,3 +1,4 @@
+import { attempt, inBrowser } from '../core/env.ts';
 import type { Guard } from '../core/guard.ts';
 import type { Destination } from '../destinations/destination.ts';
 import { withConsent } from '../version.ts';
@@ -18,8 +19,6 @@ export interface Gate {
   _allowed(destination: Destination): boolean;
   /** Whether the tracker may store and send anything now. */
   _stored(): boolean;
-  /** Whether click ids and campaign touches may be kept and sent. */
-  _marketing(): boolean;
 }
 
 /**
@@ -27,14 +26,17 @@ export interface Gate {
  * (`granted` config: all at once). A category never chosen counts as refused (opt-in), `necessary`
  * is always granted. Under Global Privacy Control `marketing` is refused unless the page sets it
  * itself (`set({ marketing: true })`, after asking): `grant()` and the config leave it off.
- * Returns the public face and the gate; `changed` hears every choice made through the face, after
- * it took effect, with whether the tracker was storing before it.
+ * A choice made here reaches the site's other open tabs, which take it as theirs (`writeKey` names
+ * the channel). Returns the public face and the gate; `changed` hears every choice, made through the
+ * face or in another tab, after it took effect, with whether the tracker was storing before it and
+ * the categories in effect before it.
  */
 export function createConsent(
   initial: 'granted' | 'pending' | CategoryPreferences,
   destinations: Destination[],
+  writeKey: string,
   guard: Guard,
-  changed: (wasStored: boolean) => void,
+  changed: (wasStored: boolean, before: CategoryPreferences) => void,
 ): [Consent, Gate] {
   if (!withConsent) return allOrNothing(initial, guard, changed);
   const known = [...CATEGORIES, ...destinations.flatMap(needsOf)];
@@ -50,22 +52,28 @@ export function createConsent(
   const preferences: CategoryPreferences = { ...every(false), necessary: true };
   const allowed = (destination: Destination) =>
     needsOf(destination).every((category) => preferences[category]);
-  let storing = false;
+  const storing = () => destinations.some(allowed);
 
   const choose = (choice: CategoryPreferences) => {
     for (const category in choice) preferences[category] = choice[category] === true;
     preferences.necessary = true;
     state = known.some((category) => preferences[category]) ? 'granted' : 'denied';
-    storing = destinations.some(allowed);
   };
-  // A choice made through the face; `set()` takes only an object (anything else changes nothing).
-  const made = guard((choice: CategoryPreferences) => {
+  // A withdrawal stops every open tab at once, not at its next load (no BroadcastChannel before
+  // Safari 15.4: there, at the next load). A tab whose banner still asks hears the answer too.
+  const tabs = inBrowser() ? attempt(() => new BroadcastChannel(`omnikit-consent:${writeKey}`)) : undefined;
+  // A choice made through the face, or `heard` from another tab (not passed on: no echo); only an
+  // object is a choice.
+  const made = guard((choice: CategoryPreferences, heard?: true) => {
     if (typeof choice === 'object' && choice) {
-      const was = storing;
+      const was = storing();
+      const before = { ...preferences };
       choose(choice);
-      changed(was);
+      changed(was, before);
+      if (!heard) tabs?.postMessage(choice);
     }
   });
+  if (tabs) tabs.onmessage = ({ data }) => made(data, true);
 
   if (initial === 'granted') choose(all);
   else if (typeof initial === 'object') choose(initial);
@@ -79,7 +87,7 @@ export function createConsent(
         return state;
       },
     },
-    { _allowed: allowed, _stored: () => storing, _marketing: () => preferences.marketing },
+    { _allowed: allowed, _stored: storing },
   ];
 }
 
@@ -87,13 +95,13 @@ export function createConsent(
 function allOrNothing(
   initial: unknown,
   guard: Guard,
-  changed: (wasStored: boolean) => void,
+  changed: (wasStored: boolean, before: CategoryPreferences) => void,
 ): [Consent, Gate] {
   let state: Consent['state'] = initial === 'granted' ? 'granted' : 'pending';
   const made = (granted: Consent['state']) =>
     guard(() => {
       state = granted;
-      changed(false);
+      changed(false, {});
     });
   const face = {
     grant: made('granted'),
@@ -102,5 +110,5 @@ function allOrNothing(
       return state;
     },
   } as Consent;
-  return [face, { _allowed: () => true, _stored: () => state === 'granted', _marketing: () => true }];
+  return [face, { _allowed: () => true, _stored: () => state === 'granted' }];
 }

@@ -1,28 +1,37 @@
+import { CLICK_IDS, isClickId } from '../protocol/click-ids.ts';
 import type { EventContext } from '../protocol/events.ts';
-import { withConsent } from '../version.ts';
 import { inBrowser } from './env.ts';
 
-/** Ad-platform click ids, kept as they are: Google, Meta, Microsoft, TikTok, LinkedIn, X, Yandex. */
-const CLICK_ID = /^(gclid|gbraid|wbraid|dclid|fbclid|msclkid|ttclid|li_fat_id|twclid|yclid)$/;
+/**
+ * A click id's value in a query, in JSON text: it ends where the parameter does, or at a quote or
+ * backslash (never cutting into an escape, so the JSON stays valid).
+ */
+const CLICK_ID_VALUE = new RegExp(`([?&](${CLICK_IDS.join('|')})=)[^&#"\\\\]*`, 'g');
+
+/**
+ * `page` with the values of click ids taken out of every field (address, query, referrer), for an
+ * event without consent to `marketing`: the parameter's name stays, so the address still parses.
+ */
+export const withoutClickIds = (page: EventContext['page']): EventContext['page'] =>
+  JSON.parse(JSON.stringify(page).replace(CLICK_ID_VALUE, '$1'));
 
 let lastQuery: string | undefined;
 let lastCampaign: Record<string, string> | undefined;
 
 /**
- * Campaign fields of a query string: utm_* (utm_campaign as `name`, as Segment does) and, unless
- * `clickIds` is false (no consent to `marketing`), click ids. The last answer is reused while the
- * query stays the same (every event asks).
+ * Campaign fields of a query string: utm_* (utm_campaign as `name`, as Segment does) and click ids
+ * (none from a query cleaned by `withoutClickIds`: their values are gone). The last answer is
+ * reused while the query stays the same (every event asks).
  */
-export function campaignOf(search: string, clickIds = true): Record<string, string> | undefined {
-  const query = withConsent ? clickIds + search : search;
-  if (query === lastQuery) return lastCampaign;
+export function campaignOf(search: string): Record<string, string> | undefined {
+  if (search === lastQuery) return lastCampaign;
   let campaign: Record<string, string> | undefined;
   for (const [key, value] of new URLSearchParams(search)) {
     const utm = key.startsWith('utm_') && key.slice(4);
-    const name = utm === 'campaign' ? 'name' : utm || (clickIds && CLICK_ID.test(key) && key);
+    const name = utm === 'campaign' ? 'name' : utm || (isClickId(key) && key);
     if (name && value) campaign = { ...campaign, [name]: value.slice(0, 500) };
   }
-  lastQuery = query;
+  lastQuery = search;
   lastCampaign = campaign;
   return campaign;
 }

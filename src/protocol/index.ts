@@ -1,5 +1,6 @@
 // The Omnikit protocol's wire contract (docs/protocol.md), imported by the SDK and the server alike.
 export * from './chat.ts';
+export * from './click-ids.ts';
 export * from './consent.ts';
 export * from './devices.ts';
 export * from './documents.ts';

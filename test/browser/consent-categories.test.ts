@@ -121,8 +121,11 @@ describe('consent by category', () => {
   });
 
   it('Global Privacy Control refuses marketing by default: no click ids, no marketing destination, until the page sets it', async () => {
-    const page = await shop({ gpc: true, query: '?utm_source=news&utm_medium=email&gclid=ad-click-1' });
-    await page.eval(`omnikit.track('Landed')`);
+    const page = await shop({
+      gpc: true,
+      query: '?utm_source=news&utm_medium=email&gclid=ad-click-1&fbclid=ad-click-9',
+    });
+    await page.eval(`omnikit.track('Landed'); omnikit.page()`);
     expect(await page.eval('omnikit.consent.get().marketing')).to.equal(false);
     await page.eval(`omnikit.consent.grant()`); // "accept all" leaves it off too
     expect(await page.eval('omnikit.consent.get()')).to.include({ analytics: true, marketing: false });
@@ -133,6 +136,16 @@ describe('consent by category', () => {
     const context = landed.body.context as Record<string, unknown>;
     expect(context.campaign).to.deep.equal({ source: 'news', medium: 'email' });
     expect(JSON.stringify(context.traffic ?? {})).not.to.contain('gclid');
+    // Nor anywhere else in the events: the page's address and a page view's properties keep each
+    // parameter's name, without its value.
+    const [viewed] = await waitFor(async () => {
+      const events = (await storedEvents()).filter((e) => e.type === 'page');
+      return events.length === 1 && events;
+    });
+    for (const event of [landed, viewed]) expect(JSON.stringify(event.body)).not.to.match(/ad-click-[19]/);
+    const url = (context.page as { url: string }).url;
+    expect(url).to.match(/\?utm_source=news&utm_medium=email&gclid=&fbclid=$/);
+    expect((viewed.body.properties as { url: string }).url).to.equal(url);
     expect((await kept(page)).local).not.to.include('omnikit:touches');
 
     // The page asked the customer, who said yes: now explicitly granted.
@@ -143,6 +156,7 @@ describe('consent by category', () => {
       return events.length === 1 && events;
     });
     expect((clicked.body.context as { campaign: object }).campaign).to.include({ gclid: 'ad-click-1' });
+    expect((clicked.body.context as { page: { url: string } }).page.url).to.contain('gclid=ad-click-1');
     await waitFor(async () => (await adsReceived(page)).length === 1, { message: 'the ads destination' });
     await page.close();
   });

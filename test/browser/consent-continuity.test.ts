@@ -3,6 +3,7 @@
 // under a refusal, while nothing is tracked. Form drafts need `personalization`.
 import { expect } from '@open-wc/testing';
 import { agent } from './agent.ts';
+import { fetchedCode } from './chunk-code.ts';
 import { forgetDevice } from './device-storage.ts';
 import { addForm, fillShipping, js, openShop, sleep, storedDraft } from './forms-page.ts';
 import { resetBackend, storedEvents, storedRecords, waitFor } from './helpers.ts';
@@ -10,6 +11,8 @@ import { type ClientPage, cartOf, identifyIn, pagePool } from './sdk.ts';
 import { withWidget } from './widget-page.ts';
 
 const pool = pagePool();
+/** The drafts chunk's files, in either build. */
+const DRAFTS_CODE = String.raw`omnikit-forms\.m?js|/src/forms/index\.ts`;
 const REFUSED = js({ analytics: false });
 const sock = (quantity = 1) =>
   `omnikit.cart.add({ productId: 'sock', name: 'Wool sock', price: 9, currency: 'EUR', quantity: ${quantity} })`;
@@ -124,6 +127,32 @@ describe('continuity under consent', function () {
       timeout: 2000,
     });
     await waitFor(async () => (await liveRecords('form:')).length === 0, { message: 'and off the server' });
+  });
+
+  it('withdrawing personalization on a page without a form discards the drafts at once, on the device and the server', async () => {
+    const sync = { forms: js({ sync: true }) };
+    const shop = await openShop(pool, { ...sync, consent: 'granted' }, undefined, true);
+    await fillShipping(shop);
+    await waitFor(async () => (await storedDraft(shop)).name !== undefined, { message: 'the draft kept' });
+    await waitFor(async () => (await liveRecords('form:')).length > 0, { message: 'the draft synced' });
+    await shop.close();
+
+    // The account page: no form, so the drafts code is not fetched until the withdrawal needs it.
+    const account = await pool.open({ ...sync, consent: 'granted' }, { tab: true });
+    await account.eval(`omnikit.consent.set({ personalization: false })`);
+    await waitFor(async () => Object.keys(await storedDraft(account)).length === 0, {
+      message: 'the draft off the device',
+      timeout: 2000,
+    });
+    await waitFor(async () => (await liveRecords('form:')).length === 0, { message: 'and off the server' });
+  });
+
+  it('a page whose banner refuses personalization again at each load does not fetch the drafts code', async () => {
+    const page = await pool.open({ consent: js({ analytics: true }) }, { tab: true });
+    await page.eval(`omnikit.consent.set({ analytics: true, personalization: false })`);
+    await page.eval(`omnikit.consent.deny()`);
+    await sleep(300);
+    expect(await fetchedCode(page, DRAFTS_CODE)).to.deep.equal([]);
   });
 
   it('a draft kept earlier is discarded, not restored, on the next page that refuses personalization', async () => {
