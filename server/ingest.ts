@@ -7,7 +7,7 @@ import { ApiError } from './errors.ts';
 import { checkEvent, messageIdOf } from './events.ts';
 import { RejectionList, type ServerLimits } from './limits/index.ts';
 import { planViolations } from './plan/violations.ts';
-import { hasPrivacyControl, refuseMarketing } from './privacy-control.ts';
+import { hasPrivacyControl, honourMarketing } from './privacy-control.ts';
 import { type SiteDirectory, siteAllowsOrigin } from './sites.ts';
 import type { StatsRecorder } from './stats.ts';
 import type { EventStore } from './store/types.ts';
@@ -64,10 +64,11 @@ export function ingestHandler(deps: IngestDeps, extract: EventExtractor): Handle
       const raw = raws[index];
       const check = checkEvent(raw);
       if (check.ok) {
-        // Under Global Privacy Control, stored with marketing refused (serialised again only then).
-        const refused = privacyControl ? refuseMarketing(check.event) : undefined;
-        valid.push(refused ?? check.event);
-        json.push(refused ? JSON.stringify(refused) : check.json);
+        // Under Global Privacy Control, stored with marketing refused; without marketing, without
+        // click ids (serialised again only when either changed it).
+        const honoured = honourMarketing(check.event, privacyControl);
+        valid.push(honoured ?? check.event);
+        json.push(honoured ? JSON.stringify(honoured) : check.json);
         continue;
       }
       rejected.add({ index, messageId: messageIdOf(raw), code: check.code, message: check.message });

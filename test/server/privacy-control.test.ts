@@ -11,6 +11,9 @@ before(async () => {
 after(() => h.close());
 beforeEach(() => h.store.reset());
 
+const storedBody = async (messageId: unknown) =>
+  (await h.store.listEvents('shop')).find((e) => e.messageId === messageId)?.body as Record<string, unknown>;
+
 const preferencesOf = async (messageId: unknown) => {
   const [stored] = (await h.store.listEvents('shop')).filter((e) => e.messageId === messageId);
   return (stored.body.context as { consent?: { categoryPreferences?: Record<string, unknown> } } | undefined)
@@ -46,5 +49,66 @@ describe('Sec-GPC: 1', () => {
     await postJson(`${h.url}/v1/batch`, { batch: [other] }, { headers: { 'Sec-GPC': '0' } });
     assert.equal(await preferencesOf(plain.messageId), undefined);
     assert.equal(await preferencesOf(other.messageId), undefined);
+  });
+});
+
+/** A page view from a landing on an ad click, as Segment's analytics.js sends one. */
+const landing = (preferences?: Record<string, unknown>) => {
+  const url = 'https://shop.example/sale?utm_source=ads&gclid=CLICK-G1&q=hats&fbclid=CLICK-F1#top';
+  const { event: _track, ...page } = trackEvent({
+    type: 'page',
+    properties: { url, search: '?utm_source=ads&gclid=CLICK-G1&q=hats&fbclid=CLICK-F1', path: '/sale' },
+    context: {
+      page: { url, referrer: 'https://shop.example/?msclkid=CLICK-M1', search: '?gclid=CLICK-G1' },
+      campaign: { source: 'ads', gclid: 'CLICK-G1', fbclid: 'CLICK-F1' },
+      ...(preferences && { consent: { categoryPreferences: preferences } }),
+    },
+  });
+  return page;
+};
+
+describe('click ids without marketing', () => {
+  it('are stored without their values when marketing is refused, by the event or by Sec-GPC', async () => {
+    const refusedByEvent = landing({ analytics: true, marketing: false });
+    const refusedBySignal = landing();
+    await postJson(`${h.url}/v1/batch`, { batch: [refusedByEvent] });
+    await postJson(`${h.url}/v1/batch`, { batch: [refusedBySignal] }, { headers: { 'Sec-GPC': '1' } });
+    for (const event of [refusedByEvent, refusedBySignal]) {
+      const body = await storedBody(event.messageId);
+      assert.doesNotMatch(JSON.stringify(body), /CLICK-/);
+      const context = body.context as Record<string, Record<string, unknown>>;
+      assert.deepEqual(context.campaign, { source: 'ads' });
+      // The parameter's name stays (the address still parses), and everything else of it too.
+      assert.equal(context.page.url, 'https://shop.example/sale?utm_source=ads&gclid=&q=hats&fbclid=#top');
+      assert.equal(context.page.referrer, 'https://shop.example/?msclkid=');
+      assert.equal((body.properties as Record<string, unknown>).path, '/sale');
+    }
+  });
+
+  it('are kept when marketing is granted, or when the event says nothing of it and no signal refuses it', async () => {
+    const granted = landing({ analytics: true, marketing: true });
+    const silent = landing();
+    await postJson(`${h.url}/v1/batch`, { batch: [granted, silent] }, { headers: { 'Sec-GPC': '0' } });
+    await postJson(
+      `${h.url}/v1/batch`,
+      { batch: [landing({ marketing: true })] },
+      { headers: { 'Sec-GPC': '1' } },
+    );
+    assert.deepEqual(await storedBody(granted.messageId), granted);
+    assert.deepEqual(await storedBody(silent.messageId), silent);
+  });
+
+  it('leaves fields of any other shape as they are', async () => {
+    const odd = trackEvent({
+      properties: { url: 42, search: ['?gclid=X'] },
+      context: {
+        page: 'https://shop.example/?gclid=CLICK-1',
+        campaign: ['gclid'],
+        consent: { categoryPreferences: { marketing: false } },
+      },
+    });
+    const res = await postJson(`${h.url}/v1/batch`, { batch: [odd] });
+    assert.equal(res.status, 200);
+    assert.deepEqual(await storedBody(odd.messageId), odd);
   });
 });
