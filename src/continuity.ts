@@ -64,7 +64,7 @@ export function createContinuity(settings: Settings, internals: ContinuityIntern
         handoff: {
           create: () => load('handoff').then((flow) => flow.create(sync), fail),
           incoming: async () =>
-            location.hash.includes(`${HANDOFF_PARAM}=`)
+            inBrowser() && location.hash.includes(`${HANDOFF_PARAM}=`)
               ? load('handoff').then((flow) => flow.incoming(sync), fail)
               : undefined,
         },

@@ -1,6 +1,7 @@
 import type { Cart } from '../cart/cart.ts';
 import type { MergeChange, MergePolicy } from '../cart/merge.ts';
 import { load } from '../chunks/load.ts';
+import { inBrowser } from '../core/env.ts';
 import type { Sync } from '../sync/index.ts';
 import type { SignInClient } from './index.ts';
 
@@ -33,6 +34,8 @@ export function signInOut(
   let checkout = false;
   let pendingLink: [string, string] | undefined;
   const identify = (userId: string, userHash: string) => {
+    // Outside a browser page (SSR) there is no device to link: the call is inert.
+    if (!inBrowser()) return;
     if (checkout) {
       pendingLink = [userId, userHash];
       return;

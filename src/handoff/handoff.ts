@@ -1,6 +1,8 @@
 // A chunk (src/chunks/load.ts): loaded when a page makes or opens a handoff link. Only types and the
 // fragment's name come from the core; the calls go through the sync engine's `call`, which holds the
 // device token.
+
+import { inBrowser } from '../core/env.ts';
 import type {
   HandoffClaimed,
   HandoffCreated,
@@ -45,8 +47,9 @@ export const claim = async (sync: Sync, token: string): Promise<boolean> =>
     (claimed, adopt) => adopt(claimed.profileId),
   )) && sync.sync().then(() => true);
 
-/** Handoff.create(): the link to open on the other device. */
+/** Handoff.create(): the link to open on the other device (none outside a browser page: SSR). */
 export async function create(sync: Sync): Promise<{ url: string; expiresAt: string } | undefined> {
+  if (!inBrowser()) return undefined;
   const made = await token(sync);
   if (!made) return undefined;
   const url = new URL(location.href);
