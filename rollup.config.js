@@ -102,16 +102,20 @@ export default [
     input: 'src/index.ts',
     // Subpaths too (preact/hooks, preact/jsx-runtime): the page's bundler dedupes them with its own.
     external: (id) => Object.keys(pkg.dependencies).some((d) => id === d || id.startsWith(`${d}/`)),
-    // The chunks import what they share with the core from omnikit.mjs itself, not a third file.
-    preserveEntrySignatures: 'allow-extension',
+    // omnikit.mjs exports the public API only: what the chunks share with it is a chunk of its own.
+    preserveEntrySignatures: 'strict',
     plugins: [resolve(), esbuild({ target: 'es2020', define }), mangle()],
     // Chunks (src/chunks/load.ts) become files of their own beside omnikit.mjs.
     output: {
       dir: 'dist',
       entryFileNames: 'omnikit.mjs',
-      // Named by their folder (forms, widget) where the entry file is an index.ts.
-      chunkFileNames: ({ name, facadeModuleId }) =>
-        `omnikit-${name === 'index' ? facadeModuleId?.match(/([^\\/]+)[\\/](panel[\\/])?index\.ts$/)?.[1] : name}.mjs`,
+      // Named by their folder (forms, widget) where the entry file is an index.ts; the code omnikit.mjs
+      // shares with them (no entry of its own) is omnikit-core.mjs.
+      chunkFileNames: ({ name, facadeModuleId }) => {
+        if (name !== 'index') return `omnikit-${name}.mjs`;
+        const folder = facadeModuleId?.match(/([^\\/]+)[\\/](panel[\\/])?index\.ts$/)?.[1];
+        return `omnikit-${folder ?? 'core'}.mjs`;
+      },
       hoistTransitiveImports: false,
       format: 'es',
       sourcemap: true,

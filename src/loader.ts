@@ -8,7 +8,10 @@ import type { OmnikitConfig, OmnikitTracker } from './types.ts';
 import { withContinuity, withForms, withWidget } from './version.ts';
 import type { WidgetConfig } from './widget/types.ts';
 
-type Queued = [keyof OmnikitTracker, ...unknown[]];
+/** A function the page pushed: run with the client once it exists (`omnikit.push(fn)`). */
+type Pushed = (client: OmnikitTracker) => unknown;
+/** What the stub snippet queued: a call by name (`omnikit.track(…)`), or a function pushed. */
+type Queued = [keyof OmnikitTracker, ...unknown[]] | Pushed;
 declare global {
   interface Window {
     omnikit?: OmnikitTracker | Queued[];
@@ -40,17 +43,28 @@ const configOf = (data: DOMStringMap): OmnikitConfig => ({
   }),
 });
 
-/** Boots the page's client with `create`; must run while the script tag executes (currentScript). */
+/**
+ * Boots the page's client with `create`; must run while the script tag executes (currentScript).
+ * Replays what the stub queued, in order: calls by name, and functions pushed (`omnikit.push(fn)`),
+ * which reach what the stub has no name for (`client.cart`, `forms`, `widget`, `handoff`). From then
+ * on `push(fn)` runs `fn` at once, so the same page code works before and after the script arrives.
+ */
 export function boot(create: (config: OmnikitConfig) => OmnikitTracker): void {
   const script = inBrowser() ? (document.currentScript as HTMLScriptElement | null) : null;
   if (!script?.dataset.writeKey) return;
   const queued = window.omnikit;
   const client = create(configOf(script.dataset));
-  window.omnikit = client;
-  if (Array.isArray(queued)) {
-    for (const [method, ...args] of queued) {
-      const fn = client[method];
-      if (typeof fn === 'function') (fn as (...values: unknown[]) => void)(...args);
+  // One queued call; after the boot, `push` takes the same (a function, or `[method, ...args]`).
+  const run = (call: Queued) => {
+    try {
+      if (typeof call === 'function') call(client);
+      else (client[call[0]] as (...args: unknown[]) => void)(...call.slice(1));
+    } catch (error) {
+      // The page's own error (or a method this build lacks): left to the page as an unhandled
+      // rejection (its console, its error monitoring), without stopping the calls queued after it.
+      void Promise.reject(error);
     }
-  }
+  };
+  window.omnikit = Object.assign(client, { push: run });
+  if (Array.isArray(queued)) for (const call of queued) run(call);
 }

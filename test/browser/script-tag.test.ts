@@ -1,8 +1,25 @@
 // The script tag: config from data-* attributes, and calls made through the stub before the script
 // arrived are replayed in order.
 import { expect } from '@open-wc/testing';
-import { fixtureUrl, openDevice, resetBackend, storedEvents, waitFor } from './helpers.ts';
+import {
+  backend,
+  fixtureUrl,
+  openDevice,
+  resetBackend,
+  storedEvents,
+  waitFor,
+  writeKeys,
+} from './helpers.ts';
 import { openClient } from './sdk.ts';
+
+/** The stub snippet exactly as the README gives it to paste. */
+const readmeStub = () =>
+  fetch('/README.md')
+    .then((response) => response.text())
+    .then(
+      (readme) =>
+        readme.match(/<script>\n\s*(window\.omnikit=window\.omnikit\|\|\[\];[^\n]*)\n<\/script>/)![1],
+    );
 
 describe('the script tag', () => {
   beforeEach(resetBackend);
@@ -34,6 +51,66 @@ describe('the script tag', () => {
     expect((events[1].body.context as { library: { version: string } }).library.version).to.match(
       /^\d+\.\d+\.\d+/,
     );
+  });
+
+  it('replays functions pushed through the stub, with the cart, forms, widget and handoff, in call order, once a late script arrives', async () => {
+    const page = await openDevice('/test/fixtures/blank.html');
+    await page.block(String.raw`/dist/omnikit\.js`, { hold: true });
+    // The README's stub, then the script tag (held back), then the page's calls while it is away.
+    await page.eval(`(() => {
+      ${await readmeStub()}
+      const script = document.createElement('script');
+      script.async = true;
+      script.src = '/dist/omnikit.js';
+      script.dataset.endpoint = ${JSON.stringify(backend.url)};
+      script.dataset.writeKey = ${JSON.stringify(writeKeys.test)};
+      script.dataset.flushInterval = '20';
+      script.dataset.autoPage = 'false';
+      script.dataset.widget = '';
+      document.head.append(script);
+      document.body.insertAdjacentHTML('beforeend', '<form id="quote"><input name="city"></form>');
+      window.seen = [];
+      omnikit.track('First');
+      omnikit.push((client) => {
+        seen.push(client === window.omnikit);
+        client.cart.add({ productId: 'tee', name: 'Tee', price: 29, currency: 'EUR' });
+        client.track('Second', { lines: client.cart.items().length });
+      });
+      omnikit.push((client) => { throw new Error('a mistake in the page'); });
+      omnikit.push(async (client) => {
+        window.watched = !!client.forms.watch('#quote', { id: 'quote' });
+        client.widget.open();
+        window.link = await client.handoff.create();
+      });
+      omnikit.track('Third');
+    })()`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await page.eval('typeof omnikit.cart')).to.equal('undefined'); // still the stub
+    await page.unblock(String.raw`/dist/omnikit\.js`);
+
+    await waitFor(() => page.eval<boolean>('!!window.link'), {
+      message: 'the handoff made by a queued function',
+    });
+    expect(await page.eval('seen')).to.deep.equal([true]);
+    expect(await page.eval('watched')).to.equal(true);
+    expect(await page.eval('omnikit.cart.items().length')).to.equal(1);
+    await waitFor(() => page.eval<boolean>(`!!document.querySelector('omnikit-widget')`), {
+      message: 'the widget opened by a queued function',
+    });
+    const anonymousId = await page.eval<string>('omnikit.anonymousId()');
+    const tracked = await waitFor(async () => {
+      const events = (await storedEvents({ anonymousId, type: 'track' })).filter(
+        (e) => e.event !== 'Product Added',
+      );
+      return events.length === 3 && events;
+    });
+    // In call order, the function's call between the stub's two, and the cart already had the line.
+    expect(tracked.map((e) => e.event)).to.deep.equal(['First', 'Second', 'Third']);
+    expect(tracked[1].body.properties).to.deep.equal({ lines: 1 });
+    // Once loaded, push() runs a function at once.
+    expect(
+      await page.eval('(omnikit.push((client) => { window.late = client === omnikit; }), window.late)'),
+    ).to.equal(true);
   });
 
   it('has a tracker-only build that delivers events and has no cart', async () => {

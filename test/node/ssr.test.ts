@@ -40,7 +40,10 @@ for (const [label, path] of [
 function apiTableCalls(): string[] {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
   const lines = readme.split('\n## API\n')[1].trim().split('\n');
-  const table = lines.slice(0, lines.findIndex((line) => !line.startsWith('|')));
+  const table = lines.slice(
+    0,
+    lines.findIndex((line) => !line.startsWith('|')),
+  );
   const names = new Set<string>();
   for (const row of table.slice(2)) {
     const first = row.split(/(?<!\\)\|/)[1];
@@ -125,3 +128,10 @@ for (const [label, path] of [
     assert.deepEqual(internal, []);
   });
 }
+
+test('the npm entry exports the public API and nothing else (its chunks share code through a chunk)', async () => {
+  const PUBLIC = ['createOmnikit', 'httpDestination', 'segmentDestination', 'version'];
+  const npmEntry = '../../dist/omnikit.mjs'; // a variable: the build has no types beside it to check
+  assert.deepEqual(Object.keys(await import(npmEntry)).sort(), PUBLIC);
+  assert.deepEqual(Object.keys(await import('../../src/index.ts')).sort(), PUBLIC);
+});

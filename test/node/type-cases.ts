@@ -34,6 +34,7 @@ export function typeCases(name: string) {
         module: ts.ModuleKind.ESNext,
         moduleResolution: ts.ModuleResolutionKind.Bundler,
         allowImportingTsExtensions: true,
+        resolveJsonModule: true,
         skipLibCheck: true,
         types: [],
         jsx: ts.JsxEmit.ReactJSX,

@@ -110,6 +110,24 @@ describe('the packed packages, installed in an empty directory', () => {
     assert.ok(readFileSync(join(app, 'node_modules/omnikit/dist/omnikit.js'), 'utf8').length > 1000);
   });
 
+  it('give the public API, and nothing else, to an import and to a require()', () => {
+    const PUBLIC = ['createOmnikit', 'httpDestination', 'segmentDestination', 'version'];
+    const keys = 'console.log(JSON.stringify(Object.keys(m).sort()))';
+    const imported = `import('omnikit').then((m) => { ${keys} })`;
+    // Node 20.19+ loads an ES module from require(): the package resolves it for CommonJS too.
+    const required = `const m = require('omnikit'); ${keys}`;
+    for (const [type, script] of [
+      ['module', imported],
+      ['commonjs', required],
+    ]) {
+      const output = execFileSync(process.execPath, ['--no-warnings', `--input-type=${type}`, '-e', script], {
+        cwd: app,
+        encoding: 'utf8',
+      });
+      assert.deepEqual(JSON.parse(output), PUBLIC, type);
+    }
+  });
+
   it('run the server from the package on SQLite, with the config `init` wrote', () =>
     storesAnEvent({ DATA_DIR: join(app, 'data') }));
 
