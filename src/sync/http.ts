@@ -26,7 +26,9 @@ export const createHttp =
     const answer: { error?: { code?: string } } = attempt(() => JSON.parse(response.body), {});
     if (!response.ok) {
       const code = answer.error?.code ?? response.body.slice(0, 100);
-      throw Object.assign(new Error(`${path}: ${response.status} ${code}`), response);
+      // Status 0: no answer at all (offline, DNS, a dropped connection), said as such, not as a status.
+      const what = response.status ? `${response.status} ${code}` : `no answer (${code})`;
+      throw Object.assign(new Error(`${path}: ${what}`), response);
     }
     return answer as T;
   };
