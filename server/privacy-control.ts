@@ -9,9 +9,7 @@ import { CLICK_IDS, isClickId } from '../src/protocol/click-ids.ts';
  * later honours the signal too. Returns the event to store, or undefined when it needs no change.
  */
 export function refuseMarketing(event: Record<string, unknown>): Record<string, unknown> | undefined {
-  const context = isRecord(event.context) ? event.context : {};
-  const consent = isRecord(context.consent) ? context.consent : {};
-  const preferences = isRecord(consent.categoryPreferences) ? consent.categoryPreferences : {};
+  const { context, consent, preferences } = consentOf(event);
   if (preferences.marketing === true) return undefined;
   return {
     ...event,
@@ -40,10 +38,15 @@ export function honourMarketing(
 ): Record<string, unknown> | undefined {
   const refused = privacyControl ? refuseMarketing(event) : undefined;
   const stored = refused ?? event;
-  const context = isRecord(stored.context) ? stored.context : {};
+  return consentOf(stored).preferences.marketing === false ? (withoutClickIds(stored) ?? refused) : refused;
+}
+
+/** An event's context, its consent and the categories in it, each `{}` when missing or not an object. */
+function consentOf(event: Record<string, unknown>) {
+  const context = isRecord(event.context) ? event.context : {};
   const consent = isRecord(context.consent) ? context.consent : {};
   const preferences = isRecord(consent.categoryPreferences) ? consent.categoryPreferences : {};
-  return preferences.marketing === false ? (withoutClickIds(stored) ?? refused) : refused;
+  return { context, consent, preferences };
 }
 
 /** `event` without click ids' values, or undefined when it holds none. */
