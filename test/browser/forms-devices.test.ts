@@ -162,8 +162,9 @@ describe('form drafts across devices', function () {
     await laptop.eval('__status = 200');
     await laptop.act('click', '[name=submit]');
     expect(await laptop.eval('__answer')).to.equal(200);
+    // Each device's disk catches up on its own: B pushes from memory while its IndexedDB still writes.
     await waitFor(async () => !Object.keys(await storedDraft(phone)).length, { message: 'cleared on A' });
-    expect(await storedDraft(laptop)).to.deep.equal({});
+    await waitFor(async () => !Object.keys(await storedDraft(laptop)).length, { message: 'cleared on B' });
     // On the server: tombstones, so a stale copy anywhere cannot bring the draft back.
     const records = await formRecords();
     expect(records.map((r) => [r.key, r.deleted]).sort()).to.deep.equal(
