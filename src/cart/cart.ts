@@ -87,6 +87,7 @@ export function createCart(doc: SyncDoc, track: Track, report: Report): Cart {
       return { quantity, amount: Math.round(amount * 100) / 100, currency: lines[0]?.currency };
     },
     view: () => track('Cart Viewed', { products: items().map((item) => productOf(item)) }),
-    subscribe: (listener) => doc.subscribe(() => listener(items())),
+    // (Not when only a push's outcome changed: the lines are the same.)
+    subscribe: (listener) => doc.subscribe((_, source) => source !== 'delivery' && listener(items())),
   };
 }

@@ -6,6 +6,8 @@ import {
   CHAT_DOC,
   type ChatRecordValue,
   type DeviceTyping,
+  MAX_CHAT_FIELD_LENGTH,
+  MAX_CHAT_FIELDS,
   MAX_CHAT_TEXT_LENGTH,
   MESSAGE_PREFIX,
   READ_KEY,
@@ -13,24 +15,30 @@ import {
   TYPING_RENEW_MS,
   type TypingRequest,
 } from '../protocol/index.ts';
-import type { Sync } from '../sync/index.ts';
+import type { DeliveryStatus, Sync } from '../sync/index.ts';
+import { within } from './within.ts';
 
-/** One message of the conversation, as stored under `m:<id>`, with its id. */
+/**
+ * One message of the conversation, as stored under `m:<id>`, with its id and where it stands: a
+ * customer's message is `pending` until the server has it, `refused` if the server refused it.
+ */
 export interface ChatMessage extends ChatRecordValue {
   id: string;
+  status?: DeliveryStatus;
 }
 
 /** Who is typing on the agents' side, or undefined. */
 export type AgentTyping = { name?: string } | undefined;
 
 /** Parses a stored message; undefined when it is not one (a record from a newer version, say). */
-const messageOf = (key: string, value: JsonValue): ChatMessage | undefined => {
+const messageOf = (key: string, value: JsonValue, status?: DeliveryStatus): ChatMessage | undefined => {
   const message = value as Partial<ChatMessage> | null;
   return key.startsWith(MESSAGE_PREFIX) && typeof message?.text === 'string' && typeof message.at === 'number'
     ? {
         ...(message as ChatMessage),
         id: key.slice(MESSAGE_PREFIX.length),
         from: message.from === 'agent' ? 'agent' : 'customer',
+        status,
       }
     : undefined;
 };
@@ -73,7 +81,7 @@ export function createChat(sync: Sync, writeKey: string) {
   const messages = (): ChatMessage[] =>
     doc
       .entries()
-      .flatMap(([key, value]) => messageOf(key, value) ?? [])
+      .flatMap(([key, value]) => messageOf(key, value, doc.status(key)) ?? [])
       .sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1));
   const readAt = () => ((doc.get(READ_KEY) as { at?: number } | undefined)?.at ?? 0) || 0;
   /** Tells the agents the customer is typing (at most every 3 s), or stopped. */
@@ -95,16 +103,25 @@ export function createChat(sync: Sync, writeKey: string) {
       const at = lastAgentAt();
       if (at > readAt()) doc.set(READ_KEY, { at });
     },
-    /** Sends a message (kept and retried while offline); false when the text is empty. */
+    /**
+     * Sends a message (kept and retried while offline); false when the text is empty. The text and
+     * the pre-chat `fields` are cut to what the server takes, so it never refuses them for length.
+     */
     send(text: string, fields?: Record<string, string>): boolean {
-      const trimmed = `${text}`.trim().slice(0, MAX_CHAT_TEXT_LENGTH);
+      const trimmed = within(`${text}`.trim(), MAX_CHAT_TEXT_LENGTH);
       if (!trimmed) return false;
       const first = !messages().some((m) => m.from === 'customer');
+      const asked = Object.entries(fields ?? {})
+        .slice(0, MAX_CHAT_FIELDS)
+        .map(([name, value]) => [
+          within(name, MAX_CHAT_FIELD_LENGTH),
+          within(`${value}`, MAX_CHAT_FIELD_LENGTH),
+        ]);
       doc.set(`${MESSAGE_PREFIX}${randomId()}`, {
         text: trimmed,
         from: 'customer',
         at: Date.now(),
-        ...(first && fields && Object.keys(fields).length ? { fields } : {}),
+        ...(first && asked.length ? { fields: Object.fromEntries(asked) } : {}),
       });
       sendTyping(false);
       return true;

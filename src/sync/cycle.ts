@@ -4,7 +4,7 @@ import { MAX_RECORDS_PER_PUSH, type SyncAnswer, type SyncRequest } from '../prot
 import { notify } from './docs.ts';
 import type { LocalCopy } from './local.ts';
 import type { Session } from './session.ts';
-import { put, stored } from './store.ts';
+import { put, type Stored, stored } from './store.ts';
 
 /** A sync's answer (§3): `rejected` records are done all the same, never pushed again. */
 type Answer = SyncAnswer<JsonValue | null>;
@@ -39,7 +39,8 @@ export function createCycle(
           await session._adopt(answer.profileId);
           continue;
         }
-        for (const r of answer.rejected ?? []) report('delivery_rejected', `sync: ${r.code} ${r.message}`, r);
+        const refused = answer.rejected ?? [];
+        for (const r of refused) report('delivery_rejected', `sync: ${r.code} ${r.message}`, r);
         if (answer.reset) {
           // Drops the records this device got from the server, keeping its writes not pushed yet.
           await local._queue();
@@ -51,9 +52,13 @@ export function createCycle(
           notify(local._listeners, pulled, 'remote');
         }
         local._post({ _records: local._apply(answer.records, 'remote', 1) });
-        // Confirmed: stored again without `_pending` (one replaced meanwhile is dropped again on load).
-        local._pushed(push);
-        local._queue(() => put(kv, push));
+        // Confirmed: stored again without `_pending`, a refused one marked (one replaced meanwhile is
+        // dropped again on load).
+        const done: Stored[] = push.map((r) =>
+          refused.some((rejected) => rejected.hlc === r.hlc) ? { ...r, _refused: 1 } : r,
+        );
+        local._pushed(done);
+        local._queue(() => put(kv, done));
         meta._cursor = answer.cursor;
         await session._save();
         await local._queue();

@@ -1,6 +1,7 @@
 import type { JsonValue } from '../protocol/events.ts';
 import type { Listeners } from './docs.ts';
 import type { Docs } from './merge.ts';
+import type { Stored } from './store.ts';
 import type { SyncDoc } from './types.ts';
 
 /** Writes a key of a document (a removal with `deleted`); false when refused (and reported). */
@@ -22,6 +23,11 @@ export const createDocView = (
     [...(docs.get(name) ?? [])].flatMap(([key, record]) =>
       record.deleted ? [] : [[key, record.value as JsonValue]],
     ),
+  status(key) {
+    const record: Stored | undefined = docs.get(name)?.get(key);
+    if (record && !record.deleted)
+      return record._pending ? 'pending' : record._refused ? 'refused' : 'stored';
+  },
   set: (key, value) => write(name, key, value),
   remove: (key) => write(name, key, null, true),
   forget: () => forget(name),

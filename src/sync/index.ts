@@ -7,7 +7,7 @@ import type { Replication } from './replication.ts';
 import type { Sync, SyncOptions } from './types.ts';
 import { createWrites } from './writes.ts';
 
-export type { Adopt, Sync, SyncDoc, SyncOptions, SyncRecord, SyncSource } from './types.ts';
+export type { Adopt, DeliveryStatus, Sync, SyncDoc, SyncOptions, SyncRecord, SyncSource } from './types.ts';
 
 /**
  * Creates the sync engine (protocol §2–§4): documents that apply local writes at once, keep them in

@@ -37,8 +37,11 @@ export interface LocalCopy {
   _unpushed(): Stored[];
   /** Replaces live records by these (pending again) where they are the same write or a newer one. */
   _mark(records: Stored[]): void;
-  /** Marks live records pushed (the same writes: a newer one stays pending). */
-  _pushed(records: SyncRecord[]): void;
+  /**
+   * Takes a push's outcome onto the live records that are the same writes (a newer one stays
+   * pending): no longer `_pending`, `_refused` when refused. Tells subscribers and the other tabs.
+   */
+  _pushed(records: Stored[]): void;
   /** Forgets the live documents, or one. */
   _clear(only?: string): void;
   /** Drops every document: live, journaled and stored. */
@@ -72,6 +75,15 @@ export function createLocalCopy(writeKey: string, restartStream: () => void): Lo
   };
   const clear = (only?: string) => notify(listeners, takeOut(docs, only), 'remote');
   const live = (r: SyncRecord): Stored | undefined => docs.get(r.doc)?.get(r.key);
+  // A record the server has (pushed, or pulled: no `_pending`) or refused settles the same write here.
+  const settle = (records: Stored[]) => {
+    const settled = records.filter((r) => {
+      const current = live(r);
+      return current?.hlc === r.hlc && Object.assign(current, { _pending: r._pending, _refused: r._refused });
+    });
+    notify(listeners, settled, 'delivery');
+    return settled;
+  };
   return {
     _docs: docs,
     _listeners: listeners,
@@ -89,10 +101,8 @@ export function createLocalCopy(writeKey: string, restartStream: () => void): Lo
       for (const r of records) if ((live(r)?.hlc ?? '') <= r.hlc) docs.get(r.doc)?.set(r.key, r);
     },
     _pushed(records) {
-      for (const r of records) {
-        const current = live(r);
-        if (current?.hlc === r.hlc) current._pending = 0;
-      }
+      const settled = settle(records);
+      if (settled.length) post({ _records: settled });
     },
     _clear: clear,
     _wipe: () => {
@@ -115,7 +125,11 @@ export function createLocalCopy(writeKey: string, restartStream: () => void): Lo
           notify(listeners, records, 'remote');
           loaded();
         });
-      listenToTabs((records) => apply(records, 'remote'), clear);
+      // Another tab's writes, what it pulled, or its push's outcome for writes this tab holds too.
+      listenToTabs((records) => {
+        settle(records);
+        apply(records, 'remote');
+      }, clear);
     },
   };
 }

@@ -7,8 +7,11 @@ import type { Clock } from './hlc.ts';
 import { type Docs, merge } from './merge.ts';
 import type { SyncRecord } from './types.ts';
 
-/** A stored record; `_pending` is 1 while no sync has confirmed it pushed. */
-export type Stored = SyncRecord & { _pending?: 0 | 1 };
+/**
+ * A stored record; `_pending` is 1 while no sync has confirmed it pushed, `_refused` 1 once the
+ * server refused it (it is kept, for the customer to see it was not delivered).
+ */
+export type Stored = SyncRecord & { _pending?: 0 | 1; _refused?: 1 };
 
 /** Sync state beside the records (its keys pinned in mangle.json, as every stored key). */
 export interface Meta {

@@ -28,8 +28,17 @@ export interface SyncOptions {
   _erased?: () => void;
 }
 
-/** Who changed a document: this tab, or the server / another tab. */
-export type SyncSource = 'local' | 'remote';
+/**
+ * Who changed a document: this tab, or the server / another tab; `delivery`: only the `status()` of
+ * keys changed (the server took this device's writes, or refused them).
+ */
+export type SyncSource = 'local' | 'remote' | 'delivery';
+
+/**
+ * Where a write of this device stands: `pending` until the server has it (offline, it waits),
+ * `refused` when the server refused it (reported; never pushed again), else `stored`.
+ */
+export type DeliveryStatus = 'pending' | 'stored' | 'refused';
 
 /** A live last-writer-wins map; local writes apply at once and sync in the background. */
 export interface SyncDoc {
@@ -37,6 +46,8 @@ export interface SyncDoc {
   get(key: string): JsonValue | undefined;
   /** Live (non-deleted) keys and their values. */
   entries(): [string, JsonValue][];
+  /** Where a live key's last write stands: on the server, still to push, or refused; undefined when absent. */
+  status(key: string): DeliveryStatus | undefined;
   /**
    * Writes a key: applied now, stored, pushed soon, shown to the other tabs. Answers whether it
    * wrote: false when the key or value was refused (reported: an invalid id, a value over 16 KB).

@@ -89,6 +89,72 @@ describe('chat', function () {
     ).to.deep.equal(['first, online', 'typed in the tunnel']);
   });
 
+  it('shows a message as sending, in every tab, until the server has it', async () => {
+    const a = pool.keep(await openWidget({}, { tab: true }));
+    const b = pool.keep(await openWidget({}, { tab: true }));
+    await a.openPanel();
+    await b.openPanel();
+    await a.send('first, online');
+    await waitFor(async () => (await storedMessages()).length === 1);
+    const notes = (expected: [string, string][], what: string) =>
+      Promise.all(
+        [a, b].map((tab) =>
+          waitFor(async () => JSON.stringify(await tab.notes()) === JSON.stringify(expected), {
+            message: `${tab.id} ${what}: ${JSON.stringify(expected)}`,
+          }),
+        ),
+      );
+    await notes([['first, online', '']], 'shows the first message delivered');
+    for (const tab of [a, b]) await tab.block('/v1/sync');
+    try {
+      await a.send('typed in the tunnel');
+      const sending: [string, string][] = [
+        ['first, online', ''],
+        ['typed in the tunnel', 'Sending…'],
+      ];
+      await notes(sending, 'shows it sending');
+      await sleep(1000);
+      for (const tab of [a, b]) expect(await tab.notes()).to.deep.equal(sending);
+      expect((await storedMessages()).map((m) => m.text)).to.deep.equal(['first, online']);
+    } finally {
+      for (const tab of [a, b]) await tab.unblock('/v1/sync');
+    }
+    await notes(
+      [
+        ['first, online', ''],
+        ['typed in the tunnel', ''],
+      ],
+      'shows it delivered',
+    );
+    expect((await storedMessages()).map((m) => m.text).sort()).to.deep.equal([
+      'first, online',
+      'typed in the tunnel',
+    ]);
+  });
+
+  it('shows a message the server refuses as not delivered, after a reload too', async () => {
+    const phone = pool.keep(await openWidget());
+    await phone.openPanel();
+    await phone.send('sent on time');
+    await waitFor(async () => (await storedMessages()).length === 1);
+    // The customer's clock runs two days fast: the server refuses a message dated in its future.
+    await phone.eval(`{ const now = Date.now; Date.now = () => now() + 2 * 86_400_000; }`);
+    await phone.send('sent from the future');
+    const refused: [string, string][] = [
+      ['sent on time', ''],
+      ['sent from the future', 'Not delivered'],
+    ];
+    const showsRefused = () =>
+      waitFor(async () => JSON.stringify(await phone.notes()) === JSON.stringify(refused), {
+        message: `shows ${JSON.stringify(refused)}`,
+      });
+    await showsRefused();
+    expect((await storedMessages()).map((m) => m.text)).to.deep.equal(['sent on time']);
+    await phone.reload();
+    await phone.openPanel();
+    await showsRefused();
+  });
+
   it('shows a reply sent while the tab was closed, counted unread, until the customer reads it', async () => {
     let tab = pool.keep(await openWidget({}, { tab: true }));
     await tab.openPanel();

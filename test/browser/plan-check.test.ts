@@ -116,6 +116,7 @@ describe("the built-in plans and Omnikit's own events", () => {
     return {
       get: (key) => values.get(key),
       entries: () => [...values],
+      status: (key) => (values.has(key) ? 'pending' : undefined),
       set: (key, value) => !!values.set(key, value),
       remove: (key) => void values.delete(key),
       forget: () => values.clear(),

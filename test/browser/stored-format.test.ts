@@ -217,9 +217,16 @@ describe('what the builds store', function () {
       zone,
       metaStamp,
     ].sort(([a], [b]) => (a < b ? -1 : 1));
+    // Since a write tells whether it was delivered (SyncDoc.status()), the other tabs hear a push's
+    // outcome too: the pushed records again, without `p` (a refused one marked `d`).
+    const sync = 'omnikit-sync:test-key';
+    const delivered = before.messages[sync]
+      .filter((json) => json.includes('"doc":"cart"'))
+      .map((json) => json.replace(',"p":1', ''));
     expect(JSON.parse(withoutConsent(withoutEnvironment(scriptTag)))).to.deep.equal({
       ...before,
       local: stamped,
+      messages: { ...before.messages, [sync]: [...before.messages[sync], ...delivered].sort() },
     });
   });
 });

@@ -16,6 +16,8 @@ export interface WidgetPage extends ClientPage {
   send(text: string): Promise<void>;
   /** The messages the panel shows: [who, text]. */
   shown(): Promise<[string, string][]>;
+  /** The delivery note each message shows (`''` when none: delivered, or not the customer's): [text, note]. */
+  notes(): Promise<[string, string][]>;
   /** The launcher's badge: the unread count it shows, 0 when hidden. */
   badge(): Promise<number>;
   /** The launcher's accessible name. */
@@ -52,7 +54,11 @@ export function withWidget(page: ClientPage): WidgetPage {
     },
     shown: () =>
       page.eval(
-        `[...(${inRoot('.log')}?.children ?? [])].map((li) => [li.querySelector('.who').textContent, li.lastChild.textContent])`,
+        `[...(${inRoot('.log')}?.children ?? [])].map((li) => [li.querySelector('.who').textContent, li.querySelector('.text').textContent])`,
+      ),
+    notes: () =>
+      page.eval(
+        `[...(${inRoot('.log')}?.children ?? [])].map((li) => [li.querySelector('.text').textContent, li.querySelector('.status')?.textContent ?? ''])`,
       ),
     badge: () =>
       page.eval(

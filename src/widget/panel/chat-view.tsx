@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import type { Chat } from '../../chat/chat.ts';
+import type { Chat, ChatMessage } from '../../chat/chat.ts';
+import { MAX_CHAT_FIELD_LENGTH, MAX_CHAT_TEXT_LENGTH } from '../../protocol/index.ts';
 import type { Words } from './i18n.ts';
 import type { Options } from './options.ts';
 
@@ -40,7 +41,8 @@ export function ChatView({ chat, options, words, away }: Props) {
             {messages.map((message) => (
               <li key={message.id} class={message.from}>
                 <span class="who">{message.from === 'agent' ? message.name || words.agent : words.you}</span>
-                {message.text}
+                <span class="text">{message.text}</span>
+                <Delivery message={message} words={words} />
               </li>
             ))}
           </ol>
@@ -58,6 +60,7 @@ export function ChatView({ chat, options, words, away }: Props) {
                 type={field.type ?? 'text'}
                 name={field.name}
                 required={field.required}
+                maxLength={MAX_CHAT_FIELD_LENGTH}
                 value={fields[field.name] ?? ''}
                 onInput={(event) => setFields({ ...fields, [field.name]: event.currentTarget.value })}
               />
@@ -67,7 +70,7 @@ export function ChatView({ chat, options, words, away }: Props) {
           <textarea
             aria-label={words.message}
             rows={1}
-            maxLength={4000}
+            maxLength={MAX_CHAT_TEXT_LENGTH}
             value={text}
             onInput={(event) => {
               setText(event.currentTarget.value);
@@ -88,4 +91,11 @@ export function ChatView({ chat, options, words, away }: Props) {
       </form>
     </>
   );
+}
+
+/** A customer's message not on the server: still to send (offline, say), or refused by it. */
+function Delivery({ message, words }: { message: ChatMessage; words: Words }) {
+  const { status } = message;
+  if (message.from === 'agent' || (status !== 'pending' && status !== 'refused')) return null;
+  return <span class={`status ${status}`}>{status === 'pending' ? words.sending : words.refused}</span>;
 }

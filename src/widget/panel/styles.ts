@@ -23,6 +23,8 @@ nav{display:flex;gap:4px;padding:8px 12px;border-block-end:1px solid #e3e6ea}
 .log li{max-width:85%;padding:8px 12px;border-radius:12px;background:#eef1f5;white-space:pre-wrap;overflow-wrap:anywhere}
 .log li.customer{align-self:flex-end;background:var(--omnikit-brand,#2454d6);color:#fff}
 .who{display:block;font-size:12px;opacity:.85}
+.status{display:block;font-size:12px;font-style:italic;opacity:.85}
+.refused{font-style:normal;font-weight:600;opacity:1}
 .note{margin:0 0 8px;padding:8px 12px;border-radius:8px;background:#fff6d6;color:#4a3b00}
 .typing{min-height:1.4em;margin:4px 0 0;font-size:13px;color:#3d4550}
 form{display:flex;flex-direction:column;gap:8px;padding:12px 16px;border-block-start:1px solid #e3e6ea}
