@@ -1,6 +1,9 @@
 // The demo's agent console. It calls the agent API through the demo server's /agent-api/ proxy,
 // which adds the agent key: the key never reaches this page. Every piece of customer (or agent) text
 // goes into the page with textContent, never as HTML, so hostile messages stay inert.
+import { deviceDetails, deviceLine } from './agent-device.js';
+import { CANNOT_SHOW, draftValue, fieldLabel, money, unavailable } from './agent-format.js';
+
 const API = '/agent-api';
 const TYPING_RENEW_MS = 3000; // send "typing" at most this often
 const TYPING_TIMEOUT_MS = 6000; // a customer's typing is over after this long without a renewal
@@ -29,10 +32,10 @@ async function api(path, options = {}) {
 
 const time = (ms) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 const guest = (profileId) => `Guest ${profileId.slice(0, 6)}`;
-// The agent API serves {"$unavailable": reason} for a stored value it cannot serve (docs/protocol.md §7).
-const unavailable = (value) => value !== null && typeof value === 'object' && '$unavailable' in value;
 const show = (value) =>
-  unavailable(value) ? '(cannot be shown)' : typeof value === 'string' ? value : JSON.stringify(value);
+  unavailable(value) ? CANNOT_SHOW : typeof value === 'string' ? value : JSON.stringify(value);
+/** The console's language, for prices: the page's, as the widget formats its cart in the shop page's. */
+const LANG = document.documentElement.lang || undefined;
 
 /**
  * Says where a fact comes from: `verified` when the shop's own servers sent it (server key), else
@@ -106,59 +109,92 @@ async function loadProfile() {
   $('profile').replaceChildren(...profileView(p));
 }
 
+/** A list of `<li>` rows, or a muted line saying there is none. */
+function rows(items, empty) {
+  return items.length ? el('ul', { class: 'rows' }, ...items) : el('p', { class: 'muted' }, empty);
+}
+
 function profileView(p) {
-  const list = (items, empty) =>
-    items.length ? el('ul', {}, ...items.map((i) => el('li', {}, i))) : el('p', { class: 'muted' }, empty);
+  return [
+    traitsView(p),
+    el('h3', {}, 'Cart'),
+    rows(p.cart.map(cartLine), 'Empty.'),
+    el('h3', {}, 'Unfinished forms'),
+    ...draftsView(p.forms),
+    el('h3', {}, 'Recent activity'),
+    rows(p.events.map(eventLine), 'No events.'),
+    el('h3', {}, 'Devices'),
+    rows(
+      p.devices.map((d) => el('li', { class: 'device', title: deviceDetails(d) }, deviceLine(d))),
+      'None.',
+    ),
+  ];
+}
+
+/** Who the customer is: the user id, then each trait with where it comes from. */
+function traitsView(p) {
   const traits = [
     ...Object.entries(p.traits).map(([k, v]) => [k, v, true]),
     ...Object.entries(p.unverifiedTraits ?? {}).map(([k, v]) => [k, v, false]),
   ];
-  const forms = Object.entries(p.forms);
-  return [
+  return el(
+    'dl',
+    {},
+    el('dt', {}, 'User'),
+    el('dd', {}, p.userId ?? 'anonymous'),
+    ...traits.flatMap(([k, v, verified]) => [el('dt', {}, k), el('dd', {}, show(v), ' ', mark(verified))]),
+  );
+}
+
+/** "2 × Oolong tea" and its price in its currency (quantity × unit price, as the widget shows it). */
+function cartLine(line) {
+  if (unavailable(line))
+    return el('li', { class: 'cart-line' }, el('span', { class: 'item' }, `${line.key} ${CANNOT_SHOW}`));
+  const qty = typeof line.qty === 'number' ? line.qty : 1;
+  const price = typeof line.price === 'number' ? money(line.price * qty, line.currency, LANG) : '';
+  return el(
+    'li',
+    { class: 'cart-line' },
+    el('span', { class: 'item' }, `${qty} × ${show(line.name ?? line.productId ?? line.key)}`),
+    line.warning ? el('span', { class: 'warning' }, fieldLabel(String(line.warning))) : null,
+    el('span', { class: 'amount' }, price),
+  );
+}
+
+/** Each unfinished form under its name, its fields as label and value, in the order the API gives. */
+function draftsView(forms) {
+  const drafts = Object.entries(forms);
+  if (!drafts.length) return [el('p', { class: 'muted' }, 'None.')];
+  return drafts.map(([doc, fields]) =>
     el(
-      'dl',
-      {},
-      el('dt', {}, 'User'),
-      el('dd', {}, p.userId ?? 'anonymous'),
-      ...traits.flatMap(([k, v, verified]) => [el('dt', {}, k), el('dd', {}, show(v), ' ', mark(verified))]),
-    ),
-    el('h3', {}, 'Cart'),
-    list(
-      p.cart.map((l) =>
-        unavailable(l)
-          ? `${l.key} (cannot be shown)`
-          : `${l.qty ?? 1} × ${l.name ?? l.productId ?? l.key}${typeof l.price === 'number' ? ` · ${l.price} ${l.currency ?? ''}` : ''}${l.warning ? ` (${l.warning})` : ''}`,
+      'section',
+      { class: 'draft' },
+      el('h4', { title: doc }, fieldLabel(doc.slice('form:'.length))),
+      el(
+        'dl',
+        {},
+        ...Object.entries(fields).flatMap(([key, value]) => [
+          el('dt', { title: key }, fieldLabel(key)),
+          el('dd', {}, draftValue(value)),
+        ]),
       ),
-      'Empty.',
     ),
-    el('h3', {}, 'Unfinished forms'),
-    list(
-      forms.map(
-        ([doc, fields]) =>
-          `${doc.slice(5)}: ${Object.entries(fields)
-            .map(([k, v]) => `${k} = ${show(v)}`)
-            .join(', ')}`,
-      ),
-      'None.',
-    ),
-    el('h3', {}, 'Recent activity'),
-    list(
-      p.events.map((e) =>
-        el(
-          'span',
-          {},
-          `${new Date(e.timestamp).toLocaleString()} · ${e.event ?? e.name ?? e.type}${e.page?.path ? ` (${e.page.path})` : ''} `,
-          mark(e.verified),
-        ),
-      ),
-      'No events.',
-    ),
-    el('h3', {}, 'Devices'),
-    list(
-      p.devices.map((d) => `${d.anonymousId}${d.revoked ? ' (logged out)' : ''}`),
-      'None.',
-    ),
-  ];
+  );
+}
+
+/** What happened, on which channel (web, app, store…), whether it is verified, and when and where. */
+function eventLine(e) {
+  const where = typeof e.page?.path === 'string' ? ` · ${e.page.path}` : '';
+  return el(
+    'li',
+    { class: 'event' },
+    el('span', { class: 'what' }, e.event ?? e.name ?? e.type),
+    ' ',
+    typeof e.channel === 'string' ? el('span', { class: 'channel' }, e.channel) : null,
+    ' ',
+    mark(e.verified),
+    el('span', { class: 'when' }, `${new Date(e.timestamp).toLocaleString()}${where}`),
+  );
 }
 
 function setTyping(typing) {

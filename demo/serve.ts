@@ -179,8 +179,15 @@ const shop = createHttpServer(async (req, res) => {
         'Content-Security-Policy': AGENT_CSP,
       });
     }
-    if (url.pathname === '/agent.js')
-      return send(res, 200, 'text/javascript; charset=utf-8', file('demo/agent.js'));
+    // The console's modules: agent.js and what it imports (agent-format.js, agent-device.js).
+    const consoleModule = /^\/(agent(-[a-z]+)?\.js)$/.exec(url.pathname)?.[1];
+    if (consoleModule) {
+      try {
+        return send(res, 200, 'text/javascript; charset=utf-8', file(`demo/${consoleModule}`));
+      } catch {
+        return send(res, 404, 'text/plain', 'Not found');
+      }
+    }
     if (url.pathname === '/agent.css')
       return send(res, 200, 'text/css; charset=utf-8', file('demo/agent.css'));
     // The script and the chunks it loads from beside itself (replication, stream, forms, handoff, account,

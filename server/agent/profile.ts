@@ -2,7 +2,7 @@ import type { Handler } from 'hono';
 import { CART_DOC, CHAT_DOC, FORM_DOC_PREFIX, looksSecret } from '../../src/protocol/index.ts';
 import { type ChatEntry, isObject, readChat } from '../chat/document.ts';
 import type { ProtocolDeps } from '../deps.ts';
-import type { DeviceSummary, ReceivedRecord } from '../store/agent-types.ts';
+import type { DeviceLastSeen, DeviceSummary, ReceivedRecord } from '../store/agent-types.ts';
 import { isUnavailable, servable } from '../store/servable.ts';
 import type { StoredEvent } from '../store/types.ts';
 import { conversationOf } from './conversations.ts';
@@ -18,11 +18,21 @@ export interface ProfileEvent {
   event: string | null;
   /** Page views' name. */
   name?: string;
+  /** `context.channel`: where it happened (`web`, `app`, `store`, `call-centre`…). */
+  channel?: string;
   timestamp: string;
   properties?: unknown;
   page?: unknown;
   /** Sent with the site's server key (the shop's own servers); false: with the public write key, a claim. */
   verified: boolean;
+}
+
+/** One device of the 360° view: what the store keeps of it, and when it was last heard from. */
+export interface ProfileDevice extends DeviceSummary {
+  /** When the server last received an event the device sent (write key), ISO 8601; absent: never. */
+  lastSeenAt?: string;
+  /** The user agent of that event, when it carries one: the console tells the browser and OS from it. */
+  userAgent?: string;
 }
 
 /** Body of GET /v1/agent/profiles/{profileId}. */
@@ -36,7 +46,7 @@ export interface Profile360 {
   traits: Record<string, unknown>;
   /** What identify events sent with the write key claim, for traits with no verified value. */
   unverifiedTraits: Record<string, unknown>;
-  devices: DeviceSummary[];
+  devices: ProfileDevice[];
   cart: Record<string, unknown>[];
   forms: Record<string, Record<string, unknown>>;
   events: ProfileEvent[];
@@ -51,8 +61,9 @@ export function profileHandler(deps: ProtocolDeps): Handler {
     const { site, profileId } = await conversationOf(context, deps);
     const profile = (await deps.store.profileSummary(site.id, profileId))!;
     const owners = ownersOf(profile);
-    const [traits, cartRecords, events, chatRecords, formRecords] = await Promise.all([
+    const [traits, lastSeen, cartRecords, events, chatRecords, formRecords] = await Promise.all([
       traitsOf(deps, site.id, owners),
+      deps.store.lastSeen(site.id, owners.anonymousIds),
       deps.store.receivedRecords(site.id, profileId, CART_DOC),
       deps.store.eventsOf(site.id, owners, { limit: PROFILE_EVENTS }),
       deps.store.receivedRecords(site.id, profileId, CHAT_DOC),
@@ -64,7 +75,7 @@ export function profileHandler(deps: ProtocolDeps): Handler {
       userId: profile.userId,
       traits: servableValues(traits.verified),
       unverifiedTraits: servableValues(traits.unverified),
-      devices: profile.devices,
+      devices: profile.devices.map((device) => withLastSeen(device, lastSeen)),
       cart: cartRecords.map((record) => ({
         ...(isObject(record.value) ? record.value : { value: record.value }),
         key: record.key,
@@ -81,6 +92,12 @@ export function profileHandler(deps: ProtocolDeps): Handler {
     }
     return context.json(view);
   };
+}
+
+function withLastSeen(device: DeviceSummary, lastSeen: DeviceLastSeen[]): ProfileDevice {
+  const seen = lastSeen.find((entry) => entry.anonymousId === device.anonymousId);
+  if (!seen) return device;
+  return { ...device, lastSeenAt: seen.at, ...(seen.userAgent ? { userAgent: seen.userAgent } : {}) };
 }
 
 // Drafts are `[value, savedAt, anonymousId]` per field (src/forms); the value is what the agent needs.
@@ -111,6 +128,7 @@ function summarize(event: StoredEvent): ProfileEvent {
     verified: event.credential === 'server',
   };
   if (typeof body.name === 'string') summary.name = body.name;
+  if (typeof context.channel === 'string') summary.channel = context.channel;
   // One event stored before the input checks (nested thousands deep, say) must not fail the view.
   if (isUnavailable(body)) summary.properties = body;
   if (body.properties !== undefined) summary.properties = servable(body.properties);

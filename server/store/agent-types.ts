@@ -43,6 +43,19 @@ export interface DeviceSummary {
   revoked: boolean;
 }
 
+/**
+ * What the server last heard from a device: its newest event sent with the public write key (the
+ * device's own SDK sends those; the shop's servers, with the server key, speak about a device, not
+ * from it).
+ */
+export interface DeviceLastSeen {
+  anonymousId: string;
+  /** When the server received that event (its own clock), ISO 8601. */
+  at: string;
+  /** That event's `context.userAgent`, when it carries one that can be served. */
+  userAgent?: string;
+}
+
 /** A profile and its devices. */
 export interface ProfileSummary {
   profileId: string;
@@ -70,6 +83,12 @@ export interface AgentStore {
   receivedRecords(siteId: string, profileId: string, doc: string): Promise<ReceivedRecord[]>;
   /** The profile with its devices (revoked ones included), or null when the site has no such profile. */
   profileSummary(siteId: string, profileId: string): Promise<ProfileSummary | null>;
+  /**
+   * What the server last heard from each of these anonymous ids (newest received event sent with
+   * the write key); an id with no such event is left out. Reads each event body in JavaScript, one
+   * at a time, so no stored body can fail the answer.
+   */
+  lastSeen(siteId: string, anonymousIds: string[]): Promise<DeviceLastSeen[]>;
   /** Live records of the profile's documents whose name starts with `prefix` (e.g. `form:`), by doc and key. */
   liveRecordsOfDocs(siteId: string, profileId: string, prefix: string): Promise<ReceivedRecord[]>;
   /**

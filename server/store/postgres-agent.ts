@@ -1,4 +1,11 @@
-import { RECEIVED_COLUMNS, type ReceivedRow, readEventRow, toReceivedRecord } from './agent-rows.ts';
+import {
+  type LastSeenRow,
+  RECEIVED_COLUMNS,
+  type ReceivedRow,
+  readEventRow,
+  toLastSeen,
+  toReceivedRecord,
+} from './agent-rows.ts';
 import type { AgentStore, ConversationRow } from './agent-types.ts';
 import type { EventRow } from './event-row.ts';
 import { type Db, int } from './postgres-db.ts';
@@ -66,6 +73,18 @@ export function postgresAgentStore(db: Db): AgentStore {
       );
       const devices = rows.map(toDeviceSummary);
       return { profileId, userId: profile.user_id, createdAt: profile.created_at, devices };
+    },
+
+    async lastSeen(siteId, anonymousIds) {
+      if (anonymousIds.length === 0) return [];
+      // Received last, not timestamped last: the server's clock, never a time the client claims.
+      const { rows } = await db.query<LastSeenRow>(
+        `SELECT DISTINCT ON (anonymous_id) anonymous_id, received_at, body FROM events
+          WHERE site_id = $1 AND anonymous_id = ANY($2::text[]) AND credential = 'public'
+          ORDER BY anonymous_id, received_at DESC, id DESC`,
+        [siteId, anonymousIds],
+      );
+      return rows.map(toLastSeen);
     },
 
     async eventsOf(siteId, owners, { type, credential, limit }) {

@@ -1,5 +1,12 @@
 import type Database from 'better-sqlite3';
-import { RECEIVED_COLUMNS, type ReceivedRow, readEventRow, toReceivedRecord } from './agent-rows.ts';
+import {
+  type LastSeenRow,
+  RECEIVED_COLUMNS,
+  type ReceivedRow,
+  readEventRow,
+  toLastSeen,
+  toReceivedRecord,
+} from './agent-rows.ts';
 import type { AgentStore, ConversationRow } from './agent-types.ts';
 import type { EventRow } from './event-row.ts';
 import { type DeviceSummaryRow, toDeviceSummary } from './rows.ts';
@@ -30,6 +37,12 @@ export function sqliteAgentStore(db: Database.Database): AgentStore {
   >('SELECT id, user_id, created_at FROM profiles WHERE site_id = ? AND id = ?');
   const selectDevices = db.prepare<[string], DeviceSummaryRow>(
     'SELECT id, anonymous_id, created_at, revoked_at FROM devices WHERE profile_id = ? ORDER BY created_at, id',
+  );
+  // Received last, not timestamped last: the server's clock, never a time the client claims.
+  const selectLastSeen = db.prepare<[string, string], LastSeenRow>(
+    `SELECT anonymous_id, received_at, body FROM events
+      WHERE site_id = ? AND anonymous_id = ? AND credential = 'public'
+      ORDER BY received_at DESC, rowid DESC LIMIT 1`,
   );
 
   const selectDoc = db.prepare<[string, string, string], ReceivedRow>(
@@ -62,6 +75,13 @@ export function sqliteAgentStore(db: Database.Database): AgentStore {
       if (!profile) return null;
       const devices = selectDevices.all(profileId).map(toDeviceSummary);
       return { profileId, userId: profile.user_id, createdAt: profile.created_at, devices };
+    },
+
+    async lastSeen(siteId, anonymousIds) {
+      return anonymousIds.flatMap((anonymousId) => {
+        const row = selectLastSeen.get(siteId, anonymousId);
+        return row ? [toLastSeen(row)] : [];
+      });
     },
 
     async eventsOf(siteId, owners, { type, credential, limit }) {

@@ -23,6 +23,7 @@ const KEEPS_MEMORY = new Set<string>([
   'receivedRecords',
   'conversations',
   'profileSummary',
+  'lastSeen',
   'eventsOf',
   'insertEvents',
   'listEvents',

@@ -1,6 +1,7 @@
-// The agent console's safe text: hostile text from a customer (and a hostile name or reply)
-// renders inert in the demo's agent console (demo/agent.html), opened in a real tab that calls the
-// real agent API through the same /agent-api proxy the demo server has (web-test-runner.config.mjs).
+// The demo's agent console (demo/agent.html), opened in a real tab that calls the real agent API
+// through the same /agent-api proxy the demo server has (web-test-runner.config.mjs): hostile text
+// from a customer (and a hostile name or reply) renders inert, and the customer's profile reads as
+// words an agent understands (labelled draft fields, prices in their currency, browsers, channels).
 import { expect } from '@open-wc/testing';
 import { createServerEvents } from '../../src/server-events.ts';
 import { agent } from './agent.ts';
@@ -9,12 +10,16 @@ import {
   openTab,
   resetBackend,
   storedEvents,
+  storedRecords,
   type Tab,
   TEST_SERVER_KEY,
   waitFor,
+  writeKeys,
 } from './helpers.ts';
 import { pagePool } from './sdk.ts';
 import { openWidget } from './widget-page.ts';
+
+const js = JSON.stringify;
 
 const HOSTILE = `<img src=x onerror="window.top.pwned=1"><a href="javascript:window.top.pwned=2">click</a>`;
 
@@ -23,6 +28,26 @@ const injected = (tab: Tab) =>
   tab.eval<number>(
     `document.querySelectorAll('main img, main a[href^="javascript"], main script, main iframe').length`,
   );
+
+/** A form whose draft the customer leaves half-filled; its fields named as shops name them. */
+const SHIPPING_FORM = `<form data-omnikit-form="shipping">
+  <input name="shipping_address">
+  <select name="country" multiple><option value="TW">Taiwan</option><option value="JP">Japan</option></select>
+  <input name="giftNote">
+</form>`;
+
+/** Opens the console and the conversation of the only customer; resolves when the profile shows. */
+async function openConsoleOnCustomer(): Promise<Tab> {
+  const console_ = await openTab('/demo/agent.html');
+  await waitFor(() => console_.eval<boolean>(`!!document.querySelector('#conversations button')`), {
+    message: 'the console lists the conversation',
+  });
+  await console_.act('click', '#conversations button');
+  await waitFor(() => console_.eval<boolean>(`!!document.querySelector('#profile dl')`), {
+    message: 'the console shows the profile',
+  });
+  return console_;
+}
 
 describe('agent console', function () {
   this.timeout(60_000);
@@ -37,6 +62,36 @@ describe('agent console', function () {
     const anonymousId = await customer.anonymousId();
     await waitFor(async () => (await agent.conversations()).length === 1);
     await agent.reply({ anonymousId }, `${HOSTILE} (agent)`, '<b onmouseover=alert(1)>Mia</b>');
+    // A page names its cart lines, and claims any channel and user agent (write key): text as well.
+    await customer.eval(
+      `omnikit.cart.add(${js({ productId: 'x', name: HOSTILE, price: 1, currency: 'EUR' })})`,
+    );
+    // After the page's own events, so the claim is the device's last event and names its browser.
+    await waitFor(
+      async () => (await storedEvents({ anonymousId })).some((e) => e.event === 'Product Added'),
+      {
+        message: 'the page’s events are stored',
+      },
+    );
+    const claim = { type: 'track', event: 'Claimed', messageId: 'hostile-claim', anonymousId };
+    const sent = await fetch(`${backend.url}/v1/batch`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: js({
+        writeKey: writeKeys.test,
+        batch: [
+          {
+            ...claim,
+            timestamp: new Date().toISOString(),
+            context: { channel: HOSTILE, userAgent: HOSTILE },
+          },
+        ],
+      }),
+    });
+    expect(sent.status).to.equal(200);
+    await waitFor(async () => (await storedRecords()).some((r) => r.doc === 'cart' && !r.deleted), {
+      message: 'the cart line reaches the server',
+    });
 
     const console_ = await openTab('/demo/agent.html');
     try {
@@ -47,6 +102,12 @@ describe('agent console', function () {
       await waitFor(() => console_.eval<boolean>(`document.querySelectorAll('#messages li').length === 2`), {
         message: 'the console shows both messages',
       });
+      const profile = await console_.eval<[string, string, string | null]>(
+        `[document.querySelector('#profile .cart-line .item').textContent, [...document.querySelectorAll('#profile .event .channel')].map((c) => c.textContent).join(), document.querySelector('#profile .device').getAttribute('title')]`,
+      );
+      expect(profile[0]).to.equal(`1 × ${HOSTILE}`);
+      expect(profile[1]).to.include(HOSTILE);
+      expect(profile[2]).to.include(HOSTILE);
       const shown = await console_.eval<string[]>(
         `[...document.querySelectorAll('#messages li')].map((li) => li.firstChild.textContent)`,
       );
@@ -123,6 +184,86 @@ describe('agent console', function () {
       expect(orders.sort()).to.deep.equal(['unverified', 'verified']);
       expect(await injected(console_)).to.equal(0);
       expect(await console_.eval(`window.pwned ?? null`)).to.equal(null);
+    } finally {
+      await console_.close();
+    }
+  });
+
+  it('shows a draft as labelled fields, cart prices in their currency, the browser and each event’s channel', async () => {
+    const customer = pool.keep(await openWidget({ forms: js({ sync: true }) }));
+    await customer.openPanel();
+    await customer.send('Can you ship to Taipei?');
+    const anonymousId = await customer.anonymousId();
+    await customer.eval(`document.body.insertAdjacentHTML('beforeend', ${js(SHIPPING_FORM)})`);
+    await customer.act('fill', '[name=shipping_address]', '12 Harbour Rd');
+    await customer.act('select', '[name=country]', ['TW', 'JP']);
+    await customer.act('fill', '[name=giftNote]', 'for mum');
+    await customer.act('fill', '[name=giftNote]', '');
+    await customer.eval(
+      `omnikit.cart.add(${js({ productId: 'oolong', name: 'Oolong tea', price: 640, currency: 'TWD', quantity: 2 })}); omnikit.cart.add(${js({ productId: 'mug', name: 'Mug', price: 19.9, currency: 'EUR' })})`,
+    );
+    await customer.eval(`omnikit.track('Product Viewed', { product_id: 'oolong' })`);
+    const store = createServerEvents({ endpoint: backend.url, serverKey: TEST_SERVER_KEY, channel: 'store' });
+    store.track({ anonymousId }, 'Order Completed', { order_id: 'in-store-1' });
+    await store.flush();
+    await waitFor(
+      async () => {
+        const records = (await storedRecords()).filter((r) => !r.deleted);
+        const synced = (doc: string) => records.filter((r) => r.doc === doc).length;
+        return synced('cart') === 2 && synced('form:shipping') === 3;
+      },
+      { message: 'the cart and the draft reach the server', timeout: 10_000 },
+    );
+    await waitFor(
+      async () =>
+        (await storedEvents({ anonymousId })).filter((e) =>
+          /Product Viewed|Order Completed/.test(e.event ?? ''),
+        ).length === 2,
+      { message: 'the web and the store events are stored' },
+    );
+
+    const console_ = await openConsoleOnCustomer();
+    try {
+      await console_.viewport(1280, 900);
+      await console_.screenshot('agent-console-profile');
+      const drafts = await console_.eval<[string, [string, string][]][]>(
+        `[...document.querySelectorAll('#profile .draft')].map((d) => [d.querySelector('h4').textContent, [...d.querySelectorAll('dt')].map((dt) => [dt.textContent, dt.nextElementSibling.textContent])])`,
+      );
+      expect(drafts).to.deep.equal([
+        [
+          'Shipping',
+          [
+            ['Country', 'TW, JP'],
+            ['Gift note', '—'],
+            ['Shipping address', '12 Harbour Rd'],
+          ],
+        ],
+      ]);
+      const cart = await console_.eval<[string, string][]>(
+        `[...document.querySelectorAll('#profile .cart-line')].map((li) => [li.querySelector('.item').textContent, li.querySelector('.amount').textContent])`,
+      );
+      expect(cart.sort()).to.deep.equal([
+        ['1 × Mug', '€19.90'],
+        ['2 × Oolong tea', 'NT$1,280.00'],
+      ]);
+      const devices = await console_.eval<string[]>(
+        `[...document.querySelectorAll('#profile .device')].map((li) => li.textContent)`,
+      );
+      const chrome = /(?:Headless)?Chrome\/(\d+)/.exec(
+        await customer.eval<string>('navigator.userAgent'),
+      )?.[1];
+      expect(devices).to.have.length(1);
+      expect(devices[0]).to.match(
+        new RegExp(`^Chrome ${chrome} on (Linux|macOS|Windows|ChromeOS) · (just now|1 min ago)$`),
+      );
+      const channels = await console_.eval<Record<string, string>>(
+        `Object.fromEntries([...document.querySelectorAll('#profile .event')].map((li) => [li.querySelector('.what').textContent, li.querySelector('.channel')?.textContent]))`,
+      );
+      expect(channels).to.include({ 'Product Viewed': 'web', 'Order Completed': 'store' });
+      // Raw ids and JSON stay out of what the agent reads.
+      const text = await console_.eval<string>(`document.querySelector('#profile').textContent`);
+      expect(text).not.to.include(anonymousId);
+      expect(text).not.to.match(/\[\s*"|=\s*\[/);
     } finally {
       await console_.close();
     }

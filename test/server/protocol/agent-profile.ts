@@ -168,6 +168,75 @@ describe('agent API: one conversation per customer, and the 360° view (§6–§
       assert.equal(view.unread, 1);
     });
 
+    it('tells when each device was last heard from, with its user agent, and each event’s channel', async () => {
+      const phone = await register(h.url, 'phone-aid');
+      const laptop = await register(h.url, 'laptop-aid');
+      await identify(h.url, phone, 'dana');
+      const { profileId } = await identify(h.url, laptop, 'dana');
+      const IPHONE =
+        'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+      const before = new Date().toISOString();
+      // Received first, though it claims a later time: the server's order of arrival decides.
+      await ingest([
+        trackEvent({
+          messageId: 'old-browser',
+          anonymousId: 'phone-aid',
+          timestamp: '2030-01-01T00:00:00Z',
+          context: { channel: 'web', userAgent: 'Mozilla/5.0 (Old)' },
+        }),
+      ]);
+      await ingest([
+        trackEvent({
+          messageId: 'viewed',
+          anonymousId: 'phone-aid',
+          timestamp: '2026-01-01T00:00:00Z',
+          context: { channel: 'app', userAgent: IPHONE },
+        }),
+      ]);
+      const seen = new Date().toISOString();
+      // The shop's servers speak about the device, not from it: neither its time nor its (absent) browser.
+      await ingest(
+        [
+          trackEvent({
+            messageId: 'in-store',
+            event: 'Order Completed',
+            anonymousId: 'phone-aid',
+            timestamp: '2026-01-02T00:00:00Z',
+            context: { channel: 'store' },
+          }),
+          trackEvent({
+            messageId: 'no-channel',
+            anonymousId: 'laptop-aid',
+            timestamp: '2026-01-03T00:00:00Z',
+          }),
+        ],
+        true,
+      );
+
+      const view = await profile360(h.url, profileId);
+      const devices = view.devices as { anonymousId: string; lastSeenAt?: string; userAgent?: string }[];
+      const [phoneSeen, laptopSeen] = ['phone-aid', 'laptop-aid'].map((id) =>
+        devices.find((d) => d.anonymousId === id),
+      );
+      assert.equal(phoneSeen?.userAgent, IPHONE);
+      assert.ok(
+        phoneSeen?.lastSeenAt && phoneSeen.lastSeenAt >= before && phoneSeen.lastSeenAt <= seen,
+        `last seen ${phoneSeen?.lastSeenAt} between ${before} and ${seen}`,
+      );
+      // Nothing received from the laptop itself: no time, no browser.
+      assert.ok(laptopSeen && !('lastSeenAt' in laptopSeen) && !('userAgent' in laptopSeen));
+      const channels = (view.events as { messageId: string; channel?: string }[]).map((e) => [
+        e.messageId,
+        e.channel,
+      ]);
+      assert.deepEqual(channels, [
+        ['old-browser', 'web'],
+        ['no-channel', undefined],
+        ['in-store', 'store'],
+        ['viewed', 'app'],
+      ]);
+    });
+
     it('answers 404 for an unknown profile', async () => {
       await assert.rejects(profile360(h.url, 'nope'), /profile: 404/);
     });

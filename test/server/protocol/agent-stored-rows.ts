@@ -190,5 +190,9 @@ describe('agent API: stored rows read defensively (§7)', () => {
       (view.messages as { id: string }[]).map((m) => m.id),
       ['c1'],
     );
+    // The device's last event (`traits`, received last) cannot be read: it was still heard from.
+    const [device] = view.devices as { lastSeenAt?: string; userAgent?: string }[];
+    assert.equal(typeof device.lastSeenAt, 'string');
+    assert.equal(device.userAgent, undefined);
   });
 });
