@@ -62,7 +62,14 @@ export function createContinuity(settings: Settings, internals: ContinuityIntern
         cart: createCart(sync.doc(CART_DOC), track, internals._report),
         // The flow lives in a chunk; a page opened without a handoff link never fetches it.
         handoff: {
-          create: () => load('handoff').then((flow) => flow.create(sync), fail),
+          create: () =>
+            load('handoff').then(
+              (flow) => flow.create(sync),
+              (error) => {
+                fail(error);
+                return { problem: 'unavailable' as const };
+              },
+            ),
           incoming: async () =>
             inBrowser() && location.hash.includes(`${HANDOFF_PARAM}=`)
               ? load('handoff').then((flow) => flow.incoming(sync), fail)

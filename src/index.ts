@@ -15,7 +15,14 @@ export type { ErrorCode, OmnikitError } from './core/report.ts';
 export { httpDestination, segmentDestination } from './destinations/collector.ts';
 export type { Delivery, Destination } from './destinations/destination.ts';
 export type { FormHandle, Forms, FormsConfig, WatchOptions } from './forms/types.ts';
-export type { Handoff, HandoffSummary, IncomingHandoff } from './handoff/handoff.ts';
+export type {
+  Handoff,
+  HandoffLink,
+  HandoffProblem,
+  HandoffRefused,
+  HandoffSummary,
+  IncomingHandoff,
+} from './handoff/handoff.ts';
 export type { PlannedEvent, PlannedProperties, PlannedTrack } from './plan/typed.ts';
 export type {
   EventSchema,

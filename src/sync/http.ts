@@ -2,9 +2,10 @@ import { attempt } from '../core/env.ts';
 import { request } from '../core/request.ts';
 import { PROFILE_ERASED } from '../protocol/erasure.ts';
 
-/** A failed backend call: `status` 0 for a network error. */
+/** A failed backend call: `status` 0 for a network error; `code`, the server's error code (or its words). */
 export interface HttpError extends Error {
   status: number;
+  code: string;
   retryAfter?: number;
 }
 
@@ -28,7 +29,7 @@ export const createHttp =
       const code = answer.error?.code ?? response.body.slice(0, 100);
       // Status 0: no answer at all (offline, DNS, a dropped connection), said as such, not as a status.
       const what = response.status ? `${response.status} ${code}` : `no answer (${code})`;
-      throw Object.assign(new Error(`${path}: ${what}`), response);
+      throw Object.assign(new Error(`${path}: ${what}`), response, { code });
     }
     return answer as T;
   };

@@ -55,7 +55,7 @@ export function createSync(options: SyncOptions): Sync {
     sync: async () => {
       if (online) await (await replication())?._sync();
     },
-    _call: async (path, body, then) => (await replication())?._call(path, body, then),
+    _call: async (path, body, then, failed) => (await replication())?._call(path, body, then, failed),
     _kick: (ms) => replica?._kick(ms),
     reset: async () => {
       await (await replication())?._reset();

@@ -52,14 +52,22 @@ export function replicate(local: LocalCopy, options: SyncOptions, loadChunk: typ
   return {
     _sync: sync,
     _kick: kick,
-    _call: <T>(path: string, body: unknown, then?: (answer: T, adopt: Adopt) => Promise<unknown>) =>
+    _call: <T>(
+      path: string,
+      body: unknown,
+      then?: (answer: T, adopt: Adopt) => Promise<unknown>,
+      failed?: (error: HttpError) => void,
+    ) =>
       session
         ._locked(async () => {
           const answer = await session._authed<T>(path, body);
           await then?.(answer, session._adopt);
           return answer;
         })
-        .catch(fail),
+        .catch((error: HttpError) => {
+          fail(error);
+          return void failed?.(error);
+        }),
     _reset: () => session._end().then(sync).catch(fail),
     _forget: () =>
       session._end(true).then(

@@ -2,6 +2,7 @@ import type { Report } from '../core/report.ts';
 import type { JsonValue } from '../protocol/events.ts';
 import type { SyncRecord as WireRecord } from '../protocol/index.ts';
 import type { Kv } from '../storage/kv.ts';
+import type { HttpError } from './http.ts';
 
 /** One key of one document, as the protocol carries it (§3), with a JSON value. */
 export type SyncRecord = WireRecord<JsonValue | null>;
@@ -83,13 +84,14 @@ export interface Sync {
   sync(): Promise<void>;
   /**
    * A one-off call to `path` with the device token, under the sync lock (handoff, identify). `then`
-   * runs inside the lock and may move the device to a profile with `adopt`. A failure is reported and
-   * answers undefined.
+   * runs inside the lock and may move the device to a profile with `adopt`. A failure is reported,
+   * handed to `failed` (not when the replication code could not load) and answers undefined.
    */
   _call<T>(
     path: string,
     body: unknown,
     then?: (answer: T, adopt: Adopt) => Promise<unknown>,
+    failed?: (error: HttpError) => void,
   ): Promise<T | undefined>;
   /** Syncs in `ms` (or when the backoff ends), unless a sync is planned already. */
   _kick(ms?: number): void;

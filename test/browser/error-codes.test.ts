@@ -133,9 +133,9 @@ describe('error codes', function () {
     });
 
     await fault.fail(1, 503, {}, '/v1/handoff');
-    expect(await page.eval('omnikit.handoff.create()')).to.equal(undefined);
+    expect(await page.eval('omnikit.handoff.create()')).to.deep.equal({ problem: 'unavailable' });
     await fault.drop(7, { path: '/v1/handoff' });
-    expect(await page.eval('omnikit.handoff.create()')).to.equal(undefined);
+    expect(await page.eval('omnikit.handoff.create()')).to.deep.equal({ problem: 'unavailable' });
     await fault.clear();
     expect(await page.errors()).to.have.length(2);
     const [failed, unreachable] = await page.errors();

@@ -5,7 +5,7 @@
 // (The server's expiry check, 410 handoff_expired, is tested in test/server/protocol/handoff.ts with a
 // short TTL; the test backend here keeps the 10-minute default.)
 import { expect } from '@open-wc/testing';
-import { fixtureUrl, openDevice, resetBackend, storedEvents, waitFor } from './helpers.ts';
+import { fault, fixtureUrl, openDevice, resetBackend, storedEvents, waitFor } from './helpers.ts';
 import { type ClientPage, cartOf, identifyIn, type LineQuantity, pagePool, wrap } from './sdk.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -19,8 +19,9 @@ const add = (page: ClientPage, id: string, quantity = 1) =>
 
 /** What `omnikit.handoff.incoming()` answers in the page (kept as `window.__incoming`). */
 const incoming = (page: ClientPage) =>
-  page.eval<{ summary: unknown } | null>(
-    `omnikit.handoff.incoming().then((h) => (window.__incoming = h) ? { summary: h.summary } : null)`,
+  page.eval<{ summary: unknown } | { problem: string } | null>(
+    `omnikit.handoff.incoming().then((h) =>
+      (window.__incoming = h) ? (h.problem ? { problem: h.problem } : { summary: h.summary }) : null)`,
   );
 const claim = (page: ClientPage) => page.eval<boolean>('__incoming.claim()');
 const hasToken = (page: ClientPage) => page.eval<boolean>(`location.href.includes('omnikit-handoff')`);
@@ -57,9 +58,8 @@ describe('handoff to another device', function () {
 
     const laptop = await openLink(made.url);
     expect(await cartOf(laptop)).to.deep.equal([]);
-    const shown = await incoming(laptop);
     // What the page shows before the customer confirms: 2 lines, 3 items.
-    expect((shown?.summary as { cart?: unknown } | undefined)?.cart).to.deep.equal({ lines: 2, quantity: 3 });
+    expect(await incoming(laptop)).to.deep.equal({ summary: { cart: { lines: 2, quantity: 3 } } });
     expect(await hasToken(laptop)).to.equal(true); // nothing happens before the confirmation
     await sleep(300);
     expect(await cartOf(laptop)).to.deep.equal([]);
@@ -89,9 +89,9 @@ describe('handoff to another device', function () {
     expect((await messages(late)).join('\n')).to.match(/410 handoff_used/);
     expect(await hasToken(late)).to.equal(false);
 
-    // A third device opening the used link: no handoff offered, a clear error.
+    // A third device opening the used link: no handoff offered, the customer told why, a clear error.
     const third = await openLink(made.url);
-    expect(await incoming(third)).to.equal(null);
+    expect(await incoming(third)).to.deep.equal({ problem: 'used' });
     expect((await messages(third)).join('\n')).to.match(/410 handoff_used/);
     expect(await hasToken(third)).to.equal(false);
 
@@ -120,11 +120,34 @@ describe('handoff to another device', function () {
     const page = await openLink(
       `${fixtureUrl({ autoPage: false, ...FAST }, 'esm')}#omnikit-handoff=${guessed}`,
     );
-    expect(await incoming(page)).to.equal(null);
+    expect(await incoming(page)).to.deep.equal({ problem: 'unknown' });
     expect(await messages(page)).to.have.length(1);
     expect((await messages(page))[0]).to.match(/404 handoff_not_found/);
     expect(await hasToken(page)).to.equal(false);
     expect(await cartOf(page)).to.deep.equal([]);
+  });
+
+  it('tells the customer a link opened too late (410 handoff_expired), and takes the token out', async () => {
+    const { made } = await phoneWithLink();
+    await fault.expireHandoffs();
+    const late = await openLink(made.url);
+    expect(await incoming(late)).to.deep.equal({ problem: 'expired' });
+    expect((await messages(late)).join('\n')).to.match(/410 handoff_expired/);
+    expect(await hasToken(late)).to.equal(false);
+    await sleep(500);
+    expect(await cartOf(late)).to.deep.equal([]);
+  });
+
+  it('keeps the link when the backend cannot be asked, says so, and offers it once it answers', async () => {
+    const { made } = await phoneWithLink();
+    const laptop = await openLink(made.url);
+    await laptop.block('/v1/handoff');
+    expect(await incoming(laptop)).to.deep.equal({ problem: 'unavailable' });
+    expect(await hasToken(laptop)).to.equal(true); // a reload, or a later call, may still take it
+    await laptop.unblock('/v1/handoff');
+    expect(await incoming(laptop)).to.deep.equal({ summary: { cart: { lines: 2, quantity: 3 } } });
+    expect(await claim(laptop)).to.equal(true);
+    await waitFor(async () => JSON.stringify(await cartOf(laptop)) === JSON.stringify(CART));
   });
 
   it('offers nothing on a page opened without a token, without fetching the handoff code', async () => {
@@ -147,7 +170,8 @@ describe('handoff to another device', function () {
       async () => (await storedEvents({ anonymousId, type: 'track' })).some((e) => e.event === 'Cart Merged'),
       { message: 'linked to mei' },
     );
-    expect(await laptop.eval('omnikit.handoff.create()')).to.equal(undefined);
+    // Told why, so the page can say what to do instead: sign in on the other device.
+    expect(await laptop.eval('omnikit.handoff.create()')).to.deep.equal({ problem: 'signed_in' });
     expect((await messages(laptop)).join('\n')).to.match(/403 identified_profile/);
   });
   it('never moves a signed-in customer’s device to someone else’s link (403 identified_device)', async () => {
@@ -160,7 +184,7 @@ describe('handoff to another device', function () {
       async () => (await storedEvents({ anonymousId, type: 'track' })).some((e) => e.event === 'Cart Merged'),
       { message: 'linked to mei' },
     );
-    expect(await incoming(laptop)).to.equal(null);
+    expect(await incoming(laptop)).to.deep.equal({ problem: 'signed_in' });
     expect((await messages(laptop)).join('\n')).to.match(/403 identified_device/);
     expect(await hasToken(laptop)).to.equal(false);
     await sleep(500);

@@ -69,6 +69,8 @@ export const fault = {
   dropStreams: () => command('backend-drop-streams'),
   /** Compacts every tombstone now (the server's 30-day compaction, without the 30 days). */
   compact: () => command('backend-compact').then(() => {}),
+  /** Expires every handoff link now (their 10 minutes, without the wait). */
+  expireHandoffs: () => command('backend-expire-handoffs').then(() => {}),
   clear: () => command('backend-fault', { kind: 'clear' }).then(() => {}),
 };
 

@@ -41,6 +41,39 @@ describe('widget', function () {
     expect(await page.errors()).to.deep.equal([]);
   });
 
+  it('shows a guest the phone code, and tells a signed-in customer to sign in on the phone instead', async () => {
+    const phoneSection = async (page: WidgetPage) => {
+      await page.openPanel();
+      await page.act('click', 'omnikit-widget >> nav button:nth-child(3)');
+      await page.act('click', 'omnikit-widget >> .body button');
+      const inPanel = (selector: string) =>
+        `document.querySelector('omnikit-widget').shadowRoot.querySelector(${JSON.stringify(selector)})`;
+      return waitFor(() =>
+        page.eval<{ qr: boolean; note: string; button: boolean } | false>(`(() => {
+          const qr = !!${inPanel('svg.qr')}, note = ${inPanel('.body .note')}?.textContent ?? '';
+          return (qr || note) && { qr, note, button: !!${inPanel('.body button')} };
+        })()`),
+      );
+    };
+    const guest = pool.keep(await openWidget());
+    expect(await phoneSection(guest)).to.deep.equal({ qr: true, note: '', button: false });
+
+    const customer = pool.keep(await openWidget());
+    await identifyIn(customer, 'mei');
+    await waitFor(
+      () => customer.eval(`omnikit.handoff.create().then((made) => made.problem === 'signed_in')`),
+      {
+        message: 'the device is linked to mei',
+      },
+    );
+    // Said in the panel's words, with nothing to press again: retrying would never work.
+    expect(await phoneSection(customer)).to.deep.equal({
+      qr: false,
+      note: 'You are signed in here. Sign in on your phone with the same account: your cart and chat are there.',
+      button: false,
+    });
+  });
+
   it('renders hostile message text inert: no element, no link, no script runs', async () => {
     const page: WidgetPage = pool.keep(await openWidget());
     await page.openPanel();

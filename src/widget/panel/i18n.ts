@@ -29,6 +29,8 @@ const en = {
   link: 'Or open this link on your phone',
   makeLink: 'Show the code',
   failed: 'That did not work. Try again.',
+  signedIn:
+    'You are signed in here. Sign in on your phone with the same account: your cart and chat are there.',
 };
 
 export type Words = typeof en;
@@ -63,6 +65,7 @@ const zhHant: Words = {
   link: '或在手機上開啟此連結',
   makeLink: '顯示條碼',
   failed: '操作失敗，請再試一次。',
+  signedIn: '您已在此登入。請在手機上以同一帳號登入，購物車與對話都會在那裡。',
 };
 
 const zhHans: Words = {
@@ -95,6 +98,7 @@ const zhHans: Words = {
   link: '或在手机上打开此链接',
   makeLink: '显示二维码',
   failed: '操作失败，请重试。',
+  signedIn: '您已在此登录。请在手机上用同一账号登录，购物车和对话都会在那里。',
 };
 
 /** `en`, `zh-Hant` or `zh-Hans` for a BCP 47 tag: Taiwan, Hong Kong and Macau write Traditional. */

@@ -1,33 +1,45 @@
 import { useState } from 'preact/hooks';
+import type { HandoffProblem } from '../../handoff/handoff.ts';
 import type { Omnikit } from '../../types.ts';
 import type { Words } from './i18n.ts';
 import { qrPath } from './qr.ts';
 
-/** "Continue on your phone": a one-time handoff link as a QR code, made when asked for. */
+/**
+ * "Continue on your phone": a one-time handoff link as a QR code, made when asked for. A signed-in
+ * customer is told to sign in on the phone instead (the link would be refused, however often tried).
+ */
 export function PhoneView({ client, words }: { client: Omnikit; words: Words }) {
-  const [link, setLink] = useState<string | null | undefined>();
-  const make = async () => setLink((await client.handoff.create())?.url ?? null);
+  const [link, setLink] = useState<string | undefined>();
+  const [problem, setProblem] = useState<HandoffProblem | undefined>();
+  const make = async () => {
+    const made = await client.handoff.create();
+    setLink(made.url);
+    setProblem(made.problem);
+  };
   const qr = link ? qrPath(link) : undefined;
+  const signedIn = problem === 'signed_in';
   return (
     <div class="body">
-      <p>{words.scan}</p>
+      {!signedIn && <p>{words.scan}</p>}
       {qr ? (
         <>
           <svg class="qr" viewBox={`0 0 ${qr.size} ${qr.size}`} role="img" aria-label={words.phone}>
             <path d={qr.d} />
           </svg>
           <p class="link">
-            {words.link}: <a href={link!}>{link}</a>
+            {words.link}: <a href={link}>{link}</a>
           </p>
         </>
       ) : (
-        <button type="button" onClick={make}>
-          {words.makeLink}
-        </button>
+        !signedIn && (
+          <button type="button" onClick={make}>
+            {words.makeLink}
+          </button>
+        )
       )}
-      {link === null && (
+      {problem && (
         <p class="note" role="alert">
-          {words.failed}
+          {signedIn ? words.signedIn : words.failed}
         </p>
       )}
     </div>

@@ -119,6 +119,16 @@ export function backendPlugin(): BackendPlugin {
         }
         case 'backend-drop-streams':
           return running().server.faults.dropStreams();
+        case 'backend-expire-handoffs': {
+          // Every handoff link past its 10 minutes, as the server's clock would have them by then.
+          const db = new Database(join(dir!, 'events.sqlite'));
+          try {
+            db.prepare('UPDATE handoffs SET expires_at = ?').run(Date.now() - 1);
+          } finally {
+            db.close();
+          }
+          return true;
+        }
         case 'backend-compact':
           // Every tombstone is older than a horizon in the future: waiting 30 days is not a test.
           await running().store.compactTombstones(Date.now() + 1);

@@ -35,6 +35,8 @@ export interface CommandPayloads {
   'backend-drop-streams': undefined;
   /** Compacts every tombstone now, as the server does with those past the 30-day horizon. */
   'backend-compact': undefined;
+  /** Expires every handoff link now, as ten minutes would. */
+  'backend-expire-handoffs': undefined;
   /** Takes the device (a context of its own) whose page URL contains `match` off or back on the network. */
   'device-offline': { match: string; offline: boolean };
   'tab-open': { url: string };
@@ -79,6 +81,7 @@ export interface CommandResults {
   /** How many streams were cut. */
   'backend-drop-streams': number;
   'backend-compact': true;
+  'backend-expire-handoffs': true;
   'device-offline': true;
   'tab-open': string;
   'device-open': string;
