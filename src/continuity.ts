@@ -1,5 +1,6 @@
 import { signInOut } from './account/sign-in.ts';
 import { type Cart, createCart } from './cart/cart.ts';
+import { emptyOnOrder } from './cart/order.ts';
 import { load } from './chunks/load.ts';
 import type { Settings } from './config.ts';
 import type { Emitter } from './core/emitter.ts';
@@ -91,6 +92,7 @@ export function createContinuity(settings: Settings, internals: ContinuityIntern
     );
     return formsCode;
   };
+  const ordered = emptyOnOrder(start);
   const forms = withForms ? formsFacade(draftsCode, internals._report) : undefined;
   if (forms && inBrowser()) pickUp((form) => forms.watch(form));
   const account = signInOut(
@@ -125,7 +127,10 @@ export function createContinuity(settings: Settings, internals: ContinuityIntern
     forms,
     /** Links this device to a verified user (src/account/sign-in.ts). */
     _identify: account._identify,
-    _tracked: account._tracked,
+    _tracked(event: string) {
+      account._tracked(event);
+      if (event === 'Order Completed') ordered();
+    },
     /**
      * `personalization` withdrawn: the drafts code starts, form or not, and discards every draft the
      * device keeps (src/forms/index.ts); without a form, it would wait for the next page with one.

@@ -1,15 +1,11 @@
 import type { JsonValue } from '../protocol/events.ts';
+import { emptyDoc } from '../sync/empty.ts';
 import type { SyncDoc } from '../sync/index.ts';
 import type { Field } from './fields.ts';
 import { read } from './values.ts';
 
 /** A field as saved: its value, when (ms), and the anonymous id of the device that saved it. */
 export type Saved = [value: JsonValue, at: number, device: string];
-
-/** Deletes what `doc` holds of a draft, with tombstones: the draft goes on every device. */
-export const dropDraft = (doc: SyncDoc): void => {
-  for (const [key] of doc.entries()) doc.remove(key);
-};
 
 /**
  * The draft of one form in its document `doc`, one key per field: a changed field is saved 300 ms
@@ -39,7 +35,7 @@ export function draftStore(
     }
     dirty.clear();
   };
-  const drop = () => dropDraft(doc);
+  const drop = () => emptyDoc(doc);
   const change = (key: string) => {
     dirty.add(key);
     clearTimeout(timer);

@@ -6,8 +6,9 @@ import type { ConsentClient } from '../consent/types.ts';
 import type { Report } from '../core/report.ts';
 import type { Properties } from '../protocol/events.ts';
 import { FORM_DOC_PREFIX } from '../protocol/index.ts';
+import { emptyDoc } from '../sync/empty.ts';
 import type { Sync } from '../sync/index.ts';
-import { draftStore, dropDraft, type Saved } from './draft.ts';
+import { draftStore, type Saved } from './draft.ts';
 import { captured, type Field, keyOf } from './fields.ts';
 import { draftValues } from './restore.ts';
 import type { FormHandle, FormsConfig, WatchForm, WatchOptions } from './types.ts';
@@ -37,7 +38,7 @@ function keepDraftsWhileAllowed(sync: Sync, client: () => FormsClient, granted: 
     if (consent.state === 'pending') return;
     for (const name of sync._names?.() ?? []) {
       if (!name.startsWith(FORM_DOC_PREFIX)) continue;
-      dropDraft(sync.doc(name));
+      emptyDoc(sync.doc(name)); // the draft goes on every device
     }
   };
   void sync.ready().then(settle);

@@ -2,7 +2,7 @@
 // (`omnikit.cart`) in real pages, against the real backend.
 import { expect } from '@open-wc/testing';
 import { resetBackend, stats, storedEvents, storedRecords, waitFor } from './helpers.ts';
-import { type ClientPage, cartOf, pagePool, wrap } from './sdk.ts';
+import { type ClientPage, cartOf, identifyIn, pagePool, wrap } from './sdk.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const FAST = { flushInterval: 50 };
@@ -339,6 +339,39 @@ describe('the cart', () => {
     const delays = (await shop.eval<number[]>('__delays')).sort((a, b) => a - b);
     // A debounce would hold every push back by its whole delay (it was 50 ms).
     expect(delays[2], `median of ${delays.map(Math.round).join(', ')} ms`).to.be.below(30);
+  });
+
+  it('is emptied on every device when the order is placed (Order Completed), with no Product Removed', async () => {
+    const phone = await pool.open(FAST);
+    await identifyIn(phone, 'mei');
+    const laptop = await pool.open(FAST);
+    await identifyIn(laptop, 'mei');
+    await add(phone, TEE);
+    await add(phone, RUNNER);
+    await waitFor(async () => (await cartOf(laptop)).length === 2, { message: 'the laptop has the cart' });
+    // The thank-you page on the laptop: it tracks the order and never calls the cart.
+    await laptop.reload();
+    await laptop.eval(`omnikit.track('Order Completed', { order_id: 'o-1', total: 79.85, currency: 'EUR' })`);
+    await waitFor(async () => !(await cartOf(phone)).length, { message: 'the phone’s cart emptied' });
+    await waitFor(async () => !(await cartOf(laptop)).length, { message: 'the laptop’s cart emptied' });
+    const cart = (await storedRecords()).filter((r) => r.doc === 'cart');
+    expect(cart.map((r) => r.deleted)).to.deep.equal([true, true]); // tombstones: no stale copy comes back
+    await phone.reload();
+    await sleep(1000);
+    expect(await cartOf(phone)).to.deep.equal([]);
+    // The lines were bought, not removed.
+    await waitFor(async () =>
+      (await storedEvents({ type: 'track' })).some((e) => e.event === 'Order Completed'),
+    );
+    const tracked = (await storedEvents({ type: 'track' })).map((e) => e.event);
+    expect(tracked).to.not.include('Product Removed');
+
+    // A visitor without a cart who completes an order (bought elsewhere, say) registers no device.
+    const visitor = await pool.open(FAST);
+    await visitor.eval(`omnikit.track('Order Completed', { order_id: 'o-2', total: 5 })`);
+    await sleep(1000);
+    const sent = (await visitor.requests()).map((r) => new URL(r.url).pathname);
+    expect(sent.filter((path) => /\/v1\/(devices|sync)/.test(path))).to.deep.equal([]);
   });
 
   it('survives reloads', async () => {
