@@ -11,7 +11,7 @@ const SDK_LAYERS = [
   {
     name: 'entry',
     // The widget is an entry point too: a lazy chunk that drives the client through its public API.
-    path: '^src/(index|loader|client|continuity|config|types|omnikit)\\.ts$|^src/(script|client|widget)/',
+    path: '^src/(index|loader|client|continuity|config|types|omnikit)\\.ts$|^src/(script|client|widget|react|vue|bindings)/',
   },
   {
     name: 'features',

@@ -15,7 +15,9 @@ RUN apt-get update \
   && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY package.json package-lock.json ./
+# Every workspace's package.json, as npm ci needs them (test/react19: React 19 for the browser tests).
 COPY server/package.json server/
+COPY test/react19/package.json test/react19/
 # The repository's own install only builds: no native module needs compiling for that.
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY . .

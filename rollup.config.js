@@ -143,6 +143,25 @@ export default [
     plugins: [dts(), unmarkedTypes()],
     output: { file: 'dist/omnikit.d.ts', format: 'es' },
   },
+  // `omnikit/react` and `omnikit/vue`: hooks and composables over a client the page made. React and
+  // Vue stay external (the app's own copy), and they import only types from the SDK: no SDK code.
+  ...[
+    ['src/react/index.ts', 'react', 'react'],
+    ['src/vue/index.ts', 'vue', 'vue'],
+  ].flatMap(([input, name, framework]) => [
+    {
+      input,
+      external: [framework],
+      plugins: [resolve(), esbuild({ target: 'es2020', define }), mangle()],
+      output: { file: `dist/omnikit-${name}.mjs`, format: 'es', sourcemap: true },
+    },
+    {
+      input,
+      external: [framework],
+      plugins: [dts(), unmarkedTypes()],
+      output: { file: `dist/omnikit-${name}.d.ts`, format: 'es' },
+    },
+  ]),
   // Not for browsers: `omnikit/server` (server-side channels, holds a secret key) and `omnikit/plan`
   // (plan tools for sites and build scripts). Plain ES modules, not minified.
   ...[

@@ -15,8 +15,16 @@ if (!chrome) {
 }
 
 // The plugins and the server they start are TypeScript.
-const { agentPlugin, backendPlugin, builtPlugin, networkPlugin, tabsPlugin, tracePlugin, TEST_AGENT_KEY } =
-  await tsImport('./test/browser/commands/index.ts', import.meta.url);
+const {
+  agentPlugin,
+  appsPlugin,
+  backendPlugin,
+  builtPlugin,
+  networkPlugin,
+  tabsPlugin,
+  tracePlugin,
+  TEST_AGENT_KEY,
+} = await tsImport('./test/browser/commands/index.ts', import.meta.url);
 
 const rootDir = fileURLToPath(new URL('.', import.meta.url));
 const backend = backendPlugin();
@@ -112,6 +120,7 @@ export default {
     // source store and tell other tabs the same keys as the builds.
     mangler.wtr(),
     builtPlugin(), // /test/built/<name>.js, for the `dist` group
+    appsPlugin(), // /test/app/<app>.js: the bindings' SPAs, bundled with React 18, React 19 or Vue 3
     backend,
     agentPlugin(backend),
     tabsPlugin(),

@@ -60,6 +60,10 @@ const ARTIFACTS = [
     label: 'npm (ESM, deps external): what omnikit.mjs re-exports',
     budget: null,
   },
+  // The bindings, as published (not minified: the app's bundler minifies). No SDK code in them: the
+  // app's client is passed in, and React or Vue is the app's.
+  { file: 'dist/omnikit-react.mjs', label: 'npm: omnikit/react (hooks), React external', budget: 1536 },
+  { file: 'dist/omnikit-vue.mjs', label: 'npm: omnikit/vue (composables), Vue external', budget: 1536 },
 ];
 
 /**

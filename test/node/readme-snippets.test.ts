@@ -22,8 +22,10 @@ const CONTEXT: Record<string, string> = {
 };
 
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
-const blocks = [...readme.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((match) => ({
-  code: match[1],
+// ```tsx blocks are React components: their JSX is React's (the repository's own is Preact's).
+const blocks = [...readme.matchAll(/^```(tsx?)\n([\s\S]*?)^```$/gm)].map((match) => ({
+  extension: match[1] as 'ts' | 'tsx',
+  code: match[2],
   line: readme.slice(0, match.index).split('\n').length,
 }));
 
@@ -47,7 +49,16 @@ describe("the README's TypeScript examples", () => {
     JSON.stringify({ extends: ['ecommerce'], events: {} }),
   );
   const files = blocks.map(
-    ({ code, line }) => [line, cases.file(`block-at-line-${line}`, asFile(code))] as const,
+    ({ code, line, extension }) =>
+      [
+        line,
+        cases.file(
+          `block-at-line-${line}`,
+          // (The pragma leads the file: TypeScript reads it there only.)
+          `${extension === 'tsx' ? '/** @jsxImportSource react */\n' : ''}${asFile(code)}`,
+          extension,
+        ),
+      ] as const,
   );
 
   it('are there to check', () => assert.ok(blocks.length >= 6, `${blocks.length} blocks`));

@@ -1,5 +1,6 @@
 // Type tests: each case is a real file, type-checked by the TypeScript compiler `npm run typecheck`
-// runs, with `omnikit` (and `omnikit/script/tracker`) resolved to the source.
+// runs, with `omnikit` (and `omnikit/script/tracker`, `omnikit/react`, `omnikit/vue`) resolved to the
+// source, and React and Vue to the repository's (a case file lives outside it, in a temporary folder).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,9 +19,12 @@ export function typeCases(name: string) {
   let program: ts.Program | undefined;
   return {
     dir,
-    /** Adds a case file; all of them are type-checked by one program (one tsc run) at the first `errorsOf`. */
-    file(caseName: string, code: string): string {
-      const path = join(dir, `${caseName}.ts`);
+    /**
+     * Adds a case file (`.tsx`: JSX, for Preact unless the file says `@jsxImportSource react`); all of
+     * them are type-checked by one program (one tsc run) at the first `errorsOf`.
+     */
+    file(caseName: string, code: string, extension: 'ts' | 'tsx' = 'ts'): string {
+      const path = join(dir, `${caseName}.${extension}`);
       writeFileSync(path, code);
       files.set(caseName, path);
       return caseName;
@@ -42,6 +46,11 @@ export function typeCases(name: string) {
         paths: {
           omnikit: [`${root}src/index.ts`],
           'omnikit/script/tracker': [`${root}src/script/tracker.ts`],
+          'omnikit/react': [`${root}src/react/index.ts`],
+          'omnikit/vue': [`${root}src/vue/index.ts`],
+          react: [`${root}node_modules/@types/react/index.d.ts`],
+          'react/jsx-runtime': [`${root}node_modules/@types/react/jsx-runtime.d.ts`],
+          vue: [`${root}node_modules/vue/dist/vue.d.mts`],
         },
       });
       const source = program.getSourceFile(files.get(caseName)!);

@@ -128,6 +128,37 @@ describe('the packed packages, installed in an empty directory', () => {
     }
   });
 
+  it('give omnikit/react and omnikit/vue, typed, importing nothing but their framework', () => {
+    for (const [binding, framework, face] of [
+      [
+        'react',
+        'react',
+        ['OmnikitProvider', 'useCart', 'useChat', 'useConsent', 'useFormDraft', 'useOmnikit'],
+      ],
+      [
+        'vue',
+        'vue',
+        ['omnikitPlugin', 'provideOmnikit', 'useCart', 'useChat', 'useConsent', 'useFormDraft', 'useOmnikit'],
+      ],
+    ] as const) {
+      // Resolved as a bundler resolves it (the framework itself is the app's, not installed here).
+      const resolved = execFileSync(
+        process.execPath,
+        ['--input-type=module', '-e', `console.log(import.meta.resolve('omnikit/${binding}'))`],
+        { cwd: app, encoding: 'utf8' },
+      ).trim();
+      const code = readFileSync(new URL(resolved), 'utf8');
+      const imports = [...code.matchAll(/^import .* from '([^']+)';$/gm)].map((match) => match[1]);
+      assert.deepEqual(imports, [framework], `${binding}: imports only ${framework}, no SDK code`);
+      const exported = code
+        .match(/^export \{([^}]*)\};$/m)?.[1]
+        .split(',')
+        .map((name) => name.trim());
+      assert.deepEqual(exported?.sort(), [...face].sort(), `${binding}: its public face`);
+      assert.ok(existsSync(resolved.replace('file://', '').replace(/\.mjs$/, '.d.ts')), `${binding}: types`);
+    }
+  });
+
   it('run the server from the package on SQLite, with the config `init` wrote', () =>
     storesAnEvent({ DATA_DIR: join(app, 'data') }));
 
