@@ -1,6 +1,7 @@
 // The demo server (demo/serve.ts), started for real on free ports: its agent proxy adds the agent key
 // and has no login, so it answers only requests addressed to the demo itself. A DNS-rebinding page
 // (any name resolving to 127.0.0.1) or a page of another origin gets 403 and nothing of any customer.
+// Then the shop page in Chromium, at a phone's width.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,12 +9,14 @@ import { request } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { chromium } from 'playwright-core';
+import { after, afterEach, before, describe, it } from 'node:test';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { CHROME_FLAGS, findChrome } from '../browser/commands/find-chrome.mjs';
 import { customerMessage } from './protocol/agent-client.ts';
 import { register, sync } from './protocol/client.ts';
 
+const chrome = findChrome();
+const withoutChrome = chrome ? false : 'no Chromium found (set CHROME_PATH)';
 const dir = mkdtempSync(join(tmpdir(), 'omnikit-demo-'));
 let demo: ChildProcess;
 let shopPort = 0;
@@ -194,9 +197,8 @@ describe('the demo shop', () => {
     assert.ok(!(await agentReplies()).includes('forged'), 'no reply was posted');
   });
 
-  const chrome = findChrome();
   it('serves the real agent console in Chromium, and a rebinding page gets nothing', {
-    skip: chrome ? false : 'no Chromium found (set CHROME_PATH)',
+    skip: withoutChrome,
     timeout: 60_000,
   }, async () => {
     const browser = await chromium.launch({
@@ -231,5 +233,69 @@ describe('the demo shop', () => {
     } finally {
       await browser.close();
     }
+  });
+});
+
+/** The shop in a browser context of its own: each context is one device, with its own storage. */
+async function openShop(context: BrowserContext): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`http://${shop}/`);
+  return page;
+}
+
+async function addToCart(page: Page, product: string): Promise<void> {
+  const card = page.locator('#products .card').filter({ hasText: product });
+  await card.getByRole('button', { name: 'Add to cart' }).click();
+  await page.locator('#lines').getByText(product).waitFor();
+}
+
+describe('the demo page in Chromium', { skip: withoutChrome }, () => {
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  /** A new device: a browser context with empty storage, closed after the test. */
+  const device = async (options: Parameters<Browser['newContext']>[0] = {}) => {
+    const context = await browser.newContext(options);
+    contexts.push(context);
+    return context;
+  };
+  before(async () => {
+    browser = await chromium.launch({ executablePath: chrome, args: CHROME_FLAGS });
+  });
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((context) => context.close()));
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  it('fits a 390 px phone, checkout form included', { timeout: 60_000 }, async () => {
+    const page = await openShop(await device({ viewport: { width: 390, height: 844 }, isMobile: true }));
+    await page.getByRole('button', { name: 'Open chat', exact: true }).waitFor(); // the SDK and widget are in
+    // The longest lines the page shows: a cart line and a handoff link.
+    await addToCart(page, 'Organic tee');
+    await page.getByRole('button', { name: 'Continue on another device' }).click();
+    await page.locator('#handoff-link').getByText('Open this on your other device').waitFor();
+    const checkout = page.getByRole('heading', { name: 'Checkout: shipping' });
+    await checkout.scrollIntoViewIfNeeded();
+    assert.ok(await checkout.isVisible());
+
+    const width = await page.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      clientWidth: document.documentElement.clientWidth,
+    }));
+    assert.ok(width.scrollWidth <= width.clientWidth, `no horizontal scroll: ${JSON.stringify(width)}`);
+    assert.ok(width.clientWidth <= 390);
+
+    // Every field of the checkout form stays inside the form's card.
+    const outside = await page.evaluate(() => {
+      const card = document.getElementById('shipping')!.getBoundingClientRect();
+      return [...document.querySelectorAll('#shipping input, #shipping select, #shipping textarea')]
+        .filter((field) => {
+          const box = field.getBoundingClientRect();
+          return box.left < card.left || box.right > card.right;
+        })
+        .map((field) => field.getAttribute('name'));
+    });
+    assert.deepEqual(outside, [], 'fields wider than their card');
   });
 });
