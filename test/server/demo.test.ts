@@ -1,7 +1,8 @@
 // The demo server (demo/serve.ts), started for real on free ports: its agent proxy adds the agent key
 // and has no login, so it answers only requests addressed to the demo itself. A DNS-rebinding page
 // (any name resolving to 127.0.0.1) or a page of another origin gets 403 and nothing of any customer.
-// Then the shop page in Chromium, at a phone's width.
+// Then the shop page in Chromium, one browser context per device: what its "Try it" steps promise,
+// and a phone's width.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -243,6 +244,11 @@ async function openShop(context: BrowserContext): Promise<Page> {
   return page;
 }
 
+async function signInAsAda(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Sign in as Ada' }).click();
+  await page.getByText('Signed in as Ada').waitFor();
+}
+
 async function addToCart(page: Page, product: string): Promise<void> {
   const card = page.locator('#products .card').filter({ hasText: product });
   await card.getByRole('button', { name: 'Add to cart' }).click();
@@ -266,6 +272,56 @@ describe('the demo page in Chromium', { skip: withoutChrome }, () => {
   });
   after(async () => {
     await browser?.close();
+  });
+
+  it('shows how to try it, and its agent console answers the chat', { timeout: 60_000 }, async () => {
+    const page = await openShop(await device());
+    const steps = page.getByRole('region', { name: 'Try it' }).getByRole('listitem');
+    const count = await steps.count();
+    assert.ok(count >= 3 && count <= 5, `3 to 5 steps, got ${count}`);
+    for (const step of await steps.all()) assert.ok(await step.isVisible());
+
+    // The customer writes in the chat; the agent answers from the console the steps link to.
+    await page.getByRole('button', { name: 'Open chat', exact: true }).click();
+    const chat = page.getByRole('dialog');
+    await chat.getByRole('textbox', { name: 'Message' }).fill('Is the tee organic cotton?');
+    await chat.getByRole('textbox', { name: 'Message' }).press('Enter');
+    const [agent] = await Promise.all([
+      page.context().waitForEvent('page'),
+      page.getByRole('link', { name: 'agent console' }).click(),
+    ]);
+    assert.equal(new URL(agent.url()).pathname, '/agent');
+    await agent.getByRole('button', { name: /Is the tee organic cotton\?/ }).click();
+    await agent.getByRole('textbox', { name: 'Reply' }).fill('It is, 100 %.');
+    await agent.getByRole('button', { name: 'Send' }).click();
+    await chat.getByRole('log').getByText('It is, 100 %.').waitFor();
+  });
+
+  it('moves a guest cart to another device with a one-time link', { timeout: 60_000 }, async () => {
+    const laptop = await openShop(await device());
+    const phone = await device();
+    await openShop(phone); // the second window, already on the shop
+    await addToCart(laptop, 'Canvas tote');
+    await laptop.getByRole('button', { name: 'Continue on another device' }).click();
+    const link = laptop.locator('#handoff-link').getByText('Open this on your other device');
+    await link.waitFor();
+    const url = /http\S+/.exec(await link.innerText())?.[0] ?? '';
+    // In a new tab, as the steps say: the link is the shop's address plus a #fragment, so a tab already
+    // on the shop would only move to the fragment, and the SDK reads the link as the page loads.
+    const tab = await phone.newPage();
+    await tab.goto(url);
+    await tab.getByRole('button', { name: 'Resume it here' }).click();
+    await tab.locator('#lines').getByText('Canvas tote').waitFor();
+  });
+
+  it("moves Ada's cart to her other device as she adds to it", { timeout: 60_000 }, async () => {
+    const [laptop, phone] = [await openShop(await device()), await openShop(await device())];
+    await signInAsAda(laptop);
+    await signInAsAda(phone);
+    await addToCart(laptop, 'Organic tee');
+    // Nothing is reloaded on the phone: the line arrives through the change stream.
+    await phone.locator('#lines').getByText('Organic tee').waitFor();
+    assert.match(await phone.locator('#total').innerText(), /^1 items/);
   });
 
   it('fits a 390 px phone, checkout form included', { timeout: 60_000 }, async () => {
