@@ -2,7 +2,7 @@
 // and has no login, so it answers only requests addressed to the demo itself. A DNS-rebinding page
 // (any name resolving to 127.0.0.1) or a page of another origin gets 403 and nothing of any customer.
 // Then the shop page in Chromium, one browser context per device: what its "Try it" steps promise,
-// and a phone's width.
+// the widget's language switch, and a phone's width.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -322,6 +322,40 @@ describe('the demo page in Chromium', { skip: withoutChrome }, () => {
     // Nothing is reloaded on the phone: the line arrives through the change stream.
     await phone.locator('#lines').getByText('Organic tee').waitFor();
     assert.match(await phone.locator('#total').innerText(), /^1 items/);
+  });
+
+  it('shows the widget in the language picked, after a reload too', { timeout: 60_000 }, async () => {
+    const page = await openShop(await device({ locale: 'en-US' }));
+    const language = (name: string) =>
+      page.getByRole('group', { name: 'Widget language' }).getByRole('button', { name });
+    const launcher = (name: string) => page.getByRole('button', { name, exact: true });
+    /** Picks a language: the page reloads, as the widget takes its language when the SDK starts. */
+    const pick = async (name: string) => {
+      await Promise.all([page.waitForEvent('load'), language(name).click()]);
+    };
+    await launcher('Open chat').waitFor();
+    assert.equal(await language('English').getAttribute('aria-pressed'), 'true');
+
+    await pick('繁體中文');
+    await launcher('開啟對話').click();
+    // The shop's English title gives way to the widget's own, in the language picked.
+    await page.getByRole('dialog', { name: '與我們聊聊' }).getByRole('button', { name: '購物車' }).waitFor();
+    assert.equal(await page.getAttribute('html', 'lang'), 'zh-Hant');
+    assert.equal(await language('繁體中文').getAttribute('aria-pressed'), 'true');
+    assert.equal(await language('English').getAttribute('aria-pressed'), 'false');
+
+    await page.reload();
+    await launcher('開啟對話').waitFor();
+    assert.equal(await language('繁體中文').getAttribute('aria-pressed'), 'true');
+
+    await pick('简体中文');
+    await launcher('打开对话').click();
+    await page.getByRole('dialog', { name: '与我们聊聊' }).getByRole('button', { name: '购物车' }).waitFor();
+    assert.equal(await page.getAttribute('html', 'lang'), 'zh-Hans');
+
+    await pick('English');
+    await launcher('Open chat').waitFor();
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
   });
 
   it('fits a 390 px phone, checkout form included', { timeout: 60_000 }, async () => {
