@@ -1,6 +1,8 @@
 // The demo server (demo/serve.ts), started for real on free ports: its agent proxy adds the agent key
 // and has no login, so it answers only requests addressed to the demo itself. A DNS-rebinding page
 // (any name resolving to 127.0.0.1) or a page of another origin gets 403 and nothing of any customer.
+// Then the shop page in Chromium, one browser context per device: what its "Try it" steps promise,
+// the widget's language switch, and a phone's width.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,12 +10,14 @@ import { request } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { chromium } from 'playwright-core';
+import { after, afterEach, before, describe, it } from 'node:test';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { CHROME_FLAGS, findChrome } from '../browser/commands/find-chrome.mjs';
 import { customerMessage } from './protocol/agent-client.ts';
 import { register, sync } from './protocol/client.ts';
 
+const chrome = findChrome();
+const withoutChrome = chrome ? false : 'no Chromium found (set CHROME_PATH)';
 const dir = mkdtempSync(join(tmpdir(), 'omnikit-demo-'));
 let demo: ChildProcess;
 let shopPort = 0;
@@ -194,9 +198,8 @@ describe('the demo shop', () => {
     assert.ok(!(await agentReplies()).includes('forged'), 'no reply was posted');
   });
 
-  const chrome = findChrome();
   it('serves the real agent console in Chromium, and a rebinding page gets nothing', {
-    skip: chrome ? false : 'no Chromium found (set CHROME_PATH)',
+    skip: withoutChrome,
     timeout: 60_000,
   }, async () => {
     const browser = await chromium.launch({
@@ -231,5 +234,158 @@ describe('the demo shop', () => {
     } finally {
       await browser.close();
     }
+  });
+});
+
+/** The shop in a browser context of its own: each context is one device, with its own storage. */
+async function openShop(context: BrowserContext): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`http://${shop}/`);
+  return page;
+}
+
+async function signInAsAda(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Sign in as Ada' }).click();
+  await page.getByText('Signed in as Ada').waitFor();
+}
+
+async function addToCart(page: Page, product: string): Promise<void> {
+  const card = page.locator('#products .card').filter({ hasText: product });
+  await card.getByRole('button', { name: 'Add to cart' }).click();
+  await page.locator('#lines').getByText(product).waitFor();
+}
+
+describe('the demo page in Chromium', { skip: withoutChrome }, () => {
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  /** A new device: a browser context with empty storage, closed after the test. */
+  const device = async (options: Parameters<Browser['newContext']>[0] = {}) => {
+    const context = await browser.newContext(options);
+    contexts.push(context);
+    return context;
+  };
+  before(async () => {
+    browser = await chromium.launch({ executablePath: chrome, args: CHROME_FLAGS });
+  });
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((context) => context.close()));
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  it('shows how to try it, and its agent console answers the chat', { timeout: 60_000 }, async () => {
+    const page = await openShop(await device());
+    const steps = page.getByRole('region', { name: 'Try it' }).getByRole('listitem');
+    const count = await steps.count();
+    assert.ok(count >= 3 && count <= 5, `3 to 5 steps, got ${count}`);
+    for (const step of await steps.all()) assert.ok(await step.isVisible());
+
+    // The customer writes in the chat; the agent answers from the console the steps link to.
+    await page.getByRole('button', { name: 'Open chat', exact: true }).click();
+    const chat = page.getByRole('dialog');
+    await chat.getByRole('textbox', { name: 'Message' }).fill('Is the tee organic cotton?');
+    await chat.getByRole('textbox', { name: 'Message' }).press('Enter');
+    const [agent] = await Promise.all([
+      page.context().waitForEvent('page'),
+      page.getByRole('link', { name: 'agent console' }).click(),
+    ]);
+    assert.equal(new URL(agent.url()).pathname, '/agent');
+    await agent.getByRole('button', { name: /Is the tee organic cotton\?/ }).click();
+    await agent.getByRole('textbox', { name: 'Reply' }).fill('It is, 100 %.');
+    await agent.getByRole('button', { name: 'Send' }).click();
+    await chat.getByRole('log').getByText('It is, 100 %.').waitFor();
+  });
+
+  it('moves a guest cart to another device with a one-time link', { timeout: 60_000 }, async () => {
+    const laptop = await openShop(await device());
+    const phone = await device();
+    await openShop(phone); // the second window, already on the shop
+    await addToCart(laptop, 'Canvas tote');
+    await laptop.getByRole('button', { name: 'Continue on another device' }).click();
+    const link = laptop.locator('#handoff-link').getByText('Open this on your other device');
+    await link.waitFor();
+    const url = /http\S+/.exec(await link.innerText())?.[0] ?? '';
+    // In a new tab, as the steps say: the link is the shop's address plus a #fragment, so a tab already
+    // on the shop would only move to the fragment, and the SDK reads the link as the page loads.
+    const tab = await phone.newPage();
+    await tab.goto(url);
+    await tab.getByRole('button', { name: 'Resume it here' }).click();
+    await tab.locator('#lines').getByText('Canvas tote').waitFor();
+  });
+
+  it("moves Ada's cart to her other device as she adds to it", { timeout: 60_000 }, async () => {
+    const [laptop, phone] = [await openShop(await device()), await openShop(await device())];
+    await signInAsAda(laptop);
+    await signInAsAda(phone);
+    await addToCart(laptop, 'Organic tee');
+    // Nothing is reloaded on the phone: the line arrives through the change stream.
+    await phone.locator('#lines').getByText('Organic tee').waitFor();
+    assert.match(await phone.locator('#total').innerText(), /^1 items/);
+  });
+
+  it('shows the widget in the language picked, after a reload too', { timeout: 60_000 }, async () => {
+    const page = await openShop(await device({ locale: 'en-US' }));
+    const language = (name: string) =>
+      page.getByRole('group', { name: 'Widget language' }).getByRole('button', { name });
+    const launcher = (name: string) => page.getByRole('button', { name, exact: true });
+    /** Picks a language: the page reloads, as the widget takes its language when the SDK starts. */
+    const pick = async (name: string) => {
+      await Promise.all([page.waitForEvent('load'), language(name).click()]);
+    };
+    await launcher('Open chat').waitFor();
+    assert.equal(await language('English').getAttribute('aria-pressed'), 'true');
+
+    await pick('繁體中文');
+    await launcher('開啟對話').click();
+    // The shop's English title gives way to the widget's own, in the language picked.
+    await page.getByRole('dialog', { name: '與我們聊聊' }).getByRole('button', { name: '購物車' }).waitFor();
+    assert.equal(await page.getAttribute('html', 'lang'), 'zh-Hant');
+    assert.equal(await language('繁體中文').getAttribute('aria-pressed'), 'true');
+    assert.equal(await language('English').getAttribute('aria-pressed'), 'false');
+
+    await page.reload();
+    await launcher('開啟對話').waitFor();
+    assert.equal(await language('繁體中文').getAttribute('aria-pressed'), 'true');
+
+    await pick('简体中文');
+    await launcher('打开对话').click();
+    await page.getByRole('dialog', { name: '与我们聊聊' }).getByRole('button', { name: '购物车' }).waitFor();
+    assert.equal(await page.getAttribute('html', 'lang'), 'zh-Hans');
+
+    await pick('English');
+    await launcher('Open chat').waitFor();
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  });
+
+  it('fits a 390 px phone, checkout form included', { timeout: 60_000 }, async () => {
+    const page = await openShop(await device({ viewport: { width: 390, height: 844 }, isMobile: true }));
+    await page.getByRole('button', { name: 'Open chat', exact: true }).waitFor(); // the SDK and widget are in
+    // The longest lines the page shows: a cart line and a handoff link.
+    await addToCart(page, 'Organic tee');
+    await page.getByRole('button', { name: 'Continue on another device' }).click();
+    await page.locator('#handoff-link').getByText('Open this on your other device').waitFor();
+    const checkout = page.getByRole('heading', { name: 'Checkout: shipping' });
+    await checkout.scrollIntoViewIfNeeded();
+    assert.ok(await checkout.isVisible());
+
+    const width = await page.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      clientWidth: document.documentElement.clientWidth,
+    }));
+    assert.ok(width.scrollWidth <= width.clientWidth, `no horizontal scroll: ${JSON.stringify(width)}`);
+    assert.ok(width.clientWidth <= 390);
+
+    // Every field of the checkout form stays inside the form's card.
+    const outside = await page.evaluate(() => {
+      const card = document.getElementById('shipping')!.getBoundingClientRect();
+      return [...document.querySelectorAll('#shipping input, #shipping select, #shipping textarea')]
+        .filter((field) => {
+          const box = field.getBoundingClientRect();
+          return box.left < card.left || box.right > card.right;
+        })
+        .map((field) => field.getAttribute('name'));
+    });
+    assert.deepEqual(outside, [], 'fields wider than their card');
   });
 });
