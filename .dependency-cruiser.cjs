@@ -15,7 +15,7 @@ const SDK_LAYERS = [
   },
   {
     name: 'features',
-    path: '^src/(account|cart|forms|chat|handoff|plan|attribution|consent)/|^src/(auto-page|server-events)\\.ts$',
+    path: '^src/(account|cart|forms|chat|handoff|plan|attribution|consent|shop-state)/|^src/(auto-page|server-events)\\.ts$',
   },
   { name: 'engines', path: '^src/(identity|delivery|sync|tabs|chunks)/' },
   { name: 'ports', path: '^src/(storage|destinations)/' },

@@ -16,6 +16,7 @@ import { eraseUserHandler, forgetDeviceHandler } from './erasure/erase.ts';
 import { exportHandler } from './erasure/export.ts';
 import { claimHandoffHandler, createHandoffHandler, peekHandoffHandler } from './handoff.ts';
 import { identifyHandler } from './identify.ts';
+import { loyaltyHandler, orderHandler } from './shop-state/route.ts';
 import { streamHandler } from './stream.ts';
 import { syncHandler } from './sync.ts';
 
@@ -70,6 +71,11 @@ export function mountProtocolRoutes(
   for (const path of ['/v1/profiles/:userId/consent', '/v1/profiles//consent']) {
     mount('GET', path, consentHandler(deps));
   }
+  // What the shop's systems own, live on the customer's devices (server key, §3).
+  for (const path of ['/v1/profiles/:userId/orders', '/v1/profiles//orders'])
+    mount('POST', path, orderHandler(deps));
+  for (const path of ['/v1/profiles/:userId/loyalty', '/v1/profiles//loyalty'])
+    mount('POST', path, loyaltyHandler(deps));
 }
 
 function onlyWithBearer(step: MiddlewareHandler | Handler): MiddlewareHandler {

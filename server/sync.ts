@@ -9,6 +9,7 @@ import { jsonAnswer } from './cors-headers.ts';
 import type { ProtocolDeps } from './deps.ts';
 import { RejectionList } from './limits/index.ts';
 import { checkPush, parseCursor } from './records.ts';
+import { shopDocProblem } from './shop-state/guard.ts';
 import type { Site } from './sites.ts';
 import type { Correction, MergeResult, SyncRecord } from './store/sync-types.ts';
 
@@ -27,7 +28,7 @@ export function syncHandler(deps: ProtocolDeps): Handler {
     const push = checkPush(
       body.push,
       deps.now(),
-      (record, where) => chat(record, where) ?? consentGuard(record, where),
+      (record, where) => chat(record, where) ?? consentGuard(record, where) ?? shopDocProblem(record, where),
     );
     const after = parseCursor(body.cursor);
 

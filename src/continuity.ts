@@ -9,10 +9,12 @@ import type { Report } from './core/report.ts';
 import { formsFacade } from './forms/facade.ts';
 import { pickUp } from './forms/pick-up.ts';
 import type { WatchForm } from './forms/types.ts';
+import { handoffFace } from './handoff/face.ts';
 import type { Handoff } from './handoff/handoff.ts';
-import { HANDOFF_PARAM } from './handoff/param.ts';
 import type { Properties } from './protocol/events.ts';
-import { CART_DOC, FORM_DOC_PREFIX } from './protocol/index.ts';
+import { CART_DOC, FORM_DOC_PREFIX, LOYALTY_DOC, ORDERS_DOC } from './protocol/index.ts';
+import { createLoyalty, type LoyaltyBalance } from './shop-state/loyalty.ts';
+import { createOrders, type Orders } from './shop-state/orders.ts';
 import type { Kv } from './storage/kv.ts';
 import { createSync, type Sync } from './sync/index.ts';
 import type { Omnikit, OmnikitEvents } from './types.ts';
@@ -42,7 +44,7 @@ export function createContinuity(settings: Settings, internals: ContinuityIntern
   const track = (event: string, properties: Properties) => client().track(event, properties);
   const fail = (error: Error) => void internals._report('internal', `${error.message}`, error);
   const anonymousId = () => client().anonymousId() ?? '';
-  let parts: { sync: Sync; cart: Cart; handoff: Handoff };
+  let parts: { sync: Sync; cart: Cart; handoff: Handoff; orders: Orders; loyalty: LoyaltyBalance };
   // Unless the site syncs them, form drafts stay on the device, and a page whose only part in
   // continuity is a form registers no device and opens no stream (`local` until something else starts).
   const localForms = !settings.forms?.sync;
@@ -61,21 +63,9 @@ export function createContinuity(settings: Settings, internals: ContinuityIntern
       parts = {
         sync,
         cart: createCart(sync.doc(CART_DOC), track, internals._report),
-        // The flow lives in a chunk; a page opened without a handoff link never fetches it.
-        handoff: {
-          create: () =>
-            load('handoff').then(
-              (flow) => flow.create(sync),
-              (error) => {
-                fail(error);
-                return { problem: 'unavailable' as const };
-              },
-            ),
-          incoming: async () =>
-            inBrowser() && location.hash.includes(`${HANDOFF_PARAM}=`)
-              ? load('handoff').then((flow) => flow.incoming(sync), fail)
-              : undefined,
-        },
+        orders: createOrders(sync.doc(ORDERS_DOC)),
+        loyalty: createLoyalty(sync.doc(LOYALTY_DOC)),
+        handoff: handoffFace(sync, fail),
       };
     }
     local &&= onlyLocal;
@@ -123,6 +113,12 @@ export function createContinuity(settings: Settings, internals: ContinuityIntern
     },
     get handoff() {
       return start().handoff;
+    },
+    get orders() {
+      return start().orders;
+    },
+    get loyalty() {
+      return start().loyalty;
     },
     forms,
     /** Links this device to a verified user (src/account/sign-in.ts). */

@@ -33,6 +33,9 @@ export type {
   ViolationKind,
 } from './plan/types.ts';
 export type { Envelope, EventContext, EventType, JsonValue, Properties, Traffic } from './protocol/events.ts';
+export type { Loyalty, Order, OrderItem, OrderStatus } from './protocol/shop-state.ts';
+export type { LoyaltyBalance } from './shop-state/loyalty.ts';
+export type { Orders } from './shop-state/orders.ts';
 export type { Omnikit, OmnikitConfig, OmnikitEvents, OmnikitTracker } from './types.ts';
 export { version } from './version.ts';
 export type {

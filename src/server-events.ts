@@ -2,8 +2,16 @@
 // office), in the same envelope as the browser SDK's, sent with the site's secret server key.
 // Plain fetch and Web Crypto: runs on Node 20+, Deno, Bun and edge runtimes. Never ship it to a browser:
 // the server key is a secret.
-import type { BatchAnswer, BatchRequest } from './protocol/index.ts';
+import type {
+  BatchAnswer,
+  BatchRequest,
+  Loyalty,
+  LoyaltyInput,
+  Order,
+  OrderInput,
+} from './protocol/index.ts';
 import { backoff, retryAfterMs, retryable } from './protocol/retry.ts';
+import { shopWrites } from './shop-state/server-writes.ts';
 import { version } from './version.ts';
 
 /** Who an event is about: the signed-in customer's `userId`, and/or a device's `anonymousId`. */
@@ -47,12 +55,21 @@ export interface ServerEvents {
   identify(who: Who, traits?: Record<string, unknown>, options?: ServerEventOptions): string;
   /** Sends everything queued; resolves once delivered or given up (reported through onError). */
   flush(): Promise<void>;
+  /**
+   * Records an order as it stands now (placed, paid, shipped…) for the customer `userId`: live on
+   * their signed-in devices (`omnikit.orders`). Retried like a batch; rejects when refused (a 4xx).
+   */
+  order(userId: string, order: OrderInput): Promise<Order>;
+  /** Sets the customer's loyalty balance, live on their devices (`omnikit.loyalty`); retried, rejects when refused. */
+  loyalty(userId: string, balance: LoyaltyInput): Promise<Loyalty>;
 }
 
 /** Creates a sender of server-side events with the browser SDK's envelope. */
 export function createServerEvents(config: ServerEventsConfig): ServerEvents {
   const { serverKey, channel = 'server', flushAt = 20, flushInterval = 1000, maxRetries = 5 } = config;
-  const url = `${config.endpoint.replace(/\/+$/, '')}/v1/batch`;
+  const base = config.endpoint.replace(/\/+$/, '');
+  const url = `${base}/v1/batch`;
+  const headers = { 'Content-Type': 'application/json', Authorization: `Bearer ${serverKey}` };
   const doFetch = config.fetch ?? globalThis.fetch;
   const onError = config.onError ?? ((error) => console.error(`[omnikit/server] ${error.message}`));
   const library = { name: 'omnikit', version };
@@ -94,7 +111,7 @@ export function createServerEvents(config: ServerEventsConfig): ServerEvents {
         const sentAt = new Date().toISOString();
         const res = await doFetch(url, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${serverKey}` },
+          headers,
           body: JSON.stringify({
             batch: events.map((event) => ({ ...event, sentAt })),
             sentAt,
@@ -132,6 +149,7 @@ export function createServerEvents(config: ServerEventsConfig): ServerEvents {
   }
 
   return {
+    ...shopWrites(base, headers, doFetch, maxRetries),
     track: (who, event, properties = {}, options) => enqueue('track', who, { event, properties }, options),
     identify: (who, traits = {}, options) => enqueue('identify', who, { traits }, options),
     flush,

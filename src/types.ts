@@ -9,6 +9,8 @@ import type { Handoff } from './handoff/handoff.ts';
 import type { PlanMode } from './plan/index.ts';
 import type { TrackingPlan } from './plan/types.ts';
 import type { Properties } from './protocol/events.ts';
+import type { LoyaltyBalance } from './shop-state/loyalty.ts';
+import type { Orders } from './shop-state/orders.ts';
 import type { Widget, WidgetConfig } from './widget/types.ts';
 
 /** Configuration for {@link createOmnikit}. */
@@ -111,6 +113,10 @@ export interface Omnikit extends OmnikitTracker {
   readonly cart: Cart;
   /** "Continue on another device" without logging in. */
   readonly handoff: Handoff;
+  /** The customer's orders, live as the shop's systems update them (read-only; signed-in customers). */
+  readonly orders: Orders;
+  /** The customer's loyalty points, live as the shop's program updates them (read-only; signed-in customers). */
+  readonly loyalty: LoyaltyBalance;
   /** Drafts of forms, restored on the customer's next visit (and other devices, with `forms.sync`). */
   readonly forms: Forms;
   /** The chat-and-cart widget (its launcher shows when the config has `widget`). */

@@ -83,6 +83,10 @@ export function postgresDeviceStore(pool: pg.Pool): DeviceStore {
         return { profileId, previousProfileId: device.profile_id, wasAnonymous: device.user_id === null };
       });
     },
+
+    async userProfile(siteId, userId) {
+      return transaction(pool, (tx) => userProfile(tx, siteId, userId));
+    },
   };
 }
 
@@ -102,6 +106,6 @@ async function userProfile(tx: Db, siteId: string, userId: string): Promise<stri
     [randomUUID(), siteId, userId, new Date().toISOString()],
   );
   const id = created.rows[0]?.id ?? (await select()).rows[0]?.id;
-  if (!id) throw new Error(`linkDeviceToUser: no profile for user ${userId}`);
+  if (!id) throw new Error(`userProfile: no profile for user ${userId}`);
   return id;
 }

@@ -64,14 +64,18 @@ export function sqliteDeviceStore(db: Database.Database): DeviceStore {
     return { deviceId, profileId };
   });
 
+  const userProfile = db.transaction((siteId: string, userId: string): string => {
+    const existing = selectUserProfile.get(siteId, userId)?.id;
+    if (existing) return existing;
+    const profileId = randomUUID();
+    insertProfile.run(profileId, siteId, userId, new Date().toISOString());
+    return profileId;
+  });
+
   const link = db.transaction((deviceId: string, userId: string): LinkResult => {
     const device = selectDevice.get(deviceId);
     if (!device) throw new Error(`linkDeviceToUser: no device ${deviceId}`);
-    let profileId = selectUserProfile.get(device.site_id, userId)?.id;
-    if (!profileId) {
-      profileId = randomUUID();
-      insertProfile.run(profileId, device.site_id, userId, new Date().toISOString());
-    }
+    const profileId = userProfile(device.site_id, userId);
     if (profileId === device.profile_id) {
       return { profileId, previousProfileId: profileId, wasAnonymous: false };
     }
@@ -97,6 +101,10 @@ export function sqliteDeviceStore(db: Database.Database): DeviceStore {
       // IMMEDIATE: take the write lock before reading, so a second process cannot create the same
       // user's profile in between (and SQLite honours busy_timeout instead of failing the upgrade).
       return link.immediate(deviceId, userId);
+    },
+
+    async userProfile(siteId, userId) {
+      return userProfile.immediate(siteId, userId);
     },
   };
 }

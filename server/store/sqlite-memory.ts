@@ -16,6 +16,7 @@ const KEEPS_MEMORY = new Set<string>([
   'recordsSince',
   'compactionWatermark',
   'createDevice', // a new token and a new profile: nothing held can be about them
+  'userProfile', // an existing profile read, or a new one: nothing held changes
   'profileUsage',
   'liveRecords',
   'profileCursor',

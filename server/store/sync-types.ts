@@ -125,6 +125,11 @@ export interface DeviceStore {
   revokeDevice(deviceId: string): Promise<void>;
   /** Links a device to the profile of `userId` on its site, creating that profile for the first device. */
   linkDeviceToUser(deviceId: string, userId: string): Promise<LinkResult>;
+  /**
+   * The profile of `userId` on the site, created when the user has none yet: the shop's servers
+   * write its orders before any device signed in, and the first device that does finds them there.
+   */
+  userProfile(siteId: string, userId: string): Promise<string>;
 }
 
 /** Last-writer-wins documents of a profile, with a change sequence to pull from. */

@@ -179,6 +179,8 @@ function exposeContinuity(
   Object.defineProperties(client, {
     cart: { get: () => continuity?.cart },
     handoff: { get: () => continuity?.handoff },
+    orders: { get: () => continuity?.orders },
+    loyalty: { get: () => continuity?.loyalty },
     forms: { get: () => continuity?.forms },
     widget: { get: () => continuity?.widget },
   });

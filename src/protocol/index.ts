@@ -15,5 +15,6 @@ export * from './limits.ts';
 export * from './record.ts';
 export * from './retry.ts';
 export * from './shapes.ts';
+export * from './shop-state.ts';
 export * from './stream.ts';
 export * from './sync.ts';

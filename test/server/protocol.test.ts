@@ -22,3 +22,4 @@ import './protocol/storage-faults.ts';
 import './protocol/metrics.ts';
 import './protocol/erasure.ts';
 import './protocol/consent-receipts.ts';
+import './protocol/shop-state.ts';

@@ -115,4 +115,32 @@ describe('createServerEvents', () => {
     assert.match(errors[0], /rejected missing_event_name/);
     assert.throws(() => events.track({} as never, 'X'), /a userId or an anonymousId is needed/);
   });
+
+  it('records an order and a loyalty balance for a customer, retried through a 503, refused clearly', async () => {
+    const { events } = helper({ maxRetries: 2 });
+    h.server.faults.fail(1, 503, { 'Retry-After': '0' }, { path: '/v1/profiles/u-9/orders' });
+    const order = await events.order('u-9', {
+      id: 'r-981',
+      status: 'completed',
+      items: [{ name: 'Tee', quantity: 1, price: 19.9 }],
+      total: 19.9,
+      currency: 'EUR',
+      channel: 'store',
+    });
+    assert.equal(order.status, 'completed');
+    assert.equal(typeof order.updatedAt, 'string');
+    const balance = await events.loyalty('u-9', { points: 42, tier: 'silver' });
+    assert.equal(balance.points, 42);
+    // What the customer's first device finds when it signs in.
+    const profileId = await h.store.userProfile('shop', 'u-9');
+    const kept = await h.store.liveRecords('shop', profileId, 'orders');
+    assert.deepEqual(
+      kept.map((r) => [r.key, (r.value as { status: string }).status]),
+      [['r-981', 'completed']],
+    );
+    await assert.rejects(
+      events.order('u-9', { id: 'r-982', status: 'lost' as 'paid' }),
+      /HTTP 400: .*invalid_order/,
+    );
+  });
 });

@@ -1,0 +1,39 @@
+import { formatHlc, hlcAfter, SERVER_REPLICA } from '../../src/protocol/index.ts';
+import type { ProtocolDeps } from '../deps.ts';
+import { ApiError } from '../errors.ts';
+import { subjectHash } from '../store/erasure-subject.ts';
+import { checkJson } from '../values/index.ts';
+
+/**
+ * Writes one key of a document the shop's servers own into the profile of `userId` (made when the
+ * user has none yet), as a record of the `server` replica sorting after the one it replaces, then
+ * tells the profile's devices to pull: live on every signed-in device. A userId an erasure
+ * suppressed gets nothing written (410 `user_suppressed`).
+ */
+export async function writeShopRecord(
+  deps: ProtocolDeps,
+  siteId: string,
+  userId: string,
+  doc: string,
+  key: string,
+  value: Record<string, unknown>,
+): Promise<void> {
+  const checked = checkJson(value, '', 'the body');
+  if (!checked.ok) throw new ApiError(400, checked.code, checked.message);
+  const suppressed = await deps.store.suppressedSubjects(siteId, [subjectHash(siteId, userId)]);
+  if (suppressed.size > 0) {
+    throw new ApiError(
+      410,
+      'user_suppressed',
+      'This userId was erased with suppression: nothing more is kept for it',
+    );
+  }
+  const profileId = await deps.store.userProfile(siteId, userId);
+  const previous = (await deps.store.liveRecords(siteId, profileId, doc)).find(
+    (record) => record.key === key,
+  );
+  const fresh = formatHlc(deps.now(), 0, SERVER_REPLICA);
+  const hlc = previous === undefined || previous.hlc < fresh ? fresh : hlcAfter(previous.hlc, SERVER_REPLICA);
+  const merged = await deps.store.mergeRecords(siteId, profileId, [{ doc, key, value, hlc, deleted: false }]);
+  if (merged.written > 0) deps.hub.publish(profileId, merged);
+}
