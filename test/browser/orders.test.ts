@@ -4,6 +4,7 @@
 import { expect } from '@open-wc/testing';
 import { backend, resetBackend, stats, TEST_SERVER_KEY, waitFor } from './helpers.ts';
 import { type ClientPage, identifyIn, pagePool } from './sdk.ts';
+import { openWidget } from './widget-page.ts';
 
 const FAST = { flushInterval: 50, retryBaseDelay: 50, retryMaxDelay: 500 };
 const USER = 'mei';
@@ -73,5 +74,39 @@ describe('orders and loyalty from the shop’s systems', function () {
     await phone.reload();
     await waitFor(async () => (await ordersOf(phone)).list.length === 1);
     expect((await ordersOf(phone)).list).to.deep.equal([['o-1001', 'ready_for_pickup']]);
+  });
+
+  it('shows the orders and the points in the widget, live, in the customer’s language', async () => {
+    const page = pool.keep(await openWidget({ ...FAST, widget: JSON.stringify({ lang: 'zh-Hant' }) }));
+    await identifyIn(page, USER);
+    await waitFor(async () => (await stats()).streamsOpen === 1, { message: 'the stream open' });
+    await shopWrites('orders', { id: 'o-1001', status: 'placed', total: 1280, currency: 'TWD' });
+    await shopWrites('loyalty', { points: 120, tier: 'gold' });
+    await page.openPanel();
+    const inPanel = (expression: string) =>
+      page.eval<string>(
+        `(() => { const root = document.querySelector('omnikit-widget').shadowRoot; return ${expression}; })()`,
+      );
+    await waitFor(
+      async () =>
+        (await inPanel(`[...root.querySelectorAll('nav button')].map((b) => b.textContent).join()`)).includes(
+          '訂單',
+        ),
+      {
+        message: 'an Orders section',
+      },
+    );
+    await page.act('click', 'omnikit-widget >> nav button:has-text("訂單")');
+    const shown = () => inPanel(`root.querySelector('.body').textContent`);
+    await waitFor(async () => (await shown()).includes('訂單 o-1001已下單'), {
+      message: 'the order, placed',
+    });
+    expect(await shown()).to.include('120 點 · gold');
+    expect(await shown()).to.match(/\$1,280\.00/); // NT$ in Traditional Chinese
+    await shopWrites('orders', { id: 'o-1001', status: 'ready_for_pickup', total: 1280, currency: 'TWD' });
+    await waitFor(async () => (await shown()).includes('可取貨'), {
+      timeout: 1000,
+      message: 'ready for pickup, live',
+    });
   });
 });

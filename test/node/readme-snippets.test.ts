@@ -19,6 +19,8 @@ const CONTEXT: Record<string, string> = {
   user: 'declare const user: { id: string; email: string; omnikitHash: string };',
   notify: `declare function notify(changes: import('omnikit').MergeChange[]): void;`,
   addRowsFor: 'declare function addRowsFor(values: Record<string, unknown>): void;',
+  serverKey: 'declare const serverKey: string;',
+  showOrders: `declare function showOrders(orders: import('omnikit').Order[]): void;`,
 };
 
 const readme = readFileSync(join(root, 'README.md'), 'utf8');

@@ -46,6 +46,7 @@ export function typeCases(name: string) {
         paths: {
           omnikit: [`${root}src/index.ts`],
           'omnikit/script/tracker': [`${root}src/script/tracker.ts`],
+          'omnikit/server': [`${root}src/server-events.ts`],
           'omnikit/react': [`${root}src/react/index.ts`],
           'omnikit/vue': [`${root}src/vue/index.ts`],
           react: [`${root}node_modules/@types/react/index.d.ts`],

@@ -8,9 +8,10 @@ import { trapFocus } from './focus.ts';
 import { isOpen } from './hours.ts';
 import { WORDS } from './i18n.ts';
 import type { Options } from './options.ts';
+import { OrdersView } from './orders-view.tsx';
 import { PhoneView } from './phone-view.tsx';
 
-export type Section = 'chat' | 'cart' | 'phone';
+export type Section = 'chat' | 'cart' | 'orders' | 'phone';
 
 export interface AppProps {
   options: Options;
@@ -41,6 +42,8 @@ export function App(props: AppProps) {
   const sections: Section[] = [
     'chat',
     ...(options.cart ? ['cart' as const] : []),
+    // A signed-in customer's, once the shop's systems wrote an order or a balance.
+    ...(props.client.orders.list().length || props.client.loyalty.get() ? ['orders' as const] : []),
     ...(options.handoff ? ['phone' as const] : []),
   ];
   return (
@@ -89,6 +92,7 @@ export function App(props: AppProps) {
           lang={options.lang}
         />
       )}
+      {props.section === 'orders' && <OrdersView client={props.client} words={words} lang={options.lang} />}
       {props.section === 'phone' && <PhoneView client={props.client} words={words} />}
     </div>
   );

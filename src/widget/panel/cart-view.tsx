@@ -1,6 +1,7 @@
 import type { CartLine } from '../../cart/line.ts';
 import type { Omnikit } from '../../types.ts';
 import type { Words } from './i18n.ts';
+import { money } from './money.ts';
 
 interface Props {
   client: Omnikit;
@@ -13,8 +14,6 @@ interface Props {
 /** The synced cart: lines with their quantities (0 removes), the total, and the merge notice. */
 export function CartView({ client, lines, merged, words, lang }: Props) {
   const { amount, currency } = client.cart.total();
-  const money = (value: number, cur = currency) =>
-    cur ? new Intl.NumberFormat(lang, { style: 'currency', currency: cur }).format(value) : `${value}`;
   return (
     <div class="body">
       {merged && (
@@ -31,7 +30,7 @@ export function CartView({ client, lines, merged, words, lang }: Props) {
                   {line.name}
                   {line.warning && <span class="warn">{words.warning}</span>}
                 </span>
-                <span>{money(line.price * line.quantity, line.currency)}</span>
+                <span>{money(line.price * line.quantity, line.currency ?? currency, lang)}</span>
                 <input
                   type="number"
                   min={0}
@@ -55,7 +54,7 @@ export function CartView({ client, lines, merged, words, lang }: Props) {
           </ul>
           <p class="total">
             <span>{words.total}</span>
-            <span>{money(amount)}</span>
+            <span>{money(amount, currency, lang)}</span>
           </p>
         </>
       ) : (

@@ -1,3 +1,5 @@
+import type { OrderStatus } from '../../protocol/index.ts';
+
 /** The panel's words in each language it ships. */
 const en = {
   open: 'Open chat',
@@ -31,6 +33,19 @@ const en = {
   failed: 'That did not work. Try again.',
   signedIn:
     'You are signed in here. Sign in on your phone with the same account: your cart and chat are there.',
+  orders: 'Orders',
+  order: (id: string) => `Order ${id}`,
+  noOrders: 'No orders yet.',
+  points: (points: number, tier?: string) => `${points} points${tier ? ` · ${tier}` : ''}`,
+  statuses: {
+    placed: 'Placed',
+    paid: 'Paid',
+    shipped: 'Shipped',
+    ready_for_pickup: 'Ready for pickup',
+    completed: 'Completed',
+    cancelled: 'Cancelled',
+    returned: 'Returned',
+  } as Record<OrderStatus, string>,
 };
 
 export type Words = typeof en;
@@ -66,6 +81,19 @@ const zhHant: Words = {
   makeLink: '顯示條碼',
   failed: '操作失敗，請再試一次。',
   signedIn: '您已在此登入。請在手機上以同一帳號登入，購物車與對話都會在那裡。',
+  orders: '訂單',
+  order: (id) => `訂單 ${id}`,
+  noOrders: '尚無訂單。',
+  points: (points, tier) => `${points} 點${tier ? ` · ${tier}` : ''}`,
+  statuses: {
+    placed: '已下單',
+    paid: '已付款',
+    shipped: '已出貨',
+    ready_for_pickup: '可取貨',
+    completed: '已完成',
+    cancelled: '已取消',
+    returned: '已退貨',
+  },
 };
 
 const zhHans: Words = {
@@ -99,6 +127,19 @@ const zhHans: Words = {
   makeLink: '显示二维码',
   failed: '操作失败，请重试。',
   signedIn: '您已在此登录。请在手机上用同一账号登录，购物车和对话都会在那里。',
+  orders: '订单',
+  order: (id) => `订单 ${id}`,
+  noOrders: '暂无订单。',
+  points: (points, tier) => `${points} 积分${tier ? ` · ${tier}` : ''}`,
+  statuses: {
+    placed: '已下单',
+    paid: '已付款',
+    shipped: '已发货',
+    ready_for_pickup: '可取货',
+    completed: '已完成',
+    cancelled: '已取消',
+    returned: '已退货',
+  },
 };
 
 /** `en`, `zh-Hant` or `zh-Hans` for a BCP 47 tag: Taiwan, Hong Kong and Macau write Traditional. */

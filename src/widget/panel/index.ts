@@ -94,6 +94,8 @@ export async function mountPanel({ root, button, sync, client, config, writeKey,
     draw();
   });
   client.cart.subscribe(draw);
+  client.orders.subscribe(draw);
+  client.loyalty.subscribe(draw);
   client.on('cartMerged', () => {
     merged = true;
     draw();

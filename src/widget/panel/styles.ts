@@ -40,6 +40,7 @@ input{padding:6px 8px;border:1px solid #8a929c;border-radius:6px}
 .lines input{width:56px}
 .warn{display:block;font-size:12px;color:#8a4b00}
 .total{display:flex;justify-content:space-between;font-weight:600;padding-block-start:12px}
+.points{margin:0 0 8px;font-weight:600}
 .qr{display:block;width:220px;height:220px;margin:12px auto;background:#fff}
 .link{overflow-wrap:anywhere;font-size:13px}
 `;
