@@ -10,6 +10,7 @@ import type { BatchAnswer, RejectedEvent } from './events.ts';
 import type { HandoffClaimed, HandoffCreated, HandoffPeek, HandoffSummary } from './handoffs.ts';
 import type { IdentifyAnswer } from './identify.ts';
 import type { StoredRecord } from './record.ts';
+import type { Loyalty, Order, OrderItem } from './shop-state.ts';
 import type { DeviceTyping, StreamChanged } from './stream.ts';
 import type { RejectedRecord, SyncAnswer } from './sync.ts';
 
@@ -108,6 +109,29 @@ export const SHAPES = {
   HandoffSummary: { cart: REQUIRED } satisfies Shape<HandoffSummary>,
   CartSummary: { lines: REQUIRED, quantity: REQUIRED } satisfies Shape<HandoffSummary['cart']>,
   HandoffClaimed: { profileId: REQUIRED } satisfies Shape<HandoffClaimed>,
+  Order: {
+    id: REQUIRED,
+    status: REQUIRED,
+    items: REQUIRED,
+    total: OPTIONAL,
+    currency: OPTIONAL,
+    channel: OPTIONAL,
+    placedAt: OPTIONAL,
+    updatedAt: REQUIRED,
+  } satisfies Shape<Order>,
+  OrderItem: {
+    name: REQUIRED,
+    quantity: REQUIRED,
+    productId: OPTIONAL,
+    variantId: OPTIONAL,
+    price: OPTIONAL,
+  } satisfies Shape<OrderItem>,
+  Loyalty: {
+    points: REQUIRED,
+    tier: OPTIONAL,
+    expiresAt: OPTIONAL,
+    updatedAt: REQUIRED,
+  } satisfies Shape<Loyalty>,
 } as const;
 
 /** The name of a protocol answer's object type. */

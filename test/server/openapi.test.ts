@@ -625,6 +625,40 @@ describe('docs/openapi.json', () => {
     assert.equal((consent.receipts as Json[]).length, 1);
     await exchange('GET', '/v1/profiles/{userId}/consent', 400, { ...server, query: '?after=x' });
     await exchange('GET', '/v1/profiles/{userId}/consent', 401, { params });
+    // What the shop's systems own: an order and a balance for erin, refused without the key or a field.
+    const order = {
+      id: 'o-1',
+      status: 'paid',
+      items: [{ name: 'Tee', quantity: 1, price: 19.9 }],
+      total: 19.9,
+    };
+    await exchange('POST', '/v1/profiles/{userId}/orders', 200, { ...server, body: order });
+    await exchange('POST', '/v1/profiles/{userId}/orders', 400, {
+      ...server,
+      body: { ...order, status: 'lost' },
+      valid: false,
+    });
+    await exchange('POST', '/v1/profiles/{userId}/orders', 401, { params, body: order });
+    await exchange('POST', '/v1/profiles/{userId}/orders', 413, {
+      ...server,
+      body: { ...order, channel: 'x'.repeat(20_000) },
+      valid: false,
+    });
+    await exchange('POST', '/v1/profiles/{userId}/loyalty', 200, {
+      ...server,
+      body: { points: 40, tier: 'silver' },
+    });
+    await exchange('POST', '/v1/profiles/{userId}/loyalty', 400, {
+      ...server,
+      body: { points: -1 },
+      valid: false,
+    });
+    await exchange('POST', '/v1/profiles/{userId}/loyalty', 401, { params, body: { points: 1 } });
+    await exchange('POST', '/v1/profiles/{userId}/loyalty', 413, {
+      ...server,
+      body: { points: 1, tier: 'x'.repeat(20_000) },
+      valid: false,
+    });
     await exchange('DELETE', '/v1/profiles/{userId}', 400, {
       token: SHOP_SERVER_KEY,
       params: { userId: 'a\u0000b' },
@@ -635,6 +669,9 @@ describe('docs/openapi.json', () => {
       query: '?suppress=true',
     });
     assert.equal((receipt.removed as Json).devices, 1);
+    // Erased with suppression: nothing more is kept for erin.
+    await exchange('POST', '/v1/profiles/{userId}/orders', 410, { ...server, body: order });
+    await exchange('POST', '/v1/profiles/{userId}/loyalty', 410, { ...server, body: { points: 1 } });
     await exchange('DELETE', '/v1/devices/current/data', 401, { token: phone.token });
 
     const visitor = await register('anon-forgetful');
@@ -694,6 +731,16 @@ describe('docs/openapi.json', () => {
         'DELETE /v1/profiles/{userId}': { token: SHOP_SERVER_KEY, params: { userId: 'ida' } },
         'GET /v1/profiles/{userId}/export': { token: SHOP_SERVER_KEY, params: { userId: 'ida' } },
         'GET /v1/profiles/{userId}/consent': { token: SHOP_SERVER_KEY, params: { userId: 'ida' } },
+        'POST /v1/profiles/{userId}/orders': {
+          token: SHOP_SERVER_KEY,
+          params: { userId: 'ida' },
+          body: { id: 'o-1', status: 'placed' },
+        },
+        'POST /v1/profiles/{userId}/loyalty': {
+          token: SHOP_SERVER_KEY,
+          params: { userId: 'ida' },
+          body: { points: 1 },
+        },
         'DELETE /v1/devices/current/data': { token },
       };
       for (const [path, operations] of Object.entries(paths)) {

@@ -15,6 +15,8 @@ export const ANSWER_SHAPES: Record<string, ShapeName> = {
   'DELETE /v1/profiles/{userId} 200': 'ErasureReceipt',
   'DELETE /v1/devices/current/data 200': 'ErasureReceipt',
   'GET /v1/profiles/{userId}/consent 200': 'ConsentAnswer',
+  'POST /v1/profiles/{userId}/orders 200': 'Order',
+  'POST /v1/profiles/{userId}/loyalty 200': 'Loyalty',
 };
 
 /** The data of each device stream event. */
@@ -32,6 +34,7 @@ const NESTED: Partial<Record<ShapeName, Record<string, ShapeName>>> = {
   HandoffSummary: { cart: 'CartSummary' },
   ErasureReceipt: { removed: 'ErasedRows' },
   ConsentAnswer: { receipts: 'ConsentReceipt' },
+  Order: { items: 'OrderItem' },
 };
 
 /** Where docs/openapi.json describes each shape: a schema, then property names down from it. */
@@ -56,6 +59,9 @@ export const OPENAPI_SCHEMAS: Record<ShapeName, [schema: string, ...properties: 
   ErasedRows: ['ErasureReceipt', 'removed'],
   ConsentAnswer: ['ConsentAnswer'],
   ConsentReceipt: ['ConsentReceipt'],
+  Order: ['Order'],
+  OrderItem: ['OrderItem'],
+  Loyalty: ['Loyalty'],
 };
 
 /** The fields of a shape that are always there. */
