@@ -11,11 +11,11 @@ const SDK_LAYERS = [
   {
     name: 'entry',
     // The widget is an entry point too: a lazy chunk that drives the client through its public API.
-    path: '^src/(index|loader|client|continuity|config|types|omnikit)\\.ts$|^src/(script|client|widget|react|vue|bindings)/',
+    path: '^src/(index|loader|client|continuity|continuity-parts|config|types|omnikit)\\.ts$|^src/(script|client|widget|react|vue|bindings)/',
   },
   {
     name: 'features',
-    path: '^src/(account|cart|forms|chat|handoff|plan|attribution|consent|shop-state)/|^src/(auto-page|server-events)\\.ts$',
+    path: '^src/(account|cart|forms|chat|handoff|plan|attribution|consent|shop-state|recent)/|^src/(auto-page|server-events)\\.ts$',
   },
   { name: 'engines', path: '^src/(identity|delivery|sync|tabs|chunks)/' },
   { name: 'ports', path: '^src/(storage|destinations)/' },

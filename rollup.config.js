@@ -55,7 +55,7 @@ const scriptChunks = () => ({
  * A script-tag build: everything inlined, minified, global `Omnikit`. `features` turns parts off:
  * `continuity` (the tracker-only build); the others only in bench/size.mjs, to measure the core
  * without the features added on top of it (form pick-up, widget launcher, attribution, plan and consent
- * glue, the consent bridges' glue).
+ * glue, the consent bridges' glue, the shop's state).
  */
 export const scriptTag = (input, file, features = {}) => ({
   input,
@@ -74,6 +74,7 @@ export const scriptTag = (input, file, features = {}) => ({
         __PLAN__: String(features.plan ?? true),
         __CONSENT__: String(features.consent ?? true),
         __BRIDGES__: String(features.bridges ?? true),
+        __SHOP_STATE__: String(features.shopState ?? true),
       },
     }),
     mangle(),

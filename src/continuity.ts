@@ -1,24 +1,21 @@
 import { signInOut } from './account/sign-in.ts';
-import { type Cart, createCart } from './cart/cart.ts';
-import { emptyOnOrder } from './cart/order.ts';
 import { load } from './chunks/load.ts';
 import type { Settings } from './config.ts';
+import { createParts, type PartName, type Parts } from './continuity-parts.ts';
 import type { Emitter } from './core/emitter.ts';
 import { inBrowser } from './core/env.ts';
 import type { Report } from './core/report.ts';
 import { formsFacade } from './forms/facade.ts';
 import { pickUp } from './forms/pick-up.ts';
 import type { WatchForm } from './forms/types.ts';
-import { handoffFace } from './handoff/face.ts';
-import type { Handoff } from './handoff/handoff.ts';
 import type { Properties } from './protocol/events.ts';
-import { CART_DOC, FORM_DOC_PREFIX, LOYALTY_DOC, ORDERS_DOC } from './protocol/index.ts';
-import { createLoyalty, type LoyaltyBalance } from './shop-state/loyalty.ts';
-import { createOrders, type Orders } from './shop-state/orders.ts';
+import { CART_DOC, FORM_DOC_PREFIX, RECENT_DOC } from './protocol/index.ts';
+import { keepViewed } from './recent/recent.ts';
 import type { Kv } from './storage/kv.ts';
-import { createSync, type Sync } from './sync/index.ts';
+import { emptyStored } from './sync/empty-stored.ts';
+import { createSync } from './sync/index.ts';
 import type { Omnikit, OmnikitEvents } from './types.ts';
-import { withConsent, withForms, withWidget } from './version.ts';
+import { withConsent, withForms, withShopState, withWidget } from './version.ts';
 import { createLauncher } from './widget/launcher.ts';
 
 /** What the client lends continuity beside its settings and public API. */
@@ -44,7 +41,7 @@ export function createContinuity(settings: Settings, internals: ContinuityIntern
   const track = (event: string, properties: Properties) => client().track(event, properties);
   const fail = (error: Error) => void internals._report('internal', `${error.message}`, error);
   const anonymousId = () => client().anonymousId() ?? '';
-  let parts: { sync: Sync; cart: Cart; handoff: Handoff; orders: Orders; loyalty: LoyaltyBalance };
+  let parts: Parts;
   // Unless the site syncs them, form drafts stay on the device, and a page whose only part in
   // continuity is a form registers no device and opens no stream (`local` until something else starts).
   const localForms = !settings.forms?.sync;
@@ -60,13 +57,7 @@ export function createContinuity(settings: Settings, internals: ContinuityIntern
         anonymousId,
         _local: withForms ? keepLocal : undefined,
       });
-      parts = {
-        sync,
-        cart: createCart(sync.doc(CART_DOC), track, internals._report),
-        orders: createOrders(sync.doc(ORDERS_DOC)),
-        loyalty: createLoyalty(sync.doc(LOYALTY_DOC)),
-        handoff: handoffFace(sync, fail),
-      };
+      parts = createParts(sync, track, internals._report, fail);
     }
     local &&= onlyLocal;
     if ((settings.endpoint || local) && internals._allowed()) parts.sync.start(local);
@@ -82,7 +73,6 @@ export function createContinuity(settings: Settings, internals: ContinuityIntern
     );
     return formsCode;
   };
-  const ordered = emptyOnOrder(start);
   const forms = withForms ? formsFacade(draftsCode, internals._report) : undefined;
   if (forms && inBrowser()) pickUp((form) => forms.watch(form));
   const account = signInOut(
@@ -108,30 +98,29 @@ export function createContinuity(settings: Settings, internals: ContinuityIntern
 
   return {
     widget,
-    get cart() {
-      return start().cart;
-    },
-    get handoff() {
-      return start().handoff;
-    },
-    get orders() {
-      return start().orders;
-    },
-    get loyalty() {
-      return start().loyalty;
-    },
+    /** A part that follows the customer (the cart, the handoff…): continuity starts at the first use of one. */
+    _part: <K extends PartName>(name: K): Parts[K] => start()[name],
     forms,
     /** Links this device to a verified user (src/account/sign-in.ts). */
     _identify: account._identify,
-    _tracked(event: string) {
+    _tracked(event: string, properties: Properties) {
       account._tracked(event);
-      if (event === 'Order Completed') ordered();
+      // An order placed empties the cart on every device: its lines were bought (no Product Removed).
+      if (event === 'Order Completed') emptyStored(start, CART_DOC);
+      // Kept only with `personalization`: the customer did not ask for it.
+      if (withShopState && event === 'Product Viewed' && client().consent.get?.().personalization !== false)
+        keepViewed(start().sync.doc(RECENT_DOC), properties);
     },
     /**
      * `personalization` withdrawn: the drafts code starts, form or not, and discards every draft the
      * device keeps (src/forms/index.ts); without a form, it would wait for the next page with one.
      */
-    ...(withConsent && { _withdrawn: () => void (withForms && draftsCode()) }),
+    ...(withConsent && {
+      _withdrawn() {
+        if (withForms) void draftsCode();
+        if (withShopState) emptyStored(start, RECENT_DOC);
+      },
+    }),
     /** Storage became allowed: start syncing what the page already touched. */
     _allow(): void {
       if (parts) start(local);

@@ -34,6 +34,7 @@ export type {
 } from './plan/types.ts';
 export type { Envelope, EventContext, EventType, JsonValue, Properties, Traffic } from './protocol/events.ts';
 export type { Loyalty, Order, OrderItem, OrderStatus } from './protocol/shop-state.ts';
+export type { Recent, RecentProduct } from './recent/recent.ts';
 export type { LoyaltyBalance } from './shop-state/loyalty.ts';
 export type { Orders } from './shop-state/orders.ts';
 export type { Omnikit, OmnikitConfig, OmnikitEvents, OmnikitTracker } from './types.ts';

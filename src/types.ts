@@ -9,6 +9,7 @@ import type { Handoff } from './handoff/handoff.ts';
 import type { PlanMode } from './plan/index.ts';
 import type { TrackingPlan } from './plan/types.ts';
 import type { Properties } from './protocol/events.ts';
+import type { Recent } from './recent/recent.ts';
 import type { LoyaltyBalance } from './shop-state/loyalty.ts';
 import type { Orders } from './shop-state/orders.ts';
 import type { Widget, WidgetConfig } from './widget/types.ts';
@@ -117,6 +118,8 @@ export interface Omnikit extends OmnikitTracker {
   readonly orders: Orders;
   /** The customer's loyalty points, live as the shop's program updates them (read-only; signed-in customers). */
   readonly loyalty: LoyaltyBalance;
+  /** Products the customer viewed lately (`Product Viewed`), on every device, with `personalization`. */
+  readonly recent: Recent;
   /** Drafts of forms, restored on the customer's next visit (and other devices, with `forms.sync`). */
   readonly forms: Forms;
   /** The chat-and-cart widget (its launcher shows when the config has `widget`). */

@@ -52,3 +52,11 @@ declare const __BRIDGES__: boolean;
  * so their few bytes have a row and a budget of their own; true in every shipped build and from source.
  */
 export const withBridges: boolean = typeof __BRIDGES__ !== 'boolean' || __BRIDGES__;
+
+declare const __SHOP_STATE__: boolean;
+
+/**
+ * False only in builds made to measure the client without the shop's state (`orders`, `loyalty`,
+ * `recent`: bench/size.mjs), so its bytes have a row and a budget of their own; true everywhere else.
+ */
+export const withShopState: boolean = typeof __SHOP_STATE__ !== 'boolean' || __SHOP_STATE__;

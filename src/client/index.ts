@@ -4,6 +4,7 @@ import { settingsOf } from '../config.ts';
 import { createConsent } from '../consent/consent.ts';
 import type { CategoryPreferences } from '../consent/types.ts';
 import type { createContinuity } from '../continuity.ts';
+import type { PartName } from '../continuity-parts.ts';
 import { createArguments } from '../core/arguments.ts';
 import { deviceContext } from '../core/context.ts';
 import { createEmitter } from '../core/emitter.ts';
@@ -16,7 +17,14 @@ import { createSession } from '../identity/session.ts';
 import { createTimeZone } from '../identity/time-zone.ts';
 import type { createPlanGlue } from '../plan/glue.ts';
 import type { Omnikit, OmnikitConfig, OmnikitEvents } from '../types.ts';
-import { withAttribution, withBridges, withConsent, withContinuity, withPlan } from '../version.ts';
+import {
+  withAttribution,
+  withBridges,
+  withConsent,
+  withContinuity,
+  withPlan,
+  withShopState,
+} from '../version.ts';
 import { startBridges } from './bridges.ts';
 import { warmTimestamps } from './envelope.ts';
 import { createMethods } from './methods.ts';
@@ -176,11 +184,12 @@ function exposeContinuity(
       return false;
     }
   };
+  // Each started at its first use: a page that only tracks events registers no device.
+  const parts: PartName[] = withShopState
+    ? ['cart', 'handoff', 'orders', 'loyalty', 'recent']
+    : ['cart', 'handoff'];
+  for (const part of parts) Object.defineProperty(client, part, { get: () => continuity?._part(part) });
   Object.defineProperties(client, {
-    cart: { get: () => continuity?.cart },
-    handoff: { get: () => continuity?.handoff },
-    orders: { get: () => continuity?.orders },
-    loyalty: { get: () => continuity?.loyalty },
     forms: { get: () => continuity?.forms },
     widget: { get: () => continuity?.widget },
   });

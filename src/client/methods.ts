@@ -33,7 +33,7 @@ export function createMethods(
       const name = check.id(event, 'track event');
       const props = check._record(properties, 'track properties');
       if (!name) return;
-      if (withContinuity) continuity?._tracked(name);
+      if (withContinuity) continuity?._tracked(name, props);
       accept('track', () => ({ event: name, properties: props }));
     }),
     page: guard((name?: string, properties?: Properties) => {

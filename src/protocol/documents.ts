@@ -5,6 +5,8 @@
 export const CART_DOC = 'cart';
 /** Name prefix of a form draft, `form:<form id>`: one key per field (the agents' view shows them). */
 export const FORM_DOC_PREFIX = 'form:';
+/** Products viewed lately: one key per product id, `{name?, price?, currency?, url?, image_url?, at}`. */
+export const RECENT_DOC = 'recent';
 /** The conversation, one document per profile, so it follows the customer's linked devices. */
 export const CHAT_DOC = 'chat';
 /** Key prefix of a message: `m:<id>` (customer ids are the client's, agent ids the server's, `a…`). */

@@ -92,6 +92,8 @@ const CALLS: Record<string, (m: typeof Sdk, c: Omnikit) => unknown> = {
   'orders.subscribe': (_, c) => c.orders.subscribe(() => {})(),
   'loyalty.get': (_, c) => c.loyalty.get(),
   'loyalty.subscribe': (_, c) => c.loyalty.subscribe(() => {})(),
+  'recent.list': (_, c) => c.recent.list(),
+  'recent.subscribe': (_, c) => c.recent.subscribe(() => {})(),
   'handoff.create': (_, c) => c.handoff.create(),
   'handoff.incoming': (_, c) => c.handoff.incoming(),
   'forms.watch': (_, c) => c.forms.watch('#checkout', { id: 'checkout' }),
