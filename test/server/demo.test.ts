@@ -312,6 +312,11 @@ describe('the demo page in Chromium', { skip: withoutChrome }, () => {
     await tab.goto(url);
     await tab.getByRole('button', { name: 'Resume it here' }).click();
     await tab.locator('#lines').getByText('Canvas tote').waitFor();
+    // The same link opened again, on a third device: the customer is told it was used, and what to do.
+    const third = await (await device()).newPage();
+    await third.goto(url);
+    await third.getByText('This link was already opened on another device').waitFor();
+    assert.equal(await third.getByRole('button', { name: 'Resume it here' }).isVisible(), false);
   });
 
   it("moves Ada's cart to her other device as she adds to it", { timeout: 60_000 }, async () => {
