@@ -16,6 +16,7 @@ import { eraseUserHandler, forgetDeviceHandler } from './erasure/erase.ts';
 import { exportHandler } from './erasure/export.ts';
 import { claimHandoffHandler, createHandoffHandler, peekHandoffHandler } from './handoff.ts';
 import { identifyHandler } from './identify.ts';
+import { resumeHandler, resumeLinkHandler } from './resume/route.ts';
 import { loyaltyHandler, orderHandler } from './shop-state/route.ts';
 import { streamHandler } from './stream.ts';
 import { syncHandler } from './sync.ts';
@@ -52,6 +53,7 @@ export function mountProtocolRoutes(
   mount('POST', '/v1/handoff/peek', peekHandoffHandler(deps));
   mount('POST', '/v1/handoff/claim', claimHandoffHandler(deps));
   mount('POST', '/v1/chat/typing', customerTypingHandler(deps));
+  mount('POST', '/v1/resume', resumeHandler(deps));
 
   // The agent API (secret agent key, §7).
   const conversation = '/v1/agent/conversations/:profileId';
@@ -76,6 +78,8 @@ export function mountProtocolRoutes(
     mount('POST', path, orderHandler(deps));
   for (const path of ['/v1/profiles/:userId/loyalty', '/v1/profiles//loyalty'])
     mount('POST', path, loyaltyHandler(deps));
+  for (const path of ['/v1/profiles/:userId/resume-links', '/v1/profiles//resume-links'])
+    mount('POST', path, resumeLinkHandler(deps));
 }
 
 function onlyWithBearer(step: MiddlewareHandler | Handler): MiddlewareHandler {

@@ -2,7 +2,7 @@
 import { type Cart, createCart } from './cart/cart.ts';
 import type { Report } from './core/report.ts';
 import { handoffFace } from './handoff/face.ts';
-import type { Handoff } from './handoff/handoff.ts';
+import type { Handoff } from './handoff/types.ts';
 import type { Properties } from './protocol/events.ts';
 import { CART_DOC, LOYALTY_DOC, ORDERS_DOC, RECENT_DOC } from './protocol/index.ts';
 import { createRecent, type Recent } from './recent/recent.ts';
@@ -34,7 +34,7 @@ export const createParts = (
   ({
     sync,
     cart: createCart(sync.doc(CART_DOC), track, report),
-    handoff: handoffFace(sync, fail),
+    handoff: handoffFace(sync, track, fail),
     ...(withShopState && {
       orders: createOrders(sync.doc(ORDERS_DOC)),
       loyalty: createLoyalty(sync.doc(LOYALTY_DOC)),

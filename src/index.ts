@@ -20,9 +20,8 @@ export type {
   HandoffLink,
   HandoffProblem,
   HandoffRefused,
-  HandoffSummary,
   IncomingHandoff,
-} from './handoff/handoff.ts';
+} from './handoff/types.ts';
 export type { PlannedEvent, PlannedProperties, PlannedTrack } from './plan/typed.ts';
 export type {
   EventSchema,
@@ -33,6 +32,7 @@ export type {
   ViolationKind,
 } from './plan/types.ts';
 export type { Envelope, EventContext, EventType, JsonValue, Properties, Traffic } from './protocol/events.ts';
+export type { HandoffSummary } from './protocol/index.ts';
 export type { Loyalty, Order, OrderItem, OrderStatus } from './protocol/shop-state.ts';
 export type { Recent, RecentProduct } from './recent/recent.ts';
 export type { LoyaltyBalance } from './shop-state/loyalty.ts';

@@ -9,6 +9,8 @@ import type {
   LoyaltyInput,
   Order,
   OrderInput,
+  ResumeLinkCreated,
+  ResumeLinkRequest,
 } from './protocol/index.ts';
 import { backoff, retryAfterMs, retryable } from './protocol/retry.ts';
 import { shopWrites } from './shop-state/server-writes.ts';
@@ -62,6 +64,11 @@ export interface ServerEvents {
   order(userId: string, order: OrderInput): Promise<Order>;
   /** Sets the customer's loyalty balance, live on their devices (`omnikit.loyalty`); retried, rejects when refused. */
   loyalty(userId: string, balance: LoyaltyInput): Promise<Loyalty>;
+  /**
+   * A signed, expiring link to the customer's cart for an abandoned-cart email or SMS (`url`: the shop
+   * page it opens, utm fields welcome; default the site's first origin); retried, rejects when refused.
+   */
+  resumeLink(userId: string, request?: ResumeLinkRequest): Promise<ResumeLinkCreated>;
 }
 
 /** Creates a sender of server-side events with the browser SDK's envelope. */

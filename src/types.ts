@@ -5,7 +5,7 @@ import type { CategoryPreferences, Consent } from './consent/types.ts';
 import type { OmnikitError } from './core/report.ts';
 import type { Destination } from './destinations/destination.ts';
 import type { Forms, FormsConfig } from './forms/types.ts';
-import type { Handoff } from './handoff/handoff.ts';
+import type { Handoff } from './handoff/types.ts';
 import type { PlanMode } from './plan/index.ts';
 import type { TrackingPlan } from './plan/types.ts';
 import type { Properties } from './protocol/events.ts';

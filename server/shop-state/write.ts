@@ -20,14 +20,7 @@ export async function writeShopRecord(
 ): Promise<void> {
   const checked = checkJson(value, '', 'the body');
   if (!checked.ok) throw new ApiError(400, checked.code, checked.message);
-  const suppressed = await deps.store.suppressedSubjects(siteId, [subjectHash(siteId, userId)]);
-  if (suppressed.size > 0) {
-    throw new ApiError(
-      410,
-      'user_suppressed',
-      'This userId was erased with suppression: nothing more is kept for it',
-    );
-  }
+  await refuseSuppressed(deps, siteId, userId);
   const profileId = await deps.store.userProfile(siteId, userId);
   const previous = (await deps.store.liveRecords(siteId, profileId, doc)).find(
     (record) => record.key === key,
@@ -36,4 +29,16 @@ export async function writeShopRecord(
   const hlc = previous === undefined || previous.hlc < fresh ? fresh : hlcAfter(previous.hlc, SERVER_REPLICA);
   const merged = await deps.store.mergeRecords(siteId, profileId, [{ doc, key, value, hlc, deleted: false }]);
   if (merged.written > 0) deps.hub.publish(profileId, merged);
+}
+
+/** A 410 `user_suppressed` for a userId an erasure suppressed: nothing more is kept or offered for it. */
+export async function refuseSuppressed(deps: ProtocolDeps, siteId: string, userId: string): Promise<void> {
+  const suppressed = await deps.store.suppressedSubjects(siteId, [subjectHash(siteId, userId)]);
+  if (suppressed.size > 0) {
+    throw new ApiError(
+      410,
+      'user_suppressed',
+      'This userId was erased with suppression: nothing more is kept for it',
+    );
+  }
 }

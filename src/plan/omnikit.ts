@@ -1,5 +1,5 @@
 // The events Omnikit sends on its own that Segment's e-commerce spec lacks (the guest-cart merge, form
-// drafts), and the one it asks a site to send (`Checkout Cancelled`, README), as a plan. `ecommerce`
+// drafts, a resume link's cart restored), and the one it asks a site to send (`Checkout Cancelled`, README), as a plan. `ecommerce`
 // extends it, so a site on the built-in plan is never told that Omnikit's own events are unplanned.
 import type { TrackingPlan } from './types.ts';
 
@@ -33,5 +33,26 @@ export const omnikit = {
       required: ['form_id', 'fields'],
     },
     'Checkout Cancelled': { properties: { checkout_id: text, order_id: text, reason: text } },
+    // A resume link's lines copied into the cart (src/handoff/resume.ts).
+    'Cart Restored': {
+      properties: {
+        products: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              product_id: text,
+              variant: text,
+              name: text,
+              price: { type: 'number', minimum: 0 },
+              currency: text,
+              quantity: { type: 'integer', minimum: 1 },
+            },
+            required: ['product_id'],
+          },
+        },
+      },
+      required: ['products'],
+    },
   },
 } as const satisfies TrackingPlan;

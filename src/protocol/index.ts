@@ -13,6 +13,7 @@ export * from './hlc.ts';
 export * from './identify.ts';
 export * from './limits.ts';
 export * from './record.ts';
+export * from './resume.ts';
 export * from './retry.ts';
 export * from './shapes.ts';
 export * from './shop-state.ts';

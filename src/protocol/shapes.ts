@@ -10,6 +10,7 @@ import type { BatchAnswer, RejectedEvent } from './events.ts';
 import type { HandoffClaimed, HandoffCreated, HandoffPeek, HandoffSummary } from './handoffs.ts';
 import type { IdentifyAnswer } from './identify.ts';
 import type { StoredRecord } from './record.ts';
+import type { ResumeAnswer, ResumeLine, ResumeLinkCreated } from './resume.ts';
 import type { Loyalty, Order, OrderItem } from './shop-state.ts';
 import type { DeviceTyping, StreamChanged } from './stream.ts';
 import type { RejectedRecord, SyncAnswer } from './sync.ts';
@@ -132,6 +133,17 @@ export const SHAPES = {
     expiresAt: OPTIONAL,
     updatedAt: REQUIRED,
   } satisfies Shape<Loyalty>,
+  ResumeLinkCreated: { link: REQUIRED, expiresAt: REQUIRED } satisfies Shape<ResumeLinkCreated>,
+  ResumeAnswer: { lines: REQUIRED, expiresAt: REQUIRED } satisfies Shape<ResumeAnswer>,
+  ResumeLine: {
+    productId: REQUIRED,
+    name: REQUIRED,
+    price: REQUIRED,
+    qty: REQUIRED,
+    variantId: OPTIONAL,
+    currency: OPTIONAL,
+    options: OPTIONAL,
+  } satisfies Shape<ResumeLine>,
 } as const;
 
 /** The name of a protocol answer's object type. */

@@ -1,10 +1,17 @@
 // Part of `omnikit/server`: what a POS, an order system or a loyalty program writes for a customer,
 // with the site's secret server key. Never shipped to a browser.
-import type { Loyalty, LoyaltyInput, Order, OrderInput } from '../protocol/index.ts';
+import type {
+  Loyalty,
+  LoyaltyInput,
+  Order,
+  OrderInput,
+  ResumeLinkCreated,
+  ResumeLinkRequest,
+} from '../protocol/index.ts';
 import { backoff, retryAfterMs, retryable } from '../protocol/retry.ts';
 
 /**
- * `order()` and `loyalty()` of omnikit/server against the backend at `base`: each a POST retried as a
+ * `order()`, `loyalty()` and `resumeLink()` of omnikit/server against the backend at `base`: each a POST retried as a
  * batch is (a network error, a 5xx or 429, with backoff and Retry-After, `maxRetries` times); a
  * refusal (a 4xx) rejects with the server's words.
  */
@@ -36,5 +43,7 @@ export function shopWrites(
   return {
     order: (userId: string, order: OrderInput) => write<Order>(profile(userId, 'orders'), order),
     loyalty: (userId: string, balance: LoyaltyInput) => write<Loyalty>(profile(userId, 'loyalty'), balance),
+    resumeLink: (userId: string, request: ResumeLinkRequest = {}) =>
+      write<ResumeLinkCreated>(profile(userId, 'resume-links'), request),
   };
 }

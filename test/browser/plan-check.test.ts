@@ -161,6 +161,10 @@ describe("the built-in plans and Omnikit's own events", () => {
       ['Form Abandoned', { form_id: 'checkout' }],
       ['Form Resumed', { form_id: 'checkout', fields: 2, from_anonymous_id: 'a-1' }],
       ['Checkout Cancelled', { checkout_id: 'c-1' }],
+      [
+        'Cart Restored',
+        { products: [{ product_id: 'tee', name: 'Tee', price: 19.9, currency: 'EUR', quantity: 2 }] },
+      ],
     ];
     for (const name of ['ecommerce', 'omnikit'])
       for (const [event, properties] of forms)

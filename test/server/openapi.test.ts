@@ -595,7 +595,17 @@ describe('docs/openapi.json', () => {
     });
     await exchange('POST', '/v1/sync', 200, {
       token: phone.token,
-      body: { push: [{ doc: 'cart', key: 'tee', value: { qty: 1 }, hlc: hlc(Date.now()) }], cursor: '' },
+      body: {
+        push: [
+          {
+            doc: 'cart',
+            key: 'tee',
+            value: { productId: 'tee', name: 'Tee', price: 10, qty: 1 },
+            hlc: hlc(h.clock.now),
+          },
+        ],
+        cursor: '',
+      },
     });
     const params = { userId: 'erin' };
     const server = { token: SHOP_SERVER_KEY, params };
@@ -659,6 +669,30 @@ describe('docs/openapi.json', () => {
       body: { points: 1, tier: 'x'.repeat(20_000) },
       valid: false,
     });
+    // A resume link to erin's cart, opened by another device: the lines; a changed, an old one refused.
+    const { link } = await exchange('POST', '/v1/profiles/{userId}/resume-links', 201, {
+      ...server,
+      body: { ttlHours: 1 },
+    });
+    await exchange('POST', '/v1/profiles/{userId}/resume-links', 400, {
+      ...server,
+      body: { url: 'https://elsewhere.example/' },
+    });
+    await exchange('POST', '/v1/profiles/{userId}/resume-links', 401, { params, body: {} });
+    const resumeToken = new URL(link as string).hash.slice('#omnikit-resume='.length);
+    const reader = await register('anon-email-reader');
+    const offer = await exchange('POST', '/v1/resume', 200, {
+      token: reader.token,
+      body: { token: resumeToken },
+    });
+    assert.deepEqual(
+      (offer.lines as Json[]).map((l) => [l.productId, l.qty]),
+      [['tee', 1]],
+    );
+    await exchange('POST', '/v1/resume', 400, { token: reader.token, body: { token: `${resumeToken}x` } });
+    await exchange('POST', '/v1/resume', 401, { body: { token: resumeToken } });
+    h.clock.now += 3_600_000;
+    await exchange('POST', '/v1/resume', 410, { token: reader.token, body: { token: resumeToken } });
     await exchange('DELETE', '/v1/profiles/{userId}', 400, {
       token: SHOP_SERVER_KEY,
       params: { userId: 'a\u0000b' },
@@ -672,6 +706,7 @@ describe('docs/openapi.json', () => {
     // Erased with suppression: nothing more is kept for erin.
     await exchange('POST', '/v1/profiles/{userId}/orders', 410, { ...server, body: order });
     await exchange('POST', '/v1/profiles/{userId}/loyalty', 410, { ...server, body: { points: 1 } });
+    await exchange('POST', '/v1/profiles/{userId}/resume-links', 410, { ...server, body: {} });
     await exchange('DELETE', '/v1/devices/current/data', 401, { token: phone.token });
 
     const visitor = await register('anon-forgetful');
@@ -720,6 +755,12 @@ describe('docs/openapi.json', () => {
         'POST /v1/handoff': { token },
         'POST /v1/handoff/peek': { token, body: { token: 'a-handoff-token' } },
         'POST /v1/handoff/claim': { token, body: { token: 'a-handoff-token' } },
+        'POST /v1/resume': { token, body: { token: 'a.resume-token' } },
+        'POST /v1/profiles/{userId}/resume-links': {
+          token: SHOP_SERVER_KEY,
+          params: { userId: 'ida' },
+          body: {},
+        },
         'POST /v1/chat/typing': { token, body: { typing: true } },
         'GET /v1/agent/conversations': agent,
         'GET /v1/agent/profiles/{profileId}': agent,

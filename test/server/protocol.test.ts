@@ -23,3 +23,4 @@ import './protocol/metrics.ts';
 import './protocol/erasure.ts';
 import './protocol/consent-receipts.ts';
 import './protocol/shop-state.ts';
+import './protocol/resume.ts';

@@ -142,5 +142,11 @@ describe('createServerEvents', () => {
       events.order('u-9', { id: 'r-982', status: 'lost' as 'paid' }),
       /HTTP 400: .*invalid_order/,
     );
+    const { link } = await events.resumeLink('u-9', { ttlHours: 24 });
+    assert.match(link, /#omnikit-resume=[\w-]+\.[\w-]+$/);
+    await assert.rejects(
+      events.resumeLink('u-9', { url: 'https://elsewhere.example/' }),
+      /invalid_resume_link/,
+    );
   });
 });

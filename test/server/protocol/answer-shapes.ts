@@ -17,6 +17,8 @@ export const ANSWER_SHAPES: Record<string, ShapeName> = {
   'GET /v1/profiles/{userId}/consent 200': 'ConsentAnswer',
   'POST /v1/profiles/{userId}/orders 200': 'Order',
   'POST /v1/profiles/{userId}/loyalty 200': 'Loyalty',
+  'POST /v1/profiles/{userId}/resume-links 201': 'ResumeLinkCreated',
+  'POST /v1/resume 200': 'ResumeAnswer',
 };
 
 /** The data of each device stream event. */
@@ -35,6 +37,7 @@ const NESTED: Partial<Record<ShapeName, Record<string, ShapeName>>> = {
   ErasureReceipt: { removed: 'ErasedRows' },
   ConsentAnswer: { receipts: 'ConsentReceipt' },
   Order: { items: 'OrderItem' },
+  ResumeAnswer: { lines: 'ResumeLine' },
 };
 
 /** Where docs/openapi.json describes each shape: a schema, then property names down from it. */
@@ -62,6 +65,9 @@ export const OPENAPI_SCHEMAS: Record<ShapeName, [schema: string, ...properties: 
   Order: ['Order'],
   OrderItem: ['OrderItem'],
   Loyalty: ['Loyalty'],
+  ResumeLinkCreated: ['ResumeLinkCreated'],
+  ResumeAnswer: ['ResumeAnswer'],
+  ResumeLine: ['ResumeLine'],
 };
 
 /** The fields of a shape that are always there. */
