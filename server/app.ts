@@ -36,6 +36,7 @@ import { isStorageFailure } from './store/storage-failure.ts';
 import type { Store } from './store/types.ts';
 import { DEFAULT_STREAM_PING_MS } from './stream.ts';
 import { StreamHub } from './stream-hub.ts';
+import { checkSitesWebhooks } from './webhooks/config.ts';
 
 /** A running HTTP listener. */
 export interface Listening {
@@ -276,6 +277,7 @@ function checkKeys(sites: readonly Site[], options: ServerOptions, caller: strin
   const policy = { demo: options.demo === true };
   try {
     checkSiteKeys(sites, policy);
+    checkSitesWebhooks(sites, policy);
     if (options.metrics) checkServerSecret(options.metrics.token, 'metrics.token', sites, policy);
   } catch (error) {
     throw new UnsafeSecretError(`${caller}: ${(error as Error).message}`, { cause: error });
