@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { AgentHub } from './agent/hub.ts';
 import { type CatalogLookup, siteCatalog } from './catalog.ts';
 import { COMPAT_ROUTES, type IngestRoute, ignoreMetricsHandler, METRICS_PATHS } from './compat.ts';
@@ -37,6 +37,8 @@ import type { Store } from './store/types.ts';
 import { DEFAULT_STREAM_PING_MS } from './stream.ts';
 import { StreamHub } from './stream-hub.ts';
 import { checkSitesWebhooks } from './webhooks/config.ts';
+import { type WebhookOptions, Webhooks, webhookOptions } from './webhooks/index.ts';
+import { listDeliveriesHandler, retryDeliveryHandler } from './webhooks/routes.ts';
 
 /** A running HTTP listener. */
 export interface Listening {
@@ -134,6 +136,11 @@ export interface ServerOptions {
    * store's closes with the store).
    */
   relay?: Relay;
+  /**
+   * How webhook deliveries are sent and retried (see WebhookOptions: poll interval, batch, requests
+   * in flight, timeout, lease, backoff, retry horizon). Sites' `webhooks` say where to.
+   */
+  webhooks?: Partial<WebhookOptions>;
   /** @deprecated The same as `housekeeping.intervalMs`. */
   compactionIntervalMs?: number;
   /**
@@ -175,6 +182,14 @@ export function createServer(options: ServerOptions): OmnikitServer {
   };
   const housekeeping = housekeepingOptions(options);
   const errors = new ErrorLog({ now: protocolDeps.now });
+  const webhooks = new Webhooks(
+    options.store,
+    sites,
+    webhookOptions(options.webhooks),
+    protocolDeps.now,
+    errors,
+    metrics?.webhooks,
+  );
 
   const app = new Hono();
   // First: every request is logged and counted, refusals and injected faults included.
@@ -191,10 +206,13 @@ export function createServer(options: ServerOptions): OmnikitServer {
   for (const step of [...beforeHandlers, planReportHandler(deps)]) app.get('/v1/plan/report', step);
   for (const step of [...beforeHandlers, eventReaderHandler(deps)]) app.get('/v1/events', step);
 
+  mountWebhookRoutes(app, { ...protocolDeps, webhooks }, beforeHandlers);
+
+  const ingestDeps = { ...deps, webhooks };
   const routes: IngestRoute[] = [{ path: '/v1/batch', extract: batchOf }, ...COMPAT_ROUTES];
   for (const route of routes) {
     // Only POSTs pass through the stats and the installed middleware: cors() answers preflights.
-    for (const step of [stats.middleware(), ...beforeHandlers, ingestHandler(deps, route.extract)]) {
+    for (const step of [stats.middleware(), ...beforeHandlers, ingestHandler(ingestDeps, route.extract)]) {
       app.post(route.path, step);
     }
   }
@@ -217,6 +235,7 @@ export function createServer(options: ServerOptions): OmnikitServer {
     listen: async (port = 0, hostname = '127.0.0.1') => {
       // Streams opened before the relay hears the other processes could miss their messages.
       await relay.ready();
+      webhooks.start();
       const housekeeper = await startHousekeeping(
         options.store,
         protocolDeps.now,
@@ -225,7 +244,13 @@ export function createServer(options: ServerOptions): OmnikitServer {
         options.onHousekeeping,
         () => sites.all(),
       );
-      return listenWithHousekeeper(app, streams, housekeeper, port, hostname);
+      // Webhooks stop with the housekeeping: both are the server's background work.
+      const background = {
+        stop: async () => {
+          await Promise.all([housekeeper.stop(), webhooks.stop()]);
+        },
+      };
+      return listenWithHousekeeper(app, streams, background, port, hostname);
     },
   };
 }
@@ -248,6 +273,27 @@ async function listenWithHousekeeper(
   } catch (error) {
     await housekeeper.stop();
     throw error;
+  }
+}
+
+// The webhook delivery list and retry (server key), before the installed middleware's faults.
+function mountWebhookRoutes(
+  app: Hono,
+  deps: ProtocolDeps & { webhooks: Webhooks },
+  beforeHandlers: MiddlewareHandler[],
+): void {
+  const routeDeps = {
+    store: deps.store,
+    sites: deps.sites,
+    now: deps.now,
+    webhooks: deps.webhooks.options,
+    nudge: () => deps.webhooks.nudge(),
+  };
+  for (const step of [...beforeHandlers, listDeliveriesHandler(routeDeps)]) {
+    app.get('/v1/webhooks/deliveries', step);
+  }
+  for (const step of [...beforeHandlers, retryDeliveryHandler(routeDeps)]) {
+    app.post('/v1/webhooks/deliveries/:id/retry', step);
   }
 }
 
