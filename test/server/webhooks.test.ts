@@ -3,6 +3,7 @@
 // fails (500s, a dropped connection, a closed port) until it recovers or the retry horizon passes.
 // The server's clock (the harness's) drives the backoff: a test moves it, never waits for it.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Site, WebhookOptions } from '../../server/index.ts';
 import {
@@ -16,6 +17,7 @@ import {
 } from './helpers.ts';
 import { METRICS_TOKEN, sample, scrape } from './metrics-scrape.ts';
 import { startPostgres } from './postgres.ts';
+import { validate } from './protocol/json-schema.ts';
 import { refusingInserts, sqliteDatabase, type TestDatabaseFactory } from './test-database.ts';
 import { type Receiver, signedBy, startReceiver, until } from './webhook-receiver.ts';
 
@@ -31,6 +33,10 @@ const WEBHOOK_OPTIONS = {
   retryForMs: 24 * HOUR,
   queueDepthEveryMs: 1,
 };
+
+/** docs/openapi.json, whose `WebhookPayload` every delivered body must match. */
+const spec = JSON.parse(readFileSync(new URL('../../docs/openapi.json', import.meta.url), 'utf8'));
+const PAYLOAD = { $ref: '#/components/schemas/WebhookPayload' };
 
 const cluster = await startPostgres();
 after(() => cluster.stop());
@@ -175,6 +181,7 @@ function webhookCases(engine: string, databases: TestDatabaseFactory) {
           assert.ok(signedBy(request, SECRET, h.clock.now), 'signature valid');
           assert.ok(!signedBy(request, OTHER_SECRET, h.clock.now), 'and only with its secret');
           const body = JSON.parse(request.body);
+          assert.deepEqual(validate(body, PAYLOAD, spec), [], 'the documented payload');
           const sent = all.find((event) => event.messageId === request.headers['omnikit-event-id']);
           assert.deepEqual(body.event, sent, 'the event as sent');
           assert.equal(body.site, 'shop');
