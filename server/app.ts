@@ -138,7 +138,8 @@ export interface ServerOptions {
   relay?: Relay;
   /**
    * How webhook deliveries are sent and retried (see WebhookOptions: poll interval, batch, requests
-   * in flight, timeout, lease, backoff, retry horizon). Sites' `webhooks` say where to.
+   * in flight, timeout, lease, backoff, retry horizon). Sites' `webhooks` say where to. Events are
+   * queued by any mounted `app`; the listening server sends them (as it runs the housekeeping).
    */
   webhooks?: Partial<WebhookOptions>;
   /** @deprecated The same as `housekeeping.intervalMs`. */
@@ -276,7 +277,7 @@ async function listenWithHousekeeper(
   }
 }
 
-// The webhook delivery list and retry (server key), before the installed middleware's faults.
+// The webhook delivery list and retry (server key), each after the installed middleware.
 function mountWebhookRoutes(
   app: Hono,
   deps: ProtocolDeps & { webhooks: Webhooks },

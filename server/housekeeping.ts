@@ -68,9 +68,8 @@ export interface Housekeeping {
  * tombstones, then deletes what each site's `retention` (read from `sites` at every run, so a reload
  * applies) keeps no longer (retention.ts), then ended handoffs, long-revoked devices and empty
  * anonymous profiles (in that order, so a profile freed before goes in the same run), then
- * finished webhook deliveries. A failed step
- * is logged in `errors` (its kind, never its message) and retried at the next run. `report` hears
- * what each run deleted.
+ * finished webhook deliveries. A failed step is logged in `errors` (its kind, never its message) and
+ * retried at the next run. `report` hears what each run deleted.
  */
 export async function startHousekeeping(
   store: Store,

@@ -115,7 +115,8 @@ function isLoopback(hostname: string): boolean {
 /** An array of at least `least` non-empty strings, copied. */
 function strings(raw: unknown, where: string, least = 1): string[] {
   if (!Array.isArray(raw) || raw.length < least) {
-    throw new Error(`${where} must be an array of at least ${least} name(s) (leave it out for the default)`);
+    const some = least > 0 ? 'a non-empty array of names' : 'an array of names';
+    throw new Error(`${where} must be ${some} (leave it out for the default)`);
   }
   raw.forEach((item, index) => {
     if (typeof item !== 'string' || item.trim() === '')

@@ -103,8 +103,11 @@ describe('webhooks in the config', () => {
       [[webhook({ secret: undefined })], /sites\[0\]\.webhooks\[0\]\.secret must be/],
       [[webhook({ secret: SERVER_KEY })], /sites\[0\]\.webhooks\[0\]\.secret must be unique/],
       [[webhook(), webhook({ name: 'other' })], /sites\[0\]\.webhooks\[1\]\.secret must be unique/],
-      [[webhook({ events: 'Order Completed' })], /sites\[0\]\.webhooks\[0\]\.events must be an array/],
-      [[webhook({ events: [] })], /sites\[0\]\.webhooks\[0\]\.events must be an array/],
+      [
+        [webhook({ events: 'Order Completed' })],
+        /sites\[0\]\.webhooks\[0\]\.events must be a non-empty array of names/,
+      ],
+      [[webhook({ events: [] })], /sites\[0\]\.webhooks\[0\]\.events must be a non-empty array of names/],
       [[webhook({ events: [''] })], /sites\[0\]\.webhooks\[0\]\.events\[0\] must be/],
       [[webhook({ types: ['click'] })], /sites\[0\]\.webhooks\[0\]\.types\[0\] must be one of/],
       [
