@@ -1,11 +1,14 @@
 // A real webhook receiver for the tests: a node:http server on a loopback port whose behaviour a
 // test switches (answer 2xx, answer 500, drop the connection, be down), keeping every request it got.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verifyWebhook } from '../../server/index.ts';
 
-/** What the receiver does with the next requests. */
-export type ReceiverMode = 'ok' | 'fail' | 'drop';
+/**
+ * What the receiver does with the next requests: answer 204, answer 500, drop the connection, or
+ * answer 500 with a body that never ends (until the client goes).
+ */
+export type ReceiverMode = 'ok' | 'fail' | 'drop' | 'endless';
 
 /** One request as it arrived. */
 export interface Received {
@@ -61,6 +64,7 @@ export async function startReceiver(path = '/hooks/omnikit'): Promise<Receiver> 
           setTimeout(() => {
             if (mode === 'drop') request.socket.destroy();
             else if (mode === 'fail') response.writeHead(500).end('receiver is failing');
+            else if (mode === 'endless') endless(response);
             else response.writeHead(204).end();
           }, receiver.delayMs);
         });
@@ -80,6 +84,18 @@ export async function startReceiver(path = '/hooks/omnikit'): Promise<Receiver> 
     });
   await start();
   return receiver;
+}
+
+/** Answers 500 with a body that goes on until the client closes the connection. */
+function endless(response: ServerResponse): void {
+  response.writeHead(500, { 'Content-Type': 'text/plain' });
+  const chunk = `${'an endless answer '.repeat(1000)}\n`;
+  const more = () => {
+    while (!response.destroyed && response.write(chunk)) {}
+    if (!response.destroyed) response.once('drain', more);
+  };
+  response.on('close', () => response.removeAllListeners('drain'));
+  more();
 }
 
 /** Whether a request is signed with `secret` at the time `nowMs`, within the default tolerance. */

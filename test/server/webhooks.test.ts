@@ -415,6 +415,30 @@ function webhookCases(engine: string, databases: TestDatabaseFactory) {
       }
     });
 
+    it('bounds each attempt: a receiver that never answers times out, an endless answer is cut', async () => {
+      await start([crm()], { timeoutMs: 1500, leaseMs: 10_000 });
+      try {
+        receiver.mode = 'ok';
+        receiver.delayMs = 3000;
+        await send(h, [trackEvent()]);
+        await recorded(h, 1, /^timeout after 1500 ms$/);
+        receiver.delayMs = 0;
+        receiver.mode = 'endless';
+        pastBackoff(h);
+        const started = Date.now();
+        await recorded(h, 1, /^HTTP 500: an endless answer/);
+        // Read up to 4 KB, not until the timeout: the receiver would never have stopped.
+        assert.ok(Date.now() - started < 1000, `recorded after ${Date.now() - started} ms`);
+        assert.ok(((await deliveries(h))[0].lastError ?? '').length <= 'HTTP 500: '.length + 200);
+        receiver.mode = 'ok';
+        pastBackoff(h);
+        await until('delivered', async () => (await deliveries(h, '?status=delivered')).length === 1);
+      } finally {
+        receiver.delayMs = 0;
+        await h.close();
+      }
+    });
+
     it('housekeeping prunes delivered deliveries after 7 days, failed ones after 30, never pending ones', async () => {
       await start([crm()], { retryForMs: HOUR });
       try {
