@@ -5,8 +5,11 @@ const MAX_ANSWER_BYTES = 4096;
 /** Characters of that answer kept in `lastError`. */
 const MAX_ERROR_CHARS = 200;
 
-/** How an attempt ended: a 2xx, or why not (`HTTP 500: …`, `timeout`, `connection refused`…). */
-export type AttemptResult = { ok: true } | { ok: false; error: string };
+/**
+ * How an attempt ended: a 2xx, or why not (`HTTP 500: …`, `timeout`, `connection refused`…), with
+ * the wait the receiver asked for in `Retry-After`, if any (ms).
+ */
+export type AttemptResult = { ok: true } | { ok: false; error: string; retryAfterMs?: number };
 
 /**
  * POSTs `body` to `url` with `headers`; any 2xx is a delivery. Redirects are not followed (a 3xx is
@@ -28,7 +31,9 @@ export async function attempt(
       return { ok: true };
     }
     const answer = await readSome(response);
-    return { ok: false, error: `HTTP ${response.status}${answer ? `: ${answer}` : ''}` };
+    const error = `HTTP ${response.status}${answer ? `: ${answer}` : ''}`;
+    const retryAfterMs = retryAfter(response.headers.get('retry-after'), Date.now());
+    return retryAfterMs === undefined ? { ok: false, error } : { ok: false, error, retryAfterMs };
   } catch (error) {
     return { ok: false, error: signal.aborted ? `timeout after ${timeoutMs} ms` : networkError(error) };
   }
@@ -54,6 +59,15 @@ async function readSome(response: Response): Promise<string> {
   }
   const text = Buffer.concat(chunks).subarray(0, MAX_ANSWER_BYTES).toString('utf8');
   return text.replace(/\s+/g, ' ').trim().slice(0, MAX_ERROR_CHARS);
+}
+
+/** `Retry-After` (delay-seconds or an HTTP date) in ms from `now`; undefined when absent or unreadable. */
+export function retryAfter(header: string | null, now: number): number | undefined {
+  if (!header) return undefined;
+  const value = header.trim();
+  if (/^\d{1,10}$/.test(value)) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 /** A network failure in words, from its system error code when it has one. */

@@ -119,11 +119,10 @@ export class WebhookWorker {
     const at = this.now();
     if (result.ok) return { status: 'delivered', at };
     if (at >= delivery.retryUntil) return { status: 'failed', error: result.error, at };
-    return {
-      status: 'pending',
-      error: result.error,
-      nextAttemptAt: at + retryDelay(delivery.attempts, this.options),
-    };
+    // A receiver that says when to come back (429, 503) is given that long, up to the longest delay.
+    const asked = Math.min(result.retryAfterMs ?? 0, this.options.maxRetryMs);
+    const delay = Math.max(retryDelay(delivery.attempts, this.options), asked);
+    return { status: 'pending', error: result.error, nextAttemptAt: at + delay };
   }
 
   async #readDepth(): Promise<void> {

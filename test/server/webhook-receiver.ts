@@ -5,10 +5,10 @@ import type { AddressInfo } from 'node:net';
 import { verifyWebhook } from '../../server/index.ts';
 
 /**
- * What the receiver does with the next requests: answer 204, answer 500, drop the connection, or
- * answer 500 with a body that never ends (until the client goes).
+ * What the receiver does with the next requests: answer 204, answer 500, drop the connection,
+ * answer 500 with a body that never ends (until the client goes), or answer 429 with Retry-After: 30.
  */
-export type ReceiverMode = 'ok' | 'fail' | 'drop' | 'endless';
+export type ReceiverMode = 'ok' | 'fail' | 'drop' | 'endless' | 'busy';
 
 /** One request as it arrived. */
 export interface Received {
@@ -65,6 +65,7 @@ export async function startReceiver(path = '/hooks/omnikit'): Promise<Receiver> 
             if (mode === 'drop') request.socket.destroy();
             else if (mode === 'fail') response.writeHead(500).end('receiver is failing');
             else if (mode === 'endless') endless(response);
+            else if (mode === 'busy') response.writeHead(429, { 'Retry-After': '30' }).end();
             else response.writeHead(204).end();
           }, receiver.delayMs);
         });

@@ -415,7 +415,7 @@ function webhookCases(engine: string, databases: TestDatabaseFactory) {
       }
     });
 
-    it('bounds each attempt: a receiver that never answers times out, an endless answer is cut', async () => {
+    it('bounds each attempt: a receiver that never answers times out, an endless answer is cut; Retry-After is heeded', async () => {
       await start([crm()], { timeoutMs: 1500, leaseMs: 10_000 });
       try {
         receiver.mode = 'ok';
@@ -430,8 +430,14 @@ function webhookCases(engine: string, databases: TestDatabaseFactory) {
         // Read up to 4 KB, not until the timeout: the receiver would never have stopped.
         assert.ok(Date.now() - started < 1000, `recorded after ${Date.now() - started} ms`);
         assert.ok(((await deliveries(h))[0].lastError ?? '').length <= 'HTTP 500: '.length + 200);
-        receiver.mode = 'ok';
+        // A receiver asking to wait (429 + Retry-After: 30) is given that long, not the backoff's few seconds.
+        receiver.mode = 'busy';
         pastBackoff(h);
+        await recorded(h, 1, /^HTTP 429$/);
+        const [busy] = await deliveries(h);
+        assert.equal(Date.parse(busy.nextAttemptAt!) - h.clock.now, 30_000);
+        receiver.mode = 'ok';
+        h.clock.now += 30_000;
         await until('delivered', async () => (await deliveries(h, '?status=delivered')).length === 1);
       } finally {
         receiver.delayMs = 0;
