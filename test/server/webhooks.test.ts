@@ -417,19 +417,19 @@ function webhookCases(engine: string, databases: TestDatabaseFactory) {
     });
 
     it('bounds each attempt: a receiver that never answers times out, an endless answer is cut; Retry-After is heeded', async () => {
-      await start([crm()], { timeoutMs: 1500, leaseMs: 10_000 });
+      await start([crm()], { timeoutMs: 3000, leaseMs: 10_000 });
       try {
         receiver.mode = 'ok';
-        receiver.delayMs = 3000;
+        receiver.delayMs = 5000;
         await send(h, [trackEvent()]);
-        await recorded(h, 1, /^timeout after 1500 ms$/);
+        await recorded(h, 1, /^timeout after 3000 ms$/);
         receiver.delayMs = 0;
         receiver.mode = 'endless';
         pastBackoff(h);
         const started = Date.now();
         await recorded(h, 1, /^HTTP 500: an endless answer/);
         // Read up to 4 KB, not until the timeout: the receiver would never have stopped.
-        assert.ok(Date.now() - started < 1000, `recorded after ${Date.now() - started} ms`);
+        assert.ok(Date.now() - started < 2500, `recorded after ${Date.now() - started} ms`);
         assert.ok(((await deliveries(h))[0].lastError ?? '').length <= 'HTTP 500: '.length + 200);
         // A receiver asking to wait (429 + Retry-After: 30) is given that long, not the backoff's few seconds.
         receiver.mode = 'busy';
