@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { AgentHub } from './agent/hub.ts';
 import { type CatalogLookup, siteCatalog } from './catalog.ts';
 import { COMPAT_ROUTES, type IngestRoute, ignoreMetricsHandler, METRICS_PATHS } from './compat.ts';
@@ -36,6 +36,9 @@ import { isStorageFailure } from './store/storage-failure.ts';
 import type { Store } from './store/types.ts';
 import { DEFAULT_STREAM_PING_MS } from './stream.ts';
 import { StreamHub } from './stream-hub.ts';
+import { checkSitesWebhooks } from './webhooks/config.ts';
+import { type WebhookOptions, Webhooks, webhookOptions } from './webhooks/index.ts';
+import { listDeliveriesHandler, retryDeliveryHandler } from './webhooks/routes.ts';
 
 /** A running HTTP listener. */
 export interface Listening {
@@ -133,6 +136,12 @@ export interface ServerOptions {
    * store's closes with the store).
    */
   relay?: Relay;
+  /**
+   * How webhook deliveries are sent and retried (see WebhookOptions: poll interval, batch, requests
+   * in flight, timeout, lease, backoff, retry horizon). Sites' `webhooks` say where to. Events are
+   * queued by any mounted `app`; the listening server sends them (as it runs the housekeeping).
+   */
+  webhooks?: Partial<WebhookOptions>;
   /** @deprecated The same as `housekeeping.intervalMs`. */
   compactionIntervalMs?: number;
   /**
@@ -174,6 +183,14 @@ export function createServer(options: ServerOptions): OmnikitServer {
   };
   const housekeeping = housekeepingOptions(options);
   const errors = new ErrorLog({ now: protocolDeps.now });
+  const webhooks = new Webhooks(
+    options.store,
+    sites,
+    webhookOptions(options.webhooks),
+    protocolDeps.now,
+    errors,
+    metrics?.webhooks,
+  );
 
   const app = new Hono();
   // First: every request is logged and counted, refusals and injected faults included.
@@ -190,10 +207,13 @@ export function createServer(options: ServerOptions): OmnikitServer {
   for (const step of [...beforeHandlers, planReportHandler(deps)]) app.get('/v1/plan/report', step);
   for (const step of [...beforeHandlers, eventReaderHandler(deps)]) app.get('/v1/events', step);
 
+  mountWebhookRoutes(app, { ...protocolDeps, webhooks }, beforeHandlers);
+
+  const ingestDeps = { ...deps, webhooks };
   const routes: IngestRoute[] = [{ path: '/v1/batch', extract: batchOf }, ...COMPAT_ROUTES];
   for (const route of routes) {
     // Only POSTs pass through the stats and the installed middleware: cors() answers preflights.
-    for (const step of [stats.middleware(), ...beforeHandlers, ingestHandler(deps, route.extract)]) {
+    for (const step of [stats.middleware(), ...beforeHandlers, ingestHandler(ingestDeps, route.extract)]) {
       app.post(route.path, step);
     }
   }
@@ -216,6 +236,7 @@ export function createServer(options: ServerOptions): OmnikitServer {
     listen: async (port = 0, hostname = '127.0.0.1') => {
       // Streams opened before the relay hears the other processes could miss their messages.
       await relay.ready();
+      webhooks.start();
       const housekeeper = await startHousekeeping(
         options.store,
         protocolDeps.now,
@@ -224,7 +245,13 @@ export function createServer(options: ServerOptions): OmnikitServer {
         options.onHousekeeping,
         () => sites.all(),
       );
-      return listenWithHousekeeper(app, streams, housekeeper, port, hostname);
+      // Webhooks stop with the housekeeping: both are the server's background work.
+      const background = {
+        stop: async () => {
+          await Promise.all([housekeeper.stop(), webhooks.stop()]);
+        },
+      };
+      return listenWithHousekeeper(app, streams, background, port, hostname);
     },
   };
 }
@@ -247,6 +274,27 @@ async function listenWithHousekeeper(
   } catch (error) {
     await housekeeper.stop();
     throw error;
+  }
+}
+
+// The webhook delivery list and retry (server key), each after the installed middleware.
+function mountWebhookRoutes(
+  app: Hono,
+  deps: ProtocolDeps & { webhooks: Webhooks },
+  beforeHandlers: MiddlewareHandler[],
+): void {
+  const routeDeps = {
+    store: deps.store,
+    sites: deps.sites,
+    now: deps.now,
+    webhooks: deps.webhooks.options,
+    nudge: () => deps.webhooks.nudge(),
+  };
+  for (const step of [...beforeHandlers, listDeliveriesHandler(routeDeps)]) {
+    app.get('/v1/webhooks/deliveries', step);
+  }
+  for (const step of [...beforeHandlers, retryDeliveryHandler(routeDeps)]) {
+    app.post('/v1/webhooks/deliveries/:id/retry', step);
   }
 }
 
@@ -276,6 +324,7 @@ function checkKeys(sites: readonly Site[], options: ServerOptions, caller: strin
   const policy = { demo: options.demo === true };
   try {
     checkSiteKeys(sites, policy);
+    checkSitesWebhooks(sites, policy);
     if (options.metrics) checkServerSecret(options.metrics.token, 'metrics.token', sites, policy);
   } catch (error) {
     throw new UnsafeSecretError(`${caller}: ${(error as Error).message}`, { cause: error });

@@ -8,6 +8,7 @@ import { loadSitePlan } from './plan/load.ts';
 import { checkRetention } from './retention-config.ts';
 import { checkServerSecret, checkSiteKeys, type SecretPolicy } from './secrets.ts';
 import type { Site } from './sites.ts';
+import { checkSitesWebhooks, checkWebhooks } from './webhooks/config.ts';
 
 /** A config file: the sites, and what holds for the whole server. */
 export interface ServerConfig {
@@ -93,6 +94,7 @@ function readMetrics(metrics: unknown, sites: Site[], policy: SecretPolicy): Met
 export function validateSites(config: unknown, baseDir = process.cwd(), policy: SecretPolicy = {}): Site[] {
   const sites = readSites(config, baseDir);
   checkSiteKeys(sites, policy);
+  checkSitesWebhooks(sites, policy);
   return sites;
 }
 
@@ -108,7 +110,8 @@ function readSites(config: unknown, baseDir: string): Site[] {
   return config.sites.map((raw: unknown, index: number): Site => {
     const where = `sites[${index}]`;
     if (!isObject(raw)) throw new Error(`${where} must be an object`);
-    const { id, writeKey, origins, secret, catalog, agentKey, plan, serverKey, limits, retention } = raw;
+    const { id, writeKey, origins, secret, catalog, agentKey, plan, serverKey, limits, retention, webhooks } =
+      raw;
     if (typeof id !== 'string' || id.trim() === '') throw new Error(`${where}.id must be a non-empty string`);
     if (ids.has(id)) throw new Error(`${where}.id "${id}" is used by another site`);
     if (typeof writeKey !== 'string' || writeKey.trim() === '') {
@@ -135,6 +138,7 @@ function readSites(config: unknown, baseDir: string): Site[] {
     if (plan !== undefined) site.plan = loadSitePlan(plan, `${where}.plan`, baseDir);
     if (limits !== undefined) site.limits = checkLimits(limits, `${where}.limits`, 'site');
     if (retention !== undefined) site.retention = checkRetention(retention, `${where}.retention`);
+    if (webhooks !== undefined) site.webhooks = checkWebhooks(webhooks, `${where}.webhooks`);
     if (serverKey !== undefined) {
       if (typeof serverKey !== 'string' || serverKey.trim() === '') {
         throw new Error(`${where}.serverKey must be a non-empty string when present`);

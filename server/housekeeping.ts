@@ -25,6 +25,10 @@ export interface HousekeepingOptions {
   revokedDeviceRetentionMs: number;
   /** How old an empty anonymous profile must be before it is deleted (default 1 day). */
   emptyProfileGraceMs: number;
+  /** How long a delivered webhook delivery stays listed (default 7 days). */
+  deliveredWebhookRetentionMs: number;
+  /** How long a failed webhook delivery stays listed, to be retried by hand (default 30 days). */
+  failedWebhookRetentionMs: number;
 }
 
 /** The defaults of HousekeepingOptions. */
@@ -35,6 +39,8 @@ export const DEFAULT_HOUSEKEEPING: Readonly<HousekeepingOptions> = {
   handoffGraceMs: DAY,
   revokedDeviceRetentionMs: 30 * DAY,
   emptyProfileGraceMs: DAY,
+  deliveredWebhookRetentionMs: 7 * DAY,
+  failedWebhookRetentionMs: 30 * DAY,
 };
 
 /** What one housekeeping run deleted; its RetentionReport part is what the sites' `retention` deleted. */
@@ -47,6 +53,8 @@ export interface HousekeepingReport extends RetentionReport {
   devices: number;
   /** Anonymous profiles older than `emptyProfileGraceMs` with no device, record or handoff. */
   profiles: number;
+  /** Webhook deliveries delivered, or failed, longer ago than their retention. */
+  webhookDeliveries: number;
 }
 
 /** A running housekeeping schedule. */
@@ -59,9 +67,9 @@ export interface Housekeeping {
  * Runs the server's housekeeping now, then every `options.intervalMs` until `stop()`: compacts
  * tombstones, then deletes what each site's `retention` (read from `sites` at every run, so a reload
  * applies) keeps no longer (retention.ts), then ended handoffs, long-revoked devices and empty
- * anonymous profiles (in that order, so a profile freed before goes in the same run). A failed step
- * is logged in `errors` (its kind, never its message) and retried at the next run. `report` hears
- * what each run deleted.
+ * anonymous profiles (in that order, so a profile freed before goes in the same run), then
+ * finished webhook deliveries. A failed step is logged in `errors` (its kind, never its message) and
+ * retried at the next run. `report` hears what each run deleted.
  */
 export async function startHousekeeping(
   store: Store,
@@ -91,6 +99,21 @@ export async function startHousekeeping(
     return removed;
   };
 
+  // Finished deliveries only: a pending one goes when it is delivered or fails, or with its event.
+  const pruneDeliveries = async (at: number): Promise<number> => {
+    let removed = 0;
+    for (const [status, keptMs] of [
+      ['delivered', options.deliveredWebhookRetentionMs],
+      ['failed', options.failedWebhookRetentionMs],
+    ] as const) {
+      removed += await sweep(`${status} webhook deliveries`, async (window) => {
+        const gone = await store.pruneDeliveries(status, at - keptMs, window.limit);
+        return { removed: gone, next: gone < window.limit ? null : '' };
+      });
+    }
+    return removed;
+  };
+
   const runOnce = async (): Promise<void> => {
     const at = now();
     let tombstones = 0;
@@ -109,7 +132,8 @@ export async function startHousekeeping(
     const profiles = await sweep('profiles', (window) =>
       store.removeEmptyAnonymousProfiles(new Date(at - options.emptyProfileGraceMs), window),
     );
-    if (!stopped) report({ tombstones, handoffs, devices, profiles, ...retained });
+    const webhookDeliveries = await pruneDeliveries(at);
+    if (!stopped) report({ tombstones, handoffs, devices, profiles, webhookDeliveries, ...retained });
   };
 
   // One run at a time: a tick that comes while the last run is still going is skipped.

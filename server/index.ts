@@ -84,4 +84,21 @@ export type {
   StoredEvent,
   ViolationStore,
 } from './store/types.ts';
+export type {
+  Delivery,
+  DeliveryFilter,
+  DeliveryStatus,
+  WebhookStore,
+} from './store/webhook-types.ts';
 export { checkJson, isStorableText } from './values/index.ts';
+export {
+  DEFAULT_TOLERANCE_SECONDS,
+  DEFAULT_WEBHOOK_OPTIONS,
+  SIGNATURE_HEADER,
+  signWebhook,
+  type VerifyOptions,
+  verifyWebhook,
+  type Webhook,
+  type WebhookEventType,
+  type WebhookOptions,
+} from './webhooks/index.ts';

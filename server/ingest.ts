@@ -11,6 +11,7 @@ import { hasPrivacyControl, honourMarketing } from './privacy-control.ts';
 import { type SiteDirectory, siteAllowsOrigin } from './sites.ts';
 import type { StatsRecorder } from './stats.ts';
 import type { EventStore } from './store/types.ts';
+import type { Webhooks } from './webhooks/index.ts';
 import { resolveSender } from './write-key.ts';
 
 /** Pulls the list of raw events out of a parsed request body; throws ApiError when the shape is wrong. */
@@ -22,6 +23,8 @@ export interface IngestDeps {
   sites: SiteDirectory;
   stats: StatsRecorder;
   limits: ServerLimits;
+  /** Queues each stored event's webhook deliveries in its transaction (absent: none). */
+  webhooks?: Webhooks;
 }
 
 /** `{ batch: [...] }`: Omnikit's /v1/batch, Segment's /b, RudderStack's /v1/batch and beacon. */
@@ -80,10 +83,18 @@ export function ingestHandler(deps: IngestDeps, extract: EventExtractor): Handle
     // Violations are recorded, never refused, in the events' transaction: a failure stores neither,
     // and a re-sent event's violations are counted once (see ViolationStore).
     const violations = site.plan ? planViolations(site.plan, kept.events) : [];
+    // Deliveries in the events' transaction too: a 2xx means every matching webhook will be sent it.
+    const webhooks = deps.webhooks?.queue(site, kept.events);
     const { inserted, duplicates } =
       kept.events.length > 0
-        ? await deps.store.insertEvents(site.id, kept.events, { credential, violations, json: kept.json })
+        ? await deps.store.insertEvents(site.id, kept.events, {
+            credential,
+            violations,
+            json: kept.json,
+            webhooks,
+          })
         : { inserted: 0, duplicates: 0 };
+    if (webhooks && inserted > 0) deps.webhooks?.nudge();
     deps.stats.recordBatch({
       siteId: site.id,
       received: raws.length,

@@ -2,6 +2,7 @@ import type { TrackingPlan } from '../src/plan/types.ts';
 import type { Catalog } from './catalog-types.ts';
 import type { SiteLimits } from './limits/defaults.ts';
 import type { SiteRetention } from './retention-config.ts';
+import type { Webhook } from './webhooks/config.ts';
 
 /** A customer's website (or app) allowed to send events, identified by its public write key. */
 export interface Site {
@@ -29,6 +30,8 @@ export interface Site {
   limits?: Partial<SiteLimits>;
   /** Days the site keeps each kind of data before housekeeping deletes it; absent: kept until erased. */
   retention?: SiteRetention;
+  /** Where the site's events are also POSTed, signed, retried until delivered (server/webhooks/). */
+  webhooks?: Webhook[];
 }
 
 /** The configured sites, indexed the two ways a request needs them. */

@@ -3,6 +3,8 @@ import type { Limits } from '../limits/index.ts';
 import type { RequestLogEntry } from '../request-log.ts';
 import type { BatchOutcome, StatsListener } from '../stats.ts';
 import { errorKind } from '../store/storage-failure.ts';
+import type { WebhookListener } from '../webhooks/worker.ts';
+import { webhookMetrics } from './webhook-metrics.ts';
 
 /** createServer's `metrics`, the config file's top-level `metrics`: turns `GET /metrics` on. */
 export interface MetricsOptions {
@@ -37,6 +39,8 @@ export class ServerMetrics implements StatsListener {
   readonly #refusals;
   readonly #databaseErrors;
   readonly #http;
+  /** Hears the webhook worker (attempts, queue depth). */
+  readonly webhooks: WebhookListener;
 
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
@@ -59,6 +63,7 @@ export class ServerMetrics implements StatsListener {
       registers,
     });
     this.#http = httpMetrics(registers);
+    this.webhooks = webhookMetrics(registers);
     new Gauge({
       name: 'omnikit_open_streams',
       help: 'Event streams open now: kind="device" (GET /v1/stream) or kind="agent" (GET /v1/agent/stream).',

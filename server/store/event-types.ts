@@ -46,6 +46,19 @@ export interface EventPage {
  */
 export type EventCredential = 'public' | 'server';
 
+/**
+ * Webhook deliveries to queue with a batch of events (store/webhook-types.ts), for the events stored,
+ * never the duplicates.
+ */
+export interface QueuedDeliveries {
+  /** Per event, in the batch's order: the names of the site's webhooks it goes to. */
+  webhooks: readonly (readonly string[])[];
+  /** The server's clock (ms): the first attempt is due at once. */
+  at: number;
+  /** Attempts go on until this instant (ms), then the delivery is marked failed. */
+  retryUntil: number;
+}
+
 /** Options of `insertEvents`. */
 export interface InsertEventsOptions {
   /** The credential the events came with (default `public`); deduplication is per credential. */
@@ -58,6 +71,11 @@ export interface InsertEventsOptions {
    * serialising each event again.
    */
   json?: readonly string[];
+  /**
+   * Webhook deliveries of these events, queued in the same transaction for each event stored (a
+   * duplicate queues none): an acknowledged event never misses one, a failed batch leaves none.
+   */
+  webhooks?: QueuedDeliveries;
 }
 
 /** Durable, deduplicating home of analytics events. */

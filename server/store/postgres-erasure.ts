@@ -75,6 +75,12 @@ async function removeSubject(tx: Db, subject: ErasureSubject, at: string): Promi
       `DELETE FROM plan_violations WHERE site_id = $1 AND message_id IN (SELECT message_id FROM events WHERE ${where})`,
       [siteId, key],
     );
+    // Their webhook deliveries, whatever their status: a pending one would send the event on.
+    await tx.query(
+      `DELETE FROM webhook_deliveries WHERE site_id = $1
+          AND (message_id, credential) IN (SELECT message_id, credential FROM events WHERE ${where})`,
+      [siteId, key],
+    );
     removed.events += await count(`DELETE FROM events WHERE ${where}`, [siteId, key]);
   };
   if (subject.userId !== null) await deleteEvents('site_id = $1 AND user_id = $2', subject.userId);

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { type EventRow, eventFilter, eventPage, toEventRow } from './event-row.ts';
 import { type Db, transaction } from './postgres-db.ts';
 import { postgresViolationStore } from './postgres-violations.ts';
+import { queueDeliveries } from './postgres-webhooks.ts';
 import type { EventFilter, EventLog } from './types.ts';
 
 /**
@@ -74,16 +75,26 @@ export function postgresEventLog(pool: pg.Pool): EventLog {
       );
       const violations = options.violations ?? [];
       if (rows.length === 0 && violations.length === 0) return { inserted: 0, duplicates: 0 };
+      const webhooks = options.webhooks;
+      const queuing = webhooks?.webhooks.some((names) => names.length > 0) === true;
       const insert = async (on: Db) => {
-        const { rowCount } = await on.query(
-          INSERT,
+        const { rowCount, rows: stored } = await on.query<{ message_id: string }>(
+          queuing ? `${INSERT} RETURNING message_id` : INSERT,
           COLUMNS.map((column) => rows.map((row) => row[column])),
         );
         await postgresViolationStore(on).insertViolations(siteId, violations);
+        if (queuing && webhooks) {
+          const credential = options.credential ?? 'public';
+          const messageIds = rows.map((row) => row.message_id);
+          const storedIds = new Set(stored.map((row) => row.message_id));
+          await queueDeliveries(on, siteId, credential, messageIds, storedIds, webhooks);
+        }
         return rowCount ?? 0;
       };
-      // Violations in the same transaction: a failure stores neither, so a re-sent batch is stored whole.
-      const inserted = violations.length > 0 ? await transaction(pool, insert) : await insert(pool);
+      // Violations and deliveries in the same transaction: a failure stores none of them, so a
+      // re-sent batch is stored whole, with its deliveries.
+      const single = violations.length === 0 && !queuing;
+      const inserted = single ? await insert(pool) : await transaction(pool, insert);
       return { inserted, duplicates: rows.length - inserted };
     },
 

@@ -16,6 +16,7 @@ import { postgresHousekeeping } from './postgres-housekeeping.ts';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.ts';
 import { postgresRetention } from './postgres-retention.ts';
 import { postgresViolationStore, VIOLATIONS_SCHEMA } from './postgres-violations.ts';
+import { postgresWebhookStore } from './postgres-webhooks.ts';
 import { DATA_TABLES } from './rows.ts';
 import { errorKind, isStorageFailure } from './storage-failure.ts';
 import type { Store } from './types.ts';
@@ -95,6 +96,7 @@ export async function openPostgresStore(
     ...postgresErasureStore(pool),
     ...postgresRetention(pool),
     ...postgresConsentStore(pool),
+    ...postgresWebhookStore(pool),
 
     async reset() {
       // DELETE, not TRUNCATE: ten times faster on the small tables of tests (which reset often), and

@@ -16,6 +16,7 @@ export const DATA_TABLES = [
   'erasure_suppressions',
   'erasure_receipts',
   'consent_receipts',
+  'webhook_deliveries',
 ];
 
 /** A record row; `deleted` is 0/1 in SQLite, a boolean in PostgreSQL. */

@@ -67,14 +67,19 @@ export function sqliteErasureStore(db: Database.Database): ErasureStore {
 }
 
 /**
- * Deletes what a subject names, by the tables' indexes, in the caller's transaction. Violations go
- * before their events (they are found through them), and the devices' token hashes are kept before
+ * Deletes what a subject names, by the tables' indexes, in the caller's transaction. Violations and
+ * webhook deliveries go before their events (they are found through them), and the devices' token hashes are kept before
  * the devices go.
  */
 function sqliteRemoval(db: Database.Database) {
   const byEvents = (where: string) => ({
     violations: db.prepare(
       `DELETE FROM plan_violations WHERE site_id = ? AND message_id IN (SELECT message_id FROM events WHERE ${where})`,
+    ),
+    // Their webhook deliveries, whatever their status: a pending one would send the event on.
+    deliveries: db.prepare(
+      `DELETE FROM webhook_deliveries WHERE site_id = ?
+          AND (message_id, credential) IN (SELECT message_id, credential FROM events WHERE ${where})`,
     ),
     events: db.prepare(`DELETE FROM events WHERE ${where}`),
   });
@@ -100,6 +105,7 @@ function sqliteRemoval(db: Database.Database) {
     const removed = noRowsErased();
     const deleteEvents = (statements: ReturnType<typeof byEvents>, key: string) => {
       removed.violations += statements.violations.run(siteId, siteId, key).changes;
+      statements.deliveries.run(siteId, siteId, key);
       removed.events += statements.events.run(siteId, key).changes;
     };
     if (subject.userId !== null) deleteEvents(ofUser, subject.userId);

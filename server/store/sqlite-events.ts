@@ -1,7 +1,9 @@
 import type Database from 'better-sqlite3';
 import { type EventRow, eventFilter, eventPage, toEventRow } from './event-row.ts';
 import { sqliteViolationRecorder } from './sqlite-violations.ts';
+import { sqliteDeliveryQueue } from './sqlite-webhooks.ts';
 import type { EventFilter, EventLog, PlanViolation } from './types.ts';
+import type { QueuedDeliveries } from './webhook-types.ts';
 
 /**
  * Tables of the event log at version 1: one row per (site, messageId), a key that makes at-least-once
@@ -50,26 +52,32 @@ export function sqliteEventLog(db: Database.Database): EventLog {
      ON CONFLICT (site_id, message_id, credential) DO NOTHING`,
   );
   const recordViolations = sqliteViolationRecorder(db);
-  const insertBatch = db.transaction((siteId: string, rows: EventRow[], violations: PlanViolation[]) => {
-    let inserted = 0;
-    for (const r of rows) {
-      inserted += insert.run(
-        r.site_id,
-        r.message_id,
-        r.type,
-        r.anonymous_id,
-        r.user_id,
-        r.event,
-        r.timestamp,
-        r.received_at,
-        r.body,
-        r.credential,
-      ).changes;
-    }
-    // Same transaction: a failure stores neither, so the client's re-sent batch is stored whole.
-    if (violations.length > 0) recordViolations(siteId, violations);
-    return inserted;
-  });
+  const queueDeliveries = sqliteDeliveryQueue(db);
+  const insertBatch = db.transaction(
+    (siteId: string, rows: EventRow[], violations: PlanViolation[], webhooks?: QueuedDeliveries) => {
+      let inserted = 0;
+      for (const [index, r] of rows.entries()) {
+        const stored = insert.run(
+          r.site_id,
+          r.message_id,
+          r.type,
+          r.anonymous_id,
+          r.user_id,
+          r.event,
+          r.timestamp,
+          r.received_at,
+          r.body,
+          r.credential,
+        ).changes;
+        inserted += stored;
+        // Only a new event: a duplicate's deliveries were queued when it was first stored.
+        if (stored === 1 && webhooks) queueDeliveries(siteId, r.message_id, r.credential, webhooks, index);
+      }
+      // Same transaction: a failure stores neither, so the client's re-sent batch is stored whole.
+      if (violations.length > 0) recordViolations(siteId, violations);
+      return inserted;
+    },
+  );
 
   const pageEvents = (siteId: string, filter: EventFilter) => {
     const { where, limit, count, params } = eventFilter(siteId, filter, () => '?', 'rowid');
@@ -85,7 +93,7 @@ export function sqliteEventLog(db: Database.Database): EventLog {
       const rows = events.map((body, index) =>
         toEventRow(siteId, body, receivedAt, options.credential, options.json?.[index]),
       );
-      const inserted = insertBatch(siteId, rows, options.violations ?? []);
+      const inserted = insertBatch(siteId, rows, options.violations ?? [], options.webhooks);
       return { inserted, duplicates: rows.length - inserted };
     },
 

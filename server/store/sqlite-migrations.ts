@@ -1,6 +1,7 @@
 import { CONSENT_MIGRATION_NAME, SQLITE_CONSENT_MIGRATION_SQL } from './consent-schema.ts';
 import { ERASURE_MIGRATION_NAME, ERASURE_MIGRATION_SQL } from './erasure-schema.ts';
 import type { Migration } from './migrations.ts';
+import { SQLITE_WEBHOOKS_MIGRATION_SQL, WEBHOOKS_MIGRATION_NAME } from './webhook-schema.ts';
 
 /** PostgreSQL's twin is in postgres-migrations.ts, with the same version and name. */
 const EVENTS_PER_CREDENTIAL = 'provenance: events deduplicated per credential, handoffs by profile';
@@ -91,5 +92,11 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     name: CONSENT_MIGRATION_NAME,
     // See consent-schema.ts: the same table on both engines, in each one's types.
     sql: SQLITE_CONSENT_MIGRATION_SQL,
+  },
+  {
+    version: 8,
+    name: WEBHOOKS_MIGRATION_NAME,
+    // See webhook-schema.ts: the same table on both engines, in each one's types.
+    sql: SQLITE_WEBHOOKS_MIGRATION_SQL,
   },
 ];

@@ -17,6 +17,7 @@ import { withSyncMemory } from './sqlite-memory.ts';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.ts';
 import { sqliteRetention } from './sqlite-retention.ts';
 import { sqliteViolationStore, VIOLATIONS_SCHEMA } from './sqlite-violations.ts';
+import { sqliteWebhookStore } from './sqlite-webhooks.ts';
 import { isStorageFailure } from './storage-failure.ts';
 import type { Store } from './types.ts';
 
@@ -67,6 +68,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     ...sqliteErasureStore(db),
     ...sqliteRetention(db),
     ...sqliteConsentStore(db),
+    ...sqliteWebhookStore(db),
 
     async reset() {
       db.transaction(() => {

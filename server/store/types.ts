@@ -11,6 +11,7 @@ import type { EventLog, PlanViolation } from './event-types.ts';
 import type { HousekeepingStore } from './housekeeping-types.ts';
 import type { RetentionStore } from './retention-types.ts';
 import type { DeviceStore, DocumentStore, HandoffStore } from './sync-types.ts';
+import type { WebhookStore } from './webhook-types.ts';
 
 export type {
   EventCredential,
@@ -33,7 +34,8 @@ export interface Store
     HousekeepingStore,
     ErasureStore,
     RetentionStore,
-    ConsentStore {
+    ConsentStore,
+    WebhookStore {
   /** Deletes everything (tests). Sequence numbers keep growing, so no old cursor can skip new records. */
   reset(): Promise<void>;
   /** Resolves once the database answers a read of its schema; rejects as a failing query would. */

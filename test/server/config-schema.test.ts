@@ -25,6 +25,7 @@ function documentedExample(): unknown {
 }
 
 const site = { id: 'shop', writeKey: 'shop-key', origins: ['https://shop.example'] };
+const webhook = { name: 'crm', url: 'http://127.0.0.1:9000/in', secret: 'a-webhook-secret' };
 
 describe('the config schema', () => {
   it('accepts the shipped demo config and the documented example', () => {
@@ -39,6 +40,7 @@ describe('the config schema', () => {
       SHOP_AGENT_KEY: 'Tq7Xk2Pz9Rb4Nm1Vc8Ld3Hs6Jf0Gw5Ye2Ua7Io4Kp1=',
       SHOP_SERVER_KEY: 'Zc3Vb8Nm1Qw6Er4Ty9Ui2Op7As5Df0Gh3Jk8Lz1Xc6=',
       METRICS_TOKEN: 'Mx5Pq2Wr8Ty1Ui4Op7As0Df3Gh6Jk9Lz2Xc5Vb8Nm=',
+      CRM_WEBHOOK_SECRET: 'Wh7Rt2Yu5Io8Pa1Sd4Fg7Hj0Kl3Zx6Cv9Bn2Mq5We=',
     };
     const loaded = loadConfig(file, {}, env);
     assert.equal(loaded.sites.length, 2);
@@ -70,6 +72,15 @@ describe('the config schema', () => {
       { sites: [{ ...site, retention: { drafts: 1.5 } }] },
       { sites: [{ ...site, retention: { anonymousProfiles: 1e12 } }] },
       { sites: [{ ...site, retention: { events: '30' } }] },
+      { sites: [{ ...site, webhooks: {} }] },
+      { sites: [{ ...site, webhooks: [{ name: 'crm', url: 'https://crm.example/in' }] }] },
+      { sites: [{ ...site, webhooks: [{ ...webhook, name: 'a b' }] }] },
+      { sites: [{ ...site, webhooks: [{ ...webhook, url: 'http://crm.example/in' }] }] },
+      { sites: [{ ...site, webhooks: [{ ...webhook, url: 'ftp://crm.example/in' }] }] },
+      { sites: [{ ...site, webhooks: [{ ...webhook, url: 'https://crm.example/in#x' }] }] },
+      { sites: [{ ...site, webhooks: [{ ...webhook, events: [] }] }] },
+      { sites: [{ ...site, webhooks: [{ ...webhook, types: ['click'] }] }] },
+      { sites: [{ ...site, webhooks: [{ ...webhook, retries: 3 }] }] },
     ];
     for (const [index, config] of refused.entries()) {
       assert.notDeepEqual(check(config), [], `schema accepts ${JSON.stringify(config)}`);

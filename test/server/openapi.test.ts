@@ -719,6 +719,34 @@ describe('docs/openapi.json', () => {
     await exchange('GET', '/v1/plan/report', 401);
   });
 
+  it('GET /v1/webhooks/deliveries and POST /v1/webhooks/deliveries/{id}/retry', async () => {
+    // A delivery to a webhook the config does not name: the worker marks it failed, and it is listed.
+    const at = h.clock.now;
+    await h.store.insertEvents('shop', [trackEvent()], {
+      webhooks: { webhooks: [['crm']], at, retryUntil: at + 60_000 },
+    });
+    const failed = async () => {
+      const page = await exchange('GET', '/v1/webhooks/deliveries', 200, { token: SHOP_SERVER_KEY });
+      return (page.deliveries as { id: string; status: string }[]).filter((d) => d.status === 'failed');
+    };
+    const deadline = Date.now() + 5000;
+    while ((await failed()).length === 0) {
+      assert.ok(Date.now() < deadline, 'the delivery failed');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const [delivery] = await failed();
+    await exchange('GET', '/v1/webhooks/deliveries', 200, {
+      token: SHOP_SERVER_KEY,
+      query: '?status=failed&limit=1',
+    });
+    await exchange('GET', '/v1/webhooks/deliveries', 400, { token: SHOP_SERVER_KEY, query: '?status=sent' });
+    await exchange('GET', '/v1/webhooks/deliveries', 401);
+    const retry = '/v1/webhooks/deliveries/{id}/retry';
+    await exchange('POST', retry, 202, { token: SHOP_SERVER_KEY, params: { id: delivery.id } });
+    await exchange('POST', retry, 404, { token: SHOP_SERVER_KEY, params: { id: '999999999' } });
+    await exchange('POST', retry, 401, { params: { id: delivery.id } });
+  });
+
   it('every operation documents its 5xx answer (checked with injected failures)', async () => {
     for (const [path, operations] of Object.entries(paths)) {
       for (const [method, operation] of Object.entries(operations)) {
@@ -769,6 +797,8 @@ describe('docs/openapi.json', () => {
         'POST /v1/agent/conversations/{profileId}/typing': { ...agent, body: { typing: true } },
         'GET /v1/plan/report': { token: SHOP_SERVER_KEY },
         'GET /v1/events': { token: SHOP_SERVER_KEY },
+        'GET /v1/webhooks/deliveries': { token: SHOP_SERVER_KEY },
+        'POST /v1/webhooks/deliveries/{id}/retry': { token: SHOP_SERVER_KEY, params: { id: '1' } },
         'DELETE /v1/profiles/{userId}': { token: SHOP_SERVER_KEY, params: { userId: 'ida' } },
         'GET /v1/profiles/{userId}/export': { token: SHOP_SERVER_KEY, params: { userId: 'ida' } },
         'GET /v1/profiles/{userId}/consent': { token: SHOP_SERVER_KEY, params: { userId: 'ida' } },
