@@ -3,7 +3,7 @@
 // on; only with `personalization`, and a withdrawal takes it off the device and the server.
 import { expect } from '@open-wc/testing';
 import { resetBackend, storedRecords, waitFor } from './helpers.ts';
-import { type ClientPage, identifyIn, pagePool } from './sdk.ts';
+import { type ClientPage, identifyIn, pagePool, wrap } from './sdk.ts';
 
 const FAST = { flushInterval: 50, retryBaseDelay: 50, retryMaxDelay: 500 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -71,6 +71,7 @@ describe('recently viewed', function () {
 
     // Withdrawn on a later page that never reads `recent`: it goes from the device and the server.
     await page.reload();
+    await wrap(page); // its client made again
     await page.eval(`omnikit.consent.set({ personalization: true })`);
     await page.eval(`omnikit.consent.set({ personalization: false })`);
     await waitFor(async () => (await onServer('mug')).length === 0, { message: 'removed on the server' });
