@@ -1,5 +1,12 @@
 import type { Context, Handler } from 'hono';
-import { AGENT_READ_KEY, CHAT_DOC, MAX_CHAT_TEXT_LENGTH, MESSAGE_PREFIX } from '../../src/protocol/index.ts';
+import {
+  AGENT_READ_KEY,
+  AGENT_REPLICA,
+  CHAT_DOC,
+  MAX_CHAT_TEXT_LENGTH,
+  MESSAGE_PREFIX,
+  replicaHlc,
+} from '../../src/protocol/index.ts';
 import { readJsonObject } from '../body.ts';
 import { type ChatEntry, readChat } from '../chat/document.ts';
 import { newId } from '../chat/id.ts';
@@ -10,7 +17,7 @@ import type { ConversationCursor, ConversationRow } from '../store/agent-types.t
 import { isStorableText } from '../values/index.ts';
 import { authenticateAgent } from './auth.ts';
 import { displayName, profileTraits } from './traits.ts';
-import { agentHlc, writeChat } from './write.ts';
+import { writeChat } from './write.ts';
 
 /** Default and largest `limit` of the conversation list. */
 const DEFAULT_LIMIT = 50;
@@ -120,7 +127,7 @@ export function replyHandler(deps: ProtocolDeps): Handler {
     const id = `a${newId()}`;
     const value = { text, from: 'agent', at, ...(name ? { name } : {}) };
     await writeChat(deps, site.id, profileId, [
-      { key: `${MESSAGE_PREFIX}${id}`, value, hlc: agentHlc(at), deleted: false },
+      { key: `${MESSAGE_PREFIX}${id}`, value, hlc: replicaHlc(AGENT_REPLICA, at), deleted: false },
     ]);
     return context.json({ id, at } satisfies AgentMessageCreated, 201);
   };
@@ -138,7 +145,12 @@ export function readHandler(deps: ProtocolDeps): Handler {
     if (chat.agentRead === undefined || chat.unread > 0) {
       const now = deps.now();
       await writeChat(deps, site.id, profileId, [
-        { key: AGENT_READ_KEY, value: { at: now }, hlc: agentHlc(now, chat.agentRead?.hlc), deleted: false },
+        {
+          key: AGENT_READ_KEY,
+          value: { at: now },
+          hlc: replicaHlc(AGENT_REPLICA, now, chat.agentRead?.hlc),
+          deleted: false,
+        },
       ]);
     }
     return context.body(null, 204);

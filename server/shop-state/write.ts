@@ -1,4 +1,4 @@
-import { formatHlc, hlcAfter, SERVER_REPLICA } from '../../src/protocol/index.ts';
+import { replicaHlc, SERVER_REPLICA } from '../../src/protocol/index.ts';
 import type { ProtocolDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import { subjectHash } from '../store/erasure-subject.ts';
@@ -25,8 +25,7 @@ export async function writeShopRecord(
   const previous = (await deps.store.liveRecords(siteId, profileId, doc)).find(
     (record) => record.key === key,
   );
-  const fresh = formatHlc(deps.now(), 0, SERVER_REPLICA);
-  const hlc = previous === undefined || previous.hlc < fresh ? fresh : hlcAfter(previous.hlc, SERVER_REPLICA);
+  const hlc = replicaHlc(SERVER_REPLICA, deps.now(), previous?.hlc);
   const merged = await deps.store.mergeRecords(siteId, profileId, [{ doc, key, value, hlc, deleted: false }]);
   if (merged.written > 0) deps.hub.publish(profileId, merged);
 }

@@ -39,3 +39,13 @@ export function hlcAfter(hlc: string, replica: string): string {
   if (replicaOfHlc(hlc) < replica) return formatHlc(ms, counter, replica);
   return counter < MAX_HLC_COUNTER ? formatHlc(ms, counter + 1, replica) : formatHlc(ms + 1, 0, replica);
 }
+
+/**
+ * The HLC of a server-side write by `replica` at `now`, sorting after `previous` (the stored record of
+ * the same key, if any): a later write must win over the earlier one even when the server's clock did
+ * not move, or a device's clock ran ahead.
+ */
+export function replicaHlc(replica: string, now: number, previous?: string): string {
+  const fresh = formatHlc(now, 0, replica);
+  return previous === undefined || previous < fresh ? fresh : hlcAfter(previous, replica);
+}
