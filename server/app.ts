@@ -34,6 +34,7 @@ import { type Site, SiteDirectory } from './sites.ts';
 import { type ServerStats, StatsRecorder } from './stats.ts';
 import { isStorageFailure } from './store/storage-failure.ts';
 import type { Store } from './store/types.ts';
+import { mountStoreRoutes } from './store-codes/routes.ts';
 import { DEFAULT_STREAM_PING_MS } from './stream.ts';
 import { StreamHub } from './stream-hub.ts';
 import { checkSitesWebhooks } from './webhooks/config.ts';
@@ -208,6 +209,7 @@ export function createServer(options: ServerOptions): OmnikitServer {
   for (const step of [...beforeHandlers, eventReaderHandler(deps)]) app.get('/v1/events', step);
 
   mountWebhookRoutes(app, { ...protocolDeps, webhooks }, beforeHandlers);
+  mountStoreRoutes(app, { ...protocolDeps, webhooks }, beforeHandlers);
 
   const ingestDeps = { ...deps, webhooks };
   const routes: IngestRoute[] = [{ path: '/v1/batch', extract: batchOf }, ...COMPAT_ROUTES];

@@ -102,7 +102,7 @@ function withLastSeen(device: DeviceSummary, lastSeen: DeviceLastSeen[]): Profil
 
 // Drafts are `[value, savedAt, anonymousId]` per field (src/forms); the value is what the agent needs.
 // Values were read defensively (a placeholder where one cannot be served, servable.ts).
-function formsOf(records: ReceivedRecord[]) {
+export function formsOf(records: ReceivedRecord[]) {
   const forms: Record<string, Record<string, unknown>> = {};
   for (const record of records) {
     if (looksSecret(record.key)) continue;

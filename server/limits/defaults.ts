@@ -11,6 +11,8 @@ export interface Limits {
   handoffs: RateLimit;
   /** Handoff peeks and claims per device, together: guessing tokens must stay slow. */
   handoffClaims: RateLimit;
+  /** In-store code lookups and sales per client IP, together: guessing codes must stay slow. */
+  storeLookups: RateLimit;
   /** Typing signals per device (POST /v1/chat/typing); the ones over the limit are dropped silently. */
   typing: RateLimit;
   /** POST /v1/sync per device. */
@@ -47,6 +49,7 @@ export const RATE_LIMIT_NAMES = [
   'registrations',
   'handoffs',
   'handoffClaims',
+  'storeLookups',
   'typing',
   'syncPerDevice',
   'syncPerIp',
@@ -74,6 +77,8 @@ export const DEFAULT_LIMITS: Limits = {
   registrations: { limit: 30, windowMs: MINUTE },
   handoffs: { limit: 5, windowMs: MINUTE },
   handoffClaims: { limit: 30, windowMs: MINUTE },
+  // A till reads a code or two a minute; a shop's tills may share one address.
+  storeLookups: { limit: 60, windowMs: MINUTE },
   // A client renews "typing" every 3 s at most (20 a minute), plus its "stopped" signals.
   typing: { limit: 30, windowMs: MINUTE },
   // The SDK syncs one request at a time, 50 ms after a change; form drafts save every 300 ms at most

@@ -15,6 +15,7 @@ const RATES: Record<RateLimitName, { code: string; what: string }> = {
   registrations: { code: 'rate_limited', what: 'device registrations from this address' },
   handoffs: { code: 'rate_limited', what: 'handoffs from this device' },
   handoffClaims: { code: 'rate_limited', what: 'handoff attempts from this device' },
+  storeLookups: { code: 'rate_limited', what: 'in-store code attempts from this address' },
   typing: { code: 'rate_limited', what: 'typing signals from this device' },
   syncPerDevice: { code: 'sync_rate_limited', what: 'syncs from this device' },
   syncPerIp: { code: 'sync_rate_limited', what: 'syncs from this address' },

@@ -5,18 +5,17 @@ import {
   RESUME_TTL_DEFAULT_HOURS,
   RESUME_TTL_MAX_HOURS,
   type ResumeAnswer,
-  type ResumeLine,
   type ResumeLinkCreated,
 } from '../../src/protocol/index.ts';
 import { authenticate } from '../auth.ts';
 import { readJsonObject } from '../body.ts';
+import { cartLinesOf } from '../cart-lines.ts';
 import type { ProtocolDeps } from '../deps.ts';
 import { userIdOfPath } from '../erasure/user-id.ts';
 import { ApiError } from '../errors.ts';
 import { requireServerKey } from '../server-key.ts';
 import { refuseSuppressed } from '../shop-state/write.ts';
 import type { Site } from '../sites.ts';
-import type { SyncRecord } from '../store/sync-types.ts';
 import { signResume, verifyResume } from './token.ts';
 
 const HOUR_MS = 3_600_000;
@@ -96,30 +95,9 @@ export function resumeHandler(deps: ProtocolDeps): Handler {
     }
     const records = await deps.store.liveRecords(site.id, claim.profile, CART_DOC);
     const answer: ResumeAnswer = {
-      lines: records.flatMap(lineOf),
+      lines: cartLinesOf(records),
       expiresAt: new Date(claim.expires).toISOString(),
     };
     return context.json(answer);
   };
-}
-
-/**
- * A live cart record as a line to copy, with the fields of a line only; none for a record that is
- * not one (no `productId`, no numeric `qty`).
- */
-function lineOf(record: SyncRecord): ResumeLine[] {
-  const line = record.value as Partial<ResumeLine> | null;
-  if (typeof line?.qty !== 'number' || typeof line.productId !== 'string') return [];
-  const { productId, name = productId, price = 0, qty, variantId, currency, options } = line;
-  return [
-    {
-      productId,
-      name,
-      price,
-      qty,
-      ...(variantId && { variantId }),
-      ...(currency && { currency }),
-      ...(options && { options }),
-    },
-  ];
 }

@@ -61,7 +61,14 @@ export interface ExportedProfile {
   devices: { deviceId: string; anonymousId: string; createdAt: string; revokedAt: string | null }[];
   /** doc → key → the record's value as stored (JSON text), live records only. */
   documents: Record<string, Record<string, string>>;
-  handoffs: { createdBy: string; createdAt: string; expiresAt: string; claimedAt: string | null }[];
+  /** Handoff links and in-store codes (`kind`), without their hash; `claimedAt`: claimed or used. */
+  handoffs: {
+    kind: 'handoff' | 'store';
+    createdBy: string;
+    createdAt: string;
+    expiresAt: string;
+    claimedAt: string | null;
+  }[];
   /** Every consent change the server accepted for the profile, oldest first. */
   consentReceipts: ConsentReceiptRow[];
 }

@@ -70,8 +70,14 @@ async function exportProfile(db: Db, siteId: string, profileId: string): Promise
       'SELECT doc, key, value FROM records WHERE site_id = $1 AND profile_id = $2 AND NOT deleted ORDER BY doc, key',
       [siteId, profileId],
     ),
-    db.query<{ created_by: string; created_at: string; expires_at: string; claimed_at: string | null }>(
-      'SELECT created_by, created_at, expires_at, claimed_at FROM handoffs WHERE site_id = $1 AND profile_id = $2 ORDER BY created_at',
+    db.query<{
+      kind: 'handoff' | 'store';
+      created_by: string;
+      created_at: string;
+      expires_at: string;
+      claimed_at: string | null;
+    }>(
+      'SELECT kind, created_by, created_at, expires_at, claimed_at FROM handoffs WHERE site_id = $1 AND profile_id = $2 ORDER BY created_at',
       [siteId, profileId],
     ),
     db.query<ReceiptSqlRow>(
@@ -97,6 +103,7 @@ async function exportProfile(db: Db, siteId: string, profileId: string): Promise
     })),
     documents,
     handoffs: handoffs.rows.map((h) => ({
+      kind: h.kind,
       createdBy: h.created_by,
       createdAt: iso(h.created_at),
       expiresAt: iso(h.expires_at),

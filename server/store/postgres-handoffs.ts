@@ -1,8 +1,11 @@
 import type pg from 'pg';
 import { int, transaction } from './postgres-db.ts';
-import type { ClaimResult, HandoffStore } from './sync-types.ts';
+import type { ClaimResult, HandoffKind, HandoffStore, StoreCodeUse } from './sync-types.ts';
 
-/** Table of handoffs; the token itself is never stored, only its SHA-256. Times in epoch ms. */
+/**
+ * Table of handoffs; the token itself is never stored, only its SHA-256 (an in-store code's: its HMAC,
+ * see server/store-codes). Times in epoch ms. `kind` is added by a migration (postgres-migrations.ts).
+ */
 export const HANDOFFS_SCHEMA = `
   CREATE TABLE IF NOT EXISTS handoffs (
     token_hash TEXT PRIMARY KEY,
@@ -17,6 +20,7 @@ export const HANDOFFS_SCHEMA = `
 `;
 
 interface HandoffRow {
+  kind: HandoffKind;
   site_id: string;
   profile_id: string;
   created_by: string;
@@ -24,16 +28,17 @@ interface HandoffRow {
   claimed_at: string | null;
 }
 
-const SELECT = `SELECT site_id, profile_id, created_by, expires_at, claimed_at FROM handoffs
-                 WHERE site_id = $1 AND token_hash = $2`;
+// The kind is part of every lookup: an in-store code is never a link that moves a device.
+const SELECT = `SELECT kind, site_id, profile_id, created_by, expires_at, claimed_at FROM handoffs
+                 WHERE site_id = $1 AND token_hash = $2 AND kind = $3`;
 
 /** Handoffs on a PostgreSQL pool. */
 export function postgresHandoffStore(pool: pg.Pool): HandoffStore {
   return {
     async createHandoff(handoff) {
       await pool.query(
-        `INSERT INTO handoffs (token_hash, site_id, profile_id, created_by, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6)`,
+        `INSERT INTO handoffs (token_hash, site_id, profile_id, created_by, created_at, expires_at, kind)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
         [
           handoff.tokenHash,
           handoff.siteId,
@@ -41,14 +46,16 @@ export function postgresHandoffStore(pool: pg.Pool): HandoffStore {
           handoff.createdBy,
           Date.now(),
           handoff.expiresAt.getTime(),
+          handoff.kind ?? 'handoff',
         ],
       );
     },
 
-    async findHandoff(siteId, tokenHash) {
-      const row = (await pool.query<HandoffRow>(SELECT, [siteId, tokenHash])).rows[0];
+    async findHandoff(siteId, tokenHash, kind = 'handoff') {
+      const row = (await pool.query<HandoffRow>(SELECT, [siteId, tokenHash, kind])).rows[0];
       if (!row) return null;
       return {
+        kind: row.kind,
         siteId: row.site_id,
         profileId: row.profile_id,
         createdBy: row.created_by,
@@ -59,6 +66,10 @@ export function postgresHandoffStore(pool: pg.Pool): HandoffStore {
 
     async claimHandoff(siteId, tokenHash, deviceId, now) {
       return transaction(pool, (tx) => claim(tx, siteId, tokenHash, deviceId, now.getTime()));
+    },
+
+    async useStoreCode(siteId, codeHash, usedBy, now) {
+      return transaction(pool, (tx) => useCode(tx, siteId, codeHash, usedBy, now.getTime()));
     },
 
     async endHandoffs(siteId, profileId, now) {
@@ -79,7 +90,7 @@ async function claim(
   deviceId: string,
   now: number,
 ): Promise<ClaimResult> {
-  const row = (await tx.query<HandoffRow>(SELECT, [siteId, tokenHash])).rows[0];
+  const row = (await tx.query<HandoffRow>(SELECT, [siteId, tokenHash, 'handoff'])).rows[0];
   if (!row) return { ok: false, reason: 'not_found' };
   if (row.claimed_at !== null) return { ok: false, reason: 'used' };
   if (int(row.expires_at) <= now) return { ok: false, reason: 'expired' };
@@ -106,4 +117,23 @@ async function claim(
   if (marked.rowCount === 0) return { ok: false, reason: 'used' };
   await tx.query('UPDATE devices SET profile_id = $1 WHERE id = $2', [row.profile_id, deviceId]);
   return { ok: true, profileId: row.profile_id, previousProfileId: previous.profile_id };
+}
+
+async function useCode(
+  tx: pg.PoolClient,
+  siteId: string,
+  codeHash: string,
+  usedBy: string,
+  now: number,
+): Promise<StoreCodeUse> {
+  const row = (await tx.query<HandoffRow>(`${SELECT} FOR UPDATE`, [siteId, codeHash, 'store'])).rows[0];
+  if (!row) return 'not_found';
+  if (row.claimed_at !== null) return 'used';
+  if (int(row.expires_at) <= now) return 'expired';
+  await tx.query('UPDATE handoffs SET claimed_at = $1, claimed_by = $2 WHERE token_hash = $3', [
+    now,
+    usedBy,
+    codeHash,
+  ]);
+  return 'ok';
 }

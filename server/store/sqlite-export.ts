@@ -71,9 +71,15 @@ function profileReader(db: Database.Database) {
   );
   const handoffs = db.prepare<
     [string, string],
-    { created_by: string; created_at: number; expires_at: number; claimed_at: number | null }
+    {
+      kind: 'handoff' | 'store';
+      created_by: string;
+      created_at: number;
+      expires_at: number;
+      claimed_at: number | null;
+    }
   >(
-    'SELECT created_by, created_at, expires_at, claimed_at FROM handoffs WHERE site_id = ? AND profile_id = ? ORDER BY created_at',
+    'SELECT kind, created_by, created_at, expires_at, claimed_at FROM handoffs WHERE site_id = ? AND profile_id = ? ORDER BY created_at',
   );
   const consentReceipts = db.prepare<[string, string], ReceiptSqlRow>(
     `SELECT ${RECEIPT_COLUMNS} FROM consent_receipts WHERE site_id = ? AND profile_id = ? ORDER BY id`,
@@ -99,6 +105,7 @@ function profileReader(db: Database.Database) {
       })),
       documents,
       handoffs: handoffs.all(siteId, profileId).map((h) => ({
+        kind: h.kind,
         createdBy: h.created_by,
         createdAt: iso(h.created_at),
         expiresAt: iso(h.expires_at),

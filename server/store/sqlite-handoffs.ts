@@ -1,7 +1,10 @@
 import type Database from 'better-sqlite3';
-import type { ClaimResult, HandoffStore } from './sync-types.ts';
+import type { ClaimResult, HandoffKind, HandoffStore, StoreCodeUse } from './sync-types.ts';
 
-/** Table of handoffs; the token itself is never stored, only its SHA-256. Times in epoch ms. */
+/**
+ * Table of handoffs; the token itself is never stored, only its SHA-256 (an in-store code's: its HMAC,
+ * see server/store-codes). Times in epoch ms. `kind` is added by a migration (sqlite-migrations.ts).
+ */
 export const HANDOFFS_SCHEMA = `
   CREATE TABLE IF NOT EXISTS handoffs (
     token_hash TEXT PRIMARY KEY,
@@ -16,6 +19,7 @@ export const HANDOFFS_SCHEMA = `
 `;
 
 interface HandoffRow {
+  kind: HandoffKind;
   site_id: string;
   profile_id: string;
   created_by: string;
@@ -25,13 +29,14 @@ interface HandoffRow {
 
 /** Handoffs on an open SQLite database. */
 export function sqliteHandoffStore(db: Database.Database): HandoffStore {
-  const insert = db.prepare<[string, string, string, string, number, number]>(
-    `INSERT INTO handoffs (token_hash, site_id, profile_id, created_by, created_at, expires_at)
-     VALUES (?, ?, ?, ?, ?, ?)`,
+  const insert = db.prepare<[string, string, string, string, number, number, HandoffKind]>(
+    `INSERT INTO handoffs (token_hash, site_id, profile_id, created_by, created_at, expires_at, kind)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
   );
-  const select = db.prepare<[string, string], HandoffRow>(
-    `SELECT site_id, profile_id, created_by, expires_at, claimed_at FROM handoffs
-      WHERE site_id = ? AND token_hash = ?`,
+  // The kind is part of every lookup: an in-store code is never a link that moves a device.
+  const select = db.prepare<[string, string, HandoffKind], HandoffRow>(
+    `SELECT kind, site_id, profile_id, created_by, expires_at, claimed_at FROM handoffs
+      WHERE site_id = ? AND token_hash = ? AND kind = ?`,
   );
   // The `claimed_at IS NULL` guard makes the claim itself the lock: only one UPDATE can match.
   const markClaimed = db.prepare<[number, string, string]>(
@@ -45,10 +50,20 @@ export function sqliteHandoffStore(db: Database.Database): HandoffStore {
       WHERE site_id = ? AND profile_id = ? AND claimed_at IS NULL AND expires_at > ?`,
   );
   const moveDevice = db.prepare<[string, string]>('UPDATE devices SET profile_id = ? WHERE id = ?');
+  const use = db.transaction(
+    (siteId: string, codeHash: string, usedBy: string, now: number): StoreCodeUse => {
+      const row = select.get(siteId, codeHash, 'store');
+      if (!row) return 'not_found';
+      if (row.claimed_at !== null) return 'used';
+      if (row.expires_at <= now) return 'expired';
+      markClaimed.run(now, usedBy, codeHash);
+      return 'ok';
+    },
+  );
 
   const claim = db.transaction(
     (siteId: string, tokenHash: string, deviceId: string, now: number): ClaimResult => {
-      const row = select.get(siteId, tokenHash);
+      const row = select.get(siteId, tokenHash, 'handoff');
       if (!row) return { ok: false, reason: 'not_found' };
       if (row.claimed_at !== null) return { ok: false, reason: 'used' };
       if (row.expires_at <= now) return { ok: false, reason: 'expired' };
@@ -71,13 +86,15 @@ export function sqliteHandoffStore(db: Database.Database): HandoffStore {
         handoff.createdBy,
         Date.now(),
         handoff.expiresAt.getTime(),
+        handoff.kind ?? 'handoff',
       );
     },
 
-    async findHandoff(siteId, tokenHash) {
-      const row = select.get(siteId, tokenHash);
+    async findHandoff(siteId, tokenHash, kind = 'handoff') {
+      const row = select.get(siteId, tokenHash, kind);
       if (!row) return null;
       return {
+        kind: row.kind,
         siteId: row.site_id,
         profileId: row.profile_id,
         createdBy: row.created_by,
@@ -88,6 +105,10 @@ export function sqliteHandoffStore(db: Database.Database): HandoffStore {
 
     async claimHandoff(siteId, tokenHash, deviceId, now) {
       return claim.immediate(siteId, tokenHash, deviceId, now.getTime());
+    },
+
+    async useStoreCode(siteId, codeHash, usedBy, now) {
+      return use.immediate(siteId, codeHash, usedBy, now.getTime());
     },
 
     async endHandoffs(siteId, profileId, now) {

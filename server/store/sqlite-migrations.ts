@@ -1,6 +1,7 @@
 import { CONSENT_MIGRATION_NAME, SQLITE_CONSENT_MIGRATION_SQL } from './consent-schema.ts';
 import { ERASURE_MIGRATION_NAME, ERASURE_MIGRATION_SQL } from './erasure-schema.ts';
 import type { Migration } from './migrations.ts';
+import { STORE_CODES_MIGRATION_NAME, STORE_CODES_MIGRATION_SQL } from './store-codes-schema.ts';
 import { SQLITE_WEBHOOKS_MIGRATION_SQL, WEBHOOKS_MIGRATION_NAME } from './webhook-schema.ts';
 
 /** PostgreSQL's twin is in postgres-migrations.ts, with the same version and name. */
@@ -98,5 +99,11 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     name: WEBHOOKS_MIGRATION_NAME,
     // See webhook-schema.ts: the same table on both engines, in each one's types.
     sql: SQLITE_WEBHOOKS_MIGRATION_SQL,
+  },
+  {
+    version: 9,
+    name: STORE_CODES_MIGRATION_NAME,
+    // See store-codes-schema.ts: the same SQL on both engines.
+    sql: STORE_CODES_MIGRATION_SQL,
   },
 ];

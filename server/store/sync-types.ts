@@ -98,8 +98,15 @@ export interface MergeResult {
   overQuota?: OverQuota;
 }
 
+/**
+ * What a handoff row is: `handoff`, a one-time link that moves a device to the profile; `store`, an
+ * in-store code that lets staff read the cart and complete a sale, and never moves anyone.
+ */
+export type HandoffKind = 'handoff' | 'store';
+
 /** A handoff as stored (its token exists only on the devices). */
 export interface Handoff {
+  kind: HandoffKind;
   siteId: string;
   profileId: string;
   createdBy: string;
@@ -114,6 +121,9 @@ export interface Handoff {
 export type ClaimResult =
   | { ok: true; profileId: string; previousProfileId: string }
   | { ok: false; reason: 'not_found' | 'used' | 'expired' | 'identified_device' };
+
+/** The outcome of using an in-store code for a sale. */
+export type StoreCodeUse = 'ok' | 'not_found' | 'used' | 'expired';
 
 /** Devices, each linked to one profile; a profile is anonymous or belongs to one user of its site. */
 export interface DeviceStore {
@@ -181,9 +191,16 @@ export interface HandoffStore {
     profileId: string;
     createdBy: string;
     expiresAt: Date;
+    /** `handoff` when left out. */
+    kind?: HandoffKind;
   }): Promise<void>;
-  /** The handoff of this site with this token hash, or null. */
-  findHandoff(siteId: string, tokenHash: string): Promise<Handoff | null>;
+  /** The handoff of this site and kind (`handoff` when left out) with this token hash, or null. */
+  findHandoff(siteId: string, tokenHash: string, kind?: HandoffKind): Promise<Handoff | null>;
+  /**
+   * Marks an in-store code used by `usedBy` (a sale was completed with it), unless it is unknown,
+   * used or expired at `now`: only one use ever gets `ok`.
+   */
+  useStoreCode(siteId: string, codeHash: string, usedBy: string, now: Date): Promise<StoreCodeUse>;
   /**
    * Marks the handoff claimed and links the claiming device to its profile, in one transaction, so
    * two concurrent claims cannot both win, and a device signed in meanwhile is not moved.

@@ -17,5 +17,6 @@ export * from './resume.ts';
 export * from './retry.ts';
 export * from './shapes.ts';
 export * from './shop-state.ts';
+export * from './store-codes.ts';
 export * from './stream.ts';
 export * from './sync.ts';

@@ -12,6 +12,7 @@ import type { IdentifyAnswer } from './identify.ts';
 import type { StoredRecord } from './record.ts';
 import type { ResumeAnswer, ResumeLine, ResumeLinkCreated } from './resume.ts';
 import type { Loyalty, Order, OrderItem } from './shop-state.ts';
+import type { StoreCodeCreated, StoreSale, StoreView } from './store-codes.ts';
 import type { DeviceTyping, StreamChanged } from './stream.ts';
 import type { RejectedRecord, SyncAnswer } from './sync.ts';
 
@@ -144,6 +145,18 @@ export const SHAPES = {
     currency: OPTIONAL,
     options: OPTIONAL,
   } satisfies Shape<ResumeLine>,
+  StoreCodeCreated: { code: REQUIRED, expiresAt: REQUIRED } satisfies Shape<StoreCodeCreated>,
+  StoreView: {
+    profileId: REQUIRED,
+    userId: REQUIRED,
+    name: OPTIONAL,
+    nameVerified: OPTIONAL,
+    cart: REQUIRED,
+    recent: REQUIRED,
+    forms: REQUIRED,
+    expiresAt: REQUIRED,
+  } satisfies Shape<StoreView>,
+  StoreSale: { order: REQUIRED, messageId: REQUIRED } satisfies Shape<StoreSale>,
 } as const;
 
 /** The name of a protocol answer's object type. */

@@ -63,6 +63,7 @@ before(async () => {
       registrations: { limit: 40, windowMs: 60_000 },
       handoffs: { limit: 3, windowMs: 60_000 },
       handoffClaims: { limit: 20, windowMs: 60_000 },
+      storeLookups: { limit: 10, windowMs: 60_000 },
       batchesPerIp: { limit: 30, windowMs: 60_000 },
       syncPerDevice: { limit: 20, windowMs: 60_000 },
       streamsPerDevice: 1,
@@ -568,6 +569,57 @@ describe('docs/openapi.json', () => {
     await events(deviceStream, { typing: 'DeviceTyping', changed: 'StreamChanged' }, true);
   });
 
+  it('my cart in store: POST /v1/store-codes, /v1/store/lookup and /v1/store/sales', async () => {
+    const shopper = await register('anon-in-store');
+    const staff = { headers: { Authorization: `Bearer ${SHOP_AGENT_KEY}` } };
+    const { code } = await exchange('POST', '/v1/store-codes', 201, { token: shopper.token });
+    await exchange('POST', '/v1/store-codes', 401);
+    const view = await exchange('POST', '/v1/store/lookup', 200, { ...staff, body: { code } });
+    assert.deepEqual(view.cart, []);
+    await exchange('POST', '/v1/store/lookup', 400, { ...staff, body: { code: 'not-a-code' } });
+    await exchange('POST', '/v1/store/lookup', 401, { body: { code } });
+    await exchange('POST', '/v1/store/lookup', 404, {
+      ...staff,
+      body: { code: code === 'ZZZZZZ' ? 'YYYYYY' : 'ZZZZZZ' },
+    });
+    const sale = { code, orderId: 'till-1' };
+    await exchange('POST', '/v1/store/sales', 409, { ...staff, body: sale });
+    await exchange('POST', '/v1/sync', 200, {
+      token: shopper.token,
+      body: {
+        push: [
+          {
+            doc: 'cart',
+            key: 'tee',
+            value: { productId: 'tee', name: 'Tee', price: 10, qty: 2 },
+            hlc: hlc(h.clock.now),
+          },
+        ],
+        cursor: '',
+      },
+    });
+    await exchange('POST', '/v1/store/sales', 400, { ...staff, body: { code, orderId: '' }, valid: false });
+    await exchange('POST', '/v1/store/sales', 401, { body: sale });
+    await exchange('POST', '/v1/store/sales', 404, {
+      ...staff,
+      body: { ...sale, code: 'ZZZZZZ' === code ? 'YYYYYY' : 'ZZZZZZ' },
+    });
+    const sold = await exchange('POST', '/v1/store/sales', 201, { ...staff, body: sale });
+    assert.equal((sold.order as Json).total, 20);
+    await exchange('POST', '/v1/store/sales', 410, { ...staff, body: sale });
+    await exchange('POST', '/v1/store/lookup', 410, { ...staff, body: { code } });
+    // Codes per device share the handoffs' budget (3 here); tries per address their own (10 here).
+    for (let i = 0; i < 2; i++) await exchange('POST', '/v1/store-codes', 201, { token: shopper.token });
+    await exchange('POST', '/v1/store-codes', 429, { token: shopper.token });
+    const guesser = { headers: { ...staff.headers, 'X-Forwarded-For': '203.0.113.50' } };
+    for (let i = 0; i < 10; i++)
+      await exchange('POST', '/v1/store/lookup', 404, {
+        ...guesser,
+        body: { code: 'ZZZZZZ' === code ? 'YYYYYY' : 'ZZZZZZ' },
+      });
+    await exchange('POST', '/v1/store/lookup', 429, { ...guesser, body: { code } });
+  });
+
   it('GET /v1/events', async () => {
     const auth = { Authorization: basicAuth('shop-key') };
     await exchange('POST', '/v1/batch', 200, {
@@ -790,6 +842,9 @@ describe('docs/openapi.json', () => {
           body: {},
         },
         'POST /v1/chat/typing': { token, body: { typing: true } },
+        'POST /v1/store-codes': { token },
+        'POST /v1/store/lookup': { ...agent, body: { code: '7KQ4MZ' } },
+        'POST /v1/store/sales': { ...agent, body: { code: '7KQ4MZ', orderId: 'till-1' } },
         'GET /v1/agent/conversations': agent,
         'GET /v1/agent/profiles/{profileId}': agent,
         'POST /v1/agent/conversations/{profileId}/messages': { ...agent, body: { text: 'Hello' } },

@@ -19,6 +19,9 @@ export const ANSWER_SHAPES: Record<string, ShapeName> = {
   'POST /v1/profiles/{userId}/loyalty 200': 'Loyalty',
   'POST /v1/profiles/{userId}/resume-links 201': 'ResumeLinkCreated',
   'POST /v1/resume 200': 'ResumeAnswer',
+  'POST /v1/store-codes 201': 'StoreCodeCreated',
+  'POST /v1/store/lookup 200': 'StoreView',
+  'POST /v1/store/sales 201': 'StoreSale',
 };
 
 /** The data of each device stream event. */
@@ -38,6 +41,8 @@ const NESTED: Partial<Record<ShapeName, Record<string, ShapeName>>> = {
   ConsentAnswer: { receipts: 'ConsentReceipt' },
   Order: { items: 'OrderItem' },
   ResumeAnswer: { lines: 'ResumeLine' },
+  StoreView: { cart: 'ResumeLine' },
+  StoreSale: { order: 'Order' },
 };
 
 /** Where docs/openapi.json describes each shape: a schema, then property names down from it. */
@@ -68,6 +73,9 @@ export const OPENAPI_SCHEMAS: Record<ShapeName, [schema: string, ...properties: 
   ResumeLinkCreated: ['ResumeLinkCreated'],
   ResumeAnswer: ['ResumeAnswer'],
   ResumeLine: ['ResumeLine'],
+  StoreCodeCreated: ['StoreCodeCreated'],
+  StoreView: ['StoreView'],
+  StoreSale: ['StoreSale'],
 };
 
 /** The fields of a shape that are always there. */

@@ -115,6 +115,8 @@ describe('erasure and access (§8)', () => {
     await reply(h.url, profileId, `Hello ${tag}`, 'Mia');
     const laptop = await register(h.url, `anon-${tag}-laptop`);
     await identify(h.url, laptop, userId);
+    // A code shown at a till ("my cart in store"): kept with the handoffs, erased with them.
+    assert.equal((await api(h.url, 'POST', '/v1/store-codes', { token: laptop.token })).status, 201);
     const kiosk = await register(h.url, `anon-${tag}-kiosk`);
     await identify(h.url, kiosk, userId);
     assert.equal((await api(h.url, 'DELETE', '/v1/devices/current', { token: kiosk.token })).status, 204);
@@ -169,7 +171,8 @@ describe('erasure and access (§8)', () => {
     // Guest: a cart line, a draft field, a consent, the tombstone of the chat message that moved;
     // account: a cart line, a draft field, a consent, the moved message, a message, the agent's reply.
     assert.equal(receipt.removed.records, 10, JSON.stringify(receipt.removed));
-    assert.equal(receipt.removed.handoffs, 1);
+    // The guest's handoff link and the account's in-store code.
+    assert.equal(receipt.removed.handoffs, 2);
     assert.ok(receipt.removed.violations >= 1);
 
     // Bob is untouched.
@@ -402,8 +405,17 @@ describe('erasure and access (§8)', () => {
       guest.consentReceipts.map((r) => r.category),
       ['analytics'],
     );
-    assert.equal(guest.handoffs.length, 1);
-    assert.ok(guest.handoffs.every((handoff) => !JSON.stringify(handoff).includes('token')));
+    assert.deepEqual(
+      guest.handoffs.map((handoff) => handoff.kind),
+      ['handoff'],
+    );
+    assert.deepEqual(
+      account.handoffs.map((handoff) => [handoff.kind, handoff.createdBy]),
+      [['store', ada.laptop.deviceId]],
+    );
+    assert.ok(
+      [...guest.handoffs, ...account.handoffs].every((handoff) => !JSON.stringify(handoff).includes('token')),
+    );
     assert.equal(data.events.length, 6);
     assert.ok(data.events.some((event) => event.body.type === 'identify'));
     assert.ok(data.events.some((event) => event.violations.length > 0));
