@@ -60,6 +60,8 @@ export interface WidgetConfig {
   cart?: boolean;
   /** The "continue on your phone" QR code. Default true. */
   handoff?: boolean;
+  /** "Show my cart in store" under the cart: a code staff read at the till. Default false (shops with stores). */
+  inStore?: boolean;
 }
 
 /** Events of `omnikit.widget.on()`. */

@@ -35,6 +35,8 @@ export const writeKeys = { test: 'test-key', locked: 'locked-key' } as const;
 export const TEST_SITE_SECRET = 'test-site-secret-for-browser-tests-4d1f9a7c';
 /** The `test` site's server key (commands/backend.ts): stands in for the shop's own servers. */
 export const TEST_SERVER_KEY = 'test-server-key-for-browser-tests-61c0f9d7ae';
+/** The `test` site's agent key (commands/backend.ts): stands in for staff in the shop's store. */
+export const TEST_AGENT_KEY = 'test-site-agent-key-for-browser-tests-8b3e52';
 
 export const backend = {
   /** Base URL of the real reference backend (another origin than the test page). */
@@ -153,6 +155,8 @@ export interface Tab {
   viewport(width: number, height: number): Promise<void>;
   /** Saves a screenshot as `$OMNIKIT_WTR_SHOTS/<name>.png` when that variable is set; else does nothing. */
   screenshot(name: string): Promise<void>;
+  /** Takes a picture of the element `selector` matches and reads the QR code in it ('' when none). */
+  readQr(selector: string): Promise<string>;
 }
 
 function tabHandle(id: string): Tab {
@@ -173,6 +177,7 @@ function tabHandle(id: string): Tab {
     show: () => command('tab-show', { id }).then(() => {}),
     viewport: (width, height) => command('tab-viewport', { id, width, height }).then(() => {}),
     screenshot: (name) => command('tab-screenshot', { id, name }).then(() => {}),
+    readQr: (selector) => command('tab-read-qr', { id, selector }),
   };
 }
 

@@ -10,6 +10,7 @@ import { WORDS } from './i18n.ts';
 import type { Options } from './options.ts';
 import { OrdersView } from './orders-view.tsx';
 import { PhoneView } from './phone-view.tsx';
+import type { AskStoreCode } from './store-code-view.tsx';
 
 export type Section = 'chat' | 'cart' | 'orders' | 'phone';
 
@@ -23,6 +24,7 @@ export interface AppProps {
   merged: boolean;
   close: () => void;
   go: (section: Section) => void;
+  askStoreCode: AskStoreCode;
 }
 
 /** The panel: a modal dialog (focus kept inside, Escape closes) with chat, cart and phone sections. */
@@ -90,6 +92,7 @@ export function App(props: AppProps) {
           merged={props.merged}
           words={words}
           lang={options.lang}
+          askStoreCode={options.inStore ? props.askStoreCode : undefined}
         />
       )}
       {props.section === 'orders' && <OrdersView client={props.client} words={words} lang={options.lang} />}

@@ -2,6 +2,7 @@ import type { CartLine } from '../../cart/line.ts';
 import type { Omnikit } from '../../types.ts';
 import type { Words } from './i18n.ts';
 import { money } from './money.ts';
+import { type AskStoreCode, StoreCodeView } from './store-code-view.tsx';
 
 interface Props {
   client: Omnikit;
@@ -9,10 +10,15 @@ interface Props {
   merged: boolean;
   words: Words;
   lang: string;
+  /** Set when the shop has stores: "show my cart in store" under a cart with lines. */
+  askStoreCode?: AskStoreCode;
 }
 
-/** The synced cart: lines with their quantities (0 removes), the total, and the merge notice. */
-export function CartView({ client, lines, merged, words, lang }: Props) {
+/**
+ * The synced cart: lines with their quantities (0 removes), the total, the merge notice, and in a
+ * shop with stores, the code to show it at the till.
+ */
+export function CartView({ client, lines, merged, words, lang, askStoreCode }: Props) {
   const { amount, currency } = client.cart.total();
   return (
     <div class="body">
@@ -56,6 +62,7 @@ export function CartView({ client, lines, merged, words, lang }: Props) {
             <span>{words.total}</span>
             <span>{money(amount, currency, lang)}</span>
           </p>
+          {askStoreCode && <StoreCodeView ask={askStoreCode} words={words} />}
         </>
       ) : (
         <p>{words.empty}</p>

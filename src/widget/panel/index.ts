@@ -3,6 +3,7 @@
 // come from the core, which lends the running client and sync engine.
 import { h, render } from 'preact';
 import { type Chat, type ChatMessage, createChat } from '../../chat/chat.ts';
+import type { StoreCodeCreated } from '../../protocol/index.ts';
 import type { PanelHost } from '../launcher.ts';
 import { App, type Section } from './app.tsx';
 import { WORDS } from './i18n.ts';
@@ -44,6 +45,7 @@ export async function mountPanel({ root, button, sync, client, config, writeKey,
   // Messages known when the panel mounted are history: no `message` event, no sound for them.
   const seen = new Set(chat.messages().map((m) => m.id));
   const mountedAt = Date.now();
+  const askStoreCode = () => sync._call<StoreCodeCreated>('store-codes', {});
 
   const draw = () => {
     const visible = open && section === 'chat' && document.visibilityState === 'visible';
@@ -71,6 +73,7 @@ export async function mountPanel({ root, button, sync, client, config, writeKey,
           section = next;
           draw();
         },
+        askStoreCode,
       }),
       container,
     );

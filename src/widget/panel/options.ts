@@ -37,6 +37,8 @@ export function optionsOf(given: WidgetConfig) {
     sound: on('sound'),
     cart: on('cart'),
     handoff: on('handoff'),
+    // Off unless asked for: a shop without stores has no till to show a code at.
+    inStore: raw('inStore') === true || raw('inStore') === 'true' || raw('inStore') === '',
   };
 }
 

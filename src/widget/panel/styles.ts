@@ -43,6 +43,8 @@ input{padding:6px 8px;border:1px solid #8a929c;border-radius:6px}
 .points{margin:0 0 8px;font-weight:600}
 .qr{display:block;width:220px;height:220px;margin:12px auto;background:#fff}
 .link{overflow-wrap:anywhere;font-size:13px}
+.store{padding-block-start:12px}
+.code{margin:0;font:600 28px/1.2 ui-monospace,monospace;letter-spacing:.15em;text-align:center}
 `;
 export const BADGE_CSS =
   '.badge{position:absolute;inset-block-start:-4px;inset-inline-end:-4px;min-width:10px;padding:0 5px;height:20px;border-radius:10px;background:#c62828;color:#fff;font:600 12px/20px system-ui,sans-serif;text-align:center}.badge[hidden]{display:none}';

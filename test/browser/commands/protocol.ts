@@ -64,6 +64,8 @@ export interface CommandPayloads {
   'tab-show': { id: string };
   'tab-viewport': { id: string; width: number; height: number };
   'tab-screenshot': { id: string; name: string };
+  /** Takes a picture of the element `selector` matches (pierces shadow roots) and reads the QR code in it. */
+  'tab-read-qr': { id: string; selector: string };
   'context-offline': { offline: boolean };
 }
 
@@ -97,6 +99,8 @@ export interface CommandResults {
   'tab-show': true;
   'tab-viewport': true;
   'tab-screenshot': true;
+  /** The QR code's text, '' when none could be read. */
+  'tab-read-qr': string;
   'context-offline': true;
 }
 

@@ -3,6 +3,7 @@
 import type { TestRunnerPlugin } from '@web/test-runner';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { CommandPayloads, SentRequest } from './protocol.ts';
+import { readQr } from './qr.ts';
 import { sessionPage } from './session-page.ts';
 
 type Visibility = 'hidden' | 'visible';
@@ -154,6 +155,10 @@ export function tabsPlugin(): TestRunnerPlugin {
           const dir = process.env.OMNIKIT_WTR_SHOTS;
           if (dir) await get(id).page.screenshot({ path: `${dir}/${name.replace(/[^\w-]/g, '_')}.png` });
           return true;
+        }
+        case 'tab-read-qr': {
+          const { id, selector } = payload as CommandPayloads['tab-read-qr'];
+          return readQr(await get(id).page.locator(selector).screenshot());
         }
         default:
           return undefined;
