@@ -1,6 +1,10 @@
 import { CONSENT_MIGRATION_NAME, POSTGRES_CONSENT_MIGRATION_SQL } from './consent-schema.ts';
 import { ERASURE_MIGRATION_NAME, ERASURE_MIGRATION_SQL } from './erasure-schema.ts';
 import type { Migration } from './migrations.ts';
+import {
+  POSTGRES_STAFF_SESSIONS_MIGRATION_SQL,
+  STAFF_SESSIONS_MIGRATION_NAME,
+} from './staff-session-schema.ts';
 import { POSTGRES_WEBHOOKS_MIGRATION_SQL, WEBHOOKS_MIGRATION_NAME } from './webhook-schema.ts';
 
 /** SQLite's twin is in sqlite-migrations.ts, with the same version and name. */
@@ -75,5 +79,11 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     name: WEBHOOKS_MIGRATION_NAME,
     // See webhook-schema.ts: the same table on both engines, in each one's types.
     sql: POSTGRES_WEBHOOKS_MIGRATION_SQL,
+  },
+  {
+    version: 9,
+    name: STAFF_SESSIONS_MIGRATION_NAME,
+    // See staff-session-schema.ts: the same table on both engines, in each one's types.
+    sql: POSTGRES_STAFF_SESSIONS_MIGRATION_SQL,
   },
 ];

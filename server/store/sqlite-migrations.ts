@@ -1,6 +1,10 @@
 import { CONSENT_MIGRATION_NAME, SQLITE_CONSENT_MIGRATION_SQL } from './consent-schema.ts';
 import { ERASURE_MIGRATION_NAME, ERASURE_MIGRATION_SQL } from './erasure-schema.ts';
 import type { Migration } from './migrations.ts';
+import {
+  SQLITE_STAFF_SESSIONS_MIGRATION_SQL,
+  STAFF_SESSIONS_MIGRATION_NAME,
+} from './staff-session-schema.ts';
 import { SQLITE_WEBHOOKS_MIGRATION_SQL, WEBHOOKS_MIGRATION_NAME } from './webhook-schema.ts';
 
 /** PostgreSQL's twin is in postgres-migrations.ts, with the same version and name. */
@@ -98,5 +102,11 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     name: WEBHOOKS_MIGRATION_NAME,
     // See webhook-schema.ts: the same table on both engines, in each one's types.
     sql: SQLITE_WEBHOOKS_MIGRATION_SQL,
+  },
+  {
+    version: 9,
+    name: STAFF_SESSIONS_MIGRATION_NAME,
+    // See staff-session-schema.ts: the same table on both engines, in each one's types.
+    sql: SQLITE_STAFF_SESSIONS_MIGRATION_SQL,
   },
 ];
