@@ -24,3 +24,4 @@ import './protocol/erasure.ts';
 import './protocol/consent-receipts.ts';
 import './protocol/shop-state.ts';
 import './protocol/resume.ts';
+import './protocol/console.ts';
