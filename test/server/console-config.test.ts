@@ -2,6 +2,7 @@
 // with a message naming the field, and the shipped demo accounts' public password, refused outside
 // the demo like the example secrets.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -122,5 +123,38 @@ describe('staff in the config', () => {
       );
       assert.doesNotThrow(() => createServer({ store, sites, demo: true }));
     }
+  });
+});
+
+describe('omnikit-server hash-password', () => {
+  const run = (input: string) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'server/main.ts', 'hash-password'], {
+      input,
+      encoding: 'utf8',
+    });
+
+  it('prints the hash of the password read from stdin, which the config then takes', async () => {
+    const { status, stdout, stderr } = run('a long password of her own\n');
+    assert.equal(status, 0, stderr);
+    const passwordHash = stdout.trim();
+    const stored = parsePasswordHash(passwordHash);
+    assert.ok(stored, stdout);
+    assert.equal(
+      await verifyPassword(stored, 'a long password of her own'),
+      true,
+      'the newline is not part of it',
+    );
+    const staff = [{ name: 'mia', role: 'agent', passwordHash }];
+    assert.deepEqual(loadSites(configFile([site({ staff })]))[0].staff, staff);
+  });
+
+  it('refuses a short password and the example one', () => {
+    const short = run('short\n');
+    assert.equal(short.status, 1);
+    assert.match(short.stderr, /at least 12 characters/);
+    const example = run('demo-password-change-me');
+    assert.equal(example.status, 1);
+    assert.match(example.stderr, /example password/);
+    assert.equal(example.stdout, '');
   });
 });
