@@ -44,6 +44,11 @@ export function csrfTokenMatches(id: string, given: string | undefined): boolean
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
+/** What a session remembers of its account's password: a digest of its hash, never the hash itself. */
+function credentialOf(account: StaffAccount): string {
+  return createHash('sha256').update(account.passwordHash, 'utf8').digest('base64url');
+}
+
 /** Opens a session for `account` of `site`; returns its id, for the cookie. */
 export async function openSession(deps: ProtocolDeps, site: Site, account: StaffAccount): Promise<string> {
   const id = newSessionId();
@@ -53,6 +58,7 @@ export async function openSession(deps: ProtocolDeps, site: Site, account: Staff
     siteId: site.id,
     staffName: account.name,
     role: account.role,
+    credential: credentialOf(account),
     createdAt: now,
     expiresAt: now + SESSION_TTL_MS,
   });
@@ -61,7 +67,7 @@ export async function openSession(deps: ProtocolDeps, site: Site, account: Staff
 
 /**
  * The staff member whose session cookie the request carries, or null: no cookie, an unknown or
- * ended session, or one whose account left the config or changed role since (that session is
+ * ended session, or one whose account left the config or changed role or password since (that session is
  * deleted: the config is the list of who may sign in, checked on every request).
  */
 export async function signedIn(context: Context, deps: ProtocolDeps): Promise<SignedIn | null> {
@@ -71,7 +77,7 @@ export async function signedIn(context: Context, deps: ProtocolDeps): Promise<Si
   if (!session) return null;
   const site = deps.sites.byId(session.siteId);
   const account = site?.staff?.find((staff) => staff.name === session.staffName);
-  if (!site || !account || account.role !== session.role) {
+  if (!site || !account || account.role !== session.role || credentialOf(account) !== session.credential) {
     await deps.store.deleteStaffSession(session.idHash);
     return null;
   }

@@ -8,13 +8,14 @@ export function postgresStaffSessionStore(pool: pg.Pool): StaffSessionStore {
     async createStaffSession(session) {
       // One statement: the purge and the insert commit together without a transaction of their own.
       await pool.query(
-        `WITH purged AS (DELETE FROM staff_sessions WHERE expires_at <= $5)
-         INSERT INTO staff_sessions (${STAFF_SESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)`,
+        `WITH purged AS (DELETE FROM staff_sessions WHERE expires_at <= $6)
+         INSERT INTO staff_sessions (${STAFF_SESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
         [
           session.idHash,
           session.siteId,
           session.staffName,
           session.role,
+          session.credential,
           session.createdAt,
           session.expiresAt,
         ],

@@ -4,8 +4,8 @@ import type { StaffSessionStore } from './staff-session-types.ts';
 
 /** The console's sessions on an open SQLite database. */
 export function sqliteStaffSessionStore(db: Database.Database): StaffSessionStore {
-  const insert = db.prepare<[string, string, string, string, number, number]>(
-    `INSERT INTO staff_sessions (${STAFF_SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`,
+  const insert = db.prepare<[string, string, string, string, string, number, number]>(
+    `INSERT INTO staff_sessions (${STAFF_SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`,
   );
   const purge = db.prepare<[number]>('DELETE FROM staff_sessions WHERE expires_at <= ?');
   const find = db.prepare<[string, number], StaffSessionRow>(
@@ -21,6 +21,7 @@ export function sqliteStaffSessionStore(db: Database.Database): StaffSessionStor
           session.siteId,
           session.staffName,
           session.role,
+          session.credential,
           session.createdAt,
           session.expiresAt,
         );

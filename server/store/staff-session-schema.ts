@@ -11,6 +11,7 @@ const table = (ms: string) => `
     site_id    TEXT NOT NULL,
     staff_name TEXT NOT NULL,
     role       TEXT NOT NULL,
+    credential TEXT NOT NULL,
     created_at ${ms} NOT NULL,
     expires_at ${ms} NOT NULL
   );
@@ -26,11 +27,12 @@ export interface StaffSessionRow {
   site_id: string;
   staff_name: string;
   role: string;
+  credential: string;
   created_at: number | string;
   expires_at: number | string;
 }
 
-export const STAFF_SESSION_COLUMNS = 'id_hash, site_id, staff_name, role, created_at, expires_at';
+export const STAFF_SESSION_COLUMNS = 'id_hash, site_id, staff_name, role, credential, created_at, expires_at';
 
 export function fromStaffSessionRow(row: StaffSessionRow) {
   return {
@@ -38,6 +40,7 @@ export function fromStaffSessionRow(row: StaffSessionRow) {
     siteId: row.site_id,
     staffName: row.staff_name,
     role: row.role,
+    credential: row.credential,
     createdAt: Number(row.created_at),
     expiresAt: Number(row.expires_at),
   };

@@ -10,6 +10,11 @@ export interface StaffSession {
   siteId: string;
   staffName: string;
   role: string;
+  /**
+   * A digest of the account's password hash when the session opened: a new password (a leaked one
+   * replaced) ends the sessions opened with the old one.
+   */
+  credential: string;
   /** When it was opened and when it ends, ms of the server's clock. */
   createdAt: number;
   expiresAt: number;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { createServer, type Listening } from '../../../server/index.ts';
+import { createServer, type Listening, type Site } from '../../../server/index.ts';
 import { type ErrorBody, type Harness, SHOP_ORIGIN, startServer, TEST_NOW } from '../helpers.ts';
 import { agentApi, customerMessage } from './agent-client.ts';
 import { register, sync, type TestDevice } from './client.ts';
@@ -13,8 +13,10 @@ const errorCode = async (res: Response) => ((await res.json()) as ErrorBody).err
 describe('the staff console: sign-in, sessions, roles, CSRF', () => {
   let h: Harness;
   let customer: TestDevice;
+  let staffSites: Site[];
   before(async () => {
-    h = await startServer({ sites: await sitesWithStaff() });
+    staffSites = await sitesWithStaff();
+    h = await startServer({ sites: staffSites });
   });
   after(() => h.close());
   beforeEach(async () => {
@@ -263,28 +265,35 @@ describe('the staff console: sign-in, sessions, roles, CSRF', () => {
     }
   });
 
-  it('ends the sessions of an account removed from the config or given another role', async () => {
-    const mia = await login(h.url, AGENT);
-    const leo = await login(h.url, ASSOCIATE);
-    const sites = await sitesWithStaff();
-    const [shop, ...others] = sites;
-    const staff = (shop.staff ?? [])
-      .filter((account) => account.name !== 'mia')
-      .map((account) => ({ ...account, role: 'agent' as const }));
-    h.server.reloadSites([{ ...shop, staff }, ...others]);
+  it('ends the sessions of an account removed from the config, given another role or a new password', async () => {
+    const status = async (cookie: string) =>
+      (await send(h.url, 'GET', '/console/api/session', { cookie })).status;
+    const [shop, ...others] = staffSites;
     try {
-      for (const { cookie } of [mia, leo]) {
-        const res = await send(h.url, 'GET', '/console/api/session', { cookie });
-        assert.equal(res.status, 401);
-      }
+      // Mia leaves the config, Leo becomes an agent: both sessions end, the next one of Leo's works.
+      const mia = await login(h.url, AGENT);
+      const leo = await login(h.url, ASSOCIATE);
+      const staff = (shop.staff ?? [])
+        .filter((account) => account.name !== 'mia')
+        .map((account) => ({ ...account, role: 'agent' as const }));
+      h.server.reloadSites([{ ...shop, staff }, ...others]);
+      assert.equal(await status(mia.cookie), 401);
+      assert.equal(await status(leo.cookie), 401);
+      assert.equal(await status((await login(h.url, ASSOCIATE)).cookie), 200);
+      // A new password hash (a leaked password replaced): the sessions opened before it end.
+      h.server.reloadSites(staffSites);
+      const before = await login(h.url, AGENT);
+      h.server.reloadSites(await sitesWithStaff());
+      assert.equal(await status(before.cookie), 401);
+      assert.equal(await status((await login(h.url, AGENT)).cookie), 200);
     } finally {
-      h.server.reloadSites(sites);
+      h.server.reloadSites(staffSites);
     }
   });
 
   it('shares sessions between server processes on one database', async () => {
     // A second server on the same database, as a second process behind a load balancer would be.
-    const second = createServer({ store: h.store, sites: await sitesWithStaff(), now: () => h.clock.now });
+    const second = createServer({ store: h.store, sites: staffSites, now: () => h.clock.now });
     const listening: Listening = await second.listen(0);
     try {
       const { cookie, csrfToken } = await login(h.url, AGENT);
