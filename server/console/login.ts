@@ -8,7 +8,7 @@ import { DUMMY_HASH, parsePasswordHash, verifyPassword } from './password.ts';
 import { requireSession } from './require-staff.ts';
 import { fromOwnOrigin } from './same-origin.ts';
 import { csrfTokenOf, openSession, SESSION_TTL_MS, type SignedIn, sessionIdHash } from './sessions.ts';
-import type { StaffAccount } from './staff-config.ts';
+import { MAX_STAFF_NAME_LENGTH, type StaffAccount } from './staff-config.ts';
 
 /** A login body is tiny: a name and a password. */
 const MAX_LOGIN_BYTES = 4096;
@@ -45,7 +45,12 @@ export function loginHandler(deps: ProtocolDeps): Handler {
       throw new ApiError(403, 'cross_origin', 'Sign in from the console page itself');
     }
     const { name, password } = await readJsonObject(context, MAX_LOGIN_BYTES);
-    if (typeof name !== 'string' || typeof password !== 'string' || password.length > MAX_PASSWORD_LENGTH) {
+    if (
+      typeof name !== 'string' ||
+      name.length > MAX_STAFF_NAME_LENGTH ||
+      typeof password !== 'string' ||
+      password.length > MAX_PASSWORD_LENGTH
+    ) {
       throw new ApiError(400, 'invalid_body', 'Send {"name": "…", "password": "…"}');
     }
     deps.limits.enforceLogin(deps.limits.client(context), name);

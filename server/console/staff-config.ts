@@ -23,7 +23,8 @@ export interface StaffAccount {
  */
 export const EXAMPLE_PASSWORDS: readonly string[] = ['demo-password-change-me'];
 
-const MAX_NAME_LENGTH = 100;
+/** Longest staff name: the login refuses longer ones before counting them. */
+export const MAX_STAFF_NAME_LENGTH = 100;
 const FIELDS = ['name', 'role', 'passwordHash'];
 
 /** Validates a site's `staff` array; throws naming the bad field (`sites[0].staff[1].role …`). */
@@ -41,9 +42,13 @@ export function checkStaff(raw: unknown, where: string): StaffAccount[] {
     if (unknown) throw new Error(`${at}.${unknown} is not a staff field; known: ${FIELDS.join(', ')}`);
     const { name, role, passwordHash } = entry as Record<string, unknown>;
     // Control characters would let a name forge log lines; the name is shown in the console too.
-    if (typeof name !== 'string' || !/^[^\p{Cc}\s][^\p{Cc}]*$/u.test(name) || name.length > MAX_NAME_LENGTH) {
+    if (
+      typeof name !== 'string' ||
+      !/^[^\p{Cc}\s][^\p{Cc}]*$/u.test(name) ||
+      name.length > MAX_STAFF_NAME_LENGTH
+    ) {
       throw new Error(
-        `${at}.name must be a non-empty string of at most ${MAX_NAME_LENGTH} characters, without control characters or a leading space`,
+        `${at}.name must be a non-empty string of at most ${MAX_STAFF_NAME_LENGTH} characters, without control characters or a leading space`,
       );
     }
     if (!STAFF_ROLES.includes(role as StaffRole)) {

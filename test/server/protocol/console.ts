@@ -101,6 +101,14 @@ describe('the staff console: sign-in, sessions, roles, CSRF', () => {
     assert.ok(Math.min(...unknown) > Math.min(...wrong) / 4, `${unknown} vs ${wrong}`);
   });
 
+  it('refuses a name longer than any account can have before counting it', async () => {
+    const res = await send(h.url, 'POST', '/console/api/login', {
+      body: { name: 'x'.repeat(101), password: 'p' },
+    });
+    assert.equal(res.status, 400);
+    assert.equal(await errorCode(res), 'invalid_body');
+  });
+
   it('sets Secure behind TLS: a trusted proxy saying https, never anyone else', async () => {
     const tls = { 'X-Forwarded-Proto': 'https' };
     assert.ok(!/Secure/.test((await login(h.url, AGENT, tls)).setCookie), 'no trusted proxy: header ignored');
