@@ -299,6 +299,35 @@ describe('the staff console: sign-in, sessions, roles, CSRF', () => {
     }
   });
 
+  it("ends a session's agent stream when the session ends, a key's stream goes on", {
+    timeout: 10_000,
+  }, async () => {
+    // Sessions are checked at each ping: a fast one here.
+    const fast = await startServer({ sites: staffSites, streamPingMs: 50 });
+    const open: Response[] = [];
+    try {
+      const { cookie, csrfToken } = await login(fast.url, AGENT);
+      const bySession = await send(fast.url, 'GET', '/v1/agent/stream', { cookie });
+      const byKey = await agentApi(fast.url, 'GET', '/v1/agent/stream');
+      open.push(bySession, byKey);
+      assert.equal(bySession.status, 200);
+      assert.equal(byKey.status, 200);
+      assert.equal((await send(fast.url, 'POST', '/console/api/logout', { cookie, csrfToken })).status, 204);
+      // The session's stream ends by itself; the key's is still open a moment later.
+      const reader = bySession.body!.getReader();
+      for (let part = await reader.read(); !part.done; part = await reader.read()) {}
+      const keyReader = byKey.body!.getReader();
+      const still = await Promise.race([
+        keyReader.read().then(() => 'open'),
+        new Promise((resolve) => setTimeout(() => resolve('silent'), 1000)),
+      ]);
+      assert.equal(still, 'open', "pings still come on the key's stream");
+      await keyReader.cancel();
+    } finally {
+      await fast.close();
+    }
+  });
+
   it('shares sessions between server processes on one database', async () => {
     // A second server on the same database, as a second process behind a load balancer would be.
     const second = createServer({ store: h.store, sites: staffSites, now: () => h.clock.now });
