@@ -187,7 +187,15 @@ describe('the staff console: sign-in, sessions, roles, CSRF', () => {
       });
       assert.equal(res.status, 403, method);
       assert.equal(await errorCode(res), 'cross_origin');
+      // Nothing lets a page of that origin read an answer made with the cookie.
+      assert.equal(res.headers.get('access-control-allow-credentials'), null);
     }
+    // Nor does a preflight from it for the console's API.
+    const preflight = await fetch(`${h.url}/console/api/session`, {
+      method: 'OPTIONS',
+      headers: { Origin: SHOP_ORIGIN, 'Access-Control-Request-Method': 'GET' },
+    });
+    assert.equal(preflight.headers.get('access-control-allow-credentials'), null);
     const fetchSite = await send(h.url, 'POST', path, {
       cookie,
       csrfToken,
