@@ -3,7 +3,7 @@ import { readJsonObject } from '../body.ts';
 import type { ProtocolDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import type { Site } from '../sites.ts';
-import { clearedCookie, sessionCookie } from './cookie.ts';
+import { clearedCookie, sessionCookie, sessionIdOf } from './cookie.ts';
 import { DUMMY_HASH, parsePasswordHash, verifyPassword } from './password.ts';
 import { requireSession } from './require-staff.ts';
 import { fromOwnOrigin } from './same-origin.ts';
@@ -58,6 +58,9 @@ export function loginHandler(deps: ProtocolDeps): Handler {
     const stored = found ? parsePasswordHash(found.account.passwordHash) : null;
     const matches = await verifyPassword(stored ?? DUMMY_HASH, password);
     if (!found || !stored || !matches) throw new ApiError(401, 'invalid_login', 'Wrong name or password');
+    // A session this browser still had is replaced, not left behind in the database.
+    const previous = sessionIdOf(context.req.header('cookie'));
+    if (previous !== undefined) await deps.store.deleteStaffSession(sessionIdHash(previous));
     const id = await openSession(deps, found.site, found.account);
     context.header('Set-Cookie', sessionCookie(id, SESSION_TTL_MS, deps.limits.overTls(context)));
     context.header('Cache-Control', 'no-store');

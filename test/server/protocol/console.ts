@@ -77,6 +77,10 @@ describe('the staff console: sign-in, sessions, roles, CSRF', () => {
     const hash = createHash('sha256').update(id).digest('hex');
     assert.ok(await h.store.findStaffSession(hash, TEST_NOW));
     assert.equal(await h.store.findStaffSession(id, TEST_NOW), null);
+    // Signing in again from the same browser replaces that session.
+    const again = await send(h.url, 'POST', '/console/api/login', { body: AGENT, cookie: id });
+    assert.equal(again.status, 200);
+    assert.equal(await h.store.findStaffSession(hash, TEST_NOW), null);
   });
 
   it('answers a wrong password and an unknown name the same, in similar time', async () => {
