@@ -94,7 +94,22 @@ export function checkSitesStaff(
   });
 }
 
+/**
+ * What each hash was found to be: checking one costs a scrypt (~0.1 s, blocking), and a config
+ * reloaded (SIGHUP) checks again every account it lists, nearly always the same hashes.
+ */
+const exampleHashes = new Map<string, boolean>();
+
 function hasExamplePassword(passwordHash: string): boolean {
+  let found = exampleHashes.get(passwordHash);
+  if (found === undefined) {
+    found = hashesAnExample(passwordHash);
+    exampleHashes.set(passwordHash, found);
+  }
+  return found;
+}
+
+function hashesAnExample(passwordHash: string): boolean {
   const stored = parsePasswordHash(passwordHash);
   if (!stored) return false;
   const { N, r, p, salt, hash } = stored;
