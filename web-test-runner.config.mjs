@@ -1,6 +1,5 @@
 // Browser tests: real Chromium through Playwright (a fresh browser context, so empty storage, per test
 // file), talking cross-origin to the real reference backend started in this process.
-import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
@@ -15,16 +14,8 @@ if (!chrome) {
 }
 
 // The plugins and the server they start are TypeScript.
-const {
-  agentPlugin,
-  appsPlugin,
-  backendPlugin,
-  builtPlugin,
-  networkPlugin,
-  tabsPlugin,
-  tracePlugin,
-  TEST_AGENT_KEY,
-} = await tsImport('./test/browser/commands/index.ts', import.meta.url);
+const { agentPlugin, appsPlugin, backendPlugin, builtPlugin, networkPlugin, tabsPlugin, tracePlugin } =
+  await tsImport('./test/browser/commands/index.ts', import.meta.url);
 
 const rootDir = fileURLToPath(new URL('.', import.meta.url));
 const backend = backendPlugin();
@@ -41,30 +32,6 @@ export default {
   // A shop's own form endpoint: `POST /test/echo?status=422` answers that status with the body it got;
   // `?next=URL` answers 303 to it, as a shop's server does after a form post that navigated.
   middleware: [
-    // The demo's agent console (demo/agent.html) calls /agent-api/*: as the demo's own server does, this
-    // forwards to the backend's /v1/agent/* and adds the agent key, which never reaches the page.
-    async (ctx, next) => {
-      if (!ctx.path.startsWith('/agent-api/')) return next();
-      const body = ['GET', 'HEAD'].includes(ctx.method)
-        ? undefined
-        : await new Promise((resolve) => {
-            const chunks = [];
-            ctx.req.on('data', (chunk) => chunks.push(chunk));
-            ctx.req.on('end', () => resolve(Buffer.concat(chunks)));
-          });
-      const answer = await fetch(
-        `${backend.url()}/v1/agent/${ctx.path.slice('/agent-api/'.length)}${ctx.search}`,
-        {
-          method: ctx.method,
-          headers: { Authorization: `Bearer ${TEST_AGENT_KEY}`, 'Content-Type': 'application/json' },
-          body,
-        },
-      );
-      ctx.status = answer.status;
-      ctx.type = answer.headers.get('content-type') ?? 'application/json';
-      // The agent stream stays open: passed on as it comes.
-      ctx.body = answer.body ? Readable.fromWeb(answer.body) : '';
-    },
     // A shop page under a strict Content-Security-Policy: scripts only with the nonce, no inline
     // styles at all, requests only to itself and the backend. `?lang=` sets data-widget-lang.
     async (ctx, next) => {

@@ -84,6 +84,11 @@ function sizeTable(gz, budget, feature) {
       'tracking + identity + consent by category, with the traffic source and the tracking plan (it fetches the same two chunks)',
       `${sized('dist/omnikit-tracker.js')}; tracking and identity alone ${sized('tracker alone')}`,
     ],
+    [
+      '`/console` (the server)',
+      "the staff console the backend serves: its page, scripts and styles, each file gzipped, added up; loaded by staff only, never by a shop's pages",
+      sized('console'),
+    ],
   ];
   return [
     '| script-tag file | what | gzipped |',

@@ -3,21 +3,16 @@
  * - the Omnikit reference backend on 127.0.0.1:8787 (SQLite in ./data/demo.db), and
  * - a tiny shop on 127.0.0.1:8080 that serves the page, the SDK, and `GET /api/events`, which the shop's
  *   own server answers by reading the store directly (the access stays on the server; the page holds
- *   nothing secret), plus the agent console at /agent, whose calls go through `/agent-api/*`: this
- *   server forwards them to the backend's `/v1/agent/*` with the site's agent key, so the key never
- *   reaches a browser. (A real console puts its own login in front of that proxy.)
- * The shop answers only requests addressed to itself (Host and Origin checked), so a page elsewhere
- * cannot use that proxy. It runs with the example secrets of server/omnikit.config.json, which only
- * the demo may (`demo: true`). Env: OMNIKIT_DEMO_PORT (shop, 8080), OMNIKIT_DEMO_BACKEND_PORT (8787),
+ *   nothing secret).
+ * The agent console is the backend's own, at <backend>/console: staff sign in there with the demo
+ * accounts of server/omnikit.config.json (ada-agent / demo-password-change-me). The shop answers
+ * only requests addressed to itself (Host and Origin checked), so a page elsewhere cannot use its
+ * demo login. It runs with the example secrets and passwords of server/omnikit.config.json, which
+ * only the demo may (`demo: true`). Env: OMNIKIT_DEMO_PORT (shop, 8080), OMNIKIT_DEMO_BACKEND_PORT (8787),
  * OMNIKIT_DEMO_DATA_DIR (./data).
  */
 import { mkdirSync, readFileSync } from 'node:fs';
-import {
-  createServer as createHttpServer,
-  type IncomingMessage,
-  request,
-  type ServerResponse,
-} from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer, loadSites, openSqliteStore, type StoredEvent, userHashOf } from '../server/index.ts';
@@ -42,11 +37,6 @@ const sites = loadSites(fileURLToPath(new URL('server/omnikit.config.json', root
 );
 const backend = await createServer({ store, sites, demo: true }).listen(BACKEND_PORT, HOST);
 const secret = sites.find((site) => site.id === SITE_ID)?.secret;
-const agentKey = sites.find((site) => site.id === SITE_ID)?.agentKey;
-/** The agent console runs under this policy: no inline script or style, calls to this server only. */
-const AGENT_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
 /** The demo's "login": any name signs in. A real shop checks a password, then signs the same way. */
 const DEMO_USERS: Record<string, { name: string; email: string }> = {
   'demo-user-ada': { name: 'Ada Lovelace', email: 'ada@example.com' },
@@ -54,11 +44,9 @@ const DEMO_USERS: Record<string, { name: string; email: string }> = {
 
 // Read at each request so a rebuild (`npm run build`) shows up on reload.
 const file = (path: string) => readFileSync(new URL(path, root));
-// The shop page names the backend's default address; on other ports it names the real one.
-const shopPage = () =>
-  file('demo/index.html')
-    .toString()
-    .replace('data-endpoint="http://127.0.0.1:8787"', `data-endpoint="${backend.url}"`);
+// The shop page names the backend's default address (the SDK's endpoint, the console's link); on
+// other ports it names the real one.
+const shopPage = () => file('demo/index.html').toString().replaceAll('http://127.0.0.1:8787', backend.url);
 
 function portFrom(name: string, fallback: number): number {
   const value = process.env[name];
@@ -72,8 +60,8 @@ function portFrom(name: string, fallback: number): number {
 }
 
 /**
- * Why this request is refused, or null. The agent proxy adds the agent key and has no login, and
- * /api/login signs any demo user: so the shop answers only requests addressed to itself. A
+ * Why this request is refused, or null. /api/login signs any demo user and /api/events reads the
+ * store: so the shop answers only requests addressed to itself. A
  * DNS-rebinding page (any site whose name resolves to 127.0.0.1) sends its own name as Host; a page
  * of another origin sends its Origin (on every POST and CORS request) or, on its API calls, a
  * Sec-Fetch-Site other than same-origin.
@@ -83,7 +71,7 @@ function refusal(req: IncomingMessage, url: URL): string | null {
   const origin = req.headers.origin;
   if (origin !== undefined && !SHOP_ORIGINS.includes(origin)) return 'Origin';
   const site = req.headers['sec-fetch-site'];
-  const api = url.pathname.startsWith('/agent-api/') || url.pathname.startsWith('/api/');
+  const api = url.pathname.startsWith('/api/');
   if (api && site !== undefined && site !== 'same-origin' && site !== 'none') return 'Sec-Fetch-Site';
   return null;
 }
@@ -97,41 +85,6 @@ function send(
 ): void {
   res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store', ...headers });
   res.end(body);
-}
-
-/**
- * `/agent-api/<path>` → the backend's `/v1/agent/<path>` with the agent key added. Bodies and answers
- * are streamed both ways, so the agent stream (server-sent events) passes through as it comes.
- */
-function proxyAgentApi(req: IncomingMessage, res: ServerResponse, url: URL): void {
-  if (!agentKey) {
-    send(res, 503, 'text/plain', 'The demo site has no agentKey in its config.');
-    return;
-  }
-  const target = new URL(`/v1/agent/${url.pathname.slice('/agent-api/'.length)}${url.search}`, backend.url);
-  const upstream = request(target, {
-    method: req.method,
-    headers: {
-      Authorization: `Bearer ${agentKey}`,
-      ...(req.headers['content-type'] ? { 'Content-Type': req.headers['content-type'] } : {}),
-    },
-  });
-  upstream.on('response', (answer) => {
-    const { 'content-type': type, 'cache-control': cache } = answer.headers;
-    res.writeHead(answer.statusCode ?? 502, {
-      ...(type ? { 'Content-Type': type } : {}),
-      'Cache-Control': cache ?? 'no-store',
-      'X-Accel-Buffering': 'no',
-    });
-    answer.pipe(res);
-  });
-  upstream.on('error', () => {
-    if (!res.headersSent) send(res, 502, 'text/plain', 'The Omnikit backend did not answer.');
-    else res.destroy();
-  });
-  // The console closed its stream (or left): close ours to the backend too.
-  res.on('close', () => upstream.destroy());
-  req.pipe(upstream);
 }
 
 // Newest last, at most 50: enough for the panel.
@@ -171,25 +124,8 @@ const shop = createHttpServer(async (req, res) => {
       req.resume();
       return send(res, 201, 'application/json', JSON.stringify({ orderId: `o-${Date.now()}` }));
     }
-    if (url.pathname.startsWith('/agent-api/')) return proxyAgentApi(req, res, url);
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return send(res, 405, 'text/plain', 'Method not allowed');
-    if (url.pathname === '/agent') {
-      return send(res, 200, 'text/html; charset=utf-8', file('demo/agent.html'), {
-        'Content-Security-Policy': AGENT_CSP,
-      });
-    }
-    // The console's modules: agent.js and what it imports (agent-format.js, agent-device.js).
-    const consoleModule = /^\/(agent(-[a-z]+)?\.js)$/.exec(url.pathname)?.[1];
-    if (consoleModule) {
-      try {
-        return send(res, 200, 'text/javascript; charset=utf-8', file(`demo/${consoleModule}`));
-      } catch {
-        return send(res, 404, 'text/plain', 'Not found');
-      }
-    }
-    if (url.pathname === '/agent.css')
-      return send(res, 200, 'text/css; charset=utf-8', file('demo/agent.css'));
     // The script and the chunks it loads from beside itself (replication, stream, forms, handoff, account,
     // the widget's panel...).
     const script = /^\/(omnikit(-[a-z]+)?\.js)$/.exec(url.pathname)?.[1];
@@ -224,7 +160,9 @@ await new Promise<void>((resolve, reject) => {
 
 console.log(`Omnikit backend: ${backend.url}`);
 console.log(`Demo shop:       http://${HOST}:${SHOP_PORT}/  (open it in two browser profiles)`);
-console.log(`Agent console:   http://${HOST}:${SHOP_PORT}/agent`);
+console.log(
+  `Agent console:   ${backend.url}/console  (sign in as ada-agent, password demo-password-change-me)`,
+);
 
 let stopping = false;
 async function stop(): Promise<void> {

@@ -5,6 +5,8 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { AgentHub } from './agent/hub.ts';
 import { type CatalogLookup, siteCatalog } from './catalog.ts';
 import { COMPAT_ROUTES, type IngestRoute, ignoreMetricsHandler, METRICS_PATHS } from './compat.ts';
+import { mountConsole } from './console/routes.ts';
+import { checkSitesStaff } from './console/staff-config.ts';
 import { cors } from './cors.ts';
 import type { ProtocolDeps } from './deps.ts';
 import { ErrorLog } from './error-log.ts';
@@ -205,6 +207,7 @@ export function createServer(options: ServerOptions): OmnikitServer {
   mountProbes(app, options.store, errors, (error) => metrics?.storageFailed(error));
   // Before the event routes: /v1/identify is both (see mountProtocolRoutes).
   mountProtocolRoutes(app, protocolDeps, beforeHandlers);
+  mountConsole(app, protocolDeps, beforeHandlers);
   for (const step of [...beforeHandlers, planReportHandler(deps)]) app.get('/v1/plan/report', step);
   for (const step of [...beforeHandlers, eventReaderHandler(deps)]) app.get('/v1/events', step);
 
@@ -327,6 +330,7 @@ function checkKeys(sites: readonly Site[], options: ServerOptions, caller: strin
   try {
     checkSiteKeys(sites, policy);
     checkSitesWebhooks(sites, policy);
+    checkSitesStaff(sites, policy);
     if (options.metrics) checkServerSecret(options.metrics.token, 'metrics.token', sites, policy);
   } catch (error) {
     throw new UnsafeSecretError(`${caller}: ${(error as Error).message}`, { cause: error });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { checkCatalog } from './catalog.ts';
 import { fromEnvironment } from './config-env.ts';
+import { checkSitesStaff, checkStaff } from './console/staff-config.ts';
 import { checkLimits, type Limits, TrustedProxies } from './limits/index.ts';
 import type { MetricsOptions } from './metrics/index.ts';
 import { loadSitePlan } from './plan/load.ts';
@@ -95,6 +96,7 @@ export function validateSites(config: unknown, baseDir = process.cwd(), policy: 
   const sites = readSites(config, baseDir);
   checkSiteKeys(sites, policy);
   checkSitesWebhooks(sites, policy);
+  checkSitesStaff(sites, policy);
   return sites;
 }
 
@@ -110,8 +112,20 @@ function readSites(config: unknown, baseDir: string): Site[] {
   return config.sites.map((raw: unknown, index: number): Site => {
     const where = `sites[${index}]`;
     if (!isObject(raw)) throw new Error(`${where} must be an object`);
-    const { id, writeKey, origins, secret, catalog, agentKey, plan, serverKey, limits, retention, webhooks } =
-      raw;
+    const {
+      id,
+      writeKey,
+      origins,
+      secret,
+      catalog,
+      agentKey,
+      plan,
+      serverKey,
+      limits,
+      retention,
+      webhooks,
+      staff,
+    } = raw;
     if (typeof id !== 'string' || id.trim() === '') throw new Error(`${where}.id must be a non-empty string`);
     if (ids.has(id)) throw new Error(`${where}.id "${id}" is used by another site`);
     if (typeof writeKey !== 'string' || writeKey.trim() === '') {
@@ -139,6 +153,7 @@ function readSites(config: unknown, baseDir: string): Site[] {
     if (limits !== undefined) site.limits = checkLimits(limits, `${where}.limits`, 'site');
     if (retention !== undefined) site.retention = checkRetention(retention, `${where}.retention`);
     if (webhooks !== undefined) site.webhooks = checkWebhooks(webhooks, `${where}.webhooks`);
+    if (staff !== undefined) site.staff = checkStaff(staff, `${where}.staff`);
     if (serverKey !== undefined) {
       if (typeof serverKey !== 'string' || serverKey.trim() === '') {
         throw new Error(`${where}.serverKey must be a non-empty string when present`);

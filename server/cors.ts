@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { fromOwnOrigin } from './console/same-origin.ts';
 import { hasCorsHeaders } from './cors-headers.ts';
 import { errorResponse } from './errors.ts';
 import type { SiteDirectory } from './sites.ts';
@@ -8,6 +9,8 @@ const ALLOWED_METHODS = 'GET, POST, DELETE, OPTIONS';
 // Sent when a preflight names no headers; covers what Segment and RudderStack send.
 const DEFAULT_ALLOWED_HEADERS = 'Content-Type, Authorization';
 const PREFLIGHT_MAX_AGE_SECONDS = '86400';
+/** The console and the staff APIs its page calls: the agent API, and the store API. */
+const STAFF_PATH = /^\/(console|v1\/agent|v1\/store)(\/|$)/;
 
 /**
  * CORS for every route; must run before any other middleware or route.
@@ -24,6 +27,10 @@ const PREFLIGHT_MAX_AGE_SECONDS = '86400';
 export function cors(sites: SiteDirectory, refused: (origin: string) => void): MiddlewareHandler {
   return async (context, next) => {
     const origin = context.req.header('origin');
+    // The console's own page calling the console or a staff API: same-origin, so no CORS answer
+    // is needed, and the console's origin is no site's. Any other origin goes on as below, and the
+    // console's routes refuse it themselves (server/console/same-origin.ts).
+    if (origin !== undefined && STAFF_PATH.test(context.req.path) && fromOwnOrigin(context)) return next();
     if (context.req.method === 'OPTIONS' && context.req.header('access-control-request-method')) {
       return preflight(origin, context.req.header('access-control-request-headers'));
     }

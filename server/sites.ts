@@ -1,5 +1,6 @@
 import type { TrackingPlan } from '../src/plan/types.ts';
 import type { Catalog } from './catalog-types.ts';
+import type { StaffAccount } from './console/staff-config.ts';
 import type { SiteLimits } from './limits/defaults.ts';
 import type { SiteRetention } from './retention-config.ts';
 import type { Webhook } from './webhooks/config.ts';
@@ -32,6 +33,8 @@ export interface Site {
   retention?: SiteRetention;
   /** Where the site's events are also POSTed, signed, retried until delivered (server/webhooks/). */
   webhooks?: Webhook[];
+  /** Who signs in to the console at /console, with which role (server/console/). */
+  staff?: StaffAccount[];
 }
 
 /** The configured sites, indexed the two ways a request needs them. */

@@ -10,12 +10,12 @@ import {
 import { readJsonObject } from '../body.ts';
 import { type ChatEntry, readChat } from '../chat/document.ts';
 import { newId } from '../chat/id.ts';
+import { requireStaff } from '../console/require-staff.ts';
 import type { ProtocolDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import type { Site } from '../sites.ts';
 import type { ConversationCursor, ConversationRow } from '../store/agent-types.ts';
 import { isStorableText } from '../values/index.ts';
-import { authenticateAgent } from './auth.ts';
 import { displayName, profileTraits } from './traits.ts';
 import { writeChat } from './write.ts';
 
@@ -58,7 +58,7 @@ export interface AgentMessageCreated {
  */
 export function listConversationsHandler(deps: ProtocolDeps): Handler {
   return async (context) => {
-    const site = authenticateAgent(context, deps);
+    const site = await requireStaff(context, deps, 'agent');
     const raw = context.req.query('limit');
     const limit = raw === undefined ? DEFAULT_LIMIT : Number(raw);
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
@@ -174,7 +174,7 @@ export async function conversationOf(
   context: Context,
   deps: ProtocolDeps,
 ): Promise<{ site: Site; profileId: string }> {
-  const site = authenticateAgent(context, deps);
+  const site = await requireStaff(context, deps, 'agent');
   const profileId = context.req.param('profileId') ?? '';
   // No profile id holds U+0000 (a `%00` in the path) or a lone surrogate, and PostgreSQL would
   // refuse it as a query parameter: such an id is answered before it reaches the store.

@@ -36,13 +36,23 @@ export interface Limits {
    * answers 429 until the window ends. Server-wide: a wrong key names no site.
    */
   agentKeyFailures: RateLimit;
+  /** Console login attempts per client IP, right or wrong; past it, 429 until the window ends. */
+  loginsPerIp: RateLimit;
+  /**
+   * Console login attempts per account name, from any address: guessing one password from many
+   * addresses stays slow. A name that is no account counts the same, so the answer names no account.
+   */
+  loginsPerAccount: RateLimit;
 }
 
 /** The limits a site may set for itself (`limits` of a site in the config). */
-export type SiteLimits = Omit<Limits, 'agentKeyFailures'>;
+export type SiteLimits = Omit<Limits, ServerWideLimitName>;
 
 /** Limits that only exist server-wide. */
-export const SERVER_WIDE_LIMITS = ['agentKeyFailures'] as const;
+export const SERVER_WIDE_LIMITS = ['agentKeyFailures', 'loginsPerIp', 'loginsPerAccount'] as const;
+
+/** A limit that only exists server-wide: a wrong key, or a login, names no site. */
+export type ServerWideLimitName = (typeof SERVER_WIDE_LIMITS)[number];
 
 /** The limits counted in windows, and the ones counted as a number. */
 export const RATE_LIMIT_NAMES = [
@@ -55,6 +65,8 @@ export const RATE_LIMIT_NAMES = [
   'syncPerIp',
   'batchesPerIp',
   'agentKeyFailures',
+  'loginsPerIp',
+  'loginsPerAccount',
 ] as const;
 export const COUNT_LIMIT_NAMES = [
   'streamsPerDevice',
@@ -97,4 +109,7 @@ export const DEFAULT_LIMITS: Limits = {
   recordsPerProfile: 10_000,
   bytesPerProfile: 5 * 1024 * 1024,
   agentKeyFailures: { limit: 10, windowMs: 5 * MINUTE },
+  // A person mistypes a few times; a script guessing passwords gets 20 tries per 5 minutes per address.
+  loginsPerIp: { limit: 20, windowMs: 5 * MINUTE },
+  loginsPerAccount: { limit: 10, windowMs: 5 * MINUTE },
 };

@@ -21,6 +21,8 @@ const RATES: Record<RateLimitName, { code: string; what: string }> = {
   syncPerIp: { code: 'sync_rate_limited', what: 'syncs from this address' },
   batchesPerIp: { code: 'batch_rate_limited', what: 'event requests from this address' },
   agentKeyFailures: { code: 'agent_key_locked', what: 'wrong agent keys from this address' },
+  loginsPerIp: { code: 'login_rate_limited', what: 'console logins from this address' },
+  loginsPerAccount: { code: 'login_rate_limited', what: 'console logins for this name' },
 };
 
 /** The 429 of a rate limit, to retry in `retryAfter` seconds. */

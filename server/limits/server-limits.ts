@@ -9,8 +9,13 @@ import {
   type Limits,
   RATE_LIMIT_NAMES,
   type RateLimitName,
+  SERVER_WIDE_LIMITS,
+  type ServerWideLimitName,
   type SiteLimits,
 } from './defaults.ts';
+
+const SERVER_WIDE: readonly string[] = SERVER_WIDE_LIMITS;
+
 import { OpenCounter } from './open-counter.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { quotaExceeded, rateLimited, tooManyStreams } from './refusals.ts';
@@ -52,6 +57,8 @@ export class ServerLimits {
   readonly #defaults: Limits;
   readonly #sites = new Map<string, SiteBudget>();
   readonly #agentKeyFailures: RateLimiter;
+  readonly #loginsPerIp: RateLimiter;
+  readonly #loginsPerAccount: RateLimiter;
   readonly #now: () => number;
   readonly #refused: (limit: keyof Limits) => void;
 
@@ -61,6 +68,8 @@ export class ServerLimits {
     this.#trusted = TrustedProxies.parse(options.trustedProxies ?? [], 'trustedProxies');
     this.replaceSites(options.sites);
     this.#agentKeyFailures = new RateLimiter(this.#defaults.agentKeyFailures);
+    this.#loginsPerIp = new RateLimiter(this.#defaults.loginsPerIp);
+    this.#loginsPerAccount = new RateLimiter(this.#defaults.loginsPerAccount);
     this.#now = options.now ?? Date.now;
     this.#refused = options.onRefusal ?? (() => {});
   }
@@ -87,8 +96,39 @@ export class ServerLimits {
     return addressBucket(clientAddress(peer, context.req.header('x-forwarded-for'), this.#trusted));
   }
 
+  /**
+   * Whether the request reached the server over TLS: its own URL is https, or a trusted proxy (the
+   * socket peer) says so in X-Forwarded-Proto. Anyone else's X-Forwarded-Proto is ignored.
+   */
+  overTls(context: Context): boolean {
+    if (new URL(context.req.url).protocol === 'https:') return true;
+    const peer = (context.env as Partial<HttpBindings> | undefined)?.incoming?.socket?.remoteAddress;
+    if (peer === undefined || !this.#trusted.includes(peer)) return false;
+    // Each proxy may append its own: the last one is what the proxy next to the server saw.
+    const proto = context.req.header('x-forwarded-proto')?.split(',').pop()?.trim().toLowerCase();
+    return proto === 'https';
+  }
+
+  /**
+   * Counts one console login attempt from `client` for the account `name` (right or wrong: checked
+   * before the password, so parallel guesses are counted too); throws 429 when either is spent.
+   */
+  enforceLogin(client: string, name: string): void {
+    const now = this.#now();
+    const byIp = this.#loginsPerIp.take(client, now);
+    if (byIp > 0) {
+      this.#refused('loginsPerIp');
+      throw rateLimited('loginsPerIp', byIp);
+    }
+    const byAccount = this.#loginsPerAccount.take(name, now);
+    if (byAccount > 0) {
+      this.#refused('loginsPerAccount');
+      throw rateLimited('loginsPerAccount', byAccount);
+    }
+  }
+
   /** Counts one request of `key` (a device id, a client) against a rate; throws its 429 when spent. */
-  enforce(siteId: string, name: Exclude<RateLimitName, 'agentKeyFailures'>, key: string): void {
+  enforce(siteId: string, name: Exclude<RateLimitName, ServerWideLimitName>, key: string): void {
     const retryAfter = this.#site(siteId).rates.get(name)?.take(key, this.#now()) ?? 0;
     if (retryAfter > 0) {
       this.#refused(name);
@@ -97,7 +137,7 @@ export class ServerLimits {
   }
 
   /** Like `enforce`, for what is dropped rather than refused when over (typing signals). */
-  allows(siteId: string, name: Exclude<RateLimitName, 'agentKeyFailures'>, key: string): boolean {
+  allows(siteId: string, name: Exclude<RateLimitName, ServerWideLimitName>, key: string): boolean {
     const allowed = (this.#site(siteId).rates.get(name)?.take(key, this.#now()) ?? 0) === 0;
     if (!allowed) this.#refused(name);
     return allowed;
@@ -163,6 +203,8 @@ export class ServerLimits {
   reset(): void {
     for (const site of this.#sites.values()) for (const rate of site.rates.values()) rate.reset();
     this.#agentKeyFailures.reset();
+    this.#loginsPerIp.reset();
+    this.#loginsPerAccount.reset();
   }
 
   // A device of a site that left the config is refused by authentication; the defaults cover the rest.
@@ -179,7 +221,7 @@ export class ServerLimits {
 function budget(limits: Limits): SiteBudget {
   const rates = new Map<RateLimitName, RateLimiter>();
   for (const name of RATE_LIMIT_NAMES)
-    if (name !== 'agentKeyFailures') rates.set(name, new RateLimiter(limits[name]));
+    if (!SERVER_WIDE.includes(name)) rates.set(name, new RateLimiter(limits[name]));
   return {
     limits,
     rates,

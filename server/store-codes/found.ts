@@ -18,7 +18,7 @@ export interface FoundCode extends StoreStaff {
  * client address, so guessing codes stays slow (31^6 of them, a few dozen tries a minute).
  */
 export async function foundCode(context: Context, deps: ProtocolDeps): Promise<FoundCode> {
-  const staff = authenticateStaff(context, deps);
+  const staff = await authenticateStaff(context, deps);
   deps.limits.enforce(staff.site.id, 'storeLookups', deps.limits.client(context));
   const body = await readJsonObject(context, 4096);
   const code = readStoreCode(body.code);

@@ -15,6 +15,7 @@ import { HANDOFFS_SCHEMA, postgresHandoffStore } from './postgres-handoffs.ts';
 import { postgresHousekeeping } from './postgres-housekeeping.ts';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.ts';
 import { postgresRetention } from './postgres-retention.ts';
+import { postgresStaffSessionStore } from './postgres-staff-sessions.ts';
 import { postgresViolationStore, VIOLATIONS_SCHEMA } from './postgres-violations.ts';
 import { postgresWebhookStore } from './postgres-webhooks.ts';
 import { DATA_TABLES } from './rows.ts';
@@ -97,6 +98,7 @@ export async function openPostgresStore(
     ...postgresRetention(pool),
     ...postgresConsentStore(pool),
     ...postgresWebhookStore(pool),
+    ...postgresStaffSessionStore(pool),
 
     async reset() {
       // DELETE, not TRUNCATE: ten times faster on the small tables of tests (which reset often), and

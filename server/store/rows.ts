@@ -17,6 +17,7 @@ export const DATA_TABLES = [
   'erasure_receipts',
   'consent_receipts',
   'webhook_deliveries',
+  'staff_sessions',
 ];
 
 /** A record row; `deleted` is 0/1 in SQLite, a boolean in PostgreSQL. */

@@ -1,6 +1,10 @@
 import { CONSENT_MIGRATION_NAME, SQLITE_CONSENT_MIGRATION_SQL } from './consent-schema.ts';
 import { ERASURE_MIGRATION_NAME, ERASURE_MIGRATION_SQL } from './erasure-schema.ts';
 import type { Migration } from './migrations.ts';
+import {
+  SQLITE_STAFF_SESSIONS_MIGRATION_SQL,
+  STAFF_SESSIONS_MIGRATION_NAME,
+} from './staff-session-schema.ts';
 import { STORE_CODES_MIGRATION_NAME, STORE_CODES_MIGRATION_SQL } from './store-codes-schema.ts';
 import { SQLITE_WEBHOOKS_MIGRATION_SQL, WEBHOOKS_MIGRATION_NAME } from './webhook-schema.ts';
 
@@ -102,6 +106,12 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 9,
+    name: STAFF_SESSIONS_MIGRATION_NAME,
+    // See staff-session-schema.ts: the same table on both engines, in each one's types.
+    sql: SQLITE_STAFF_SESSIONS_MIGRATION_SQL,
+  },
+  {
+    version: 10,
     name: STORE_CODES_MIGRATION_NAME,
     // See store-codes-schema.ts: the same SQL on both engines.
     sql: STORE_CODES_MIGRATION_SQL,

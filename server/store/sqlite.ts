@@ -16,6 +16,7 @@ import { sqliteHousekeeping } from './sqlite-housekeeping.ts';
 import { withSyncMemory } from './sqlite-memory.ts';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.ts';
 import { sqliteRetention } from './sqlite-retention.ts';
+import { sqliteStaffSessionStore } from './sqlite-staff-sessions.ts';
 import { sqliteViolationStore, VIOLATIONS_SCHEMA } from './sqlite-violations.ts';
 import { sqliteWebhookStore } from './sqlite-webhooks.ts';
 import { isStorageFailure } from './storage-failure.ts';
@@ -69,6 +70,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     ...sqliteRetention(db),
     ...sqliteConsentStore(db),
     ...sqliteWebhookStore(db),
+    ...sqliteStaffSessionStore(db),
 
     async reset() {
       db.transaction(() => {

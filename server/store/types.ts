@@ -10,6 +10,7 @@ import type { ErasureStore } from './erasure-types.ts';
 import type { EventLog, PlanViolation } from './event-types.ts';
 import type { HousekeepingStore } from './housekeeping-types.ts';
 import type { RetentionStore } from './retention-types.ts';
+import type { StaffSessionStore } from './staff-session-types.ts';
 import type { DeviceStore, DocumentStore, HandoffStore } from './sync-types.ts';
 import type { WebhookStore } from './webhook-types.ts';
 
@@ -35,7 +36,8 @@ export interface Store
     ErasureStore,
     RetentionStore,
     ConsentStore,
-    WebhookStore {
+    WebhookStore,
+    StaffSessionStore {
   /** Deletes everything (tests). Sequence numbers keep growing, so no old cursor can skip new records. */
   reset(): Promise<void>;
   /** Resolves once the database answers a read of its schema; rejects as a failing query would. */

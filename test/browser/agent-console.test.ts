@@ -1,5 +1,5 @@
-// The demo's agent console (demo/agent.html), opened in a real tab that calls the real agent API
-// through the same /agent-api proxy the demo server has (web-test-runner.config.mjs): hostile text
+// The backend's staff console (/console), opened in a real tab on the backend's own origin, signed in
+// through its login form as the test site's agent, calling the real agent API with its session: hostile text
 // from a customer (and a hostile name or reply) renders inert, and the customer's profile reads as
 // words an agent understands (labelled draft fields, prices in their currency, browsers, channels).
 import { expect } from '@open-wc/testing';
@@ -12,6 +12,7 @@ import {
   storedEvents,
   storedRecords,
   type Tab,
+  TEST_CONSOLE_LOGIN,
   TEST_SERVER_KEY,
   waitFor,
   writeKeys,
@@ -36,9 +37,21 @@ const SHIPPING_FORM = `<form data-omnikit-form="shipping">
   <input name="giftNote">
 </form>`;
 
+/** Opens the backend's console in a tab and signs in on its form as the test site's agent. */
+async function openConsole(): Promise<Tab> {
+  const console_ = await openTab(`${backend.url}/console`);
+  await waitFor(() => console_.eval<boolean>(`!document.getElementById('login-panel').hidden`), {
+    message: 'the console shows its login form',
+  });
+  await console_.act('fill', '#login-name', TEST_CONSOLE_LOGIN.name);
+  await console_.act('fill', '#login-password', TEST_CONSOLE_LOGIN.password);
+  await console_.act('click', '#login button[type=submit]');
+  return console_;
+}
+
 /** Opens the console and the conversation of the only customer; resolves when the profile shows. */
 async function openConsoleOnCustomer(): Promise<Tab> {
-  const console_ = await openTab('/demo/agent.html');
+  const console_ = await openConsole();
   await waitFor(() => console_.eval<boolean>(`!!document.querySelector('#conversations button')`), {
     message: 'the console lists the conversation',
   });
@@ -93,7 +106,7 @@ describe('agent console', function () {
       message: 'the cart line reaches the server',
     });
 
-    const console_ = await openTab('/demo/agent.html');
+    const console_ = await openConsole();
     try {
       await waitFor(() => console_.eval<boolean>(`!!document.querySelector('#conversations button')`), {
         message: 'the console lists the conversation',
@@ -153,7 +166,7 @@ describe('agent console', function () {
       },
     );
 
-    const console_ = await openTab('/demo/agent.html');
+    const console_ = await openConsole();
     try {
       await waitFor(() => console_.eval<boolean>(`!!document.querySelector('#conversations button')`), {
         message: 'the console lists the conversation',

@@ -35,8 +35,9 @@ export const writeKeys = { test: 'test-key', locked: 'locked-key' } as const;
 export const TEST_SITE_SECRET = 'test-site-secret-for-browser-tests-4d1f9a7c';
 /** The `test` site's server key (commands/backend.ts): stands in for the shop's own servers. */
 export const TEST_SERVER_KEY = 'test-server-key-for-browser-tests-61c0f9d7ae';
-/** The `test` site's agent key (commands/backend.ts): stands in for staff in the shop's store. */
-export const TEST_AGENT_KEY = 'test-site-agent-key-for-browser-tests-8b3e52';
+
+/** The `test` site's console account (commands/backend.ts). */
+export const TEST_CONSOLE_LOGIN = { name: 'test-agent', password: 'test-agent-password-for-browser-tests' };
 
 export const backend = {
   /** Base URL of the real reference backend (another origin than the test page). */

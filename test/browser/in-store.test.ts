@@ -2,7 +2,7 @@
 // read from the customer's screen; with it they see the cart and complete the sale, and the cart
 // empties on every device of the customer while the order joins their history.
 import { expect } from '@open-wc/testing';
-import { backend, resetBackend, stats, TEST_AGENT_KEY, waitFor } from './helpers.ts';
+import { backend, resetBackend, stats, TEST_SERVER_KEY, waitFor } from './helpers.ts';
 import { type ClientPage, cartOf, identifyIn, pagePool } from './sdk.ts';
 import { FAST, openWidget, withWidget } from './widget-page.ts';
 
@@ -10,11 +10,11 @@ const USER = 'mei';
 const TEE = { productId: 'tee', name: 'Organic tee', price: 19.99, currency: 'EUR' };
 const MUG = { productId: 'mug', name: 'Mug', price: 8.5, currency: 'EUR' };
 
-/** Staff at the till: a call of the store API with the shop's agent key. */
+/** The till: a call of the store API by the shop's own systems (the server key). */
 async function till(path: 'lookup' | 'sales', body: unknown): Promise<Response> {
   return fetch(`${backend.url}/v1/store/${path}`, {
     method: 'POST',
-    headers: { Authorization: `Bearer ${TEST_AGENT_KEY}`, 'Content-Type': 'application/json' },
+    headers: { Authorization: `Bearer ${TEST_SERVER_KEY}`, 'Content-Type': 'application/json' },
     body: JSON.stringify(body),
   });
 }

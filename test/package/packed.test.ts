@@ -86,6 +86,10 @@ async function storesAnEvent(env: Record<string, string>): Promise<void> {
   try {
     const url = await server.listening;
     assert.equal((await fetch(`${url}/ready`)).status, 200);
+    // The staff console ships in the package: its page and files load from the installed server.
+    for (const path of ['/console', '/console/console.js', '/console/format.js', '/console/console.css']) {
+      assert.equal((await fetch(`${url}${path}`)).status, 200, path);
+    }
     const event = trackEvent({ anonymousId: `packed-${Date.now()}` });
     const posted = await postJson(`${url}/v1/batch`, { batch: [event] }, { writeKey: site.writeKey });
     assert.equal(posted.status, 200);

@@ -29,8 +29,16 @@ const site = (overrides: Record<string, unknown> = {}) => ({
 describe('loadSites', () => {
   it('loads the shipped demo config, as the demo', () => {
     // Its tracking plan extends the built-in e-commerce plan: checked apart, it is long.
-    const [{ plan, ...demo }] = loadSites('server/omnikit.config.json', { demo: true });
+    const [{ plan, staff, ...demo }] = loadSites('server/omnikit.config.json', { demo: true });
     assert.ok(plan?.events['Order Completed'], 'the e-commerce plan, resolved');
+    // The console's demo accounts (console-config.test.ts checks their passwords).
+    assert.deepEqual(
+      staff?.map(({ name, role }) => [name, role]),
+      [
+        ['ada-agent', 'agent'],
+        ['sam-associate', 'associate'],
+      ],
+    );
     assert.deepEqual(
       [demo],
       [

@@ -1,8 +1,9 @@
-// The demo server (demo/serve.ts), started for real on free ports: its agent proxy adds the agent key
-// and has no login, so it answers only requests addressed to the demo itself. A DNS-rebinding page
-// (any name resolving to 127.0.0.1) or a page of another origin gets 403 and nothing of any customer.
-// Then the shop page in Chromium, one browser context per device: what its "Try it" steps promise,
-// the widget's language switch, and a phone's width.
+// The demo server (demo/serve.ts), started for real on free ports: its demo login signs any demo
+// user, so it answers only requests addressed to the demo itself. A DNS-rebinding page (any name
+// resolving to 127.0.0.1) or a page of another origin gets 403. The agent console is the backend's
+// own (/console), behind its sign-in: the demo has no proxy to the agent API any more. Then the shop
+// page in Chromium, one browser context per device: the console's real login form, what the page's
+// "Try it" steps promise, the widget's language switch, and a phone's width.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -24,6 +25,9 @@ let shopPort = 0;
 let backendUrl = '';
 let shop = '';
 let profileId = '';
+/** The demo's agent account and the site's agent key, from server/omnikit.config.json (public examples). */
+const DEMO_AGENT = { name: 'ada-agent', password: 'demo-password-change-me' };
+const DEMO_AGENT_KEY = 'demo-agent-key-change-me';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -105,38 +109,59 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const conversations = () => `/agent-api/conversations?limit=50`;
-const replyTo = () => `/agent-api/conversations/${profileId}/messages`;
-
-/** The agent replies the conversation holds, read the legitimate way. */
+/** The agent replies the conversation holds, read with the agent key. */
 async function agentReplies(): Promise<string[]> {
-  const res = await call(`/agent-api/profiles/${profileId}`, { Host: shop });
-  assert.equal(res.status, 200, res.body);
-  const { messages } = JSON.parse(res.body) as { messages: { from: string; text: string }[] };
+  const res = await fetch(`${backendUrl}/v1/agent/profiles/${profileId}`, {
+    headers: { Authorization: `Bearer ${DEMO_AGENT_KEY}` },
+  });
+  assert.equal(res.status, 200);
+  const { messages } = (await res.json()) as { messages: { from: string; text: string }[] };
   return messages.filter((m) => m.from === 'agent').map((m) => m.text);
+}
+
+/** Signs in on the console's login form as the demo's agent account, and waits for the conversations. */
+async function signInToConsole(page: Page): Promise<void> {
+  await page.getByRole('textbox', { name: 'Name', exact: true }).fill(DEMO_AGENT.name);
+  await page.getByLabel('Password').fill(DEMO_AGENT.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Conversations' }).waitFor();
 }
 
 describe('the demo shop', () => {
   it("answers its own pages' requests, on 127.0.0.1 and localhost", async () => {
-    for (const host of [shop, `localhost:${shopPort}`]) {
-      const list = await call(conversations(), { Host: host, 'Sec-Fetch-Site': 'same-origin' });
-      assert.equal(list.status, 200, list.body);
-      assert.ok(list.body.includes(profileId), 'the conversation is listed');
-    }
     const origin = `http://${shop}`;
-    const reply = await call(
-      replyTo(),
-      { Host: shop, Origin: origin, 'Sec-Fetch-Site': 'same-origin' },
-      { method: 'POST', body: { text: 'On its way', name: 'Mia' } },
-    );
-    assert.equal(reply.status, 201, reply.body);
-    const login = await call(
-      '/api/login?userId=demo-user-ada',
-      { Host: shop, Origin: origin },
-      { method: 'POST' },
-    );
-    assert.equal(login.status, 200, login.body);
-    assert.equal((await call('/agent', { Host: `localhost:${shopPort}` })).status, 200);
+    for (const host of [shop, `localhost:${shopPort}`]) {
+      const login = await call(
+        '/api/login?userId=demo-user-ada',
+        { Host: host, Origin: origin },
+        { method: 'POST' },
+      );
+      assert.equal(login.status, 200, login.body);
+      const events = await call('/api/events?anonymousId=anon-customer', {
+        Host: host,
+        'Sec-Fetch-Site': 'same-origin',
+      });
+      assert.equal(events.status, 200, events.body);
+    }
+  });
+
+  it('has no agent proxy any more: the agent API answers only a session or the agent key', async () => {
+    for (const [method, path] of [
+      ['GET', '/agent-api/conversations?limit=50'],
+      ['GET', `/agent-api/profiles/${profileId}`],
+      ['POST', `/agent-api/conversations/${profileId}/messages`],
+    ]) {
+      const res = await call(
+        path,
+        { Host: shop },
+        { method, body: method === 'POST' ? { text: 'x' } : undefined },
+      );
+      assert.ok(!res.body.includes(profileId) && !res.body.includes('1 Main St'), `${method} ${path}`);
+    }
+    const direct = await fetch(`${backendUrl}/v1/agent/conversations`);
+    assert.equal(direct.status, 401);
+    const page = await fetch(`${backendUrl}/console`);
+    assert.equal(page.status, 200);
   });
 
   it('refuses a request whose Host is not its own (DNS rebinding)', async () => {
@@ -147,25 +172,15 @@ describe('the demo shop', () => {
       'localhost',
     ]) {
       for (const [method, path] of [
-        ['GET', conversations()],
-        ['GET', `/agent-api/profiles/${profileId}`],
-        ['GET', '/agent-api/stream'],
-        ['POST', replyTo()],
         ['GET', '/api/events?anonymousId=anon-customer'],
         ['POST', '/api/login?userId=demo-user-ada'],
-        ['GET', '/agent'],
+        ['GET', '/'],
         ['GET', '/plan'],
       ]) {
-        const body = method === 'POST' ? { text: 'rebound' } : undefined;
-        const res = await call(path, { Host: host }, { method, body });
+        const res = await call(path, { Host: host }, { method });
         assert.equal(res.status, 403, `${method} ${path} with Host ${host}`);
-        assert.ok(
-          !res.body.includes('1 Main St') && !res.body.includes(profileId),
-          'nothing of the customer',
-        );
       }
     }
-    assert.ok(!(await agentReplies()).includes('rebound'), 'no reply was posted');
   });
 
   it('refuses a request from another origin', async () => {
@@ -179,15 +194,8 @@ describe('the demo shop', () => {
     ];
     for (const headers of foreign) {
       const what = JSON.stringify(headers);
-      const list = await call(conversations(), { Host: shop, ...headers });
-      assert.equal(list.status, 403, `list ${what}`);
-      assert.ok(!list.body.includes(profileId), 'nothing of the customer');
-      const reply = await call(
-        replyTo(),
-        { Host: shop, ...headers },
-        { method: 'POST', body: { text: 'forged' } },
-      );
-      assert.equal(reply.status, 403, `reply ${what}`);
+      const events = await call('/api/events?anonymousId=anon-customer', { Host: shop, ...headers });
+      assert.equal(events.status, 403, `events ${what}`);
       const login = await call(
         '/api/login?userId=demo-user-ada',
         { Host: shop, ...headers },
@@ -195,41 +203,57 @@ describe('the demo shop', () => {
       );
       assert.equal(login.status, 403, `login ${what}`);
     }
-    assert.ok(!(await agentReplies()).includes('forged'), 'no reply was posted');
   });
 
-  it('serves the real agent console in Chromium, and a rebinding page gets nothing', {
+  it("serves the backend's console in Chromium behind its login form, and a rebinding page gets nothing", {
     skip: withoutChrome,
     timeout: 60_000,
   }, async () => {
+    const backendPort = new URL(backendUrl).port;
     const browser = await chromium.launch({
       executablePath: chrome,
       args: [...CHROME_FLAGS, '--host-resolver-rules=MAP rebind.test 127.0.0.1'],
     });
     try {
-      const agent = await browser.newPage();
-      await agent.goto(`http://${shop}/agent`);
+      // One browser profile: the attacker's page below shares the agent's cookie jar.
+      const context = await browser.newContext();
+      const agent = await context.newPage();
+      await agent.goto(`${backendUrl}/console`);
+      // A wrong password first: the form says so and shows nothing of the customers.
+      await agent.getByRole('textbox', { name: 'Name', exact: true }).fill(DEMO_AGENT.name);
+      await agent.getByLabel('Password').fill('not-the-password');
+      await agent.getByRole('button', { name: 'Sign in' }).click();
+      await agent.getByRole('alert').getByText('Wrong name or password.').waitFor();
+      await signInToConsole(agent);
       await agent.click('#conversations button');
       await agent.waitForSelector('#messages li');
       await agent.fill('#reply-text', 'Sent from the console');
       await agent.click('#reply button[type=submit]');
-      // An earlier case already replied, so wait for this reply itself, not for any agent reply.
       await agent.waitForFunction(() =>
         [...document.querySelectorAll('#messages li.agent')].some((li) =>
           li.textContent?.includes('Sent from the console'),
         ),
       );
       assert.ok((await agentReplies()).includes('Sent from the console'));
+      // A reload keeps the session (the cookie); signing out ends it.
+      await agent.reload();
+      await agent.getByRole('heading', { name: 'Conversations' }).waitFor();
+      await agent.getByRole('button', { name: 'Sign out' }).click();
+      await agent.getByRole('button', { name: 'Sign in' }).waitFor();
+      const after = await agent.evaluate(async () => (await fetch('/v1/agent/conversations')).status);
+      assert.equal(after, 401);
 
-      // The attacker's page, once its name resolves to 127.0.0.1, is "same-origin" with the demo.
-      const attacker = await browser.newPage();
-      const page = await attacker.goto(`http://rebind.test:${shopPort}/agent`);
-      assert.equal(page?.status(), 403);
+      // The attacker's page, once its name resolves to 127.0.0.1, is "same-origin" with the backend,
+      // but the session cookie belongs to 127.0.0.1: nothing is sent, nothing answered.
+      const attacker = await context.newPage();
+      await agent.goto(`${backendUrl}/console`);
+      await signInToConsole(agent);
+      await attacker.goto(`http://rebind.test:${backendPort}/console`);
       const stolen = await attacker.evaluate(async () => {
-        const res = await fetch('/agent-api/conversations?limit=50');
+        const res = await fetch('/v1/agent/conversations?limit=50');
         return { status: res.status, body: await res.text() };
       });
-      assert.equal(stolen.status, 403);
+      assert.equal(stolen.status, 401);
       assert.ok(!stolen.body.includes(profileId));
     } finally {
       await browser.close();
@@ -290,7 +314,11 @@ describe('the demo page in Chromium', { skip: withoutChrome }, () => {
       page.context().waitForEvent('page'),
       page.getByRole('link', { name: 'agent console' }).click(),
     ]);
-    assert.equal(new URL(agent.url()).pathname, '/agent');
+    assert.equal(agent.url(), `${backendUrl}/console`);
+    // The steps tell the demo account: signing in with what the page shows works.
+    const steps_ = await steps.allInnerTexts();
+    assert.ok(steps_.some((step) => step.includes(DEMO_AGENT.name) && step.includes(DEMO_AGENT.password)));
+    await signInToConsole(agent);
     await agent.getByRole('button', { name: /Is the tee organic cotton\?/ }).click();
     await agent.getByRole('textbox', { name: 'Reply' }).fill('It is, 100 %.');
     await agent.getByRole('button', { name: 'Send' }).click();

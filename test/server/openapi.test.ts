@@ -34,6 +34,7 @@ import {
   basicAuth,
   type Harness,
   SHOP_AGENT_KEY,
+  SHOP_ORIGIN,
   SHOP_SERVER_KEY,
   setHarnessDatabase,
   startServer,
@@ -49,6 +50,7 @@ import {
   shapeProblems,
 } from './protocol/answer-shapes.ts';
 import { hlc, type TestDevice, userHash } from './protocol/client.ts';
+import { AGENT, ASSOCIATE, sitesWithStaff } from './protocol/console-client.ts';
 import { resolveRef, validate } from './protocol/json-schema.ts';
 import { sqliteDatabase } from './test-database.ts';
 
@@ -59,6 +61,7 @@ const paths = spec.paths as Record<string, Record<string, Json>>;
 let h: Harness;
 before(async () => {
   h = await startServer({
+    sites: await sitesWithStaff(),
     limits: {
       registrations: { limit: 40, windowMs: 60_000 },
       handoffs: { limit: 3, windowMs: 60_000 },
@@ -68,6 +71,7 @@ before(async () => {
       syncPerDevice: { limit: 20, windowMs: 60_000 },
       streamsPerDevice: 1,
       agentKeyFailures: { limit: 5, windowMs: 60_000 },
+      loginsPerAccount: { limit: 3, windowMs: 60_000 },
     },
     // The limits' 429s are reached from addresses of their own (X-Forwarded-For of the loopback peer).
     trustedProxies: ['127.0.0.1', '::1'],
@@ -571,13 +575,24 @@ describe('docs/openapi.json', () => {
 
   it('my cart in store: POST /v1/store-codes, /v1/store/lookup and /v1/store/sales', async () => {
     const shopper = await register('anon-in-store');
-    const staff = { headers: { Authorization: `Bearer ${SHOP_AGENT_KEY}` } };
+    const staff = { headers: { Authorization: `Bearer ${SHOP_SERVER_KEY}` } };
     const { code } = await exchange('POST', '/v1/store-codes', 201, { token: shopper.token });
     await exchange('POST', '/v1/store-codes', 401);
     const view = await exchange('POST', '/v1/store/lookup', 200, { ...staff, body: { code } });
     assert.deepEqual(view.cart, []);
     await exchange('POST', '/v1/store/lookup', 400, { ...staff, body: { code: 'not-a-code' } });
     await exchange('POST', '/v1/store/lookup', 401, { body: { code } });
+    // People at the till: an associate's console session reads it; an agent's is refused.
+    const signIn = async (who: typeof AGENT) => {
+      const res = await fetch(`${h.url}/console/api/login`, { method: 'POST', body: JSON.stringify(who) });
+      const { csrfToken } = (await res.json()) as { csrfToken: string };
+      const cookie = /omnikit_console=[^;]+/.exec(res.headers.get('set-cookie') ?? '')?.[0] ?? '';
+      return { headers: { Cookie: cookie, 'X-CSRF-Token': csrfToken } };
+    };
+    await exchange('POST', '/v1/store/lookup', 200, { ...(await signIn(ASSOCIATE)), body: { code } });
+    const agent = await signIn(AGENT);
+    await exchange('POST', '/v1/store/lookup', 403, { ...agent, body: { code } });
+    await exchange('POST', '/v1/store/sales', 403, { ...agent, body: { code, orderId: 'till-1' } });
     await exchange('POST', '/v1/store/lookup', 404, {
       ...staff,
       body: { code: code === 'ZZZZZZ' ? 'YYYYYY' : 'ZZZZZZ' },
@@ -799,6 +814,46 @@ describe('docs/openapi.json', () => {
     await exchange('POST', retry, 401, { params: { id: delivery.id } });
   });
 
+  it('the console sign-in, and a console session on the agent API', async () => {
+    const cookieOf = (res: Response) =>
+      /omnikit_console=[^;]+/.exec(res.headers.get('set-cookie') ?? '')?.[0] ?? '';
+    const signIn = async (who: typeof AGENT) => {
+      const res = await fetch(`${h.url}/console/api/login`, { method: 'POST', body: JSON.stringify(who) });
+      const { csrfToken } = (await res.json()) as { csrfToken: string };
+      return { Cookie: cookieOf(res), 'X-CSRF-Token': csrfToken };
+    };
+    const login = '/console/api/login';
+    const signedIn = await exchange('POST', login, 200, { body: AGENT });
+    assert.equal(signedIn.role, 'agent');
+    await exchange('POST', login, 400, { body: { name: 1, password: 'x' }, valid: false });
+    await exchange('POST', login, 401, { body: { name: AGENT.name, password: 'wrong' } });
+    await exchange('POST', login, 403, { body: AGENT, headers: { Origin: SHOP_ORIGIN } });
+    for (let i = 0; i < 3; i++)
+      await exchange('POST', login, 401, { body: { name: 'nobody', password: 'x' } });
+    await exchange('POST', login, 429, { body: { name: 'nobody', password: 'x' } });
+
+    const agent = await signIn(AGENT);
+    const session = '/console/api/session';
+    await exchange('GET', session, 200, { headers: { Cookie: agent.Cookie } });
+    await exchange('GET', session, 401);
+    await exchange('GET', session, 403, { headers: { Cookie: agent.Cookie, Origin: SHOP_ORIGIN } });
+    const logout = '/console/api/logout';
+    await exchange('POST', logout, 403, { headers: { Cookie: agent.Cookie } });
+    await exchange('POST', logout, 204, { headers: agent });
+    await exchange('POST', logout, 401, { headers: agent });
+
+    // An associate's session is refused by every agent operation.
+    const associate = { headers: await signIn(ASSOCIATE), params: { profileId: 'p-1' } };
+    await exchange('GET', '/v1/agent/conversations', 403, associate);
+    await exchange('GET', '/v1/agent/profiles/{profileId}', 403, associate);
+    await exchange('GET', '/v1/agent/stream', 403, associate);
+    for (const action of ['messages', 'read', 'typing']) {
+      const body =
+        action === 'messages' ? { text: 'hi' } : action === 'typing' ? { typing: true } : undefined;
+      await exchange('POST', `/v1/agent/conversations/{profileId}/${action}`, 403, { ...associate, body });
+    }
+  });
+
   it('every operation documents its 5xx answer (checked with injected failures)', async () => {
     for (const [path, operations] of Object.entries(paths)) {
       for (const [method, operation] of Object.entries(operations)) {
@@ -813,7 +868,7 @@ describe('docs/openapi.json', () => {
   it('every route that needs the database answers 503 + Retry-After while PostgreSQL is away', async () => {
     const cluster = await startPostgres();
     setHarnessDatabase(() => cluster.database());
-    const away = await startServer();
+    const away = await startServer({ sites: await sitesWithStaff() });
     setHarnessDatabase(sqliteDatabase);
     try {
       await cluster.halt();
@@ -843,8 +898,8 @@ describe('docs/openapi.json', () => {
         },
         'POST /v1/chat/typing': { token, body: { typing: true } },
         'POST /v1/store-codes': { token },
-        'POST /v1/store/lookup': { ...agent, body: { code: '7KQ4MZ' } },
-        'POST /v1/store/sales': { ...agent, body: { code: '7KQ4MZ', orderId: 'till-1' } },
+        'POST /v1/store/lookup': { token: SHOP_SERVER_KEY, body: { code: '7KQ4MZ' } },
+        'POST /v1/store/sales': { token: SHOP_SERVER_KEY, body: { code: '7KQ4MZ', orderId: 'till-1' } },
         'GET /v1/agent/conversations': agent,
         'GET /v1/agent/profiles/{profileId}': agent,
         'POST /v1/agent/conversations/{profileId}/messages': { ...agent, body: { text: 'Hello' } },
@@ -868,6 +923,9 @@ describe('docs/openapi.json', () => {
           body: { points: 1 },
         },
         'DELETE /v1/devices/current/data': { token },
+        'POST /console/api/login': { body: AGENT },
+        'GET /console/api/session': { headers: { Cookie: `omnikit_console=${'A'.repeat(43)}` } },
+        'POST /console/api/logout': { headers: { Cookie: `omnikit_console=${'A'.repeat(43)}` } },
       };
       for (const [path, operations] of Object.entries(paths)) {
         for (const [method, operation] of Object.entries(operations)) {

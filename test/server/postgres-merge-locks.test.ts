@@ -136,10 +136,11 @@ describe('PostgreSQL merges', () => {
       await raw.query("UPDATE counters SET value = $1 WHERE name = 'record_seq'", [before.cursor + 1000]);
       await raw.query('DROP SEQUENCE record_seq');
       // Back to version 3: what the later migrations made goes too (erasure's tables, retention's
-      // index, the consent receipts, the webhook deliveries).
+      // index, the consent receipts, the webhook deliveries, the console's sessions).
       await raw.query(`
         DROP INDEX events_by_received_at, devices_by_anonymous_id, handoffs_by_creator, handoffs_by_claimer;
-        DROP TABLE erased_tokens, erasure_suppressions, erasure_receipts, consent_receipts, webhook_deliveries;
+        DROP TABLE erased_tokens, erasure_suppressions, erasure_receipts, consent_receipts, webhook_deliveries,
+          staff_sessions;
         ALTER TABLE devices DROP COLUMN first_profile_id;
         DELETE FROM schema_migrations WHERE version >= 4;
       `);

@@ -25,3 +25,4 @@ import './protocol/consent-receipts.ts';
 import './protocol/shop-state.ts';
 import './protocol/resume.ts';
 import './protocol/store-codes.ts';
+import './protocol/console.ts';

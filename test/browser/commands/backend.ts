@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestRunnerPlugin } from '@web/test-runner';
 import Database from 'better-sqlite3';
+import { hashPassword } from '../../../server/console/password.ts';
 import { createServerWithFaults, type FaultyServer } from '../../../server/faults.ts';
 import { type EventStore, openSqliteStore, type ServerOptions } from '../../../server/index.ts';
 import type { CommandPayloads, FaultPayload, StoredRecord } from './protocol.ts';
@@ -18,6 +19,9 @@ export const TEST_SITE_SECRET = 'test-site-secret-for-browser-tests-4d1f9a7c';
 
 /** The agent key of the `test` site (commands/agent.ts calls the agent API with it). */
 export const TEST_AGENT_KEY = 'test-site-agent-key-for-browser-tests-8b3e52';
+
+/** The `test` site's console account (an agent); test/browser/helpers.ts names it for the pages. */
+export const TEST_CONSOLE_LOGIN = { name: 'test-agent', password: 'test-agent-password-for-browser-tests' };
 
 export interface BackendPlugin extends TestRunnerPlugin {
   /** Base URL of the running backend; only valid after the dev server has started. */
@@ -68,6 +72,13 @@ export function backendPlugin(): BackendPlugin {
             secret: TEST_SITE_SECRET,
             agentKey: TEST_AGENT_KEY,
             serverKey: TEST_SERVER_KEY,
+            staff: [
+              {
+                name: TEST_CONSOLE_LOGIN.name,
+                role: 'agent',
+                passwordHash: await hashPassword(TEST_CONSOLE_LOGIN.password),
+              },
+            ],
           },
           // For CORS-refusal tests: this site accepts no origin the test pages can have.
           { id: 'locked', writeKey: 'locked-key', origins: ['https://elsewhere.example'] },

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { STORE_CODE_ALPHABET, STORE_CODE_TTL_MS } from '../../../src/protocol/index.ts';
-import { BLOG_AGENT_KEY, type Harness, SHOP_AGENT_KEY, startServer, TEST_NOW } from '../helpers.ts';
+import { type Harness, SHOP_AGENT_KEY, SHOP_SERVER_KEY, startServer, TEST_NOW } from '../helpers.ts';
 import {
   api,
   hlc,
@@ -15,9 +15,11 @@ import {
   type TestDevice,
   type WireRecord,
 } from './client.ts';
+import { AGENT, ASSOCIATE, login, send, sitesWithStaff } from './console-client.ts';
 
 const ADA = 'ada.lovelace@example.com';
-const staff = { Authorization: `Bearer ${SHOP_AGENT_KEY}` };
+// The shop's own systems (a till's back end) use the server key; people, an associate's session.
+const staff = { Authorization: `Bearer ${SHOP_SERVER_KEY}` };
 const TEE = { productId: 'tee', name: 'Organic tee', price: 19.99, currency: 'EUR' };
 const MUG = { productId: 'mug', name: 'Mug', price: 8.5, currency: 'EUR' };
 
@@ -27,7 +29,7 @@ describe('in-store codes: my cart in store (§4)', () => {
   let laptop: TestDevice;
   const streams: SseReader[] = [];
   before(async () => {
-    h = await startServer();
+    h = await startServer({ sites: await sitesWithStaff() });
   });
   after(() => h.close());
   beforeEach(async () => {
@@ -118,22 +120,46 @@ describe('in-store codes: my cart in store (§4)', () => {
     }
   });
 
-  it('refuses anyone but staff: no key, a device token, the write key, another site', async () => {
+  it('refuses anyone but the shop: no key, a device token, the write key, an agent key', async () => {
     const { code } = await makeCode(phone);
     const strangers: Record<string, string>[] = [
       {},
       { Authorization: `Bearer ${phone.token}` },
       { Authorization: 'Bearer shop-key' },
+      { Authorization: `Bearer ${SHOP_AGENT_KEY}` },
     ];
     for (const headers of strangers) {
       const res = await lookup(code, headers);
-      assert.equal(res.status, 401);
+      assert.equal(res.status, 401, JSON.stringify(headers));
       assert.equal((await sell(code, 'x', headers)).status, 401);
     }
-    // The blog's staff do not find the shop's codes.
-    const other = await lookup(code, { Authorization: `Bearer ${BLOG_AGENT_KEY}` });
-    assert.equal(other.status, 404);
-    assert.equal((await other.json()).error.code, 'store_code_not_found');
+  });
+
+  it("works for an associate's console session, not an agent's, and only with its CSRF token", async () => {
+    await fill(phone);
+    const { code } = await makeCode(phone);
+    const associate = await login(h.url, ASSOCIATE);
+    const asAssociate = (path: string, body: unknown, csrfToken = associate.csrfToken) =>
+      send(h.url, 'POST', path, { cookie: associate.cookie, csrfToken, body });
+    const view = await asAssociate('/v1/store/lookup', { code });
+    assert.equal(view.status, 200, await view.clone().text());
+    assert.equal((await view.json()).cart.length, 2);
+    const forged = await asAssociate('/v1/store/sales', { code, orderId: 'till-1' }, 'not-the-token');
+    assert.equal(forged.status, 403);
+    assert.equal((await forged.json()).error.code, 'invalid_csrf_token');
+    const agent = await login(h.url, AGENT);
+    const refused = await send(h.url, 'POST', '/v1/store/lookup', { ...agent, body: { code } });
+    assert.equal(refused.status, 403);
+    assert.equal((await refused.json()).error.code, 'forbidden_role');
+    const sold = await asAssociate('/v1/store/sales', { code, orderId: 'till-1' });
+    assert.equal(sold.status, 201, await sold.clone().text());
+    // The code remembers who sold with it; only a hash of the code itself is kept.
+    const rows = await h.database.rows('handoffs');
+    assert.deepEqual(
+      rows.map((row) => [row.kind, row.claimed_by]),
+      [['store', `staff:${ASSOCIATE.name}`]],
+    );
+    assert.ok(!JSON.stringify(rows).includes(code));
   });
 
   it('answers a wrong, unknown or expired code clearly, and never lets a device claim one', async () => {

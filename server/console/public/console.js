@@ -1,10 +1,13 @@
-// The demo's agent console. It calls the agent API through the demo server's /agent-api/ proxy,
-// which adds the agent key: the key never reaches this page. Every piece of customer (or agent) text
-// goes into the page with textContent, never as HTML, so hostile messages stay inert.
-import { deviceDetails, deviceLine } from './agent-device.js';
-import { CANNOT_SHOW, draftValue, fieldLabel, money, unavailable } from './agent-format.js';
+// The staff console, served by the backend at /console. Staff sign in with a name and password; the
+// session is an HttpOnly cookie this script never sees, and every call other than GET sends the
+// session's CSRF token. It calls the agent API (/v1/agent/*) on its own origin with that cookie.
+// Every piece of customer (or agent) text goes into the page with textContent, never as HTML, so
+// hostile messages stay inert.
+import { deviceDetails, deviceLine } from './device.js';
+import { CANNOT_SHOW, draftValue, fieldLabel, money, unavailable } from './format.js';
 
-const API = '/agent-api';
+const API = '/v1/agent';
+const SESSION_API = '/console/api';
 const TYPING_RENEW_MS = 3000; // send "typing" at most this often
 const TYPING_TIMEOUT_MS = 6000; // a customer's typing is over after this long without a renewal
 
@@ -12,6 +15,10 @@ const $ = (id) => document.getElementById(id);
 let selected = null; // profileId
 let typingTimer;
 let lastTypingSent = 0;
+/** The signed-in session ({name, role, csrfToken, …}), or null on the login form. */
+let session = null;
+/** Ends the agent stream at sign-out. */
+let streamAbort = null;
 
 /** An element with attributes and children; strings become text nodes (never parsed as HTML). */
 function el(tag, attrs = {}, ...children) {
@@ -21,11 +28,17 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+/** A same-origin call with the session cookie; a 401 means the session ended: back to the login form. */
+async function call(url, options = {}) {
+  const headers = options.body ? { 'Content-Type': 'application/json' } : {};
+  if (options.method && options.method !== 'GET' && session) headers['X-CSRF-Token'] = session.csrfToken;
+  const res = await fetch(url, { ...options, headers, credentials: 'same-origin' });
+  if (res.status === 401 && session) showLogin('Your session has ended: sign in again.');
+  return res;
+}
+
 async function api(path, options = {}) {
-  const res = await fetch(`${API}${path}`, {
-    ...options,
-    headers: options.body ? { 'Content-Type': 'application/json' } : {},
-  });
+  const res = await call(`${API}${path}`, options);
   if (!res.ok) throw new Error(`${options.method ?? 'GET'} ${path}: ${res.status}`);
   return res.status === 204 ? null : res.json();
 }
@@ -231,16 +244,16 @@ $('reply').addEventListener('submit', async (event) => {
 });
 $('reply-text').addEventListener('input', () => setTyping(true));
 $('reply-text').addEventListener('blur', () => setTyping(false));
-$('agent-name').value = localStorage.getItem('omnikit-agent-name') ?? 'Mia';
+$('agent-name').value = localStorage.getItem('omnikit-agent-name') ?? '';
 $('agent-name').addEventListener('change', () =>
   localStorage.setItem('omnikit-agent-name', $('agent-name').value),
 );
 
 /** The agent stream, read with fetch; reconnects with backoff and reloads what it may have missed. */
-async function listen() {
-  for (let delay = 500; ; delay = Math.min(delay * 2, 10_000)) {
+async function listen(abort) {
+  for (let delay = 500; !abort.signal.aborted; delay = Math.min(delay * 2, 10_000)) {
     try {
-      const res = await fetch(`${API}/stream`);
+      const res = await call(`${API}/stream`, { signal: abort.signal });
       if (!res.ok || !res.body) throw new Error(`stream: ${res.status}`);
       $('status').textContent = 'Live';
       delay = 500;
@@ -257,8 +270,10 @@ async function listen() {
         }
       }
     } catch (error) {
+      if (abort.signal.aborted) return;
       console.warn('[agent console]', error);
     }
+    if (abort.signal.aborted) return;
     $('status').textContent = 'Reconnecting…';
     await new Promise((resolve) => setTimeout(resolve, delay));
   }
@@ -283,4 +298,63 @@ function handle(block) {
   } else void loadList();
 }
 
-void listen();
+/** Shows what the signed-in role may use, and starts the agent's live list. */
+function start(signedIn) {
+  session = signedIn;
+  $('login-panel').hidden = true;
+  $('signed-in').hidden = false;
+  $('who').textContent = `${signedIn.name} (${signedIn.role})`;
+  const agent = signedIn.role === 'agent';
+  $('agent-panel').hidden = !agent;
+  $('agent-name-field').hidden = !agent;
+  $('associate-panel').hidden = agent;
+  if (!$('agent-name').value) $('agent-name').value = signedIn.name;
+  $('status').textContent = agent ? 'Connecting…' : '';
+  if (agent) {
+    streamAbort = new AbortController();
+    void listen(streamAbort);
+  }
+}
+
+/** Back to the login form (signed out, or the session ended), with nothing of the last session shown. */
+function showLogin(message = '') {
+  session = null;
+  streamAbort?.abort();
+  streamAbort = null;
+  selected = null;
+  for (const id of ['agent-panel', 'associate-panel', 'signed-in', 'agent-name-field']) $(id).hidden = true;
+  $('conversations').replaceChildren();
+  $('messages').replaceChildren();
+  $('reply').hidden = true;
+  $('status').textContent = '';
+  $('login-error').textContent = message;
+  $('login-error').hidden = message === '';
+  $('login-panel').hidden = false;
+  $('login-name').focus();
+}
+
+$('login').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const body = JSON.stringify({ name: $('login-name').value, password: $('login-password').value });
+  const res = await call(`${SESSION_API}/login`, { method: 'POST', body });
+  $('login-password').value = '';
+  if (res.ok) return start(await res.json());
+  const message =
+    res.status === 429
+      ? `Too many attempts: try again in ${res.headers.get('Retry-After') ?? 'a few'} s.`
+      : res.status === 401
+        ? 'Wrong name or password.'
+        : `Could not sign in (${res.status}).`;
+  showLogin(message);
+});
+
+$('logout').addEventListener('click', async () => {
+  await call(`${SESSION_API}/logout`, { method: 'POST' }).catch(() => {});
+  showLogin();
+});
+
+// Already signed in (a reload): the session answers with its CSRF token; else the login form.
+void fetch(`${SESSION_API}/session`, { credentials: 'same-origin' }).then(
+  async (res) => (res.ok ? start(await res.json()) : showLogin()),
+  () => showLogin('The server did not answer.'),
+);
