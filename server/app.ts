@@ -19,7 +19,7 @@ import {
   type HousekeepingReport,
   startHousekeeping,
 } from './housekeeping.ts';
-import { batchOf, ingestHandler } from './ingest.ts';
+import { batchOf, type IngestDeps, ingestHandler } from './ingest.ts';
 import { type Limits, ServerLimits } from './limits/index.ts';
 import { type MetricsOptions, metricsHandler, ServerMetrics } from './metrics/index.ts';
 import type { ServerMiddleware } from './middleware.ts';
@@ -214,15 +214,7 @@ export function createServer(options: ServerOptions): OmnikitServer {
   mountWebhookRoutes(app, { ...protocolDeps, webhooks }, beforeHandlers);
   mountStoreRoutes(app, { ...protocolDeps, webhooks }, beforeHandlers);
 
-  const ingestDeps = { ...deps, webhooks };
-  const routes: IngestRoute[] = [{ path: '/v1/batch', extract: batchOf }, ...COMPAT_ROUTES];
-  for (const route of routes) {
-    // Only POSTs pass through the stats and the installed middleware: cors() answers preflights.
-    for (const step of [stats.middleware(), ...beforeHandlers, ingestHandler(ingestDeps, route.extract)]) {
-      app.post(route.path, step);
-    }
-  }
-  for (const path of METRICS_PATHS) app.post(path, ignoreMetricsHandler);
+  mountIngestRoutes(app, { ...deps, webhooks }, [stats.middleware(), ...beforeHandlers]);
 
   answerErrors(app, errors, metrics);
 
@@ -259,6 +251,19 @@ export function createServer(options: ServerOptions): OmnikitServer {
       return listenWithHousekeeper(app, streams, background, port, hostname);
     },
   };
+}
+
+/**
+ * The event routes: Omnikit's /v1/batch and the Segment and RudderStack ones, each behind `before`
+ * (the stats and the installed middleware: only POSTs pass them, cors() answers preflights), and the
+ * SDKs' metrics endpoints, acknowledged and ignored.
+ */
+function mountIngestRoutes(app: Hono, deps: IngestDeps, before: MiddlewareHandler[]): void {
+  const routes: IngestRoute[] = [{ path: '/v1/batch', extract: batchOf }, ...COMPAT_ROUTES];
+  for (const route of routes) {
+    for (const step of [...before, ingestHandler(deps, route.extract)]) app.post(route.path, step);
+  }
+  for (const path of METRICS_PATHS) app.post(path, ignoreMetricsHandler);
 }
 
 // Housekeeping stops with the server, or at once when listening fails.

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Handler } from 'hono';
 import { errorResponse } from '../errors.ts';
@@ -43,12 +44,24 @@ export function consoleFileHandler(): Handler {
     } catch {
       return errorResponse(404, 'not_found', `No console file ${name}`);
     }
-    return context.body(new Uint8Array(body), 200, {
-      'Content-Type': TYPES[name.slice(name.lastIndexOf('.') + 1)],
-      'Content-Security-Policy': CONSOLE_CSP,
-      'X-Content-Type-Options': 'nosniff',
-      'Referrer-Policy': 'no-referrer',
-      'Cache-Control': 'no-cache',
-    });
+    return context.body(new Uint8Array(body), 200, headersOf(TYPES[name.slice(name.lastIndexOf('.') + 1)]));
   };
+}
+
+const headersOf = (type: string) => ({
+  'Content-Type': type,
+  'Content-Security-Policy': CONSOLE_CSP,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cache-Control': 'no-cache',
+});
+
+/**
+ * `GET /console/vendor/jsqr.js`: jsQR (Apache-2.0, a dependency of the server's package), the QR
+ * decoder the store view loads only where the browser has no BarcodeDetector (Chrome on Windows and
+ * Linux, Firefox, Safari on macOS): a classic script that defines `window.jsQR`.
+ */
+export function qrDecoderHandler(): Handler {
+  const file = createRequire(import.meta.url).resolve('jsqr');
+  return async (context) => context.body(new Uint8Array(await readFile(file)), 200, headersOf(TYPES.js));
 }

@@ -38,6 +38,11 @@ export const TEST_SERVER_KEY = 'test-server-key-for-browser-tests-61c0f9d7ae';
 
 /** The `test` site's console account (commands/backend.ts). */
 export const TEST_CONSOLE_LOGIN = { name: 'test-agent', password: 'test-agent-password-for-browser-tests' };
+/** An associate of the `test` site (commands/backend.ts): staff at the shop's till. */
+export const TEST_STORE_LOGIN = {
+  name: 'test-associate',
+  password: 'test-associate-password-for-browser-tests',
+};
 
 export const backend = {
   /** Base URL of the real reference backend (another origin than the test page). */
@@ -156,8 +161,10 @@ export interface Tab {
   viewport(width: number, height: number): Promise<void>;
   /** Saves a screenshot as `$OMNIKIT_WTR_SHOTS/<name>.png` when that variable is set; else does nothing. */
   screenshot(name: string): Promise<void>;
-  /** Takes a picture of the element `selector` matches and reads the QR code in it ('' when none). */
-  readQr(selector: string): Promise<string>;
+  /** A picture (PNG, base64) of the element `selector` matches, as the screen shows it. */
+  picture(selector: string): Promise<string>;
+  /** Picks a PNG (base64) for the file input `selector` matches, as a person choosing a photo. */
+  upload(selector: string, png: string): Promise<void>;
 }
 
 function tabHandle(id: string): Tab {
@@ -178,7 +185,11 @@ function tabHandle(id: string): Tab {
     show: () => command('tab-show', { id }).then(() => {}),
     viewport: (width, height) => command('tab-viewport', { id, width, height }).then(() => {}),
     screenshot: (name) => command('tab-screenshot', { id, name }).then(() => {}),
-    readQr: (selector) => command('tab-read-qr', { id, selector }),
+    picture: (selector) => command('tab-picture', { id, selector }),
+    upload: (selector, png) =>
+      command('tab-upload', { id, selector, name: 'photo.png', mimeType: 'image/png', base64: png }).then(
+        () => {},
+      ),
   };
 }
 

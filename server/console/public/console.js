@@ -1,10 +1,13 @@
 // The staff console, served by the backend at /console. Staff sign in with a name and password; the
 // session is an HttpOnly cookie this script never sees, and every call other than GET sends the
-// session's CSRF token. It calls the agent API (/v1/agent/*) on its own origin with that cookie.
+// session's CSRF token. It calls the agent API (/v1/agent/*) on its own origin with that cookie; an
+// associate gets the store view instead (store.js, the store API).
 // Every piece of customer (or agent) text goes into the page with textContent, never as HTML, so
 // hostile messages stay inert.
 import { deviceDetails, deviceLine } from './device.js';
+import { el } from './dom.js';
 import { CANNOT_SHOW, draftValue, fieldLabel, money, unavailable } from './format.js';
+import { startStore } from './store.js';
 
 const API = '/v1/agent';
 const SESSION_API = '/console/api';
@@ -19,14 +22,8 @@ let lastTypingSent = 0;
 let session = null;
 /** Ends the agent stream at sign-out. */
 let streamAbort = null;
-
-/** An element with attributes and children; strings become text nodes (never parsed as HTML). */
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
-  for (const child of children) if (child != null) node.append(child instanceof Node ? child : String(child));
-  return node;
-}
+/** Clears the store view at sign-out. */
+let stopStore = null;
 
 /** A same-origin call with the session cookie; a 401 means the session ended: back to the login form. */
 async function call(url, options = {}) {
@@ -307,13 +304,13 @@ function start(signedIn) {
   const agent = signedIn.role === 'agent';
   $('agent-panel').hidden = !agent;
   $('agent-name-field').hidden = !agent;
-  $('associate-panel').hidden = agent;
+  $('store-panel').hidden = agent;
   if (!$('agent-name').value) $('agent-name').value = signedIn.name;
   $('status').textContent = agent ? 'Connecting…' : '';
   if (agent) {
     streamAbort = new AbortController();
     void listen(streamAbort);
-  }
+  } else stopStore = startStore(call);
 }
 
 /** Back to the login form (signed out, or the session ended), with nothing of the last session shown. */
@@ -321,8 +318,10 @@ function showLogin(message = '') {
   session = null;
   streamAbort?.abort();
   streamAbort = null;
+  stopStore?.();
+  stopStore = null;
   selected = null;
-  for (const id of ['agent-panel', 'associate-panel', 'signed-in', 'agent-name-field']) $(id).hidden = true;
+  for (const id of ['agent-panel', 'store-panel', 'signed-in', 'agent-name-field']) $(id).hidden = true;
   $('conversations').replaceChildren();
   $('messages').replaceChildren();
   $('reply').hidden = true;

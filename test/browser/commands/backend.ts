@@ -22,6 +22,11 @@ export const TEST_AGENT_KEY = 'test-site-agent-key-for-browser-tests-8b3e52';
 
 /** The `test` site's console account (an agent); test/browser/helpers.ts names it for the pages. */
 export const TEST_CONSOLE_LOGIN = { name: 'test-agent', password: 'test-agent-password-for-browser-tests' };
+/** The `test` site's associate (staff at the till); test/browser/helpers.ts names it for the pages. */
+export const TEST_STORE_LOGIN = {
+  name: 'test-associate',
+  password: 'test-associate-password-for-browser-tests',
+};
 
 export interface BackendPlugin extends TestRunnerPlugin {
   /** Base URL of the running backend; only valid after the dev server has started. */
@@ -77,6 +82,11 @@ export function backendPlugin(): BackendPlugin {
                 name: TEST_CONSOLE_LOGIN.name,
                 role: 'agent',
                 passwordHash: await hashPassword(TEST_CONSOLE_LOGIN.password),
+              },
+              {
+                name: TEST_STORE_LOGIN.name,
+                role: 'associate',
+                passwordHash: await hashPassword(TEST_STORE_LOGIN.password),
               },
             ],
           },

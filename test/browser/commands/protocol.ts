@@ -64,8 +64,10 @@ export interface CommandPayloads {
   'tab-show': { id: string };
   'tab-viewport': { id: string; width: number; height: number };
   'tab-screenshot': { id: string; name: string };
-  /** Takes a picture of the element `selector` matches (pierces shadow roots) and reads the QR code in it. */
-  'tab-read-qr': { id: string; selector: string };
+  /** A picture (PNG) of the element `selector` matches (pierces shadow roots), as the screen shows it. */
+  'tab-picture': { id: string; selector: string };
+  /** Chooses a file for the file input `selector` matches, as a person picking a photo would. */
+  'tab-upload': { id: string; selector: string; name: string; mimeType: string; base64: string };
   'context-offline': { offline: boolean };
 }
 
@@ -99,8 +101,9 @@ export interface CommandResults {
   'tab-show': true;
   'tab-viewport': true;
   'tab-screenshot': true;
-  /** The QR code's text, '' when none could be read. */
-  'tab-read-qr': string;
+  /** The PNG, base64. */
+  'tab-picture': string;
+  'tab-upload': true;
   'context-offline': true;
 }
 

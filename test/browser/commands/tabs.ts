@@ -3,7 +3,6 @@
 import type { TestRunnerPlugin } from '@web/test-runner';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { CommandPayloads, SentRequest } from './protocol.ts';
-import { readQr } from './qr.ts';
 import { sessionPage } from './session-page.ts';
 
 type Visibility = 'hidden' | 'visible';
@@ -156,9 +155,18 @@ export function tabsPlugin(): TestRunnerPlugin {
           if (dir) await get(id).page.screenshot({ path: `${dir}/${name.replace(/[^\w-]/g, '_')}.png` });
           return true;
         }
-        case 'tab-read-qr': {
-          const { id, selector } = payload as CommandPayloads['tab-read-qr'];
-          return readQr(await get(id).page.locator(selector).screenshot());
+        case 'tab-picture': {
+          const { id, selector } = payload as CommandPayloads['tab-picture'];
+          return (await get(id).page.locator(selector).screenshot()).toString('base64');
+        }
+        case 'tab-upload': {
+          const { id, selector, name, mimeType, base64 } = payload as CommandPayloads['tab-upload'];
+          await get(id).page.setInputFiles(selector, {
+            name,
+            mimeType,
+            buffer: Buffer.from(base64, 'base64'),
+          });
+          return true;
         }
         default:
           return undefined;
