@@ -27,6 +27,7 @@ let shop = '';
 let profileId = '';
 /** The demo's agent account and the site's agent key, from server/omnikit.config.json (public examples). */
 const DEMO_AGENT = { name: 'ada-agent', password: 'demo-password-change-me' };
+const DEMO_ASSOCIATE = { name: 'sam-associate', password: 'demo-password-change-me' };
 const DEMO_AGENT_KEY = 'demo-agent-key-change-me';
 
 function freePort(): Promise<number> {
@@ -120,11 +121,12 @@ async function agentReplies(): Promise<string[]> {
 }
 
 /** Signs in on the console's login form as the demo's agent account, and waits for the conversations. */
-async function signInToConsole(page: Page): Promise<void> {
-  await page.getByRole('textbox', { name: 'Name', exact: true }).fill(DEMO_AGENT.name);
-  await page.getByLabel('Password').fill(DEMO_AGENT.password);
+async function signInToConsole(page: Page, who = DEMO_AGENT): Promise<void> {
+  await page.getByRole('textbox', { name: 'Name', exact: true }).fill(who.name);
+  await page.getByLabel('Password').fill(who.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Conversations' }).waitFor();
+  const heading = who === DEMO_AGENT ? 'Conversations' : "Customer's code";
+  await page.getByRole('heading', { name: heading }).waitFor();
 }
 
 describe('the demo shop', () => {
@@ -355,6 +357,37 @@ describe('the demo page in Chromium', { skip: withoutChrome }, () => {
     // Nothing is reloaded on the phone: the line arrives through the change stream.
     await phone.locator('#lines').getByText('Organic tee').waitFor();
     assert.match(await phone.locator('#total').innerText(), /^1 items/);
+  });
+
+  it("sells Ada's cart at the till from an associate's window", { timeout: 60_000 }, async () => {
+    const [laptop, phone] = [await openShop(await device()), await openShop(await device())];
+    await signInAsAda(laptop);
+    await signInAsAda(phone);
+    await addToCart(laptop, 'Organic tee');
+    await phone.locator('#lines').getByText('Organic tee').waitFor();
+    // Ada shows her cart in the store, from the widget on her phone.
+    await phone.getByRole('button', { name: 'Open chat', exact: true }).click();
+    const widget = phone.getByRole('dialog');
+    await widget.getByRole('button', { name: 'Cart', exact: true }).click();
+    await widget.getByRole('button', { name: 'Show my cart in store' }).click();
+    const code = (await widget.locator('.code').innerText()).replace(/\s/g, '');
+    // The associate, in a window of their own, signs in with the account the steps name.
+    const steps = await phone.getByRole('region', { name: 'Try it' }).getByRole('listitem').allInnerTexts();
+    assert.ok(steps.some((step) => step.includes(DEMO_ASSOCIATE.name)));
+    const till = await (await device()).newPage();
+    await till.goto(`${backendUrl}/console`);
+    await signInToConsole(till, DEMO_ASSOCIATE);
+    await till.getByRole('textbox', { name: 'Code' }).fill(code);
+    await till.getByRole('button', { name: 'Show the cart' }).click();
+    await till.locator('#store-cart').getByText('1 × Organic tee').waitFor();
+    await till.getByRole('textbox', { name: 'Receipt number' }).fill('demo-till-1');
+    await till.getByRole('button', { name: 'Complete the sale' }).click();
+    await till.getByText('Sale demo-till-1 completed').waitFor();
+    // Both of Ada's windows: the cart is empty, and the order is in the widget's Orders.
+    for (const page of [laptop, phone])
+      await page.locator('#lines').getByText('Organic tee').waitFor({ state: 'detached' });
+    await widget.getByRole('button', { name: 'Orders', exact: true }).click();
+    await widget.getByText('Order demo-till-1').waitFor();
   });
 
   it('shows the widget in the language picked, after a reload too', { timeout: 60_000 }, async () => {
