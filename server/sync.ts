@@ -1,5 +1,5 @@
 import type { Handler } from 'hono';
-import { MAX_SYNC_BODY_BYTES, SYNC_PAGE_SIZE, type SyncAnswer } from '../src/protocol/index.ts';
+import { CHAT_DOC, MAX_SYNC_BODY_BYTES, SYNC_PAGE_SIZE, type SyncAnswer } from '../src/protocol/index.ts';
 import { authenticate } from './auth.ts';
 import { readJsonObject } from './body.ts';
 import { repriceCart } from './catalog.ts';
@@ -43,6 +43,8 @@ export function syncHandler(deps: ProtocolDeps): Handler {
       if (merged.written > 0) {
         deps.hub.publish(profileId, merged);
         if (touchesChat(push.records)) deps.agents.message(siteId, profileId);
+        // Anything else (the cart, a draft, what was viewed) changes the 360° view an agent may have open.
+        if (push.records.some((record) => record.doc !== CHAT_DOC)) deps.agents.profile(siteId, profileId);
       }
     }
     const watermark = await deps.store.compactionWatermark(siteId, profileId);

@@ -11,6 +11,11 @@ export interface AgentMessageEvent {
   profileId: string;
 }
 
+/** Data of the agent stream's `event: profile`: this profile's documents changed (its 360° view). */
+export interface AgentProfileEvent {
+  profileId: string;
+}
+
 /** Data of the agent stream's `event: typing`: the customer of this profile is (not) typing. */
 export interface AgentTypingEvent {
   profileId: string;
@@ -46,6 +51,14 @@ export class AgentHub {
     this.#relay.send({ kind: 'chat', siteId, profileId });
   }
 
+  /**
+   * Tells the site's agents that a profile's documents changed (a cart line, a draft, an order, the
+   * points): a console showing that customer's 360° view fetches it again.
+   */
+  profile(siteId: string, profileId: string): void {
+    this.#relay.send({ kind: 'profile', siteId, profileId });
+  }
+
   /** Tells the site's agents that a customer started or stopped typing. */
   typing(siteId: string, profileId: string, typing: boolean): void {
     this.#relay.send({ kind: 'customerTyping', siteId, profileId, typing });
@@ -65,6 +78,9 @@ export class AgentHub {
     if (message.kind === 'chat') {
       const { siteId, profileId } = message;
       this.#send(siteId, 'message', { profileId } satisfies AgentMessageEvent);
+    } else if (message.kind === 'profile') {
+      const { siteId, profileId } = message;
+      this.#send(siteId, 'profile', { profileId } satisfies AgentProfileEvent);
     } else if (message.kind === 'customerTyping') {
       const { siteId, profileId, typing } = message;
       this.#send(siteId, 'typing', { profileId, typing } satisfies AgentTypingEvent);

@@ -1,5 +1,14 @@
 import type { Handler } from 'hono';
-import { CART_DOC, CHAT_DOC, FORM_DOC_PREFIX, looksSecret } from '../../src/protocol/index.ts';
+import {
+  CART_DOC,
+  CHAT_DOC,
+  FORM_DOC_PREFIX,
+  LOYALTY_DOC,
+  LOYALTY_KEY,
+  looksSecret,
+  ORDERS_DOC,
+  RECENT_DOC,
+} from '../../src/protocol/index.ts';
 import { type ChatEntry, isObject, readChat } from '../chat/document.ts';
 import type { ProtocolDeps } from '../deps.ts';
 import type { DeviceLastSeen, DeviceSummary, ReceivedRecord } from '../store/agent-types.ts';
@@ -49,6 +58,12 @@ export interface Profile360 {
   devices: ProfileDevice[];
   cart: Record<string, unknown>[];
   forms: Record<string, Record<string, unknown>>;
+  /** The orders the shop's systems wrote (server key: verified), the one updated last first. */
+  orders: Record<string, unknown>[];
+  /** The loyalty balance the shop's systems wrote, if any. */
+  loyalty: Record<string, unknown> | null;
+  /** Products viewed lately (`Product Viewed` on the customer's devices: a claim), newest first. */
+  recent: Record<string, unknown>[];
   events: ProfileEvent[];
   messages: ChatEntry[];
   /** Customer messages the agents have not read. */
@@ -61,13 +76,15 @@ export function profileHandler(deps: ProtocolDeps): Handler {
     const { site, profileId } = await conversationOf(context, deps);
     const profile = (await deps.store.profileSummary(site.id, profileId))!;
     const owners = ownersOf(profile);
-    const [traits, lastSeen, cartRecords, events, chatRecords, formRecords] = await Promise.all([
+    const documents = (doc: string) => deps.store.receivedRecords(site.id, profileId, doc);
+    const [traits, lastSeen, cartRecords, events, chatRecords, formRecords, shop] = await Promise.all([
       traitsOf(deps, site.id, owners),
       deps.store.lastSeen(site.id, owners.anonymousIds),
-      deps.store.receivedRecords(site.id, profileId, CART_DOC),
+      documents(CART_DOC),
       deps.store.eventsOf(site.id, owners, { limit: PROFILE_EVENTS }),
-      deps.store.receivedRecords(site.id, profileId, CHAT_DOC),
+      documents(CHAT_DOC),
       deps.store.liveRecordsOfDocs(site.id, profileId, FORM_DOC_PREFIX),
+      Promise.all([documents(ORDERS_DOC), documents(LOYALTY_DOC), documents(RECENT_DOC)]),
     ]);
     const chat = readChat(chatRecords);
     const view: Profile360 = {
@@ -76,11 +93,9 @@ export function profileHandler(deps: ProtocolDeps): Handler {
       traits: servableValues(traits.verified),
       unverifiedTraits: servableValues(traits.unverified),
       devices: profile.devices.map((device) => withLastSeen(device, lastSeen)),
-      cart: cartRecords.map((record) => ({
-        ...(isObject(record.value) ? record.value : { value: record.value }),
-        key: record.key,
-      })),
+      cart: cartRecords.map(keyed),
       forms: formsOf(formRecords),
+      ...shopState(...shop),
       events: events.map(summarize),
       messages: chat.messages,
       unread: chat.unread,
@@ -93,6 +108,30 @@ export function profileHandler(deps: ProtocolDeps): Handler {
     return context.json(view);
   };
 }
+
+/** A record's value (an object, or `{value}` for anything else) with its key. */
+const keyed = (record: ReceivedRecord) => ({
+  ...(isObject(record.value) ? record.value : { value: record.value }),
+  key: record.key,
+});
+
+/** Newest first by a field holding a time (ISO 8601 text, or ms since the epoch). */
+const newestFirst = (field: string) => (a: Record<string, unknown>, b: Record<string, unknown>) =>
+  String(b[field]).localeCompare(String(a[field]), 'en', { numeric: true });
+
+/** The shop's state of the 360° view: orders and points (the shop's systems), what was viewed. */
+function shopState(orders: ReceivedRecord[], loyalty: ReceivedRecord[], recent: ReceivedRecord[]) {
+  const balance = loyalty.find((record) => record.key === LOYALTY_KEY);
+  return {
+    orders: orders.map(keyed).sort(newestFirst('updatedAt')),
+    loyalty: balance ? keyed(balance) : null,
+    recent: recentOf(recent),
+  };
+}
+
+/** The products of the `recent` document, each with its `product_id`, the one viewed last first. */
+export const recentOf = (records: ReceivedRecord[]): Record<string, unknown>[] =>
+  records.map((record) => ({ ...keyed(record), product_id: record.key })).sort(newestFirst('at'));
 
 function withLastSeen(device: DeviceSummary, lastSeen: DeviceLastSeen[]): ProfileDevice {
   const seen = lastSeen.find((entry) => entry.anonymousId === device.anonymousId);

@@ -94,6 +94,7 @@ function isMessage(value: unknown): value is RelayMessage {
     case 'revoked':
       return id(m.deviceId);
     case 'chat':
+    case 'profile':
       return id(m.siteId) && id(m.profileId);
     case 'customerTyping':
       return id(m.siteId) && id(m.profileId) && typeof m.typing === 'boolean';

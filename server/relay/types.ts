@@ -23,6 +23,8 @@ export type RelayMessage =
   | { kind: 'revoked'; deviceId: string }
   /** A conversation of the site changed: the site's agent streams get `message`. */
   | { kind: 'chat'; siteId: string; profileId: string }
+  /** A profile's documents changed (cart, drafts, orders…): the site's agent streams get `profile`. */
+  | { kind: 'profile'; siteId: string; profileId: string }
   /** A customer is (not) typing: the site's agent streams get `typing`. */
   | { kind: 'customerTyping'; siteId: string; profileId: string; typing: boolean };
 

@@ -7,8 +7,8 @@ import { checkJson } from '../values/index.ts';
 /**
  * Writes one key of a document the shop's servers own into the profile of `userId` (made when the
  * user has none yet), as a record of the `server` replica sorting after the one it replaces, then
- * tells the profile's devices to pull: live on every signed-in device. A userId an erasure
- * suppressed gets nothing written (410 `user_suppressed`).
+ * tells the profile's devices to pull (live on every signed-in device) and the site's agents (its
+ * 360° view). A userId an erasure suppressed gets nothing written (410 `user_suppressed`).
  */
 export async function writeShopRecord(
   deps: ProtocolDeps,
@@ -27,7 +27,9 @@ export async function writeShopRecord(
   );
   const hlc = replicaHlc(SERVER_REPLICA, deps.now(), previous?.hlc);
   const merged = await deps.store.mergeRecords(siteId, profileId, [{ doc, key, value, hlc, deleted: false }]);
-  if (merged.written > 0) deps.hub.publish(profileId, merged);
+  if (merged.written === 0) return;
+  deps.hub.publish(profileId, merged);
+  deps.agents.profile(siteId, profileId);
 }
 
 /** A 410 `user_suppressed` for a userId an erasure suppressed: nothing more is kept or offered for it. */

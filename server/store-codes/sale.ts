@@ -65,7 +65,10 @@ export function storeSaleHandler(deps: StoreDeps): Handler {
       },
     ];
     const merged = await deps.store.mergeRecords(site.id, code.profileId, written);
-    if (merged.written > 0) deps.hub.publish(code.profileId, merged);
+    if (merged.written > 0) {
+      deps.hub.publish(code.profileId, merged);
+      deps.agents.profile(site.id, code.profileId);
+    }
     const anonymousId = profile?.devices.find((device) => device.deviceId === code.createdBy)?.anonymousId;
     const messageId = await recordStoreSale(deps, site, { userId, anonymousId }, order);
     const sale: StoreSale = { order, messageId };

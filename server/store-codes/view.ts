@@ -1,8 +1,7 @@
 import { CART_DOC, FORM_DOC_PREFIX, RECENT_DOC, type StoreView } from '../../src/protocol/index.ts';
-import { formsOf } from '../agent/profile.ts';
+import { formsOf, recentOf } from '../agent/profile.ts';
 import { displayName, ownersOf, traitsOf } from '../agent/traits.ts';
 import { cartLinesOf } from '../cart-lines.ts';
-import { isObject } from '../chat/document.ts';
 import type { ProtocolDeps } from '../deps.ts';
 import type { Handoff } from '../store/sync-types.ts';
 
@@ -26,12 +25,8 @@ export async function storeView(deps: ProtocolDeps, code: Handoff): Promise<Stor
     userId: profile?.userId ?? null,
     ...(name && { name: name.name, nameVerified: name.verified }),
     cart: cartLinesOf(cart),
-    recent: recent
-      .flatMap((record) => (isObject(record.value) ? [{ ...record.value, product_id: record.key }] : []))
-      .sort(newestFirst),
+    recent: recentOf(recent),
     forms: formsOf(drafts),
     expiresAt: code.expiresAt.toISOString(),
   };
 }
-
-const newestFirst = (a: Record<string, unknown>, b: Record<string, unknown>) => Number(b.at) - Number(a.at);

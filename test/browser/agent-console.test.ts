@@ -17,7 +17,7 @@ import {
   waitFor,
   writeKeys,
 } from './helpers.ts';
-import { pagePool } from './sdk.ts';
+import { identifyIn, pagePool } from './sdk.ts';
 import { openWidget } from './widget-page.ts';
 
 const js = JSON.stringify;
@@ -197,6 +197,46 @@ describe('agent console', function () {
       expect(orders.sort()).to.deep.equal(['unverified', 'verified']);
       expect(await injected(console_)).to.equal(0);
       expect(await console_.eval(`window.pwned ?? null`)).to.equal(null);
+    } finally {
+      await console_.close();
+    }
+  });
+
+  it('updates the 360° view as it changes: the cart, what was viewed, an order (verified)', async () => {
+    const customer = pool.keep(await openWidget());
+    await identifyIn(customer, 'kai');
+    await customer.openPanel();
+    await customer.send('Where is my order?');
+    const console_ = await openConsoleOnCustomer();
+    try {
+      const shows = (selector: string, text: string) =>
+        waitFor(
+          () =>
+            console_.eval<boolean>(
+              `[...document.querySelectorAll(${js(selector)})].some((li) => li.textContent.includes(${js(text)}))`,
+            ),
+          { timeout: 3000, message: `the open view shows ${text} without a click` },
+        );
+      await customer.eval(
+        `omnikit.cart.add(${js({ productId: 'tea', name: 'Oolong tea', price: 12, currency: 'EUR' })})`,
+      );
+      await shows('#profile .cart-line', 'Oolong tea');
+      await customer.eval(
+        `omnikit.track('Product Viewed', ${js({ product_id: 'pot', name: 'Clay teapot' })})`,
+      );
+      await shows('#profile li', 'Clay teapot');
+      // The shop's order system writes an order: verified, as no device can write one.
+      const written = await fetch(`${backend.url}/v1/profiles/kai/orders`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${TEST_SERVER_KEY}`, 'Content-Type': 'application/json' },
+        body: js({ id: 'o-7', status: 'ready_for_pickup', total: 24, currency: 'EUR', channel: 'web' }),
+      });
+      expect(written.status).to.equal(200);
+      await shows('#profile li.order', 'o-7 · Ready for pickup');
+      const marks = await console_.eval<[string, string]>(
+        `[document.querySelector('#profile li.order .mark').textContent, [...document.querySelectorAll('#profile li')].find((li) => li.textContent.includes('Clay teapot')).querySelector('.mark').textContent]`,
+      );
+      expect(marks).to.deep.equal(['verified', 'unverified']);
     } finally {
       await console_.close();
     }

@@ -131,6 +131,14 @@ function profileView(p) {
     rows(p.cart.map(cartLine), 'Empty.'),
     el('h3', {}, 'Unfinished forms'),
     ...draftsView(p.forms),
+    el('h3', {}, 'Orders'),
+    rows(p.orders.map(orderLine), 'None.'),
+    ...(p.loyalty ? [el('p', { class: 'points' }, `${show(p.loyalty.points)} points`, ' ', mark(true))] : []),
+    el('h3', {}, 'Viewed lately'),
+    rows(
+      p.recent.map((item) => el('li', {}, show(item.name ?? item.product_id), ' ', mark(false))),
+      'Nothing.',
+    ),
     el('h3', {}, 'Recent activity'),
     rows(p.events.map(eventLine), 'No events.'),
     el('h3', {}, 'Devices'),
@@ -168,6 +176,22 @@ function cartLine(line) {
     el('span', { class: 'item' }, `${qty} × ${show(line.name ?? line.productId ?? line.key)}`),
     line.warning ? el('span', { class: 'warning' }, fieldLabel(String(line.warning))) : null,
     el('span', { class: 'amount' }, price),
+  );
+}
+
+/** An order as the shop's systems wrote it (verified): its id, status, total and channel. */
+function orderLine(order) {
+  const total = typeof order.total === 'number' ? money(order.total, order.currency, LANG) : '';
+  const channel = typeof order.channel === 'string' ? el('span', { class: 'channel' }, order.channel) : null;
+  return el(
+    'li',
+    { class: 'order' },
+    el('span', { class: 'what' }, `${show(order.id ?? order.key)} · ${fieldLabel(String(order.status))}`),
+    ' ',
+    channel,
+    ' ',
+    mark(true),
+    el('span', { class: 'amount' }, total),
   );
 }
 
@@ -276,12 +300,26 @@ async function listen(abort) {
   }
 }
 
+let reloading = null;
+/**
+ * The open customer's documents changed (a cart line, a draft, an order): their view is fetched
+ * again, once per half second at most, however fast a customer types into a synced form.
+ */
+function reloadProfileSoon() {
+  if (reloading) return;
+  reloading = setTimeout(() => {
+    reloading = null;
+    void loadProfile();
+  }, 500);
+}
+
 function handle(block) {
   const event = /^event: (.*)$/m.exec(block)?.[1];
   const data = /^data: (.*)$/m.exec(block)?.[1];
   if (!event || !data) return;
   const { profileId, typing } = JSON.parse(data);
   if (event === 'typing') return customerTyping(profileId, typing);
+  if (event === 'profile') return profileId === selected && reloadProfileSoon();
   if (event !== 'message') return;
   if (profileId === selected) {
     customerTyping(profileId, false);

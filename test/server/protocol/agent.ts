@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { BLOG_AGENT_KEY, type ErrorBody, type Harness, startServer, TEST_NOW } from '../helpers.ts';
+import {
+  BLOG_AGENT_KEY,
+  type ErrorBody,
+  type Harness,
+  SHOP_SERVER_KEY,
+  startServer,
+  TEST_NOW,
+} from '../helpers.ts';
 import {
   agentApi,
   conversations,
@@ -9,7 +16,7 @@ import {
   profile360,
   reply,
 } from './agent-client.ts';
-import { api, hlc, openStream, register, type SseReader, sync, type TestDevice } from './client.ts';
+import { api, hlc, identify, openStream, register, type SseReader, sync, type TestDevice } from './client.ts';
 
 describe('agent API and chat (§6–§7)', () => {
   let h: Harness;
@@ -306,6 +313,38 @@ describe('agent API and chat (§6–§7)', () => {
         agents.next((m) => m.event === 'message', 100),
         /no matching/,
         'a cart change is no chat',
+      );
+    });
+
+    it("hears a profile's other documents change (its 360° view): pushes and the shop's writes", async () => {
+      const agents = await listen(openAgentStream(h.url));
+      const strangers = await listen(openAgentStream(h.url, BLOG_AGENT_KEY));
+      const profileEvent = () => agents.next((m) => m.event === 'profile', 1000);
+      await sync(h.url, phone, [{ doc: 'cart', key: 'a', value: { qty: 1 }, hlc: hlc(T) }]);
+      assert.deepEqual(JSON.parse((await profileEvent()).data ?? ''), { profileId: phone.profileId });
+      await sync(h.url, phone, [customerMessage('c1', 'hi', T)]);
+      await assert.rejects(
+        agents.next((m) => m.event === 'profile', 100),
+        /no matching/,
+        'a chat message is a message event only',
+      );
+      // An order from the shop's systems, for a signed-in customer.
+      const { profileId } = await identify(h.url, phone, 'ada');
+      const order = await api(h.url, 'POST', '/v1/profiles/ada/orders', {
+        headers: { Authorization: `Bearer ${SHOP_SERVER_KEY}` },
+        body: { id: 'o-1', status: 'paid' },
+      });
+      assert.equal(order.status, 200);
+      assert.deepEqual(JSON.parse((await profileEvent()).data ?? ''), { profileId });
+      const view = await profile360(h.url, profileId);
+      assert.deepEqual(
+        (view.orders as { id: string; status: string }[]).map((o) => [o.id, o.status]),
+        [['o-1', 'paid']],
+      );
+      await assert.rejects(
+        strangers.next((m) => m.event === 'profile', 100),
+        /no matching/,
+        'another site',
       );
     });
   });
