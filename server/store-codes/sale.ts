@@ -42,12 +42,19 @@ export function storeSaleHandler(deps: StoreDeps): Handler {
     if (order.items.length === 0) {
       throw new ApiError(409, 'store_cart_empty', 'The cart has no lines to sell: nothing was recorded');
     }
+    // A receipt number the customer's history has already: another sale's, never overwritten.
+    if (orders.some((record) => record.key === orderId)) {
+      throw new ApiError(
+        409,
+        'order_exists',
+        `The customer already has an order ${orderId}: nothing was recorded`,
+      );
+    }
     const userId = profile?.userId ?? null;
     if (userId !== null) await refuseSuppressed(deps, site.id, userId);
     const used = await deps.store.useStoreCode(site.id, codeHash, by, new Date(deps.now()));
     if (used !== 'ok') throw storeCodeError(used);
 
-    const previous = orders.find((record) => record.key === orderId)?.hlc;
     const written: SyncRecord[] = [
       ...cart.map((line) => ({
         doc: CART_DOC,
@@ -60,7 +67,7 @@ export function storeSaleHandler(deps: StoreDeps): Handler {
         doc: ORDERS_DOC,
         key: orderId,
         value: { ...order },
-        hlc: replicaHlc(SERVER_REPLICA, deps.now(), previous),
+        hlc: replicaHlc(SERVER_REPLICA, deps.now()),
         deleted: false,
       },
     ];
@@ -69,8 +76,10 @@ export function storeSaleHandler(deps: StoreDeps): Handler {
       deps.hub.publish(code.profileId, merged);
       deps.agents.profile(site.id, code.profileId);
     }
-    const anonymousId = profile?.devices.find((device) => device.deviceId === code.createdBy)?.anonymousId;
-    const messageId = await recordStoreSale(deps, site, { userId, anonymousId }, order);
+    // The device that showed the code, or (moved to another profile since) any of the customer's.
+    const devices = profile?.devices ?? [];
+    const shower = devices.find((device) => device.deviceId === code.createdBy) ?? devices[0];
+    const messageId = await recordStoreSale(deps, site, { userId, anonymousId: shower?.anonymousId }, order);
     const sale: StoreSale = { order, messageId };
     return context.json(sale, 201);
   };

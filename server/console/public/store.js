@@ -16,6 +16,7 @@ const PROBLEMS = {
   store_code_expired: 'This code has expired: ask the customer to show a new one.',
   store_code_used: 'This code was used for a sale: ask the customer to show a new one.',
   store_cart_empty: 'The cart is empty: nothing was sold.',
+  order_exists: 'The customer already has an order with this receipt number: check it.',
   invalid_order: 'Enter the receipt number of the sale.',
   rate_limited: 'Too many codes tried: wait a minute.',
 };

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { STORE_CODE_QR_PREFIX, type StoreCodeCreated } from '../../protocol/index.ts';
 import type { Words } from './i18n.ts';
 import { qrPath } from './qr.ts';
@@ -8,7 +8,7 @@ export type AskStoreCode = () => Promise<StoreCodeCreated | undefined>;
 
 /**
  * "Show my cart in store": a code staff read at the till (scanned as a QR code, or typed), made when
- * asked for. It shows the cart, read-only, for 10 minutes; asking again makes a new one.
+ * asked for. It shows the cart, read-only, for 10 minutes; then the button is back for a new one.
  */
 export function StoreCodeView({ ask, words }: { ask: AskStoreCode; words: Words }) {
   const [made, setMade] = useState<StoreCodeCreated | undefined>();
@@ -18,6 +18,12 @@ export function StoreCodeView({ ask, words }: { ask: AskStoreCode; words: Words 
     setMade(answer);
     setFailed(!answer);
   };
+  // An expired code would only be refused at the till: the button comes back to make a new one.
+  useEffect(() => {
+    if (!made) return;
+    const timer = setTimeout(() => setMade(undefined), Date.parse(made.expiresAt) - Date.now());
+    return () => clearTimeout(timer);
+  }, [made]);
   const qr = made && qrPath(`${STORE_CODE_QR_PREFIX}${made.code}`);
   return (
     <div class="store">

@@ -254,6 +254,23 @@ describe('in-store codes: my cart in store (§4)', () => {
     assert.equal((await sell(code)).status, 201);
   });
 
+  it('never overwrites an order the customer has: a receipt number used before is a 409', async () => {
+    await identify(h.url, phone, ADA);
+    await fill(phone);
+    const placed = await api(h.url, 'POST', `/v1/profiles/${encodeURIComponent(ADA)}/orders`, {
+      headers: staff,
+      body: { id: 'pos-7731', status: 'shipped' },
+    });
+    assert.equal(placed.status, 200);
+    const { code } = await makeCode(phone);
+    const again = await sell(code, 'pos-7731');
+    assert.equal(again.status, 409);
+    assert.equal((await again.json()).error.code, 'order_exists');
+    const orders = live((await sync(h.url, phone)).records, 'orders') as Record<string, { status: string }>;
+    assert.equal(orders['pos-7731'].status, 'shipped');
+    assert.equal((await sell(code, 'pos-7732')).status, 201, 'the code was not used');
+  });
+
   it('refuses a sale without a usable order id, and uses nothing', async () => {
     await fill(phone);
     const { code } = await makeCode(phone);
