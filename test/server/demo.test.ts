@@ -380,7 +380,10 @@ describe('the demo page in Chromium', { skip: withoutChrome }, () => {
     await till.getByRole('textbox', { name: 'Code' }).fill(code);
     await till.getByRole('button', { name: 'Show the cart' }).click();
     // Ada's cart may hold lines from the tests before (one demo server): the tee is among them.
-    await till.locator('#store-cart').getByText(/× Organic tee/).waitFor();
+    await till
+      .locator('#store-cart')
+      .getByText(/× Organic tee/)
+      .waitFor();
     await till.getByRole('textbox', { name: 'Receipt number' }).fill('demo-till-1');
     await till.getByRole('button', { name: 'Complete the sale' }).click();
     await till.getByText('Sale demo-till-1 completed').waitFor();
