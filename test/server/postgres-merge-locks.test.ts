@@ -136,12 +136,14 @@ describe('PostgreSQL merges', () => {
       await raw.query("UPDATE counters SET value = $1 WHERE name = 'record_seq'", [before.cursor + 1000]);
       await raw.query('DROP SEQUENCE record_seq');
       // Back to version 3: what the later migrations made goes too (erasure's tables, retention's
-      // index, the consent receipts, the webhook deliveries, the console's sessions).
+      // index, the consent receipts, the webhook deliveries, the console's sessions, the kind of
+      // handoffs that in-store codes brought).
       await raw.query(`
         DROP INDEX events_by_received_at, devices_by_anonymous_id, handoffs_by_creator, handoffs_by_claimer;
         DROP TABLE erased_tokens, erasure_suppressions, erasure_receipts, consent_receipts, webhook_deliveries,
           staff_sessions;
         ALTER TABLE devices DROP COLUMN first_profile_id;
+        ALTER TABLE handoffs DROP COLUMN kind;
         DELETE FROM schema_migrations WHERE version >= 4;
       `);
       await store.close();
