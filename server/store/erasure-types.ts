@@ -119,6 +119,7 @@ export const noRowsErased = (): ErasedRows => ({
   profiles: 0,
   handoffs: 0,
   violations: 0,
+  deliveries: 0,
 });
 
 /** An erasure of nobody. */

@@ -76,7 +76,7 @@ async function removeSubject(tx: Db, subject: ErasureSubject, at: string): Promi
       [siteId, key],
     );
     // Their webhook deliveries, whatever their status: a pending one would send the event on.
-    await tx.query(
+    removed.deliveries += await count(
       `DELETE FROM webhook_deliveries WHERE site_id = $1
           AND (message_id, credential) IN (SELECT message_id, credential FROM events WHERE ${where})`,
       [siteId, key],

@@ -105,7 +105,7 @@ function sqliteRemoval(db: Database.Database) {
     const removed = noRowsErased();
     const deleteEvents = (statements: ReturnType<typeof byEvents>, key: string) => {
       removed.violations += statements.violations.run(siteId, siteId, key).changes;
-      statements.deliveries.run(siteId, siteId, key);
+      removed.deliveries += statements.deliveries.run(siteId, siteId, key).changes;
       removed.events += statements.events.run(siteId, key).changes;
     };
     if (subject.userId !== null) deleteEvents(ofUser, subject.userId);

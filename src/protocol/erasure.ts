@@ -19,6 +19,8 @@ export interface ErasedRows {
   handoffs: number;
   /** Plan violations recorded for the erased events. */
   violations: number;
+  /** Webhook deliveries of the erased events, sent or not: none of them goes out any more. */
+  deliveries: number;
 }
 
 /** The answer of an erasure: a receipt the shop can keep as proof. */

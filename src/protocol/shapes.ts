@@ -42,6 +42,7 @@ export const SHAPES = {
     profiles: REQUIRED,
     handoffs: REQUIRED,
     violations: REQUIRED,
+    deliveries: REQUIRED,
   } satisfies Shape<ErasedRows>,
   ConsentAnswer: {
     userId: REQUIRED,

@@ -346,6 +346,8 @@ function webhookCases(engine: string, databases: TestDatabaseFactory) {
         await recorded(h, 4, /^HTTP 500/);
         const erased = await call(h, 'DELETE', '/v1/profiles/grace');
         assert.equal(erased.status, 200);
+        // The receipt counts them: grace's two events from the page and the one from the server.
+        assert.equal((erased.body as { removed: { deliveries: number } }).removed.deliveries, 3);
         assert.deepEqual(
           (await deliveries(h)).map((d) => d.messageId),
           [someoneElse.messageId],
