@@ -10,6 +10,7 @@ import { checkRetention } from './retention-config.ts';
 import { checkServerSecret, checkSiteKeys, type SecretPolicy } from './secrets.ts';
 import type { Site } from './sites.ts';
 import { checkSitesWebhooks, checkWebhooks } from './webhooks/config.ts';
+import { type WebhookOptions, webhookDeliveryOf } from './webhooks/options.ts';
 
 /** A config file: the sites, and what holds for the whole server. */
 export interface ServerConfig {
@@ -20,6 +21,8 @@ export interface ServerConfig {
   trustedProxies?: string[];
   /** Turns on `GET /metrics` with its token (createServer's `metrics`); off when absent. */
   metrics?: MetricsOptions;
+  /** How webhooks are delivered (createServer's `webhooks`): concurrency, timeouts, retries. */
+  webhookDelivery?: Partial<WebhookOptions>;
 }
 
 /**
@@ -31,7 +34,8 @@ export function loadSites(file: string, policy: SecretPolicy = {}): Site[] {
 }
 
 /**
- * Reads a whole config file, `{ "sites": [...], "limits"?, "trustedProxies"?, "metrics"? }`, and
+ * Reads a whole config file, `{ "sites": [...], "limits"?, "trustedProxies"?, "metrics"?,
+ * "webhookDelivery"? }`, and
  * validates it, with errors that name the file and the bad field. `${NAME}` in a string is the
  * environment variable NAME of `env` (see fromEnvironment). Example or short secrets are refused
  * unless `policy.demo` (see checkSiteKeys).
@@ -67,7 +71,7 @@ export function validateConfig(
   policy: SecretPolicy = {},
 ): ServerConfig {
   const result: ServerConfig = { sites: validateSites(config, baseDir, policy) };
-  const { limits, trustedProxies, metrics } = config as Record<string, unknown>;
+  const { limits, trustedProxies, metrics, webhookDelivery } = config as Record<string, unknown>;
   if (limits !== undefined) result.limits = checkLimits(limits, 'limits', 'server');
   if (trustedProxies !== undefined) {
     if (!Array.isArray(trustedProxies)) {
@@ -77,6 +81,7 @@ export function validateConfig(
     result.trustedProxies = [...(trustedProxies as string[])];
   }
   if (metrics !== undefined) result.metrics = readMetrics(metrics, result.sites, policy);
+  if (webhookDelivery !== undefined) result.webhookDelivery = webhookDeliveryOf(webhookDelivery);
   return result;
 }
 

@@ -55,6 +55,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<void>
     limits: config.limits,
     trustedProxies: config.trustedProxies,
     metrics: config.metrics,
+    webhooks: config.webhookDelivery,
     onRequest: (entry) => logger.info(entry, 'request'),
   });
   const listening = await listen(server, settings);

@@ -35,24 +35,47 @@ export const DEFAULT_WEBHOOK_OPTIONS: Readonly<WebhookOptions> = {
   queueDepthEveryMs: 15 * SECOND,
 };
 
-/** The options with defaults filled in; a RangeError names a wrong one. */
-export function webhookOptions(given: Partial<WebhookOptions> = {}): WebhookOptions {
+/**
+ * The options with defaults filled in; a RangeError names a wrong one, as `where` (createServer's
+ * `webhooks`, or the config file's `webhookDelivery`) followed by the option's name.
+ */
+export function webhookOptions(
+  given: Partial<WebhookOptions> = {},
+  where = 'createServer(): webhooks',
+): WebhookOptions {
   const options = { ...DEFAULT_WEBHOOK_OPTIONS };
   for (const name of Object.keys(options) as (keyof WebhookOptions)[]) {
     const value = given[name];
     if (value === undefined) continue;
     if (!(typeof value === 'number' && value > 0 && Number.isFinite(value))) {
-      throw new RangeError(`createServer(): webhooks.${name} must be a number > 0, got ${value}`);
+      throw new RangeError(`${where}.${name} must be a number > 0, got ${value}`);
     }
     options[name] = value;
   }
   for (const name of ['batchSize', 'concurrency'] as const) {
     if (!Number.isInteger(options[name])) {
-      throw new RangeError(`createServer(): webhooks.${name} must be an integer, got ${options[name]}`);
+      throw new RangeError(`${where}.${name} must be an integer, got ${options[name]}`);
     }
   }
   if (options.leaseMs <= options.timeoutMs) {
-    throw new RangeError('createServer(): webhooks.leaseMs must be longer than webhooks.timeoutMs');
+    throw new RangeError(`${where}.leaseMs must be longer than ${where}.timeoutMs`);
   }
   return options;
+}
+
+/**
+ * The config file's `webhookDelivery`: some of the options, checked as createServer checks them
+ * (unknown names refused, so a typo is not silently ignored); the defaults fill in the rest later.
+ */
+export function webhookDeliveryOf(given: unknown): Partial<WebhookOptions> {
+  const names = Object.keys(DEFAULT_WEBHOOK_OPTIONS);
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) {
+    throw new Error(`webhookDelivery must be an object of ${names.join(', ')}`);
+  }
+  const unknown = Object.keys(given).find((name) => !names.includes(name));
+  if (unknown !== undefined) {
+    throw new Error(`webhookDelivery.${unknown} is no delivery option (${names.join(', ')})`);
+  }
+  webhookOptions(given as Partial<WebhookOptions>, 'webhookDelivery');
+  return { ...(given as Partial<WebhookOptions>) };
 }

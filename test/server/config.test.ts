@@ -284,6 +284,32 @@ describe('loadConfig: limits and trusted proxies', () => {
   });
 });
 
+describe('loadConfig: webhook delivery', () => {
+  it('reads how webhooks are delivered, for servers started from a config file', () => {
+    const webhookDelivery = { concurrency: 4, timeoutMs: 2000, leaseMs: 30_000, retryForMs: 86_400_000 };
+    const loaded = loadConfig(configFile({ sites: [site()], webhookDelivery }));
+    assert.deepEqual(loaded.webhookDelivery, webhookDelivery);
+  });
+
+  const refused: [string, unknown, RegExp][] = [
+    ['not an object', [4], /webhookDelivery must be an object of .*concurrency/],
+    ['an unknown option (a typo)', { timeout: 2000 }, /webhookDelivery\.timeout is no delivery option/],
+    ['a number that is not > 0', { concurrency: 0 }, /webhookDelivery\.concurrency must be a number > 0/],
+    ['a count that is not whole', { batchSize: 2.5 }, /webhookDelivery\.batchSize must be an integer/],
+    ['text for a number', { timeoutMs: '2000' }, /webhookDelivery\.timeoutMs must be a number > 0/],
+    ['a lease no longer than the timeout', { timeoutMs: 60_000 }, /webhookDelivery\.leaseMs must be longer/],
+  ];
+  for (const [what, webhookDelivery, error] of refused) {
+    it(`refuses ${what}, naming the field and the file`, () => {
+      const file = configFile({ sites: [site()], webhookDelivery });
+      assert.throws(
+        () => loadConfig(file),
+        (e: Error) => e.message.includes(file) && error.test(e.message),
+      );
+    });
+  }
+});
+
 describe('loadConfig: secrets from the environment', () => {
   /** `${NAME}` as the config file writes it. */
   const ref = (name: string) => `\${${name}}`;

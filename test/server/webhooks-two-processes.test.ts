@@ -1,5 +1,6 @@
-// Webhooks with two real server processes (`server/main.ts`) on one PostgreSQL: both queue the
-// events they take and both send whatever is due, on the real clock, with their default settings.
+// Webhooks with real server processes (`server/main.ts`, started from a config file) on one
+// PostgreSQL. Two of them both queue the events they take and both send whatever is due, on the real
+// clock, with their default settings.
 // A receiver answering 2xx gets every event exactly once: a delivery claimed by one process is
 // never sent by the other at the same time, even when both find the same deliveries due at once
 // (the first attempts refused while the receiver is down, retried by whichever process polls first).
@@ -89,6 +90,35 @@ describe('webhooks from two server processes on one PostgreSQL', () => {
       assert.ok(listed.every((d) => d.status === 'delivered'));
     } finally {
       await Promise.all([first.stop(), second.stop()]);
+    }
+  });
+
+  it("delivers as the config file's webhookDelivery says (a receiver slower than its timeout)", async () => {
+    const sites = SITES.map((site) =>
+      site.id === 'shop' ? { ...site, webhooks: [{ name: 'crm', url: receiver.url, secret: SECRET }] } : site,
+    );
+    const webhookDelivery = { timeoutMs: 300, leaseMs: 5000 };
+    const configFile = writeServerConfig(dir, { sites, webhookDelivery });
+    const database = await cluster.database();
+    const server = startServerMain({
+      DATABASE_URL: database.url,
+      OMNIKIT_CONFIG: configFile,
+      LOG_LEVEL: 'warn',
+    });
+    try {
+      const url = await server.listening;
+      // Two seconds to answer: past the file's 300 ms, far within the default 10 s.
+      receiver.delayMs = 2000;
+      const response = await postJson(`${url}/v1/batch`, { batch: [trackEvent()] });
+      assert.equal(response.status, 200);
+      await until(
+        'the attempt given up at 300 ms',
+        async () => (await statuses(url)).some((d) => d.lastError === 'timeout after 300 ms'),
+        5000,
+      );
+    } finally {
+      receiver.delayMs = 0;
+      await server.stop();
     }
   });
 });
