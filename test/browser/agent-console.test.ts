@@ -5,6 +5,7 @@
 import { expect } from '@open-wc/testing';
 import { createServerEvents } from '../../src/server-events.ts';
 import { agent } from './agent.ts';
+import { signInToConsole } from './console-page.ts';
 import {
   backend,
   openTab,
@@ -38,16 +39,8 @@ const SHIPPING_FORM = `<form data-omnikit-form="shipping">
 </form>`;
 
 /** Opens the backend's console in a tab and signs in on its form as the test site's agent. */
-async function openConsole(): Promise<Tab> {
-  const console_ = await openTab(`${backend.url}/console`);
-  await waitFor(() => console_.eval<boolean>(`!document.getElementById('login-panel').hidden`), {
-    message: 'the console shows its login form',
-  });
-  await console_.act('fill', '#login-name', TEST_CONSOLE_LOGIN.name);
-  await console_.act('fill', '#login-password', TEST_CONSOLE_LOGIN.password);
-  await console_.act('click', '#login button[type=submit]');
-  return console_;
-}
+const openConsole = async (): Promise<Tab> =>
+  signInToConsole(await openTab(`${backend.url}/console`), TEST_CONSOLE_LOGIN);
 
 /** Opens the console and the conversation of the only customer; resolves when the profile shows. */
 async function openConsoleOnCustomer(): Promise<Tab> {

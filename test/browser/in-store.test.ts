@@ -3,6 +3,7 @@
 // completes the sale, and the cart empties on every device of the customer while the order joins
 // their history.
 import { expect } from '@open-wc/testing';
+import { signInToConsole } from './console-page.ts';
 import { backend, openDevice, resetBackend, stats, type Tab, TEST_STORE_LOGIN, waitFor } from './helpers.ts';
 import { type ClientPage, cartOf, identifyIn, pagePool } from './sdk.ts';
 import { FAST, openWidget, withWidget } from './widget-page.ts';
@@ -18,13 +19,7 @@ const inPanel = (page: ClientPage, expression: string) =>
 
 /** The backend's console at the till, in a browser of its own, signed in as the associate. */
 async function openTill(): Promise<Tab> {
-  const till = await openDevice(`${backend.url}/console`);
-  await waitFor(() => till.eval<boolean>(`!document.getElementById('login-panel').hidden`), {
-    message: 'the console shows its login form',
-  });
-  await till.act('fill', '#login-name', TEST_STORE_LOGIN.name);
-  await till.act('fill', '#login-password', TEST_STORE_LOGIN.password);
-  await till.act('click', '#login button[type=submit]');
+  const till = await signInToConsole(await openDevice(`${backend.url}/console`), TEST_STORE_LOGIN);
   await waitFor(() => till.eval<boolean>(`!document.getElementById('store-panel').hidden`), {
     message: 'the associate gets the store view',
   });
