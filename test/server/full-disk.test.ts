@@ -123,8 +123,11 @@ describe('a full disk under the SQLite store', { skip }, () => {
     const synced = await pushCart(h.url, device.token);
     assert.equal(synced.status, 200);
     const wal = existsSync(`${file}-wal`) ? statSync(`${file}-wal`).size : 0;
+    // A WAL file never shrinks unless a checkpoint truncates it: smaller than while full means it
+    // was truncated, and what is in it now is the batch and the cart written since (about 270 KB
+    // against about 1 MB while full; how full depends on the schema's size, so not a quarter).
     assert.ok(
-      wal < walWhileFull / 4,
+      wal < walWhileFull / 2,
       `the WAL was checkpointed and truncated (${wal} bytes now, ${walWhileFull} while full)`,
     );
 
