@@ -12,7 +12,7 @@ import type {
   ResumeLinkCreated,
   ResumeLinkRequest,
 } from './protocol/index.ts';
-import { backoff, retryAfterMs, retryable } from './protocol/retry.ts';
+import { retried, retryable } from './protocol/retry.ts';
 import { shopWrites } from './shop-state/server-writes.ts';
 import { version } from './version.ts';
 
@@ -111,36 +111,23 @@ export function createServerEvents(config: ServerEventsConfig): ServerEvents {
   };
 
   const send = async (events: Record<string, unknown>[]) => {
-    for (let attempt = 0; ; attempt++) {
-      // The browser's retry policy: backoff with jitter, so many senders failing at once do not return at once.
-      let wait = backoff(attempt + 1, 500, 30_000);
-      try {
+    try {
+      const { res, tries } = await retried(() => {
         const sentAt = new Date().toISOString();
-        const res = await doFetch(url, {
-          method: 'POST',
-          headers,
-          body: JSON.stringify({
-            batch: events.map((event) => ({ ...event, sentAt })),
-            sentAt,
-          } satisfies BatchRequest),
-        });
-        if (res.ok) {
-          const body = (await res.json()) as Partial<BatchAnswer>;
-          for (const rejection of body.rejected ?? [])
-            onError(new Error(`rejected ${rejection.code}: ${rejection.message}`), [events[rejection.index]]);
-          return;
-        }
-        const text = await res.text();
-        if (!retryable(res.status)) {
-          return onError(new Error(`HTTP ${res.status}: ${text}`), events);
-        }
-        wait = Math.max(wait, retryAfterMs(res.headers.get('retry-after')) ?? 0); // seconds or an HTTP date
-        if (attempt >= maxRetries)
-          return onError(new Error(`HTTP ${res.status} after ${attempt + 1} tries`), events);
-      } catch (error) {
-        if (attempt >= maxRetries) return onError(new Error(`${error} after ${attempt + 1} tries`), events);
+        const batch = { batch: events.map((event) => ({ ...event, sentAt })), sentAt } satisfies BatchRequest;
+        return doFetch(url, { method: 'POST', headers, body: JSON.stringify(batch) });
+      }, maxRetries);
+      if (res.ok) {
+        const body = (await res.json()) as Partial<BatchAnswer>;
+        for (const rejection of body.rejected ?? [])
+          onError(new Error(`rejected ${rejection.code}: ${rejection.message}`), [events[rejection.index]]);
+        return;
       }
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      const text = await res.text();
+      if (retryable(res.status)) onError(new Error(`HTTP ${res.status} after ${tries} tries`), events);
+      else onError(new Error(`HTTP ${res.status}: ${text}`), events);
+    } catch (error) {
+      onError(error as Error, events);
     }
   };
 

@@ -44,3 +44,29 @@ export function createRetry(
     },
   ];
 }
+
+/**
+ * Calls `request` until it answers anything but a retryable status (a network error, a 5xx or 429
+ * retried with backoff and at least `Retry-After`), `maxRetries` times at most, as omnikit/server
+ * sends. Answers the last response (a 2xx, a refusal, or the retryable one the retries ran out on)
+ * and how many tries it took; rejects with `<error> after <n> tries` when the last try failed on the
+ * network.
+ */
+export async function retried(
+  request: () => Promise<Response>,
+  maxRetries: number,
+): Promise<{ res: Response; tries: number }> {
+  for (let attempt = 0; ; attempt++) {
+    // The browser's retry policy: backoff with jitter, so many senders failing at once do not return at once.
+    let wait = backoff(attempt + 1, 500, 30_000);
+    try {
+      const res = await request();
+      if (res.ok || !isRetryable(res.status) || attempt >= maxRetries) return { res, tries: attempt + 1 };
+      await res.text(); // the connection is free for the next try
+      wait = Math.max(wait, retryAfterMs(res.headers.get('retry-after')) ?? 0); // seconds or an HTTP date
+    } catch (error) {
+      if (attempt >= maxRetries) throw new Error(`${error} after ${attempt + 1} tries`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+}

@@ -8,7 +8,7 @@ import type {
   ResumeLinkCreated,
   ResumeLinkRequest,
 } from '../protocol/index.ts';
-import { backoff, retryAfterMs, retryable } from '../protocol/retry.ts';
+import { retried } from '../protocol/retry.ts';
 
 /**
  * `order()`, `loyalty()` and `resumeLink()` of omnikit/server against the backend at `base`: each a POST retried as a
@@ -22,22 +22,12 @@ export function shopWrites(
   maxRetries: number,
 ) {
   const write = async <T>(path: string, body: unknown): Promise<T> => {
-    for (let attempt = 0; ; attempt++) {
-      let wait = backoff(attempt + 1, 500, 30_000);
-      let res: Response | undefined;
-      try {
-        res = await doFetch(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
-      } catch (error) {
-        if (attempt >= maxRetries) throw new Error(`${error} after ${attempt + 1} tries`);
-      }
-      if (res?.ok) return (await res.json()) as T;
-      if (res) {
-        const text = (await res.text()).slice(0, 500);
-        if (!retryable(res.status) || attempt >= maxRetries) throw new Error(`HTTP ${res.status}: ${text}`);
-        wait = Math.max(wait, retryAfterMs(res.headers.get('retry-after')) ?? 0);
-      }
-      await new Promise((resolve) => setTimeout(resolve, wait));
-    }
+    const { res } = await retried(
+      () => doFetch(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body) }),
+      maxRetries,
+    );
+    if (res.ok) return (await res.json()) as T;
+    throw new Error(`HTTP ${res.status}: ${(await res.text()).slice(0, 500)}`);
   };
   const profile = (userId: string, what: string) => `/v1/profiles/${encodeURIComponent(userId)}/${what}`;
   return {
