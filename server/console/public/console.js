@@ -6,7 +6,8 @@
 // hostile messages stay inert.
 import { deviceDetails, deviceLine } from './device.js';
 import { el } from './dom.js';
-import { CANNOT_SHOW, draftValue, fieldLabel, money, unavailable } from './format.js';
+import { draftsView } from './drafts.js';
+import { CANNOT_SHOW, fieldLabel, money, unavailable } from './format.js';
 import { startStore } from './store.js';
 
 const API = '/v1/agent';
@@ -192,27 +193,6 @@ function orderLine(order) {
     ' ',
     mark(true),
     el('span', { class: 'amount' }, total),
-  );
-}
-
-/** Each unfinished form under its name, its fields as label and value, in the order the API gives. */
-function draftsView(forms) {
-  const drafts = Object.entries(forms);
-  if (!drafts.length) return [el('p', { class: 'muted' }, 'None.')];
-  return drafts.map(([doc, fields]) =>
-    el(
-      'section',
-      { class: 'draft' },
-      el('h4', { title: doc }, fieldLabel(doc.slice('form:'.length))),
-      el(
-        'dl',
-        {},
-        ...Object.entries(fields).flatMap(([key, value]) => [
-          el('dt', { title: key }, fieldLabel(key)),
-          el('dd', {}, draftValue(value)),
-        ]),
-      ),
-    ),
   );
 }
 

@@ -3,7 +3,8 @@
 // and their unfinished forms, read-only; "Complete the sale" records it (POST /v1/store/sales) and
 // empties the cart on every device of the customer. Customer text goes into the page as text only.
 import { el } from './dom.js';
-import { draftValue, fieldLabel, money } from './format.js';
+import { draftsView } from './drafts.js';
+import { money } from './format.js';
 
 const API = '/v1/store';
 const LANG = document.documentElement.lang || undefined;
@@ -124,26 +125,7 @@ function show(view) {
         )
       : el('p', { class: 'muted' }, 'Nothing.'),
   );
-  const forms = Object.entries(view.forms);
-  $('store-forms').replaceChildren(
-    ...(forms.length
-      ? forms.map(([doc, fields]) =>
-          el(
-            'section',
-            { class: 'draft' },
-            el('h4', {}, fieldLabel(doc.slice('form:'.length))),
-            el(
-              'dl',
-              {},
-              ...Object.entries(fields).flatMap(([key, value]) => [
-                el('dt', {}, fieldLabel(key)),
-                el('dd', {}, draftValue(value)),
-              ]),
-            ),
-          ),
-        )
-      : [el('p', { class: 'muted' }, 'None.')]),
-  );
+  $('store-forms').replaceChildren(...draftsView(view.forms));
 }
 
 /**
